@@ -1,0 +1,90 @@
+//! Thin entry point: no subcommand opens the window; subcommands do headless work.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use counterdesk::cli;
+
+#[derive(Parser, Debug)]
+#[command(name = "counterdesk", version, about = "车管所面签工作台 CounterDesk")]
+struct Cli {
+    /// SQLite database file (default: the platform data directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Open a throwaway demo database with sample clerks.
+    #[arg(long)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Verify the audit log's hash chain: prints `OK <rows>` or names the first broken row.
+    VerifyAudit,
+    /// Check identity-document numbers (arguments, or one per line from stdin).
+    CheckId(DocArgs),
+    /// Check unified social credit codes and organisation codes.
+    CheckCode(DocArgs),
+    /// Check mobile and landline numbers.
+    CheckPhone(DocArgs),
+    /// Check applicant photos against the e-licence photo spec.
+    CheckPhoto(PhotoArgs),
+}
+
+#[derive(Args, Debug)]
+struct DocArgs {
+    /// Numbers to check; none means one per line from standard input.
+    inputs: Vec<String>,
+    /// Print one JSON object per input.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct PhotoArgs {
+    /// Photo files (JPEG or PNG).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print one JSON object per file.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => counterdesk::ui::run_window(cli.db, cli.demo).map(|()| 0),
+        Some(Command::VerifyAudit) => counterdesk::store::verify_audit_cli(cli.db),
+        Some(Command::CheckId(a)) => run_docs(cli::docs::DocCommand::Id, a),
+        Some(Command::CheckCode(a)) => run_docs(cli::docs::DocCommand::Code, a),
+        Some(Command::CheckPhone(a)) => run_docs(cli::docs::DocCommand::Phone, a),
+        Some(Command::CheckPhoto(a)) => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            cli::photo::run(&a.files, a.json, &mut out).and_then(|code| {
+                out.flush()?;
+                Ok(code)
+            })
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("错误: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_docs(cmd: cli::docs::DocCommand, a: DocArgs) -> anyhow::Result<u8> {
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let code = cli::docs::run(cmd, &a.inputs, a.json, &mut input, &mut out)?;
+    out.flush()?;
+    Ok(code)
+}

@@ -1,0 +1,1 @@
+//! Pixels in, `PhotoReport` out. No UI code.
