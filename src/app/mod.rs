@@ -1,1 +1,9 @@
-//! Use cases run on a worker thread; the UI talks to them over bounded channels.
+//! Use cases that combine domain rules and the store. They run on the worker
+//! thread; the UI sends [`worker::Request`]s and receives [`worker::Response`]s
+//! over bounded channels, so the UI thread never waits on disk.
+
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod paths;
+pub mod worker;

@@ -1,6 +1,118 @@
-//! The only module that speaks SQL.
+//! The only module that speaks SQL. One SQLite file (WAL, foreign keys on,
+//! busy timeout), numbered migrations, an append-only hash-chained audit log.
 
-/// `counterdesk verify-audit`. (Foundation work in progress.)
-pub fn verify_audit_cli(_db: Option<std::path::PathBuf>) -> anyhow::Result<u8> {
-    anyhow::bail!("尚未实现")
+mod audit;
+mod clerks;
+mod drafts;
+mod error;
+mod migrations;
+mod open;
+mod settings;
+mod time;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
+pub use clerks::{ClerkRecord, NewClerk};
+pub use error::StoreError;
+pub use migrations::LATEST_VERSION;
+
+/// An open, migrated database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A view of the database inside one transaction (or one read). Every
+/// table's operations are methods on this type, in the file named after the table.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+    path: &'a Path,
+}
+
+impl Tx<'_> {
+    /// Runs one query, mapping the driver's error to a [`StoreError`] naming the file.
+    fn q<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
+        f(self.conn).map_err(|e| StoreError::from_sqlite(self.path, e))
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `path`. A file
+    /// that is not SQLite, is corrupt, or was written by a newer version is
+    /// refused before anything in it is modified.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_checked(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        migrations::migrate(&mut store.conn, &store.path)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so
+    /// two processes never deadlock upgrading a read) and commits if it succeeds.
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        let out = f(&Tx {
+            conn: &tx,
+            path: &self.path,
+        })?;
+        tx.commit()
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a read transaction, so it sees one consistent snapshot.
+    pub fn read<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        let out = f(&Tx {
+            conn: &tx,
+            path: &self.path,
+        })?;
+        tx.finish()
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        Ok(out)
+    }
+}
+
+/// `counterdesk verify-audit [--db PATH]`: prints `OK <rows>` and returns 0, or
+/// names the first broken row and returns 1.
+pub fn verify_audit_cli(db: Option<PathBuf>) -> anyhow::Result<u8> {
+    let path = match db {
+        Some(p) => p,
+        None => crate::app::paths::default_db_path()?,
+    };
+    // Verification must not create or migrate anything: open read-only.
+    let conn = open::open_read_only(&path)?;
+    let verdict = audit::verify_chain(&conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
+    match verdict {
+        AuditVerdict::Intact { rows } => {
+            println!("OK {rows}");
+            Ok(0)
+        }
+        AuditVerdict::Broken { seq, reason } => {
+            println!("BROKEN row {seq}: {reason}");
+            Ok(1)
+        }
+    }
 }

@@ -1,9 +1,68 @@
-//! egui screens. Screens read view state and send requests; they never run SQL
-//! or decode images.
+//! egui screens. Screens read view state and send requests to the worker;
+//! they never run SQL or decode images.
 
+pub mod accounts;
+pub mod app;
+pub mod audit_log;
+pub mod dashboard;
+pub mod db_error;
 pub mod fonts;
+pub mod lock;
+pub mod login;
+pub mod password;
+pub mod placeholder;
+pub mod screen;
+pub mod setup;
+pub mod shell;
+pub mod theme;
+pub mod widgets;
 
-/// Opens the workstation window. (Foundation work in progress.)
-pub fn run_window(_db: Option<std::path::PathBuf>, _demo: bool) -> anyhow::Result<()> {
-    anyhow::bail!("窗口尚未实现")
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::app::clock::SystemClock;
+use crate::app::paths;
+use crate::app::worker::DbTarget;
+pub use app::{AppConfig, CounterDeskApp};
+
+/// Opens the workstation window on the default database, `--db PATH`, or a
+/// throwaway demo database.
+pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
+    let target = if demo {
+        DbTarget::Demo(paths::demo_db_path())
+    } else {
+        let path = match db {
+            Some(p) => p,
+            None => {
+                let p = paths::default_db_path()?;
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
+                }
+                p
+            }
+        };
+        DbTarget::File(path)
+    };
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("车管所面签工作台 CounterDesk")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([960.0, 640.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let config = AppConfig {
+        target,
+        clock: Arc::new(SystemClock),
+        live_clock: true,
+    };
+    eframe::run_native(
+        "counterdesk",
+        options,
+        Box::new(move |cc| Ok(Box::new(CounterDeskApp::new(cc, config)))),
+    )
+    .map_err(|e| anyhow::anyhow!("无法打开窗口：{e}"))
 }

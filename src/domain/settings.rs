@@ -1,0 +1,87 @@
+//! Office settings an administrator may change, with their allowed ranges.
+
+use serde::{Deserialize, Serialize};
+
+use super::lockout::LockoutPolicy;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Shown in the status bar, e.g. "某市公安局交通警察支队车辆管理所".
+    pub office_name: String,
+    /// Minutes without input before the screen locks.
+    pub idle_minutes: u32,
+    pub lockout: LockoutPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            office_name: "车辆管理所".to_owned(),
+            idle_minutes: 5,
+            lockout: LockoutPolicy::default(),
+        }
+    }
+}
+
+/// Allowed ranges: wide enough for any office, narrow enough that a typo
+/// cannot switch a safeguard off.
+pub const IDLE_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+pub const MAX_FAILURES: std::ops::RangeInclusive<u32> = 3..=10;
+pub const LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=1440;
+
+impl Settings {
+    /// Checks ranges and trims the office name; returns the first problem in Chinese.
+    pub fn validated(mut self) -> Result<Self, String> {
+        self.office_name = self.office_name.trim().to_owned();
+        if self.office_name.is_empty() || self.office_name.chars().count() > 40 {
+            return Err("单位名称需为 1–40 个字".to_owned());
+        }
+        if !IDLE_MINUTES.contains(&self.idle_minutes) {
+            return Err(format!(
+                "闲置锁屏时间需在 {}–{} 分钟之间",
+                IDLE_MINUTES.start(),
+                IDLE_MINUTES.end()
+            ));
+        }
+        if !MAX_FAILURES.contains(&self.lockout.max_failures) {
+            return Err(format!(
+                "连续失败次数需在 {}–{} 次之间",
+                MAX_FAILURES.start(),
+                MAX_FAILURES.end()
+            ));
+        }
+        if !LOCK_MINUTES.contains(&self.lockout.lock_minutes) {
+            return Err(format!(
+                "锁定时长需在 {}–{} 分钟之间",
+                LOCK_MINUTES.start(),
+                LOCK_MINUTES.end()
+            ));
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert!(Settings::default().validated().is_ok());
+    }
+
+    #[test]
+    fn ranges_are_enforced() {
+        let mut s = Settings {
+            idle_minutes: 0,
+            ..Settings::default()
+        };
+        assert!(s.clone().validated().is_err());
+        s.idle_minutes = 5;
+        s.lockout.max_failures = 100;
+        assert!(s.clone().validated().is_err());
+        s.lockout.max_failures = 5;
+        s.office_name = "  ".into();
+        assert!(s.validated().is_err());
+    }
+}

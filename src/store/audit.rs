@@ -1,0 +1,184 @@
+//! `audit_log` + `audit_head`: append-only (triggers refuse UPDATE/DELETE),
+//! each row chained to the previous by SHA-256.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::StoreError;
+use super::{Tx, time};
+use crate::domain::audit::{AuditAction, AuditContent, GENESIS_HASH};
+
+/// What the app layer hands in; the store assigns `seq`, time and hashes.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub actor_id: Option<i64>,
+    /// The acting clerk's user name, or what was typed for a failed login.
+    pub actor: String,
+    pub action: AuditAction,
+    /// What was acted on, e.g. `clerk:3`. Never an applicant's document number.
+    pub target: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// `None` for an action code this version does not know.
+    pub action: Option<AuditAction>,
+    pub action_code: String,
+    pub target: String,
+    pub detail: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerdict {
+    Intact { rows: i64 },
+    Broken { seq: i64, reason: String },
+}
+
+impl Tx<'_> {
+    /// Appends one event and moves the head, inside the caller's transaction.
+    pub fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let (prev_seq, prev_hash) = self
+            .q(|c| {
+                c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()
+            })?
+            .unwrap_or((0, GENESIS_HASH.to_owned()));
+        let seq = prev_seq + 1;
+        let at = time::format(now);
+        let content = AuditContent {
+            seq,
+            at: &at,
+            actor_id: e.actor_id,
+            actor: &e.actor,
+            action: e.action.code(),
+            target: &e.target,
+            detail: &e.detail,
+        };
+        let hash = content.chain_hash(&prev_hash);
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO audit_log (seq, at, actor_id, actor, action, target, detail, prev_hash, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![seq, at, e.actor_id, e.actor, e.action.code(), e.target, e.detail, prev_hash, hash],
+            )?;
+            c.execute(
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) \
+                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                params![seq, hash],
+            )
+        })?;
+        Ok(seq)
+    }
+
+    /// The newest `limit` rows, newest first.
+    pub fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        self.q(|c| {
+            let mut stmt = c.prepare(
+                "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
+                 ORDER BY seq DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                let at: String = r.get(1)?;
+                let code: String = r.get(3)?;
+                Ok(AuditRow {
+                    seq: r.get(0)?,
+                    at: time::parse(&at).unwrap_or_default(),
+                    actor: r.get(2)?,
+                    action: AuditAction::from_code(&code),
+                    action_code: code,
+                    target: r.get(4)?,
+                    detail: r.get(5)?,
+                    hash: r.get(6)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        self.q(verify_chain)
+    }
+}
+
+/// Walks the whole chain in `seq` order. Reports the first row whose sequence,
+/// link or hash does not match, or a head that does not match the last row.
+pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
+         FROM audit_log ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1i64;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let at: String = r.get(1)?;
+        let actor_id: Option<i64> = r.get(2)?;
+        let actor: String = r.get(3)?;
+        let action: String = r.get(4)?;
+        let target: String = r.get(5)?;
+        let detail: String = r.get(6)?;
+        let stored_prev: String = r.get(7)?;
+        let stored_hash: String = r.get(8)?;
+        if seq != expected_seq {
+            return Ok(AuditVerdict::Broken {
+                seq: expected_seq,
+                reason: format!(
+                    "expected row {expected_seq}, found row {seq} (rows deleted or renumbered)"
+                ),
+            });
+        }
+        if stored_prev != prev_hash {
+            return Ok(AuditVerdict::Broken {
+                seq,
+                reason:
+                    "previous-hash link does not match the row before (rows deleted or reordered)"
+                        .into(),
+            });
+        }
+        let content = AuditContent {
+            seq,
+            at: &at,
+            actor_id,
+            actor: &actor,
+            action: &action,
+            target: &target,
+            detail: &detail,
+        };
+        if content.chain_hash(&prev_hash) != stored_hash {
+            return Ok(AuditVerdict::Broken {
+                seq,
+                reason: "content does not match its hash (row edited)".into(),
+            });
+        }
+        prev_hash = stored_hash;
+        expected_seq += 1;
+    }
+    let rows_seen = expected_seq - 1;
+    let head: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    match head {
+        None if rows_seen == 0 => Ok(AuditVerdict::Intact { rows: 0 }),
+        Some((seq, hash)) if seq == rows_seen && hash == prev_hash => {
+            Ok(AuditVerdict::Intact { rows: rows_seen })
+        }
+        Some((seq, _)) if seq > rows_seen => Ok(AuditVerdict::Broken {
+            seq: rows_seen + 1,
+            reason: format!("head says {seq} rows but only {rows_seen} remain (last rows deleted)"),
+        }),
+        _ => Ok(AuditVerdict::Broken {
+            seq: rows_seen.max(1),
+            reason: "chain head does not match the last row".into(),
+        }),
+    }
+}

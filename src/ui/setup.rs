@@ -1,0 +1,93 @@
+//! 首次使用: the first run creates the first administrator account.
+
+use std::path::Path;
+
+use eframe::egui::{self, RichText};
+
+use super::app::Outbox;
+use super::widgets::{self, Message};
+use crate::app::auth::AccountInput;
+use crate::app::worker::Request;
+use crate::domain::clerk::Role;
+use crate::domain::password::MIN_PASSWORD_LEN;
+
+#[derive(Default)]
+pub struct SetupForm {
+    pub office_name: String,
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub confirm: String,
+    pub message: Option<Message>,
+    pub pending: bool,
+}
+
+impl SetupForm {
+    pub fn fail(&mut self, message: String) {
+        self.pending = false;
+        self.message = Some(Message::error(message));
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool, out: &mut Outbox) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        widgets::centered_column(ui, 520.0, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.heading(RichText::new("车管所面签工作台").size(28.0).strong());
+                ui.label(RichText::new("首次使用：请创建第一个管理员账号").color(super::theme::MUTED));
+            });
+            ui.add_space(16.0);
+            widgets::card(ui, |ui| {
+                ui.heading("创建管理员");
+                ui.label(
+                    RichText::new(format!("数据库：{}", db_path.display()))
+                        .small()
+                        .color(super::theme::MUTED),
+                );
+                ui.add_space(8.0);
+                let mut submit = false;
+                egui::Grid::new("setup_grid").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
+                    widgets::text_row(ui, "单位名称", &mut form.office_name, false);
+                    widgets::text_row(ui, "用户名", &mut form.username, false);
+                    widgets::text_row(ui, "姓名", &mut form.display_name, false);
+                    widgets::text_row(ui, "密码", &mut form.password, true);
+                    let c = widgets::text_row(ui, "确认密码", &mut form.confirm, true);
+                    submit |= widgets::submitted(ui, &c);
+                });
+                ui.label(
+                    RichText::new(format!("密码至少 {MIN_PASSWORD_LEN} 位，需同时包含字母和数字。管理员负责账号和设置，不能审核业务。"))
+                        .small()
+                        .color(super::theme::MUTED),
+                );
+                if let Some(m) = &form.message {
+                    widgets::message(ui, m);
+                }
+                ui.horizontal(|ui| {
+                    submit |= widgets::primary_button(ui, "创建并登录", !form.pending).clicked();
+                    if form.pending && busy {
+                        ui.spinner();
+                    }
+                });
+                if submit && !form.pending {
+                    if form.password != form.confirm {
+                        form.message = Some(Message::error("两次输入的密码不一致"));
+                    } else if form.office_name.trim().is_empty() {
+                        form.message = Some(Message::error("请填写单位名称"));
+                    } else {
+                        form.pending = true;
+                        form.message = None;
+                        out.send(Request::CreateFirstAdmin {
+                            account: AccountInput {
+                                username: form.username.clone(),
+                                display_name: form.display_name.clone(),
+                                role: Role::Admin,
+                                password: form.password.clone(),
+                            },
+                            office_name: form.office_name.clone(),
+                        });
+                    }
+                }
+            });
+        });
+    });
+}

@@ -1,0 +1,129 @@
+//! Small building blocks shared by the screens: labelled form rows, messages,
+//! cards. Every input gets an accessible label (the test harness checks, and
+//! the tests drive the UI through those labels).
+
+use eframe::egui::{self, Color32, RichText};
+
+use super::theme;
+
+/// A label + single-line text field row inside a two-column `Grid`.
+/// Returns the field's response.
+pub fn text_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    password: bool,
+) -> egui::Response {
+    let l = ui.label(label);
+    let r = ui.add(
+        egui::TextEdit::singleline(value)
+            .password(password)
+            .desired_width(260.0)
+            .id_salt(label),
+    );
+    ui.end_row();
+    r.labelled_by(l.id)
+}
+
+/// A label + numeric drag value row inside a two-column `Grid`.
+pub fn number_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut u32,
+    range: std::ops::RangeInclusive<u32>,
+    suffix: &str,
+) -> egui::Response {
+    let l = ui.label(label);
+    let r = ui.add(egui::DragValue::new(value).range(range).suffix(suffix));
+    ui.end_row();
+    r.labelled_by(l.id)
+}
+
+/// True when Enter was pressed this frame while `field` had focus (the
+/// single-line editor gives up focus on Enter).
+pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
+    field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// Error / success / info message line.
+pub fn message(ui: &mut egui::Ui, msg: &Message) {
+    let (color, prefix) = match msg.kind {
+        MessageKind::Error => (theme::ERROR, "× "),
+        MessageKind::Success => (theme::OK, "✓ "),
+        MessageKind::Info => (theme::MUTED, ""),
+    };
+    ui.label(RichText::new(format!("{prefix}{}", msg.text)).color(color));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Error,
+    Success,
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+impl Message {
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            kind: MessageKind::Error,
+            text: text.into(),
+        }
+    }
+    pub fn success(text: impl Into<String>) -> Self {
+        Self {
+            kind: MessageKind::Success,
+            text: text.into(),
+        }
+    }
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            kind: MessageKind::Info,
+            text: text.into(),
+        }
+    }
+}
+
+/// A white card with a border, for forms on a plain background.
+pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    egui::Frame::new()
+        .fill(Color32::WHITE)
+        .stroke(egui::Stroke::new(1.0, Color32::from_gray(210)))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::same(20))
+        .show(ui, add)
+        .inner
+}
+
+/// Centres a fixed-width column in the available space (login, setup, lock).
+pub fn centered_column<R>(
+    ui: &mut egui::Ui,
+    width: f32,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> R {
+    let avail = ui.available_rect_before_wrap();
+    let w = width.min(avail.width());
+    let left = avail.left() + (avail.width() - w) / 2.0;
+    let top = avail.top() + (avail.height() * 0.12).min(90.0);
+    let rect =
+        egui::Rect::from_min_size(egui::pos2(left, top), egui::vec2(w, avail.bottom() - top));
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min)),
+    );
+    add(&mut child)
+}
+
+/// A primary (accent) button.
+pub fn primary_button(ui: &mut egui::Ui, text: &str, enabled: bool) -> egui::Response {
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(RichText::new(text).color(Color32::WHITE)).fill(theme::ACCENT),
+    )
+}

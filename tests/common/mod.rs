@@ -1,0 +1,121 @@
+//! Shared helpers for the screenshot tests: a pinned clock (2026-11-20 09:30
+//! Beijing time), a database per test at a stable path, and a way to wait for
+//! the worker thread without timing assumptions.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use counterdesk::app::clock::ManualClock;
+use counterdesk::app::worker::DbTarget;
+use counterdesk::store::Store;
+use counterdesk::ui::app::Phase;
+use counterdesk::ui::{AppConfig, CounterDeskApp};
+use eframe::egui;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()
+}
+
+/// A fresh database path for one test, the same on every run (it is shown in
+/// the status bar, so it appears in snapshots).
+pub fn db_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join("counterdesk-ui-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.sqlite3"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
+/// A database with the demo clerks (admin/admin2026, wangli/counter2026, zhaomin/review2026).
+pub fn seeded_db(name: &str) -> PathBuf {
+    let path = db_path(name);
+    let mut store = Store::open(&path).unwrap();
+    counterdesk::app::demo::seed(&mut store, t0()).unwrap();
+    path
+}
+
+pub struct Ui {
+    pub harness: Harness<'static, CounterDeskApp>,
+    pub clock: ManualClock,
+}
+
+pub fn launch(target: DbTarget) -> Ui {
+    launch_sized(target, [1280.0, 800.0])
+}
+
+pub fn launch_sized(target: DbTarget, size: [f32; 2]) -> Ui {
+    let clock = ManualClock::new(t0());
+    let config = AppConfig {
+        target,
+        clock: Arc::new(clock.clone()),
+        live_clock: false,
+    };
+    let harness = Harness::builder()
+        .with_size(size)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| CounterDeskApp::new(cc, config));
+    let mut ui = Ui { harness, clock };
+    ui.settle();
+    ui
+}
+
+impl Ui {
+    /// Steps until the worker has answered everything, then until egui is idle.
+    pub fn settle(&mut self) {
+        for _ in 0..2000 {
+            self.harness.step();
+            let app = self.harness.state();
+            if app.in_flight() == 0 && !matches!(app.phase, Phase::Opening) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        self.harness.run();
+    }
+
+    pub fn type_into(&mut self, label: &str, text: &str) {
+        let node = self.harness.get_by_label(label);
+        node.focus();
+        node.type_text(text);
+        self.harness.run();
+    }
+
+    /// Clicks the button (or radio button) with this label.
+    pub fn click(&mut self, label: &str) {
+        let node = self
+            .harness
+            .query_by_role_and_label(Role::Button, label)
+            .or_else(|| {
+                self.harness
+                    .query_by_role_and_label(Role::RadioButton, label)
+            })
+            .unwrap_or_else(|| self.harness.get_by_label(label));
+        node.click();
+        self.settle();
+    }
+
+    pub fn press_enter(&mut self) {
+        self.harness.key_press(egui::Key::Enter);
+        self.settle();
+    }
+
+    /// Signs in by typing into the labelled fields and pressing Enter.
+    pub fn sign_in(&mut self, user: &str, password: &str) {
+        self.type_into("用户名", user);
+        self.type_into("密码", password);
+        self.press_enter();
+    }
+
+    pub fn app(&self) -> &CounterDeskApp {
+        self.harness.state()
+    }
+}

@@ -1,0 +1,296 @@
+//! Store: opening safely, migrations, refusal of bad files, audit chain tamper detection.
+
+use std::path::Path;
+
+use chrono::{TimeZone, Utc};
+use counterdesk::domain::audit::AuditAction;
+use counterdesk::store::{AuditVerdict, LATEST_VERSION, NewAuditEvent, Store, StoreError};
+use rusqlite::Connection;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()
+}
+
+fn event(i: usize) -> NewAuditEvent {
+    NewAuditEvent {
+        actor_id: Some(1),
+        actor: "admin".into(),
+        action: AuditAction::LoginSucceeded,
+        target: "clerk:1".into(),
+        detail: format!("event {i}"),
+    }
+}
+
+fn store_with_events(path: &Path, n: usize) -> Store {
+    let mut s = Store::open(path).unwrap();
+    for i in 0..n {
+        s.write(|tx| tx.append_audit(&event(i), now())).unwrap();
+    }
+    s
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Simulates someone with a SQLite tool: drops the append-only triggers, then runs `sql`.
+fn tamper(path: &Path, sql: &str) {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    c.execute_batch(sql).unwrap();
+}
+
+fn verify(path: &Path) -> AuditVerdict {
+    let mut s = Store::open(path).unwrap();
+    s.read(|tx| tx.verify_audit()).unwrap()
+}
+
+#[test]
+fn creates_and_migrates_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite3");
+    let s = Store::open(&path).unwrap();
+    drop(s);
+    assert_eq!(user_version(&path), LATEST_VERSION);
+    let c = Connection::open(&path).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn migrates_an_empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.sqlite3");
+    std::fs::write(&path, b"").unwrap();
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 0);
+    drop(s);
+    assert_eq!(user_version(&path), LATEST_VERSION);
+    // Re-opening a migrated file applies nothing and keeps the data.
+    let mut s = store_with_events(&path, 1);
+    assert_eq!(
+        s.read(|tx| tx.verify_audit()).unwrap(),
+        AuditVerdict::Intact { rows: 1 }
+    );
+}
+
+#[test]
+fn refuses_a_newer_schema_without_touching_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match Store::open(&path) {
+        Err(StoreError::NewerSchema {
+            found: 99,
+            supported,
+            ..
+        }) => assert_eq!(supported, LATEST_VERSION),
+        other => panic!("expected NewerSchema, got {:?}", other.err()),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before, "file was modified");
+    assert!(!dir.path().join("newer.sqlite3-wal").exists());
+}
+
+#[test]
+fn refuses_a_file_that_is_not_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "这不是数据库，是一份备忘录。\n".repeat(50)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(err, StoreError::NotSqlite { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("notes.txt"),
+        "message names the path: {err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn refuses_a_corrupt_file_without_touching_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corrupt.sqlite3");
+    drop(store_with_events(&path, 20));
+    // Checkpointed by the close; now scribble over the pages after the header.
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 4096);
+    for b in bytes.iter_mut().skip(100).take(8000) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(
+        matches!(
+            err,
+            StoreError::Corrupt { .. } | StoreError::NotSqlite { .. }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "file was modified");
+}
+
+#[test]
+fn refuses_an_unwritable_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-dir").join("db.sqlite3");
+    let err = Store::open(&path).err().expect("must refuse");
+    assert!(matches!(err, StoreError::Unwritable { .. }), "{err:?}");
+    assert!(!path.exists());
+    let err = Store::open(dir.path())
+        .err()
+        .expect("a directory is not a database");
+    assert!(matches!(err, StoreError::Unwritable { .. }), "{err:?}");
+}
+
+#[test]
+fn a_locked_database_reports_busy_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    let other = Connection::open(&path).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO settings VALUES ('x', 'y');")
+        .unwrap();
+    let err = s
+        .write(|tx| tx.append_audit(&event(0), now()))
+        .err()
+        .expect("write lock is held elsewhere");
+    assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
+    other.execute_batch("ROLLBACK").unwrap();
+    // Nothing was lost: the next write succeeds and the chain is intact.
+    s.write(|tx| tx.append_audit(&event(1), now())).unwrap();
+    assert_eq!(
+        s.read(|tx| tx.verify_audit()).unwrap(),
+        AuditVerdict::Intact { rows: 1 }
+    );
+}
+
+#[test]
+fn audit_log_is_append_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.sqlite3");
+    drop(store_with_events(&path, 3));
+    let c = Connection::open(&path).unwrap();
+    assert!(
+        c.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2", [])
+            .is_err()
+    );
+    assert!(
+        c.execute("DELETE FROM audit_log WHERE seq = 3", [])
+            .is_err()
+    );
+    assert_eq!(verify(&path), AuditVerdict::Intact { rows: 3 });
+}
+
+#[test]
+fn editing_a_row_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edit.sqlite3");
+    drop(store_with_events(&path, 5));
+    tamper(
+        &path,
+        "UPDATE audit_log SET detail = 'harmless' WHERE seq = 3",
+    );
+    assert!(matches!(verify(&path), AuditVerdict::Broken { seq: 3, .. }));
+}
+
+#[test]
+fn editing_a_row_and_its_hash_is_detected_at_the_next_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edit2.sqlite3");
+    drop(store_with_events(&path, 5));
+    tamper(&path, "UPDATE audit_log SET hash = 'ff' WHERE seq = 2");
+    assert!(matches!(verify(&path), AuditVerdict::Broken { seq: 2, .. }));
+}
+
+#[test]
+fn deleting_a_middle_row_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("delete.sqlite3");
+    drop(store_with_events(&path, 5));
+    tamper(&path, "DELETE FROM audit_log WHERE seq = 2");
+    assert!(matches!(verify(&path), AuditVerdict::Broken { seq: 2, .. }));
+}
+
+#[test]
+fn deleting_the_last_rows_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("truncate.sqlite3");
+    drop(store_with_events(&path, 5));
+    tamper(&path, "DELETE FROM audit_log WHERE seq >= 4");
+    assert!(matches!(verify(&path), AuditVerdict::Broken { seq: 4, .. }));
+}
+
+#[test]
+fn reordering_rows_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reorder.sqlite3");
+    drop(store_with_events(&path, 5));
+    // Swap rows 2 and 3 wholesale (content and hashes), keeping the numbering.
+    tamper(
+        &path,
+        "UPDATE audit_log SET seq = -2 WHERE seq = 2;
+         UPDATE audit_log SET seq = 2 WHERE seq = 3;
+         UPDATE audit_log SET seq = 3 WHERE seq = -2;",
+    );
+    assert!(matches!(verify(&path), AuditVerdict::Broken { seq: 2, .. }));
+}
+
+#[test]
+fn an_intact_chain_verifies_and_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ok.sqlite3");
+    let mut s = store_with_events(&path, 10);
+    assert_eq!(
+        s.read(|tx| tx.verify_audit()).unwrap(),
+        AuditVerdict::Intact { rows: 10 }
+    );
+    let tail = s.read(|tx| tx.audit_tail(3)).unwrap();
+    assert_eq!(
+        tail.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        vec![10, 9, 8]
+    );
+    assert_eq!(tail[0].action, Some(AuditAction::LoginSucceeded));
+}
+
+#[test]
+fn drafts_are_kept_per_clerk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    let mk = |name: &str| counterdesk::store::NewClerk {
+        username: name.into(),
+        display_name: name.into(),
+        role: counterdesk::domain::clerk::Role::Counter,
+        password_hash: "x".into(),
+        must_change_password: false,
+    };
+    let (a, b) = s
+        .write(|tx| {
+            Ok((
+                tx.insert_clerk(&mk("a"), now())?,
+                tx.insert_clerk(&mk("b"), now())?,
+            ))
+        })
+        .unwrap();
+    s.write(|tx| tx.save_draft(a, "workspace", "{\"a\":1}", now()))
+        .unwrap();
+    s.write(|tx| tx.save_draft(a, "workspace", "{\"a\":2}", now()))
+        .unwrap();
+    assert_eq!(
+        s.read(|tx| tx.draft(a, "workspace")).unwrap().as_deref(),
+        Some("{\"a\":2}")
+    );
+    assert_eq!(s.read(|tx| tx.draft(b, "workspace")).unwrap(), None);
+}

@@ -1,0 +1,242 @@
+//! Screenshot tests of the foundation screens, driven through accessible labels.
+
+mod common;
+
+use chrono::Duration;
+use common::{Ui, db_path, launch, seeded_db, t0};
+use counterdesk::app::auth::{self, LoginPurpose};
+use counterdesk::app::worker::DbTarget;
+use counterdesk::domain::clerk::Role;
+use counterdesk::store::Store;
+use counterdesk::ui::app::Phase;
+use counterdesk::ui::screen::Screen;
+use egui_kittest::kittest::Queryable;
+
+fn signed_in_role(ui: &Ui) -> Option<Role> {
+    ui.app().session().map(|s| s.clerk.role)
+}
+
+#[test]
+fn first_run_creates_the_administrator() {
+    let mut ui = launch(DbTarget::File(db_path("first_run")));
+    assert!(matches!(ui.app().phase, Phase::Setup(_)));
+    ui.harness.snapshot("setup_first_run");
+    ui.type_into("单位名称", "某市车辆管理所");
+    ui.type_into("用户名", "chief");
+    ui.type_into("姓名", "李强");
+    ui.type_into("密码", "chief2026");
+    ui.type_into("确认密码", "chief2026");
+    ui.click("创建并登录");
+    assert_eq!(signed_in_role(&ui), Some(Role::Admin));
+    assert_eq!(ui.app().settings.office_name, "某市车辆管理所");
+}
+
+#[test]
+fn setup_rejects_mismatched_passwords() {
+    let mut ui = launch(DbTarget::File(db_path("setup_mismatch")));
+    ui.type_into("单位名称", "某市车辆管理所");
+    ui.type_into("用户名", "chief");
+    ui.type_into("姓名", "李强");
+    ui.type_into("密码", "chief2026");
+    ui.type_into("确认密码", "chief2027");
+    ui.click("创建并登录");
+    assert!(matches!(ui.app().phase, Phase::Setup(_)));
+    ui.harness.get_by_label_contains("两次输入的密码不一致");
+}
+
+#[test]
+fn login_screen_empty() {
+    let mut ui = launch(DbTarget::File(seeded_db("login_empty")));
+    assert!(matches!(ui.app().phase, Phase::Login(_)));
+    ui.harness.snapshot("login_empty");
+}
+
+#[test]
+fn login_by_typing_and_clicking() {
+    let mut ui = launch(DbTarget::File(seeded_db("login_click")));
+    ui.type_into("用户名", "wangli");
+    ui.type_into("密码", "counter2026");
+    ui.click("登录");
+    assert_eq!(signed_in_role(&ui), Some(Role::Counter));
+    ui.harness.snapshot("main_counter");
+}
+
+#[test]
+fn wrong_password_says_how_many_tries_remain() {
+    let mut ui = launch(DbTarget::File(seeded_db("login_wrong")));
+    ui.sign_in("wangli", "wrong2026");
+    assert!(matches!(ui.app().phase, Phase::Login(_)));
+    ui.harness.get_by_label_contains("还可尝试 4 次");
+    ui.harness.snapshot("login_wrong_password");
+}
+
+#[test]
+fn locked_account_says_until_when() {
+    let path = seeded_db("login_locked");
+    {
+        let mut s = Store::open(&path).unwrap();
+        for _ in 0..5 {
+            auth::login(&mut s, "wangli", "wrong2026", LoginPurpose::SignIn, t0()).unwrap();
+        }
+    }
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    assert!(matches!(ui.app().phase, Phase::Login(_)));
+    ui.harness.get_by_label_contains("09:45");
+    ui.harness.snapshot("login_locked");
+}
+
+#[test]
+fn main_window_supervisor() {
+    let mut ui = launch(DbTarget::File(seeded_db("main_supervisor")));
+    ui.sign_in("zhaomin", "review2026");
+    assert_eq!(signed_in_role(&ui), Some(Role::Supervisor));
+    ui.harness.snapshot("main_supervisor");
+}
+
+#[test]
+fn main_window_admin() {
+    let mut ui = launch(DbTarget::File(seeded_db("main_admin")));
+    ui.sign_in("admin", "admin2026");
+    assert_eq!(signed_in_role(&ui), Some(Role::Admin));
+    ui.harness.snapshot("main_admin");
+}
+
+#[test]
+fn unbuilt_screens_say_so() {
+    let mut ui = launch(DbTarget::File(seeded_db("placeholder")));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("审核队列");
+    ui.harness.get_by_label("本功能尚未建设，当前版本不可用。");
+    ui.harness.snapshot("placeholder_review_queue");
+}
+
+#[test]
+fn idle_lock_and_unlock() {
+    let mut ui = launch(DbTarget::File(seeded_db("idle_lock")));
+    ui.sign_in("wangli", "counter2026");
+    ui.clock.advance(Duration::minutes(4));
+    ui.settle();
+    assert!(!ui.app().is_locked(), "locks only after 5 idle minutes");
+    ui.clock.advance(Duration::minutes(1));
+    ui.settle();
+    assert!(ui.app().is_locked());
+    ui.harness.snapshot("idle_lock");
+    ui.type_into("密码", "counter2026");
+    ui.press_enter();
+    assert!(!ui.app().is_locked());
+    assert_eq!(signed_in_role(&ui), Some(Role::Counter));
+}
+
+#[test]
+fn a_second_clerk_ends_the_first_session_and_sees_none_of_its_work() {
+    let mut ui = launch(DbTarget::File(seeded_db("switch_clerk")));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("单位面签");
+    assert_eq!(
+        ui.app().session().unwrap().workspace.screen,
+        Screen::CompanyRegistration
+    );
+    ui.clock.advance(Duration::minutes(6));
+    ui.settle();
+    assert!(ui.app().is_locked());
+    ui.type_into("其他账号用户名", "zhaomin");
+    ui.type_into("其他账号密码", "review2026");
+    ui.press_enter();
+    let s = ui.app().session().unwrap();
+    assert_eq!(s.clerk.username, "zhaomin");
+    assert!(s.lock.is_none());
+    assert_eq!(
+        s.workspace.screen,
+        Screen::Dashboard,
+        "the first clerk's work is not shown"
+    );
+    // The first clerk gets their work back when they sign in again.
+    ui.click("退出登录");
+    ui.sign_in("wangli", "counter2026");
+    assert_eq!(
+        ui.app().session().unwrap().workspace.screen,
+        Screen::CompanyRegistration
+    );
+}
+
+#[test]
+fn account_management() {
+    let mut ui = launch(DbTarget::File(seeded_db("accounts")));
+    ui.sign_in("admin", "admin2026");
+    ui.click("账号管理");
+    ui.harness.get_by_label("wangli");
+    ui.harness.snapshot("accounts");
+    // Create an account by typing.
+    ui.type_into("新用户名", "liuyang");
+    ui.type_into("新账号姓名", "刘洋");
+    ui.click("窗口");
+    ui.type_into("初始密码", "start2026");
+    ui.click("创建账号");
+    ui.harness.get_by_label("liuyang");
+    ui.harness.get_by_label_contains("已创建账号 liuyang");
+}
+
+#[test]
+fn forced_password_change_after_reset() {
+    let path = seeded_db("forced_change");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let admin =
+            match auth::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
+                auth::LoginOutcome::Success(c) => c,
+                other => panic!("{other:?}"),
+            };
+        let id = s
+            .read(|tx| tx.clerk_by_username("wangli"))
+            .unwrap()
+            .unwrap()
+            .id;
+        auth::reset_password(&mut s, &admin, id, "temp2026x", t0()).unwrap();
+    }
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "temp2026x");
+    assert!(
+        ui.app()
+            .session()
+            .unwrap()
+            .password
+            .as_ref()
+            .is_some_and(|p| p.forced)
+    );
+    ui.harness.snapshot("password_forced");
+    ui.type_into("原密码", "temp2026x");
+    ui.type_into("新密码", "mine2026y");
+    ui.type_into("确认新密码", "mine2026y");
+    ui.click("保存新密码");
+    assert!(ui.app().session().unwrap().password.is_none());
+}
+
+#[test]
+fn audit_log_screen_lists_and_verifies() {
+    let mut ui = launch(DbTarget::File(seeded_db("audit_screen")));
+    ui.sign_in("zhaomin", "review2026");
+    ui.click("审计日志");
+    ui.click("校验哈希链");
+    ui.harness.get_by_label_contains("哈希链完整");
+    ui.harness.snapshot("audit_log");
+}
+
+#[test]
+fn database_error_window() {
+    let path = db_path("not_a_database");
+    std::fs::write(&path, "这不是数据库\n".repeat(40)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut ui = launch(DbTarget::File(path.clone()));
+    assert!(matches!(ui.app().phase, Phase::DbError { .. }));
+    ui.harness.snapshot("db_error");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn renders_crisply_at_2x() {
+    let mut ui = common::launch_sized(DbTarget::File(seeded_db("login_2x")), [900.0, 640.0]);
+    ui.harness.set_pixels_per_point(2.0);
+    ui.harness.run();
+    ui.harness.snapshot("login_2x");
+}
