@@ -42,5 +42,11 @@ pub fn apply(ctx: &egui::Context) {
         style.visuals.selection.bg_fill = ACCENT.gamma_multiply(0.35);
         style.visuals.hyperlink_color = ACCENT;
         style.visuals.panel_fill = PANEL_BG;
+        // Input fields must be visible on white cards without hovering.
+        style.visuals.extreme_bg_color = Color32::from_rgb(0xfb, 0xfc, 0xfd);
+        style.visuals.text_edit_bg_color = Some(Color32::from_rgb(0xfb, 0xfc, 0xfd));
+        style.visuals.widgets.inactive.bg_stroke = egui::Stroke::new(1.0, Color32::from_gray(185));
+        style.visuals.widgets.inactive.fg_stroke.color = Color32::from_gray(40);
+        style.visuals.widgets.noninteractive.fg_stroke.color = Color32::from_gray(50);
     });
 }
