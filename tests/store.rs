@@ -164,8 +164,7 @@ fn a_locked_database_reports_busy_instead_of_hanging() {
         .unwrap();
     let err = s
         .write(|tx| tx.append_audit(&event(0), now()))
-        .err()
-        .expect("write lock is held elsewhere");
+        .expect_err("write lock is held elsewhere");
     assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
     other.execute_batch("ROLLBACK").unwrap();
     // Nothing was lost: the next write succeeds and the chain is intact.

@@ -174,18 +174,18 @@ pub fn show(
         let ready = st.new_role.is_some()
             && !st.new_username.trim().is_empty()
             && !st.new_password.is_empty();
-        if widgets::primary_button(ui, "创建账号", ready).clicked() {
-            if let Some(role) = st.new_role {
-                out.send(Request::CreateAccount {
-                    actor: me.clone(),
-                    account: AccountInput {
-                        username: st.new_username.clone(),
-                        display_name: st.new_display_name.clone(),
-                        role,
-                        password: st.new_password.clone(),
-                    },
-                });
-            }
+        if widgets::primary_button(ui, "创建账号", ready).clicked()
+            && let Some(role) = st.new_role
+        {
+            out.send(Request::CreateAccount {
+                actor: me.clone(),
+                account: AccountInput {
+                    username: st.new_username.clone(),
+                    display_name: st.new_display_name.clone(),
+                    role,
+                    password: st.new_password.clone(),
+                },
+            });
         }
     });
     ui.add_space(10.0);

@@ -207,11 +207,11 @@ impl CounterDeskApp {
                 self.signed_in(clerk, now);
             }
             Response::Unlocked(clerk) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    if s.clerk.id == clerk.id {
-                        s.lock = None;
-                        s.idle.touch(now);
-                    }
+                if let Phase::Main(s) = &mut self.phase
+                    && s.clerk.id == clerk.id
+                {
+                    s.lock = None;
+                    s.idle.touch(now);
                 }
             }
             Response::LoginRefused { purpose, message } => {
@@ -262,16 +262,13 @@ impl CounterDeskApp {
                 key,
                 body,
             } => {
-                if let Phase::Main(s) = &mut self.phase {
-                    if s.clerk.id == clerk_id && key == WORKSPACE_DRAFT {
-                        if let Some(ws) =
-                            body.and_then(|b| serde_json::from_str::<Workspace>(&b).ok())
-                        {
-                            if ws.screen.allowed_for(s.clerk.role) {
-                                s.workspace = ws;
-                            }
-                        }
-                    }
+                if let Phase::Main(s) = &mut self.phase
+                    && s.clerk.id == clerk_id
+                    && key == WORKSPACE_DRAFT
+                    && let Some(ws) = body.and_then(|b| serde_json::from_str::<Workspace>(&b).ok())
+                    && ws.screen.allowed_for(s.clerk.role)
+                {
+                    s.workspace = ws;
                 }
             }
             Response::AuditTail(rows) => {
@@ -304,13 +301,13 @@ impl CounterDeskApp {
 
     fn signed_in(&mut self, clerk: SessionClerk, now: DateTime<Utc>) {
         // Same clerk signing in from the lock screen: that is an unlock.
-        if let Phase::Main(s) = &mut self.phase {
-            if s.clerk.id == clerk.id {
-                s.lock = None;
-                s.idle.touch(now);
-                self.pending_replacement = None;
-                return;
-            }
+        if let Phase::Main(s) = &mut self.phase
+            && s.clerk.id == clerk.id
+        {
+            s.lock = None;
+            s.idle.touch(now);
+            self.pending_replacement = None;
+            return;
         }
         if let Some(old) = self.pending_replacement.take() {
             self.send(Request::Logout {
@@ -327,15 +324,15 @@ impl CounterDeskApp {
     }
 
     fn save_workspace(&mut self) {
-        if let Phase::Main(s) = &self.phase {
-            if let Ok(body) = serde_json::to_string(&s.workspace) {
-                let clerk_id = s.clerk.id;
-                self.send(Request::SaveDraft {
-                    clerk_id,
-                    key: WORKSPACE_DRAFT.to_owned(),
-                    body,
-                });
-            }
+        if let Phase::Main(s) = &self.phase
+            && let Ok(body) = serde_json::to_string(&s.workspace)
+        {
+            let clerk_id = s.clerk.id;
+            self.send(Request::SaveDraft {
+                clerk_id,
+                key: WORKSPACE_DRAFT.to_owned(),
+                body,
+            });
         }
     }
 
@@ -359,24 +356,23 @@ impl CounterDeskApp {
                     purpose: LoginPurpose::SignIn,
                     ..
                 } = &r
+                    && let Phase::Main(s) = &self.phase
                 {
-                    if let Phase::Main(s) = &self.phase {
-                        // A sign-in from the lock screen replaces the locked session.
-                        self.pending_replacement = Some(s.clerk.clone());
-                    }
+                    // A sign-in from the lock screen replaces the locked session.
+                    self.pending_replacement = Some(s.clerk.clone());
                 }
                 self.send(r)
             }
             Command::Navigate(screen) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    if screen.allowed_for(s.clerk.role) {
-                        s.workspace.screen = screen;
-                        let actor = s.clerk.clone();
-                        match screen {
-                            Screen::Accounts => self.send(Request::ListClerks { actor }),
-                            Screen::AuditLog => self.send(Request::AuditTail { limit: 200 }),
-                            _ => {}
-                        }
+                if let Phase::Main(s) = &mut self.phase
+                    && screen.allowed_for(s.clerk.role)
+                {
+                    s.workspace.screen = screen;
+                    let actor = s.clerk.clone();
+                    match screen {
+                        Screen::Accounts => self.send(Request::ListClerks { actor }),
+                        Screen::AuditLog => self.send(Request::AuditTail { limit: 200 }),
+                        _ => {}
                     }
                 }
             }

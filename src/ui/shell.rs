@@ -101,10 +101,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
-        if let Some((msg, at)) = &s.toast {
-            if cx.now - *at < chrono::Duration::seconds(8) {
-                widgets::message(ui, msg);
-            }
+        if let Some((msg, at)) = &s.toast
+            && cx.now - *at < chrono::Duration::seconds(8)
+        {
+            widgets::message(ui, msg);
         }
         if let Some(form) = &mut s.password {
             widgets::centered_column(ui, 480.0, |ui| {
