@@ -12,7 +12,11 @@ fn bin() -> Command {
 fn seeded(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("cli.sqlite3");
     let mut s = Store::open(&path).unwrap();
-    counterdesk::app::demo::seed(&mut s, Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()).unwrap();
+    counterdesk::app::demo::seed(
+        &mut s,
+        Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap(),
+    )
+    .unwrap();
     path
 }
 
@@ -20,8 +24,17 @@ fn seeded(dir: &std::path::Path) -> std::path::PathBuf {
 fn intact_chain_prints_ok_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let path = seeded(dir.path());
-    let out = bin().args(["verify-audit", "--db"]).arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["verify-audit", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // First admin created + its sign-in + two demo accounts.
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "OK 4");
 }
@@ -37,7 +50,11 @@ fn broken_chain_names_the_row_and_exits_1() {
         )
         .unwrap();
     }
-    let out = bin().args(["verify-audit", "--db"]).arg(&path).output().unwrap();
+    let out = bin()
+        .args(["verify-audit", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("BROKEN row 3"), "{stdout}");
@@ -47,7 +64,11 @@ fn broken_chain_names_the_row_and_exits_1() {
 fn verify_never_creates_a_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing.sqlite3");
-    let out = bin().args(["verify-audit", "--db"]).arg(&path).output().unwrap();
+    let out = bin()
+        .args(["verify-audit", "--db"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!path.exists());
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.sqlite3"));

@@ -119,6 +119,17 @@ pub struct CounterDeskApp {
     /// session; remembered until the worker confirms the new sign-in.
     pending_replacement: Option<SessionClerk>,
     last_error: Option<String>,
+    /// `COUNTERDESK_STARTUP_PROBE=1`: print when the first login frame has been
+    /// presented, then close (used to measure start-up time; see README).
+    startup_probe: StartupProbe,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StartupProbe {
+    Off,
+    Waiting,
+    LoginDrawn,
+    Done,
 }
 
 impl CounterDeskApp {
@@ -142,6 +153,11 @@ impl CounterDeskApp {
             busy_since: None,
             pending_replacement: None,
             last_error: None,
+            startup_probe: if std::env::var_os("COUNTERDESK_STARTUP_PROBE").is_some() {
+                StartupProbe::Waiting
+            } else {
+                StartupProbe::Off
+            },
         }
     }
 
@@ -442,6 +458,16 @@ impl eframe::App for CounterDeskApp {
             self.busy_since = None;
         }
         self.track_activity(ctx);
+        if self.startup_probe == StartupProbe::LoginDrawn {
+            // The previous pass drew the login form and eframe has presented it.
+            let ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default();
+            eprintln!("first-login-frame-unix-ms {ms}");
+            self.startup_probe = StartupProbe::Done;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         if self.live_clock {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
@@ -469,7 +495,13 @@ impl eframe::App for CounterDeskApp {
                 message,
             } => super::db_error::show(ui, path, title, message, &mut out),
             Phase::Setup(form) => setup::show(ui, form, &self.db_path, busy, &mut out),
-            Phase::Login(form) => login::show(ui, form, &self.settings, busy, &mut out),
+            Phase::Login(form) => {
+                login::show(ui, form, &self.settings, busy, &mut out);
+                if self.startup_probe == StartupProbe::Waiting {
+                    self.startup_probe = StartupProbe::LoginDrawn;
+                    ui.ctx().request_repaint();
+                }
+            }
             Phase::Main(session) => {
                 if let Some(lock_form) = &mut session.lock {
                     lock::show(
