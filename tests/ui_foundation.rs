@@ -235,8 +235,6 @@ fn database_error_window() {
 
 #[test]
 fn renders_crisply_at_2x() {
-    let mut ui = common::launch_sized(DbTarget::File(seeded_db("login_2x")), [900.0, 640.0]);
-    ui.harness.set_pixels_per_point(2.0);
-    ui.harness.run();
+    let mut ui = common::launch_sized(DbTarget::File(seeded_db("login_2x")), [640.0, 480.0], 2.0);
     ui.harness.snapshot("login_2x");
 }

@@ -10,7 +10,7 @@ use super::{theme, widgets};
 pub fn show(ui: &mut egui::Ui, path: &Path, title: &str, message: &str, out: &mut Outbox) {
     egui::CentralPanel::default().show(ui, |ui| {
         widgets::centered_column(ui, 620.0, |ui| {
-            widgets::card(ui, |ui| {
+            widgets::form_card(ui, |ui| {
                 ui.heading(
                     RichText::new(format!("⚠ {title}"))
                         .color(theme::ERROR)

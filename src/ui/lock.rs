@@ -57,7 +57,7 @@ pub fn show(
                 );
             });
             ui.add_space(12.0);
-            widgets::card(ui, |ui| {
+            widgets::form_card(ui, |ui| {
                 ui.heading("解锁");
                 let mut submit = false;
                 egui::Grid::new("unlock_grid")
@@ -92,7 +92,7 @@ pub fn show(
                 });
             });
             ui.add_space(12.0);
-            widgets::card(ui, |ui| {
+            widgets::form_card(ui, |ui| {
                 ui.heading("其他工作人员登录");
                 ui.label(
                     RichText::new(format!(

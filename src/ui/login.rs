@@ -40,7 +40,7 @@ pub fn show(
                 ui.label(RichText::new(&settings.office_name).color(super::theme::MUTED));
             });
             ui.add_space(16.0);
-            widgets::card(ui, |ui| {
+            widgets::form_card(ui, |ui| {
                 ui.heading("工作人员登录");
                 ui.add_space(8.0);
                 let mut submit = false;

@@ -37,7 +37,7 @@ pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool,
                 ui.label(RichText::new("首次使用：请创建第一个管理员账号").color(super::theme::MUTED));
             });
             ui.add_space(16.0);
-            widgets::card(ui, |ui| {
+            widgets::form_card(ui, |ui| {
                 ui.heading("创建管理员");
                 ui.label(
                     RichText::new(format!("数据库：{}", db_path.display()))

@@ -108,7 +108,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         }
         if let Some(form) = &mut s.password {
             widgets::centered_column(ui, 480.0, |ui| {
-                widgets::card(ui, |ui| password::show(ui, form, &s.clerk, out));
+                widgets::form_card(ui, |ui| password::show(ui, form, &s.clerk, out));
             });
             return;
         }

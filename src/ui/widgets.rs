@@ -100,6 +100,15 @@ pub fn card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
         .inner
 }
 
+/// A card that fills its column's width (login, setup, lock, error pages),
+/// so it lines up with the centred heading above it.
+pub fn form_card<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    card(ui, |ui| {
+        ui.set_min_width(ui.available_width());
+        add(ui)
+    })
+}
+
 /// Centres a fixed-width column in the available space (login, setup, lock).
 pub fn centered_column<R>(
     ui: &mut egui::Ui,

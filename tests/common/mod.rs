@@ -49,10 +49,10 @@ pub struct Ui {
 }
 
 pub fn launch(target: DbTarget) -> Ui {
-    launch_sized(target, [1280.0, 800.0])
+    launch_sized(target, [1280.0, 800.0], 1.0)
 }
 
-pub fn launch_sized(target: DbTarget, size: [f32; 2]) -> Ui {
+pub fn launch_sized(target: DbTarget, size: [f32; 2], pixels_per_point: f32) -> Ui {
     let clock = ManualClock::new(t0());
     let config = AppConfig {
         target,
@@ -62,6 +62,7 @@ pub fn launch_sized(target: DbTarget, size: [f32; 2]) -> Ui {
     let harness = Harness::builder()
         .with_size(size)
         .with_theme(egui::Theme::Light)
+        .with_pixels_per_point(pixels_per_point)
         .build_eframe(move |cc| CounterDeskApp::new(cc, config));
     let mut ui = Ui { harness, clock };
     ui.settle();
