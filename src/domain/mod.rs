@@ -1,1 +1,20 @@
 //! Pure rules: no I/O, no egui. Every rule the counter enforces lives here once.
+//! "Today" is always a parameter: nothing here reads the clock.
+
+pub mod checksum;
+pub mod credit_code;
+pub mod findings;
+pub mod foreign_pr;
+pub mod holidays;
+pub mod identity;
+pub mod licence;
+pub mod normalize;
+pub mod org_code;
+pub mod phone;
+pub mod regions;
+pub mod result;
+pub mod router;
+pub mod rules;
+
+pub use result::{CheckResult, DocKind, Fields, Finding, Gender, RegionInfo, Severity, Verdict};
+pub use router::{check_any, check_code, check_identity, check_phone};
