@@ -80,7 +80,7 @@ fn check_code_and_phone() {
     assert_eq!(v[0]["authority"], "工商（市场监管）");
     assert_eq!(v[1]["kind"], "org_code");
 
-    let out = run(&["check-phone", "--json"], Some("+86 146 1234 5678\n010-12345678\n"));
+    let out = run(&["check-phone", "--json"], Some("+86 146 1234 5678\n010-62345678\n"));
     assert_eq!(out.status.code(), Some(0));
     let v = json_lines(&out);
     assert_eq!(v[0]["kind"], "mobile");

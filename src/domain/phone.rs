@@ -78,11 +78,11 @@ pub fn check(raw: &str) -> CheckResult {
     };
     if !ok_chars || digits.is_empty() || ext_digits.as_deref() == Some("") {
         return fail(
-            "无法识别的电话号码：手机号码为 11 位（如 138 0013 8000），固定电话需带区号（如 010-12345678，分机可写“转123”）".into(),
+            "无法识别的电话号码：手机号码为 11 位（如 138 0013 8000），固定电话需带区号（如 010-62345678，分机可写“转123”）".into(),
             digits,
         );
     }
-    if intl && !digits.starts_with('1') && !digits.starts_with('0') {
+    if intl && !digits.starts_with('0') && !(digits.len() == 11 && digits.starts_with('1')) {
         digits.insert(0, '0'); // +86 10 … drops the trunk prefix
     }
     if digits.starts_with('1') {
@@ -109,11 +109,11 @@ pub fn check(raw: &str) -> CheckResult {
         return CheckResult::new(raw, digits, DocKind::Mobile, findings, fields);
     }
     if !digits.starts_with('0') {
-        return fail("缺少区号：固定电话请带区号填写（如 010-12345678），手机号码应为 11 位".into(), digits);
+        return fail("缺少区号：固定电话请带区号填写（如 010-62345678），手机号码应为 11 位".into(), digits);
     }
     let mut result = landline(&digits);
     let mut ext_digits = ext_digits;
-    // "010-12345678-123": a trailing group is an extension when the rest fits.
+    // "010-62345678-123": a trailing group is an extension when the rest fits.
     if result.is_err() && ext_digits.is_none() && groups.len() >= 2 {
         if let Some(last) = groups.last().filter(|g| g.len() <= 6) {
             let head = &digits[..digits.len() - last.len()];

@@ -144,7 +144,8 @@ pub fn resolve(code: &str, year: Option<i32>) -> Option<Resolved> {
             start_year: entry.start,
             end_year: entry.end,
         },
-        newer_than_year: year16.is_some_and(|y| y < first),
+        // A start of 1980 only says "in the first list", not "created in 1980".
+        newer_than_year: first > FIRST_YEAR && year16.is_some_and(|y| y < first),
         abolished,
         not_county: n % 100 == 0,
     })

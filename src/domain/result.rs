@@ -170,7 +170,7 @@ impl RegionInfo {
 /// Fields parsed from the input; which ones are set depends on the kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Fields {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ymd")]
     pub birth_date: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age: Option<u32>,
@@ -200,6 +200,14 @@ pub struct Fields {
     /// Landline extension.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+}
+
+/// `YYYY-MM-DD` without enabling chrono's serde feature for the whole build.
+fn ymd<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+        None => s.serialize_none(),
+    }
 }
 
 /// The outcome of one check.
