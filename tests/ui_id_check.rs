@@ -2,6 +2,7 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui_id_check` on Mesa llvmpipe.
 
 use chrono::NaiveDate;
+use eframe::egui;
 use counterdesk::domain::{DocKind, Verdict};
 use counterdesk::ui::id_check::IdCheckPanel;
 use egui_kittest::Harness;
@@ -19,7 +20,8 @@ fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
         .with_context_setup(|ctx| counterdesk::ui::fonts::install(ctx))
         .build_ui_state(
             |ui, panel: &mut IdCheckPanel| {
-                panel.ui(ui, today());
+                // Embedded the way a form would: inside whatever panel hosts it.
+                egui::CentralPanel::default().show_inside(ui, |ui| panel.ui(ui, today()));
             },
             panel,
         )

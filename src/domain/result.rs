@@ -145,24 +145,24 @@ impl RegionInfo {
 
     /// Appends the display name to `out` (the CLI writes it without allocating).
     pub fn write_name(&self, out: &mut String) {
-        for part in [self.province, self.prefecture, self.county].into_iter().flatten() {
-            if !out.is_empty() && !out.ends_with(' ') {
+        for (i, part) in [self.province, self.prefecture, self.county].into_iter().flatten().enumerate() {
+            if i > 0 {
                 out.push(' ');
             }
             out.push_str(part);
         }
     }
 
-    /// "1980–2009 年有效" or "1980 年起至今有效".
+    /// "1980 年以前启用，至今有效" or "1991 年启用，2009 年后撤销".
     pub fn years_label(&self) -> String {
         let start = if self.start_year <= super::regions::FIRST_YEAR {
-            format!("{} 年前", self.start_year)
+            format!("{} 年以前启用", self.start_year)
         } else {
-            format!("{} 年", self.start_year)
+            format!("{} 年启用", self.start_year)
         };
         match self.end_year {
-            Some(end) => format!("{start}起至 {end} 年有效（已撤销）"),
-            None => format!("{start}起至今有效"),
+            Some(end) => format!("{start}，{end} 年后撤销"),
+            None => format!("{start}，至今有效"),
         }
     }
 }
