@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::domain::normalize::normalize_into;
 use crate::domain::router::route_identity;
@@ -143,6 +143,24 @@ fn json_field(key: &str, value: &str, out: &mut String) {
     json_str(value, out);
 }
 
+/// `YYYY-MM-DD` without chrono's (slow) formatter.
+fn push_ymd(d: NaiveDate, out: &mut String) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        return;
+    }
+    let y = y as u32;
+    for digit in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        out.push(char::from(b'0' + digit as u8));
+    }
+    for v in [m, day] {
+        out.push('-');
+        out.push(char::from(b'0' + (v / 10) as u8));
+        out.push(char::from(b'0' + (v % 10) as u8));
+    }
+}
+
 /// One JSON object (no trailing newline). Hand-written: the hot path of
 /// `check-* --json` over large files.
 pub fn write_json(r: &CheckResult, out: &mut String) {
@@ -164,7 +182,9 @@ pub fn write_json(r: &CheckResult, out: &mut String) {
     json_codes(r, Severity::Warning, out);
     let f = &r.fields;
     if let Some(d) = f.birth_date {
-        let _ = write!(out, ",\"birth_date\":\"{}\"", d.format("%Y-%m-%d"));
+        out.push_str(",\"birth_date\":\"");
+        push_ymd(d, out);
+        out.push('"');
     }
     if let Some(age) = f.age {
         let _ = write!(out, ",\"age\":{age}");
@@ -220,7 +240,8 @@ pub fn write_text(r: &CheckResult, out: &mut String) {
     let f = &r.fields;
     let mut parts: Vec<String> = Vec::new();
     if let Some(region) = &f.region {
-        parts.push(format!("地区：{}（{}）", region.display_name(), region.years_label()));
+        let key = if f.authority.is_some() { "登记地区" } else { "地区" };
+        parts.push(format!("{key}：{}（{}）", region.display_name(), region.years_label()));
     }
     if let Some(d) = f.birth_date {
         match f.age {

@@ -100,12 +100,15 @@ fn check_region(code6: &str, birth_year: Option<i32>, findings: &mut Vec<Finding
 
 /// History warnings shared by every kind that carries an address code.
 fn region_history_findings(r: &regions::Resolved, birth_year: Option<i32>, findings: &mut Vec<Finding>) {
-    let name = r.info.display_name();
+    // Names are only formatted when a warning needs them (the hot path has none).
     let code6 = &r.info.code;
     if r.not_county {
         findings.push(Finding::warning(
             code::REGION_NOT_COUNTY,
-            format!("地址码 {code6}（{name}）是省级或地级代码而非县级代码：早期证件偶有此情况，请核对证件原件"),
+            format!(
+                "地址码 {code6}（{}）是省级或地级代码而非县级代码：早期证件偶有此情况，请核对证件原件",
+                r.info.display_name()
+            ),
         ));
     }
     if r.newer_than_year
@@ -114,7 +117,8 @@ fn region_history_findings(r: &regions::Resolved, birth_year: Option<i32>, findi
         findings.push(Finding::warning(
             code::REGION_NEWER_THAN_BIRTH,
             format!(
-                "地址码 {code6}（{name}）自 {} 年启用，晚于出生年份 {y}：可能是该区划设立后首次办证，属可能的正常情况，请核对证件原件",
+                "地址码 {code6}（{}）自 {} 年启用，晚于出生年份 {y}：可能是该区划设立后首次办证，属可能的正常情况，请核对证件原件",
+                r.info.display_name(),
                 r.info.start_year
             ),
         ));
@@ -124,7 +128,8 @@ fn region_history_findings(r: &regions::Resolved, birth_year: Option<i32>, findi
         findings.push(Finding::warning(
             code::REGION_ABOLISHED,
             format!(
-                "地址码 {code6}（{name}）{} 年起使用{end}：身份号码终身不变，旧地址码属正常情况，无需更改，核对证件原件即可",
+                "地址码 {code6}（{}）{} 年起使用{end}：身份号码终身不变，旧地址码属正常情况，无需更改，核对证件原件即可",
+                r.info.display_name(),
                 r.info.start_year
             ),
         ));
