@@ -11,8 +11,12 @@ fn bench(c: &mut Criterion) {
     let valid = "11010519491231002X";
     let bad_check = "110101199003070010";
     let mut group = c.benchmark_group("resident_id");
-    group.bench_function("valid", |b| b.iter(|| check_identity(black_box(valid), today)));
-    group.bench_function("bad_check", |b| b.iter(|| check_identity(black_box(bad_check), today)));
+    group.bench_function("valid", |b| {
+        b.iter(|| check_identity(black_box(valid), today))
+    });
+    group.bench_function("bad_check", |b| {
+        b.iter(|| check_identity(black_box(bad_check), today))
+    });
     group.finish();
 }
 

@@ -6,10 +6,19 @@ use std::process::{Command, Output, Stdio};
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_counterdesk"));
     cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     let mut child = cmd.spawn().expect("spawn counterdesk");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     child.wait_with_output().unwrap()
 }
@@ -24,19 +33,31 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn args_mode_valid_exits_zero() {
-    let out = run(&["check-id", "11010519491231002X", "110101199003070011"], None);
+    let out = run(
+        &["check-id", "11010519491231002X", "110101199003070011"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.lines().count(), 2);
-    assert!(text.contains("有效") && text.contains("北京市 朝阳区"), "{text}");
+    assert!(
+        text.contains("有效") && text.contains("北京市 朝阳区"),
+        "{text}"
+    );
 }
 
 #[test]
 fn any_invalid_exits_one() {
-    let out = run(&["check-id", "110101199003070011", "110101199003070010"], None);
+    let out = run(
+        &["check-id", "110101199003070011", "110101199003070010"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("无效") && text.contains("check_digit_mismatch"), "{text}");
+    assert!(
+        text.contains("无效") && text.contains("check_digit_mismatch"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -47,7 +68,8 @@ fn usage_error_exits_two() {
 
 #[test]
 fn stdin_json_fields() {
-    let input = "11010519491231002X\n\n  \r\n110101199003070010\r\n810000199408230021\n110101900307001\n";
+    let input =
+        "11010519491231002X\n\n  \r\n110101199003070010\r\n810000199408230021\n110101900307001\n";
     let out = run(&["check-id", "--json"], Some(input));
     assert_eq!(out.status.code(), Some(1));
     let v = json_lines(&out);
@@ -72,7 +94,10 @@ fn stdin_json_fields() {
 
 #[test]
 fn check_code_and_phone() {
-    let out = run(&["check-code", "--json", "91110000600037341L", "MA000004-X"], None);
+    let out = run(
+        &["check-code", "--json", "91110000600037341L", "MA000004-X"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     let v = json_lines(&out);
     assert_eq!(v[0]["kind"], "credit_code");
@@ -80,7 +105,10 @@ fn check_code_and_phone() {
     assert_eq!(v[0]["authority"], "工商（市场监管）");
     assert_eq!(v[1]["kind"], "org_code");
 
-    let out = run(&["check-phone", "--json"], Some("+86 146 1234 5678\n010-62345678\n"));
+    let out = run(
+        &["check-phone", "--json"],
+        Some("+86 146 1234 5678\n010-62345678\n"),
+    );
     assert_eq!(out.status.code(), Some(0));
     let v = json_lines(&out);
     assert_eq!(v[0]["kind"], "mobile");

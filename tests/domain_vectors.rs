@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use counterdesk::domain::checksum::{credit_check, mod11_2, org_check};
 use counterdesk::domain::credit_code::check_agree;
 use counterdesk::domain::findings as code;
-use counterdesk::domain::{CheckResult, DocKind, Gender, Verdict, check_any, check_code, check_identity, check_phone};
+use counterdesk::domain::{
+    CheckResult, DocKind, Gender, Verdict, check_any, check_code, check_identity, check_phone,
+};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -51,21 +53,61 @@ fn identity_vectors() {
         // Standard's own examples (1949 Beijing 朝阳区 woman, 1880 Guangdong man).
         ("11010519491231002X", ResidentId, Valid, &[]),
         ("11010519491231002x", ResidentId, Valid, &[]),
-        ("440524188001010014", ResidentId, ValidWithWarnings, &[code::AGE_OVER_120, code::REGION_ABOLISHED]),
+        (
+            "440524188001010014",
+            ResidentId,
+            ValidWithWarnings,
+            &[code::AGE_OVER_120, code::REGION_ABOLISHED],
+        ),
         ("110101199003070011", ResidentId, Valid, &[]),
-        ("110101199003070010", ResidentId, Invalid, &[code::CHECK_DIGIT_MISMATCH]),
-        ("110101199902290018", ResidentId, Invalid, &[code::BIRTH_DATE_INVALID]),
+        (
+            "110101199003070010",
+            ResidentId,
+            Invalid,
+            &[code::CHECK_DIGIT_MISMATCH],
+        ),
+        (
+            "110101199902290018",
+            ResidentId,
+            Invalid,
+            &[code::BIRTH_DATE_INVALID],
+        ),
         ("110101200002290018", ResidentId, Valid, &[]),
-        ("１１０１０１ １９９００３０７ ００１１", ResidentId, Valid, &[]),
+        (
+            "１１０１０１ １９９００３０７ ００１１",
+            ResidentId,
+            Valid,
+            &[],
+        ),
         ("110101-19900307-0011", ResidentId, Valid, &[]),
         ("810000199408230021", HmtPermit, Valid, &[]),
         ("932682198501010017", ForeignPr, Valid, &[]),
-        ("110101900307001", ResidentIdLegacy15, Invalid, &[code::LEGACY15_NOT_CURRENT]),
-        ("USA110185030100", ForeignPrLegacy, ValidWithWarnings, &[code::FOREIGN_PR_LEGACY_NO_CHECK]),
-        ("USA110185023000", ForeignPrLegacy, Invalid, &[code::BIRTH_DATE_INVALID]),
+        (
+            "110101900307001",
+            ResidentIdLegacy15,
+            Invalid,
+            &[code::LEGACY15_NOT_CURRENT],
+        ),
+        (
+            "USA110185030100",
+            ForeignPrLegacy,
+            ValidWithWarnings,
+            &[code::FOREIGN_PR_LEGACY_NO_CHECK],
+        ),
+        (
+            "USA110185023000",
+            ForeignPrLegacy,
+            Invalid,
+            &[code::BIRTH_DATE_INVALID],
+        ),
         ("", Unknown, Invalid, &[code::EMPTY_INPUT]),
         ("12345", Unknown, Invalid, &[code::FORMAT_UNRECOGNIZED]),
-        ("710000199408230021", Unknown, Invalid, &[code::ID_PREFIX_INVALID]),
+        (
+            "710000199408230021",
+            Unknown,
+            Invalid,
+            &[code::ID_PREFIX_INVALID],
+        ),
     ];
     for (input, kind, verdict, must) in cases {
         expect(&check_identity(input, today()), *kind, *verdict, must);
@@ -89,7 +131,10 @@ fn identity_fields() {
     assert_eq!(r.fields.birth_date, NaiveDate::from_ymd_opt(1990, 3, 7));
 
     let r = check_identity("810000199408230021", today());
-    assert_eq!(r.fields.region.as_ref().unwrap().display_name(), "香港特别行政区");
+    assert_eq!(
+        r.fields.region.as_ref().unwrap().display_name(),
+        "香港特别行政区"
+    );
     for (p, name) in [("820000", "澳门特别行政区"), ("830000", "台湾省")] {
         let r = check_identity(&id18(&format!("{p}19940823002")), today());
         assert_eq!(r.kind, DocKind::HmtPermit);
@@ -102,7 +147,12 @@ fn identity_fields() {
 fn dates_leap_and_future() {
     let t = today();
     // Born today: valid (age 0); tomorrow: future.
-    expect(&check_identity(&id18("11010120261122001"), t), DocKind::ResidentId, Verdict::Valid, &[]);
+    expect(
+        &check_identity(&id18("11010120261122001"), t),
+        DocKind::ResidentId,
+        Verdict::Valid,
+        &[],
+    );
     expect(
         &check_identity(&id18("11010120261123001"), t),
         DocKind::ResidentId,
@@ -121,7 +171,12 @@ fn dates_leap_and_future() {
         Verdict::Invalid,
         &[code::BIRTH_DATE_INVALID],
     );
-    expect(&check_identity(&id18("11010120240229001"), t), DocKind::ResidentId, Verdict::Valid, &[]);
+    expect(
+        &check_identity(&id18("11010120240229001"), t),
+        DocKind::ResidentId,
+        Verdict::Valid,
+        &[],
+    );
     expect(
         &check_identity(&id18("11010119901301001"), t),
         DocKind::ResidentId,
@@ -134,18 +189,32 @@ fn dates_leap_and_future() {
 fn region_history_is_a_warning_never_an_error() {
     // 崇文区 (abolished 2010) for someone born 1990.
     let r = check_identity(&id18("11010319900307001"), today());
-    expect(&r, DocKind::ResidentId, Verdict::ValidWithWarnings, &[code::REGION_ABOLISHED]);
-    assert_eq!(r.fields.region.as_ref().unwrap().display_name(), "北京市 崇文区");
+    expect(
+        &r,
+        DocKind::ResidentId,
+        Verdict::ValidWithWarnings,
+        &[code::REGION_ABOLISHED],
+    );
+    assert_eq!(
+        r.fields.region.as_ref().unwrap().display_name(),
+        "北京市 崇文区"
+    );
     // 潮州市 (445100, from 1991) for someone born 1985.
     let r = check_identity(&id18("44510219850101001"), today());
     assert!(r.is_valid(), "{r:#?}");
     // Never-existing county, and a bad province prefix.
-    expect(&check_identity(&id18("11019919900307001"), today()), DocKind::ResidentId, Verdict::Invalid, &[
-        code::REGION_UNKNOWN,
-    ]);
-    expect(&check_identity(&id18("16010119900307001"), today()), DocKind::ResidentId, Verdict::Invalid, &[
-        code::PROVINCE_INVALID,
-    ]);
+    expect(
+        &check_identity(&id18("11019919900307001"), today()),
+        DocKind::ResidentId,
+        Verdict::Invalid,
+        &[code::REGION_UNKNOWN],
+    );
+    expect(
+        &check_identity(&id18("16010119900307001"), today()),
+        DocKind::ResidentId,
+        Verdict::Invalid,
+        &[code::PROVINCE_INVALID],
+    );
 }
 
 #[test]
@@ -153,12 +222,18 @@ fn foreign_pr_vectors() {
     let r = check_identity("932682198501010017", today());
     assert_eq!(r.fields.nationality_code.as_deref(), Some("682"));
     assert_eq!(r.fields.region.as_ref().unwrap().display_name(), "江苏省");
-    expect(&check_identity(&id18("90068219850101001"), today()), DocKind::ForeignPr, Verdict::Invalid, &[
-        code::FOREIGN_PR_PROVINCE_INVALID,
-    ]);
-    expect(&check_identity(&id18("93200019850101001"), today()), DocKind::ForeignPr, Verdict::Invalid, &[
-        code::FOREIGN_PR_NATIONALITY_INVALID,
-    ]);
+    expect(
+        &check_identity(&id18("90068219850101001"), today()),
+        DocKind::ForeignPr,
+        Verdict::Invalid,
+        &[code::FOREIGN_PR_PROVINCE_INVALID],
+    );
+    expect(
+        &check_identity(&id18("93200019850101001"), today()),
+        DocKind::ForeignPr,
+        Verdict::Invalid,
+        &[code::FOREIGN_PR_NATIONALITY_INVALID],
+    );
     let r = check_identity("usa110185030100", today());
     assert_eq!(r.fields.birth_date, NaiveDate::from_ymd_opt(1985, 3, 1));
     assert_eq!(r.fields.nationality_code.as_deref(), Some("USA"));
@@ -172,13 +247,33 @@ fn credit_code_vectors() {
         ("91110000MA00000820", Valid, &[]),
         ("91110000ma00000820", Valid, &[]),
         ("９１１１００００６０００３７３４１Ｌ", Valid, &[]),
-        ("91110000600037341M", Invalid, &[code::CREDIT_CHECK_MISMATCH]),
-        ("91110000600037342L", Invalid, &[code::CREDIT_ORG_CHECK_MISMATCH]),
+        (
+            "91110000600037341M",
+            Invalid,
+            &[code::CREDIT_CHECK_MISMATCH],
+        ),
+        (
+            "91110000600037342L",
+            Invalid,
+            &[code::CREDIT_ORG_CHECK_MISMATCH],
+        ),
         ("9111000060003734IL", Invalid, &[code::CREDIT_BAD_CHAR]),
-        ("91350203M0001QKT19", Invalid, &[code::CREDIT_CHECK_MISMATCH, code::CREDIT_CHECK_XIAMEN_OVERRIDE]),
+        (
+            "91350203M0001QKT19",
+            Invalid,
+            &[
+                code::CREDIT_CHECK_MISMATCH,
+                code::CREDIT_CHECK_XIAMEN_OVERRIDE,
+            ],
+        ),
     ];
     for (input, verdict, must) in cases {
-        expect(&check_code(input, today()), DocKind::CreditCode, *verdict, must);
+        expect(
+            &check_code(input, today()),
+            DocKind::CreditCode,
+            *verdict,
+            must,
+        );
     }
     let r = check_code("91110000600037341L", today());
     assert_eq!(r.fields.authority, Some("工商（市场监管）"));
@@ -246,20 +341,44 @@ fn every_authority_letter_and_type() {
     let r = check_code(&credit_with_org("12", "100000", "MA000004"), today());
     assert_eq!(r.fields.region.as_ref().unwrap().display_name(), "全国");
     let r = check_code(&credit_with_org("91", "119999", "MA000004"), today());
-    expect(&r, DocKind::CreditCode, Verdict::ValidWithWarnings, &[code::CREDIT_REGION_UNKNOWN]);
+    expect(
+        &r,
+        DocKind::CreditCode,
+        Verdict::ValidWithWarnings,
+        &[code::CREDIT_REGION_UNKNOWN],
+    );
 }
 
 #[test]
 fn check_characters_zero_and_x() {
     // Credit code with outer check 0, org codes with check X and 0.
     assert!(check_code("91110000MA00000820", today()).is_valid());
-    for org in ["60003734-1", "MA000004-X", "MA000009-0", "ma000004x", "ＭＡ０００００９－０"] {
+    for org in [
+        "60003734-1",
+        "MA000004-X",
+        "MA000009-0",
+        "ma000004x",
+        "ＭＡ０００００９－０",
+    ] {
         let r = check_code(org, today());
         expect(&r, DocKind::OrgCode, Verdict::Valid, &[]);
     }
-    assert_eq!(check_code("MA000004-X", today()).fields.org_code.as_deref(), Some("MA000004-X"));
-    expect(&check_code("MA000004-0", today()), DocKind::OrgCode, Verdict::Invalid, &[code::ORG_CODE_CHECK_MISMATCH]);
-    expect(&check_code("MA00000!-0", today()), DocKind::OrgCode, Verdict::Invalid, &[code::ORG_CODE_FORMAT]);
+    assert_eq!(
+        check_code("MA000004-X", today()).fields.org_code.as_deref(),
+        Some("MA000004-X")
+    );
+    expect(
+        &check_code("MA000004-0", today()),
+        DocKind::OrgCode,
+        Verdict::Invalid,
+        &[code::ORG_CODE_CHECK_MISMATCH],
+    );
+    expect(
+        &check_code("MA00000!-0", today()),
+        DocKind::OrgCode,
+        Verdict::Invalid,
+        &[code::ORG_CODE_FORMAT],
+    );
     // A resident ID whose check character is X (the standard's example) and one ending in 0.
     assert!(check_identity("11010519491231002X", today()).is_valid());
     let zero = (0..1000)
@@ -274,7 +393,10 @@ fn check_characters_zero_and_x() {
 #[test]
 fn credit_and_org_agree() {
     assert_eq!(check_agree("91110000600037341L", "60003734-1"), None);
-    assert_eq!(check_agree("91110000600037341l", "６０００３７３４－１"), None);
+    assert_eq!(
+        check_agree("91110000600037341l", "６０００３７３４－１"),
+        None
+    );
     let f = check_agree("91110000600037341L", "MA000004-X").unwrap();
     assert_eq!(f.code, code::CREDIT_ORG_DISAGREE);
     assert!(check_agree("bad", "60003734-1").is_some());
@@ -288,12 +410,48 @@ fn phone_vectors() {
         ("13800138000", Mobile, Valid, "13800138000", &[]),
         ("+86 138 0013 8000", Mobile, Valid, "13800138000", &[]),
         ("0086-138-0013-8000", Mobile, Valid, "13800138000", &[]),
-        ("＋８６ １３８００１３８０００", Mobile, Valid, "13800138000", &[]),
-        ("14612345678", Mobile, ValidWithWarnings, "14612345678", &[code::MOBILE_DATA_ONLY]),
-        ("14912345678", Mobile, ValidWithWarnings, "14912345678", &[code::MOBILE_DATA_ONLY]),
-        ("17400012345", Mobile, ValidWithWarnings, "17400012345", &[code::MOBILE_SATELLITE]),
-        ("12812345678", Unknown, Invalid, "12812345678", &[code::PHONE_FORMAT]),
-        ("1380013800", Unknown, Invalid, "1380013800", &[code::PHONE_FORMAT]),
+        (
+            "＋８６ １３８００１３８０００",
+            Mobile,
+            Valid,
+            "13800138000",
+            &[],
+        ),
+        (
+            "14612345678",
+            Mobile,
+            ValidWithWarnings,
+            "14612345678",
+            &[code::MOBILE_DATA_ONLY],
+        ),
+        (
+            "14912345678",
+            Mobile,
+            ValidWithWarnings,
+            "14912345678",
+            &[code::MOBILE_DATA_ONLY],
+        ),
+        (
+            "17400012345",
+            Mobile,
+            ValidWithWarnings,
+            "17400012345",
+            &[code::MOBILE_SATELLITE],
+        ),
+        (
+            "12812345678",
+            Unknown,
+            Invalid,
+            "12812345678",
+            &[code::PHONE_FORMAT],
+        ),
+        (
+            "1380013800",
+            Unknown,
+            Invalid,
+            "1380013800",
+            &[code::PHONE_FORMAT],
+        ),
         ("010-62345678", Landline, Valid, "01062345678", &[]),
         ("(021) 8765 4321", Landline, Valid, "02187654321", &[]),
         ("0755-2345678", Landline, Valid, "07552345678", &[]),
@@ -301,10 +459,34 @@ fn phone_vectors() {
         ("+86 10 62345678", Landline, Valid, "01062345678", &[]),
         ("010-62345678-123", Landline, Valid, "01062345678", &[]),
         ("010-62345678转123", Landline, Valid, "01062345678", &[]),
-        ("010-1234567", Landline, Invalid, "0101234567", &[code::LANDLINE_AREA_CODE]),
-        ("010-92345678", Landline, Invalid, "01092345678", &[code::LANDLINE_LOCAL_NUMBER]),
-        ("0012345678", Landline, Invalid, "0012345678", &[code::LANDLINE_AREA_CODE]),
-        ("12345678", Unknown, Invalid, "12345678", &[code::PHONE_FORMAT]),
+        (
+            "010-1234567",
+            Landline,
+            Invalid,
+            "0101234567",
+            &[code::LANDLINE_AREA_CODE],
+        ),
+        (
+            "010-92345678",
+            Landline,
+            Invalid,
+            "01092345678",
+            &[code::LANDLINE_LOCAL_NUMBER],
+        ),
+        (
+            "0012345678",
+            Landline,
+            Invalid,
+            "0012345678",
+            &[code::LANDLINE_AREA_CODE],
+        ),
+        (
+            "12345678",
+            Unknown,
+            Invalid,
+            "12345678",
+            &[code::PHONE_FORMAT],
+        ),
         ("abc", Unknown, Invalid, "ABC", &[code::PHONE_FORMAT]),
         ("", Unknown, Invalid, "", &[code::EMPTY_INPUT]),
     ];
@@ -316,7 +498,13 @@ fn phone_vectors() {
     let r = check_phone("010-62345678转123", today());
     assert_eq!(r.fields.area_code.as_deref(), Some("010"));
     assert_eq!(r.fields.extension.as_deref(), Some("123"));
-    assert_eq!(check_phone("010-62345678-123", today()).fields.extension.as_deref(), Some("123"));
+    assert_eq!(
+        check_phone("010-62345678-123", today())
+            .fields
+            .extension
+            .as_deref(),
+        Some("123")
+    );
 }
 
 #[test]
@@ -341,7 +529,11 @@ fn router_routes_by_shape() {
     let digits_only = (0..100_000)
         .map(|i| format!("91110000{:08}", 10_000_000 + i))
         .map(|s| {
-            let org = format!("{}{}", &s[8..16], org_check(&s.as_bytes()[8..16]).unwrap() as char);
+            let org = format!(
+                "{}{}",
+                &s[8..16],
+                org_check(&s.as_bytes()[8..16]).unwrap() as char
+            );
             credit(&format!("{}{org}", &s[..8]))
         })
         .find(|c| c.bytes().all(|b| b.is_ascii_digit()))
@@ -374,7 +566,8 @@ fn doc_kind_serialises_to_the_contract() {
 
 #[test]
 fn every_finding_code_is_documented() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md")).unwrap();
     for (c, _, _) in code::ALL {
         assert!(doc.contains(&format!("`{c}`")), "docs/checks.md lacks {c}");
     }

@@ -11,29 +11,46 @@ fn today() -> NaiveDate {
 }
 
 /// Current county codes that exist in the bundled table.
-const COUNTIES: [&str; 8] = ["110101", "110105", "310104", "440305", "510107", "650102", "330106", "350203"];
+const COUNTIES: [&str; 8] = [
+    "110101", "110105", "310104", "440305", "510107", "650102", "330106", "350203",
+];
 
 fn resident_id() -> impl Strategy<Value = String> {
-    (0..COUNTIES.len(), 1950i32..=2020, 1u32..=12, 1u32..=28, 0u32..1000).prop_map(|(c, y, m, d, seq)| {
-        let body = format!("{}{y:04}{m:02}{d:02}{seq:03}", COUNTIES[c]);
-        let check = mod11_2(body.as_bytes()).unwrap() as char;
-        format!("{body}{check}")
-    })
+    (
+        0..COUNTIES.len(),
+        1950i32..=2020,
+        1u32..=12,
+        1u32..=28,
+        0u32..1000,
+    )
+        .prop_map(|(c, y, m, d, seq)| {
+            let body = format!("{}{y:04}{m:02}{d:02}{seq:03}", COUNTIES[c]);
+            let check = mod11_2(body.as_bytes()).unwrap() as char;
+            format!("{body}{check}")
+        })
 }
 
 const CREDIT_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 fn credit_code() -> impl Strategy<Value = String> {
-    let rt = prop::sample::select(vec!["11", "12", "31", "51", "52", "91", "92", "93", "N2", "Y1"]);
+    let rt = prop::sample::select(vec![
+        "11", "12", "31", "51", "52", "91", "92", "93", "N2", "Y1",
+    ]);
     let body = prop::collection::vec(prop::sample::select(CREDIT_ALPHABET.to_vec()), 8)
-        .prop_filter("org body", |b| b.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    (rt, 0..COUNTIES.len(), body).prop_filter_map("org check outside the credit alphabet", |(rt, c, body)| {
-        let check = org_check(&body)?;
-        let org = format!("{}{}", String::from_utf8(body).ok()?, check as char);
-        let first17 = format!("{rt}{}{org}", COUNTIES[c]);
-        let k = credit_check(first17.as_bytes())?;
-        Some(format!("{first17}{}", k as char))
-    })
+        .prop_filter("org body", |b| {
+            b.iter()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        });
+    (rt, 0..COUNTIES.len(), body).prop_filter_map(
+        "org check outside the credit alphabet",
+        |(rt, c, body)| {
+            let check = org_check(&body)?;
+            let org = format!("{}{}", String::from_utf8(body).ok()?, check as char);
+            let first17 = format!("{rt}{}{org}", COUNTIES[c]);
+            let k = credit_check(first17.as_bytes())?;
+            Some(format!("{first17}{}", k as char))
+        },
+    )
 }
 
 proptest! {
@@ -87,13 +104,42 @@ proptest! {
 fn huge_and_odd_inputs_do_not_panic() {
     let long = "1".repeat(10_000);
     let mixed = "１１０１０１ab汉字🙂\u{0}\u{7}\u{202e}".repeat(500);
-    for input in ["", " ", "\u{3000}", "-", "+", "+86", "0086", "转", "X", long.as_str(), mixed.as_str(), "９１１１", "ＵＳＡ"] {
-        for r in [check_any(input, today()), check_identity(input, today()), check_code(input, today()), check_phone(input, today())] {
+    for input in [
+        "",
+        " ",
+        "\u{3000}",
+        "-",
+        "+",
+        "+86",
+        "0086",
+        "转",
+        "X",
+        long.as_str(),
+        mixed.as_str(),
+        "９１１１",
+        "ＵＳＡ",
+    ] {
+        for r in [
+            check_any(input, today()),
+            check_identity(input, today()),
+            check_code(input, today()),
+            check_phone(input, today()),
+        ] {
             assert_eq!(r.verdict, r.verdict);
         }
     }
     // Multi-byte characters at positions the checks slice.
-    for input in ["汉字汉字汉字", "91汉字000060003734", "9111000060003734汉字", "ABC汉字", "01汉字12345678"] {
-        let _ = (check_any(input, today()), check_code(input, today()), check_phone(input, today()));
+    for input in [
+        "汉字汉字汉字",
+        "91汉字000060003734",
+        "9111000060003734汉字",
+        "ABC汉字",
+        "01汉字12345678",
+    ] {
+        let _ = (
+            check_any(input, today()),
+            check_code(input, today()),
+            check_phone(input, today()),
+        );
     }
 }

@@ -2,9 +2,9 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui_id_check` on Mesa llvmpipe.
 
 use chrono::NaiveDate;
-use eframe::egui;
 use counterdesk::domain::{DocKind, Verdict};
 use counterdesk::ui::id_check::IdCheckPanel;
+use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -42,7 +42,8 @@ fn valid_id_typed_into_the_field() {
     h.run();
     assert!(h.state().result().is_none());
     h.get_by_label("证件号码").focus();
-    h.get_by_label("证件号码").type_text("１１０１０５ 19491231 002x");
+    h.get_by_label("证件号码")
+        .type_text("１１０１０５ 19491231 002x");
     h.run();
     let r = h.state().result().expect("a result");
     assert_eq!(r.kind, DocKind::ResidentId);
@@ -53,25 +54,50 @@ fn valid_id_typed_into_the_field() {
 
 #[test]
 fn wrong_check_character() {
-    check("110101199003070010", "id_check_wrong_check", DocKind::ResidentId, Verdict::Invalid);
+    check(
+        "110101199003070010",
+        "id_check_wrong_check",
+        DocKind::ResidentId,
+        Verdict::Invalid,
+    );
 }
 
 #[test]
 fn hk_permit() {
-    check("810000199408230021", "id_check_hk_permit", DocKind::HmtPermit, Verdict::Valid);
+    check(
+        "810000199408230021",
+        "id_check_hk_permit",
+        DocKind::HmtPermit,
+        Verdict::Valid,
+    );
 }
 
 #[test]
 fn valid_credit_code() {
-    check("91110000600037341L", "id_check_credit_valid", DocKind::CreditCode, Verdict::Valid);
+    check(
+        "91110000600037341L",
+        "id_check_credit_valid",
+        DocKind::CreditCode,
+        Verdict::Valid,
+    );
 }
 
 #[test]
 fn invalid_credit_code() {
-    check("91350203M0001QKT19", "id_check_credit_invalid", DocKind::CreditCode, Verdict::Invalid);
+    check(
+        "91350203M0001QKT19",
+        "id_check_credit_invalid",
+        DocKind::CreditCode,
+        Verdict::Invalid,
+    );
 }
 
 #[test]
 fn phone_warning() {
-    check("146 1234 5678", "id_check_phone_warning", DocKind::Mobile, Verdict::ValidWithWarnings);
+    check(
+        "146 1234 5678",
+        "id_check_phone_warning",
+        DocKind::Mobile,
+        Verdict::ValidWithWarnings,
+    );
 }

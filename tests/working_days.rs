@@ -2,7 +2,9 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use counterdesk::domain::findings as code;
-use counterdesk::domain::holidays::{add_working_days, data_years, is_working_day, review_deadline};
+use counterdesk::domain::holidays::{
+    add_working_days, data_years, is_working_day, review_deadline,
+};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, day).unwrap()
@@ -19,11 +21,20 @@ fn one_working_day_after_national_day_eve() {
 
 #[test]
 fn whole_2026_schedule() {
-    let holidays: Vec<(u32, u32, u32)> =
-        vec![(1, 1, 3), (2, 15, 23), (4, 4, 6), (5, 1, 5), (6, 19, 21), (9, 25, 27), (10, 1, 7)];
+    let holidays: Vec<(u32, u32, u32)> = vec![
+        (1, 1, 3),
+        (2, 15, 23),
+        (4, 4, 6),
+        (5, 1, 5),
+        (6, 19, 21),
+        (9, 25, 27),
+        (10, 1, 7),
+    ];
     let workdays = [(1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)];
     let is_holiday = |date: NaiveDate| {
-        holidays.iter().any(|&(m, a, b)| date.month() == m && (a..=b).contains(&date.day()))
+        holidays
+            .iter()
+            .any(|&(m, a, b)| date.month() == m && (a..=b).contains(&date.day()))
     };
     let is_makeup = |date: NaiveDate| workdays.iter().any(|&(m, day)| date == d(m, day));
     let mut date = d(1, 1);

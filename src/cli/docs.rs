@@ -39,7 +39,14 @@ pub fn run_on(
     out: &mut dyn Write,
     today: NaiveDate,
 ) -> anyhow::Result<u8> {
-    let mut checker = Checker { cmd, json, today, norm: String::new(), line: String::new(), any_invalid: false };
+    let mut checker = Checker {
+        cmd,
+        json,
+        today,
+        norm: String::new(),
+        line: String::new(),
+        any_invalid: false,
+    };
     if inputs.is_empty() {
         let mut buf = Vec::with_capacity(256);
         loop {
@@ -235,13 +242,25 @@ pub fn write_json(r: &CheckResult, out: &mut String) {
 
 /// One readable Chinese line (no trailing newline).
 pub fn write_text(r: &CheckResult, out: &mut String) {
-    let shown = if r.normalized.is_empty() { r.input.trim() } else { r.normalized.as_str() };
+    let shown = if r.normalized.is_empty() {
+        r.input.trim()
+    } else {
+        r.normalized.as_str()
+    };
     let _ = write!(out, "{shown}  {}  {}", r.verdict.label(), r.kind.label());
     let f = &r.fields;
     let mut parts: Vec<String> = Vec::new();
     if let Some(region) = &f.region {
-        let key = if f.authority.is_some() { "登记地区" } else { "地区" };
-        parts.push(format!("{key}：{}（{}）", region.display_name(), region.years_label()));
+        let key = if f.authority.is_some() {
+            "登记地区"
+        } else {
+            "地区"
+        };
+        parts.push(format!(
+            "{key}：{}（{}）",
+            region.display_name(),
+            region.years_label()
+        ));
     }
     if let Some(d) = f.birth_date {
         match f.age {

@@ -19,7 +19,10 @@ pub fn mod11_2(body: &[u8]) -> Option<u8> {
 
 /// Value of a GB 32100 character (its index in the alphabet).
 pub fn credit_value(c: u8) -> Option<u32> {
-    CREDIT_ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
+    CREDIT_ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .map(|p| p as u32)
 }
 
 /// GB 32100 check character for the first 17 characters.

@@ -10,8 +10,14 @@ use super::rules::{CREDIT_AUTHORITIES, NATIONAL_REGISTRAR, XIAMEN_PREFIX};
 
 /// (authority name, entity-type name) for the first two characters.
 pub fn authority_and_type(r: u8, t: u8) -> (Option<&'static str>, Option<&'static str>) {
-    match CREDIT_AUTHORITIES.iter().find(|(letter, _, _)| *letter == r) {
-        Some((_, name, types)) => (Some(*name), types.iter().find(|(l, _)| *l == t).map(|(_, n)| *n)),
+    match CREDIT_AUTHORITIES
+        .iter()
+        .find(|(letter, _, _)| *letter == r)
+    {
+        Some((_, name, types)) => (
+            Some(*name),
+            types.iter().find(|(l, _)| *l == t).map(|(_, n)| *n),
+        ),
         None => (None, None),
     }
 }
@@ -47,7 +53,10 @@ pub fn check(raw: &str, n: String) -> CheckResult {
     if b.len() != 18 {
         findings.push(Finding::error(
             code::FORMAT_UNRECOGNIZED,
-            format!("统一社会信用代码应为 18 位，实际 {} 位：请核对后重新录入", n.chars().count()),
+            format!(
+                "统一社会信用代码应为 18 位，实际 {} 位：请核对后重新录入",
+                n.chars().count()
+            ),
         ));
         return CheckResult::new(raw, n, DocKind::CreditCode, findings, fields);
     }
@@ -65,11 +74,17 @@ pub fn check(raw: &str, n: String) -> CheckResult {
     match authority {
         None => findings.push(Finding::error(
             code::CREDIT_AUTHORITY_UNKNOWN,
-            format!("第 1 位登记管理部门代码「{}」不存在：代码有误，请核对营业执照", b[0] as char),
+            format!(
+                "第 1 位登记管理部门代码「{}」不存在：代码有误，请核对营业执照",
+                b[0] as char
+            ),
         )),
         Some(a) if entity_type.is_none() => findings.push(Finding::error(
             code::CREDIT_ENTITY_TYPE_UNKNOWN,
-            format!("第 2 位机构类别「{}」在登记管理部门「{a}」下不存在：代码有误，请核对营业执照", b[1] as char),
+            format!(
+                "第 2 位机构类别「{}」在登记管理部门「{a}」下不存在：代码有误，请核对营业执照",
+                b[1] as char
+            ),
         )),
         Some(_) => {}
     }
@@ -111,7 +126,9 @@ pub fn check_agree(credit: &str, org: &str) -> Option<Finding> {
     if c.len() == 18 && c.get(8..17) == Some(o.as_str()) {
         return None;
     }
-    let embedded = c.get(8..17).map_or_else(|| "（无法取出）".to_owned(), org_code::display);
+    let embedded = c
+        .get(8..17)
+        .map_or_else(|| "（无法取出）".to_owned(), org_code::display);
     Some(Finding::error(
         code::CREDIT_ORG_DISAGREE,
         format!(

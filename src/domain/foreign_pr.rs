@@ -33,7 +33,11 @@ pub fn check_new(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     }
     fields.nationality_code = Some(n[3..6].to_owned());
     check_birth_date(&b[6..14], today, &mut findings, &mut fields);
-    fields.gender = Some(if (b[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female });
+    fields.gender = Some(if (b[16] - b'0') % 2 == 1 {
+        Gender::Male
+    } else {
+        Gender::Female
+    });
     CheckResult::new(raw, n, DocKind::ForeignPr, findings, fields)
 }
 
@@ -42,7 +46,10 @@ pub fn check_new(raw: &str, n: String, today: NaiveDate) -> CheckResult {
 /// `n` already matches `[A-Z]{3}[0-9]{12}`.
 pub fn check_legacy(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     let mut findings = Vec::new();
-    let mut fields = Fields { nationality_code: Some(n[..3].to_owned()), ..Fields::default() };
+    let mut fields = Fields {
+        nationality_code: Some(n[..3].to_owned()),
+        ..Fields::default()
+    };
     let digits = |r: std::ops::Range<usize>| n[r].parse::<u32>().unwrap_or(0);
     let (yy, mm, dd) = (digits(7..9) as i32, digits(9..11), digits(11..13));
     // The card has no century: take the latest date that is not after today.
@@ -57,7 +64,9 @@ pub fn check_legacy(raw: &str, n: String, today: NaiveDate) -> CheckResult {
         }
         None => findings.push(Finding::error(
             code::BIRTH_DATE_INVALID,
-            format!("第 8–13 位出生日期 {yy:02}{mm:02}{dd:02} 不是真实日期：号码有误，请核对证件原件"),
+            format!(
+                "第 8–13 位出生日期 {yy:02}{mm:02}{dd:02} 不是真实日期：号码有误，请核对证件原件"
+            ),
         )),
     }
     findings.push(Finding::warning(
@@ -66,4 +75,3 @@ pub fn check_legacy(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     ));
     CheckResult::new(raw, n, DocKind::ForeignPrLegacy, findings, fields)
 }
-

@@ -34,7 +34,9 @@ fn parse(text: &str) -> Schedule {
     let (mut first_year, mut last_year) = (i32::MAX, i32::MIN);
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("#years\t") {
-            let mut it = rest.split('\t').filter_map(|y| y.trim().parse::<i32>().ok());
+            let mut it = rest
+                .split('\t')
+                .filter_map(|y| y.trim().parse::<i32>().ok());
             if let (Some(a), Some(b)) = (it.next(), it.next()) {
                 first_year = a;
                 last_year = b;
@@ -45,8 +47,12 @@ fn parse(text: &str) -> Schedule {
             continue;
         }
         let mut cols = line.split('\t');
-        let (Some(date), Some(kind)) = (cols.next(), cols.next()) else { continue };
-        let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else { continue };
+        let (Some(date), Some(kind)) = (cols.next(), cols.next()) else {
+            continue;
+        };
+        let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+            continue;
+        };
         let mark = match kind {
             "holiday" => DayMark::Holiday,
             "workday" => DayMark::MakeUpWorkday,
@@ -56,7 +62,11 @@ fn parse(text: &str) -> Schedule {
         last_year = last_year.max(date.year());
         marks.insert(date, mark);
     }
-    Schedule { marks, first_year, last_year }
+    Schedule {
+        marks,
+        first_year,
+        last_year,
+    }
 }
 
 /// Years the bundled schedule covers (inclusive).
@@ -103,7 +113,10 @@ fn working(date: NaiveDate) -> bool {
 
 /// Whether `date` is a working day.
 pub fn is_working_day(date: NaiveDate) -> Dated<bool> {
-    Dated { value: working(date), beyond_data: !covered(date) }
+    Dated {
+        value: working(date),
+        beyond_data: !covered(date),
+    }
 }
 
 /// The `n`-th working day after `date` (`n = 0` → `date` itself).
@@ -113,14 +126,19 @@ pub fn add_working_days(date: NaiveDate, n: u32) -> Dated<NaiveDate> {
     let mut beyond = false;
     let mut left = n;
     while left > 0 {
-        let Some(next) = d.checked_add_days(Days::new(1)) else { break };
+        let Some(next) = d.checked_add_days(Days::new(1)) else {
+            break;
+        };
         d = next;
         beyond |= !covered(d);
         if working(d) {
             left -= 1;
         }
     }
-    Dated { value: d, beyond_data: beyond }
+    Dated {
+        value: d,
+        beyond_data: beyond,
+    }
 }
 
 /// "Due within 1 working day": the end (23:59:59) of the next working day
@@ -128,5 +146,8 @@ pub fn add_working_days(date: NaiveDate, n: u32) -> Dated<NaiveDate> {
 pub fn review_deadline(submitted_at: NaiveDateTime) -> Dated<NaiveDateTime> {
     let day = add_working_days(submitted_at.date(), 1);
     let end = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN);
-    Dated { value: day.value.and_time(end), beyond_data: day.beyond_data || !covered(submitted_at.date()) }
+    Dated {
+        value: day.value.and_time(end),
+        beyond_data: day.beyond_data || !covered(submitted_at.date()),
+    }
 }

@@ -19,11 +19,18 @@ pub fn age_on(birth: NaiveDate, today: NaiveDate) -> u32 {
 }
 
 fn num(digits: &[u8]) -> u32 {
-    digits.iter().fold(0, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
+    digits
+        .iter()
+        .fold(0, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
 }
 
 /// Checks a `YYYYMMDD` birth date; records it (and the age) in `fields`.
-pub(crate) fn check_birth_date(ymd: &[u8], today: NaiveDate, findings: &mut Vec<Finding>, fields: &mut Fields) {
+pub(crate) fn check_birth_date(
+    ymd: &[u8],
+    today: NaiveDate,
+    findings: &mut Vec<Finding>,
+    fields: &mut Fields,
+) {
     let (y, m, d) = (num(&ymd[0..4]) as i32, num(&ymd[4..6]), num(&ymd[6..8]));
     let Some(date) = NaiveDate::from_ymd_opt(y, m, d) else {
         findings.push(Finding::error(
@@ -71,12 +78,21 @@ pub(crate) fn check_mod11_2(n: &[u8], findings: &mut Vec<Finding>) {
 }
 
 fn gender_of(order_last: u8) -> Gender {
-    if (order_last - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+    if (order_last - b'0') % 2 == 1 {
+        Gender::Male
+    } else {
+        Gender::Female
+    }
 }
 
 /// Resolves a resident address code against the birth year, adding the
 /// province / existence / history findings.
-fn check_region(code6: &str, birth_year: Option<i32>, findings: &mut Vec<Finding>, fields: &mut Fields) {
+fn check_region(
+    code6: &str,
+    birth_year: Option<i32>,
+    findings: &mut Vec<Finding>,
+    fields: &mut Fields,
+) {
     let pp = num(&code6.as_bytes()[..2]) as u8;
     if !is_province_prefix(pp) {
         findings.push(Finding::error(
@@ -90,7 +106,9 @@ fn check_region(code6: &str, birth_year: Option<i32>, findings: &mut Vec<Finding
     let Some(r) = regions::resolve(code6, birth_year) else {
         findings.push(Finding::error(
             code::REGION_UNKNOWN,
-            format!("地址码 {code6} 在 1980 年以来的行政区划代码中从未出现：号码有误，请核对前 6 位"),
+            format!(
+                "地址码 {code6} 在 1980 年以来的行政区划代码中从未出现：号码有误，请核对前 6 位"
+            ),
         ));
         return;
     };
@@ -99,7 +117,11 @@ fn check_region(code6: &str, birth_year: Option<i32>, findings: &mut Vec<Finding
 }
 
 /// History warnings shared by every kind that carries an address code.
-fn region_history_findings(r: &regions::Resolved, birth_year: Option<i32>, findings: &mut Vec<Finding>) {
+fn region_history_findings(
+    r: &regions::Resolved,
+    birth_year: Option<i32>,
+    findings: &mut Vec<Finding>,
+) {
     // Names are only formatted when a warning needs them (the hot path has none).
     let code6 = &r.info.code;
     if r.not_county {
@@ -124,7 +146,10 @@ fn region_history_findings(r: &regions::Resolved, birth_year: Option<i32>, findi
         ));
     }
     if r.abolished {
-        let end = r.info.end_year.map_or_else(String::new, |e| format!("，{e} 年后已撤销"));
+        let end = r
+            .info
+            .end_year
+            .map_or_else(String::new, |e| format!("，{e} 年后已撤销"));
         findings.push(Finding::warning(
             code::REGION_ABOLISHED,
             format!(
@@ -177,7 +202,10 @@ pub fn check_legacy15(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     let mut findings = Vec::new();
     let mut fields = Fields::default();
     let Some(n18) = legacy15_to_18(&n) else {
-        findings.push(Finding::error(code::FORMAT_UNRECOGNIZED, "15 位旧身份证号码应全部为数字：请核对后重新录入"));
+        findings.push(Finding::error(
+            code::FORMAT_UNRECOGNIZED,
+            "15 位旧身份证号码应全部为数字：请核对后重新录入",
+        ));
         return CheckResult::new(raw, n, DocKind::ResidentIdLegacy15, findings, fields);
     };
     findings.push(Finding::error(
@@ -201,7 +229,10 @@ mod tests {
 
     #[test]
     fn converts_legacy() {
-        assert_eq!(legacy15_to_18("110101900307001").as_deref(), Some("110101199003070011"));
+        assert_eq!(
+            legacy15_to_18("110101900307001").as_deref(),
+            Some("110101199003070011")
+        );
         assert_eq!(legacy15_to_18("11010190030700A"), None);
     }
 

@@ -4,13 +4,16 @@ use super::findings as code;
 use super::normalize::normalize;
 use super::result::Finding;
 use super::rules::{
-    ARCHIVE_NUMBER_LEN, ELICENCE_ALLOWED, ELICENCE_ARTICLE, ELICENCE_ARTICLE_WORDING, ELICENCE_EXTENSION,
-    LICENCE_CLASSES, LICENCE_STATUSES,
+    ARCHIVE_NUMBER_LEN, ELICENCE_ALLOWED, ELICENCE_ARTICLE, ELICENCE_ARTICLE_WORDING,
+    ELICENCE_EXTENSION, LICENCE_CLASSES, LICENCE_STATUSES,
 };
 
 /// Chinese name of a GA/T 16.25 status letter.
 pub fn status_name(letter: char) -> Option<&'static str> {
-    LICENCE_STATUSES.iter().find(|(l, _)| *l == letter).map(|(_, n)| *n)
+    LICENCE_STATUSES
+        .iter()
+        .find(|(l, _)| *l == letter)
+        .map(|(_, n)| *n)
 }
 
 /// Whether an e-licence may be applied for, with the reasons.
@@ -25,14 +28,19 @@ pub struct ELicenceDecision {
 
 /// Shown name of a status in messages (J is announced publicly).
 fn shown(letter: char, name: &'static str) -> &'static str {
-    if letter == 'J' { "公告停止使用" } else { name }
+    if letter == 'J' {
+        "公告停止使用"
+    } else {
+        name
+    }
 }
 
 /// Decides e-licence eligibility from a status string such as `A`, `HM`.
 pub fn e_licence_eligibility(status: &str) -> ELicenceDecision {
     let n = normalize(status);
     let mut findings = Vec::new();
-    let statuses: Vec<(char, Option<&'static str>)> = n.chars().map(|c| (c, status_name(c))).collect();
+    let statuses: Vec<(char, Option<&'static str>)> =
+        n.chars().map(|c| (c, status_name(c))).collect();
     if statuses.is_empty() {
         findings.push(Finding::error(
             code::LICENCE_STATUS_EMPTY,
@@ -60,8 +68,14 @@ pub fn e_licence_eligibility(status: &str) -> ELicenceDecision {
             )),
         }
     }
-    let allowed = findings.iter().all(|f| f.severity == super::result::Severity::Warning);
-    ELicenceDecision { allowed, statuses, findings }
+    let allowed = findings
+        .iter()
+        .all(|f| f.severity == super::result::Severity::Warning);
+    ELicenceDecision {
+        allowed,
+        statuses,
+        findings,
+    }
 }
 
 /// One 准驾车型.
@@ -70,7 +84,10 @@ pub struct LicenceClass(usize);
 
 impl LicenceClass {
     pub fn from_code(code: &str) -> Option<Self> {
-        LICENCE_CLASSES.iter().position(|(c, _, _)| *c == code).map(LicenceClass)
+        LICENCE_CLASSES
+            .iter()
+            .position(|(c, _, _)| *c == code)
+            .map(LicenceClass)
     }
     pub fn code(self) -> &'static str {
         LICENCE_CLASSES[self.0].0
@@ -80,7 +97,11 @@ impl LicenceClass {
     }
     /// Classes this one also permits (not including itself).
     pub fn covers(self) -> Vec<LicenceClass> {
-        LICENCE_CLASSES[self.0].2.iter().filter_map(|c| LicenceClass::from_code(c)).collect()
+        LICENCE_CLASSES[self.0]
+            .2
+            .iter()
+            .filter_map(|c| LicenceClass::from_code(c))
+            .collect()
     }
 }
 
@@ -95,14 +116,19 @@ pub fn parse_classes(s: &str) -> Result<Vec<LicenceClass>, Finding> {
         let two = n.get(i..i + 2).and_then(LicenceClass::from_code);
         let (class, step) = match (b[i], two) {
             (b'A' | b'B' | b'C', Some(c)) => (Some(c), 2),
-            (b'D' | b'E' | b'F' | b'M' | b'N' | b'P', _) => (n.get(i..i + 1).and_then(LicenceClass::from_code), 1),
+            (b'D' | b'E' | b'F' | b'M' | b'N' | b'P', _) => {
+                (n.get(i..i + 1).and_then(LicenceClass::from_code), 1)
+            }
             _ => (None, 1),
         };
         let Some(class) = class else {
             let rest: String = n[i..].chars().take(2).collect();
             return Err(Finding::error(
                 code::LICENCE_CLASS_INVALID,
-                format!("准驾车型「{}」在「{rest}」处无法识别：应由 A1–A3、B1–B2、C1–C6、D、E、F、M、N、P 组成，如 C1E", s.trim()),
+                format!(
+                    "准驾车型「{}」在「{rest}」处无法识别：应由 A1–A3、B1–B2、C1–C6、D、E、F、M、N、P 组成，如 C1E",
+                    s.trim()
+                ),
             ));
         };
         if !out.contains(&class) {
@@ -111,14 +137,20 @@ pub fn parse_classes(s: &str) -> Result<Vec<LicenceClass>, Finding> {
         i += step;
     }
     if out.is_empty() {
-        return Err(Finding::error(code::LICENCE_CLASS_INVALID, "准驾车型为空：请按驾驶证填写，如 C1"));
+        return Err(Finding::error(
+            code::LICENCE_CLASS_INVALID,
+            "准驾车型为空：请按驾驶证填写，如 C1",
+        ));
     }
     Ok(out)
 }
 
 /// Every class the given ones permit (themselves plus what they cover), in table order.
 pub fn permitted_classes(classes: &[LicenceClass]) -> Vec<LicenceClass> {
-    let mut all: Vec<LicenceClass> = classes.iter().flat_map(|c| std::iter::once(*c).chain(c.covers())).collect();
+    let mut all: Vec<LicenceClass> = classes
+        .iter()
+        .flat_map(|c| std::iter::once(*c).chain(c.covers()))
+        .collect();
     all.sort();
     all.dedup();
     all
@@ -126,7 +158,11 @@ pub fn permitted_classes(classes: &[LicenceClass]) -> Vec<LicenceClass> {
 
 /// "C1 小型汽车、E 普通二轮摩托车".
 pub fn describe(classes: &[LicenceClass]) -> String {
-    classes.iter().map(|c| format!("{} {}", c.code(), c.name())).collect::<Vec<_>>().join("、")
+    classes
+        .iter()
+        .map(|c| format!("{} {}", c.code(), c.name()))
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// 档案编号: 12 digits. Returns the normalised number.
@@ -137,7 +173,10 @@ pub fn check_archive_number(s: &str) -> Result<String, Finding> {
     } else {
         Err(Finding::error(
             code::ARCHIVE_NUMBER_FORMAT,
-            format!("档案编号应为 {ARCHIVE_NUMBER_LEN} 位数字，实际为「{}」：请按驾驶证副页核对", s.trim()),
+            format!(
+                "档案编号应为 {ARCHIVE_NUMBER_LEN} 位数字，实际为「{}」：请按驾驶证副页核对",
+                s.trim()
+            ),
         ))
     }
 }

@@ -41,7 +41,10 @@ mod tests {
 
     #[test]
     fn folds_and_drops() {
-        assert_eq!(normalize("  １１０１０１ 1990-0307 001x\u{3000}"), "11010119900307001X");
+        assert_eq!(
+            normalize("  １１０１０１ 1990-0307 001x\u{3000}"),
+            "11010119900307001X"
+        );
         assert_eq!(normalize("ｍａ０００００４－ｘ"), "MA000004X");
         assert_eq!(normalize(""), "");
     }

@@ -11,7 +11,11 @@ pub fn display(n9: &str) -> String {
 
 /// Findings for 9 characters (8 body + check), shared with the credit code.
 /// `err_code` lets the credit code report the mismatch under its own name.
-pub(crate) fn check_body(n9: &[u8], mismatch_code: &'static str, findings: &mut Vec<Finding>) -> bool {
+pub(crate) fn check_body(
+    n9: &[u8],
+    mismatch_code: &'static str,
+    findings: &mut Vec<Finding>,
+) -> bool {
     match org_check(&n9[..8]) {
         None => {
             findings.push(Finding::error(
@@ -42,7 +46,9 @@ pub fn check(raw: &str, n: String) -> CheckResult {
     let mut fields = Fields::default();
     let b = n.as_bytes();
     let shape_ok = b.len() == 9
-        && b[..8].iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        && b[..8]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         && (b[8].is_ascii_digit() || b[8] == b'X');
     if !shape_ok {
         findings.push(Finding::error(

@@ -13,7 +13,10 @@ fn is_separator(c: char) -> bool {
 
 /// Splits `s` at the first extension marker: (main, extension text).
 fn split_extension(s: &str) -> (&str, Option<&str>) {
-    let at = EXT_MARKERS.iter().filter_map(|m| s.find(m).map(|i| (i, m.len()))).min_by_key(|&(i, _)| i);
+    let at = EXT_MARKERS
+        .iter()
+        .filter_map(|m| s.find(m).map(|i| (i, m.len())))
+        .min_by_key(|&(i, _)| i);
     match at {
         Some((i, len)) => (&s[..i], Some(&s[i + len..])),
         None => (s, None),
@@ -30,23 +33,36 @@ fn landline(d: &str) -> Result<(usize, usize), Finding> {
         _ => {
             return Err(Finding::error(
                 code::LANDLINE_AREA_CODE,
-                format!("区号无效（{}）：区号应为 010、02X 或 0[3-9]XX，请核对", &d[..d.len().min(4)]),
+                format!(
+                    "区号无效（{}）：区号应为 010、02X 或 0[3-9]XX，请核对",
+                    &d[..d.len().min(4)]
+                ),
             ));
         }
     };
     let local = d.len().saturating_sub(area_len);
-    let ok_len = if area_len == 3 { local == 8 } else { local == 7 || local == 8 };
+    let ok_len = if area_len == 3 {
+        local == 8
+    } else {
+        local == 7 || local == 8
+    };
     if !ok_len {
         let want = if area_len == 3 { "8 位" } else { "7–8 位" };
         return Err(Finding::error(
             code::LANDLINE_AREA_CODE,
-            format!("区号 {} 后的本地号码应为 {want}，实际 {local} 位：请核对号码", &d[..area_len]),
+            format!(
+                "区号 {} 后的本地号码应为 {want}，实际 {local} 位：请核对号码",
+                &d[..area_len]
+            ),
         ));
     }
     if !matches!(b[area_len], b'2'..=b'8') {
         return Err(Finding::error(
             code::LANDLINE_LOCAL_NUMBER,
-            format!("本地号码应以 2–8 开头，实际以 {} 开头：请核对号码", b[area_len] as char),
+            format!(
+                "本地号码应以 2–8 开头，实际以 {} 开头：请核对号码",
+                b[area_len] as char
+            ),
         ));
     }
     Ok((area_len, local))
@@ -54,7 +70,10 @@ fn landline(d: &str) -> Result<(usize, usize), Finding> {
 
 /// Checks a mobile or landline number.
 pub fn check(raw: &str) -> CheckResult {
-    let folded: String = raw.chars().map(|c| fold_width(c).to_ascii_uppercase()).collect();
+    let folded: String = raw
+        .chars()
+        .map(|c| fold_width(c).to_ascii_uppercase())
+        .collect();
     let folded = folded.trim();
     let mut fields = Fields::default();
     let (main, ext) = split_extension(folded);
@@ -74,7 +93,13 @@ pub fn check(raw: &str) -> CheckResult {
     let mut digits: String = groups.concat();
     let ext_digits: Option<String> = ext.map(|e| e.chars().filter(char::is_ascii_digit).collect());
     let fail = |msg: String, digits: String| {
-        CheckResult::new(raw, digits, DocKind::Unknown, vec![Finding::error(code::PHONE_FORMAT, msg)], Fields::default())
+        CheckResult::new(
+            raw,
+            digits,
+            DocKind::Unknown,
+            vec![Finding::error(code::PHONE_FORMAT, msg)],
+            Fields::default(),
+        )
     };
     if !ok_chars || digits.is_empty() || ext_digits.as_deref() == Some("") {
         return fail(
@@ -89,7 +114,10 @@ pub fn check(raw: &str) -> CheckResult {
         let b = digits.as_bytes();
         if b.len() != 11 || !matches!(b[1], b'3'..=b'9') || ext_digits.is_some() {
             return fail(
-                format!("手机号码应为 11 位且以 13–19 开头，实际 {} 位：请核对号码", digits.len()),
+                format!(
+                    "手机号码应为 11 位且以 13–19 开头，实际 {} 位：请核对号码",
+                    digits.len()
+                ),
                 digits,
             );
         }
@@ -109,7 +137,10 @@ pub fn check(raw: &str) -> CheckResult {
         return CheckResult::new(raw, digits, DocKind::Mobile, findings, fields);
     }
     if !digits.starts_with('0') {
-        return fail("缺少区号：固定电话请带区号填写（如 010-62345678），手机号码应为 11 位".into(), digits);
+        return fail(
+            "缺少区号：固定电话请带区号填写（如 010-62345678），手机号码应为 11 位".into(),
+            digits,
+        );
     }
     let mut result = landline(&digits);
     let mut ext_digits = ext_digits;

@@ -56,15 +56,25 @@ fn parse(text: &'static str) -> Table {
             continue;
         }
         let mut cols = line.split('\t');
-        let (Some(code), Some(start), Some(end), Some(name)) = (cols.next(), cols.next(), cols.next(), cols.next())
+        let (Some(code), Some(start), Some(end), Some(name)) =
+            (cols.next(), cols.next(), cols.next(), cols.next())
         else {
             continue;
         };
         let (Ok(code), Ok(start)) = (code.parse::<u32>(), start.parse::<u16>()) else {
             continue;
         };
-        let end = if end.is_empty() { None } else { end.parse::<u16>().ok() };
-        entries.push(Entry { code, start, end, name });
+        let end = if end.is_empty() {
+            None
+        } else {
+            end.parse::<u16>().ok()
+        };
+        entries.push(Entry {
+            code,
+            start,
+            end,
+            name,
+        });
     }
     entries.sort_by_key(|e| (e.code, e.start));
     Table { entries, data_year }
@@ -95,13 +105,21 @@ fn pick(list: &'static [Entry], year: Option<u16>) -> Option<&'static Entry> {
         Some(y) => list
             .iter()
             .find(|e| e.start <= y && y <= e.end.unwrap_or(data_year))
-            .or_else(|| if list.first().is_some_and(|e| y < e.start) { list.first() } else { list.last() }),
+            .or_else(|| {
+                if list.first().is_some_and(|e| y < e.start) {
+                    list.first()
+                } else {
+                    list.last()
+                }
+            }),
         None => list.last(),
     }
 }
 
 fn name_at(code: u32, year: Option<u16>) -> Option<&'static str> {
-    pick(entries(code), year).map(|e| e.name).filter(|n| !PLACEHOLDERS.contains(n))
+    pick(entries(code), year)
+        .map(|e| e.name)
+        .filter(|n| !PLACEHOLDERS.contains(n))
 }
 
 /// How a code relates to the year of interest (birth year).
@@ -129,10 +147,18 @@ pub fn resolve(code: &str, year: Option<i32>) -> Option<Resolved> {
     let province_code = n / 10000 * 10000;
     let prefecture_code = n / 100 * 100;
     let province = name_at(province_code, year16);
-    let prefecture = if prefecture_code != province_code { name_at(prefecture_code, year16) } else { None };
+    let prefecture = if prefecture_code != province_code {
+        name_at(prefecture_code, year16)
+    } else {
+        None
+    };
     let own = Some(entry.name).filter(|n| !PLACEHOLDERS.contains(n));
     let county = if n != prefecture_code { own } else { None };
-    let prefecture = if n == prefecture_code && n != province_code { own } else { prefecture };
+    let prefecture = if n == prefecture_code && n != province_code {
+        own
+    } else {
+        prefecture
+    };
     let first = list.first().map_or(entry.start, |e| e.start);
     let abolished = list.iter().all(|e| e.end.is_some());
     Some(Resolved {

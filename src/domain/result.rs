@@ -92,10 +92,18 @@ pub struct Finding {
 
 impl Finding {
     pub fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Finding { code, severity: Severity::Error, message: message.into() }
+        Finding {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+        }
     }
     pub fn warning(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Finding { code, severity: Severity::Warning, message: message.into() }
+        Finding {
+            code,
+            severity: Severity::Warning,
+            message: message.into(),
+        }
     }
 }
 
@@ -145,7 +153,11 @@ impl RegionInfo {
 
     /// Appends the display name to `out` (the CLI writes it without allocating).
     pub fn write_name(&self, out: &mut String) {
-        for (i, part) in [self.province, self.prefecture, self.county].into_iter().flatten().enumerate() {
+        for (i, part) in [self.province, self.prefecture, self.county]
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if i > 0 {
                 out.push(' ');
             }
@@ -224,9 +236,22 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// Builds a result; the verdict follows from the findings.
-    pub fn new(input: &str, normalized: String, kind: DocKind, findings: Vec<Finding>, fields: Fields) -> Self {
+    pub fn new(
+        input: &str,
+        normalized: String,
+        kind: DocKind,
+        findings: Vec<Finding>,
+        fields: Fields,
+    ) -> Self {
         let verdict = verdict_of(&findings);
-        CheckResult { input: input.to_owned(), normalized, kind, verdict, findings, fields }
+        CheckResult {
+            input: input.to_owned(),
+            normalized,
+            kind,
+            verdict,
+            findings,
+            fields,
+        }
     }
 
     pub fn is_valid(&self) -> bool {
@@ -234,19 +259,28 @@ impl CheckResult {
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Warning)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
     }
 
     /// True when a supervisor may override the rejection with a recorded
     /// reason (the Xiamen pre-2016 credit-code exception).
     pub fn supervisor_may_override(&self) -> bool {
         self.verdict == Verdict::Invalid
-            && self.findings.iter().any(|f| f.code == super::findings::CREDIT_CHECK_XIAMEN_OVERRIDE)
-            && self.errors().all(|f| f.code == super::findings::CREDIT_CHECK_MISMATCH)
+            && self
+                .findings
+                .iter()
+                .any(|f| f.code == super::findings::CREDIT_CHECK_XIAMEN_OVERRIDE)
+            && self
+                .errors()
+                .all(|f| f.code == super::findings::CREDIT_CHECK_MISMATCH)
     }
 }
 

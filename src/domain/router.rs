@@ -9,7 +9,9 @@ use super::rules::HMT_PERMIT_CODES;
 use super::{credit_code, foreign_pr, identity, org_code, phone};
 
 fn is_id18(b: &[u8]) -> bool {
-    b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || b[17] == b'X')
+    b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X')
 }
 
 fn unknown(raw: &str, n: String, f: Finding) -> CheckResult {
@@ -17,7 +19,11 @@ fn unknown(raw: &str, n: String, f: Finding) -> CheckResult {
 }
 
 fn empty(raw: &str) -> CheckResult {
-    unknown(raw, String::new(), Finding::error(code::EMPTY_INPUT, "没有输入号码：请录入或刷卡读取证件号码"))
+    unknown(
+        raw,
+        String::new(),
+        Finding::error(code::EMPTY_INPUT, "没有输入号码：请录入或刷卡读取证件号码"),
+    )
 }
 
 /// Identity numbers: resident ID, HMT permit, foreign PR (new/old), legacy 15.
@@ -52,7 +58,10 @@ pub fn route_identity(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     if b.len() == 15 && b.iter().all(u8::is_ascii_digit) {
         return identity::check_legacy15(raw, n, today);
     }
-    if b.len() == 15 && b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit) {
+    if b.len() == 15
+        && b[..3].iter().all(u8::is_ascii_uppercase)
+        && b[3..].iter().all(u8::is_ascii_digit)
+    {
         return foreign_pr::check_legacy(raw, n, today);
     }
     let len = n.chars().count();
@@ -109,7 +118,8 @@ pub fn check_any(raw: &str, today: NaiveDate) -> CheckResult {
     let id_shaped = is_id18(b)
         || (b.len() == 15
             && (b.iter().all(u8::is_ascii_digit)
-                || (b[..3].iter().all(u8::is_ascii_uppercase) && b[3..].iter().all(u8::is_ascii_digit))));
+                || (b[..3].iter().all(u8::is_ascii_uppercase)
+                    && b[3..].iter().all(u8::is_ascii_digit))));
     if id_shaped {
         // An all-digit credit code (e.g. 9… or 1…) has the same shape as an
         // ID; prefer whichever reading is valid.

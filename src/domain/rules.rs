@@ -14,16 +14,22 @@ pub const MAX_PLAUSIBLE_AGE: u32 = 120;
 pub const LEGACY15_END: (i32, u32, u32) = (2013, 1, 1);
 
 /// Province prefixes allowed in resident-ID address codes.
-pub const PROVINCE_RANGES: [(u8, u8); 6] = [(11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65)];
+pub const PROVINCE_RANGES: [(u8, u8); 6] =
+    [(11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65)];
 
 /// Address codes of residence permits (国办发〔2018〕81号 Art. 3).
-pub const HMT_PERMIT_CODES: [(&str, &str); 3] =
-    [("810000", "香港居民"), ("820000", "澳门居民"), ("830000", "台湾居民")];
+pub const HMT_PERMIT_CODES: [(&str, &str); 3] = [
+    ("810000", "香港居民"),
+    ("820000", "澳门居民"),
+    ("830000", "台湾居民"),
+];
 
 /// GB 32100 alphabet; a character's value is its index.
 pub const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// GB 32100 weights for positions 1..17.
-pub const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+pub const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 /// Registrar code meaning "national" in a credit code.
 pub const NATIONAL_REGISTRAR: &str = "100000";
 /// Address prefix of Xiamen, where some pre-2016 credit codes fail the check.
@@ -42,13 +48,24 @@ pub const ARCHIVE_NUMBER_LEN: usize = 12;
 
 /// True when `pp` is an allowed province prefix.
 pub fn is_province_prefix(pp: u8) -> bool {
-    PROVINCE_RANGES.iter().any(|&(lo, hi)| (lo..=hi).contains(&pp))
+    PROVINCE_RANGES
+        .iter()
+        .any(|&(lo, hi)| (lo..=hi).contains(&pp))
 }
 
 /// GB 32100 registration authorities: (letter, authority, [(type letter, name)]).
 /// Type names follow the standard's table *(secondary for the descriptive wording)*.
 pub const CREDIT_AUTHORITIES: &[(u8, &str, &[(u8, &str)])] = &[
-    (b'1', "机构编制", &[(b'1', "机关"), (b'2', "事业单位"), (b'3', "中央编办直接管理机构编制的群众团体"), (b'9', "其他")]),
+    (
+        b'1',
+        "机构编制",
+        &[
+            (b'1', "机关"),
+            (b'2', "事业单位"),
+            (b'3', "中央编办直接管理机构编制的群众团体"),
+            (b'9', "其他"),
+        ],
+    ),
     (b'2', "外交", &[(b'1', "外国常驻新闻机构"), (b'9', "其他")]),
     (
         b'3',
@@ -63,20 +80,54 @@ pub const CREDIT_AUTHORITIES: &[(u8, &str, &[(u8, &str)])] = &[
         ],
     ),
     (b'4', "文化", &[(b'1', "外国在华文化中心"), (b'9', "其他")]),
-    (b'5', "民政", &[(b'1', "社会团体"), (b'2', "民办非企业单位"), (b'3', "基金会"), (b'9', "其他")]),
+    (
+        b'5',
+        "民政",
+        &[
+            (b'1', "社会团体"),
+            (b'2', "民办非企业单位"),
+            (b'3', "基金会"),
+            (b'9', "其他"),
+        ],
+    ),
     (
         b'6',
         "旅游",
-        &[(b'1', "外国旅游部门常驻代表机构"), (b'2', "港澳台地区旅游部门常驻内地（大陆）代表机构"), (b'9', "其他")],
+        &[
+            (b'1', "外国旅游部门常驻代表机构"),
+            (b'2', "港澳台地区旅游部门常驻内地（大陆）代表机构"),
+            (b'9', "其他"),
+        ],
     ),
-    (b'7', "宗教", &[(b'1', "宗教活动场所"), (b'2', "宗教院校"), (b'9', "其他")]),
+    (
+        b'7',
+        "宗教",
+        &[(b'1', "宗教活动场所"), (b'2', "宗教院校"), (b'9', "其他")],
+    ),
     (b'8', "工会", &[(b'1', "基层工会"), (b'9', "其他")]),
-    (b'9', "工商（市场监管）", &[(b'1', "企业"), (b'2', "个体工商户"), (b'3', "农民专业合作社")]),
-    (b'A', "中央军委改革和编制办公室（军队）", &[(b'1', "军队事业单位"), (b'9', "其他")]),
+    (
+        b'9',
+        "工商（市场监管）",
+        &[
+            (b'1', "企业"),
+            (b'2', "个体工商户"),
+            (b'3', "农民专业合作社"),
+        ],
+    ),
+    (
+        b'A',
+        "中央军委改革和编制办公室（军队）",
+        &[(b'1', "军队事业单位"), (b'9', "其他")],
+    ),
     (
         b'N',
         "农业",
-        &[(b'1', "组级集体经济组织"), (b'2', "村级集体经济组织"), (b'3', "乡镇级集体经济组织"), (b'9', "其他")],
+        &[
+            (b'1', "组级集体经济组织"),
+            (b'2', "村级集体经济组织"),
+            (b'3', "乡镇级集体经济组织"),
+            (b'9', "其他"),
+        ],
     ),
     (b'Y', "其他", &[(b'1', "其他")]),
 ];
@@ -114,8 +165,16 @@ pub const ELICENCE_ARTICLE_WORDING: &str = "需先处理完异常情况后才能
 
 /// 准驾车型 (公安部令第162号): (code, name, classes it also covers).
 pub const LICENCE_CLASSES: [(&str, &str, &[&str]); 17] = [
-    ("A1", "大型客车", &["A3", "B1", "B2", "C1", "C2", "C3", "C4", "M"]),
-    ("A2", "重型牵引挂车", &["B1", "B2", "C1", "C2", "C3", "C4", "C6", "M"]),
+    (
+        "A1",
+        "大型客车",
+        &["A3", "B1", "B2", "C1", "C2", "C3", "C4", "M"],
+    ),
+    (
+        "A2",
+        "重型牵引挂车",
+        &["B1", "B2", "C1", "C2", "C3", "C4", "C6", "M"],
+    ),
     ("A3", "城市公交车", &["C1", "C2", "C3", "C4"]),
     ("B1", "中型客车", &["C1", "C2", "C3", "C4", "M"]),
     ("B2", "大型货车", &["C1", "C2", "C3", "C4", "M"]),

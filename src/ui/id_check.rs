@@ -43,11 +43,18 @@ impl IdCheckPanel {
     /// Re-checks only when the text or the date changed: the domain call is
     /// pure and cheap, so it runs on the UI thread.
     fn refresh(&mut self, today: NaiveDate) {
-        let fresh = self.checked_for.as_ref().is_some_and(|(t, d)| *t == self.text && *d == today);
+        let fresh = self
+            .checked_for
+            .as_ref()
+            .is_some_and(|(t, d)| *t == self.text && *d == today);
         if fresh {
             return;
         }
-        self.result = if self.text.trim().is_empty() { None } else { Some(check_any(&self.text, today)) };
+        self.result = if self.text.trim().is_empty() {
+            None
+        } else {
+            Some(check_any(&self.text, today))
+        };
         self.checked_for = Some((self.text.clone(), today));
     }
 
@@ -84,9 +91,17 @@ fn badge(ui: &mut egui::Ui, verdict: Verdict) {
         Verdict::ValidWithWarnings => AMBER,
         Verdict::Invalid => RED,
     };
-    egui::Frame::new().fill(color).corner_radius(4).inner_margin(egui::Margin::symmetric(8, 3)).show(ui, |ui| {
-        ui.label(RichText::new(verdict.label()).color(Color32::WHITE).strong());
-    });
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(8, 3))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(verdict.label())
+                    .color(Color32::WHITE)
+                    .strong(),
+            );
+        });
 }
 
 fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
@@ -97,45 +112,53 @@ fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
 
 fn breakdown(ui: &mut egui::Ui, r: &CheckResult) {
     let f = &r.fields;
-    egui::Grid::new("id_check_breakdown").num_columns(2).spacing([16.0, 4.0]).striped(true).show(ui, |ui| {
-        row(ui, "号码类型", r.kind.label());
-        if !r.normalized.is_empty() {
-            row(ui, "规范化号码", r.normalized.as_str());
-        }
-        let is_code = matches!(r.kind, DocKind::CreditCode | DocKind::OrgCode);
-        if let Some(a) = f.authority {
-            row(ui, "登记管理部门", a);
-        }
-        if let Some(t) = f.entity_type {
-            row(ui, "机构类别", t);
-        }
-        if let Some(region) = &f.region {
-            let key = if is_code { "登记地区" } else { "地区" };
-            row(ui, key, format!("{}（{}）", region.display_name(), region.years_label()));
-        }
-        if let Some(o) = &f.org_code {
-            row(ui, "组织机构代码", o.as_str());
-        }
-        if let Some(d) = f.birth_date {
-            let age = f.age.map_or_else(String::new, |a| format!("（{a} 岁）"));
-            row(ui, "出生日期", format!("{d}{age}"));
-        }
-        if let Some(g) = f.gender {
-            row(ui, "性别", g.label());
-        }
-        if let Some(n) = &f.nationality_code {
-            row(ui, "国籍代码", n.as_str());
-        }
-        if let Some(n) = &f.converted_18 {
-            row(ui, "对应 18 位号码", n.as_str());
-        }
-        if let Some(a) = &f.area_code {
-            row(ui, "区号", a.as_str());
-        }
-        if let Some(e) = &f.extension {
-            row(ui, "分机", e.as_str());
-        }
-    });
+    egui::Grid::new("id_check_breakdown")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            row(ui, "号码类型", r.kind.label());
+            if !r.normalized.is_empty() {
+                row(ui, "规范化号码", r.normalized.as_str());
+            }
+            let is_code = matches!(r.kind, DocKind::CreditCode | DocKind::OrgCode);
+            if let Some(a) = f.authority {
+                row(ui, "登记管理部门", a);
+            }
+            if let Some(t) = f.entity_type {
+                row(ui, "机构类别", t);
+            }
+            if let Some(region) = &f.region {
+                let key = if is_code { "登记地区" } else { "地区" };
+                row(
+                    ui,
+                    key,
+                    format!("{}（{}）", region.display_name(), region.years_label()),
+                );
+            }
+            if let Some(o) = &f.org_code {
+                row(ui, "组织机构代码", o.as_str());
+            }
+            if let Some(d) = f.birth_date {
+                let age = f.age.map_or_else(String::new, |a| format!("（{a} 岁）"));
+                row(ui, "出生日期", format!("{d}{age}"));
+            }
+            if let Some(g) = f.gender {
+                row(ui, "性别", g.label());
+            }
+            if let Some(n) = &f.nationality_code {
+                row(ui, "国籍代码", n.as_str());
+            }
+            if let Some(n) = &f.converted_18 {
+                row(ui, "对应 18 位号码", n.as_str());
+            }
+            if let Some(a) = &f.area_code {
+                row(ui, "区号", a.as_str());
+            }
+            if let Some(e) = &f.extension {
+                row(ui, "分机", e.as_str());
+            }
+        });
 }
 
 fn findings(ui: &mut egui::Ui, r: &CheckResult) {
