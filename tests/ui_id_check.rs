@@ -17,11 +17,11 @@ fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
     panel.set_text(text);
     Harness::builder()
         .with_size([640.0, 360.0])
-        .with_context_setup(|ctx| counterdesk::ui::fonts::install(ctx))
+        .with_context_setup(counterdesk::ui::fonts::install)
         .build_ui_state(
             |ui, panel: &mut IdCheckPanel| {
                 // Embedded the way a form would: inside whatever panel hosts it.
-                egui::CentralPanel::default().show_inside(ui, |ui| panel.ui(ui, today()));
+                egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, today()));
             },
             panel,
         )

@@ -145,14 +145,16 @@ pub fn check(raw: &str) -> CheckResult {
     let mut result = landline(&digits);
     let mut ext_digits = ext_digits;
     // "010-62345678-123": a trailing group is an extension when the rest fits.
-    if result.is_err() && ext_digits.is_none() && groups.len() >= 2 {
-        if let Some(last) = groups.last().filter(|g| g.len() <= 6) {
-            let head = &digits[..digits.len() - last.len()];
-            if let Ok(ok) = landline(head) {
-                ext_digits = Some((*last).to_owned());
-                digits.truncate(head.len());
-                result = Ok(ok);
-            }
+    if result.is_err()
+        && ext_digits.is_none()
+        && groups.len() >= 2
+        && let Some(last) = groups.last().filter(|g| g.len() <= 6)
+    {
+        let head = &digits[..digits.len() - last.len()];
+        if let Ok(ok) = landline(head) {
+            ext_digits = Some((*last).to_owned());
+            digits.truncate(head.len());
+            result = Ok(ok);
         }
     }
     match result {

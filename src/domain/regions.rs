@@ -173,7 +173,7 @@ pub fn resolve(code: &str, year: Option<i32>) -> Option<Resolved> {
         // A start of 1980 only says "in the first list", not "created in 1980".
         newer_than_year: first > FIRST_YEAR && year16.is_some_and(|y| y < first),
         abolished,
-        not_county: n % 100 == 0,
+        not_county: n.is_multiple_of(100),
     })
 }
 

@@ -53,9 +53,12 @@ pub fn is_province_prefix(pp: u8) -> bool {
         .any(|&(lo, hi)| (lo..=hi).contains(&pp))
 }
 
+/// (type letter, name) pairs under one authority.
+pub type EntityTypes = &'static [(u8, &'static str)];
+
 /// GB 32100 registration authorities: (letter, authority, [(type letter, name)]).
 /// Type names follow the standard's table *(secondary for the descriptive wording)*.
-pub const CREDIT_AUTHORITIES: &[(u8, &str, &[(u8, &str)])] = &[
+pub const CREDIT_AUTHORITIES: &[(u8, &str, EntityTypes)] = &[
     (
         b'1',
         "机构编制",
