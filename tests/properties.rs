@@ -143,3 +143,33 @@ fn huge_and_odd_inputs_do_not_panic() {
         );
     }
 }
+
+fn org_code() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".to_vec()),
+        8,
+    )
+    .prop_map(|body| {
+        let check = org_check(&body).unwrap() as char;
+        format!("{}-{check}", String::from_utf8(body).unwrap())
+    })
+}
+
+proptest! {
+    #[test]
+    fn generated_org_codes_validate(code in org_code()) {
+        let r = check_code(&code, today());
+        prop_assert_eq!(r.kind, DocKind::OrgCode);
+        prop_assert_eq!(r.verdict, Verdict::Valid, "{}: {:?}", code, r.findings);
+        prop_assert_eq!(r.fields.org_code.as_deref(), Some(code.as_str()));
+    }
+
+    #[test]
+    fn generated_permits_validate(p in 0usize..3, y in 1950i32..=2020, m in 1u32..=12, d in 1u32..=28, seq in 0u32..1000) {
+        let body = format!("{}{y:04}{m:02}{d:02}{seq:03}", ["810000", "820000", "830000"][p]);
+        let id = format!("{body}{}", mod11_2(body.as_bytes()).unwrap() as char);
+        let r = check_identity(&id, today());
+        prop_assert_eq!(r.kind, DocKind::HmtPermit);
+        prop_assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.findings);
+    }
+}
