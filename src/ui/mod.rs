@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod dashboard;
 pub mod db_error;
 pub mod fonts;
+pub mod id_check;
 pub mod lock;
 pub mod login;
 pub mod password;

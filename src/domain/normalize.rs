@@ -1,0 +1,51 @@
+//! What a clerk types or a card reader sends → the form the rules validate.
+
+/// Folds full-width ASCII (U+FF01..U+FF5E) and the ideographic space (U+3000)
+/// to ASCII. Only these matter for numbers, so no Unicode tables are needed.
+pub fn fold_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// True for the separators clerks paste inside numbers (after width folding).
+fn is_dropped(c: char) -> bool {
+    c == '-' || c.is_whitespace() || c == '\u{2010}' || c == '\u{2013}' || c == '\u{2014}'
+}
+
+/// Trim, fold width, drop spaces and dashes, upper-case — into `out`
+/// (cleared first) so hot loops can reuse one buffer.
+pub fn normalize_into(raw: &str, out: &mut String) {
+    out.clear();
+    for c in raw.chars() {
+        let c = fold_width(c);
+        if is_dropped(c) {
+            continue;
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+}
+
+/// Owned form of [`normalize_into`].
+pub fn normalize(raw: &str) -> String {
+    let mut s = String::with_capacity(raw.len());
+    normalize_into(raw, &mut s);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_and_drops() {
+        assert_eq!(
+            normalize("  １１０１０１ 1990-0307 001x\u{3000}"),
+            "11010119900307001X"
+        );
+        assert_eq!(normalize("ｍａ０００００４－ｘ"), "MA000004X");
+        assert_eq!(normalize(""), "");
+    }
+}

@@ -1,0 +1,296 @@
+//! The one structured result every check returns.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Which document family an input was judged as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    ResidentId,
+    #[serde(rename = "resident_id_legacy15")]
+    ResidentIdLegacy15,
+    HmtPermit,
+    ForeignPr,
+    ForeignPrLegacy,
+    CreditCode,
+    OrgCode,
+    Mobile,
+    Landline,
+    Unknown,
+}
+
+impl DocKind {
+    /// Stable machine name (same as the serde form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::ResidentId => "resident_id",
+            DocKind::ResidentIdLegacy15 => "resident_id_legacy15",
+            DocKind::HmtPermit => "hmt_permit",
+            DocKind::ForeignPr => "foreign_pr",
+            DocKind::ForeignPrLegacy => "foreign_pr_legacy",
+            DocKind::CreditCode => "credit_code",
+            DocKind::OrgCode => "org_code",
+            DocKind::Mobile => "mobile",
+            DocKind::Landline => "landline",
+            DocKind::Unknown => "unknown",
+        }
+    }
+
+    /// Name shown to clerks.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::ResidentId => "居民身份证号码",
+            DocKind::ResidentIdLegacy15 => "15 位旧身份证号码",
+            DocKind::HmtPermit => "港澳台居民居住证",
+            DocKind::ForeignPr => "外国人永久居留身份证",
+            DocKind::ForeignPrLegacy => "外国人永久居留证（旧版）",
+            DocKind::CreditCode => "统一社会信用代码",
+            DocKind::OrgCode => "组织机构代码",
+            DocKind::Mobile => "手机号码",
+            DocKind::Landline => "固定电话",
+            DocKind::Unknown => "无法识别",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Valid,
+    ValidWithWarnings,
+    Invalid,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Valid => "有效",
+            Verdict::ValidWithWarnings => "有效（有提示）",
+            Verdict::Invalid => "无效",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem: a stable snake_case code plus a Chinese message saying what
+/// is wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: Cow<'static, str>,
+}
+
+impl Finding {
+    pub fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Finding {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+    pub fn warning(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Finding {
+            code,
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Gender {
+    #[serde(rename = "M")]
+    Male,
+    #[serde(rename = "F")]
+    Female,
+}
+
+impl Gender {
+    pub fn code(self) -> &'static str {
+        match self {
+            Gender::Male => "M",
+            Gender::Female => "F",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Male => "男",
+            Gender::Female => "女",
+        }
+    }
+}
+
+/// A resolved GB/T 2260 code. Names borrow the bundled table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionInfo {
+    pub code: String,
+    pub province: Option<&'static str>,
+    pub prefecture: Option<&'static str>,
+    pub county: Option<&'static str>,
+    /// First year the code is in the table (1980 = "1980 or earlier").
+    pub start_year: u16,
+    /// Last year it was in force; `None` while still in force.
+    pub end_year: Option<u16>,
+}
+
+impl RegionInfo {
+    /// "北京市 东城区" — each non-empty level once, space separated.
+    pub fn display_name(&self) -> String {
+        let mut s = String::new();
+        self.write_name(&mut s);
+        s
+    }
+
+    /// Appends the display name to `out` (the CLI writes it without allocating).
+    pub fn write_name(&self, out: &mut String) {
+        for (i, part) in [self.province, self.prefecture, self.county]
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+    }
+
+    /// "1980 年以前启用，至今有效" or "1991 年启用，2009 年后撤销".
+    pub fn years_label(&self) -> String {
+        let start = if self.start_year <= super::regions::FIRST_YEAR {
+            format!("{} 年以前启用", self.start_year)
+        } else {
+            format!("{} 年启用", self.start_year)
+        };
+        match self.end_year {
+            Some(end) => format!("{start}，{end} 年后撤销"),
+            None => format!("{start}，至今有效"),
+        }
+    }
+}
+
+/// Fields parsed from the input; which ones are set depends on the kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Fields {
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ymd")]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// Address code (IDs) or registrar division (credit codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionInfo>,
+    /// 18-digit form of a legacy 15-digit number (for matching old records).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_18: Option<String>,
+    /// ISO 3166-1 nationality code (numeric on new PR cards, alpha-3 on old ones).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nationality_code: Option<String>,
+    /// Credit code: 登记管理部门.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<&'static str>,
+    /// Credit code: 机构类别.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<&'static str>,
+    /// Organisation code as displayed, `XXXXXXXX-X`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_code: Option<String>,
+    /// Landline area code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_code: Option<String>,
+    /// Landline extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// `YYYY-MM-DD` without enabling chrono's serde feature for the whole build.
+fn ymd<S: serde::Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+        None => s.serialize_none(),
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// Exactly what was typed or read (audit trail).
+    pub input: String,
+    pub normalized: String,
+    pub kind: DocKind,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub fields: Fields,
+}
+
+impl CheckResult {
+    /// Builds a result; the verdict follows from the findings.
+    pub fn new(
+        input: &str,
+        normalized: String,
+        kind: DocKind,
+        findings: Vec<Finding>,
+        fields: Fields,
+    ) -> Self {
+        let verdict = verdict_of(&findings);
+        CheckResult {
+            input: input.to_owned(),
+            normalized,
+            kind,
+            verdict,
+            findings,
+            fields,
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.verdict != Verdict::Invalid
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+    }
+
+    /// True when a supervisor may override the rejection with a recorded
+    /// reason (the Xiamen pre-2016 credit-code exception).
+    pub fn supervisor_may_override(&self) -> bool {
+        self.verdict == Verdict::Invalid
+            && self
+                .findings
+                .iter()
+                .any(|f| f.code == super::findings::CREDIT_CHECK_XIAMEN_OVERRIDE)
+            && self
+                .errors()
+                .all(|f| f.code == super::findings::CREDIT_CHECK_MISMATCH)
+    }
+}
+
+/// Any error → invalid; else any warning → valid with warnings.
+pub fn verdict_of(findings: &[Finding]) -> Verdict {
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        Verdict::Invalid
+    } else if findings.is_empty() {
+        Verdict::Valid
+    } else {
+        Verdict::ValidWithWarnings
+    }
+}

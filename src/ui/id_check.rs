@@ -1,0 +1,182 @@
+//! 证件核验: one input for any identity number, credit/organisation code or
+//! phone number, with a verdict badge, a breakdown and each finding in plain
+//! Chinese. Embeddable anywhere: it only draws into the `Ui` it is given.
+
+use chrono::NaiveDate;
+use eframe::egui::{self, Color32, RichText};
+
+use crate::domain::{CheckResult, DocKind, Severity, Verdict, check_any};
+
+const GREEN: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3a);
+const AMBER: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x00);
+const RED: Color32 = Color32::from_rgb(0xc0, 0x24, 0x24);
+
+/// The reusable widget. Keep one per form field in the form's state.
+#[derive(Debug, Default)]
+pub struct IdCheckPanel {
+    text: String,
+    /// (text, today) the cached result was computed for.
+    checked_for: Option<(String, NaiveDate)>,
+    result: Option<CheckResult>,
+}
+
+impl IdCheckPanel {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What the clerk has typed (raw).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Replaces the input (e.g. from a card reader); re-checked on the next frame.
+    pub fn set_text(&mut self, text: impl Into<String>) {
+        self.text = text.into();
+    }
+
+    /// The latest result (`None` while the input is blank).
+    pub fn result(&self) -> Option<&CheckResult> {
+        self.result.as_ref()
+    }
+
+    /// Re-checks only when the text or the date changed: the domain call is
+    /// pure and cheap, so it runs on the UI thread.
+    fn refresh(&mut self, today: NaiveDate) {
+        let fresh = self
+            .checked_for
+            .as_ref()
+            .is_some_and(|(t, d)| *t == self.text && *d == today);
+        if fresh {
+            return;
+        }
+        self.result = if self.text.trim().is_empty() {
+            None
+        } else {
+            Some(check_any(&self.text, today))
+        };
+        self.checked_for = Some((self.text.clone(), today));
+    }
+
+    /// Draws the panel; `today` comes from the caller's clock.
+    pub fn ui(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
+        ui.horizontal(|ui| {
+            let label = ui.label("证件号码");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.text)
+                    .hint_text("身份证、居住证、永居证、统一社会信用代码、组织机构代码或电话")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        });
+        self.refresh(today);
+        let Some(result) = &self.result else {
+            ui.weak("输入或粘贴号码后自动核验（可含空格、全角字符）");
+            return;
+        };
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            badge(ui, result.verdict);
+            ui.label(RichText::new(result.kind.label()).strong());
+        });
+        ui.add_space(4.0);
+        breakdown(ui, result);
+        findings(ui, result);
+    }
+}
+
+fn badge(ui: &mut egui::Ui, verdict: Verdict) {
+    let color = match verdict {
+        Verdict::Valid => GREEN,
+        Verdict::ValidWithWarnings => AMBER,
+        Verdict::Invalid => RED,
+    };
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(8, 3))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(verdict.label())
+                    .color(Color32::WHITE)
+                    .strong(),
+            );
+        });
+}
+
+fn row(ui: &mut egui::Ui, key: &str, value: impl Into<egui::WidgetText>) {
+    ui.label(RichText::new(key).weak());
+    ui.label(value);
+    ui.end_row();
+}
+
+fn breakdown(ui: &mut egui::Ui, r: &CheckResult) {
+    let f = &r.fields;
+    egui::Grid::new("id_check_breakdown")
+        .num_columns(2)
+        .spacing([16.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            row(ui, "号码类型", r.kind.label());
+            if !r.normalized.is_empty() {
+                row(ui, "规范化号码", r.normalized.as_str());
+            }
+            let is_code = matches!(r.kind, DocKind::CreditCode | DocKind::OrgCode);
+            if let Some(a) = f.authority {
+                row(ui, "登记管理部门", a);
+            }
+            if let Some(t) = f.entity_type {
+                row(ui, "机构类别", t);
+            }
+            if let Some(region) = &f.region {
+                let key = if is_code { "登记地区" } else { "地区" };
+                row(
+                    ui,
+                    key,
+                    format!("{}（{}）", region.display_name(), region.years_label()),
+                );
+            }
+            if let Some(o) = &f.org_code {
+                row(ui, "组织机构代码", o.as_str());
+            }
+            if let Some(d) = f.birth_date {
+                let age = f.age.map_or_else(String::new, |a| format!("（{a} 岁）"));
+                row(ui, "出生日期", format!("{d}{age}"));
+            }
+            if let Some(g) = f.gender {
+                row(ui, "性别", g.label());
+            }
+            if let Some(n) = &f.nationality_code {
+                row(ui, "国籍代码", n.as_str());
+            }
+            if let Some(n) = &f.converted_18 {
+                row(ui, "对应 18 位号码", n.as_str());
+            }
+            if let Some(a) = &f.area_code {
+                row(ui, "区号", a.as_str());
+            }
+            if let Some(e) = &f.extension {
+                row(ui, "分机", e.as_str());
+            }
+        });
+}
+
+fn findings(ui: &mut egui::Ui, r: &CheckResult) {
+    if r.findings.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    for f in &r.findings {
+        let (tag, color) = match f.severity {
+            Severity::Error => ("错误", RED),
+            Severity::Warning => ("提示", AMBER),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("【{tag}】")).color(color).strong());
+            ui.label(f.message.as_ref());
+        });
+    }
+    if r.supervisor_may_override() {
+        ui.label(RichText::new("可由主管记录理由后放行").color(AMBER));
+    }
+}

@@ -1,0 +1,103 @@
+//! Screenshot tests of 证件核验, one per state. Regenerate with
+//! `UPDATE_SNAPSHOTS=1 cargo test --test ui_id_check` on Mesa llvmpipe.
+
+use chrono::NaiveDate;
+use counterdesk::domain::{DocKind, Verdict};
+use counterdesk::ui::id_check::IdCheckPanel;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
+    let mut panel = IdCheckPanel::new();
+    panel.set_text(text);
+    Harness::builder()
+        .with_size([640.0, 360.0])
+        .with_context_setup(counterdesk::ui::fonts::install)
+        .build_ui_state(
+            |ui, panel: &mut IdCheckPanel| {
+                // Embedded the way a form would: inside whatever panel hosts it.
+                egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, today()));
+            },
+            panel,
+        )
+}
+
+fn check(text: &str, name: &str, kind: DocKind, verdict: Verdict) {
+    let mut h = harness(text);
+    h.run();
+    let r = h.state().result().expect("a result");
+    assert_eq!(r.kind, kind);
+    assert_eq!(r.verdict, verdict);
+    h.snapshot(name);
+}
+
+#[test]
+fn valid_id_typed_into_the_field() {
+    let mut h = harness("");
+    h.run();
+    assert!(h.state().result().is_none());
+    h.get_by_label("证件号码").focus();
+    h.get_by_label("证件号码")
+        .type_text("１１０１０５ 19491231 002x");
+    h.run();
+    let r = h.state().result().expect("a result");
+    assert_eq!(r.kind, DocKind::ResidentId);
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(r.normalized, "11010519491231002X");
+    h.snapshot("id_check_valid_id");
+}
+
+#[test]
+fn wrong_check_character() {
+    check(
+        "110101199003070010",
+        "id_check_wrong_check",
+        DocKind::ResidentId,
+        Verdict::Invalid,
+    );
+}
+
+#[test]
+fn hk_permit() {
+    check(
+        "810000199408230021",
+        "id_check_hk_permit",
+        DocKind::HmtPermit,
+        Verdict::Valid,
+    );
+}
+
+#[test]
+fn valid_credit_code() {
+    check(
+        "91110000600037341L",
+        "id_check_credit_valid",
+        DocKind::CreditCode,
+        Verdict::Valid,
+    );
+}
+
+#[test]
+fn invalid_credit_code() {
+    check(
+        "91350203M0001QKT19",
+        "id_check_credit_invalid",
+        DocKind::CreditCode,
+        Verdict::Invalid,
+    );
+}
+
+#[test]
+fn phone_warning() {
+    check(
+        "146 1234 5678",
+        "id_check_phone_warning",
+        DocKind::Mobile,
+        Verdict::ValidWithWarnings,
+    );
+}
