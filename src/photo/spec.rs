@@ -20,7 +20,7 @@ impl SpecKind {
     /// Chinese name shown to the clerk.
     pub fn label(self) -> &'static str {
         match self {
-            SpecKind::Archive => "驾驶证档案照片 260×378",
+            SpecKind::Archive => "驾驶证档案照片",
             SpecKind::Upload => "12123 电子驾驶证上传照片",
             SpecKind::Nonconforming => "不符合任何规格",
         }
