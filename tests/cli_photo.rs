@@ -84,7 +84,10 @@ fn a_bad_file_does_not_stop_the_others() {
     );
     assert_eq!(code, 1);
     let objs = objects(&out);
-    let verdicts: Vec<&str> = objs.iter().map(|o| o["verdict"].as_str().unwrap()).collect();
+    let verdicts: Vec<&str> = objs
+        .iter()
+        .map(|o| o["verdict"].as_str().unwrap())
+        .collect();
     assert_eq!(verdicts, ["error", "pass", "error", "fail", "error"]);
     for o in objs.iter().filter(|o| o["verdict"] == "error") {
         assert!(!o["message"].as_str().unwrap().is_empty());

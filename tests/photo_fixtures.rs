@@ -72,7 +72,12 @@ fn compliant_upload_photo_passes() {
 #[test]
 fn handled_formats_pass() {
     // PNG, CMYK JPEG, opaque RGBA PNG and a rotated-EXIF JPEG are all checked normally
-    for name in ["ok_260x378.png", "fmt_cmyk.jpg", "fmt_opaque_rgba.png", "exif_rotated.jpg"] {
+    for name in [
+        "ok_260x378.png",
+        "fmt_cmyk.jpg",
+        "fmt_opaque_rgba.png",
+        "exif_rotated.jpg",
+    ] {
         let r = report(name);
         assert_ne!(r.verdict, Verdict::Fail, "{name}: {}", summary(&r));
         assert_eq!((r.width_px, r.height_px), (260, 378), "{name}");
@@ -132,7 +137,10 @@ fn hostile_files_give_errors_with_messages() {
     }
     assert!(matches!(
         photo::check_file(&fixture("hostile_bomb_30000.png"), today()),
-        Err(PhotoError::DimensionsTooLarge { width: 30000, height: 30000 })
+        Err(PhotoError::DimensionsTooLarge {
+            width: 30000,
+            height: 30000
+        })
     ));
     assert!(matches!(
         photo::check_file(&fixture("missing.jpg"), today()),
@@ -144,12 +152,22 @@ fn hostile_files_give_errors_with_messages() {
 fn compliant_photo_is_generated_from_a_larger_one() {
     let src = photo::check_file(&fixture("large_margin_640x960.jpg"), today()).unwrap();
     // the source itself is not compliant: the head is too small for 640 px
-    assert_eq!(src.report.check("head_length").unwrap().verdict, Verdict::Fail);
+    assert_eq!(
+        src.report.check("head_length").unwrap().verdict,
+        Verdict::Fail
+    );
     let out = photo::generate_compliant(&src, today()).unwrap();
     assert_eq!(out.len(), 2);
     for g in &out {
         let r = &g.analysis.report;
-        assert_eq!(r.verdict, Verdict::Pass, "{}x{}: {}", g.width, g.height, summary(r));
+        assert_eq!(
+            r.verdict,
+            Verdict::Pass,
+            "{}x{}: {}",
+            g.width,
+            g.height,
+            summary(r)
+        );
         assert!(g.jpeg.starts_with(&[0xFF, 0xD8]));
     }
     assert_eq!((out[0].width, out[0].height), (260, 378));
@@ -161,4 +179,28 @@ fn generation_refuses_without_margin_and_says_why() {
     let src = photo::check_file(&fixture("bad_head_large.jpg"), today()).unwrap();
     let err = photo::generate_compliant(&src, today()).unwrap_err();
     assert!(err.to_string().contains("无法生成合规照片"), "{err}");
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Corrupted or cut photos give a report or an error, never a panic.
+        #[test]
+        fn damaged_jpeg_never_panics(cut in 0usize..23_000, flips in proptest::collection::vec((0usize..23_000, any::<u8>()), 0..8)) {
+            let mut bytes = std::fs::read(fixture("ok_260x378.jpg")).unwrap();
+            for (i, b) in flips {
+                let n = bytes.len();
+                bytes[i % n] = b;
+            }
+            bytes.truncate(cut.max(1).min(bytes.len()));
+            match photo::check_bytes(&bytes, today()) {
+                Ok(a) => prop_assert!(!a.report.checks.is_empty()),
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
 }

@@ -48,11 +48,14 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
 
     let faces = face::detect(&grey);
     let face_count = faces.as_ref().map_or(0, Vec::len);
-    let best_score = faces
-        .as_ref()
-        .and_then(|f| f.first())
-        .map(|f| f.score);
-    checks.push(face_count_check(faces.is_some(), face_count, best_score, w, h));
+    let best_score = faces.as_ref().and_then(|f| f.first()).map(|f| f.score);
+    checks.push(face_count_check(
+        faces.is_some(),
+        face_count,
+        best_score,
+        w,
+        h,
+    ));
 
     let mask = mask::background_mask(rgb);
     // the backdrop beside the head: rows down to mid-face (or the top half)

@@ -27,7 +27,10 @@ pub struct Generated {
 }
 
 /// Builds the 260×378 archive photo and the 520×756 upload from `source`.
-pub fn generate_compliant(source: &Analysis, today: NaiveDate) -> Result<Vec<Generated>, PhotoError> {
+pub fn generate_compliant(
+    source: &Analysis,
+    today: NaiveDate,
+) -> Result<Vec<Generated>, PhotoError> {
     let report = &source.report;
     if report.face_count != 1 {
         return Err(PhotoError::CannotCompose(format!(
@@ -114,7 +117,10 @@ fn generate_one(
 }
 
 /// JPEG with the original DateTimeOriginal carried over (so the 6-month rule still applies).
-fn encode_jpeg(img: &RgbImage, taken: Option<chrono::NaiveDateTime>) -> Result<Vec<u8>, PhotoError> {
+fn encode_jpeg(
+    img: &RgbImage,
+    taken: Option<chrono::NaiveDateTime>,
+) -> Result<Vec<u8>, PhotoError> {
     let mut buf = Cursor::new(Vec::new());
     let mut enc = JpegEncoder::new_with_quality(&mut buf, OUTPUT_QUALITY);
     if let Some(tiff) = taken.and_then(exif::encode_taken) {

@@ -69,7 +69,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, PhotoError> {
     check_dimensions(width, height)?;
     if format == ImageFormat::Jpeg && !has_jpeg_end(bytes) {
         // the JPEG decoder is lenient and would return grey rows for the missing part
-        return Err(PhotoError::Corrupt("文件被截断（缺少 JPEG 结束标记）".into()));
+        return Err(PhotoError::Corrupt(
+            "文件被截断（缺少 JPEG 结束标记）".into(),
+        ));
     }
 
     let mut limits = Limits::default();

@@ -25,10 +25,12 @@ impl ExifInfo {
     /// Human-readable "taken at", with the offset when known.
     pub fn taken_text(&self) -> Option<String> {
         let t = self.taken?;
-        Some(match self.offset.and_then(|o| o.from_local_datetime(&t).single()) {
-            Some(dt) => dt.format("%Y-%m-%d %H:%M %:z").to_string(),
-            None => t.format("%Y-%m-%d %H:%M").to_string(),
-        })
+        Some(
+            match self.offset.and_then(|o| o.from_local_datetime(&t).single()) {
+                Some(dt) => dt.format("%Y-%m-%d %H:%M %:z").to_string(),
+                None => t.format("%Y-%m-%d %H:%M").to_string(),
+            },
+        )
     }
 }
 
@@ -78,8 +80,8 @@ fn parse_offset(s: &str) -> Option<FixedOffset> {
 
 /// A minimal EXIF block (TIFF bytes) carrying DateTimeOriginal, for generated photos.
 pub fn encode_taken(taken: NaiveDateTime) -> Option<Vec<u8>> {
-    use exif::experimental::Writer;
     use exif::Field;
+    use exif::experimental::Writer;
     let text = taken.format("%Y:%m:%d %H:%M:%S").to_string().into_bytes();
     let field = Field {
         tag: Tag::DateTimeOriginal,

@@ -155,7 +155,11 @@ pub fn geometry_checks(g: &Geometry, width: u32) -> Vec<Check> {
         Check {
             id: "centred",
             name: "人像居中",
-            verdict: if centred { Verdict::Pass } else { Verdict::Warn },
+            verdict: if centred {
+                Verdict::Pass
+            } else {
+                Verdict::Warn
+            },
             value: format!("偏离中线 {offset:+.1} mm"),
             limit: format!("±{:.1} mm", t.max_centre_offset_mm),
             message: if centred {

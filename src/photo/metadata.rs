@@ -151,10 +151,9 @@ pub fn date_check(taken: Option<NaiveDate>, taken_text: Option<String>, today: N
 /// IJG quality estimate from the first 8-bit quantisation table (luminance).
 pub fn estimate_jpeg_quality(bytes: &[u8]) -> Option<u32> {
     const STD_LUMA: [u16; 64] = [
-        16, 11, 12, 14, 12, 10, 16, 14, 13, 14, 18, 17, 16, 19, 24, 40, 26, 24, 22, 22, 24, 49,
-        35, 37, 29, 40, 58, 51, 61, 60, 57, 51, 56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56,
-        80, 109, 81, 87, 95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103,
-        99,
+        16, 11, 12, 14, 12, 10, 16, 14, 13, 14, 18, 17, 16, 19, 24, 40, 26, 24, 22, 22, 24, 49, 35,
+        37, 29, 40, 58, 51, 61, 60, 57, 51, 56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80,
+        109, 81, 87, 95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103, 99,
     ];
     let mut i = 2;
     while i + 4 <= bytes.len() {
@@ -202,16 +201,31 @@ mod tests {
     #[test]
     fn six_month_window() {
         let today = d("2026-11-20");
-        assert_eq!(date_check(Some(d("2026-10-02")), None, today).verdict, Verdict::Pass);
-        assert_eq!(date_check(Some(d("2026-05-20")), None, today).verdict, Verdict::Pass);
-        assert_eq!(date_check(Some(d("2026-05-19")), None, today).verdict, Verdict::Fail);
+        assert_eq!(
+            date_check(Some(d("2026-10-02")), None, today).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            date_check(Some(d("2026-05-20")), None, today).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            date_check(Some(d("2026-05-19")), None, today).verdict,
+            Verdict::Fail
+        );
         assert_eq!(date_check(None, None, today).verdict, Verdict::Warn);
-        assert_eq!(date_check(Some(d("2027-01-01")), None, today).verdict, Verdict::Warn);
+        assert_eq!(
+            date_check(Some(d("2027-01-01")), None, today).verdict,
+            Verdict::Warn
+        );
     }
 
     #[test]
     fn editors_are_flagged() {
-        assert_eq!(software_check(Some("Adobe Photoshop 25.0")).verdict, Verdict::Warn);
+        assert_eq!(
+            software_check(Some("Adobe Photoshop 25.0")).verdict,
+            Verdict::Warn
+        );
         assert_eq!(software_check(Some("美图秀秀")).verdict, Verdict::Warn);
         assert_eq!(software_check(Some("Canon EOS")).verdict, Verdict::Pass);
         assert_eq!(software_check(None).verdict, Verdict::Pass);

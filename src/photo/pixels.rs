@@ -39,7 +39,9 @@ pub fn grey_patch(grey: &GrayImage, r: Rect, width: u32) -> Option<GrayImage> {
         return None;
     }
     let crop = imageops::crop_imm(grey, x0, y0, x1 - x0, y1 - y0).to_image();
-    let h = ((y1 - y0) as f32 * width as f32 / (x1 - x0) as f32).round().max(4.0) as u32;
+    let h = ((y1 - y0) as f32 * width as f32 / (x1 - x0) as f32)
+        .round()
+        .max(4.0) as u32;
     Some(imageops::resize(
         &crop,
         width,

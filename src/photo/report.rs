@@ -110,14 +110,38 @@ pub struct ManualItem {
 
 /// What is not automated, in the order the clerk should look.
 pub const MANUAL_CHECKLIST: &[ManualItem] = &[
-    ManualItem { id: "eyes_open", text: "双眼自然睁开，目视前方" },
-    ManualItem { id: "mouth_closed", text: "嘴巴自然闭合" },
-    ManualItem { id: "expression", text: "表情自然，无夸张姿态" },
-    ManualItem { id: "no_headwear", text: "未戴帽子、头巾、发饰，头发未遮挡面部和耳朵" },
-    ManualItem { id: "no_heavy_makeup", text: "无浓妆，未修饰五官" },
-    ManualItem { id: "no_uniform", text: "未穿制式服装，着深色衣服" },
-    ManualItem { id: "no_accessories", text: "未戴墨镜、口罩、饰品" },
-    ManualItem { id: "not_composite", text: "非合成照片，照片为本人" },
+    ManualItem {
+        id: "eyes_open",
+        text: "双眼自然睁开，目视前方",
+    },
+    ManualItem {
+        id: "mouth_closed",
+        text: "嘴巴自然闭合",
+    },
+    ManualItem {
+        id: "expression",
+        text: "表情自然，无夸张姿态",
+    },
+    ManualItem {
+        id: "no_headwear",
+        text: "未戴帽子、头巾、发饰，头发未遮挡面部和耳朵",
+    },
+    ManualItem {
+        id: "no_heavy_makeup",
+        text: "无浓妆，未修饰五官",
+    },
+    ManualItem {
+        id: "no_uniform",
+        text: "未穿制式服装，着深色衣服",
+    },
+    ManualItem {
+        id: "no_accessories",
+        text: "未戴墨镜、口罩、饰品",
+    },
+    ManualItem {
+        id: "not_composite",
+        text: "非合成照片，照片为本人",
+    },
 ];
 
 /// Full result for one photo.

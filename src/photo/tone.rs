@@ -125,10 +125,7 @@ pub fn exposure_check(grey: &GrayImage, face: Rect) -> Check {
             dark * 100.0,
             bright * 100.0
         ),
-        limit: format!(
-            "亮度 {wl:.0}–{wh:.0}，过暗/过亮 ≤ {:.0}%",
-            cw * 100.0
-        ),
+        limit: format!("亮度 {wl:.0}–{wh:.0}，过暗/过亮 ≤ {:.0}%", cw * 100.0),
         message: message.into(),
         region: Some(face),
     }

@@ -22,6 +22,8 @@ use crate::photo::{self, Analysis, Generated, PhotoReport, SPEC, Verdict};
 const MAX_TEXTURE_SIDE: u32 = 2048;
 /// Preview box height limit in points.
 const MAX_PREVIEW_HEIGHT: f32 = 520.0;
+/// Room the panel needs to show preview and report side by side, for embedding screens.
+pub const MIN_SIZE: Vec2 = Vec2::new(720.0, 480.0);
 
 /// What a picker reports back.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,7 +244,9 @@ impl PhotoCheckPanel {
             self.status = Some("上一项任务尚未完成，请稍候".into());
             return;
         }
-        let tx = self.jobs.get_or_insert_with(|| spawn_worker(self.done_tx.clone(), self.today));
+        let tx = self
+            .jobs
+            .get_or_insert_with(|| spawn_worker(self.done_tx.clone(), self.today));
         match tx.try_send((job, ctx.clone())) {
             Ok(()) => self.busy = Some(what),
             Err(TrySendError::Full(_)) => self.status = Some("任务队列已满，请稍候".into()),
@@ -283,7 +287,12 @@ impl PhotoCheckPanel {
                         let sizes: Vec<String> = generated
                             .iter()
                             .map(|g| {
-                                format!("{}×{} {}", g.width, g.height, g.analysis.report.verdict.label())
+                                format!(
+                                    "{}×{} {}",
+                                    g.width,
+                                    g.height,
+                                    g.analysis.report.verdict.label()
+                                )
                             })
                             .collect();
                         self.status = Some(format!("已生成并复检：{}", sizes.join("，")));
@@ -335,8 +344,10 @@ impl PhotoCheckPanel {
         if let Some(shown) = &mut self.shown
             && let Some(p) = shown.pending.take()
         {
-            shown.texture = Some(ctx.load_texture("photo-check-preview", p.image, TextureOptions::LINEAR));
-            shown.mask_texture = Some(ctx.load_texture("photo-check-mask", p.mask, TextureOptions::LINEAR));
+            shown.texture =
+                Some(ctx.load_texture("photo-check-preview", p.image, TextureOptions::LINEAR));
+            shown.mask_texture =
+                Some(ctx.load_texture("photo-check-mask", p.mask, TextureOptions::LINEAR));
         }
 
         self.toolbar(ui);
@@ -383,7 +394,10 @@ impl PhotoCheckPanel {
             }
             let can_generate = self.busy.is_none()
                 && self.generated.is_none()
-                && self.shown.as_ref().is_some_and(|s| s.analysis.report.face_count == 1);
+                && self
+                    .shown
+                    .as_ref()
+                    .is_some_and(|s| s.analysis.report.face_count == 1);
             if ui
                 .add_enabled(can_generate, egui::Button::new("生成合规照片"))
                 .on_hover_text("从留白充足的照片裁剪、缩放为 260×378 和 520×756，并重新检测")
@@ -449,7 +463,12 @@ impl PhotoCheckPanel {
         let r = &shown.analysis.report;
         ui.horizontal(|ui| {
             verdict_badge(ui, r.verdict);
-            ui.heading(format!("{}（{}×{}）", r.spec.label(), r.width_px, r.height_px));
+            ui.heading(format!(
+                "{}（{}×{}）",
+                r.spec.label(),
+                r.width_px,
+                r.height_px
+            ));
         });
         let g = &r.geometry;
         if let (Some(l), Some(w)) = (g.head_length_mm, g.head_width_mm) {
@@ -480,7 +499,11 @@ impl PhotoCheckPanel {
             );
         }
         if let Some(id) = clicked {
-            self.selected = if self.selected == Some(id) { None } else { Some(id) };
+            self.selected = if self.selected == Some(id) {
+                None
+            } else {
+                Some(id)
+            };
         }
         ui.separator();
         ui.label(RichText::new("人工核对（不自动判断，请逐项确认）").strong());
@@ -493,8 +516,10 @@ impl PhotoCheckPanel {
 }
 
 fn display_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn verdict_colour(v: Verdict) -> Color32 {
@@ -584,10 +609,7 @@ fn draw_overlays(
             StrokeKind::Inside,
         );
     }
-    if let Some(region) = selected
-        .and_then(|id| r.check(id))
-        .and_then(|c| c.region)
-    {
+    if let Some(region) = selected.and_then(|id| r.check(id)).and_then(|c| c.region) {
         let rr = Rect::from_min_size(at(region.x, region.y), vec2(region.w * s, region.h * s));
         painter.rect_stroke(
             rr.intersect(rect),
@@ -707,6 +729,3 @@ mod tests {
         assert_eq!(p.poll(), Some(Picked::Save(None)));
     }
 }
-
-/// Unused-size guard for embedding screens: the panel needs about this much room.
-pub const MIN_SIZE: Vec2 = Vec2::new(720.0, 480.0);
