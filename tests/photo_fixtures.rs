@@ -190,7 +190,7 @@ mod fuzz {
 
         /// Corrupted or cut photos give a report or an error, never a panic.
         #[test]
-        fn damaged_jpeg_never_panics(cut in 0usize..23_000, flips in proptest::collection::vec((0usize..23_000, any::<u8>()), 0..8)) {
+        fn damaged_jpeg_never_panics(cut in 0usize..40_000, flips in proptest::collection::vec((0usize..23_000, any::<u8>()), 0..8)) {
             let mut bytes = std::fs::read(fixture("ok_260x378.jpg")).unwrap();
             for (i, b) in flips {
                 let n = bytes.len();
@@ -203,4 +203,30 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn camera_sized_photo_is_measured_in_full_size_pixels() {
+    let small = image::open(fixture("ok_520x756.jpg")).unwrap().to_rgb8();
+    let big = image::imageops::resize(&small, 2080, 3024, image::imageops::FilterType::Triangle);
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+        .encode_image(&big)
+        .unwrap();
+    let r = photo::check_bytes(bytes.get_ref(), today()).unwrap().report;
+    let r_small = report("ok_520x756.jpg");
+    assert_eq!((r.width_px, r.height_px), (2080, 3024));
+    assert_eq!(r.face_count, 1, "{}", summary(&r));
+    let (a, b) = (
+        r.geometry.head_length_mm.unwrap(),
+        r_small.geometry.head_length_mm.unwrap(),
+    );
+    assert!((a - b).abs() < 0.6, "{a} vs {b}");
+    let crown = r.geometry.crown_y.unwrap();
+    assert!(
+        (crown - 4.0 * r_small.geometry.crown_y.unwrap()).abs() < 12.0,
+        "{crown}"
+    );
+    // no EXIF date on the re-encoded copy, so at most a warning
+    assert_ne!(r.verdict, Verdict::Fail, "{}", summary(&r));
 }

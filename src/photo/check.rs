@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use image::imageops;
 
 use super::decode::{self, Decoded};
 use super::detail;
@@ -13,6 +14,7 @@ use super::metadata;
 use super::pixels::to_grey;
 use super::report::{Check, Geometry, PhotoReport, Verdict};
 use super::spec::{px_per_mm, spec_for};
+use super::thresholds::THRESHOLDS;
 use super::tone;
 
 /// The report plus what the preview needs to draw it.
@@ -36,15 +38,31 @@ pub fn check_bytes(bytes: &[u8], today: NaiveDate) -> Result<Analysis, PhotoErro
 }
 
 /// Runs every automated check on a decoded photo.
+///
+/// Camera-sized photos are analysed on a reduced copy (long side ≤
+/// `analysis_long_side_px`): every measure is in mm or relative to the face,
+/// so only speed changes. Geometry and regions are mapped back to full-size pixels.
 pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
-    let rgb = &decoded.rgb;
-    let (w, h) = rgb.dimensions();
-    let spec = spec_for(w, h);
-    let grey = to_grey(rgb);
+    let (full_w, full_h) = decoded.rgb.dimensions();
+    let spec = spec_for(full_w, full_h);
     let mut checks: Vec<Check> = vec![
         metadata::format_check(&decoded, bytes),
-        metadata::size_check(spec, w, h),
+        metadata::size_check(spec, full_w, full_h),
     ];
+    let limit = THRESHOLDS.analysis_long_side_px;
+    let reduced = if full_w.max(full_h) > limit {
+        let s = limit as f32 / full_w.max(full_h) as f32;
+        let rw = ((full_w as f32 * s).round() as u32).max(1);
+        let rh = ((full_h as f32 * s).round() as u32).max(1);
+        Some(imageops::thumbnail(&decoded.rgb, rw, rh))
+    } else {
+        None
+    };
+    let rgb = reduced.as_ref().unwrap_or(&decoded.rgb);
+    let (w, h) = rgb.dimensions();
+    // full-size pixels per analysed pixel
+    let scale = full_w as f32 / w as f32;
+    let grey = to_grey(rgb);
 
     let faces = face::detect(&grey);
     let face_count = faces.as_ref().map_or(0, Vec::len);
@@ -74,7 +92,7 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         Some([only]) => {
             let f = only.rect.clamp_to(w, h);
             geometry = super::geometry::measure(&mask, f);
-            checks.extend(super::geometry::geometry_checks(&geometry, w));
+            checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(tone::colour_check(rgb, whole));
             checks.push(tone::skin_colour_check(rgb, f));
             checks.push(tone::exposure_check(&grey, f));
@@ -95,7 +113,14 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         decoded.exif.taken_text(),
         today,
     ));
-    let report = PhotoReport::new(spec, (w, h), face_count, checks, geometry);
+    if scale != 1.0 {
+        geometry = geometry.scaled(scale);
+        for c in &mut checks {
+            c.region = c.region.map(|r| r.scaled(scale));
+        }
+    }
+    geometry.px_per_mm = px_per_mm(full_w);
+    let report = PhotoReport::new(spec, (full_w, full_h), face_count, checks, geometry);
     Analysis {
         report,
         decoded,

@@ -82,10 +82,12 @@ fn range_verdict(v: f32, (lo, hi): (f32, f32)) -> Verdict {
     }
 }
 
-/// `head_length`, `head_width`, `crown_margin`, `centred`.
-pub fn geometry_checks(g: &Geometry, width: u32) -> Vec<Check> {
+/// `head_length`, `head_width`, `crown_margin`, `centred`. `g` is in analysed
+/// pixels; `scale` converts the pixel counts shown to the clerk to full size.
+pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
     let t = &THRESHOLDS;
     let k = g.px_per_mm;
+    let full_k = k * scale;
     let (Some(face), Some(crown), Some(chin), Some((ear, left, right))) =
         (g.face_box, g.crown_y, g.chin_y, g.head_width_line)
     else {
@@ -123,7 +125,7 @@ pub fn geometry_checks(g: &Geometry, width: u32) -> Vec<Check> {
             id: "head_length",
             name: "头部长度（头顶至下颌）",
             verdict: lv,
-            value: format!("{length:.1} mm（{length_px:.0} px）"),
+            value: format!("{length:.1} mm（{:.0} px）", length_px * scale),
             limit: mm(SPEC.head_length_mm),
             message: length_msg,
             region: Some(Rect::new(face.x, crown, face.w, chin - crown)),
@@ -132,7 +134,7 @@ pub fn geometry_checks(g: &Geometry, width: u32) -> Vec<Check> {
             id: "head_width",
             name: "头部宽度（耳部）",
             verdict: wv,
-            value: format!("{head_w:.1} mm（{:.0} px）", right - left),
+            value: format!("{head_w:.1} mm（{:.0} px）", (right - left) * scale),
             limit: mm(SPEC.head_width_mm),
             message: width_msg,
             region: Some(Rect::new(left, ear - 2.0, right - left, 4.0)),
@@ -141,13 +143,13 @@ pub fn geometry_checks(g: &Geometry, width: u32) -> Vec<Check> {
             id: "crown_margin",
             name: "头顶留白",
             verdict: mv,
-            value: format!("{margin:.2} mm（{crown:.0} px）"),
+            value: format!("{margin:.2} mm（{:.0} px）", crown * scale),
             limit: format!(
                 "{:.2}–{:.2} mm（{:.0}–{:.0} px）",
                 SPEC.crown_margin_mm.0,
                 SPEC.crown_margin_mm.1,
-                SPEC.crown_margin_mm.0 * k,
-                SPEC.crown_margin_mm.1 * k
+                SPEC.crown_margin_mm.0 * full_k,
+                SPEC.crown_margin_mm.1 * full_k
             ),
             message: margin_msg,
             region: Some(Rect::new(0.0, 0.0, width as f32, crown.max(1.0))),

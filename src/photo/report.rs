@@ -56,6 +56,11 @@ impl Rect {
         Rect::new(x0, y0, (x1 - x0).max(0.0), (y1 - y0).max(0.0))
     }
 
+    /// The same rectangle with every coordinate multiplied by `s`.
+    pub fn scaled(self, s: f32) -> Rect {
+        Rect::new(self.x * s, self.y * s, self.w * s, self.h * s)
+    }
+
     /// Sub-rectangle given in shares of this one (0..1).
     pub fn part(self, fx: f32, fy: f32, fw: f32, fh: f32) -> Rect {
         Rect::new(
@@ -99,6 +104,21 @@ pub struct Geometry {
     pub head_length_mm: Option<f32>,
     pub head_width_mm: Option<f32>,
     pub crown_margin_mm: Option<f32>,
+}
+
+impl Geometry {
+    /// Pixel positions multiplied by `s` (millimetres unchanged).
+    pub fn scaled(&self, s: f32) -> Geometry {
+        Geometry {
+            px_per_mm: self.px_per_mm * s,
+            face_box: self.face_box.map(|r| r.scaled(s)),
+            crown_y: self.crown_y.map(|v| v * s),
+            chin_y: self.chin_y.map(|v| v * s),
+            head_width_line: self.head_width_line.map(|(y, l, r)| (y * s, l * s, r * s)),
+            head_centre_x: self.head_centre_x.map(|v| v * s),
+            ..self.clone()
+        }
+    }
 }
 
 /// Something the clerk checks by eye; never ticked automatically.

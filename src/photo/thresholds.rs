@@ -16,6 +16,9 @@ pub struct Thresholds {
     /// An alpha channel is accepted only when (almost) fully opaque.
     pub min_alpha: u8,
 
+    /// Larger photos are analysed on a copy with this long side.
+    pub analysis_long_side_px: u32,
+
     // --- face detection ---
     /// The detector runs on a copy whose long side is at most this.
     pub detect_long_side_px: u32,
@@ -99,6 +102,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     max_alloc_bytes: 256 * 1024 * 1024,
     min_alpha: 250,
 
+    analysis_long_side_px: 1200,
     detect_long_side_px: 320,
     min_face_share: 0.18,
     face_score_min: 2.0,

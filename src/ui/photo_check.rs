@@ -702,8 +702,9 @@ fn prepare(a: &Analysis) -> Prepared {
     let mut tint = Vec::with_capacity((sw * sh * 4) as usize);
     for y in 0..sh {
         for x in 0..sw {
-            let mx = (x as u64 * u64::from(w) / u64::from(sw)) as u32;
-            let my = (y as u64 * u64::from(h) / u64::from(sh)) as u32;
+            // the mask may be at analysis resolution, not full size
+            let mx = (u64::from(x) * u64::from(a.mask.width) / u64::from(sw)) as u32;
+            let my = (u64::from(y) * u64::from(a.mask.height) / u64::from(sh)) as u32;
             if a.mask.is_bg(mx, my) {
                 tint.extend_from_slice(&[40, 120, 255, 90]);
             } else {
