@@ -352,11 +352,15 @@ impl PhotoCheckPanel {
 
         self.toolbar(ui);
         ui.separator();
+        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+            ui.label(RichText::new("松开鼠标即可检测这张照片").strong());
+        }
         if let Some(err) = &self.error {
             ui.horizontal(|ui| {
                 badge(ui, "无法检测", Color32::from_rgb(120, 120, 120));
-                ui.colored_label(Color32::from_rgb(170, 30, 30), err);
+                ui.colored_label(Color32::from_rgb(190, 40, 40), err);
             });
+            ui.label("请确认文件是完整的 JPEG 或 PNG 照片，或请申请人重新提供照片。");
             return;
         }
         if self.shown.is_none() {
