@@ -11,11 +11,7 @@ use super::error::PhotoError;
 use super::exif;
 use super::report::{PhotoReport, Verdict};
 use super::spec::SPEC;
-
-/// Quality used for generated JPEGs (spec floor is 70).
-const OUTPUT_QUALITY: u8 = 92;
-/// Never enlarge more than this: the result would be visibly soft.
-const MAX_UPSCALE: f32 = 1.6;
+use super::thresholds::THRESHOLDS;
 
 /// One generated photo and its fresh check.
 #[derive(Debug, Clone)]
@@ -72,7 +68,7 @@ fn generate_one(
     let head_src = chin - crown;
     // output pixels per source pixel
     let scale = SPEC.target_head_length_mm * out_k / head_src.max(1.0);
-    if scale > MAX_UPSCALE {
+    if scale > THRESHOLDS.max_upscale {
         return Err(PhotoError::CannotCompose(format!(
             "原照片分辨率不足：生成 {out_w}×{out_h} 需放大 {scale:.1} 倍"
         )));
@@ -122,7 +118,7 @@ fn encode_jpeg(
     taken: Option<chrono::NaiveDateTime>,
 ) -> Result<Vec<u8>, PhotoError> {
     let mut buf = Cursor::new(Vec::new());
-    let mut enc = JpegEncoder::new_with_quality(&mut buf, OUTPUT_QUALITY);
+    let mut enc = JpegEncoder::new_with_quality(&mut buf, THRESHOLDS.output_jpeg_quality);
     if let Some(tiff) = taken.and_then(exif::encode_taken) {
         enc.set_exif_metadata(tiff)
             .map_err(|e| PhotoError::Encode(e.to_string()))?;

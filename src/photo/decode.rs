@@ -4,10 +4,7 @@
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use image::{
-    DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage,
-    error::LimitErrorKind,
-};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
 
 use super::error::PhotoError;
 use super::exif::{self, ExifInfo};
@@ -136,13 +133,7 @@ fn has_jpeg_end(bytes: &[u8]) -> bool {
 
 fn map_image_error(err: ImageError) -> PhotoError {
     match err {
-        ImageError::Limits(l) => match l.kind() {
-            LimitErrorKind::DimensionError => PhotoError::DimensionsTooLarge {
-                width: 0,
-                height: 0,
-            },
-            _ => PhotoError::AllocationLimit,
-        },
+        ImageError::Limits(_) => PhotoError::AllocationLimit,
         ImageError::Unsupported(u) => PhotoError::UnsupportedFormat(u.to_string()),
         ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             PhotoError::Corrupt("文件不完整".into())

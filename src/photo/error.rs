@@ -21,7 +21,7 @@ pub enum PhotoError {
     DimensionsInvalid { width: u32, height: u32 },
     #[error("图片已损坏或不完整，无法解码：{0}")]
     Corrupt(String),
-    #[error("解码所需内存超过上限，拒绝解码")]
+    #[error("图片尺寸或解码所需内存超过上限，拒绝解码")]
     AllocationLimit,
     #[error("照片含透明区域，请导出为不透明的 JPEG 后再检测")]
     Transparent,

@@ -90,6 +90,12 @@ pub struct Thresholds {
     /// Absolute cheek high-pass SD below this warns too (calibrated).
     pub min_skin_texture: f32,
 
+    // --- 生成合规照片 ---
+    /// Quality of generated JPEGs (the spec floor is 70).
+    pub output_jpeg_quality: u8,
+    /// Never enlarge more than this: the result would be visibly soft.
+    pub max_upscale: f32,
+
     // --- metadata ---
     /// EXIF `Software` values (lower case substrings) that name a photo editor.
     pub editors: &'static [&'static str],
@@ -140,6 +146,9 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     glare_min_blob_share: 0.004,
     min_skin_texture_ratio: 0.43,
     min_skin_texture: 1.5,
+
+    output_jpeg_quality: 92,
+    max_upscale: 1.6,
 
     editors: &[
         "photoshop",
