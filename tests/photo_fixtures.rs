@@ -86,6 +86,12 @@ fn handled_formats_pass() {
 }
 
 #[test]
+fn cmyk_conversion_is_reported() {
+    let r = report("fmt_cmyk.jpg");
+    assert!(r.check("format").unwrap().message.contains("CMYK"));
+}
+
+#[test]
 fn sixteen_bit_greyscale_is_decoded_then_fails_colour() {
     assert_trips("fmt_grey16.png", "colour", Verdict::Fail);
 }

@@ -87,7 +87,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, PhotoError> {
     }
 
     let mut notes = Vec::new();
-    if format!("{original:?}").starts_with("Cmyk") {
+    let cmyk = format!("{original:?}").starts_with("Cmyk")
+        || (format == ImageFormat::Jpeg && jpeg_components(bytes) == Some(4));
+    if cmyk {
         notes.push("CMYK 色彩已转换为 RGB".to_owned());
     }
     let color = img.color();
@@ -123,6 +125,27 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
         return Err(PhotoError::DimensionsTooLarge { width, height });
     }
     Ok(())
+}
+
+/// Number of colour components in the JPEG frame header (4 = CMYK/YCCK).
+fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC)
+        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+            return bytes.get(i + 9).copied();
+        }
+        if marker == 0xDA || len < 2 {
+            return None;
+        }
+        i += 2 + len;
+    }
+    None
 }
 
 /// A complete JPEG ends with EOI (FF D9), possibly followed by padding.
