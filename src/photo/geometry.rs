@@ -175,3 +175,33 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
         },
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::photo::mask::background_mask;
+    use image::{Rgb, RgbImage};
+
+    #[test]
+    fn crown_and_width_on_a_synthetic_head() {
+        // 260×378 white photo, a 180 px wide brown "head" from row 15 down to the bottom
+        let mut img = RgbImage::from_pixel(260, 378, Rgb([255, 255, 255]));
+        for y in 15..378 {
+            for x in 40..220 {
+                img.put_pixel(x, y, Rgb([120, 80, 60]));
+            }
+        }
+        let mask = background_mask(&img);
+        let face = Rect::new(70.0, 100.0, 120.0, 120.0);
+        let g = measure(&mask, face);
+        assert_eq!(g.crown_y, Some(15.0));
+        let (_, l, r) = g.head_width_line.unwrap();
+        assert_eq!((l, r), (40.0, 220.0));
+        assert!((g.head_width_mm.unwrap() - 180.0 / (260.0 / 22.0)).abs() < 0.01);
+        let checks = geometry_checks(&g, 260, 1.0);
+        let margin = checks.iter().find(|c| c.id == "crown_margin").unwrap();
+        assert_eq!(margin.verdict, Verdict::Pass);
+        let centred = checks.iter().find(|c| c.id == "centred").unwrap();
+        assert_eq!(centred.verdict, Verdict::Pass);
+    }
+}
