@@ -11,6 +11,7 @@ pub mod id_check;
 pub mod lock;
 pub mod login;
 pub mod password;
+pub mod photo_check;
 pub mod placeholder;
 pub mod screen;
 pub mod setup;

@@ -1,0 +1,156 @@
+//! The pipeline: decode → spec → face → background mask → geometry → checks.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use image::imageops;
+
+use super::decode::{self, Decoded};
+use super::detail;
+use super::error::PhotoError;
+use super::face;
+use super::mask::{self, BackgroundMask};
+use super::metadata;
+use super::pixels::to_grey;
+use super::report::{Check, Geometry, PhotoReport, Verdict};
+use super::spec::{px_per_mm, spec_for};
+use super::thresholds::THRESHOLDS;
+use super::tone;
+
+/// The report plus what the preview needs to draw it.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub report: PhotoReport,
+    pub decoded: Decoded,
+    pub mask: BackgroundMask,
+}
+
+/// Reads and checks a file. `today` decides the 6-month rule.
+pub fn check_file(path: &Path, today: NaiveDate) -> Result<Analysis, PhotoError> {
+    let bytes = decode::read_file(path)?;
+    check_bytes(&bytes, today)
+}
+
+/// Checks JPEG/PNG bytes.
+pub fn check_bytes(bytes: &[u8], today: NaiveDate) -> Result<Analysis, PhotoError> {
+    let decoded = decode::decode(bytes)?;
+    Ok(analyse(decoded, bytes, today))
+}
+
+/// Runs every automated check on a decoded photo.
+///
+/// Camera-sized photos are analysed on a reduced copy (long side ≤
+/// `analysis_long_side_px`): every measure is in mm or relative to the face,
+/// so only speed changes. Geometry and regions are mapped back to full-size pixels.
+pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
+    let (full_w, full_h) = decoded.rgb.dimensions();
+    let spec = spec_for(full_w, full_h);
+    let mut checks: Vec<Check> = vec![
+        metadata::format_check(&decoded, bytes),
+        metadata::size_check(spec, full_w, full_h),
+    ];
+    let limit = THRESHOLDS.analysis_long_side_px;
+    let reduced = if full_w.max(full_h) > limit {
+        let s = limit as f32 / full_w.max(full_h) as f32;
+        let rw = ((full_w as f32 * s).round() as u32).max(1);
+        let rh = ((full_h as f32 * s).round() as u32).max(1);
+        Some(imageops::thumbnail(&decoded.rgb, rw, rh))
+    } else {
+        None
+    };
+    let rgb = reduced.as_ref().unwrap_or(&decoded.rgb);
+    let (w, h) = rgb.dimensions();
+    // full-size pixels per analysed pixel
+    let scale = full_w as f32 / w as f32;
+    let grey = to_grey(rgb);
+
+    let faces = face::detect(&grey);
+    let face_count = faces.as_ref().map_or(0, Vec::len);
+    let best_score = faces.as_ref().and_then(|f| f.first()).map(|f| f.score);
+    checks.push(face_count_check(
+        faces.is_some(),
+        face_count,
+        best_score,
+        w,
+        h,
+    ));
+
+    let mask = mask::background_mask(rgb);
+    // the backdrop beside the head: rows down to mid-face (or the top half)
+    let bg_rows = match faces.as_deref() {
+        Some([f]) => (f.rect.y + f.rect.h / 2.0).max(1.0) as u32,
+        _ => h / 2,
+    };
+    checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
+
+    let mut geometry = Geometry {
+        px_per_mm: px_per_mm(w),
+        ..Geometry::default()
+    };
+    let whole = detail::whole(w, h);
+    match faces.as_deref() {
+        Some([only]) => {
+            let f = only.rect.clamp_to(w, h);
+            geometry = super::geometry::measure(&mask, f);
+            checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
+            checks.push(tone::colour_check(rgb, whole));
+            checks.push(tone::skin_colour_check(rgb, f));
+            checks.push(tone::exposure_check(&grey, f));
+            checks.push(tone::lighting_check(&grey, f));
+            checks.push(detail::sharpness_check(&grey, f));
+            checks.push(detail::glare_check(rgb, f));
+            let crown = geometry.crown_y.unwrap_or(0.0);
+            let length = geometry.chin_y.unwrap_or(0.0) - crown;
+            checks.push(detail::skin_texture_check(&grey, f, crown, length));
+        }
+        // without exactly one face only the face-free checks can run
+        _ => checks.push(tone::colour_check(rgb, whole)),
+    }
+
+    checks.push(metadata::software_check(decoded.exif.software.as_deref()));
+    checks.push(metadata::date_check(
+        decoded.exif.taken_date(),
+        decoded.exif.taken_text(),
+        today,
+    ));
+    if scale != 1.0 {
+        geometry = geometry.scaled(scale);
+        for c in &mut checks {
+            c.region = c.region.map(|r| r.scaled(scale));
+        }
+    }
+    geometry.px_per_mm = px_per_mm(full_w);
+    let report = PhotoReport::new(spec, (full_w, full_h), face_count, checks, geometry);
+    Analysis {
+        report,
+        decoded,
+        mask,
+    }
+}
+
+fn face_count_check(model_ok: bool, n: usize, score: Option<f64>, w: u32, h: u32) -> Check {
+    let (verdict, message) = match (model_ok, n) {
+        (false, _) => (Verdict::Fail, "人脸检测模型加载失败".to_owned()),
+        (true, 1) => (Verdict::Pass, "检测到一张正面人脸".to_owned()),
+        (true, 0) => (
+            Verdict::Fail,
+            "未检测到正面人脸（须免冠正面、面部无遮挡）".to_owned(),
+        ),
+        (true, n) => (
+            Verdict::Fail,
+            format!("检测到 {n} 张人脸，照片只能有申请人一人"),
+        ),
+    };
+    Check {
+        id: "face_count",
+        name: "单人正面人脸",
+        verdict,
+        value: match score {
+            Some(s) => format!("{n} 张（最高得分 {s:.1}）"),
+            None => format!("{n} 张"),
+        },
+        limit: "恰好 1 张".into(),
+        message,
+        region: Some(detail::whole(w, h)),
+    }
+}

@@ -1,0 +1,212 @@
+//! Background mask: near-white, low-chroma pixels connected to the border,
+//! grown with a small luma step so soft gradients join but hair edges stop it.
+//! Then the "white" and "uniform" checks over the mask.
+
+use image::{GrayImage, RgbImage};
+
+use super::pixels::{chroma, luma, sobel};
+use super::report::{Check, Rect, Verdict};
+use super::thresholds::THRESHOLDS;
+
+/// `true` where the pixel is background.
+#[derive(Debug, Clone)]
+pub struct BackgroundMask {
+    pub width: u32,
+    pub height: u32,
+    pub bits: Vec<bool>,
+    pub count: usize,
+}
+
+impl BackgroundMask {
+    pub fn is_bg(&self, x: u32, y: u32) -> bool {
+        x < self.width && y < self.height && self.bits[(y * self.width + x) as usize]
+    }
+
+    pub fn share(&self) -> f32 {
+        self.count as f32 / (self.width as f32 * self.height as f32).max(1.0)
+    }
+}
+
+/// Flood fill from every qualifying border pixel.
+pub fn background_mask(rgb: &RgbImage) -> BackgroundMask {
+    let t = &THRESHOLDS;
+    let (w, h) = rgb.dimensions();
+    let n = (w as usize) * (h as usize);
+    let mut bits = vec![false; n];
+    let lum: Vec<u8> = rgb.pixels().map(|p| luma(p.0)).collect();
+    let ok: Vec<bool> = rgb
+        .pixels()
+        .zip(&lum)
+        .map(|(p, &l)| chroma(p.0) <= t.bg_max_chroma && l >= t.bg_min_luma)
+        .collect();
+    let mut stack: Vec<u32> = Vec::new();
+    let seed = |i: usize, bits: &mut Vec<bool>, stack: &mut Vec<u32>| {
+        if ok[i] && !bits[i] {
+            bits[i] = true;
+            stack.push(i as u32);
+        }
+    };
+    for x in 0..w {
+        seed(x as usize, &mut bits, &mut stack);
+        seed(((h - 1) * w + x) as usize, &mut bits, &mut stack);
+    }
+    for y in 0..h {
+        seed((y * w) as usize, &mut bits, &mut stack);
+        seed((y * w + w - 1) as usize, &mut bits, &mut stack);
+    }
+    let mut count = stack.len();
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % w, i / w);
+        let l = lum[i as usize];
+        let mut visit = |j: usize| {
+            if !bits[j] && ok[j] && lum[j].abs_diff(l) <= t.bg_max_step {
+                bits[j] = true;
+                count += 1;
+                stack.push(j as u32);
+            }
+        };
+        if x > 0 {
+            visit((i - 1) as usize);
+        }
+        if x + 1 < w {
+            visit((i + 1) as usize);
+        }
+        if y > 0 {
+            visit((i - w) as usize);
+        }
+        if y + 1 < h {
+            visit((i + w) as usize);
+        }
+    }
+    BackgroundMask {
+        width: w,
+        height: h,
+        bits,
+        count,
+    }
+}
+
+/// `background_white` (fail when not white) and `background_uniform` (warn when uneven),
+/// measured on the rows above `rows` — the backdrop around the head; lower down
+/// the mask also catches light clothing that reaches the border.
+pub fn background_checks(
+    rgb: &RgbImage,
+    grey: &GrayImage,
+    mask: &BackgroundMask,
+    rows: u32,
+) -> Vec<Check> {
+    let t = &THRESHOLDS;
+    let rows = rows.clamp(1, rgb.height());
+    let whole = Some(Rect::new(0.0, 0.0, rgb.width() as f32, rows as f32));
+    if mask.share() < t.bg_min_share {
+        let share = format!("{:.0}%", mask.share() * 100.0);
+        return vec![
+            Check {
+                id: "background_white",
+                name: "背景为白色",
+                verdict: Verdict::Fail,
+                value: format!("浅色背景仅占 {share}"),
+                limit: format!("白色背景 ≥ {:.0}%", t.bg_min_share * 100.0),
+                message: "未找到白色背景：背景不是白色或人像占满画面".into(),
+                region: whole,
+            },
+            Check {
+                id: "background_uniform",
+                name: "背景均匀",
+                verdict: Verdict::Fail,
+                value: "无法测量".into(),
+                limit: "背景纯色、无阴影".into(),
+                message: "未找到背景，无法判断是否均匀".into(),
+                region: whole,
+            },
+        ];
+    }
+    let (mut sl, mut sl2, mut sc, mut n) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let (mut sg, mut ng) = (0.0f64, 0.0f64);
+    let (w, h) = rgb.dimensions();
+    for y in 0..rows {
+        for x in 0..w {
+            if !mask.is_bg(x, y) {
+                continue;
+            }
+            let p = rgb.get_pixel(x, y).0;
+            let l = f64::from(luma(p));
+            sl += l;
+            sl2 += l * l;
+            sc += f64::from(chroma(p));
+            n += 1.0;
+            // gradient only where the whole 3×3 window is background
+            if x > 0 && y > 0 && x + 1 < w && y + 1 < h && (y % 2 == 0) && (x % 2 == 0) {
+                let inside = (0..3).all(|dy| (0..3).all(|dx| mask.is_bg(x + dx - 1, y + dy - 1)));
+                if inside {
+                    sg += f64::from(sobel(grey, x, y));
+                    ng += 1.0;
+                }
+            }
+        }
+    }
+    let mean = (sl / n) as f32;
+    let sd = ((sl2 / n - (sl / n).powi(2)).max(0.0)).sqrt() as f32;
+    let mean_chroma = (sc / n) as f32;
+    let grad = if ng > 0.0 { (sg / ng) as f32 } else { 0.0 };
+
+    let (verdict, message) = if mean_chroma > t.bg_max_mean_chroma {
+        (Verdict::Fail, "背景偏色，不是白色".to_owned())
+    } else if mean >= t.bg_white_luma {
+        (Verdict::Pass, "背景为白色".to_owned())
+    } else if mean >= t.bg_near_white_luma {
+        (Verdict::Warn, "背景偏灰，请人工确认是否为白色".to_owned())
+    } else {
+        (Verdict::Fail, "背景不是白色（偏灰或偏暗）".to_owned())
+    };
+    let white = Check {
+        id: "background_white",
+        name: "背景为白色",
+        verdict,
+        value: format!("平均亮度 {mean:.0}，色度 {mean_chroma:.1}"),
+        limit: format!(
+            "亮度 ≥ {:.0}，色度 ≤ {:.0}",
+            t.bg_white_luma, t.bg_max_mean_chroma
+        ),
+        message,
+        region: whole,
+    };
+    let uneven = sd > t.bg_max_luma_sd || grad > t.bg_max_gradient;
+    let uniform = Check {
+        id: "background_uniform",
+        name: "背景均匀",
+        verdict: if uneven { Verdict::Warn } else { Verdict::Pass },
+        value: format!("亮度标准差 {sd:.1}，平均梯度 {grad:.1}"),
+        limit: format!(
+            "标准差 ≤ {:.0}，梯度 ≤ {:.0}",
+            t.bg_max_luma_sd, t.bg_max_gradient
+        ),
+        message: if uneven {
+            "背景有阴影、渐变或杂物，请人工确认".into()
+        } else {
+            "背景均匀".into()
+        },
+        region: whole,
+    };
+    vec![white, uniform]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgb;
+
+    #[test]
+    fn white_border_is_background_dark_centre_is_not() {
+        let mut img = RgbImage::from_pixel(20, 30, Rgb([250, 250, 250]));
+        for y in 10..20 {
+            for x in 5..15 {
+                img.put_pixel(x, y, Rgb([120, 80, 60]));
+            }
+        }
+        let m = background_mask(&img);
+        assert!(m.is_bg(0, 0));
+        assert!(!m.is_bg(10, 15));
+        assert_eq!(m.count, 20 * 30 - 100);
+    }
+}

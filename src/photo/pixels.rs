@@ -1,0 +1,169 @@
+//! Small image operations the checks share (no extra crates needed).
+
+use image::{GrayImage, Luma, RgbImage, imageops};
+
+use super::report::Rect;
+
+/// BT.601 luma.
+pub fn luma(p: [u8; 3]) -> u8 {
+    ((299 * u32::from(p[0]) + 587 * u32::from(p[1]) + 114 * u32::from(p[2]) + 500) / 1000) as u8
+}
+
+/// Channel spread max − min: 0 for grey.
+pub fn chroma(p: [u8; 3]) -> u8 {
+    let max = p[0].max(p[1]).max(p[2]);
+    let min = p[0].min(p[1]).min(p[2]);
+    max - min
+}
+
+pub fn to_grey(rgb: &RgbImage) -> GrayImage {
+    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        Luma([luma(rgb.get_pixel(x, y).0)])
+    })
+}
+
+/// Integer pixel bounds of a rectangle clamped to the image: (x0, y0, x1, y1), exclusive ends.
+pub fn bounds(r: Rect, width: u32, height: u32) -> (u32, u32, u32, u32) {
+    let c = r.clamp_to(width, height);
+    let x0 = c.x.floor() as u32;
+    let y0 = c.y.floor() as u32;
+    let x1 = ((c.x + c.w).ceil() as u32).min(width);
+    let y1 = ((c.y + c.h).ceil() as u32).min(height);
+    (x0, y0, x1.max(x0), y1.max(y0))
+}
+
+/// Grey crop of a region, resampled to `width` px wide (aspect kept).
+pub fn grey_patch(grey: &GrayImage, r: Rect, width: u32) -> Option<GrayImage> {
+    let (x0, y0, x1, y1) = bounds(r, grey.width(), grey.height());
+    if x1 - x0 < 4 || y1 - y0 < 4 {
+        return None;
+    }
+    let crop = imageops::crop_imm(grey, x0, y0, x1 - x0, y1 - y0).to_image();
+    let h = ((y1 - y0) as f32 * width as f32 / (x1 - x0) as f32)
+        .round()
+        .max(4.0) as u32;
+    Some(imageops::resize(
+        &crop,
+        width,
+        h,
+        imageops::FilterType::Triangle,
+    ))
+}
+
+/// Variance of the 4-neighbour Laplacian.
+pub fn laplacian_variance(g: &GrayImage) -> f32 {
+    let (w, h) = g.dimensions();
+    let mut sum = 0.0f64;
+    let mut sum2 = 0.0f64;
+    let mut n = 0.0f64;
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let c = f64::from(g.get_pixel(x, y).0[0]);
+            let l = f64::from(g.get_pixel(x - 1, y).0[0])
+                + f64::from(g.get_pixel(x + 1, y).0[0])
+                + f64::from(g.get_pixel(x, y - 1).0[0])
+                + f64::from(g.get_pixel(x, y + 1).0[0])
+                - 4.0 * c;
+            sum += l;
+            sum2 += l * l;
+            n += 1.0;
+        }
+    }
+    if n == 0.0 {
+        return 0.0;
+    }
+    let mean = sum / n;
+    (sum2 / n - mean * mean) as f32
+}
+
+/// Standard deviation of the residual after a 3×3 box blur: fine texture / noise.
+pub fn highpass_sd(g: &GrayImage) -> f32 {
+    let (w, h) = g.dimensions();
+    let mut sum = 0.0f64;
+    let mut sum2 = 0.0f64;
+    let mut n = 0.0f64;
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let mut s = 0u32;
+            for dy in 0..3 {
+                for dx in 0..3 {
+                    s += u32::from(g.get_pixel(x + dx - 1, y + dy - 1).0[0]);
+                }
+            }
+            let r = f64::from(g.get_pixel(x, y).0[0]) - f64::from(s) / 9.0;
+            sum += r;
+            sum2 += r * r;
+            n += 1.0;
+        }
+    }
+    if n == 0.0 {
+        return 0.0;
+    }
+    let mean = sum / n;
+    ((sum2 / n - mean * mean).max(0.0)).sqrt() as f32
+}
+
+/// Sobel gradient magnitude at an interior pixel.
+pub fn sobel(g: &GrayImage, x: u32, y: u32) -> f32 {
+    let p = |dx: i32, dy: i32| -> f32 {
+        f32::from(
+            g.get_pixel((x as i32 + dx) as u32, (y as i32 + dy) as u32)
+                .0[0],
+        )
+    };
+    let gx = p(1, -1) + 2.0 * p(1, 0) + p(1, 1) - p(-1, -1) - 2.0 * p(-1, 0) - p(-1, 1);
+    let gy = p(-1, 1) + 2.0 * p(0, 1) + p(1, 1) - p(-1, -1) - 2.0 * p(0, -1) - p(1, -1);
+    (gx * gx + gy * gy).sqrt()
+}
+
+/// sRGB → CIELAB (D65).
+pub fn lab(p: [u8; 3]) -> (f32, f32, f32) {
+    let lin = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let (r, g, b) = (lin(p[0]), lin(p[1]), lin(p[2]));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f32| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    (116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_of_white_and_grey() {
+        let (l, a, b) = lab([255, 255, 255]);
+        assert!((l - 100.0).abs() < 0.5 && a.abs() < 0.5 && b.abs() < 0.5);
+        let (_, a, b) = lab([128, 128, 128]);
+        assert!(a.abs() < 0.5 && b.abs() < 0.5);
+    }
+
+    #[test]
+    fn flat_image_has_no_texture() {
+        let g = GrayImage::from_pixel(16, 16, Luma([100]));
+        assert_eq!(laplacian_variance(&g), 0.0);
+        assert_eq!(highpass_sd(&g), 0.0);
+        assert_eq!(sobel(&g, 5, 5), 0.0);
+    }
+
+    #[test]
+    fn luma_and_chroma() {
+        assert_eq!(luma([255, 255, 255]), 255);
+        assert_eq!(chroma([10, 40, 20]), 30);
+    }
+}

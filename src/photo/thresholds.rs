@@ -1,0 +1,175 @@
+//! The one thresholds table for the automated checks. Numbers marked
+//! "calibrated" were tuned on the synthetic fixture set (tests/fixtures/photos)
+//! and should be revisited with real counter photos.
+
+/// All check thresholds.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    // --- safe decode ---
+    /// Files larger than this are refused before reading.
+    pub max_file_bytes: u64,
+    /// Pixel dimensions read from the header; larger is refused before decoding.
+    pub max_side_px: u32,
+    pub max_pixels: u64,
+    /// Decoder allocation cap (`image::Limits::max_alloc`).
+    pub max_alloc_bytes: u64,
+    /// An alpha channel is accepted only when (almost) fully opaque.
+    pub min_alpha: u8,
+
+    /// Larger photos are analysed on a copy with this long side.
+    pub analysis_long_side_px: u32,
+
+    // --- face detection ---
+    /// The detector runs on a copy whose long side is at most this.
+    pub detect_long_side_px: u32,
+    /// Smallest face searched, as a share of the working copy's width.
+    pub min_face_share: f32,
+    /// rustface score below which a detection is ignored.
+    pub face_score_min: f64,
+
+    // --- background ---
+    /// A pixel may join the border flood fill when its channels' max−min is at
+    /// most this and its luma at least `bg_min_luma` (calibrated).
+    pub bg_max_chroma: u8,
+    pub bg_min_luma: u8,
+    /// Neighbouring background pixels differ by at most this luma step.
+    pub bg_max_step: u8,
+    /// Mean background luma: at least `white` passes, at least `near_white` warns.
+    pub bg_white_luma: f32,
+    pub bg_near_white_luma: f32,
+    /// Mean chroma (max−min) of the background above this fails (tinted).
+    pub bg_max_mean_chroma: f32,
+    /// Standard deviation of background luma above this warns (uneven).
+    pub bg_max_luma_sd: f32,
+    /// Mean Sobel gradient magnitude over the background above this warns.
+    pub bg_max_gradient: f32,
+    /// Below this share of the image the background is "not found".
+    pub bg_min_share: f32,
+
+    // --- geometry (share of head length, calibrated on the fixtures) ---
+    /// Chin row = face-box top + this × face-box height.
+    pub chin_from_box: f32,
+    /// Ear row = crown + this × head length.
+    pub ear_row_share: f32,
+    /// Head centre off the photo centre by more than this warns.
+    pub max_centre_offset_mm: f32,
+    /// A head row counts as hair/skin when at least this many pixels are not background.
+    pub crown_min_run_px: u32,
+
+    // --- colour and light ---
+    /// A pixel is "coloured" when max−min channel exceeds this.
+    pub colour_min_chroma: u8,
+    /// Below this share of coloured pixels the photo is greyscale (fail).
+    pub colour_min_share: f32,
+    /// Natural skin colour on the cheeks, CIELAB (OFIQ): warn outside.
+    pub skin_a: (f32, f32),
+    pub skin_b: (f32, f32),
+    /// Face pixels with luma ≤ `dark_luma` / ≥ `bright_luma` (OFIQ).
+    pub dark_luma: u8,
+    pub bright_luma: u8,
+    /// Share of dark or bright face pixels: warn above the first, fail above the second.
+    pub clip_share: (f32, f32),
+    /// Mean face luma: fail outside the outer range, warn outside the inner.
+    pub face_luma_fail: (f32, f32),
+    pub face_luma_warn: (f32, f32),
+    /// Left/right cheek histogram intersection below this warns (阴阳脸).
+    pub min_lighting_overlap: f32,
+
+    // --- detail ---
+    /// The face is resampled to this width before the Laplacian.
+    pub sharpness_width_px: u32,
+    /// Laplacian variance: fail below the first, warn below the second (calibrated).
+    pub sharpness: (f32, f32),
+    /// Glare pixel: value ≥ this and saturation ≤ `glare_max_sat`.
+    pub glare_min_value: u8,
+    pub glare_max_sat: f32,
+    /// Blob area as a share of the face box that counts as glare (catchlights are smaller).
+    pub glare_min_blob_share: f32,
+    /// Cheek fine texture / brow-and-hair fine texture below this warns (calibrated).
+    pub min_skin_texture_ratio: f32,
+    /// Absolute cheek high-pass SD below this warns too (calibrated).
+    pub min_skin_texture: f32,
+
+    // --- 生成合规照片 ---
+    /// Quality of generated JPEGs (the spec floor is 70).
+    pub output_jpeg_quality: u8,
+    /// Never enlarge more than this: the result would be visibly soft.
+    pub max_upscale: f32,
+
+    // --- metadata ---
+    /// EXIF `Software` values (lower case substrings) that name a photo editor.
+    pub editors: &'static [&'static str],
+}
+
+pub const THRESHOLDS: Thresholds = Thresholds {
+    max_file_bytes: 20 * 1024 * 1024,
+    max_side_px: 12_000,
+    max_pixels: 50_000_000,
+    max_alloc_bytes: 256 * 1024 * 1024,
+    min_alpha: 250,
+
+    analysis_long_side_px: 1200,
+    detect_long_side_px: 320,
+    min_face_share: 0.18,
+    face_score_min: 2.0,
+
+    bg_max_chroma: 30,
+    bg_min_luma: 120,
+    bg_max_step: 10,
+    bg_white_luma: 235.0,
+    bg_near_white_luma: 222.0,
+    bg_max_mean_chroma: 14.0,
+    bg_max_luma_sd: 9.0,
+    bg_max_gradient: 6.0,
+    bg_min_share: 0.05,
+
+    chin_from_box: 1.16,
+    ear_row_share: 0.60,
+    max_centre_offset_mm: 1.5,
+    crown_min_run_px: 3,
+
+    colour_min_chroma: 12,
+    colour_min_share: 0.02,
+    skin_a: (5.0, 25.0),
+    skin_b: (5.0, 35.0),
+    dark_luma: 25,
+    bright_luma: 247,
+    clip_share: (0.10, 0.30),
+    face_luma_fail: (50.0, 225.0),
+    face_luma_warn: (80.0, 205.0),
+    min_lighting_overlap: 0.40,
+
+    sharpness_width_px: 128,
+    sharpness: (20.0, 45.0),
+    glare_min_value: 240,
+    glare_max_sat: 0.15,
+    glare_min_blob_share: 0.004,
+    min_skin_texture_ratio: 0.43,
+    min_skin_texture: 1.5,
+
+    output_jpeg_quality: 92,
+    max_upscale: 1.6,
+
+    editors: &[
+        "photoshop",
+        "lightroom",
+        "gimp",
+        "meitu",
+        "美图",
+        "beautycam",
+        "facetune",
+        "snapseed",
+        "picsart",
+        "醒图",
+        "轻颜",
+        "faceu",
+        "b612",
+        "ulike",
+        "美颜",
+        "pixlr",
+        "affinity",
+        "photodirector",
+        "youcam",
+        "retouch",
+    ],
+};

@@ -1,0 +1,107 @@
+//! Screenshots of the 照片检测 panel: empty, compliant with overlays, failing,
+//! error, and a generated compliant crop. The photo is injected through a
+//! scripted picker; the worker is awaited with a bounded number of steps.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use counterdesk::photo::Verdict;
+use counterdesk::ui::photo_check::{PhotoCheckPanel, ScriptedPicker};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/photos")
+        .join(name)
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+}
+
+fn harness(open: Option<&str>, save: Option<PathBuf>) -> Harness<'static, PhotoCheckPanel> {
+    let picker = ScriptedPicker::new(open.map(fixture), save);
+    let panel = PhotoCheckPanel::new(Box::new(picker), today());
+    Harness::builder()
+        .with_size(eframe::egui::vec2(980.0, 700.0))
+        .with_context_setup(counterdesk::ui::fonts::install)
+        .build_ui_state(|ui, panel: &mut PhotoCheckPanel| panel.ui(ui), panel)
+}
+
+/// Steps until the worker is idle (bounded), then settles the UI.
+fn wait_idle(h: &mut Harness<'static, PhotoCheckPanel>) {
+    for _ in 0..600 {
+        h.step();
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!h.state().is_busy(), "photo job did not finish");
+    h.run_steps(3);
+}
+
+fn open(h: &mut Harness<'static, PhotoCheckPanel>) {
+    h.get_by_label("打开照片…").click();
+    h.run_steps(2);
+    wait_idle(h);
+}
+
+#[test]
+fn empty_panel() {
+    let mut h = harness(None, None);
+    h.run_steps(2);
+    h.snapshot("photo_check_empty");
+}
+
+#[test]
+fn compliant_photo_with_overlays() {
+    let mut h = harness(Some("ok_520x756.jpg"), None);
+    open(&mut h);
+    assert_eq!(h.state().report().unwrap().verdict, Verdict::Pass);
+    h.get_by_label("背景区域着色").click();
+    h.run_steps(2);
+    h.snapshot("photo_check_compliant");
+}
+
+#[test]
+fn failing_photo_highlights_clicked_check() {
+    let mut h = harness(Some("bad_head_small.jpg"), None);
+    open(&mut h);
+    assert_eq!(h.state().report().unwrap().verdict, Verdict::Fail);
+    h.get_by_label_contains("头部长度（头顶至下颌）：").click();
+    h.run_steps(2);
+    h.snapshot("photo_check_failing");
+}
+
+#[test]
+fn unreadable_file_shows_error() {
+    let mut h = harness(Some("hostile_truncated.jpg"), None);
+    open(&mut h);
+    assert!(h.state().error().unwrap().contains("hostile_truncated.jpg"));
+    h.snapshot("photo_check_error");
+}
+
+#[test]
+fn generates_and_saves_compliant_crop() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("合规照片.jpg");
+    let mut h = harness(Some("large_margin_640x960.jpg"), Some(target.clone()));
+    open(&mut h);
+    assert_eq!(h.state().report().unwrap().verdict, Verdict::Fail);
+    h.get_by_label("生成合规照片").click();
+    h.run_steps(1);
+    wait_idle(&mut h);
+    let r = h.state().report().unwrap();
+    assert_eq!((r.width_px, r.height_px), (260, 378));
+    assert_eq!(r.verdict, Verdict::Pass);
+    h.snapshot("photo_check_generated");
+
+    h.get_by_label("保存合规照片…").click();
+    h.run_steps(1);
+    wait_idle(&mut h);
+    assert!(target.exists());
+    assert!(dir.path().join("合规照片_520x756.jpg").exists());
+}
