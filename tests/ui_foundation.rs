@@ -238,3 +238,34 @@ fn renders_crisply_at_2x() {
     let mut ui = common::launch_sized(DbTarget::File(seeded_db("login_2x")), [640.0, 480.0], 2.0);
     ui.harness.snapshot("login_2x");
 }
+
+#[test]
+fn document_check_screen_in_the_workstation() {
+    let mut ui = launch(DbTarget::File(seeded_db("shell_document_check")));
+    ui.sign_in("wangli", "counter2026");
+    ui.harness
+        .key_press_modifiers(eframe::egui::Modifiers::ALT, eframe::egui::Key::Num5);
+    ui.settle();
+    assert_eq!(
+        ui.app().session().unwrap().workspace.screen,
+        Screen::DocumentCheck
+    );
+    ui.type_into("证件号码", "11010519491231002X");
+    ui.harness.snapshot("shell_document_check");
+}
+
+#[test]
+fn photo_check_screen_in_the_workstation() {
+    let mut ui = launch(DbTarget::File(seeded_db("shell_photo_check")));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("照片检测");
+    ui.click("打开照片…");
+    ui.settle();
+    let s = ui.app().session().unwrap();
+    assert!(
+        s.photo_check.report().is_some(),
+        "{:?}",
+        s.photo_check.error()
+    );
+    ui.harness.snapshot("shell_photo_check");
+}

@@ -11,6 +11,8 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
+use super::id_check::IdCheckPanel;
+use super::photo_check::{FilePicker, PhotoCheckPanel, RfdPicker};
 use super::widgets::Message;
 use super::{
     accounts, audit_log, fonts, lock, login, password, screen::Screen, setup, shell, theme,
@@ -21,10 +23,20 @@ use crate::app::worker::{self, DbTarget, Request, Response, WorkerHandle};
 use crate::domain::idle::IdleTimer;
 use crate::domain::settings::Settings;
 
-/// How the window is started (the tests pass a manual clock and a temp file).
+/// Makes the file-dialog picker for a new session's 照片检测 panel.
+pub type PickerFactory = Arc<dyn Fn() -> Box<dyn FilePicker> + Send + Sync>;
+
+/// Native rfd dialogs on a helper thread.
+pub fn native_picker() -> PickerFactory {
+    Arc::new(|| Box::new(RfdPicker::default()))
+}
+
+/// How the window is started (the tests pass a manual clock, a temp file and
+/// a scripted picker).
 pub struct AppConfig {
     pub target: DbTarget,
     pub clock: Arc<dyn Clock>,
+    pub picker: PickerFactory,
     /// Repaint every second for the status-bar clock and the idle check.
     /// Off in screenshot tests, which advance the clock themselves.
     pub live_clock: bool,
@@ -38,6 +50,9 @@ const WORKSPACE_DRAFT: &str = "workspace";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workspace {
     pub screen: Screen,
+    /// What was typed into 证件核验.
+    #[serde(default)]
+    pub id_check_text: String,
 }
 
 pub enum Phase {
@@ -63,11 +78,24 @@ pub struct Session {
     pub audit: audit_log::AuditState,
     pub password: Option<password::PasswordForm>,
     pub toast: Option<(Message, DateTime<Utc>)>,
+    /// Per-session panels: a new clerk gets fresh ones, so nothing carries over.
+    pub id_check: IdCheckPanel,
+    pub photo_check: PhotoCheckPanel,
 }
 
 impl Session {
-    fn new(clerk: SessionClerk, settings: &Settings, now: DateTime<Utc>) -> Self {
+    fn new(
+        clerk: SessionClerk,
+        settings: &Settings,
+        now: DateTime<Utc>,
+        picker: &PickerFactory,
+    ) -> Self {
         Self {
+            id_check: IdCheckPanel::new(),
+            photo_check: PhotoCheckPanel::new(
+                picker(),
+                crate::app::clock::to_local(now).date_naive(),
+            ),
             password: clerk
                 .must_change_password
                 .then(password::PasswordForm::forced),
@@ -112,6 +140,7 @@ pub struct CounterDeskApp {
     pub db_path: PathBuf,
     clock: Arc<dyn Clock>,
     worker: WorkerHandle,
+    picker: PickerFactory,
     live_clock: bool,
     /// When the oldest unanswered request was sent (for the progress indicator).
     busy_since: Option<DateTime<Utc>>,
@@ -149,6 +178,7 @@ impl CounterDeskApp {
             db_path,
             clock: config.clock,
             worker,
+            picker: config.picker,
             live_clock: config.live_clock,
             busy_since: None,
             pending_replacement: None,
@@ -332,7 +362,12 @@ impl CounterDeskApp {
             });
         }
         let id = clerk.id;
-        self.phase = Phase::Main(Box::new(Session::new(clerk, &self.settings, now)));
+        self.phase = Phase::Main(Box::new(Session::new(
+            clerk,
+            &self.settings,
+            now,
+            &self.picker,
+        )));
         self.send(Request::LoadDraft {
             clerk_id: id,
             key: WORKSPACE_DRAFT.to_owned(),
@@ -340,6 +375,9 @@ impl CounterDeskApp {
     }
 
     fn save_workspace(&mut self) {
+        if let Phase::Main(s) = &mut self.phase {
+            s.workspace.id_check_text = s.id_check.text().to_owned();
+        }
         if let Phase::Main(s) = &self.phase
             && let Ok(body) = serde_json::to_string(&s.workspace)
         {
@@ -528,6 +566,10 @@ impl eframe::App for CounterDeskApp {
             if let Phase::Main(s) = &mut self.phase {
                 s.toast = Some((Message::error(err), now));
             }
+        }
+        if !out.0.is_empty() {
+            // Commands change what the next frame shows: draw it now, not at the next input.
+            ui.ctx().request_repaint();
         }
         for cmd in out.0 {
             self.apply(ui.ctx(), cmd);

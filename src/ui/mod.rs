@@ -59,6 +59,7 @@ pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
     let config = AppConfig {
         target,
         clock: Arc::new(SystemClock),
+        picker: app::native_picker(),
         live_clock: true,
     };
     eframe::run_native(

@@ -112,10 +112,25 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
             });
             return;
         }
+        let today = clock::to_local(cx.now).date_naive();
+        if s.workspace.screen == Screen::PhotoCheck {
+            ui.heading(Screen::PhotoCheck.title());
+            // Own id: the panel's columns keep their scroll offsets apart from other screens'.
+            egui::ScrollArea::vertical()
+                .id_salt("photo_screen")
+                .auto_shrink([false, false])
+                .show(ui, |ui| s.photo_check.ui(ui));
+            return;
+        }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| match s.workspace.screen {
                 Screen::Dashboard => dashboard::show(ui, &s.clerk, cx),
+                Screen::DocumentCheck => {
+                    ui.heading(Screen::DocumentCheck.title());
+                    ui.add_space(6.0);
+                    s.id_check.ui(ui, today);
+                }
                 Screen::Accounts => {
                     accounts::show(ui, &mut s.accounts, &s.clerk, cx.settings, cx.now, out)
                 }

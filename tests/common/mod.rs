@@ -13,11 +13,18 @@ use counterdesk::app::clock::ManualClock;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
+use counterdesk::ui::photo_check::ScriptedPicker;
 use counterdesk::ui::{AppConfig, CounterDeskApp};
 use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/photos")
+        .join(name)
+}
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()
@@ -57,6 +64,7 @@ pub fn launch_sized(target: DbTarget, size: [f32; 2], pixels_per_point: f32) -> 
     let config = AppConfig {
         target,
         clock: Arc::new(clock.clone()),
+        picker: Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None))),
         live_clock: false,
     };
     let harness = Harness::builder()
@@ -72,10 +80,13 @@ pub fn launch_sized(target: DbTarget, size: [f32; 2], pixels_per_point: f32) -> 
 impl Ui {
     /// Steps until the worker has answered everything, then until egui is idle.
     pub fn settle(&mut self) {
+        // Requests (a picked file, a click) may only start work a frame or two later.
+        self.harness.run_steps(3);
         for _ in 0..2000 {
             self.harness.step();
             let app = self.harness.state();
-            if app.in_flight() == 0 && !matches!(app.phase, Phase::Opening) {
+            let photo_busy = app.session().is_some_and(|s| s.photo_check.is_busy());
+            if app.in_flight() == 0 && !photo_busy && !matches!(app.phase, Phase::Opening) {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));
