@@ -127,3 +127,11 @@ fn odd_bytes_and_quotes_are_escaped() {
     assert_eq!(v[0]["input"], "\"\\\t\u{1}汉");
     assert_eq!(v[0]["kind"], "unknown");
 }
+
+#[test]
+fn line_separators_are_escaped() {
+    let out = run(&["check-phone", "--json"], Some("1\u{2028}2\n"));
+    let raw = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(raw.contains("\\u2028"), "{raw}");
+    assert_eq!(json_lines(&out)[0]["input"], "1\u{2028}2");
+}

@@ -101,3 +101,25 @@ fn phone_warning() {
         Verdict::ValidWithWarnings,
     );
 }
+
+#[test]
+fn two_panels_embed_side_by_side() {
+    let mut a = IdCheckPanel::new().with_id_salt("applicant");
+    let mut b = IdCheckPanel::new().with_id_salt("agent");
+    a.set_text("110101199003070011");
+    b.set_text("91110000600037341L");
+    let mut h = Harness::builder()
+        .with_size([640.0, 600.0])
+        .with_context_setup(counterdesk::ui::fonts::install)
+        .build_ui_state(
+            |ui, (a, b): &mut (IdCheckPanel, IdCheckPanel)| {
+                a.ui(ui, today());
+                ui.separator();
+                b.ui(ui, today());
+            },
+            (a, b),
+        );
+    h.run();
+    assert_eq!(h.state().0.result().unwrap().kind, DocKind::ResidentId);
+    assert_eq!(h.state().1.result().unwrap().kind, DocKind::CreditCode);
+}

@@ -102,9 +102,27 @@ impl Checker {
     }
 }
 
+/// True when `b` holds a control character, `"`, `\\`, or U+2028/U+2029
+/// (E2 80 A8/A9), which some JSON readers choke on.
+fn needs_escape(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| {
+        c < 0x20
+            || c == b'"'
+            || c == b'\\'
+            || (c == 0xE2
+                && b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0xA8 | 0xA9)))
+    })
+}
+
 /// Appends `s` as a JSON string literal.
 pub fn json_str(s: &str, out: &mut String) {
     out.push('"');
+    if !needs_escape(s.as_bytes()) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let esc = match c {

@@ -19,6 +19,12 @@ fn is_dropped(c: char) -> bool {
 /// (cleared first) so hot loops can reuse one buffer.
 pub fn normalize_into(raw: &str, out: &mut String) {
     out.clear();
+    // Fast path: plain ASCII letters and digits (what card readers send).
+    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        out.push_str(raw);
+        out.make_ascii_uppercase();
+        return;
+    }
     for c in raw.chars() {
         let c = fold_width(c);
         if is_dropped(c) {

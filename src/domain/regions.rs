@@ -34,6 +34,8 @@ pub struct Entry {
 
 struct Table {
     entries: Vec<Entry>,
+    /// `entries[i].code`, kept apart so the binary search stays in cache.
+    codes: Vec<u32>,
     data_year: u16,
 }
 
@@ -77,7 +79,12 @@ fn parse(text: &'static str) -> Table {
         });
     }
     entries.sort_by_key(|e| (e.code, e.start));
-    Table { entries, data_year }
+    let codes = entries.iter().map(|e| e.code).collect();
+    Table {
+        entries,
+        codes,
+        data_year,
+    }
 }
 
 /// Year of the newest list the table reflects.
@@ -87,10 +94,10 @@ pub fn data_year() -> u16 {
 
 /// All periods of `code`, oldest first (empty when it never existed).
 pub fn entries(code: u32) -> &'static [Entry] {
-    let all = &table().entries;
-    let lo = all.partition_point(|e| e.code < code);
-    let hi = lo + all[lo..].partition_point(|e| e.code == code);
-    &all[lo..hi]
+    let t = table();
+    let lo = t.codes.partition_point(|&c| c < code);
+    let hi = lo + t.codes[lo..].iter().take_while(|&&c| c == code).count();
+    &t.entries[lo..hi]
 }
 
 /// Number of rows in the table.

@@ -18,6 +18,20 @@ fn unknown(raw: &str, n: String, f: Finding) -> CheckResult {
     CheckResult::new(raw, n, DocKind::Unknown, vec![f], Fields::default())
 }
 
+/// "无法识别的{what}（N 位）：{accepted}" — says which lengths are accepted.
+fn unrecognized(raw: &str, n: String, what: &str, accepted: &str) -> CheckResult {
+    let len = n.chars().count();
+    let message = format!("无法识别的{what}（{len} 位）：{accepted}");
+    unknown(raw, n, Finding::error(code::FORMAT_UNRECOGNIZED, message))
+}
+
+/// `[A-Z]{3}[0-9]{12}`: the old permanent-resident card.
+fn is_legacy_pr(b: &[u8]) -> bool {
+    b.len() == 15
+        && b[..3].iter().all(u8::is_ascii_uppercase)
+        && b[3..].iter().all(u8::is_ascii_digit)
+}
+
 fn empty(raw: &str) -> CheckResult {
     unknown(
         raw,
@@ -58,22 +72,14 @@ pub fn route_identity(raw: &str, n: String, today: NaiveDate) -> CheckResult {
     if b.len() == 15 && b.iter().all(u8::is_ascii_digit) {
         return identity::check_legacy15(raw, n, today);
     }
-    if b.len() == 15
-        && b[..3].iter().all(u8::is_ascii_uppercase)
-        && b[3..].iter().all(u8::is_ascii_digit)
-    {
+    if is_legacy_pr(b) {
         return foreign_pr::check_legacy(raw, n, today);
     }
-    let len = n.chars().count();
-    unknown(
+    unrecognized(
         raw,
         n,
-        Finding::error(
-            code::FORMAT_UNRECOGNIZED,
-            format!(
-                "无法识别的证件号码（{len} 位）：可接受 18 位（居民身份证、港澳台居民居住证、外国人永久居留身份证，末位可为 X）或 15 位（旧身份证号码，或 3 个字母加 12 位数字的旧版永居证）。请核对位数和字符"
-            ),
-        ),
+        "证件号码",
+        "可接受 18 位（居民身份证、港澳台居民居住证、外国人永久居留身份证，末位可为 X）或 15 位（旧身份证号码，或 3 个字母加 12 位数字的旧版永居证）。请核对位数和字符",
     )
 }
 
@@ -84,19 +90,12 @@ pub fn check_code(raw: &str, _today: NaiveDate) -> CheckResult {
         0 => empty(raw),
         18 => credit_code::check(raw, n),
         9 => org_code::check(raw, n),
-        _ => {
-            let len = n.chars().count();
-            unknown(
-                raw,
-                n,
-                Finding::error(
-                    code::FORMAT_UNRECOGNIZED,
-                    format!(
-                        "无法识别的代码（{len} 位）：统一社会信用代码为 18 位，组织机构代码为 9 位（如 60003734-1）。请核对位数"
-                    ),
-                ),
-            )
-        }
+        _ => unrecognized(
+            raw,
+            n,
+            "代码",
+            "统一社会信用代码为 18 位，组织机构代码为 9 位（如 60003734-1）。请核对位数",
+        ),
     }
 }
 
@@ -115,11 +114,8 @@ pub fn check_any(raw: &str, today: NaiveDate) -> CheckResult {
     if b.is_empty() {
         return empty(raw);
     }
-    let id_shaped = is_id18(b)
-        || (b.len() == 15
-            && (b.iter().all(u8::is_ascii_digit)
-                || (b[..3].iter().all(u8::is_ascii_uppercase)
-                    && b[3..].iter().all(u8::is_ascii_digit))));
+    let id_shaped =
+        is_id18(b) || is_legacy_pr(b) || (b.len() == 15 && b.iter().all(u8::is_ascii_digit));
     if id_shaped {
         // An all-digit credit code (e.g. 9… or 1…) has the same shape as an
         // ID; prefer whichever reading is valid.
@@ -146,15 +142,10 @@ pub fn check_any(raw: &str, today: NaiveDate) -> CheckResult {
             return r;
         }
     }
-    let len = n.chars().count();
-    unknown(
+    unrecognized(
         raw,
         n,
-        Finding::error(
-            code::FORMAT_UNRECOGNIZED,
-            format!(
-                "无法识别（{len} 位）：证件号码为 18 位或 15 位，统一社会信用代码 18 位，组织机构代码 9 位，手机号码 11 位，固定电话需带区号。请核对"
-            ),
-        ),
+        "号码",
+        "证件号码为 18 位或 15 位，统一社会信用代码 18 位，组织机构代码 9 位，手机号码 11 位，固定电话需带区号。请核对",
     )
 }

@@ -12,17 +12,36 @@ const AMBER: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x00);
 const RED: Color32 = Color32::from_rgb(0xc0, 0x24, 0x24);
 
 /// The reusable widget. Keep one per form field in the form's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IdCheckPanel {
+    /// Keeps widget ids apart when a form embeds several panels.
+    id_salt: egui::IdSalt,
     text: String,
     /// (text, today) the cached result was computed for.
     checked_for: Option<(String, NaiveDate)>,
     result: Option<CheckResult>,
 }
 
+impl Default for IdCheckPanel {
+    fn default() -> Self {
+        Self {
+            id_salt: egui::IdSalt::new("id_check"),
+            text: String::new(),
+            checked_for: None,
+            result: None,
+        }
+    }
+}
+
 impl IdCheckPanel {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Distinct salt for a second panel in the same form (e.g. 申请人 / 代理人).
+    pub fn with_id_salt(mut self, salt: impl egui::AsIdSalt) -> Self {
+        self.id_salt = egui::IdSalt::new(salt);
+        self
     }
 
     /// What the clerk has typed (raw).
@@ -60,6 +79,10 @@ impl IdCheckPanel {
 
     /// Draws the panel; `today` comes from the caller's clock.
     pub fn ui(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
+        ui.push_id(self.id_salt, |ui| self.contents(ui, today));
+    }
+
+    fn contents(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
         ui.horizontal(|ui| {
             let label = ui.label("证件号码");
             ui.add(

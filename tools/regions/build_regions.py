@@ -71,14 +71,20 @@ def load_quhua(src):
                 current[c["code"][:6]] = cname
             for xname, xcode in c.get("counties", {}).items():
                 current[xcode[:6]] = xname
-    born, died = {}, {}
+    born, died, born_by_name = {}, {}, {}
     for e in hist["events"]:
         if e["year"] <= TIMELINE_LAST_YEAR:
             continue
         if e["new"].get("code"):
             born.setdefault(e["new"]["code"][:6], e["year"])
+        elif e["new"].get("name"):
+            # Curated events sometimes name the new unit without its code.
+            born_by_name.setdefault(e["new"]["name"].removeprefix("县级"), e["year"])
         if e["old"].get("code") and e["old"]["code"] != e["new"].get("code"):
             died.setdefault(e["old"]["code"][:6], e["year"])
+    for code, name in current.items():
+        if code not in born and name in born_by_name:
+            born[code] = born_by_name[name]
     return data_year, current, born, died
 
 
@@ -98,7 +104,9 @@ def merge(rows, data_year, current, born, died):
                 break
     for code, name in current.items():
         if code not in rows:
-            rows[code] = [[born.get(code, TIMELINE_LAST_YEAR + 1), None, name]]
+            # 710000 (台湾省) is in GB/T 2260 throughout; the timeline just lacks it.
+            start = FIRST_YEAR if code[:2] == "71" else born.get(code, TIMELINE_LAST_YEAR + 1)
+            rows[code] = [[start, None, name]]
     return rows
 
 
