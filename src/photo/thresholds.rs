@@ -19,6 +19,9 @@ pub struct Thresholds {
     /// Larger photos are analysed on a copy with this long side.
     pub analysis_long_side_px: u32,
 
+    /// Estimated JPEG quality this far below the spec floor fails; closer warns.
+    pub jpeg_quality_slack: u32,
+
     // --- face detection ---
     /// The detector runs on a copy whose long side is at most this.
     pub detect_long_side_px: u32,
@@ -112,6 +115,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     min_alpha: 250,
 
     analysis_long_side_px: 800,
+    jpeg_quality_slack: 10,
     detect_long_side_px: 200,
     min_face_share: 0.25,
     face_score_min: 2.0,
