@@ -114,6 +114,7 @@ fn each_variant_trips_its_check() {
         ("bad_wrong_aspect.jpg", "size", Verdict::Fail),
         ("bad_too_small.jpg", "size", Verdict::Fail),
         ("bad_old_exif_date.jpg", "taken_date", Verdict::Fail),
+        ("bad_jpeg_quality.jpg", "format", Verdict::Fail),
         ("warn_editor_software.jpg", "exif_software", Verdict::Warn),
         ("warn_no_exif_date.jpg", "taken_date", Verdict::Warn),
     ];

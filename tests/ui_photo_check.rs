@@ -105,3 +105,43 @@ fn generates_and_saves_compliant_crop() {
     assert!(target.exists());
     assert!(dir.path().join("合规照片_520x756.jpg").exists());
 }
+
+/// A file dropped on the window, as the native integration would hand it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl eframe::egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropped_file_is_checked() {
+    let mut h = harness(None, None);
+    h.run_steps(1);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(fixture("bad_greyscale.jpg"))));
+    h.run_steps(1);
+    wait_idle(&mut h);
+    let r = h.state().report().unwrap();
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(r.check("colour").unwrap().verdict, Verdict::Fail);
+}
+
+#[test]
+fn impossible_generation_says_why() {
+    let mut h = harness(Some("bad_head_large.jpg"), None);
+    open(&mut h);
+    h.get_by_label("生成合规照片").click();
+    h.run_steps(1);
+    wait_idle(&mut h);
+    // the report stays on the original photo and the reason is shown
+    assert_eq!(h.state().report().unwrap().width_px, 260);
+    h.get_by_label_contains("无法生成合规照片");
+}

@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use image::imageops;
 
 use super::decode::{self, Decoded};
 use super::detail;
@@ -11,7 +10,7 @@ use super::error::PhotoError;
 use super::face;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
-use super::pixels::to_grey;
+use super::pixels::{shrink, to_grey};
 use super::report::{Check, Geometry, PhotoReport, Verdict};
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
@@ -51,10 +50,7 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     ];
     let limit = THRESHOLDS.analysis_long_side_px;
     let reduced = if full_w.max(full_h) > limit {
-        let s = limit as f32 / full_w.max(full_h) as f32;
-        let rw = ((full_w as f32 * s).round() as u32).max(1);
-        let rh = ((full_h as f32 * s).round() as u32).max(1);
-        Some(imageops::thumbnail(&decoded.rgb, rw, rh))
+        Some(shrink(&decoded.rgb, full_w.max(full_h).div_ceil(limit)))
     } else {
         None
     };

@@ -67,7 +67,8 @@ fn generate_one(
     let out_k = out_w as f32 / SPEC.photo_width_mm;
     let head_src = chin - crown;
     // output pixels per source pixel
-    let scale = SPEC.target_head_length_mm * out_k / head_src.max(1.0);
+    let width_src = g.head_width_line.map(|(_, l, r)| r - l);
+    let scale = best_scale(head_src.max(1.0), width_src, out_k);
     if scale > THRESHOLDS.max_upscale {
         return Err(PhotoError::CannotCompose(format!(
             "原照片分辨率不足：生成 {out_w}×{out_h} 需放大 {scale:.1} 倍"
@@ -110,6 +111,32 @@ fn generate_one(
         jpeg,
         analysis,
     })
+}
+
+/// Output pixels per source pixel that keep head length and head width as far
+/// inside their ranges as possible (a subject with full hair may not fit both at
+/// the nominal 20.5 mm length).
+fn best_scale(head_px: f32, width_px: Option<f32>, out_k: f32) -> f32 {
+    let nominal = SPEC.target_head_length_mm * out_k / head_px;
+    let Some(width_px) = width_px.filter(|w| *w > 1.0) else {
+        return nominal;
+    };
+    let (l0, l1) = SPEC.head_length_mm;
+    let (w0, w1) = SPEC.head_width_mm;
+    let margin = |s: f32| {
+        let len = head_px * s / out_k;
+        let wid = width_px * s / out_k;
+        // margins as shares of each half-range, so both count alike
+        let ml = (len - l0).min(l1 - len) / ((l1 - l0) / 2.0);
+        let mw = (wid - w0).min(w1 - wid) / ((w1 - w0) / 2.0);
+        ml.min(mw)
+    };
+    let lo = l0 * out_k / head_px;
+    let hi = l1 * out_k / head_px;
+    (0..=200)
+        .map(|i| lo + (hi - lo) * i as f32 / 200.0)
+        .max_by(|a, b| margin(*a).total_cmp(&margin(*b)))
+        .unwrap_or(nominal)
 }
 
 /// JPEG with the original DateTimeOriginal carried over (so the 6-month rule still applies).

@@ -103,7 +103,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, PhotoError> {
         }
         notes.push("不透明的 Alpha 通道已忽略".to_owned());
     }
-    let rgb = img.to_rgb8();
+    // no copy when the decoder already produced 8-bit RGB
+    let rgb = img.into_rgb8();
     Ok(Decoded {
         rgb,
         format,

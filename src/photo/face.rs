@@ -62,7 +62,7 @@ pub fn detect(grey: &GrayImage) -> Option<Vec<Face>> {
         let det = slot.get_or_insert_with(|| {
             let mut d = rustface::create_detector_with_model(model.clone());
             d.set_score_thresh(t.face_score_min);
-            d.set_pyramid_scale_factor(0.8);
+            d.set_pyramid_scale_factor(0.7);
             d.set_slide_window_step(4, 4);
             d
         });

@@ -26,7 +26,7 @@ pub fn measure(mask: &BackgroundMask, face: Rect) -> Geometry {
     // head width: median over a few rows around ear level
     let ear = crown_y + t.ear_row_share * length;
     let cx = (face.x + face.w / 2.0).clamp(0.0, (w.max(1) - 1) as f32) as u32;
-    let half_band = (length * 0.02).max(1.0) as i64;
+    let half_band = (length * t.ear_band_share).max(1.0) as i64;
     let mut runs: Vec<(f32, f32)> = (-half_band..=half_band)
         .filter_map(|d| {
             let y = ear as i64 + d;

@@ -15,10 +15,16 @@ pub fn format_check(d: &Decoded, bytes: &[u8]) -> Check {
     let mut notes = d.notes.join("；");
     let (verdict, value, message) = match d.format {
         ImageFormat::Jpeg => match estimate_jpeg_quality(bytes) {
+            // well below the floor: fail; just below: the estimate may be off, warn
+            Some(q) if q + THRESHOLDS.jpeg_quality_slack < u32::from(SPEC.min_jpeg_quality) => (
+                Verdict::Fail,
+                format!("JPEG，{kb:.1} KB，质量约 {q}"),
+                "JPEG 压缩过度，画质不足，请使用原图".to_owned(),
+            ),
             Some(q) if q < u32::from(SPEC.min_jpeg_quality) => (
                 Verdict::Warn,
                 format!("JPEG，{kb:.1} KB，质量约 {q}"),
-                "JPEG 压缩过度，画质可能不足".to_owned(),
+                "JPEG 压缩偏高，画质可能不足".to_owned(),
             ),
             Some(q) => (
                 Verdict::Pass,

@@ -1,6 +1,6 @@
 //! Small image operations the checks share (no extra crates needed).
 
-use image::{GrayImage, Luma, RgbImage, imageops};
+use image::{GrayImage, RgbImage, imageops};
 
 use super::report::Rect;
 
@@ -17,9 +17,42 @@ pub fn chroma(p: [u8; 3]) -> u8 {
 }
 
 pub fn to_grey(rgb: &RgbImage) -> GrayImage {
-    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
-        Luma([luma(rgb.get_pixel(x, y).0)])
-    })
+    let data: Vec<u8> = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| luma([p[0], p[1], p[2]]))
+        .collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), data)
+        .unwrap_or_else(|| GrayImage::new(rgb.width(), rgb.height()))
+}
+
+/// Box-averages `n`×`n` blocks: a fast, alias-free reduction for camera-sized
+/// photos (`imageops::thumbnail` costs more than decoding a 12 MP JPEG).
+pub fn shrink(rgb: &RgbImage, n: u32) -> RgbImage {
+    let n = n.max(1);
+    let (w, h) = rgb.dimensions();
+    let (sw, sh) = ((w / n).max(1), (h / n).max(1));
+    let raw = rgb.as_raw();
+    let stride = w as usize * 3;
+    let mut out = Vec::with_capacity(sw as usize * sh as usize * 3);
+    let mut acc = vec![0u32; sw as usize * 3];
+    for oy in 0..sh as usize {
+        acc.iter_mut().for_each(|a| *a = 0);
+        let rows = (oy * n as usize)..((oy + 1) * n as usize).min(h as usize);
+        let count = rows.len() as u32 * n;
+        for y in rows {
+            let row = &raw[y * stride..y * stride + sw as usize * n as usize * 3];
+            for (ox, block) in row.chunks_exact(n as usize * 3).enumerate() {
+                for px in block.chunks_exact(3) {
+                    acc[ox * 3] += u32::from(px[0]);
+                    acc[ox * 3 + 1] += u32::from(px[1]);
+                    acc[ox * 3 + 2] += u32::from(px[2]);
+                }
+            }
+        }
+        out.extend(acc.iter().map(|&a| ((a + count / 2) / count) as u8));
+    }
+    RgbImage::from_raw(sw, sh, out).unwrap_or_else(|| RgbImage::new(sw, sh))
 }
 
 /// Integer pixel bounds of a rectangle clamped to the image: (x0, y0, x1, y1), exclusive ends.
@@ -155,10 +188,20 @@ mod tests {
 
     #[test]
     fn flat_image_has_no_texture() {
-        let g = GrayImage::from_pixel(16, 16, Luma([100]));
+        let g = GrayImage::from_pixel(16, 16, image::Luma([100]));
         assert_eq!(laplacian_variance(&g), 0.0);
         assert_eq!(highpass_sd(&g), 0.0);
         assert_eq!(sobel(&g, 5, 5), 0.0);
+    }
+
+    #[test]
+    fn shrink_averages_blocks() {
+        let mut img = RgbImage::from_pixel(5, 4, image::Rgb([0, 0, 0]));
+        img.put_pixel(0, 0, image::Rgb([40, 80, 120]));
+        let s = shrink(&img, 2);
+        assert_eq!(s.dimensions(), (2, 2));
+        assert_eq!(s.get_pixel(0, 0).0, [10, 20, 30]);
+        assert_eq!(s.get_pixel(1, 1).0, [0, 0, 0]);
     }
 
     #[test]

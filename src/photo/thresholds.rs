@@ -19,6 +19,9 @@ pub struct Thresholds {
     /// Larger photos are analysed on a copy with this long side.
     pub analysis_long_side_px: u32,
 
+    /// Estimated JPEG quality this far below the spec floor fails; closer warns.
+    pub jpeg_quality_slack: u32,
+
     // --- face detection ---
     /// The detector runs on a copy whose long side is at most this.
     pub detect_long_side_px: u32,
@@ -51,6 +54,9 @@ pub struct Thresholds {
     pub chin_from_box: f32,
     /// Ear row = crown + this × head length.
     pub ear_row_share: f32,
+    /// Head width is the median over rows within ± this share of head length
+    /// around the ear row (damps the chin-estimate jitter on hair bulges).
+    pub ear_band_share: f32,
     /// Head centre off the photo centre by more than this warns.
     pub max_centre_offset_mm: f32,
     /// A head row counts as hair/skin when at least this many pixels are not background.
@@ -108,9 +114,10 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     max_alloc_bytes: 256 * 1024 * 1024,
     min_alpha: 250,
 
-    analysis_long_side_px: 1200,
-    detect_long_side_px: 320,
-    min_face_share: 0.18,
+    analysis_long_side_px: 800,
+    jpeg_quality_slack: 10,
+    detect_long_side_px: 200,
+    min_face_share: 0.25,
     face_score_min: 2.0,
 
     bg_max_chroma: 30,
@@ -125,6 +132,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 
     chin_from_box: 1.16,
     ear_row_share: 0.60,
+    ear_band_share: 0.05,
     max_centre_offset_mm: 1.5,
     crown_min_run_px: 3,
 
@@ -144,7 +152,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     glare_min_value: 240,
     glare_max_sat: 0.15,
     glare_min_blob_share: 0.004,
-    min_skin_texture_ratio: 0.43,
+    min_skin_texture_ratio: 0.50,
     min_skin_texture: 1.5,
 
     output_jpeg_quality: 92,

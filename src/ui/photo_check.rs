@@ -452,8 +452,16 @@ impl PhotoCheckPanel {
             }
             draw_overlays(&painter, rect, report, self.overlays, self.selected);
             ui.label(RichText::new(&shown.name).small());
-            ui.checkbox(&mut self.overlays.head_length, "头部长度区间 19–22 mm");
-            ui.checkbox(&mut self.overlays.head_width, "头部宽度区间 14–16 mm");
+            let (l0, l1) = SPEC.head_length_mm;
+            let (w0, w1) = SPEC.head_width_mm;
+            ui.checkbox(
+                &mut self.overlays.head_length,
+                format!("头部长度区间 {l0}–{l1} mm"),
+            );
+            ui.checkbox(
+                &mut self.overlays.head_width,
+                format!("头部宽度区间 {w0}–{w1} mm"),
+            );
             ui.checkbox(&mut self.overlays.crown, "头顶留白区间");
             ui.checkbox(&mut self.overlays.face_box, "人脸框");
             ui.checkbox(&mut self.overlays.mask, "背景区域着色");
