@@ -17,7 +17,8 @@ fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
     panel.set_text(text);
     Harness::builder()
         .with_size([640.0, 360.0])
-        .with_context_setup(counterdesk::ui::fonts::install)
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
         .build_ui_state(
             |ui, panel: &mut IdCheckPanel| {
                 // Embedded the way a form would: inside whatever panel hosts it.
@@ -110,7 +111,8 @@ fn two_panels_embed_side_by_side() {
     b.set_text("91110000600037341L");
     let mut h = Harness::builder()
         .with_size([640.0, 600.0])
-        .with_context_setup(counterdesk::ui::fonts::install)
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
         .build_ui_state(
             |ui, (a, b): &mut (IdCheckPanel, IdCheckPanel)| {
                 a.ui(ui, today());

@@ -26,7 +26,8 @@ fn harness(open: Option<&str>, save: Option<PathBuf>) -> Harness<'static, PhotoC
     let panel = PhotoCheckPanel::new(Box::new(picker), today());
     Harness::builder()
         .with_size(eframe::egui::vec2(980.0, 700.0))
-        .with_context_setup(counterdesk::ui::fonts::install)
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
         .build_ui_state(|ui, panel: &mut PhotoCheckPanel| panel.ui(ui), panel)
 }
 

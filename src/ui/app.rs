@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::id_check::IdCheckPanel;
 use super::photo_check::{FilePicker, PhotoCheckPanel, RfdPicker};
 use super::widgets::Message;
-use super::{
-    accounts, audit_log, fonts, lock, login, password, screen::Screen, setup, shell, theme,
-};
+use super::{accounts, audit_log, lock, login, password, screen::Screen, setup, shell};
 use crate::app::auth::{LoginPurpose, SessionClerk};
 use crate::app::clock::Clock;
 use crate::app::worker::{self, DbTarget, Request, Response, WorkerHandle};
@@ -163,8 +161,7 @@ enum StartupProbe {
 
 impl CounterDeskApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
-        fonts::install(&cc.egui_ctx);
-        theme::apply(&cc.egui_ctx);
+        super::setup_context(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let db_path = config.target.path().clone();
         let worker = worker::spawn(

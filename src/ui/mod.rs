@@ -29,6 +29,13 @@ use crate::app::paths;
 use crate::app::worker::DbTarget;
 pub use app::{AppConfig, CounterDeskApp};
 
+/// Fonts and theme on a context: the app constructor calls this, and so do
+/// the tests of embeddable panels, so they render as they do in the workstation.
+pub fn setup_context(ctx: &eframe::egui::Context) {
+    fonts::install(ctx);
+    theme::apply(ctx);
+}
+
 /// Opens the workstation window on the default database, `--db PATH`, or a
 /// throwaway demo database.
 pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
