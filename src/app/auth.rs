@@ -362,9 +362,7 @@ pub fn change_own_password(
     }
     let hash = hash_password(new).map_err(|e| StoreError::Rejected(e.to_string()))?;
     store.write(|tx| {
-        let record = tx
-            .clerk_by_id(clerk.id)?
-            .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))?;
+        let record = existing_clerk(tx, clerk.id)?;
         if !verify_password(old, &record.password_hash) {
             return Err(StoreError::Rejected("原密码不正确".to_owned()));
         }
@@ -382,6 +380,11 @@ pub fn change_own_password(
             ..clerk.clone()
         })
     })
+}
+
+fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, StoreError> {
+    tx.clerk_by_id(id)?
+        .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))
 }
 
 /// Re-reads the actor and checks the role, so a stale UI cannot act with
@@ -451,9 +454,7 @@ pub fn set_disabled(
 ) -> Result<(), StoreError> {
     store.write(|tx| {
         require_admin(tx, actor)?;
-        let target = tx
-            .clerk_by_id(clerk_id)?
-            .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))?;
+        let target = existing_clerk(tx, clerk_id)?;
         if disabled {
             if clerk_id == actor.id {
                 return Err(StoreError::Rejected("不能停用自己的账号".to_owned()));
@@ -491,9 +492,7 @@ pub fn reset_password(
 ) -> Result<(), StoreError> {
     store.write(|tx| {
         require_admin(tx, actor)?;
-        let target = tx
-            .clerk_by_id(clerk_id)?
-            .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))?;
+        let target = existing_clerk(tx, clerk_id)?;
         check_policy(new_password, &target.username)
             .map_err(|e| StoreError::Rejected(e.to_string()))?;
         let hash = hash_password(new_password).map_err(|e| StoreError::Rejected(e.to_string()))?;
