@@ -13,7 +13,11 @@ use crate::app::clock;
 pub fn is_built(screen: Screen) -> bool {
     matches!(
         screen,
-        Screen::Dashboard | Screen::AuditLog | Screen::Accounts
+        Screen::Dashboard
+            | Screen::AuditLog
+            | Screen::Accounts
+            | Screen::DocumentCheck
+            | Screen::PhotoCheck
     )
 }
 

@@ -17,12 +17,6 @@ fn purpose(screen: Screen) -> &'static str {
         Screen::CompanyRegistration => {
             "单位用户面签注册：核对营业执照（统一社会信用代码）或组织机构代码证、委托书和经办人身份证明。"
         }
-        Screen::DocumentCheck => {
-            "核验身份证件号码、统一社会信用代码、组织机构代码和电话号码，并用中文说明问题。"
-        }
-        Screen::PhotoCheck => {
-            "按电子驾驶证照片要求检测照片：尺寸、头部比例、白色背景、人脸、曝光、反光等。"
-        }
         _ => "",
     }
 }
