@@ -28,7 +28,13 @@ fn harness(open: Option<&str>, save: Option<PathBuf>) -> Harness<'static, PhotoC
         .with_size(eframe::egui::vec2(980.0, 700.0))
         .with_context_setup(counterdesk::ui::setup_context)
         .with_theme(eframe::egui::Theme::Light)
-        .build_ui_state(|ui, panel: &mut PhotoCheckPanel| panel.ui(ui), panel)
+        .build_ui_state(
+            |ui, panel: &mut PhotoCheckPanel| {
+                // Hosted the way the workstation hosts it: inside a panel.
+                eframe::egui::CentralPanel::default().show(ui, |ui| panel.ui(ui));
+            },
+            panel,
+        )
 }
 
 /// Steps until the worker is idle (bounded), then settles the UI.

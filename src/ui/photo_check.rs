@@ -174,7 +174,7 @@ struct Shown {
 pub struct PhotoCheckPanel {
     picker: Box<dyn FilePicker>,
     today: NaiveDate,
-    jobs: Option<SyncSender<(Job, egui::Context)>>,
+    jobs: Option<SyncSender<(Job, NaiveDate, egui::Context)>>,
     done_tx: SyncSender<Done>,
     done_rx: Receiver<Done>,
     busy: Option<&'static str>,
@@ -217,6 +217,11 @@ impl PhotoCheckPanel {
         )
     }
 
+    /// Moves "today" forward (a session can outlive midnight); applies to the next job.
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
     /// True while a job runs on the worker.
     pub fn is_busy(&self) -> bool {
         self.busy.is_some()
@@ -246,8 +251,8 @@ impl PhotoCheckPanel {
         }
         let tx = self
             .jobs
-            .get_or_insert_with(|| spawn_worker(self.done_tx.clone(), self.today));
-        match tx.try_send((job, ctx.clone())) {
+            .get_or_insert_with(|| spawn_worker(self.done_tx.clone()));
+        match tx.try_send((job, self.today, ctx.clone())) {
             Ok(()) => self.busy = Some(what),
             Err(TrySendError::Full(_)) => self.status = Some("任务队列已满，请稍候".into()),
             Err(TrySendError::Disconnected(_)) => {
@@ -632,12 +637,12 @@ fn draw_overlays(
     }
 }
 
-fn spawn_worker(done: SyncSender<Done>, today: NaiveDate) -> SyncSender<(Job, egui::Context)> {
-    let (tx, rx) = sync_channel::<(Job, egui::Context)>(2);
+fn spawn_worker(done: SyncSender<Done>) -> SyncSender<(Job, NaiveDate, egui::Context)> {
+    let (tx, rx) = sync_channel::<(Job, NaiveDate, egui::Context)>(2);
     std::thread::Builder::new()
         .name("photo-check".into())
         .spawn(move || {
-            for (job, ctx) in rx {
+            for (job, today, ctx) in rx {
                 let result = run_job(job, today);
                 if done.send(result).is_err() {
                     break;

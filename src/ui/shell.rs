@@ -115,6 +115,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         let today = clock::to_local(cx.now).date_naive();
         if s.workspace.screen == Screen::PhotoCheck {
             ui.heading(Screen::PhotoCheck.title());
+            s.photo_check.set_today(today);
             // Own id: the panel's columns keep their scroll offsets apart from other screens'.
             egui::ScrollArea::vertical()
                 .id_salt("photo_screen")
