@@ -269,3 +269,51 @@ fn photo_check_screen_in_the_workstation() {
     );
     ui.harness.snapshot("shell_photo_check");
 }
+
+#[test]
+fn keyboard_only_login_with_tab_and_enter() {
+    let mut ui = launch(DbTarget::File(seeded_db("keyboard_login")));
+    // The user-name field has focus when the login screen opens.
+    assert!(ui.harness.get_by_label("用户名").is_focused());
+    ui.harness.get_by_label("用户名").type_text("wangli");
+    ui.harness.key_press(eframe::egui::Key::Tab);
+    ui.harness.run();
+    assert!(ui.harness.get_by_label("密码").is_focused());
+    ui.harness.get_by_label("密码").type_text("counter2026");
+    ui.press_enter();
+    assert_eq!(signed_in_role(&ui), Some(Role::Counter));
+    // Ctrl+L locks at once.
+    ui.harness
+        .key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::L);
+    ui.settle();
+    assert!(ui.app().is_locked());
+}
+
+#[test]
+fn voluntary_password_change_dialog() {
+    let mut ui = launch(DbTarget::File(seeded_db("password_dialog")));
+    ui.sign_in("zhaomin", "review2026");
+    ui.click("修改密码");
+    ui.type_into("原密码", "review2026");
+    ui.type_into("新密码", "short1");
+    ui.type_into("确认新密码", "short1");
+    ui.click("保存新密码");
+    ui.harness.get_by_label_contains("密码至少 8 位");
+    ui.harness.snapshot("password_dialog_error");
+    ui.click("取消");
+    assert!(ui.app().session().unwrap().password.is_none());
+}
+
+#[test]
+fn account_reset_form() {
+    let mut ui = launch(DbTarget::File(seeded_db("accounts_reset")));
+    ui.sign_in("admin", "admin2026");
+    ui.click("账号管理");
+    ui.click("重置密码 wangli");
+    ui.type_into("临时密码", "temp2026z");
+    ui.harness.snapshot("accounts_reset");
+    ui.click("确认重置");
+    ui.harness.get_by_label_contains("密码已重置");
+    ui.click("停用 wangli");
+    ui.harness.get_by_label("启用 wangli");
+}
