@@ -60,6 +60,12 @@ pub fn to_local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.with_timezone(&CHINA_OFFSET)
 }
 
+/// Today's date in China Standard Time: what the window and the command line
+/// both use for ages, the 6-month photo rule and working days.
+pub fn today(clock: &dyn Clock) -> chrono::NaiveDate {
+    to_local(clock.now()).date_naive()
+}
+
 /// `2026-11-20 09:30`
 pub fn fmt_minute(t: DateTime<Utc>) -> String {
     to_local(t).format("%Y-%m-%d %H:%M").to_string()

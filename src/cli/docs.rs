@@ -26,7 +26,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     // The CLI edge is the only place that reads the clock.
-    let today = chrono::Local::now().date_naive();
+    let today = crate::app::clock::today(&crate::app::clock::SystemClock);
     run_on(cmd, inputs, json, stdin, out, today)
 }
 

@@ -19,7 +19,7 @@ pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> anyhow::Result
     let today = std::env::var(TODAY_ENV)
         .ok()
         .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+        .unwrap_or_else(|| crate::app::clock::today(&crate::app::clock::SystemClock));
     run_with_today(files, json, today, out)
 }
 

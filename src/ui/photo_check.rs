@@ -209,11 +209,11 @@ impl PhotoCheckPanel {
         }
     }
 
-    /// Native rfd dialogs and the local date.
+    /// Native rfd dialogs and today in China Standard Time.
     pub fn with_native_dialogs() -> Self {
         Self::new(
             Box::new(RfdPicker::default()),
-            chrono::Local::now().date_naive(),
+            crate::app::clock::today(&crate::app::clock::SystemClock),
         )
     }
 
