@@ -207,7 +207,7 @@ pub fn login(
                     actor: typed.clone(),
                     action: AuditAction::LoginFailed,
                     target: String::new(),
-                    detail: "unknown user".to_owned(),
+                    detail: "用户名不存在".to_owned(),
                 },
                 now,
             )?;
@@ -228,7 +228,7 @@ pub fn login(
                     Some(&session),
                     AuditAction::LoginFailed,
                     target,
-                    "locked".into(),
+                    "账号锁定中".into(),
                     now,
                 )?;
                 Ok(LoginOutcome::Refused(locked_message(until, now)))
@@ -239,7 +239,7 @@ pub fn login(
                     Some(&session),
                     AuditAction::LoginFailed,
                     target,
-                    format!("remaining {remaining}"),
+                    format!("还可尝试 {remaining} 次"),
                     now,
                 )?;
                 Ok(LoginOutcome::Refused(format!(
@@ -253,7 +253,7 @@ pub fn login(
                     Some(&session),
                     AuditAction::LoginFailed,
                     target.clone(),
-                    "remaining 0".into(),
+                    "还可尝试 0 次".into(),
                     now,
                 )?;
                 audit(
@@ -261,7 +261,7 @@ pub fn login(
                     Some(&session),
                     AuditAction::AccountLockedOut,
                     target,
-                    format!("until {}", clock::fmt_second(until)),
+                    format!("锁定至 {}", clock::fmt_second(until)),
                     now,
                 )?;
                 Ok(LoginOutcome::Refused(format!(
@@ -276,7 +276,7 @@ pub fn login(
                     Some(&session),
                     AuditAction::LoginFailed,
                     target,
-                    "disabled".into(),
+                    "账号已停用".into(),
                     now,
                 )?;
                 Ok(LoginOutcome::Refused(
@@ -325,7 +325,7 @@ pub fn end_session(
             Some(clerk),
             AuditAction::SessionReplaced,
             clerk_target(clerk.id),
-            format!("by {}", sanitize_typed(next)),
+            format!("由 {} 登录接替", sanitize_typed(next)),
             now,
         ),
     })
@@ -438,7 +438,7 @@ pub fn create_account(
             Some(actor),
             AuditAction::AccountCreated,
             clerk_target(id),
-            format!("username {} role {}", new.username, new.role.code()),
+            format!("用户名 {}，角色 {}", new.username, new.role.label()),
             now,
         )?;
         Ok(id)
@@ -524,7 +524,7 @@ pub fn save_settings(
             AuditAction::SettingsChanged,
             "settings".to_owned(),
             format!(
-                "idle {} min, lockout {}x/{} min",
+                "闲置锁屏 {} 分钟，连续失败 {} 次锁定 {} 分钟",
                 settings.idle_minutes, settings.lockout.max_failures, settings.lockout.lock_minutes
             ),
             now,

@@ -52,7 +52,7 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
                     actor: admin.username.clone(),
                     action: AuditAction::AccountCreated,
                     target: format!("clerk:{id}"),
-                    detail: format!("username {user} role {} (demo)", role.code()),
+                    detail: format!("用户名 {user}，角色 {}（演示数据）", role.label()),
                 },
                 now,
             )
