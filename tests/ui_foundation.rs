@@ -317,3 +317,21 @@ fn account_reset_form() {
     ui.click("停用 wangli");
     ui.harness.get_by_label("启用 wangli");
 }
+
+#[test]
+fn audit_log_screen_reports_a_tampered_row() {
+    let path = seeded_db("audit_tampered");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 3;",
+        )
+        .unwrap();
+    }
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("zhaomin", "review2026");
+    ui.click("审计日志");
+    ui.click("校验哈希链");
+    ui.harness.get_by_label_contains("第 3 条记录起哈希链断裂");
+    ui.harness.snapshot("audit_log_broken");
+}

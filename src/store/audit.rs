@@ -131,16 +131,14 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
             return Ok(AuditVerdict::Broken {
                 seq: expected_seq,
                 reason: format!(
-                    "expected row {expected_seq}, found row {seq} (rows deleted or renumbered)"
+                    "应为第 {expected_seq} 条，实际为第 {seq} 条（记录被删除或重新编号）"
                 ),
             });
         }
         if stored_prev != prev_hash {
             return Ok(AuditVerdict::Broken {
                 seq,
-                reason:
-                    "previous-hash link does not match the row before (rows deleted or reordered)"
-                        .into(),
+                reason: "与上一条记录的哈希链接不符（记录被删除或调换顺序）".into(),
             });
         }
         let content = AuditContent {
@@ -155,7 +153,7 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         if content.chain_hash(&prev_hash) != stored_hash {
             return Ok(AuditVerdict::Broken {
                 seq,
-                reason: "content does not match its hash (row edited)".into(),
+                reason: "内容与其哈希不符（记录被修改）".into(),
             });
         }
         prev_hash = stored_hash;
@@ -174,11 +172,11 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         }
         Some((seq, _)) if seq > rows_seen => Ok(AuditVerdict::Broken {
             seq: rows_seen + 1,
-            reason: format!("head says {seq} rows but only {rows_seen} remain (last rows deleted)"),
+            reason: format!("链头记载 {seq} 条，实际只剩 {rows_seen} 条（末尾记录被删除）"),
         }),
         _ => Ok(AuditVerdict::Broken {
             seq: rows_seen.max(1),
-            reason: "chain head does not match the last row".into(),
+            reason: "链头与最后一条记录不符".into(),
         }),
     }
 }
