@@ -135,6 +135,9 @@ pub enum Response {
     Failed {
         message: String,
     },
+    /// The worker thread has ended (it only does so after a failed open, or
+    /// if it crashed); reported once.
+    WorkerStopped,
 }
 
 /// The UI's end of the channels.
@@ -142,6 +145,7 @@ pub struct WorkerHandle {
     tx: SyncSender<Request>,
     rx: Receiver<Response>,
     in_flight: usize,
+    stopped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -174,7 +178,13 @@ impl WorkerHandle {
                 }
                 Some(r)
             }
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) if self.stopped => None,
+            Err(TryRecvError::Disconnected) => {
+                self.stopped = true;
+                self.in_flight = 0;
+                Some(Response::WorkerStopped)
+            }
         }
     }
 
@@ -209,6 +219,7 @@ pub fn spawn(target: DbTarget, clock: Arc<dyn Clock>, wake: Box<dyn Fn() + Send>
         tx: req_tx,
         rx: resp_rx,
         in_flight: 0,
+        stopped: false,
     }
 }
 

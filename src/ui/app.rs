@@ -325,6 +325,18 @@ impl CounterDeskApp {
                 }
             }
             Response::Ack => {}
+            Response::WorkerStopped => match &mut self.phase {
+                // After a failed open the error window is already up.
+                Phase::DbError { .. } => {}
+                Phase::Opening => {
+                    self.phase = Phase::DbError {
+                        path: self.db_path.clone(),
+                        title: "后台任务异常退出".to_owned(),
+                        message: "打开数据库的后台任务意外退出，未做任何修改。请重新启动工作台；如仍出现，请联系信息科。".to_owned(),
+                    }
+                }
+                _ => self.last_error = Some("后台任务异常退出，请保存手头信息后重新启动工作台".to_owned()),
+            },
             Response::Failed { message } => match &mut self.phase {
                 Phase::Setup(f) => f.fail(message),
                 Phase::Login(f) => f.fail(message),
@@ -560,8 +572,11 @@ impl eframe::App for CounterDeskApp {
         }
         if let Some(err) = self.last_error.take() {
             tracing::warn!("ui error shown to clerk");
-            if let Phase::Main(s) = &mut self.phase {
-                s.toast = Some((Message::error(err), now));
+            match &mut self.phase {
+                Phase::Main(s) => s.toast = Some((Message::error(err), now)),
+                Phase::Login(f) => f.fail(err),
+                Phase::Setup(f) => f.fail(err),
+                Phase::Opening | Phase::DbError { .. } => {}
             }
         }
         if !out.0.is_empty() {
