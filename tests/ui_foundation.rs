@@ -250,6 +250,8 @@ fn document_check_screen_in_the_workstation() {
         ui.app().session().unwrap().workspace.screen,
         Screen::DocumentCheck
     );
+    // Keyboard-first: the number field has focus as soon as the screen opens.
+    assert!(ui.harness.get_by_label("证件号码").is_focused());
     ui.type_into("证件号码", "11010519491231002X");
     ui.harness.snapshot("shell_document_check");
 }

@@ -431,6 +431,9 @@ impl CounterDeskApp {
                     && screen.allowed_for(s.clerk.role)
                 {
                     s.workspace.screen = screen;
+                    if screen == Screen::DocumentCheck {
+                        s.id_check.request_focus();
+                    }
                     let actor = s.clerk.clone();
                     match screen {
                         Screen::Accounts => self.send(Request::ListClerks { actor }),

@@ -20,6 +20,8 @@ pub struct IdCheckPanel {
     /// (text, today) the cached result was computed for.
     checked_for: Option<(String, NaiveDate)>,
     result: Option<CheckResult>,
+    /// Focus the input on the next frame (e.g. when its screen opens).
+    focus_pending: bool,
 }
 
 impl Default for IdCheckPanel {
@@ -29,6 +31,7 @@ impl Default for IdCheckPanel {
             text: String::new(),
             checked_for: None,
             result: None,
+            focus_pending: false,
         }
     }
 }
@@ -52,6 +55,12 @@ impl IdCheckPanel {
     /// Replaces the input (e.g. from a card reader); re-checked on the next frame.
     pub fn set_text(&mut self, text: impl Into<String>) {
         self.text = text.into();
+    }
+
+    /// Puts the keyboard focus into the input on the next frame, so a clerk
+    /// arriving at the screen can type or scan at once.
+    pub fn request_focus(&mut self) {
+        self.focus_pending = true;
     }
 
     /// The latest result (`None` while the input is blank).
@@ -85,12 +94,16 @@ impl IdCheckPanel {
     fn contents(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
         ui.horizontal(|ui| {
             let label = ui.label("证件号码");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.text)
-                    .hint_text("身份证、居住证、永居证、统一社会信用代码、组织机构代码或电话")
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.text)
+                        .hint_text("身份证、居住证、永居证、统一社会信用代码、组织机构代码或电话")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if std::mem::take(&mut self.focus_pending) {
+                field.request_focus();
+            }
         });
         self.refresh(today);
         let Some(result) = &self.result else {
