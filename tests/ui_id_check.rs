@@ -16,7 +16,7 @@ fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
     let mut panel = IdCheckPanel::new();
     panel.set_text(text);
     Harness::builder()
-        .with_size([640.0, 360.0])
+        .with_size([640.0, 460.0])
         .with_context_setup(counterdesk::ui::setup_context)
         .with_theme(eframe::egui::Theme::Light)
         .build_ui_state(
