@@ -8,6 +8,7 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Li
 
 use super::error::PhotoError;
 use super::exif::{self, ExifInfo};
+use super::jpeg_segments;
 use super::thresholds::THRESHOLDS;
 
 /// A decoded photo, upright, 8-bit RGB.
@@ -130,23 +131,10 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
 
 /// Number of colour components in the JPEG frame header (4 = CMYK/YCCK).
 fn jpeg_components(bytes: &[u8]) -> Option<u8> {
-    let mut i = 2;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            return None;
-        }
-        let marker = bytes[i + 1];
-        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC)
-        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
-            return bytes.get(i + 9).copied();
-        }
-        if marker == 0xDA || len < 2 {
-            return None;
-        }
-        i += 2 + len;
-    }
-    None
+    let (_, frame) =
+        jpeg_segments::segments(bytes).find(|(m, _)| jpeg_segments::is_frame_header(*m))?;
+    // precision (1), height (2), width (2), then the component count
+    frame.get(5).copied()
 }
 
 /// A complete JPEG ends with EOI (FF D9), possibly followed by padding.

@@ -161,39 +161,24 @@ pub fn estimate_jpeg_quality(bytes: &[u8]) -> Option<u32> {
         37, 29, 40, 58, 51, 61, 60, 57, 51, 56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80,
         109, 81, 87, 95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103, 99,
     ];
-    let mut i = 2;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            return None;
-        }
-        let marker = bytes[i + 1];
-        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        if marker == 0xDB {
-            let table = bytes.get(i + 4..i + 2 + len)?;
-            let (&pq, q) = table.split_first()?;
-            if pq >> 4 != 0 || q.len() < 64 {
-                return None;
-            }
-            // zig-zag order on both sides, so compare index by index
-            let scale: f32 = q[..64]
-                .iter()
-                .zip(STD_LUMA.iter())
-                .map(|(&v, &s)| f32::from(v) * 100.0 / f32::from(s))
-                .sum::<f32>()
-                / 64.0;
-            let quality = if scale <= 100.0 {
-                (200.0 - scale) / 2.0
-            } else {
-                5000.0 / scale
-            };
-            return Some(quality.round().clamp(1.0, 100.0) as u32);
-        }
-        if marker == 0xDA {
-            return None;
-        }
-        i += 2 + len;
+    let (_, table) = super::jpeg_segments::segments(bytes).find(|(m, _)| *m == 0xDB)?;
+    let (&pq, q) = table.split_first()?;
+    if pq >> 4 != 0 || q.len() < 64 {
+        return None;
     }
-    None
+    // zig-zag order on both sides, so compare index by index
+    let scale: f32 = q[..64]
+        .iter()
+        .zip(STD_LUMA.iter())
+        .map(|(&v, &s)| f32::from(v) * 100.0 / f32::from(s))
+        .sum::<f32>()
+        / 64.0;
+    let quality = if scale <= 100.0 {
+        (200.0 - scale) / 2.0
+    } else {
+        5000.0 / scale
+    };
+    Some(quality.round().clamp(1.0, 100.0) as u32)
 }
 
 #[cfg(test)]
