@@ -83,47 +83,16 @@ pub fn grey_patch(grey: &GrayImage, r: Rect, width: u32) -> Option<GrayImage> {
     ))
 }
 
-/// Variance of the 4-neighbour Laplacian.
-pub fn laplacian_variance(g: &GrayImage) -> f32 {
+/// Variance of a per-pixel filter response over the interior pixels (the
+/// 1-pixel border is skipped so 3×3 filters stay in bounds); 0 when empty.
+fn interior_variance(g: &GrayImage, response: impl Fn(u32, u32) -> f64) -> f64 {
     let (w, h) = g.dimensions();
     let mut sum = 0.0f64;
     let mut sum2 = 0.0f64;
     let mut n = 0.0f64;
     for y in 1..h.saturating_sub(1) {
         for x in 1..w.saturating_sub(1) {
-            let c = f64::from(g.get_pixel(x, y).0[0]);
-            let l = f64::from(g.get_pixel(x - 1, y).0[0])
-                + f64::from(g.get_pixel(x + 1, y).0[0])
-                + f64::from(g.get_pixel(x, y - 1).0[0])
-                + f64::from(g.get_pixel(x, y + 1).0[0])
-                - 4.0 * c;
-            sum += l;
-            sum2 += l * l;
-            n += 1.0;
-        }
-    }
-    if n == 0.0 {
-        return 0.0;
-    }
-    let mean = sum / n;
-    (sum2 / n - mean * mean) as f32
-}
-
-/// Standard deviation of the residual after a 3×3 box blur: fine texture / noise.
-pub fn highpass_sd(g: &GrayImage) -> f32 {
-    let (w, h) = g.dimensions();
-    let mut sum = 0.0f64;
-    let mut sum2 = 0.0f64;
-    let mut n = 0.0f64;
-    for y in 1..h.saturating_sub(1) {
-        for x in 1..w.saturating_sub(1) {
-            let mut s = 0u32;
-            for dy in 0..3 {
-                for dx in 0..3 {
-                    s += u32::from(g.get_pixel(x + dx - 1, y + dy - 1).0[0]);
-                }
-            }
-            let r = f64::from(g.get_pixel(x, y).0[0]) - f64::from(s) / 9.0;
+            let r = response(x, y);
             sum += r;
             sum2 += r * r;
             n += 1.0;
@@ -133,7 +102,29 @@ pub fn highpass_sd(g: &GrayImage) -> f32 {
         return 0.0;
     }
     let mean = sum / n;
-    ((sum2 / n - mean * mean).max(0.0)).sqrt() as f32
+    (sum2 / n - mean * mean).max(0.0)
+}
+
+/// Variance of the 4-neighbour Laplacian.
+pub fn laplacian_variance(g: &GrayImage) -> f32 {
+    let at = |x: u32, y: u32| f64::from(g.get_pixel(x, y).0[0]);
+    interior_variance(g, |x, y| {
+        at(x - 1, y) + at(x + 1, y) + at(x, y - 1) + at(x, y + 1) - 4.0 * at(x, y)
+    }) as f32
+}
+
+/// Standard deviation of the residual after a 3×3 box blur: fine texture / noise.
+pub fn highpass_sd(g: &GrayImage) -> f32 {
+    interior_variance(g, |x, y| {
+        let mut s = 0u32;
+        for dy in 0..3 {
+            for dx in 0..3 {
+                s += u32::from(g.get_pixel(x + dx - 1, y + dy - 1).0[0]);
+            }
+        }
+        f64::from(g.get_pixel(x, y).0[0]) - f64::from(s) / 9.0
+    })
+    .sqrt() as f32
 }
 
 /// Sobel gradient magnitude at an interior pixel.
