@@ -192,15 +192,6 @@ impl WorkerHandle {
     pub fn in_flight(&self) -> usize {
         self.in_flight
     }
-
-    /// Blocks for the next answer (tests and headless tools only; the UI uses `try_recv`).
-    pub fn recv_blocking(&mut self, timeout: std::time::Duration) -> Option<Response> {
-        let r = self.rx.recv_timeout(timeout).ok()?;
-        if !matches!(r, Response::Opened { .. } | Response::OpenFailed { .. }) {
-            self.in_flight = self.in_flight.saturating_sub(1);
-        }
-        Some(r)
-    }
 }
 
 /// Starts the worker. It opens the database first and reports `Opened` or
