@@ -249,14 +249,8 @@ impl CounterDeskApp {
                 self.settings = settings;
                 self.signed_in(clerk, now);
             }
-            Response::Unlocked(clerk) => {
-                if let Phase::Main(s) = &mut self.phase
-                    && s.clerk.id == clerk.id
-                {
-                    s.lock = None;
-                    s.idle.touch(now);
-                }
-            }
+            // An unlock names the locked clerk, so `signed_in` takes its unlock path.
+            Response::Unlocked(clerk) => self.signed_in(clerk, now),
             Response::LoginRefused { purpose, message } => {
                 self.pending_replacement = None;
                 match (&mut self.phase, purpose) {
