@@ -37,6 +37,8 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(8.0, 8.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         style.spacing.interact_size.y = 28.0;
+        // Always-visible scroll bars: a clerk must see that a form continues below.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         // Rows and labels are clicked as a whole; selectable text would eat the clicks.
         style.interaction.selectable_labels = false;
         style.visuals.selection.bg_fill = ACCENT.gamma_multiply(0.35);
