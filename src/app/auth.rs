@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::access::{audit, require_role};
 use super::clock;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::{Role, validate_display_name, validate_username};
@@ -58,27 +59,6 @@ pub enum LoginOutcome {
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_password("not-a-real-account-0").unwrap_or_default())
-}
-
-fn audit(
-    tx: &Tx<'_>,
-    actor: Option<&SessionClerk>,
-    action: AuditAction,
-    target: String,
-    detail: String,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    tx.append_audit(
-        &NewAuditEvent {
-            actor_id: actor.map(|a| a.id),
-            actor: actor.map(|a| a.username.clone()).unwrap_or_default(),
-            action,
-            target,
-            detail,
-        },
-        now,
-    )
-    .map(drop)
 }
 
 fn clerk_target(id: i64) -> String {
@@ -387,15 +367,14 @@ fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, StoreError> {
         .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))
 }
 
-/// Re-reads the actor and checks the role, so a stale UI cannot act with
-/// rights the account no longer has.
 fn require_admin(tx: &Tx<'_>, actor: &SessionClerk) -> Result<(), StoreError> {
-    match tx.clerk_by_id(actor.id)? {
-        Some(c) if c.role.can_manage_accounts() && !c.disabled => Ok(()),
-        _ => Err(StoreError::Rejected(
-            "只有管理员可以管理账号和设置".to_owned(),
-        )),
-    }
+    require_role(
+        tx,
+        actor,
+        Role::can_manage_accounts,
+        "只有管理员可以管理账号和设置",
+    )
+    .map(drop)
 }
 
 pub fn list_clerks(

@@ -2,8 +2,10 @@
 //! thread; the UI sends [`worker::Request`]s and receives [`worker::Response`]s
 //! over bounded channels, so the UI thread never waits on disk.
 
+pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod error;
 pub mod paths;
 pub mod worker;

@@ -58,6 +58,19 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (clerk_id, key)
     );
     "#,
+    // 2: the chain head is protected like the log: it can only move forward
+    // to the hash of the row it names, and never be deleted. (Whoever can drop
+    // triggers can still rewrite the file; `verify-audit --anchor` catches that.)
+    r#"
+    CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+        BEGIN SELECT RAISE(ABORT, 'audit_head is append-only'); END;
+    CREATE TRIGGER audit_head_first_row BEFORE INSERT ON audit_head
+        WHEN NEW.seq <> 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = 1)
+        BEGIN SELECT RAISE(ABORT, 'audit_head must start at the first row'); END;
+    CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+        WHEN NEW.seq <> OLD.seq + 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward with the chain'); END;
+    "#,
 ];
 
 /// The schema version this build writes.

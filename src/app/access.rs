@@ -1,0 +1,45 @@
+//! What every use case family shares: re-reading the acting clerk before a
+//! change, and writing the audit row in the same transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::auth::SessionClerk;
+use crate::domain::audit::AuditAction;
+use crate::domain::clerk::Role;
+use crate::store::{ClerkRecord, NewAuditEvent, StoreError, Tx};
+
+/// Appends one audit row inside the caller's transaction.
+pub fn audit(
+    tx: &Tx<'_>,
+    actor: Option<&SessionClerk>,
+    action: AuditAction,
+    target: String,
+    detail: String,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.append_audit(
+        &NewAuditEvent {
+            actor_id: actor.map(|a| a.id),
+            actor: actor.map(|a| a.username.clone()).unwrap_or_default(),
+            action,
+            target,
+            detail,
+        },
+        now,
+    )
+    .map(drop)
+}
+
+/// Re-reads the actor and checks `allowed` on its current role, so a stale UI
+/// cannot act with rights the account no longer has (disabled, role changed).
+pub fn require_role(
+    tx: &Tx<'_>,
+    actor: &SessionClerk,
+    allowed: impl Fn(Role) -> bool,
+    refusal: &str,
+) -> Result<ClerkRecord, StoreError> {
+    match tx.clerk_by_id(actor.id)? {
+        Some(c) if allowed(c.role) && !c.disabled => Ok(c),
+        _ => Err(StoreError::Rejected(refusal.to_owned())),
+    }
+}

@@ -1,0 +1,57 @@
+//! The one error type every use case returns. Screens format it; nothing in
+//! the store builds a sentence about who holds what.
+
+use chrono::{DateTime, Utc};
+
+use crate::store::StoreError;
+
+/// A record that already exists, so the UI can open it instead of creating a twin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRef {
+    /// What kind of record: `registration`, `application`, …
+    pub kind: &'static str,
+    pub id: i64,
+    /// The number the clerk knows it by (registration or application number).
+    pub number: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A rule said no; the message is Chinese and says what to fix.
+    #[error("{0}")]
+    Rejected(String),
+    /// Someone else holds the record (a review claim).
+    #[error("正在由 {clerk} 处理，至 {}", crate::app::clock::fmt_hm(*until))]
+    HeldBy { clerk: String, until: DateTime<Utc> },
+    /// The record exists already.
+    #[error("已有记录 {}", .0.number)]
+    Duplicate(RecordRef),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            // The store's own refusals are rules, not faults.
+            StoreError::Rejected(m) => AppError::Rejected(m),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl AppError {
+    pub fn rejected(msg: impl Into<String>) -> Self {
+        AppError::Rejected(msg.into())
+    }
+
+    /// A short Chinese title, for dialogs and logs (never personal data).
+    pub fn title(&self) -> &'static str {
+        match self {
+            AppError::Rejected(_) => "操作被拒绝",
+            AppError::HeldBy { .. } => "正由他人处理",
+            AppError::Duplicate(_) => "记录已存在",
+            AppError::Store(e) => e.title(),
+        }
+    }
+}
