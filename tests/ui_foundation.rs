@@ -62,11 +62,12 @@ fn login_by_typing_and_clicking() {
 }
 
 #[test]
-fn wrong_password_says_how_many_tries_remain() {
+fn wrong_password_gives_the_same_message_as_an_unknown_name() {
     let mut ui = launch(DbTarget::File(seeded_db("login_wrong")));
     ui.sign_in("wangli", "wrong2026");
     assert!(matches!(ui.app().phase, Phase::Login(_)));
-    ui.harness.get_by_label_contains("还可尝试 4 次");
+    ui.harness
+        .get_by_label_contains("用户名或密码错误。连续失败 5 次将锁定 15 分钟。");
     ui.harness.snapshot("login_wrong_password");
 }
 

@@ -3,9 +3,17 @@
 //! over bounded channels, so the UI thread never waits on disk.
 
 pub mod access;
+pub mod accounts;
+pub mod audit_view;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod drafts;
 pub mod error;
+pub mod files;
+pub mod logging;
 pub mod paths;
+pub mod session;
+pub mod settings;
+pub mod setup;
 pub mod worker;

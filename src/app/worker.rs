@@ -104,6 +104,8 @@ pub enum Response {
         path: PathBuf,
         title: String,
         message: String,
+        /// The driver's or the OS's own words, for the 详情 expander.
+        technical: Option<String>,
     },
     SignedIn(SessionClerk),
     /// The first administrator was created (and signed in) with these settings.
@@ -246,11 +248,12 @@ fn run(
     let mut store = match open(&target, &*clock) {
         Ok(s) => s,
         Err(e) => {
-            tracing::warn!(title = e.title(), "database could not be opened");
+            tracing::warn!(title = e.title(), technical = ?e.technical(), "database could not be opened");
             send(Response::OpenFailed {
                 path,
                 title: e.title().to_owned(),
                 message: e.to_string(),
+                technical: e.technical(),
             });
             return;
         }
@@ -266,6 +269,7 @@ fn run(
         path: path.clone(),
         title: e.title().to_owned(),
         message: e.to_string(),
+        technical: e.technical(),
     });
     let failed_open = matches!(opened, Response::OpenFailed { .. });
     if !send(opened) || failed_open {
@@ -275,7 +279,7 @@ fn run(
         let started = std::time::Instant::now();
         let kind = request_name(&req);
         let resp = handle(&mut store, &*clock, req).unwrap_or_else(|e| {
-            tracing::warn!(request = kind, error_kind = e.title(), "request failed");
+            tracing::warn!(request = kind, error_kind = e.title(), technical = ?e.technical(), "request failed");
             Response::Failed {
                 message: e.to_string(),
             }

@@ -18,6 +18,7 @@ pub enum AuditAction {
     Logout,
     SessionReplaced,
     IdleLocked,
+    ManualLocked,
     Unlocked,
     AccountCreated,
     AccountDisabled,
@@ -28,7 +29,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -36,6 +37,7 @@ impl AuditAction {
         AuditAction::Logout,
         AuditAction::SessionReplaced,
         AuditAction::IdleLocked,
+        AuditAction::ManualLocked,
         AuditAction::Unlocked,
         AuditAction::AccountCreated,
         AuditAction::AccountDisabled,
@@ -54,6 +56,7 @@ impl AuditAction {
             AuditAction::Logout => "logout",
             AuditAction::SessionReplaced => "session_replaced",
             AuditAction::IdleLocked => "idle_locked",
+            AuditAction::ManualLocked => "manual_locked",
             AuditAction::Unlocked => "unlocked",
             AuditAction::AccountCreated => "account_created",
             AuditAction::AccountDisabled => "account_disabled",
@@ -77,6 +80,7 @@ impl AuditAction {
             AuditAction::Logout => "退出登录",
             AuditAction::SessionReplaced => "被其他账号登录替换",
             AuditAction::IdleLocked => "闲置锁屏",
+            AuditAction::ManualLocked => "手动锁屏",
             AuditAction::Unlocked => "解除锁屏",
             AuditAction::AccountCreated => "创建账号",
             AuditAction::AccountDisabled => "停用账号",

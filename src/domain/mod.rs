@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no egui. Every rule the counter enforces lives here once.
 //! "Today" and "now" are always parameters: nothing here reads the clock.
 
+pub mod anchor;
 pub mod audit;
 pub mod checksum;
 pub mod clerk;

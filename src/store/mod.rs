@@ -18,6 +18,7 @@ pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use error::StoreError;
 pub use migrations::LATEST_VERSION;
+pub use open::full_check;
 
 /// An open, migrated database.
 pub struct Store {
@@ -36,6 +37,42 @@ impl Tx<'_> {
     /// Runs one query, mapping the driver's error to a [`StoreError`] naming the file.
     fn q<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
         f(self.conn).map_err(|e| StoreError::from_sqlite(self.path, e))
+    }
+}
+
+/// A read-only connection for `verify-audit` and other inspections: works on
+/// a 0444 copy and never writes anything beside the file.
+pub struct ReadOnlyDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl ReadOnlyDb {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: open::open_read_only(path)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        audit::verify_chain(&self.conn).map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
+    /// `Ok(Err(reason))` when the database no longer holds the anchor's row.
+    pub fn check_anchor(
+        &self,
+        anchor: &crate::domain::anchor::Anchor,
+    ) -> Result<Result<(), String>, StoreError> {
+        audit::check_anchor(&self.conn, anchor).map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
+    pub fn audit_anchor(&self) -> Result<Option<crate::domain::anchor::Anchor>, StoreError> {
+        Tx {
+            conn: &self.conn,
+            path: &self.path,
+        }
+        .audit_anchor()
     }
 }
 
@@ -92,27 +129,5 @@ impl Store {
         tx.finish()
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
         Ok(out)
-    }
-}
-
-/// `counterdesk verify-audit [--db PATH]`: prints `OK <rows>` and returns 0, or
-/// names the first broken row and returns 1.
-pub fn verify_audit_cli(db: Option<PathBuf>) -> anyhow::Result<u8> {
-    let path = match db {
-        Some(p) => p,
-        None => crate::app::paths::default_db_path()?,
-    };
-    // Verification must not create or migrate anything: open read-only.
-    let conn = open::open_read_only(&path)?;
-    let verdict = audit::verify_chain(&conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
-    match verdict {
-        AuditVerdict::Intact { rows } => {
-            println!("OK {rows}");
-            Ok(0)
-        }
-        AuditVerdict::Broken { seq, reason } => {
-            println!("BROKEN row {seq}: {reason}");
-            Ok(1)
-        }
     }
 }

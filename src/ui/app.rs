@@ -38,6 +38,8 @@ pub struct AppConfig {
     /// Repaint every second for the status-bar clock and the idle check.
     /// Off in screenshot tests, which advance the clock themselves.
     pub live_clock: bool,
+    /// Shown on the first login form (e.g. after a crash).
+    pub startup_notice: Option<String>,
 }
 
 /// Draft key under which a clerk's unfinished work is stored.
@@ -59,6 +61,7 @@ pub enum Phase {
         path: PathBuf,
         title: String,
         message: String,
+        technical: Option<String>,
     },
     Setup(setup::SetupForm),
     Login(login::LoginForm),
@@ -146,6 +149,7 @@ pub struct CounterDeskApp {
     /// session; remembered until the worker confirms the new sign-in.
     pending_replacement: Option<SessionClerk>,
     last_error: Option<String>,
+    startup_notice: Option<String>,
     /// `COUNTERDESK_STARTUP_PROBE=1`: print when the first login frame has been
     /// presented, then close (used to measure start-up time; see README).
     startup_probe: StartupProbe,
@@ -180,6 +184,7 @@ impl CounterDeskApp {
             busy_since: None,
             pending_replacement: None,
             last_error: None,
+            startup_notice: config.startup_notice,
             startup_probe: if std::env::var_os("COUNTERDESK_STARTUP_PROBE").is_some() {
                 StartupProbe::Waiting
             } else {
@@ -230,18 +235,24 @@ impl CounterDeskApp {
                 self.phase = if needs_setup {
                     Phase::Setup(setup::SetupForm::default())
                 } else {
-                    Phase::Login(login::LoginForm::default())
+                    let mut form = login::LoginForm::default();
+                    if let Some(n) = self.startup_notice.take() {
+                        form.message = Some(Message::error(n));
+                    }
+                    Phase::Login(form)
                 };
             }
             Response::OpenFailed {
                 path,
                 title,
                 message,
+                technical,
             } => {
                 self.phase = Phase::DbError {
                     path,
                     title,
                     message,
+                    technical,
                 }
             }
             Response::SignedIn(clerk) => self.signed_in(clerk, now),
@@ -327,6 +338,7 @@ impl CounterDeskApp {
                         path: self.db_path.clone(),
                         title: "后台任务异常退出".to_owned(),
                         message: "打开数据库的后台任务意外退出，未做任何修改。请重新启动工作台；如仍出现，请联系信息科。".to_owned(),
+                        technical: None,
                     }
                 }
                 _ => self.last_error = Some("后台任务异常退出，请保存手头信息后重新启动工作台".to_owned()),
@@ -537,7 +549,8 @@ impl eframe::App for CounterDeskApp {
                 path,
                 title,
                 message,
-            } => super::db_error::show(ui, path, title, message, &mut out),
+                technical,
+            } => super::db_error::show(ui, path, title, message, technical.as_deref(), &mut out),
             Phase::Setup(form) => setup::show(ui, form, &self.db_path, busy, &mut out),
             Phase::Login(form) => {
                 login::show(ui, form, &self.settings, busy, &mut out);

@@ -38,7 +38,11 @@ pub fn setup_context(ctx: &eframe::egui::Context) {
 
 /// Opens the workstation window on the default database, `--db PATH`, or a
 /// throwaway demo database.
-pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
+pub fn run_window(
+    db: Option<PathBuf>,
+    demo: bool,
+    startup_notice: Option<String>,
+) -> anyhow::Result<()> {
     let target = if demo {
         DbTarget::Demo(paths::demo_db_path())
     } else {
@@ -68,6 +72,7 @@ pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
         clock: Arc::new(SystemClock),
         picker: app::native_picker(),
         live_clock: true,
+        startup_notice,
     };
     eframe::run_native(
         "counterdesk",

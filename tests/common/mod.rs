@@ -66,6 +66,7 @@ pub fn launch_sized(target: DbTarget, size: [f32; 2], pixels_per_point: f32) -> 
         clock: Arc::new(clock.clone()),
         picker: Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None))),
         live_clock: false,
+        startup_notice: None,
     };
     let harness = Harness::builder()
         .with_size(size)
