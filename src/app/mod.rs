@@ -11,6 +11,7 @@ pub mod demo;
 pub mod drafts;
 pub mod error;
 pub mod files;
+pub mod jobs;
 pub mod logging;
 pub mod paths;
 pub mod session;

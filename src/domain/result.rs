@@ -235,6 +235,27 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// Invalid only because it is shorter than any accepted shape: a number
+    /// still being typed or scanned. The UI shows a neutral 输入中 for it
+    /// instead of a red 无效. A length that some shape accepts (11-digit
+    /// mobile, 9-character organisation code, 15-character legacy numbers,
+    /// a landline with its local number) is judged as it stands.
+    pub fn looks_incomplete(&self) -> bool {
+        let n = self.normalized.as_bytes();
+        if self.verdict != Verdict::Invalid
+            || n.is_empty()
+            || n.len() >= 18
+            || !n.iter().all(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        let complete_shorter = n.len() == 15
+            || n.len() == 9
+            || (n.len() == 11 && n[0] == b'1')
+            || (n[0] == b'0' && n.len() >= 10);
+        !complete_shorter
+    }
+
     /// Builds a result; the verdict follows from the findings.
     pub fn new(
         input: &str,
@@ -292,5 +313,38 @@ pub fn verdict_of(findings: &[Finding]) -> Verdict {
         Verdict::Valid
     } else {
         Verdict::ValidWithWarnings
+    }
+}
+
+#[cfg(test)]
+mod incomplete_tests {
+    use crate::domain::check_any;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn partial_numbers_are_incomplete_and_wrong_ones_are_not() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        for partial in [
+            "1",
+            "02",
+            "0755",
+            "11010119900307",
+            "9111000060",
+            "ABC",
+            "6000373",
+            "13800",
+        ] {
+            assert!(check_any(partial, today).looks_incomplete(), "{partial}");
+        }
+        for whole in [
+            "12345678901",
+            "110101199003070010",
+            "60003734-2",
+            "110101199003070011",
+            "0755-1234567",
+            "汉字",
+        ] {
+            assert!(!check_any(whole, today).looks_incomplete(), "{whole}");
+        }
     }
 }

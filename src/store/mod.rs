@@ -90,6 +90,17 @@ impl Store {
         Ok(store)
     }
 
+    /// A second connection to an already opened and migrated file, for
+    /// reads only (`query_only`): lists and pages run here while the writer
+    /// commits.
+    pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_reader(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

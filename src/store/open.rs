@@ -81,6 +81,21 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The reader's connection: read-write flags (WAL readers need the shared
+/// memory file) but `query_only`, so nothing can be written through it.
+pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    conn.execute_batch("PRAGMA query_only=1; PRAGMA foreign_keys=ON;")
+        .map_err(sql)?;
+    Ok(conn)
+}
+
 /// Opens an existing database for reading only (`verify-audit`, an auditor's
 /// copy): works on a 0444 file, for a user without write access, and on a
 /// read-only medium, and never creates anything beside the file.
@@ -124,6 +139,12 @@ fn wal_path(path: &Path) -> std::path::PathBuf {
     p.into()
 }
 
+fn shm_path(path: &Path) -> std::path::PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-shm");
+    p.into()
+}
+
 /// Read-only connection. With a `-wal` present (a session that did not
 /// checkpoint), its committed pages are read through `mode=ro`; otherwise
 /// `immutable=1`, which needs no lock files and so leaves nothing behind.
@@ -131,7 +152,9 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let has_wal = std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > 0);
+    // A live database (the window open on it) has these files: read it with
+    // locking, never as immutable.
+    let has_wal = wal_path(path).exists() || shm_path(path).exists();
     if has_wal
         && let Ok(c) = Connection::open_with_flags(file_uri(path, "mode=ro"), flags)
         && c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

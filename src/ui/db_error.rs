@@ -4,7 +4,7 @@ use std::path::Path;
 
 use eframe::egui::{self, RichText};
 
-use super::app::{Command, Outbox};
+use super::outbox::{Command, Outbox};
 use super::{theme, widgets};
 
 pub fn show(
