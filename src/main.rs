@@ -27,6 +27,8 @@ enum Command {
     VerifyAudit(VerifyArgs),
     /// Print the audit chain head as an anchor token (`CDANCHOR1 seq=N hash=…`) to keep off the PC.
     AuditAnchor(AnchorArgs),
+    /// Unlock or reset an administrator (needs file access to the database; audited).
+    ResetAdmin(ResetAdminArgs),
     /// Check identity-document numbers (arguments, or one per line from stdin).
     CheckId(DocArgs),
     /// Check unified social credit codes and organisation codes.
@@ -43,6 +45,13 @@ struct VerifyArgs {
     /// recorded chain heads the database must still contain.
     #[arg(long, value_name = "FILE_OR_DIR")]
     anchor: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ResetAdminArgs {
+    /// The administrator's user name (needed when there are several).
+    #[arg(long)]
+    user: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -84,6 +93,9 @@ fn main() -> ExitCode {
         }
         Some(Command::VerifyAudit(a)) => {
             cli::audit::verify(cli.db, &a.anchor, &mut io::stdout().lock())
+        }
+        Some(Command::ResetAdmin(a)) => {
+            cli::recovery::reset_admin(cli.db, a.user.as_deref(), &mut io::stdout().lock())
         }
         Some(Command::AuditAnchor(a)) => {
             cli::audit::anchor(cli.db, a.out.as_deref(), &mut io::stdout().lock())

@@ -336,3 +336,41 @@ fn the_audit_never_holds_a_typed_unknown_name() {
     assert_eq!(failed[1].detail, failed[2].detail);
     assert_ne!(failed[0].detail, failed[1].detail);
 }
+
+#[test]
+fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
+    use std::io::Write;
+    let (dir, mut s) = login_setup();
+    for _ in 0..5 {
+        let _ = auth::login(&mut s, "admin", "wrongpass1", LoginPurpose::SignIn, t0());
+    }
+    drop(s);
+    let db = dir.path().join("login.sqlite3");
+    let run = |input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+            .args(["reset-admin", "--db", db.to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run("Fresh2027a\nFresh2027b\n");
+    assert_eq!(o.status.code(), Some(2), "mismatch refused");
+    let o = run("Fresh2027a\nFresh2027a\n");
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let mut s = Store::open(&db).unwrap();
+    assert!(matches!(
+        auth::login(&mut s, "admin", "Fresh2027a", LoginPurpose::SignIn, t0()).unwrap(),
+        LoginOutcome::Success(_)
+    ));
+    let rows = s.read(|tx| tx.audit_tail(10)).unwrap();
+    assert!(rows.iter().any(|r| r.action_code == "admin_recovered"));
+}

@@ -14,6 +14,7 @@ pub mod files;
 pub mod jobs;
 pub mod logging;
 pub mod paths;
+pub mod recovery;
 pub mod session;
 pub mod settings;
 pub mod setup;

@@ -4,3 +4,4 @@
 pub mod audit;
 pub mod docs;
 pub mod photo;
+pub mod recovery;

@@ -26,10 +26,11 @@ pub enum AuditAction {
     PasswordReset,
     PasswordChanged,
     SettingsChanged,
+    AdminRecovered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -45,6 +46,7 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::PasswordChanged,
         AuditAction::SettingsChanged,
+        AuditAction::AdminRecovered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -64,6 +66,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::AdminRecovered => "admin_recovered",
         }
     }
 
@@ -88,6 +91,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "重置密码",
             AuditAction::PasswordChanged => "修改密码",
             AuditAction::SettingsChanged => "修改设置",
+            AuditAction::AdminRecovered => "命令行恢复管理员",
         }
     }
 }

@@ -90,19 +90,32 @@ pub struct Finding {
     pub message: Cow<'static, str>,
 }
 
+/// Every message a clerk reads ends as a sentence: "。" is added unless it
+/// already ends with 。！？.
+pub fn sentence(message: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
+    let m = message.into();
+    let trimmed = m.trim_end();
+    if trimmed.is_empty() || trimmed.ends_with(['。', '！', '？']) {
+        return m;
+    }
+    let mut owned = trimmed.to_owned();
+    owned.push('。');
+    Cow::Owned(owned)
+}
+
 impl Finding {
     pub fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Finding {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message: sentence(message),
         }
     }
     pub fn warning(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Finding {
             code,
             severity: Severity::Warning,
-            message: message.into(),
+            message: sentence(message),
         }
     }
 }

@@ -520,8 +520,14 @@ impl PhotoCheckPanel {
             return;
         };
         let r = &shown.analysis.report;
+        let all_ticked = self.manual.iter().all(|t| *t);
         ui.horizontal(|ui| {
-            verdict_badge(ui, r.verdict);
+            // A pass is not a pass until a person has done the manual checks.
+            if r.verdict == Verdict::Fail || all_ticked {
+                verdict_badge(ui, r.verdict);
+            } else {
+                badge(ui, "待人工核对", Color32::from_rgb(110, 110, 110));
+            }
             ui.heading(format!(
                 "{}（{}×{}）",
                 r.spec.label(),
