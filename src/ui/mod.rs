@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod db_error;
 pub mod document_check;
 pub mod fonts;
+pub mod form;
 pub mod id_check;
 pub mod lock;
 pub mod login;
