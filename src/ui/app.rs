@@ -202,6 +202,7 @@ impl CounterDeskApp {
             return Vec::new();
         }
         let role: Role = s.clerk.role;
+        let current = s.screen;
         let mut cmds = Vec::new();
         ctx.input_mut(|i| {
             if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
@@ -234,7 +235,37 @@ impl CounterDeskApp {
                 );
             }
         });
+        // Then the current screen's own keys.
+        let mut out = super::outbox::Outbox::default();
+        if let Some(s) = self.session_mut() {
+            let screen = s.screen_mut(current);
+            out.scoped(super::outbox::Sender::Screen(current), |out| {
+                ctx.input_mut(|i| screen.shortcuts(i, out));
+            });
+        }
+        cmds.extend(out.commands);
         cmds
+    }
+
+    /// Every made screen's per-frame work (lease renewal, job polling).
+    fn tick_screens(&mut self) {
+        let now = self.clock.now();
+        let settings = self.settings.clone();
+        let db_path = self.db_path.clone();
+        let mut out = super::outbox::Outbox::default();
+        if let Some(s) = self.session_mut() {
+            let clerk = s.clerk.clone();
+            let cx = super::screen::ScreenCx {
+                clerk: &clerk,
+                settings: &settings,
+                db_path: &db_path,
+                now,
+                today: crate::app::clock::to_local(now).date_naive(),
+                busy: false,
+            };
+            s.tick_all(&cx, &mut out);
+        }
+        self.queued.extend(out.commands);
     }
 
     /// Any key, click, scroll or pointer movement counts as activity; typing
@@ -317,6 +348,12 @@ impl eframe::App for CounterDeskApp {
         }
         for cmd in self.take_shortcuts(ctx) {
             self.apply(ctx, cmd);
+        }
+        if self.session().is_some_and(|s| s.lock.is_none()) {
+            self.tick_screens();
+            if !self.queued.is_empty() {
+                ctx.request_repaint();
+            }
         }
         self.track_activity(ctx);
         if self.startup_probe == StartupProbe::LoginDrawn {
