@@ -11,6 +11,7 @@ pub mod document_check;
 pub mod fonts;
 pub mod form;
 pub mod id_check;
+mod input;
 pub mod lock;
 pub mod login;
 pub mod outbox;
