@@ -8,7 +8,7 @@ use super::clock;
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
-    CreditBreakdown, FieldErrors, IdDocType, Reason, RegistrationKind, RegistrationStatus,
+    CreditBreakdown, IdDocType, Reason, RegistrationKind, RegistrationStatus,
     ScanSlot,
 };
 use crate::domain::result::DocKind;
@@ -120,9 +120,6 @@ pub struct Submitted {
     /// double click or a retry): nothing new was written.
     pub replayed: bool,
 }
-
-/// Field errors the worker found (the screen validates first; this is the backstop).
-pub type Invalid = FieldErrors;
 
 pub fn doc_label(kind: RegistrationKind, doc_type: &str) -> String {
     match kind {
