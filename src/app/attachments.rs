@@ -223,11 +223,7 @@ pub fn prepare(input: impl Into<ScanInput>) -> Result<PreparedScan, AppError> {
         .map_err(|_| refuse(&name, "无法解析：文件已损坏。请重新扫描。"))?
         .map_err(|why| refuse(&name, why))?;
     let sha256 = hex_sha256(&bytes);
-    tracing::debug!(
-        format = format.label(),
-        size = bytes.len(),
-        "scan prepared"
-    );
+    tracing::debug!(format = format.label(), size = bytes.len(), "scan prepared");
     Ok(PreparedScan {
         file_name: name,
         format,
@@ -388,7 +384,9 @@ mod tests {
         assert!(e.to_string().contains("空文件"));
         // a PNG named .jpg is still a PNG
         assert_eq!(
-            prepare(bytes("really-png.jpg", png(10, 10))).unwrap().format(),
+            prepare(bytes("really-png.jpg", png(10, 10)))
+                .unwrap()
+                .format(),
             ScanFormat::Png
         );
     }

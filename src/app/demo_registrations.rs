@@ -23,7 +23,8 @@ const SURNAMES: [&str; 16] = [
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
 ];
 const GIVEN: [&str; 16] = [
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+    "涛",
 ];
 const MINORITY: [&str; 4] = [
     "阿依古丽·买买提",
@@ -61,11 +62,7 @@ fn person(i: usize) -> (IdDocType, String, String) {
         GIVEN[(i / SURNAMES.len()) % GIVEN.len()]
     );
     match i % 100 {
-        7 => (
-            IdDocType::HkMacaoPermit,
-            synthetic_id("810000", i),
-            chinese,
-        ),
+        7 => (IdDocType::HkMacaoPermit, synthetic_id("810000", i), chinese),
         13 => (
             IdDocType::ForeignPr,
             // 9 + province 11 + nationality 276 + birth date + order (new card layout)
@@ -179,7 +176,8 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
             let office = tx.settings()?.office_name;
             let mut added = 0;
             for &i in batch {
-                let at = now - Duration::days((i % 365) as i64) - Duration::minutes((i % 480) as i64);
+                let at =
+                    now - Duration::days((i % 365) as i64) - Duration::minutes((i % 480) as i64);
                 let day = clock::to_local(at).date_naive();
                 let probe = record(i, &office, actor.id, String::new());
                 if tx
@@ -233,7 +231,11 @@ mod tests {
                     .is_ok()
             );
             assert!(seen.insert(n));
-            assert!(check_code(&credit_code(i), today).is_valid(), "{}", credit_code(i));
+            assert!(
+                check_code(&credit_code(i), today).is_valid(),
+                "{}",
+                credit_code(i)
+            );
         }
     }
 }

@@ -139,7 +139,10 @@ impl Typesetter {
     fn new() -> Result<Self, ReceiptError> {
         let font = krilla_font().ok_or(ReceiptError::Font)?;
         let sk = FontRef::new(FONT_BYTES).map_err(|_| ReceiptError::Font)?;
-        let upem = f32::from(sk.metrics(Size::unscaled(), LocationRef::default()).units_per_em);
+        let upem = f32::from(
+            sk.metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em,
+        );
         Ok(Self {
             font,
             charmap: sk.charmap(),
@@ -367,7 +370,10 @@ mod tests {
     fn glyph_ids_above_32767_are_kept() {
         let ts = Typesetter::new().unwrap();
         let g = ts.glyphs("面");
-        assert!(g[0].glyph_id.to_u32() >= 32768, "面 is a high glyph id in this font");
+        assert!(
+            g[0].glyph_id.to_u32() >= 32768,
+            "面 is a high glyph id in this font"
+        );
         assert!(g[0].x_advance > 0.5);
     }
 

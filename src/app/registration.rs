@@ -12,8 +12,8 @@ use super::clock;
 use super::error::{AppError, RecordRef};
 use super::receipt;
 pub use super::registration_view::{
-    AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView,
-    RevealedNumbers, SearchPage, Submitted,
+    AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
+    SearchPage, Submitted,
 };
 use super::registration_view::{row, view};
 use crate::domain::audit::AuditAction;
@@ -26,9 +26,7 @@ use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, PersonDraft, RegistrationKind, RegistrationNo,
     RegistrationStatus, ScanSlot, ValidCompany, ValidPerson, checks,
 };
-use crate::store::{
-    NewAttachment, NewRegistration, RegistrationQuery, Store, StoreError, Tx,
-};
+use crate::store::{NewAttachment, NewRegistration, RegistrationQuery, Store, StoreError, Tx};
 
 /// Rows per search page.
 pub const PAGE_SIZE: usize = 50;
@@ -59,16 +57,30 @@ pub enum Req {
         generation: u64,
     },
     /// Company registrations waiting for a supervisor, oldest first.
-    PendingCountersign { page: usize, generation: u64 },
-    Open { id: i64 },
+    PendingCountersign {
+        page: usize,
+        generation: u64,
+    },
+    Open {
+        id: i64,
+    },
     /// Shows the full document number(s); audited.
-    Reveal { id: i64 },
+    Reveal {
+        id: i64,
+    },
     /// Changes the mobile number of an existing registration; audited.
-    UpdateMobile { id: i64, mobile: String },
+    UpdateMobile {
+        id: i64,
+        mobile: String,
+    },
     /// A supervisor other than the registering clerk confirms a company registration.
-    Countersign { id: i64 },
+    Countersign {
+        id: i64,
+    },
     /// The 受理回执 PDF; its issue is audited.
-    Receipt { id: i64 },
+    Receipt {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +110,14 @@ pub fn handle(
         } => {
             let today = clock::to_local(now).date_naive();
             match form.validate(today) {
-                Ok(p) => submit(store, now, actor, &idempotency_key, &Valid::Person(p), &scans),
+                Ok(p) => submit(
+                    store,
+                    now,
+                    actor,
+                    &idempotency_key,
+                    &Valid::Person(p),
+                    &scans,
+                ),
                 Err(e) => Ok(Resp::Invalid(e)),
             }
         }
@@ -517,9 +536,7 @@ fn countersign(
             _ => {}
         }
         if rec.clerk_id == actor.id {
-            return refuse(
-                "不能复核自己办理的单位面签：须由另一名审核人员复核。".to_owned(),
-            );
+            return refuse("不能复核自己办理的单位面签：须由另一名审核人员复核。".to_owned());
         }
         if !tx.countersign_registration(id, actor.id, now)? {
             return refuse("该单位面签的状态已变化，请刷新后重试。".to_owned());

@@ -8,8 +8,7 @@ use super::clock;
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
-    CreditBreakdown, IdDocType, Reason, RegistrationKind, RegistrationStatus,
-    ScanSlot,
+    CreditBreakdown, IdDocType, Reason, RegistrationKind, RegistrationStatus, ScanSlot,
 };
 use crate::domain::result::DocKind;
 use crate::store::{AttachmentRecord, RegistrationRecord, RegistrationSummary};

@@ -91,7 +91,12 @@ pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Re
     let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?;
     std::fs::write(out_path, &file.pdf)
         .with_context(|| format!("无法写入 {}", out_path.display()))?;
-    println!("{} → {}（{} 字节）", file.number, out_path.display(), file.pdf.len());
+    println!(
+        "{} → {}（{} 字节）",
+        file.number,
+        out_path.display(),
+        file.pdf.len()
+    );
     Ok(0)
 }
 

@@ -95,7 +95,10 @@ impl Tx<'_> {
         })
     }
 
-    pub fn attachments_of(&self, registration_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
+    pub fn attachments_of(
+        &self,
+        registration_id: i64,
+    ) -> Result<Vec<AttachmentRecord>, StoreError> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT id, slot, sha256, file_name, mime, size, width, height, pages, thumbnail \

@@ -238,7 +238,10 @@ impl Tx<'_> {
         self.registration_where("r.id = ?1", &id)
     }
 
-    pub fn registration_by_no(&self, reg_no: &str) -> Result<Option<RegistrationRecord>, StoreError> {
+    pub fn registration_by_no(
+        &self,
+        reg_no: &str,
+    ) -> Result<Option<RegistrationRecord>, StoreError> {
         self.registration_where("r.reg_no = ?1", &reg_no)
     }
 

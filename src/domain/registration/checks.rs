@@ -111,7 +111,14 @@ mod tests {
         assert_eq!(ok.normalized, "110101199003070011");
         let e = document(Some(IdDocType::ForeignPr), "110101199003070011", today()).unwrap_err();
         assert!(e.contains("不符"), "{e}");
-        assert!(document(Some(IdDocType::HkMacaoPermit), "810000199408230021", today()).is_ok());
+        assert!(
+            document(
+                Some(IdDocType::HkMacaoPermit),
+                "810000199408230021",
+                today()
+            )
+            .is_ok()
+        );
         assert!(document(Some(IdDocType::TaiwanPermit), "810000199408230021", today()).is_err());
         assert!(document(Some(IdDocType::ForeignPr), "932682198501010017", today()).is_ok());
     }
@@ -126,8 +133,18 @@ mod tests {
 
     #[test]
     fn mobile_only() {
-        assert_eq!(mobile("+86 138 0013 8000", today()).unwrap().normalized.len(), 11);
-        assert!(mobile("010-12345678", today()).unwrap_err().contains("固定电话"));
+        assert_eq!(
+            mobile("+86 138 0013 8000", today())
+                .unwrap()
+                .normalized
+                .len(),
+            11
+        );
+        assert!(
+            mobile("010-12345678", today())
+                .unwrap_err()
+                .contains("固定电话")
+        );
         assert!(mobile("12345", today()).is_err());
     }
 

@@ -61,7 +61,9 @@ impl CompanyDraft {
         if let Some(c) = &code {
             warnings.extend(c.warnings.iter().map(|w| (FieldId::CreditCode, w.clone())));
         }
-        let allow_latin = self.agent_doc_type.is_some_and(IdDocType::allows_latin_name);
+        let allow_latin = self
+            .agent_doc_type
+            .is_some_and(IdDocType::allows_latin_name);
         let agent_name = person_name(&self.agent_name, allow_latin)
             .map_err(|e| errors.add(FieldId::AgentName, e))
             .ok();
@@ -100,7 +102,14 @@ impl CompanyDraft {
                 "请核验代理人身份证明原件并确认人证一致后勾选。",
             );
         }
-        match (name, code, agent_name, self.agent_doc_type, agent_doc, agent_mobile) {
+        match (
+            name,
+            code,
+            agent_name,
+            self.agent_doc_type,
+            agent_doc,
+            agent_mobile,
+        ) {
             (Some(name), Some(code), Some(agent_name), Some(t), Some(doc), Some(mobile))
                 if errors.is_empty() =>
             {

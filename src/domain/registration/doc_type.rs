@@ -53,9 +53,7 @@ impl IdDocType {
     pub fn of_number(kind: DocKind, normalized: &str) -> Option<IdDocType> {
         match kind {
             DocKind::ResidentId => Some(IdDocType::ResidentId),
-            DocKind::HmtPermit if normalized.starts_with("830000") => {
-                Some(IdDocType::TaiwanPermit)
-            }
+            DocKind::HmtPermit if normalized.starts_with("830000") => Some(IdDocType::TaiwanPermit),
             DocKind::HmtPermit => Some(IdDocType::HkMacaoPermit),
             DocKind::ForeignPr | DocKind::ForeignPrLegacy => Some(IdDocType::ForeignPr),
             _ => None,

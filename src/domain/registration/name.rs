@@ -158,7 +158,10 @@ mod tests {
     #[test]
     fn only_spaces_is_refused() {
         assert_eq!(person_name("   ", true).unwrap_err(), "请填写姓名。");
-        assert_eq!(person_name("\u{3000}\u{3000}", true).unwrap_err(), "请填写姓名。");
+        assert_eq!(
+            person_name("\u{3000}\u{3000}", true).unwrap_err(),
+            "请填写姓名。"
+        );
     }
 
     #[test]
@@ -167,7 +170,11 @@ mod tests {
             person_name("  john   o'neil-smith ", true).unwrap(),
             "JOHN O'NEIL-SMITH"
         );
-        assert!(person_name("John Smith", false).unwrap_err().contains("中文"));
+        assert!(
+            person_name("John Smith", false)
+                .unwrap_err()
+                .contains("中文")
+        );
         assert!(person_name("John 史密斯", true).is_err());
         assert!(person_name("John@Smith", true).is_err());
     }

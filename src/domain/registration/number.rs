@@ -59,7 +59,10 @@ mod tests {
         let n = RegistrationNo::new(d, 7).unwrap();
         assert_eq!(n.to_string(), "MQ-20261123-0007");
         assert_eq!(RegistrationNo::parse("mq-20261123-0007"), Some(n));
-        assert_eq!(RegistrationNo::parse("ＭＱ２０２６１１２３０００７"), Some(n));
+        assert_eq!(
+            RegistrationNo::parse("ＭＱ２０２６１１２３０００７"),
+            Some(n)
+        );
         assert_eq!(RegistrationNo::parse("MQ-20261323-0007"), None);
         assert_eq!(RegistrationNo::parse("MQ-20261123-0000"), None);
         assert!(RegistrationNo::new(d, 10_000).is_err());
