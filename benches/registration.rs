@@ -7,7 +7,6 @@
 //! - the receipt PDF.
 
 use std::hint::black_box;
-use std::io::Cursor;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -33,7 +32,7 @@ fn scan_jpeg(seed: u32) -> Vec<u8> {
         image::Rgb([ink + noise / 2, ink + noise / 3, ink.saturating_sub(noise)])
     });
     let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut Cursor::new(&mut out), 80);
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
     img.write_with_encoder(enc).unwrap_or_default();
     out
 }

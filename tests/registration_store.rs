@@ -680,7 +680,7 @@ fn search_by_number_document_and_name_prefix_uses_indexes() {
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap()
             .query_map(
-                rusqlite::params_from_iter(sql.contains("?1").then_some(arg).into_iter()),
+                rusqlite::params_from_iter(sql.contains("?1").then_some(arg)),
                 |r| r.get::<_, String>(3),
             )
             .unwrap()

@@ -290,38 +290,35 @@ impl Tx<'_> {
             created_at FROM registrations";
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        self.q(|c| {
-            let rows = match query {
-                RegistrationQuery::Recent => c
-                    .prepare_cached(&format!("{SELECT} ORDER BY id DESC LIMIT ?1 OFFSET ?2"))?
-                    .query_map(params![limit, offset], summary)?
-                    .collect(),
-                RegistrationQuery::RegNo(n) => c
-                    .prepare_cached(&format!("{SELECT} WHERE reg_no = ?1 LIMIT ?2 OFFSET ?3"))?
-                    .query_map(params![n, limit, offset], summary)?
-                    .collect(),
-                RegistrationQuery::Number(n) => c
-                    .prepare_cached(&format!(
-                        "{SELECT} WHERE doc_number = ?1 LIMIT ?2 OFFSET ?3"
-                    ))?
-                    .query_map(params![n, limit, offset], summary)?
-                    .collect(),
-                RegistrationQuery::NamePrefix(p) => c
-                    .prepare_cached(&format!(
-                        "{SELECT} WHERE name >= ?1 AND name < ?2 ORDER BY name, id \
+        self.q(|c| match query {
+            RegistrationQuery::Recent => c
+                .prepare_cached(&format!("{SELECT} ORDER BY id DESC LIMIT ?1 OFFSET ?2"))?
+                .query_map(params![limit, offset], summary)?
+                .collect(),
+            RegistrationQuery::RegNo(n) => c
+                .prepare_cached(&format!("{SELECT} WHERE reg_no = ?1 LIMIT ?2 OFFSET ?3"))?
+                .query_map(params![n, limit, offset], summary)?
+                .collect(),
+            RegistrationQuery::Number(n) => c
+                .prepare_cached(&format!(
+                    "{SELECT} WHERE doc_number = ?1 LIMIT ?2 OFFSET ?3"
+                ))?
+                .query_map(params![n, limit, offset], summary)?
+                .collect(),
+            RegistrationQuery::NamePrefix(p) => c
+                .prepare_cached(&format!(
+                    "{SELECT} WHERE name >= ?1 AND name < ?2 ORDER BY name, id \
                          LIMIT ?3 OFFSET ?4"
-                    ))?
-                    .query_map(params![p, prefix_end(p), limit, offset], summary)?
-                    .collect(),
-                RegistrationQuery::PendingCountersign => c
-                    .prepare_cached(&format!(
-                        "{SELECT} WHERE status = 'pending_countersign' ORDER BY id \
+                ))?
+                .query_map(params![p, prefix_end(p), limit, offset], summary)?
+                .collect(),
+            RegistrationQuery::PendingCountersign => c
+                .prepare_cached(&format!(
+                    "{SELECT} WHERE status = 'pending_countersign' ORDER BY id \
                          LIMIT ?1 OFFSET ?2"
-                    ))?
-                    .query_map(params![limit, offset], summary)?
-                    .collect(),
-            };
-            rows
+                ))?
+                .query_map(params![limit, offset], summary)?
+                .collect(),
         })
     }
 
