@@ -37,6 +37,41 @@ enum Command {
     CheckPhone(DocArgs),
     /// Check applicant photos against the e-licence photo spec.
     CheckPhoto(PhotoArgs),
+    /// List 面签 registrations (numbers masked).
+    Registrations(RegistrationsArgs),
+    /// Reprint the receipt PDF of one registration.
+    Receipt(ReceiptArgs),
+    /// Add synthetic demo data to the database given with --db.
+    DemoData(DemoDataArgs),
+}
+
+#[derive(Args, Debug)]
+struct RegistrationsArgs {
+    /// Registration number, exact document number / company code, or name prefix.
+    #[arg(long)]
+    search: Option<String>,
+    /// Page number, from 0 (50 rows a page).
+    #[arg(long, default_value_t = 0)]
+    page: usize,
+    /// Print one JSON object per registration.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ReceiptArgs {
+    /// Registration number, e.g. MQ-20261123-0001.
+    reg_no: String,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct DemoDataArgs {
+    /// Number of synthetic 面签 registrations to add.
+    #[arg(long, value_name = "N")]
+    registrations: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -111,6 +146,17 @@ fn main() -> ExitCode {
                 Ok(code)
             })
         }
+        Some(Command::Registrations(a)) => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            cli::registrations::list(cli.db, a.search.as_deref(), a.page, a.json, &mut out)
+                .and_then(|code| {
+                    out.flush()?;
+                    Ok(code)
+                })
+        }
+        Some(Command::Receipt(a)) => cli::registrations::receipt(cli.db, &a.reg_no, &a.out),
+        Some(Command::DemoData(a)) => cli::registrations::demo_data(cli.db, a.registrations),
     };
     match result {
         Ok(code) => ExitCode::from(code),

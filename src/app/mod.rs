@@ -4,17 +4,22 @@
 
 pub mod access;
 pub mod accounts;
+pub mod attachments;
 pub mod audit_view;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod demo_registrations;
 pub mod drafts;
 pub mod error;
 pub mod files;
 pub mod jobs;
 pub mod logging;
 pub mod paths;
+pub mod receipt;
 pub mod recovery;
+pub mod registration;
+mod registration_view;
 pub mod session;
 pub mod settings;
 pub mod setup;

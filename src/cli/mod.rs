@@ -5,3 +5,4 @@ pub mod audit;
 pub mod docs;
 pub mod photo;
 pub mod recovery;
+pub mod registrations;

@@ -5,6 +5,7 @@
 
 pub mod clerks;
 pub mod documents;
+pub mod registration;
 
 // The families' modules under their short names, so `domain::identity`
 // and `domain::audit` read as before.

@@ -107,6 +107,16 @@ impl Tx<'_> {
         })
     }
 
+    /// The chain head (seq, hash), printed on receipts as an anchor.
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.q(|c| {
+            c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+        })
+    }
+
     pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
         self.q(verify_chain)
     }

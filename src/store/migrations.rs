@@ -72,6 +72,71 @@ const MIGRATIONS: &[&str] = &[
         WHEN NEW.seq <> OLD.seq + 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)
         BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward with the chain'); END;
     "#,
+    // 3: 面签注册 — registrations with their scans (content-addressed blobs)
+    // and the per-day number counter. One database is one office.
+    r#"
+    CREATE TABLE registrations (
+        id               INTEGER PRIMARY KEY,
+        reg_no           TEXT NOT NULL UNIQUE,
+        kind             TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+        status           TEXT NOT NULL
+                         CHECK (status IN ('registered', 'pending_countersign', 'countersigned')),
+        -- person: document type code; company: credit_code or org_code
+        doc_type         TEXT NOT NULL,
+        -- the duplicate key: a person's document number or a company's code
+        doc_number       TEXT NOT NULL UNIQUE,
+        -- a company's 9-character organisation code (also inside its credit code)
+        org_code         TEXT,
+        name             TEXT NOT NULL,
+        mobile           TEXT NOT NULL,
+        reason           TEXT,
+        reason_text      TEXT,
+        agent_name       TEXT,
+        agent_doc_type   TEXT,
+        agent_doc_number TEXT,
+        breakdown        TEXT,
+        -- comma-separated codes of the originals the clerk sighted
+        sighted          TEXT NOT NULL,
+        office           TEXT NOT NULL,
+        clerk_id         INTEGER NOT NULL REFERENCES clerks(id),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        countersigned_by INTEGER REFERENCES clerks(id),
+        countersigned_at TEXT,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        -- four-eyes, enforced by the file as well as the app
+        CHECK (countersigned_by IS NULL OR countersigned_by <> clerk_id),
+        CHECK ((status = 'countersigned') = (countersigned_by IS NOT NULL))
+    );
+    CREATE INDEX registrations_name ON registrations (name);
+    CREATE INDEX registrations_status ON registrations (status, id);
+    CREATE INDEX registrations_org_code ON registrations (org_code) WHERE org_code IS NOT NULL;
+    CREATE TABLE registration_counters (
+        day  TEXT PRIMARY KEY,
+        last INTEGER NOT NULL CHECK (last BETWEEN 1 AND 9999)
+    );
+    CREATE TABLE blobs (
+        sha256     TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        size       INTEGER NOT NULL,
+        data       BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE attachments (
+        id              INTEGER PRIMARY KEY,
+        registration_id INTEGER NOT NULL REFERENCES registrations(id),
+        slot            TEXT NOT NULL,
+        sha256          TEXT NOT NULL REFERENCES blobs(sha256),
+        file_name       TEXT NOT NULL,
+        mime            TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        width           INTEGER,
+        height          INTEGER,
+        pages           INTEGER,
+        thumbnail       BLOB,
+        created_at      TEXT NOT NULL,
+        UNIQUE (registration_id, slot)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

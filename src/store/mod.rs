@@ -1,12 +1,14 @@
 //! The only module that speaks SQL. One SQLite file (WAL, foreign keys on,
 //! busy timeout), numbered migrations, an append-only hash-chained audit log.
 
+mod attachments;
 mod audit;
 mod clerks;
 mod drafts;
 mod error;
 mod migrations;
 mod open;
+mod registrations;
 mod settings;
 mod time;
 
@@ -14,11 +16,15 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use attachments::{AttachmentRecord, NewAttachment};
 pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use error::StoreError;
 pub use migrations::LATEST_VERSION;
 pub use open::full_check;
+pub use registrations::{
+    NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
+};
 
 /// An open, migrated database.
 pub struct Store {

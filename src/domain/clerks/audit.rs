@@ -27,10 +27,15 @@ pub enum AuditAction {
     PasswordChanged,
     SettingsChanged,
     AdminRecovered,
+    RegistrationCreated,
+    RegistrationCountersigned,
+    RegistrationMobileChanged,
+    RegistrationNumberRevealed,
+    RegistrationReceiptIssued,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -47,6 +52,11 @@ impl AuditAction {
         AuditAction::PasswordChanged,
         AuditAction::SettingsChanged,
         AuditAction::AdminRecovered,
+        AuditAction::RegistrationCreated,
+        AuditAction::RegistrationCountersigned,
+        AuditAction::RegistrationMobileChanged,
+        AuditAction::RegistrationNumberRevealed,
+        AuditAction::RegistrationReceiptIssued,
     ];
 
     pub fn code(self) -> &'static str {
@@ -67,6 +77,11 @@ impl AuditAction {
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::AdminRecovered => "admin_recovered",
+            AuditAction::RegistrationCreated => "registration_created",
+            AuditAction::RegistrationCountersigned => "registration_countersigned",
+            AuditAction::RegistrationMobileChanged => "registration_mobile_changed",
+            AuditAction::RegistrationNumberRevealed => "registration_number_revealed",
+            AuditAction::RegistrationReceiptIssued => "registration_receipt_issued",
         }
     }
 
@@ -92,6 +107,11 @@ impl AuditAction {
             AuditAction::PasswordChanged => "修改密码",
             AuditAction::SettingsChanged => "修改设置",
             AuditAction::AdminRecovered => "命令行恢复管理员",
+            AuditAction::RegistrationCreated => "面签注册",
+            AuditAction::RegistrationCountersigned => "复核单位面签",
+            AuditAction::RegistrationMobileChanged => "修改面签手机号码",
+            AuditAction::RegistrationNumberRevealed => "查看完整证件号码",
+            AuditAction::RegistrationReceiptIssued => "打印面签回执",
         }
     }
 }

@@ -1,0 +1,599 @@
+//! 面签注册 use cases: submit (person or company), search, open, reveal a full
+//! number, update a mobile number, countersign, print the receipt. Every
+//! change is one transaction with its audit row. The worker dispatches with
+//! `Request::Registration(r) => registration::handle(store, now, actor, r)`.
+
+use chrono::{DateTime, Utc};
+
+use super::access::{audit, require_role};
+use super::attachments::PreparedScan;
+use super::auth::SessionClerk;
+use super::clock;
+use super::error::{AppError, RecordRef};
+use super::receipt;
+pub use super::registration_view::{
+    AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
+    SearchPage, Submitted,
+};
+use super::registration_view::{row, view};
+use crate::domain::audit::AuditAction;
+use crate::domain::clerk::Role;
+use crate::domain::normalize::normalize;
+use crate::domain::registration::mask::mask_mobile;
+use crate::domain::registration::name::search_key;
+use crate::domain::registration::scan::Original;
+use crate::domain::registration::{
+    CompanyDraft, FieldErrors, FieldId, PersonDraft, RegistrationKind, RegistrationNo,
+    RegistrationStatus, ScanSlot, ValidCompany, ValidPerson, checks,
+};
+use crate::store::{NewAttachment, NewRegistration, RegistrationQuery, Store, StoreError, Tx};
+
+/// Rows per search page.
+pub const PAGE_SIZE: usize = 50;
+const MAX_KEY_LEN: usize = 128;
+
+const NOT_ALLOWED: &str = "只有窗口或审核人员可以办理和查看面签注册。";
+const NOT_SUPERVISOR: &str = "只有审核人员可以复核单位面签。";
+const NOT_FOUND: &str = "未找到该面签记录，可能已被删除或编号有误。";
+
+#[derive(Debug, Clone)]
+pub enum Req {
+    /// `idempotency_key`: one per opened form (see [`new_form_key`]); the same
+    /// key submitted twice returns the first record.
+    SubmitPerson {
+        form: PersonDraft,
+        scans: Vec<(ScanSlot, PreparedScan)>,
+        idempotency_key: String,
+    },
+    SubmitCompany {
+        form: CompanyDraft,
+        scans: Vec<(ScanSlot, PreparedScan)>,
+        idempotency_key: String,
+    },
+    /// Registration number, exact document number / company code, or name prefix.
+    Search {
+        text: String,
+        page: usize,
+        generation: u64,
+    },
+    /// Company registrations waiting for a supervisor, oldest first.
+    PendingCountersign {
+        page: usize,
+        generation: u64,
+    },
+    Open {
+        id: i64,
+    },
+    /// Shows the full document number(s); audited.
+    Reveal {
+        id: i64,
+    },
+    /// Changes the mobile number of an existing registration; audited.
+    UpdateMobile {
+        id: i64,
+        mobile: String,
+    },
+    /// A supervisor other than the registering clerk confirms a company registration.
+    Countersign {
+        id: i64,
+    },
+    /// The 受理回执 PDF; its issue is audited.
+    Receipt {
+        id: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resp {
+    Submitted(Box<Submitted>),
+    /// The form has errors: show each beside its field, focus the first.
+    Invalid(FieldErrors),
+    Page(SearchPage),
+    Opened(Box<RegistrationView>),
+    Revealed(RevealedNumbers),
+    MobileUpdated(Box<RegistrationView>),
+    Countersigned(Box<RegistrationView>),
+    Receipt(ReceiptFile),
+}
+
+pub fn handle(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    req: Req,
+) -> Result<Resp, AppError> {
+    match req {
+        Req::SubmitPerson {
+            form,
+            scans,
+            idempotency_key,
+        } => {
+            let today = clock::to_local(now).date_naive();
+            match form.validate(today) {
+                Ok(p) => submit(
+                    store,
+                    now,
+                    actor,
+                    &idempotency_key,
+                    &Valid::Person(p),
+                    &scans,
+                ),
+                Err(e) => Ok(Resp::Invalid(e)),
+            }
+        }
+        Req::SubmitCompany {
+            form,
+            scans,
+            idempotency_key,
+        } => {
+            let today = clock::to_local(now).date_naive();
+            match form.validate(today) {
+                Ok(c) => submit(
+                    store,
+                    now,
+                    actor,
+                    &idempotency_key,
+                    &Valid::Company(Box::new(c)),
+                    &scans,
+                ),
+                Err(e) => Ok(Resp::Invalid(e)),
+            }
+        }
+        Req::Search {
+            text,
+            page,
+            generation,
+        } => {
+            let (query, matched_by) = classify(&text);
+            search(store, actor, &query, matched_by, page, generation).map(Resp::Page)
+        }
+        Req::PendingCountersign { page, generation } => search(
+            store,
+            actor,
+            &RegistrationQuery::PendingCountersign,
+            "待复核",
+            page,
+            generation,
+        )
+        .map(Resp::Page),
+        Req::Open { id } => open(store, actor, id).map(|v| Resp::Opened(Box::new(v))),
+        Req::Reveal { id } => reveal(store, now, actor, id).map(Resp::Revealed),
+        Req::UpdateMobile { id, mobile } => update_mobile(store, now, actor, id, &mobile),
+        Req::Countersign { id } => {
+            countersign(store, now, actor, id).map(|v| Resp::Countersigned(Box::new(v)))
+        }
+        Req::Receipt { id } => issue_receipt(store, now, Some(actor), id).map(Resp::Receipt),
+    }
+}
+
+/// A fresh idempotency key for a newly opened form.
+pub fn new_form_key(clerk_id: i64) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let seed = format!("{clerk_id}:{}:{nanos}:{n}", std::process::id());
+    super::attachments::hex_sha256(seed.as_bytes())[..32].to_owned()
+}
+
+enum Valid {
+    Person(ValidPerson),
+    Company(Box<ValidCompany>),
+}
+
+impl Valid {
+    fn kind(&self) -> RegistrationKind {
+        match self {
+            Valid::Person(_) => RegistrationKind::Person,
+            Valid::Company(_) => RegistrationKind::Company,
+        }
+    }
+
+    fn record(&self, reg_no: String, office: String, clerk_id: i64, key: &str) -> NewRegistration {
+        match self {
+            Valid::Person(p) => NewRegistration {
+                reg_no,
+                kind: RegistrationKind::Person,
+                doc_type: p.doc_type.code().to_owned(),
+                doc_number: p.doc_number.clone(),
+                org_code: None,
+                name: p.name.clone(),
+                mobile: p.mobile.clone(),
+                reason: Some(p.reason.kind().code().to_owned()),
+                reason_text: p.reason.text().map(str::to_owned),
+                agent_name: None,
+                agent_doc_type: None,
+                agent_doc_number: None,
+                breakdown: None,
+                sighted: vec![Original::IdentityDocument.code().to_owned()],
+                office,
+                clerk_id,
+                idempotency_key: key.to_owned(),
+            },
+            Valid::Company(c) => NewRegistration {
+                reg_no,
+                kind: RegistrationKind::Company,
+                doc_type: c.code_kind.as_str().to_owned(),
+                doc_number: c.code.clone(),
+                org_code: org_code_of(&c.code),
+                name: c.name.clone(),
+                mobile: c.agent_mobile.clone(),
+                reason: None,
+                reason_text: None,
+                agent_name: Some(c.agent_name.clone()),
+                agent_doc_type: Some(c.agent_doc_type.code().to_owned()),
+                agent_doc_number: Some(c.agent_doc_number.clone()),
+                breakdown: serde_json::to_string(&c.breakdown).ok(),
+                sighted: [
+                    Original::BusinessLicence,
+                    Original::Authorization,
+                    Original::AgentIdentity,
+                ]
+                .iter()
+                .map(|o| o.code().to_owned())
+                .collect(),
+                office,
+                clerk_id,
+                idempotency_key: key.to_owned(),
+            },
+        }
+    }
+}
+
+/// The organisation code inside a credit code (positions 9–17), or the code itself.
+fn org_code_of(code: &str) -> Option<String> {
+    match code.len() {
+        18 => code.get(8..17).map(str::to_owned),
+        9 => Some(code.to_owned()),
+        _ => None,
+    }
+}
+
+fn check_scans(kind: RegistrationKind, scans: &[(ScanSlot, PreparedScan)]) -> Result<(), AppError> {
+    let allowed = ScanSlot::slots_for(kind);
+    for (i, (slot, _)) in scans.iter().enumerate() {
+        if !allowed.contains(slot) {
+            return Err(AppError::rejected(format!(
+                "{}面签不收“{}”扫描件。",
+                kind.label(),
+                slot.label()
+            )));
+        }
+        if scans[..i].iter().any(|(s, _)| s == slot) {
+            return Err(AppError::rejected(format!(
+                "“{}”扫描件重复添加：每项只能保留一份。",
+                slot.label()
+            )));
+        }
+    }
+    Ok(())
+}
+
+enum Outcome {
+    Created(i64),
+    Replayed(i64),
+    Duplicate(RecordRef),
+}
+
+fn registration_ref(id: i64, number: String) -> RecordRef {
+    RecordRef {
+        kind: "registration",
+        id,
+        number,
+    }
+}
+
+fn submit(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    key: &str,
+    valid: &Valid,
+    scans: &[(ScanSlot, PreparedScan)],
+) -> Result<Resp, AppError> {
+    let key = key.trim();
+    if key.is_empty() || key.len() > MAX_KEY_LEN {
+        return Err(AppError::rejected("表单标识无效：请关闭后重新打开表单。"));
+    }
+    check_scans(valid.kind(), scans)?;
+    let day = clock::to_local(now).date_naive();
+    let outcome = store.write(|tx| {
+        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+        if let Some(existing) = tx.registration_by_key(key)? {
+            return Ok(Outcome::Replayed(existing.id));
+        }
+        let new = valid.record(String::new(), String::new(), actor.id, key);
+        if let Some((id, number)) =
+            tx.registration_holding(&new.doc_number, new.org_code.as_deref())?
+        {
+            return Ok(Outcome::Duplicate(registration_ref(id, number)));
+        }
+        let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
+        let reg_no = RegistrationNo::new(day, seq).map_err(StoreError::Rejected)?;
+        let office = tx.settings()?.office_name;
+        let id = tx.insert_registration(
+            &NewRegistration {
+                reg_no: reg_no.to_string(),
+                office,
+                ..new
+            },
+            now,
+        )?;
+        for (slot, scan) in scans {
+            tx.put_blob(scan.sha256(), scan.bytes(), now)?;
+            let (width, height) = scan.dimensions().unzip();
+            tx.insert_attachment(
+                &NewAttachment {
+                    registration_id: id,
+                    slot: slot.code(),
+                    sha256: scan.sha256(),
+                    file_name: scan.file_name(),
+                    mime: scan.mime(),
+                    size: scan.size(),
+                    width,
+                    height,
+                    pages: scan.pages(),
+                    thumbnail: scan.thumbnail_png(),
+                },
+                now,
+            )?;
+        }
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::RegistrationCreated,
+            target(id),
+            format!(
+                "{reg_no}（{}，{}，扫描件 {} 份）",
+                valid.kind().label(),
+                RegistrationStatus::initial(valid.kind()).label(),
+                scans.len()
+            ),
+            now,
+        )?;
+        Ok(Outcome::Created(id))
+    })?;
+    let (id, replayed) = match outcome {
+        Outcome::Created(id) => (id, false),
+        Outcome::Replayed(id) => (id, true),
+        Outcome::Duplicate(r) => return Err(AppError::Duplicate(r)),
+    };
+    tracing::info!(id, replayed, "registration submitted");
+    let record = store.read(|tx| load_view(tx, actor, id))?;
+    Ok(Resp::Submitted(Box::new(Submitted { record, replayed })))
+}
+
+fn target(id: i64) -> String {
+    format!("registration:{id}")
+}
+
+fn load_view(tx: &Tx<'_>, actor: &SessionClerk, id: i64) -> Result<RegistrationView, StoreError> {
+    let clerk = require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+    let rec = tx
+        .registration(id)?
+        .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+    let attachments = tx.attachments_of(id)?;
+    Ok(view(rec, attachments, clerk.id, clerk.role.can_decide()))
+}
+
+/// Reads a search text: a registration number, an exact document number or
+/// company code, or else the start of a name.
+pub fn classify(text: &str) -> (RegistrationQuery, &'static str) {
+    if text.trim().is_empty() {
+        return (RegistrationQuery::Recent, "最近办理");
+    }
+    if let Some(no) = RegistrationNo::parse(text) {
+        return (RegistrationQuery::RegNo(no.to_string()), "按编号");
+    }
+    let n = normalize(text);
+    let number_like = n.len() >= 9
+        && n.bytes().all(|b| b.is_ascii_alphanumeric())
+        && n.bytes().any(|b| b.is_ascii_digit());
+    if number_like {
+        return (RegistrationQuery::Number(n), "按证件号码或代码");
+    }
+    (
+        RegistrationQuery::NamePrefix(search_key(text)),
+        "按姓名或单位名称",
+    )
+}
+
+/// One page of registrations, for the screen or the command line.
+pub fn search_page(
+    tx: &Tx<'_>,
+    query: &RegistrationQuery,
+    page: usize,
+) -> Result<(Vec<RegistrationRow>, bool), StoreError> {
+    let mut rows = tx.search_registrations(query, PAGE_SIZE + 1, page.saturating_mul(PAGE_SIZE))?;
+    let has_more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    Ok((rows.iter().map(row).collect(), has_more))
+}
+
+fn search(
+    store: &mut Store,
+    actor: &SessionClerk,
+    query: &RegistrationQuery,
+    matched_by: &'static str,
+    page: usize,
+    generation: u64,
+) -> Result<SearchPage, AppError> {
+    let (rows, has_more) = store.read(|tx| {
+        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+        search_page(tx, query, page)
+    })?;
+    Ok(SearchPage {
+        generation,
+        page,
+        page_size: PAGE_SIZE,
+        rows,
+        has_more,
+        matched_by,
+    })
+}
+
+fn open(store: &mut Store, actor: &SessionClerk, id: i64) -> Result<RegistrationView, AppError> {
+    Ok(store.read(|tx| load_view(tx, actor, id))?)
+}
+
+fn reveal(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    id: i64,
+) -> Result<RevealedNumbers, AppError> {
+    Ok(store.write(|tx| {
+        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+        let rec = tx
+            .registration(id)?
+            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::RegistrationNumberRevealed,
+            target(id),
+            format!("{} 的完整证件号码", rec.reg_no),
+            now,
+        )?;
+        Ok(RevealedNumbers {
+            id,
+            doc_number: rec.doc_number,
+            agent_doc_number: rec.agent_doc_number,
+        })
+    })?)
+}
+
+fn update_mobile(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    id: i64,
+    mobile: &str,
+) -> Result<Resp, AppError> {
+    let today = clock::to_local(now).date_naive();
+    let mobile = match checks::mobile(mobile, today) {
+        Ok(m) => m.normalized,
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add(FieldId::Mobile, e);
+            return Ok(Resp::Invalid(errors));
+        }
+    };
+    store.write(|tx| {
+        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+        let rec = tx
+            .registration(id)?
+            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        if rec.mobile == mobile {
+            return Err(StoreError::Rejected(
+                "新手机号码与登记的号码相同，无需修改。".to_owned(),
+            ));
+        }
+        tx.set_registration_mobile(id, &mobile, now)?;
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::RegistrationMobileChanged,
+            target(id),
+            format!(
+                "{}：{} → {}",
+                rec.reg_no,
+                mask_mobile(&rec.mobile),
+                mask_mobile(&mobile)
+            ),
+            now,
+        )
+    })?;
+    let v = store.read(|tx| load_view(tx, actor, id))?;
+    Ok(Resp::MobileUpdated(Box::new(v)))
+}
+
+fn countersign(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    id: i64,
+) -> Result<RegistrationView, AppError> {
+    store.write(|tx| {
+        require_role(tx, actor, Role::can_decide, NOT_SUPERVISOR)?;
+        let rec = tx
+            .registration(id)?
+            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        let refuse = |m: String| Err(StoreError::Rejected(m));
+        match (rec.kind, rec.status) {
+            (RegistrationKind::Person, _) => {
+                return refuse("个人面签办理后即生效，无需复核。".to_owned());
+            }
+            (_, RegistrationStatus::Countersigned) => {
+                return refuse(format!(
+                    "该单位面签已由 {} 复核。",
+                    rec.countersigner_name.unwrap_or_default()
+                ));
+            }
+            _ => {}
+        }
+        if rec.clerk_id == actor.id {
+            return refuse("不能复核自己办理的单位面签：须由另一名审核人员复核。".to_owned());
+        }
+        if !tx.countersign_registration(id, actor.id, now)? {
+            return refuse("该单位面签的状态已变化，请刷新后重试。".to_owned());
+        }
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::RegistrationCountersigned,
+            target(id),
+            format!("{}（办理人 {}）", rec.reg_no, rec.clerk_name),
+            now,
+        )
+    })?;
+    Ok(store.read(|tx| load_view(tx, actor, id))?)
+}
+
+/// Writes the receipt's audit row, then renders the PDF anchored to that row
+/// (its sequence number and hash are printed). `actor` is `None` for the
+/// command line.
+pub fn issue_receipt(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: Option<&SessionClerk>,
+    id: i64,
+) -> Result<ReceiptFile, AppError> {
+    let data = store.write(|tx| {
+        if let Some(a) = actor {
+            require_role(tx, a, Role::can_register, NOT_ALLOWED)?;
+        }
+        let rec = tx
+            .registration(id)?
+            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        audit(
+            tx,
+            actor,
+            AuditAction::RegistrationReceiptIssued,
+            target(id),
+            rec.reg_no.clone(),
+            now,
+        )?;
+        let (seq, hash) = tx.audit_head()?.unwrap_or_default();
+        Ok(receipt::ReceiptData::from_record(&rec, now, seq, hash))
+    })?;
+    let pdf = receipt::render(&data).map_err(|e| AppError::rejected(e.to_string()))?;
+    Ok(ReceiptFile {
+        file_name: format!("面签回执-{}.pdf", data.number),
+        number: data.number,
+        pdf,
+    })
+}
+
+/// Finds a registration by its number (the command line's reprint).
+pub fn id_by_number(store: &mut Store, number: &str) -> Result<Option<i64>, AppError> {
+    let Some(no) = RegistrationNo::parse(number) else {
+        return Err(AppError::rejected(format!(
+            "“{number}”不是面签编号（格式 MQ-YYYYMMDD-NNNN）。"
+        )));
+    };
+    Ok(store.read(|tx| Ok(tx.registration_by_no(&no.to_string())?.map(|r| r.id)))?)
+}

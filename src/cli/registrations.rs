@@ -1,0 +1,114 @@
+//! `registrations`, `receipt` and `demo-data --registrations`: headless work on
+//! the registration records. Lists show masked numbers only.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use serde::Serialize;
+
+use crate::app::registration::{self, RegistrationRow};
+use crate::app::{demo_registrations, paths};
+use crate::store::Store;
+
+fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = match db {
+        Some(p) => p,
+        None => paths::default_db_path()?,
+    };
+    Store::open(&path).with_context(|| format!("无法打开数据库 {}", path.display()))
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    id: i64,
+    number: &'a str,
+    kind: &'a str,
+    status: &'a str,
+    status_label: &'a str,
+    name: &'a str,
+    doc_number: &'a str,
+    created_at: &'a str,
+}
+
+/// `counterdesk registrations [--db PATH] [--json] [--search TEXT] [--page N]`.
+pub fn list(
+    db: Option<PathBuf>,
+    search: Option<&str>,
+    page: usize,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let mut store = open(db)?;
+    let (query, matched_by) = registration::classify(search.unwrap_or(""));
+    let (rows, has_more) = store.read(|tx| registration::search_page(tx, &query, page))?;
+    if json {
+        for r in &rows {
+            serde_json::to_writer(&mut *out, &json_row(r))?;
+            writeln!(out)?;
+        }
+        return Ok(0);
+    }
+    writeln!(out, "# {matched_by}，第 {} 页，{} 条", page + 1, rows.len())?;
+    for r in &rows {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            r.number,
+            r.kind.label(),
+            r.status.label(),
+            r.name,
+            r.doc_number_shown,
+            r.created_at_text
+        )?;
+    }
+    if has_more {
+        writeln!(out, "# 还有更多，用 --page {} 查看下一页", page + 1)?;
+    }
+    Ok(0)
+}
+
+fn json_row(r: &RegistrationRow) -> JsonRow<'_> {
+    JsonRow {
+        id: r.id,
+        number: &r.number,
+        kind: r.kind.code(),
+        status: r.status.code(),
+        status_label: r.status.label(),
+        name: &r.name,
+        doc_number: &r.doc_number_shown,
+        created_at: &r.created_at_text,
+    }
+}
+
+/// `counterdesk receipt REG_NO --out FILE [--db PATH]`: reprints one receipt.
+pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Result<u8> {
+    let mut store = open(db)?;
+    let Some(id) = registration::id_by_number(&mut store, number)? else {
+        bail!("没有编号为 {number} 的面签记录");
+    };
+    let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?;
+    std::fs::write(out_path, &file.pdf)
+        .with_context(|| format!("无法写入 {}", out_path.display()))?;
+    println!(
+        "{} → {}（{} 字节）",
+        file.number,
+        out_path.display(),
+        file.pdf.len()
+    );
+    Ok(0)
+}
+
+/// `counterdesk demo-data --db PATH --registrations N`.
+pub fn demo_data(db: Option<PathBuf>, registrations: Option<usize>) -> anyhow::Result<u8> {
+    let Some(path) = db else {
+        bail!("演示数据只写入用 --db 指定的数据库，不写入默认数据库");
+    };
+    let mut store = open(Some(path))?;
+    if let Some(n) = registrations {
+        let added = demo_registrations::add(&mut store, Utc::now(), n)?;
+        println!("已添加 {added} 条演示面签注册");
+    }
+    Ok(0)
+}

@@ -1,0 +1,84 @@
+//! What a registration is and where it stands.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationKind {
+    Person,
+    Company,
+}
+
+impl RegistrationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RegistrationKind::Person => "person",
+            RegistrationKind::Company => "company",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "person" => Some(RegistrationKind::Person),
+            "company" => Some(RegistrationKind::Company),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationKind::Person => "个人",
+            RegistrationKind::Company => "单位",
+        }
+    }
+}
+
+/// A person's registration is complete when saved; a company's counts only
+/// after a supervisor countersigns it (four-eyes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationStatus {
+    Registered,
+    PendingCountersign,
+    Countersigned,
+}
+
+impl RegistrationStatus {
+    pub fn initial(kind: RegistrationKind) -> Self {
+        match kind {
+            RegistrationKind::Person => RegistrationStatus::Registered,
+            RegistrationKind::Company => RegistrationStatus::PendingCountersign,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RegistrationStatus::Registered => "registered",
+            RegistrationStatus::PendingCountersign => "pending_countersign",
+            RegistrationStatus::Countersigned => "countersigned",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            RegistrationStatus::Registered,
+            RegistrationStatus::PendingCountersign,
+            RegistrationStatus::Countersigned,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationStatus::Registered => "已注册",
+            RegistrationStatus::PendingCountersign => "待复核",
+            RegistrationStatus::Countersigned => "已复核",
+        }
+    }
+
+    /// Whether the registration counts (may be used for the 12123 account).
+    pub fn is_effective(self) -> bool {
+        self != RegistrationStatus::PendingCountersign
+    }
+}

@@ -1,0 +1,124 @@
+//! `blobs` (content-addressed by SHA-256: the same scan twice is stored once)
+//! and `attachments` (which scan belongs to which registration, and where).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::error::StoreError;
+use super::{Tx, time};
+
+#[derive(Debug, Clone)]
+pub struct NewAttachment<'a> {
+    pub registration_id: i64,
+    pub slot: &'a str,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub mime: &'a str,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    pub thumbnail: Option<&'a [u8]>,
+}
+
+/// An attachment without its (large) content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub slot: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    pub thumbnail: Option<Vec<u8>>,
+}
+
+impl Tx<'_> {
+    /// Stores `data` under its hash unless it is there already; true if new.
+    pub fn put_blob(
+        &self,
+        sha256: &str,
+        data: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.q(|c| {
+            c.execute(
+                "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT(sha256) DO NOTHING",
+                params![sha256, data.len() as i64, data, time::format(now)],
+            )
+        })?;
+        Ok(n == 1)
+    }
+
+    pub fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.q(|c| {
+            c.query_row("SELECT data FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+                r.get(0)
+            })
+            .optional()
+        })
+    }
+
+    pub fn blob_count(&self) -> Result<i64, StoreError> {
+        self.q(|c| c.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)))
+    }
+
+    pub fn insert_attachment(
+        &self,
+        a: &NewAttachment<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
+                 width, height, pages, thumbnail, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    a.registration_id,
+                    a.slot,
+                    a.sha256,
+                    a.file_name,
+                    a.mime,
+                    a.size as i64,
+                    a.width,
+                    a.height,
+                    a.pages,
+                    a.thumbnail,
+                    time::format(now),
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    pub fn attachments_of(
+        &self,
+        registration_id: i64,
+    ) -> Result<Vec<AttachmentRecord>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(
+                "SELECT id, slot, sha256, file_name, mime, size, width, height, pages, thumbnail \
+                 FROM attachments WHERE registration_id = ?1 ORDER BY id",
+            )?
+            .query_map([registration_id], |r| {
+                Ok(AttachmentRecord {
+                    id: r.get(0)?,
+                    slot: r.get(1)?,
+                    sha256: r.get(2)?,
+                    file_name: r.get(3)?,
+                    mime: r.get(4)?,
+                    size: r.get::<_, i64>(5)?.max(0) as u64,
+                    width: r.get(6)?,
+                    height: r.get(7)?,
+                    pages: r.get(8)?,
+                    thumbnail: r.get(9)?,
+                })
+            })?
+            .collect()
+        })
+    }
+}
