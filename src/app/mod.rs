@@ -6,6 +6,8 @@ pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod demo_queue;
 pub mod error;
 pub mod paths;
+pub mod review;
 pub mod worker;

@@ -25,10 +25,15 @@ pub enum AuditAction {
     PasswordReset,
     PasswordChanged,
     SettingsChanged,
+    ReviewClaimed,
+    ReviewReleased,
+    ReviewReleasedForOther,
+    ReviewApproved,
+    ReviewReturned,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -43,6 +48,11 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::PasswordChanged,
         AuditAction::SettingsChanged,
+        AuditAction::ReviewClaimed,
+        AuditAction::ReviewReleased,
+        AuditAction::ReviewReleasedForOther,
+        AuditAction::ReviewApproved,
+        AuditAction::ReviewReturned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +71,11 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::ReviewClaimed => "review_claimed",
+            AuditAction::ReviewReleased => "review_released",
+            AuditAction::ReviewReleasedForOther => "review_released_for_other",
+            AuditAction::ReviewApproved => "review_approved",
+            AuditAction::ReviewReturned => "review_returned",
         }
     }
 
@@ -84,6 +99,11 @@ impl AuditAction {
             AuditAction::PasswordReset => "重置密码",
             AuditAction::PasswordChanged => "修改密码",
             AuditAction::SettingsChanged => "修改设置",
+            AuditAction::ReviewClaimed => "领取审核",
+            AuditAction::ReviewReleased => "放回审核队列",
+            AuditAction::ReviewReleasedForOther => "解除他人领取",
+            AuditAction::ReviewApproved => "审核通过",
+            AuditAction::ReviewReturned => "审核退回",
         }
     }
 }

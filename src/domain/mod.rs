@@ -18,6 +18,7 @@ pub mod password;
 pub mod phone;
 pub mod regions;
 pub mod result;
+pub mod review;
 pub mod router;
 pub mod rules;
 pub mod settings;

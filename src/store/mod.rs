@@ -1,12 +1,18 @@
 //! The only module that speaks SQL. One SQLite file (WAL, foreign keys on,
 //! busy timeout), numbered migrations, an append-only hash-chained audit log.
 
+mod applications;
 mod audit;
+mod blobs;
+mod claims;
 mod clerks;
+mod decisions;
 mod drafts;
 mod error;
 mod migrations;
 mod open;
+mod outbox;
+mod read;
 mod settings;
 mod time;
 
@@ -14,10 +20,18 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use applications::{
+    ApplicationRecord, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow, SearchKey,
+};
 pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
+pub use blobs::{Blob, MAX_BLOB_BYTES, sha256_hex};
+pub use claims::{Claim, ClaimInfo};
 pub use clerks::{ClerkRecord, NewClerk};
+pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
 pub use error::StoreError;
 pub use migrations::LATEST_VERSION;
+pub use outbox::{Channel, NewMessage, OutboxRow};
+pub use read::{ReadStore, Reader};
 
 /// An open, migrated database.
 pub struct Store {
@@ -57,6 +71,13 @@ impl Store {
         &self.path
     }
 
+    /// Larger page cache for a bulk load (demo data, imports); per connection.
+    pub fn tune_for_bulk(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("PRAGMA cache_size = -262144;")
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
     /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so
     /// two processes never deadlock upgrading a read) and commits if it succeeds.
     pub fn write<T>(
@@ -93,6 +114,13 @@ impl Store {
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
         Ok(out)
     }
+}
+
+/// The full `PRAGMA quick_check` that opening no longer runs (it reads the
+/// whole file: seconds at a million applications). Run it on demand or on a
+/// background thread; it uses its own read-only connection.
+pub fn full_integrity_check(path: &Path) -> Result<(), StoreError> {
+    open::full_quick_check(path)
 }
 
 /// `counterdesk verify-audit [--db PATH]`: prints `OK <rows>` and returns 0, or

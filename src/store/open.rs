@@ -75,7 +75,78 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Header, schema version and integrity, all read-only.
+/// Tables the login frame reads; checked on every open. The rest of the file
+/// (applications, blobs: hundreds of MB at a million applications) is left to
+/// [`full_quick_check`], run on demand or in the background.
+const STARTUP_CHECKED_TABLES: [&str; 3] = ["clerks", "settings", "audit_head"];
+
+/// A cheap check for the start-up path: reading the schema catches a damaged
+/// first page, and `quick_check(TABLE)` walks only the small tables login needs.
+fn startup_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let present: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .map_err(sql)?;
+        let names = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
+        names.collect::<Result<_, _>>().map_err(sql)?
+    };
+    for table in STARTUP_CHECKED_TABLES {
+        if !present.iter().any(|t| t == table) {
+            continue;
+        }
+        let check: String = conn
+            .query_row(&format!("PRAGMA quick_check({table})"), [], |r| r.get(0))
+            .map_err(sql)?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: check,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The whole-file `PRAGMA quick_check`, on its own read-only connection.
+pub fn full_quick_check(path: &Path) -> Result<(), StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(sql)?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: check,
+        });
+    }
+    Ok(())
+}
+
+/// A read-only connection for pages and counts (see `ReadStore`): no checks
+/// of its own, because the writer has opened and checked the file already.
+pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    if !path.is_file() {
+        return Err(StoreError::Unwritable {
+            path: path.to_path_buf(),
+            detail: "文件不存在".to_owned(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -65536;")
+        .map_err(sql)?;
+    Ok(conn)
+}
+
+/// Header, schema version and a cheap integrity check, all read-only.
 fn inspect_existing(path: &Path) -> Result<(), StoreError> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
@@ -115,15 +186,7 @@ fn inspect_existing(path: &Path) -> Result<(), StoreError> {
             supported: LATEST_VERSION,
         });
     }
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(sql)?;
-    if check != "ok" {
-        return Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: check,
-        });
-    }
+    startup_check(&conn, path)?;
     if meta.permissions().readonly() {
         return Err(StoreError::Unwritable {
             path: path.to_path_buf(),
