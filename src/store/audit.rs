@@ -42,14 +42,14 @@ pub enum AuditVerdict {
 impl Tx<'_> {
     /// Appends one event and moves the head, inside the caller's transaction.
     pub fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let (prev_seq, prev_hash) = self
-            .q(|c| {
-                c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()
-            })?
-            .unwrap_or((0, GENESIS_HASH.to_owned()));
+        let head = self.q(|c| {
+            c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()
+        })?;
+        let has_head = head.is_some();
+        let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
         let seq = prev_seq + 1;
         let at = time::format(now);
         let content = AuditContent {
@@ -68,11 +68,19 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![seq, at, e.actor_id, e.actor, e.action.code(), e.target, e.detail, prev_hash, hash],
             )?;
-            c.execute(
-                "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2) \
-                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                params![seq, hash],
-            )
+            // UPDATE once the head exists: an upsert would fire the BEFORE
+            // INSERT trigger (migration 2), which only admits row 1.
+            if has_head {
+                c.execute(
+                    "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+                    params![seq, hash],
+                )
+            } else {
+                c.execute(
+                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)",
+                    params![seq, hash],
+                )
+            }
         })?;
         Ok(seq)
     }
