@@ -32,6 +32,36 @@ enum Command {
     CheckPhone(DocArgs),
     /// Check applicant photos against the e-licence photo spec.
     CheckPhoto(PhotoArgs),
+    /// Fill a database (--db, required) with synthetic demo data.
+    DemoData(DemoDataArgs),
+    /// Print a page of the review queue (document numbers masked) and its counts.
+    Queue(QueueArgs),
+}
+
+#[derive(Args, Debug)]
+struct DemoDataArgs {
+    /// Number of synthetic review applications to add.
+    #[arg(long, value_name = "N")]
+    applications: Option<u64>,
+    /// Seed of the generator (same seed, same data).
+    #[arg(long, default_value_t = 20261123)]
+    seed: u64,
+}
+
+#[derive(Args, Debug)]
+struct QueueArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// pending, in-review, due-today, overdue, approved or returned.
+    #[arg(long, default_value = "pending", value_parser = cli::queue::parse_filter)]
+    filter: counterdesk::domain::review::Scope,
+    /// Application number, exact document number, or the start of a name.
+    #[arg(long)]
+    search: Option<String>,
+    /// Rows to print.
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
 }
 
 #[derive(Args, Debug)]
@@ -69,6 +99,8 @@ fn main() -> ExitCode {
                 Ok(code)
             })
         }
+        Some(Command::DemoData(a)) => run_demo_data(cli.db, a),
+        Some(Command::Queue(a)) => run_queue(cli.db, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -85,6 +117,39 @@ fn run_docs(cmd: cli::docs::DocCommand, a: DocArgs) -> anyhow::Result<u8> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = cli::docs::run(cmd, &a.inputs, a.json, &mut input, &mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
+    // Never fill the clerk's real database by accident: the path must be given.
+    let db = db.ok_or_else(|| anyhow::anyhow!("请用 --db 指定要填充演示数据的数据库文件"))?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match a.applications {
+        Some(n) => cli::queue::run_demo_data(&db, n, a.seed, &mut out),
+        None => {
+            writeln!(out, "未指定要生成的数据，例如 --applications 1000")?;
+            Ok(2)
+        }
+    }
+}
+
+fn run_queue(db: Option<PathBuf>, a: QueueArgs) -> anyhow::Result<u8> {
+    let db = match db {
+        Some(p) => p,
+        None => counterdesk::app::paths::default_db_path()?,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let code = cli::queue::run_queue(
+        &db,
+        a.json,
+        a.filter,
+        a.search.as_deref(),
+        a.limit,
+        &mut out,
+    )?;
     out.flush()?;
     Ok(code)
 }
