@@ -279,14 +279,15 @@ pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>
                 w.push("a.status = 'pending' AND a.due_at < ?");
                 p.push(Value::Text(time::format(clock.today_start)));
             }
+            // Running leases: a range on the small partial lease index.
             Scope::InReview => {
-                w.push("a.claimed_by > 0 AND a.lease_until > ? AND +a.status = 'pending'");
+                w.push("a.lease_until > ? AND a.claimed_by IS NOT NULL AND +a.status = 'pending'");
                 p.push(now.clone());
             }
             Scope::Mine => {
-                w.push("a.claimed_by = ? AND a.lease_until > ? AND +a.status = 'pending'");
-                p.push(Value::Integer(clock.clerk));
+                w.push("a.lease_until > ? AND a.claimed_by = ? AND +a.status = 'pending'");
                 p.push(now.clone());
+                p.push(Value::Integer(clock.clerk));
             }
         }
         if let Some(k) = q.kind {
@@ -315,7 +316,8 @@ pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>
 
 /// SQL of the counts that are not in `queue_counts` (they depend on leases).
 pub(crate) const CLAIM_COUNT_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(a.claimed_by = ?2), 0) \
-     FROM applications a WHERE a.claimed_by > 0 AND a.lease_until > ?1 AND +a.status = 'pending'";
+     FROM applications a INDEXED BY applications_leases \
+     WHERE a.lease_until > ?1 AND a.claimed_by IS NOT NULL";
 
 impl Tx<'_> {
     /// Inserts one application (statements are cached: bulk loads call this

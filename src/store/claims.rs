@@ -26,15 +26,23 @@ pub struct ClaimInfo {
     pub created_by: Option<i64>,
 }
 
-/// The claim-next statement (public in the crate for the plan test).
+/// The claim-next statement (public in the crate for the plan test): the
+/// first free row, or the first expired lease, whichever is due sooner.
 /// One statement: SQLite runs the subquery and the update under the same
 /// write lock, so two connections can never take the same row.
 pub(crate) const CLAIM_NEXT_SQL: &str = "UPDATE applications \
      SET claimed_by = ?1, lease_until = ?2, claim_seq = claim_seq + 1 \
-     WHERE id = (SELECT id FROM applications \
-         WHERE status = 'pending' AND (lease_until IS NULL OR lease_until <= ?3) \
-           AND created_by IS NOT ?1 AND (?4 IS NULL OR kind = ?4) \
-         ORDER BY due_at, id LIMIT 1) \
+     WHERE id = (SELECT id FROM ( \
+         SELECT id, due_at FROM (SELECT id, due_at FROM applications INDEXED BY applications_free \
+             WHERE status = 'pending' AND claimed_by IS NULL \
+               AND created_by IS NOT ?1 AND (?4 IS NULL OR kind = ?4) \
+             ORDER BY due_at, id LIMIT 1) \
+         UNION ALL \
+         SELECT id, due_at FROM (SELECT id, due_at FROM applications INDEXED BY applications_leases \
+             WHERE claimed_by IS NOT NULL AND lease_until <= ?3 AND status = 'pending' \
+               AND created_by IS NOT ?1 AND (?4 IS NULL OR kind = ?4) \
+             ORDER BY due_at, id LIMIT 1) \
+       ) ORDER BY due_at, id LIMIT 1) \
      RETURNING id, claim_seq";
 
 impl Tx<'_> {

@@ -122,7 +122,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX applications_queue ON applications (status, due_at, id);
     CREATE INDEX applications_queue_kind ON applications (status, kind, due_at, id);
-    CREATE INDEX applications_claims ON applications (claimed_by, due_at, id)
+    -- Claim-next reads the first free row here (covering its filters), so its
+    -- cost does not grow with the number of claims ahead of it.
+    CREATE INDEX applications_free ON applications (due_at, id, kind, created_by)
+        WHERE status = 'pending' AND claimed_by IS NULL;
+    -- Leases, running and expired: few rows (about one per reviewer).
+    CREATE INDEX applications_leases ON applications (lease_until, claimed_by)
         WHERE claimed_by IS NOT NULL;
     CREATE INDEX applications_doc ON applications (doc_no);
     CREATE INDEX applications_name ON applications (name);
