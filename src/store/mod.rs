@@ -97,6 +97,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `f` in a write transaction and rolls it back: measures a write
+    /// (claim-next in the benches) without changing the file.
+    pub fn rehearse<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        let out = f(&Tx {
+            conn: &tx,
+            path: &self.path,
+        })?;
+        tx.rollback()
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+        Ok(out)
+    }
+
     /// Runs `f` in a read transaction, so it sees one consistent snapshot.
     pub fn read<T>(
         &mut self,
