@@ -38,7 +38,11 @@ fn db_for(n: u64) -> PathBuf {
         let started = Instant::now();
         let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
         demo_queue::generate(&mut store, n, 20261123, now()).unwrap_or_else(|e| panic!("{e}"));
-        eprintln!("built {} in {:.1} s", path.display(), started.elapsed().as_secs_f64());
+        eprintln!(
+            "built {} in {:.1} s",
+            path.display(),
+            started.elapsed().as_secs_f64()
+        );
     }
     path
 }
