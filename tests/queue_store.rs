@@ -795,3 +795,53 @@ fn decide_then_next_opens_the_following_application() {
     assert_ne!(next.id, first.id);
     assert!(next.ticket.is_some());
 }
+
+#[test]
+fn the_whole_file_check_runs_apart_from_opening() {
+    let d = db(10);
+    counterdesk::store::full_integrity_check(&d.path).unwrap();
+}
+
+#[test]
+fn demo_data_and_queue_commands() {
+    let dir = temp_dir();
+    let path = dir.path().join("demo.sqlite3");
+    let exe = env!("CARGO_BIN_EXE_counterdesk");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(exe)
+            .arg("--db")
+            .arg(&path)
+            .args(args)
+            .env("COUNTERDESK_NOW", "2026-11-23T02:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["demo-data", "--applications", "300"]);
+    assert!(text.contains("已生成 300 件申请"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "queue", "--json", "--filter", "overdue", "--limit", "5",
+    ]))
+    .unwrap();
+    let counts = &json["counts"];
+    assert!(counts["overdue"].as_i64().unwrap() > 0);
+    assert_eq!(
+        counts["pending"].as_i64().unwrap()
+            + counts["approved"].as_i64().unwrap()
+            + counts["returned"].as_i64().unwrap(),
+        300
+    );
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for r in rows {
+        let doc = r["doc_no"].as_str().unwrap();
+        assert!(doc.contains("********"), "masked: {doc}");
+    }
+    let text = run(&["queue", "--search", rows[0]["app_no"].as_str().unwrap()]);
+    assert!(text.contains(rows[0]["app_no"].as_str().unwrap()), "{text}");
+}
