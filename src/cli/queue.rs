@@ -137,12 +137,12 @@ pub fn run_queue(
         "待审核 {}  审核中 {}  今日到期 {}  已超期 {}  已通过 {}  已退回 {}",
         t.open, counts.in_review, t.due_today, t.overdue, t.approved, t.returned
     )?;
-    writeln!(
-        out,
-        "筛选：{}（{} 行，{elapsed_ms:.1} ms）",
-        scope.label(),
-        rows.len()
-    )?;
+    let title = match &key {
+        // A search spans every state.
+        Some((_, how)) => format!("按{how}搜索"),
+        None => format!("筛选：{}", scope.label()),
+    };
+    writeln!(out, "{title}（{} 行，{elapsed_ms:.1} ms）", rows.len())?;
     for r in &rows {
         writeln!(
             out,
