@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::demo_queue;
 use counterdesk::domain::review::{PageCursor, Scope};
-use counterdesk::store::{PageQuery, QueueClock, ReadStore, Reader, SearchKey, Store};
+use counterdesk::store::{PageQuery, QueueClock, SearchKey, Store};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 /// Monday 2026-11-23 10:00 CST: data and queries use the same "now".
@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
     for n in SIZES {
         let path = db_for(n);
         let mut store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
-        let mut reader = ReadStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut reader = Store::open_reader(&path).unwrap_or_else(|e| panic!("{e}"));
         let clerk = store
             .read(|tx| tx.clerk_by_username("zhaomin"))
             .ok()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use counterdesk::app::logging;
 use counterdesk::cli;
 
 #[derive(Parser, Debug)]
@@ -23,7 +24,11 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Verify the audit log's hash chain: prints `OK <rows>` or names the first broken row.
-    VerifyAudit,
+    VerifyAudit(VerifyArgs),
+    /// Print the audit chain head as an anchor token (`CDANCHOR1 seq=N hash=…`) to keep off the PC.
+    AuditAnchor(AnchorArgs),
+    /// Unlock or reset an administrator (needs file access to the database; audited).
+    ResetAdmin(ResetAdminArgs),
     /// Check identity-document numbers (arguments, or one per line from stdin).
     CheckId(DocArgs),
     /// Check unified social credit codes and organisation codes.
@@ -65,6 +70,28 @@ struct QueueArgs {
 }
 
 #[derive(Args, Debug)]
+struct VerifyArgs {
+    /// Receipts, export manifests or anchor files (or folders of them) whose
+    /// recorded chain heads the database must still contain.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    anchor: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ResetAdminArgs {
+    /// The administrator's user name (needed when there are several).
+    #[arg(long)]
+    user: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct AnchorArgs {
+    /// Also write the anchor to this file.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 struct DocArgs {
     /// Numbers to check; none means one per line from standard input.
     inputs: Vec<String>,
@@ -85,9 +112,24 @@ struct PhotoArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let window = cli.command.is_none();
+    let _log_guard = logging::init(window);
     let result = match cli.command {
-        None => counterdesk::ui::run_window(cli.db, cli.demo).map(|()| 0),
-        Some(Command::VerifyAudit) => counterdesk::store::verify_audit_cli(cli.db),
+        None => {
+            let dir = logging::log_dir();
+            let notice = logging::crash_notice(&logging::take_crash_reports(&dir));
+            logging::install_panic_hook(dir);
+            counterdesk::ui::run_window(cli.db, cli.demo, notice).map(|()| 0)
+        }
+        Some(Command::VerifyAudit(a)) => {
+            cli::audit::verify(cli.db, &a.anchor, &mut io::stdout().lock())
+        }
+        Some(Command::ResetAdmin(a)) => {
+            cli::recovery::reset_admin(cli.db, a.user.as_deref(), &mut io::stdout().lock())
+        }
+        Some(Command::AuditAnchor(a)) => {
+            cli::audit::anchor(cli.db, a.out.as_deref(), &mut io::stdout().lock())
+        }
         Some(Command::CheckId(a)) => run_docs(cli::docs::DocCommand::Id, a),
         Some(Command::CheckCode(a)) => run_docs(cli::docs::DocCommand::Code, a),
         Some(Command::CheckPhone(a)) => run_docs(cli::docs::DocCommand::Phone, a),
@@ -105,7 +147,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("错误: {err:#}");
+            // The Chinese sentence first; the technical causes (English OS or
+            // SQLite words) on their own line for IT.
+            eprintln!("错误：{err}");
+            let causes: Vec<String> = err.chain().skip(1).map(ToString::to_string).collect();
+            if !causes.is_empty() {
+                eprintln!("详情：{}", causes.join("；"));
+            }
             ExitCode::from(2)
         }
     }

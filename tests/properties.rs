@@ -173,3 +173,91 @@ proptest! {
         prop_assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.findings);
     }
 }
+
+/// Landlines and mobiles of every shape, so that every prefix a clerk types
+/// on the way to them is exercised.
+fn phone_vector() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (3u8..=9, 0u64..1_000_000_000).prop_map(|(s, r)| format!("1{s}{r:09}")),
+        (0u8..=9, 2u8..=8, 0u64..10_000_000).prop_map(|(a, l, r)| format!("02{a}-{l}{r:07}")),
+        (3u8..=9, 0u8..100, 2u8..=8, 0u64..1_000_000)
+            .prop_map(|(a, b, l, r)| format!("0{a}{b:02}-{l}{r:06}")),
+        (2u8..=8, 0u64..10_000_000).prop_map(|(l, r)| format!("+86 10 {l}{r:07}")),
+        (2u8..=8, 0u64..10_000_000, 0u32..1000)
+            .prop_map(|(l, r, e)| format!("（010）{l}{r:07}转{e}")),
+    ]
+}
+
+/// Every prefix, char by char, as typed key by key or sent by a reader.
+fn prefixes(s: &str) -> impl Iterator<Item = &str> {
+    s.char_indices()
+        .map(|(i, _)| &s[..i])
+        .chain(std::iter::once(s))
+}
+
+fn check_all(input: &str) {
+    for r in [
+        check_any(input, today()),
+        check_identity(input, today()),
+        check_code(input, today()),
+        check_phone(input, today()),
+    ] {
+        assert_eq!(r.input, input);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_prefix_of_valid_numbers_never_panics(
+        id in resident_id(),
+        code in credit_code(),
+        org in org_code(),
+        phone in phone_vector(),
+    ) {
+        for v in [&id, &code, &org, &phone] {
+            for p in prefixes(v) {
+                check_all(p);
+                // A trailing typo on each prefix, too.
+                check_all(&format!("{p}X"));
+                check_all(&format!("{p}-"));
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_unicode_never_panics(s in any::<String>()) {
+        for p in prefixes(&s) {
+            check_all(p);
+        }
+    }
+}
+
+/// The inputs that crashed the window (issue 7): fewer digits than the area
+/// code needs.
+#[test]
+fn short_landline_prefixes_do_not_panic() {
+    for input in [
+        "0",
+        "02",
+        "03",
+        "064",
+        "0755",
+        "+86 064",
+        "（038-7969",
+        "+86 0",
+        "0086 02",
+        "010",
+        "01",
+        "021-",
+        "(02",
+        "02X",
+        "0#",
+        "02转",
+    ] {
+        let r = check_phone(input, today());
+        assert_eq!(r.verdict, Verdict::Invalid, "{input}");
+        check_all(input);
+    }
+}

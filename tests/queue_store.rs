@@ -14,8 +14,7 @@ use counterdesk::domain::review::eligibility::PreVerdict;
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, AppState, Outcome, PhotoSource, Reason, Scope};
 use counterdesk::store::{
-    NewApplication, NewClerk, PageQuery, QueueClock, ReadStore, Reader, SearchKey, Store,
-    StoreError,
+    NewApplication, NewClerk, PageQuery, QueueClock, SearchKey, Store, StoreError,
 };
 use rusqlite::Connection;
 
@@ -723,7 +722,7 @@ fn a_blocked_licence_cannot_be_approved_and_preselects_the_refusal() {
 fn the_read_only_connection_reads_while_a_decision_is_being_written() {
     let mut d = db(20);
     let zhao = d.zhao.clone();
-    let mut reader = ReadStore::open(&d.path).unwrap();
+    let mut reader = Store::open_reader(&d.path).unwrap();
     let item = claim_next(&mut d, &zhao, t0()).unwrap();
     // Hold the write lock open on a third connection, as a long commit would.
     let writer = Connection::open(&d.path).unwrap();
@@ -799,7 +798,7 @@ fn decide_then_next_opens_the_following_application() {
 #[test]
 fn the_whole_file_check_runs_apart_from_opening() {
     let d = db(10);
-    counterdesk::store::full_integrity_check(&d.path).unwrap();
+    counterdesk::store::full_check(&d.path).unwrap();
 }
 
 #[test]

@@ -39,8 +39,12 @@ fn user_version(path: &Path) -> i64 {
 /// Simulates someone with a SQLite tool: drops the append-only triggers, then runs `sql`.
 fn tamper(path: &Path, sql: &str) {
     let c = Connection::open(path).unwrap();
-    c.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
-        .unwrap();
+    c.execute_batch(
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
+         DROP TRIGGER audit_head_no_delete; DROP TRIGGER audit_head_forward_only;
+         DROP TRIGGER audit_head_first_row;",
+    )
+    .unwrap();
     c.execute_batch(sql).unwrap();
 }
 
@@ -64,20 +68,57 @@ fn creates_and_migrates_a_new_file() {
 }
 
 #[test]
-fn migrates_an_empty_file() {
+fn refuses_an_empty_file_and_leaves_it_untouched() {
+    // A zeroed file is damaged, never a first run: the first-run path would
+    // hand an administrator account to whoever is at the PC.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.sqlite3");
     std::fs::write(&path, b"").unwrap();
-    let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 0);
-    drop(s);
-    assert_eq!(user_version(&path), LATEST_VERSION);
-    // Re-opening a migrated file applies nothing and keeps the data.
-    let mut s = store_with_events(&path, 1);
-    assert_eq!(
-        s.read(|tx| tx.verify_audit()).unwrap(),
-        AuditVerdict::Intact { rows: 1 }
-    );
+    let err = Store::open(&path).err().expect("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("0 字节"), "{err}");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no -wal/-shm litter: {names:?}");
+}
+
+#[test]
+fn refuses_a_truncated_file_and_a_foreign_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.sqlite3");
+    drop(store_with_events(&path, 50));
+    // Checkpointed and closed; now cut it in half.
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = dir.path().join("half.sqlite3");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = Store::open(&cut).err().expect("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    let head_only = dir.path().join("head.sqlite3");
+    std::fs::write(&head_only, &bytes[..60]).unwrap();
+    assert!(matches!(
+        Store::open(&head_only),
+        Err(StoreError::Corrupt { .. })
+    ));
+    let foreign = dir.path().join("foreign.sqlite3");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE songs (title TEXT);")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    assert!(matches!(
+        Store::open(&foreign),
+        Err(StoreError::Foreign { .. })
+    ));
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    for name in ["half", "head", "foreign"] {
+        for suffix in ["-wal", "-shm"] {
+            let p = dir.path().join(format!("{name}.sqlite3{suffix}"));
+            assert!(!p.exists(), "litter {}", p.display());
+        }
+    }
 }
 
 #[test]
@@ -133,7 +174,7 @@ fn refuses_a_corrupt_file_without_touching_it() {
     assert!(
         matches!(
             err,
-            StoreError::Corrupt { .. } | StoreError::NotSqlite { .. }
+            StoreError::Corrupt { .. } | StoreError::NotSqlite { .. } | StoreError::Foreign { .. }
         ),
         "{err:?}"
     );

@@ -9,8 +9,15 @@ use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::clerk::Role;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
-use counterdesk::ui::screen::Screen;
+use counterdesk::ui::photo_screen::PhotoScreen;
+use counterdesk::ui::screen::ScreenId;
 use egui_kittest::kittest::Queryable;
+
+fn photo(s: &counterdesk::ui::session::Session) -> &counterdesk::ui::photo_check::PhotoCheckPanel {
+    &s.screen_as::<PhotoScreen>(ScreenId::PhotoCheck)
+        .unwrap()
+        .panel
+}
 
 fn signed_in_role(ui: &Ui) -> Option<Role> {
     ui.app().session().map(|s| s.clerk.role)
@@ -62,11 +69,12 @@ fn login_by_typing_and_clicking() {
 }
 
 #[test]
-fn wrong_password_says_how_many_tries_remain() {
+fn wrong_password_gives_the_same_message_as_an_unknown_name() {
     let mut ui = launch(DbTarget::File(seeded_db("login_wrong")));
     ui.sign_in("wangli", "wrong2026");
     assert!(matches!(ui.app().phase, Phase::Login(_)));
-    ui.harness.get_by_label_contains("还可尝试 4 次");
+    ui.harness
+        .get_by_label_contains("用户名或密码错误。连续失败 5 次将锁定 15 分钟。");
     ui.harness.snapshot("login_wrong_password");
 }
 
@@ -134,8 +142,8 @@ fn a_second_clerk_ends_the_first_session_and_sees_none_of_its_work() {
     ui.sign_in("wangli", "counter2026");
     ui.click("单位面签");
     assert_eq!(
-        ui.app().session().unwrap().workspace.screen,
-        Screen::CompanyRegistration
+        ui.app().session().unwrap().screen,
+        ScreenId::CompanyRegistration
     );
     ui.clock.advance(Duration::minutes(6));
     ui.settle();
@@ -147,16 +155,16 @@ fn a_second_clerk_ends_the_first_session_and_sees_none_of_its_work() {
     assert_eq!(s.clerk.username, "zhaomin");
     assert!(s.lock.is_none());
     assert_eq!(
-        s.workspace.screen,
-        Screen::Dashboard,
+        s.screen,
+        ScreenId::Dashboard,
         "the first clerk's work is not shown"
     );
     // The first clerk gets their work back when they sign in again.
     ui.click("退出登录");
     ui.sign_in("wangli", "counter2026");
     assert_eq!(
-        ui.app().session().unwrap().workspace.screen,
-        Screen::CompanyRegistration
+        ui.app().session().unwrap().screen,
+        ScreenId::CompanyRegistration
     );
 }
 
@@ -246,10 +254,7 @@ fn document_check_screen_in_the_workstation() {
     ui.harness
         .key_press_modifiers(eframe::egui::Modifiers::ALT, eframe::egui::Key::Num5);
     ui.settle();
-    assert_eq!(
-        ui.app().session().unwrap().workspace.screen,
-        Screen::DocumentCheck
-    );
+    assert_eq!(ui.app().session().unwrap().screen, ScreenId::DocumentCheck);
     // Keyboard-first: the number field has focus as soon as the screen opens.
     assert!(ui.harness.get_by_label("证件号码").is_focused());
     ui.type_into("证件号码", "11010519491231002X");
@@ -264,11 +269,7 @@ fn photo_check_screen_in_the_workstation() {
     ui.click("打开照片…");
     ui.settle();
     let s = ui.app().session().unwrap();
-    assert!(
-        s.photo_check.report().is_some(),
-        "{:?}",
-        s.photo_check.error()
-    );
+    assert!(photo(s).report().is_some(), "{:?}", photo(s).error());
     ui.harness.snapshot("shell_photo_check");
 }
 
@@ -302,7 +303,7 @@ fn voluntary_password_change_dialog() {
     ui.click("保存新密码");
     ui.harness.get_by_label_contains("密码至少 8 位");
     ui.harness.snapshot("password_dialog_error");
-    ui.click("取消");
+    ui.click("取消 (Esc)");
     assert!(ui.app().session().unwrap().password.is_none());
 }
 
@@ -315,8 +316,16 @@ fn account_reset_form() {
     ui.type_into("临时密码", "temp2026z");
     ui.harness.snapshot("accounts_reset");
     ui.click("确认重置");
-    ui.harness.get_by_label_contains("密码已重置");
+    ui.harness
+        .get_by_label_contains("已重置 王丽（wangli，窗口） 的密码");
+    // Disabling asks first and names the account.
     ui.click("停用 wangli");
+    ui.harness
+        .get_by_label_contains("确定停用账号 王丽（wangli）");
+    ui.harness.snapshot("accounts_disable_confirm");
+    ui.click("确认停用");
+    ui.harness
+        .get_by_label_contains("已停用账号 王丽（wangli，窗口）");
     ui.harness.get_by_label("启用 wangli");
 }
 

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::result::sentence;
 use crate::store::StoreError;
 
 /// A record that already exists, so the UI can open it instead of creating a twin.
@@ -34,7 +35,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             // The store's own refusals are rules, not faults.
-            StoreError::Rejected(m) => AppError::Rejected(m),
+            StoreError::Rejected(m) => AppError::Rejected(sentence(m).into_owned()),
             other => AppError::Store(other),
         }
     }
@@ -42,7 +43,7 @@ impl From<StoreError> for AppError {
 
 impl AppError {
     pub fn rejected(msg: impl Into<String>) -> Self {
-        AppError::Rejected(msg.into())
+        AppError::Rejected(sentence(msg.into()).into_owned())
     }
 
     /// A short Chinese title, for dialogs and logs (never personal data).

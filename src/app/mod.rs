@@ -3,11 +3,21 @@
 //! over bounded channels, so the UI thread never waits on disk.
 
 pub mod access;
+pub mod accounts;
+pub mod audit_view;
 pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod demo_queue;
+pub mod drafts;
 pub mod error;
+pub mod files;
+pub mod jobs;
+pub mod logging;
 pub mod paths;
+pub mod recovery;
 pub mod review;
+pub mod session;
+pub mod settings;
+pub mod setup;
 pub mod worker;

@@ -1,19 +1,28 @@
-//! The worker thread: owns the [`Store`], takes [`Request`]s from a bounded
-//! channel, answers with [`Response`]s, and wakes the UI after each answer.
+//! The worker threads: a writer that owns the read-write [`Store`], and a
+//! reader with its own read-only connection, so a page of a long list never
+//! waits behind a write. Requests travel in an [`Envelope`] (id + acting
+//! clerk); every [`Reply`] carries the id back, so the UI can deliver it to
+//! whoever asked. Adding a request is its family's module plus one line in
+//! [`dispatch`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::thread;
 
-use super::auth::{self, AccountInput, ClerkSummary, LoginOutcome, LoginPurpose, SessionClerk};
+use chrono::{DateTime, Utc};
+
 use super::clock::Clock;
-use super::demo;
+use super::error::AppError;
+use super::session::SessionClerk;
+use super::{accounts, audit_view, demo, drafts, session, settings, setup};
 use crate::domain::settings::Settings;
-use crate::store::{AuditRow, AuditVerdict, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// Enough for a burst of clicks; a full queue is reported, never waited on.
 const QUEUE_DEPTH: usize = 32;
+
+pub type RequestId = u64;
 
 /// Which database to open.
 #[derive(Debug, Clone)]
@@ -32,67 +41,71 @@ impl DbTarget {
     }
 }
 
+/// Every request, by family.
 #[derive(Debug, Clone)]
 pub enum Request {
-    CreateFirstAdmin {
-        account: AccountInput,
-        office_name: String,
-    },
-    Login {
-        username: String,
-        password: String,
-        purpose: LoginPurpose,
-    },
-    Logout {
-        clerk: SessionClerk,
-        replaced_by: Option<String>,
-    },
-    IdleLocked {
-        clerk: SessionClerk,
-    },
-    ChangeOwnPassword {
-        clerk: SessionClerk,
-        old: String,
-        new: String,
-    },
-    ListClerks {
-        actor: SessionClerk,
-    },
-    CreateAccount {
-        actor: SessionClerk,
-        account: AccountInput,
-    },
-    SetDisabled {
-        actor: SessionClerk,
-        clerk_id: i64,
-        disabled: bool,
-    },
-    ResetPassword {
-        actor: SessionClerk,
-        clerk_id: i64,
-        password: String,
-    },
-    SaveSettings {
-        actor: SessionClerk,
-        settings: Settings,
-    },
-    SaveDraft {
-        clerk_id: i64,
-        key: String,
-        body: String,
-    },
-    LoadDraft {
-        clerk_id: i64,
-        key: String,
-    },
-    AuditTail {
-        limit: usize,
-    },
-    VerifyAudit,
+    Setup(setup::Req),
+    Session(session::Req),
+    Accounts(accounts::Req),
+    Settings(settings::Req),
+    Drafts(drafts::Req),
+    Audit(audit_view::Req),
 }
 
+/// Every answer, by family.
 #[derive(Debug, Clone)]
 pub enum Response {
+    Setup(setup::Resp),
+    Session(session::Resp),
+    Accounts(accounts::Resp),
+    Settings(settings::Resp),
+    Drafts(drafts::Resp),
+    Audit(audit_view::Resp),
+}
+
+impl Request {
+    /// For logs: the request's kind, never its content (passwords, names).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Setup(_) => "setup",
+            Request::Session(session::Req::Login { .. }) => "session.login",
+            Request::Session(_) => "session",
+            Request::Accounts(_) => "accounts",
+            Request::Settings(_) => "settings",
+            Request::Drafts(drafts::Req::Save { .. }) => "drafts.save",
+            Request::Drafts(_) => "drafts.load",
+            Request::Audit(_) => "audit",
+        }
+    }
+
+    /// Pure reads go to the reader thread.
+    fn is_read(&self) -> bool {
+        matches!(
+            self,
+            Request::Accounts(accounts::Req::List)
+                | Request::Audit(_)
+                | Request::Drafts(drafts::Req::Load { .. })
+        )
+    }
+}
+
+/// A request with its id and the clerk acting (none before sign-in).
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub id: RequestId,
+    pub actor: Option<SessionClerk>,
+    pub req: Request,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub id: RequestId,
+    pub result: Result<Response, AppError>,
+}
+
+/// What the UI receives.
+#[derive(Debug)]
+pub enum Event {
     /// The database is open: whether the first administrator must be created.
     Opened {
         path: PathBuf,
@@ -104,86 +117,94 @@ pub enum Response {
         path: PathBuf,
         title: String,
         message: String,
+        /// The driver's or the OS's own words, for the 详情 expander.
+        technical: Option<String>,
     },
-    SignedIn(SessionClerk),
-    /// The first administrator was created (and signed in) with these settings.
-    SetUp {
-        clerk: SessionClerk,
-        settings: Settings,
-    },
-    Unlocked(SessionClerk),
-    LoginRefused {
-        purpose: LoginPurpose,
-        message: String,
-    },
-    PasswordChanged(SessionClerk),
-    Clerks(Vec<ClerkSummary>),
-    AccountsChanged {
-        message: String,
-    },
-    SettingsSaved(Settings),
-    Draft {
-        clerk_id: i64,
-        key: String,
-        body: Option<String>,
-    },
-    AuditTail(Vec<AuditRow>),
-    AuditVerified(AuditVerdict),
-    /// Done, nothing to show (logout, idle lock, draft saved).
-    Ack,
-    /// A request failed; a Chinese message for the clerk.
-    Failed {
-        message: String,
-    },
-    /// The worker thread has ended (it only does so after a failed open, or
-    /// if it crashed); reported once.
-    WorkerStopped,
+    Reply(Reply),
+    /// The worker has ended (only after a failed open, or if it crashed).
+    Stopped,
+}
+
+/// One use case, routed by family.
+pub fn dispatch(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: Option<&SessionClerk>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let signed_in = || actor.ok_or_else(|| AppError::rejected("请先登录。"));
+    match req {
+        Request::Setup(r) => setup::handle(store, now, r).map(Response::Setup),
+        Request::Session(r) => session::handle(store, now, actor, r).map(Response::Session),
+        Request::Accounts(r) => {
+            accounts::handle(store, now, signed_in()?, r).map(Response::Accounts)
+        }
+        Request::Settings(r) => {
+            settings::handle(store, now, signed_in()?, r).map(Response::Settings)
+        }
+        Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
+        Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
+    }
 }
 
 /// The UI's end of the channels.
 pub struct WorkerHandle {
-    tx: SyncSender<Request>,
-    rx: Receiver<Response>,
+    write_tx: SyncSender<Envelope>,
+    read_tx: SyncSender<Envelope>,
+    rx: Receiver<Event>,
+    next_id: RequestId,
     in_flight: usize,
     stopped: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    #[error("后台任务繁忙，请稍候再试")]
+    #[error("后台任务繁忙，请稍候再试。")]
     Busy,
-    #[error("后台任务已停止，请重新启动工作台")]
+    #[error("后台任务已停止，请重新启动工作台。")]
     Stopped,
 }
 
 impl WorkerHandle {
-    /// Never blocks: a full queue is an error the UI can show.
-    pub fn send(&mut self, req: Request) -> Result<(), SendError> {
-        match self.tx.try_send(req) {
+    /// Never blocks: a full queue is an error the UI can show. Returns the
+    /// id the reply will carry.
+    pub fn send(
+        &mut self,
+        actor: Option<SessionClerk>,
+        req: Request,
+    ) -> Result<RequestId, SendError> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let tx = if req.is_read() {
+            &self.read_tx
+        } else {
+            &self.write_tx
+        };
+        match tx.try_send(Envelope { id, actor, req }) {
             Ok(()) => {
                 self.in_flight += 1;
-                Ok(())
+                Ok(id)
             }
             Err(TrySendError::Full(_)) => Err(SendError::Busy),
             Err(TrySendError::Disconnected(_)) => Err(SendError::Stopped),
         }
     }
 
-    /// Next answer, if any; never blocks.
-    pub fn try_recv(&mut self) -> Option<Response> {
+    /// Next event, if any; never blocks.
+    pub fn try_recv(&mut self) -> Option<Event> {
         match self.rx.try_recv() {
-            Ok(r) => {
-                if !matches!(r, Response::Opened { .. } | Response::OpenFailed { .. }) {
+            Ok(e) => {
+                if matches!(e, Event::Reply(_)) {
                     self.in_flight = self.in_flight.saturating_sub(1);
                 }
-                Some(r)
+                Some(e)
             }
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) if self.stopped => None,
             Err(TryRecvError::Disconnected) => {
                 self.stopped = true;
                 self.in_flight = 0;
-                Some(Response::WorkerStopped)
+                Some(Event::Stopped)
             }
         }
     }
@@ -195,20 +216,27 @@ impl WorkerHandle {
 }
 
 /// Starts the worker. It opens the database first and reports `Opened` or
-/// `OpenFailed`; `wake` is called after every response (the UI passes
+/// `OpenFailed`; `wake` is called after every event (the UI passes
 /// `ctx.request_repaint`).
-pub fn spawn(target: DbTarget, clock: Arc<dyn Clock>, wake: Box<dyn Fn() + Send>) -> WorkerHandle {
-    let (req_tx, req_rx) = sync_channel::<Request>(QUEUE_DEPTH);
-    let (resp_tx, resp_rx) = sync_channel::<Response>(QUEUE_DEPTH * 2);
+pub fn spawn(
+    target: DbTarget,
+    clock: Arc<dyn Clock>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+) -> WorkerHandle {
+    let (write_tx, write_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
+    let (read_tx, read_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
+    let (event_tx, event_rx) = sync_channel::<Event>(QUEUE_DEPTH * 4);
     let spawned = thread::Builder::new()
         .name("counterdesk-store".into())
-        .spawn(move || run(target, clock, &req_rx, &resp_tx, &*wake));
+        .spawn(move || run_writer(target, clock, write_rx, read_rx, event_tx, wake));
     if let Err(e) = spawned {
         tracing::error!(error = %e, "could not start the worker thread");
     }
     WorkerHandle {
-        tx: req_tx,
-        rx: resp_rx,
+        write_tx,
+        read_tx,
+        rx: event_rx,
+        next_id: 0,
         in_flight: 0,
         stopped: false,
     }
@@ -230,169 +258,110 @@ fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
     }
 }
 
-fn run(
-    target: DbTarget,
-    clock: Arc<dyn Clock>,
-    requests: &Receiver<Request>,
-    responses: &SyncSender<Response>,
-    wake: &dyn Fn(),
-) {
-    let send = |r: Response| {
-        let ok = responses.send(r).is_ok();
-        wake();
-        ok
-    };
-    let path = target.path().clone();
-    let mut store = match open(&target, &*clock) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(title = e.title(), "database could not be opened");
-            send(Response::OpenFailed {
-                path,
-                title: e.title().to_owned(),
-                message: e.to_string(),
-            });
-            return;
-        }
-    };
-    let opened = auth::needs_setup(&mut store).and_then(|needs_setup| {
-        Ok(Response::Opened {
-            path: path.clone(),
-            needs_setup,
-            settings: auth::settings(&mut store)?,
-        })
-    });
-    let opened = opened.unwrap_or_else(|e| Response::OpenFailed {
-        path: path.clone(),
+fn open_failed(path: PathBuf, e: &StoreError) -> Event {
+    tracing::warn!(title = e.title(), technical = ?e.technical(), "database could not be opened");
+    Event::OpenFailed {
+        path,
         title: e.title().to_owned(),
         message: e.to_string(),
-    });
-    let failed_open = matches!(opened, Response::OpenFailed { .. });
-    if !send(opened) || failed_open {
-        return;
+        technical: e.technical(),
     }
-    while let Ok(req) = requests.recv() {
+}
+
+/// Answers envelopes until the UI hangs up.
+fn serve(
+    store: &mut Store,
+    clock: &dyn Clock,
+    requests: &Receiver<Envelope>,
+    events: &SyncSender<Event>,
+    wake: &dyn Fn(),
+) {
+    while let Ok(env) = requests.recv() {
         let started = std::time::Instant::now();
-        let kind = request_name(&req);
-        let resp = handle(&mut store, &*clock, req).unwrap_or_else(|e| {
+        let kind = env.req.name();
+        let result = dispatch(store, clock.now(), env.actor.as_ref(), env.req);
+        if let Err(e) = &result {
             tracing::warn!(request = kind, error_kind = e.title(), "request failed");
-            Response::Failed {
-                message: e.to_string(),
+            if let AppError::Store(s) = e {
+                tracing::debug!(technical = ?s.technical(), "store error");
             }
-        });
+        }
         tracing::debug!(
             request = kind,
             ms = started.elapsed().as_millis() as u64,
             "handled"
         );
-        if !send(resp) {
+        let sent = events.send(Event::Reply(Reply { id: env.id, result }));
+        wake();
+        if sent.is_err() {
             break;
         }
     }
 }
 
-/// For logs: the request's kind, never its content (passwords, names).
-fn request_name(r: &Request) -> &'static str {
-    match r {
-        Request::CreateFirstAdmin { .. } => "create_first_admin",
-        Request::Login { .. } => "login",
-        Request::Logout { .. } => "logout",
-        Request::IdleLocked { .. } => "idle_locked",
-        Request::ChangeOwnPassword { .. } => "change_own_password",
-        Request::ListClerks { .. } => "list_clerks",
-        Request::CreateAccount { .. } => "create_account",
-        Request::SetDisabled { .. } => "set_disabled",
-        Request::ResetPassword { .. } => "reset_password",
-        Request::SaveSettings { .. } => "save_settings",
-        Request::SaveDraft { .. } => "save_draft",
-        Request::LoadDraft { .. } => "load_draft",
-        Request::AuditTail { .. } => "audit_tail",
-        Request::VerifyAudit => "verify_audit",
+fn run_writer(
+    target: DbTarget,
+    clock: Arc<dyn Clock>,
+    requests: Receiver<Envelope>,
+    reads: Receiver<Envelope>,
+    events: SyncSender<Event>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+) {
+    let path = target.path().clone();
+    let send = |e: Event| {
+        let ok = events.send(e).is_ok();
+        wake();
+        ok
+    };
+    let mut store = match open(&target, &*clock) {
+        Ok(s) => s,
+        Err(e) => {
+            send(open_failed(path, &e));
+            return;
+        }
+    };
+    let opened = setup::needs_setup(&mut store).and_then(|needs_setup| {
+        Ok(Event::Opened {
+            path: path.clone(),
+            needs_setup,
+            settings: setup::settings(&mut store)?,
+        })
+    });
+    let opened = opened.unwrap_or_else(|e| open_failed(path.clone(), &e));
+    let failed_open = matches!(opened, Event::OpenFailed { .. });
+    let delivered = send(opened);
+    if failed_open || !delivered {
+        // The reader never starts: its channel closes, and the UI sees `Stopped`.
+        return;
     }
-}
-
-fn handle(store: &mut Store, clock: &dyn Clock, req: Request) -> Result<Response, StoreError> {
-    let now = clock.now();
-    Ok(match req {
-        Request::CreateFirstAdmin {
-            account,
-            office_name,
-        } => Response::SetUp {
-            clerk: auth::create_first_admin(store, &account, &office_name, now)?,
-            settings: auth::settings(store)?,
-        },
-        Request::Login {
-            username,
-            password,
-            purpose,
-        } => match auth::login(store, &username, &password, purpose, now)? {
-            LoginOutcome::Success(c) if purpose == LoginPurpose::Unlock => Response::Unlocked(c),
-            LoginOutcome::Success(c) => Response::SignedIn(c),
-            LoginOutcome::Refused(message) => Response::LoginRefused { purpose, message },
-        },
-        Request::Logout { clerk, replaced_by } => {
-            auth::end_session(store, &clerk, replaced_by.as_deref(), now)?;
-            Response::Ack
-        }
-        Request::IdleLocked { clerk } => {
-            auth::record_idle_lock(store, &clerk, now)?;
-            Response::Ack
-        }
-        Request::ChangeOwnPassword { clerk, old, new } => {
-            Response::PasswordChanged(auth::change_own_password(store, &clerk, &old, &new, now)?)
-        }
-        Request::ListClerks { actor } => Response::Clerks(auth::list_clerks(store, &actor, now)?),
-        Request::CreateAccount { actor, account } => {
-            auth::create_account(store, &actor, &account, now)?;
-            Response::AccountsChanged {
-                message: format!("已创建账号 {}，首次登录需修改密码", account.username.trim()),
-            }
-        }
-        Request::SetDisabled {
-            actor,
-            clerk_id,
-            disabled,
-        } => {
-            auth::set_disabled(store, &actor, clerk_id, disabled, now)?;
-            Response::AccountsChanged {
-                message: if disabled {
-                    "账号已停用"
-                } else {
-                    "账号已启用"
+    // The reader opens only now, after the migrations have run.
+    let reader_events = events.clone();
+    let reader_wake = wake.clone();
+    let reader_clock = clock.clone();
+    let _ = thread::Builder::new()
+        .name("counterdesk-reader".into())
+        .spawn(move || match Store::open_reader(&path) {
+            Ok(mut r) => serve(
+                &mut r,
+                &*reader_clock,
+                &reads,
+                &reader_events,
+                &*reader_wake,
+            ),
+            Err(e) => {
+                tracing::warn!(title = e.title(), "reader connection failed");
+                // Answer every read with the error rather than leaving it waiting.
+                while let Ok(env) = reads.recv() {
+                    let reply = Reply {
+                        id: env.id,
+                        result: Err(AppError::Store(StoreError::Busy { path: path.clone() })),
+                    };
+                    if reader_events.send(Event::Reply(reply)).is_err() {
+                        break;
+                    }
+                    reader_wake();
                 }
-                .to_owned(),
             }
-        }
-        Request::ResetPassword {
-            actor,
-            clerk_id,
-            password,
-        } => {
-            auth::reset_password(store, &actor, clerk_id, &password, now)?;
-            Response::AccountsChanged {
-                message: "密码已重置，该账号下次登录需修改密码".to_owned(),
-            }
-        }
-        Request::SaveSettings { actor, settings } => {
-            Response::SettingsSaved(auth::save_settings(store, &actor, settings, now)?)
-        }
-        Request::SaveDraft {
-            clerk_id,
-            key,
-            body,
-        } => {
-            store.write(|tx| tx.save_draft(clerk_id, &key, &body, now))?;
-            Response::Ack
-        }
-        Request::LoadDraft { clerk_id, key } => {
-            let body = store.read(|tx| tx.draft(clerk_id, &key))?;
-            Response::Draft {
-                clerk_id,
-                key,
-                body,
-            }
-        }
-        Request::AuditTail { limit } => Response::AuditTail(store.read(|tx| tx.audit_tail(limit))?),
-        Request::VerifyAudit => Response::AuditVerified(store.read(|tx| tx.verify_audit())?),
-    })
+        });
+    serve(&mut store, &*clock, &requests, &events, &*wake);
 }

@@ -14,7 +14,7 @@ use crate::app::demo_queue;
 use crate::app::review::classify_search;
 use crate::domain::review::mask::mask_document;
 use crate::domain::review::{AppState, QueueCounts, Scope};
-use crate::store::{PageQuery, QueueClock, ReadStore, Reader, Store};
+use crate::store::{PageQuery, QueueClock, Store};
 
 /// Environment variable that pins "now" (RFC 3339) so output is reproducible.
 pub const NOW_ENV: &str = "COUNTERDESK_NOW";
@@ -85,7 +85,7 @@ pub fn run_queue(
     // Open (and migrate) once through the writer's checks, then read on a
     // read-only connection like the screen does.
     drop(Store::open(db)?);
-    let mut reader = ReadStore::open(db)?;
+    let mut reader = Store::open_reader(db)?;
     let now = now();
     let clock = QueueClock::at(now, 0);
     let key = search.and_then(classify_search);

@@ -1,27 +1,20 @@
-//! Pure rules: no I/O, no egui. Every rule the counter enforces lives here once.
-//! "Today" and "now" are always parameters: nothing here reads the clock.
+//! Pure rules: no I/O, no egui. Every rule the counter enforces lives here once,
+//! grouped by family: `documents/` (numbers, codes, licences, working days) and
+//! `clerks/` (staff, sessions, audit). "Today" and "now" are always
+//! parameters: nothing here reads the clock.
 
-pub mod audit;
-pub mod checksum;
-pub mod clerk;
-pub mod credit_code;
-pub mod findings;
-pub mod foreign_pr;
-pub mod holidays;
-pub mod identity;
-pub mod idle;
-pub mod licence;
-pub mod lockout;
-pub mod normalize;
-pub mod org_code;
-pub mod password;
-pub mod phone;
-pub mod regions;
-pub mod result;
+pub mod clerks;
+pub mod documents;
+/// The review queue: application kinds and states, reasons, notices, pre-checks.
 pub mod review;
-pub mod router;
-pub mod rules;
-pub mod settings;
+
+// The families' modules under their short names, so `domain::identity`
+// and `domain::audit` read as before.
+pub use clerks::{anchor, audit, clerk, idle, lockout, password, settings};
+pub use documents::{
+    checksum, credit_code, findings, foreign_pr, holidays, identity, licence, normalize, org_code,
+    phone, regions, result, router, rules,
+};
 
 pub use result::{CheckResult, DocKind, Fields, Finding, Gender, RegionInfo, Severity, Verdict};
 pub use router::{check_any, check_code, check_identity, check_phone};

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::StoreError;
 use super::{Tx, time};
+use crate::domain::anchor::Anchor;
 use crate::domain::audit::{AuditAction, AuditContent, GENESIS_HASH};
 
 /// What the app layer hands in; the store assigns `seq`, time and hashes.
@@ -42,14 +43,14 @@ pub enum AuditVerdict {
 impl Tx<'_> {
     /// Appends one event and moves the head, inside the caller's transaction.
     pub fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let head = self.q(|c| {
-            c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })
-            .optional()
-        })?;
-        let has_head = head.is_some();
-        let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS_HASH.to_owned()));
+        let (prev_seq, prev_hash) = self
+            .q(|c| {
+                c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()
+            })?
+            .unwrap_or((0, GENESIS_HASH.to_owned()));
         let seq = prev_seq + 1;
         let at = time::format(now);
         let content = AuditContent {
@@ -68,16 +69,16 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![seq, at, e.actor_id, e.actor, e.action.code(), e.target, e.detail, prev_hash, hash],
             )?;
-            // UPDATE once the head exists: an upsert would fire the BEFORE
-            // INSERT trigger (migration 2), which only admits row 1.
-            if has_head {
+            // Plain INSERT for the first row, UPDATE after: the head's
+            // triggers allow exactly these two moves.
+            if seq == 1 {
                 c.execute(
-                    "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)",
                     params![seq, hash],
                 )
             } else {
                 c.execute(
-                    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)",
+                    "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
                     params![seq, hash],
                 )
             }
@@ -113,6 +114,19 @@ impl Tx<'_> {
     pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
         self.q(verify_chain)
     }
+
+    /// The chain head as an anchor to write into receipts and exports.
+    pub fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+        self.q(|c| {
+            c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok(Anchor {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            })
+            .optional()
+        })
+    }
 }
 
 /// Walks the whole chain in `seq` order. Reports the first row whose sequence,
@@ -126,15 +140,36 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS_HASH.to_owned();
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let at: String = r.get(1)?;
-        let actor_id: Option<i64> = r.get(2)?;
-        let actor: String = r.get(3)?;
-        let action: String = r.get(4)?;
-        let target: String = r.get(5)?;
-        let detail: String = r.get(6)?;
-        let stored_prev: String = r.get(7)?;
-        let stored_hash: String = r.get(8)?;
+        // A value of the wrong type (e.g. a number stored over a hash) is
+        // tampering, reported like any other break, not as a driver error.
+        let fields = (|| -> rusqlite::Result<_> {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })();
+        let (seq, at, actor_id, actor, action, target, detail, stored_prev, stored_hash) =
+            match fields {
+                Ok(f) => f,
+                Err(
+                    rusqlite::Error::InvalidColumnType(..)
+                    | rusqlite::Error::FromSqlConversionFailure(..)
+                    | rusqlite::Error::IntegralValueOutOfRange(..),
+                ) => {
+                    return Ok(AuditVerdict::Broken {
+                        seq: expected_seq,
+                        reason: "字段类型被改动（记录被修改）".into(),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
         if seq != expected_seq {
             return Ok(AuditVerdict::Broken {
                 seq: expected_seq,
@@ -168,11 +203,21 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         expected_seq += 1;
     }
     let rows_seen = expected_seq - 1;
-    let head: Option<(i64, String)> = conn
+    let head: Option<(i64, String)> = match conn
         .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .optional()?;
+        .optional()
+    {
+        Ok(h) => h,
+        Err(rusqlite::Error::InvalidColumnType(..)) => {
+            return Ok(AuditVerdict::Broken {
+                seq: rows_seen.max(1),
+                reason: "链头字段类型被改动".into(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     match head {
         None if rows_seen == 0 => Ok(AuditVerdict::Intact { rows: 0 }),
         Some((seq, hash)) if seq == rows_seen && hash == prev_hash => {
@@ -187,4 +232,28 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
             reason: "链头与最后一条记录不符".into(),
         }),
     }
+}
+
+/// Whether the chain still holds `anchor`'s row with its hash. Call after
+/// [`verify_chain`] said the chain is intact: then the row's hash also
+/// proves every row before it.
+pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Result<(), String>> {
+    let stored: Option<Option<String>> = conn
+        .query_row(
+            "SELECT hash FROM audit_log WHERE seq = ?1",
+            [anchor.seq],
+            |r| r.get::<_, String>(0).map(Some).or(Ok(None)),
+        )
+        .optional()?;
+    Ok(match stored {
+        None => Err(format!(
+            "锚点记载第 {} 条，数据库中已没有这一条（末尾记录被删除）",
+            anchor.seq
+        )),
+        Some(h) if h.as_deref() == Some(anchor.hash.as_str()) => Ok(()),
+        Some(_) => Err(format!(
+            "第 {} 条记录的哈希与锚点不符（哈希链被整体重写）",
+            anchor.seq
+        )),
+    })
 }

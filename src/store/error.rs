@@ -21,7 +21,13 @@ pub enum StoreError {
     Unwritable { path: PathBuf, detail: String },
     #[error("数据库 {path} 正被其他程序占用，请稍后重试。")]
     Busy { path: PathBuf },
-    #[error("数据库 {path} 出错：{source}")]
+    #[error(
+        "文件 {path} 是 SQLite 数据库，但不是工作台的数据库，未做任何修改。请确认路径是否正确。"
+    )]
+    Foreign { path: PathBuf },
+    /// Anything else the driver reports: the clerk reads a Chinese sentence,
+    /// the technical cause goes to [`StoreError::technical`] (详情 and the log).
+    #[error("数据库 {path} 操作失败，本次操作未保存。请重试；如仍出现，请联系信息科。")]
     Sqlite {
         path: PathBuf,
         #[source]
@@ -42,7 +48,7 @@ impl StoreError {
             Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path },
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
                 path,
-                detail: e.to_string(),
+                detail: format!("文件结构损坏（{e}）"),
             },
             Some(
                 ErrorCode::ReadOnly
@@ -51,7 +57,7 @@ impl StoreError {
                 | ErrorCode::DiskFull,
             ) => StoreError::Unwritable {
                 path,
-                detail: e.to_string(),
+                detail: format!("磁盘已满、文件只读或没有权限（{e}）"),
             },
             _ => StoreError::Sqlite { path, source: e },
         }
@@ -65,8 +71,38 @@ impl StoreError {
             StoreError::Corrupt { .. } => "数据库已损坏",
             StoreError::Unwritable { .. } => "数据库无法写入",
             StoreError::Busy { .. } => "数据库被占用",
+            StoreError::Foreign { .. } => "不是工作台数据库",
             StoreError::Sqlite { .. } => "数据库错误",
             StoreError::Rejected(_) => "操作被拒绝",
         }
     }
+}
+
+impl StoreError {
+    /// The driver's own words, for a 详情 expander and the log; `None` when
+    /// the Chinese message already says everything.
+    pub fn technical(&self) -> Option<String> {
+        match self {
+            StoreError::Sqlite { source, .. } => Some(source.to_string()),
+            StoreError::Corrupt { detail, .. } | StoreError::Unwritable { detail, .. } => {
+                Some(detail.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An OS error in Chinese, keeping the system's words in brackets for IT.
+pub fn io_detail(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有访问权限",
+        K::IsADirectory => "这是一个目录，不是文件",
+        K::ReadOnlyFilesystem => "所在磁盘为只读",
+        K::StorageFull => "磁盘空间已满",
+        K::InvalidFilename => "文件名无效",
+        _ => "系统无法访问该文件",
+    };
+    format!("{what}（系统信息：{e}）")
 }

@@ -65,7 +65,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
         BEGIN SELECT RAISE(ABORT, 'audit_head is append-only'); END;
     CREATE TRIGGER audit_head_first_row BEFORE INSERT ON audit_head
-        WHEN NEW.seq <> 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = 1)
+        WHEN EXISTS (SELECT 1 FROM audit_head) OR NEW.seq <> 1
+            OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = 1)
         BEGIN SELECT RAISE(ABORT, 'audit_head must start at the first row'); END;
     CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
         WHEN NEW.seq <> OLD.seq + 1 OR NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)

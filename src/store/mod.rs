@@ -12,7 +12,6 @@ mod error;
 mod migrations;
 mod open;
 mod outbox;
-mod read;
 mod settings;
 mod time;
 
@@ -30,8 +29,8 @@ pub use clerks::{ClerkRecord, NewClerk};
 pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
 pub use error::StoreError;
 pub use migrations::LATEST_VERSION;
+pub use open::full_check;
 pub use outbox::{Channel, NewMessage, OutboxRow};
-pub use read::{ReadStore, Reader};
 
 /// An open, migrated database.
 pub struct Store {
@@ -53,6 +52,42 @@ impl Tx<'_> {
     }
 }
 
+/// A read-only connection for `verify-audit` and other inspections: works on
+/// a 0444 copy and never writes anything beside the file.
+pub struct ReadOnlyDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl ReadOnlyDb {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: open::open_read_only(path)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        audit::verify_chain(&self.conn).map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
+    /// `Ok(Err(reason))` when the database no longer holds the anchor's row.
+    pub fn check_anchor(
+        &self,
+        anchor: &crate::domain::anchor::Anchor,
+    ) -> Result<Result<(), String>, StoreError> {
+        audit::check_anchor(&self.conn, anchor).map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
+    pub fn audit_anchor(&self) -> Result<Option<crate::domain::anchor::Anchor>, StoreError> {
+        Tx {
+            conn: &self.conn,
+            path: &self.path,
+        }
+        .audit_anchor()
+    }
+}
+
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`. A file
     /// that is not SQLite, is corrupt, or was written by a newer version is
@@ -65,6 +100,17 @@ impl Store {
         };
         migrations::migrate(&mut store.conn, &store.path)?;
         Ok(store)
+    }
+
+    /// A second connection to an already opened and migrated file, for
+    /// reads only (`query_only`): lists and pages run here while the writer
+    /// commits.
+    pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
+        let conn = open::open_reader(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -132,34 +178,5 @@ impl Store {
         tx.finish()
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
         Ok(out)
-    }
-}
-
-/// The full `PRAGMA quick_check` that opening no longer runs (it reads the
-/// whole file: seconds at a million applications). Run it on demand or on a
-/// background thread; it uses its own read-only connection.
-pub fn full_integrity_check(path: &Path) -> Result<(), StoreError> {
-    open::full_quick_check(path)
-}
-
-/// `counterdesk verify-audit [--db PATH]`: prints `OK <rows>` and returns 0, or
-/// names the first broken row and returns 1.
-pub fn verify_audit_cli(db: Option<PathBuf>) -> anyhow::Result<u8> {
-    let path = match db {
-        Some(p) => p,
-        None => crate::app::paths::default_db_path()?,
-    };
-    // Verification must not create or migrate anything: open read-only.
-    let conn = open::open_read_only(&path)?;
-    let verdict = audit::verify_chain(&conn).map_err(|e| StoreError::from_sqlite(&path, e))?;
-    match verdict {
-        AuditVerdict::Intact { rows } => {
-            println!("OK {rows}");
-            Ok(0)
-        }
-        AuditVerdict::Broken { seq, reason } => {
-            println!("BROKEN row {seq}: {reason}");
-            Ok(1)
-        }
     }
 }

@@ -1,5 +1,7 @@
 //! Opening a database file safely: inspect read-only first, then switch to
-//! read-write with the pragmas. Nothing is written to a file we refuse.
+//! read-write with the pragmas. Nothing is written to a file we refuse, not
+//! even an empty `-wal`/`-shm` beside it. Only a path where no file exists
+//! starts the first-run path: an existing empty file is damaged, not new.
 
 use std::io::Read;
 use std::path::Path;
@@ -7,25 +9,45 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::error::StoreError;
+use super::error::{StoreError, io_detail};
 use super::migrations::LATEST_VERSION;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+const HEADER_LEN: usize = 100;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Files up to this size get `PRAGMA quick_check` on the start-up path (tens
+/// of ms); a larger one (a million applications) only gets the cheap checks,
+/// so the login frame stays under 300 ms. The full check runs on demand.
+const QUICK_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Checks the file, then opens it read-write with WAL, foreign keys and a busy timeout.
 pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
-    if path.exists() {
-        inspect_existing(path)?;
-    } else {
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !parent.is_dir() {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            inspect_existing(path, &meta)?;
+            if meta.permissions().readonly() {
+                return Err(StoreError::Unwritable {
+                    path: path.to_path_buf(),
+                    detail: "文件为只读".to_owned(),
+                });
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if !parent.is_dir() {
+                return Err(StoreError::Unwritable {
+                    path: path.to_path_buf(),
+                    detail: format!("目录 {} 不存在", parent.display()),
+                });
+            }
+        }
+        Err(e) => {
             return Err(StoreError::Unwritable {
                 path: path.to_path_buf(),
-                detail: format!("目录 {} 不存在", parent.display()),
+                detail: io_detail(&e),
             });
         }
     }
@@ -59,122 +81,156 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Opens an existing database read-only (for `verify-audit`), after the same checks.
+/// The reader's connection: read-write flags (WAL readers need the shared
+/// memory file) but `query_only`, so nothing can be written through it.
+pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+    conn.execute_batch("PRAGMA query_only=1; PRAGMA foreign_keys=ON;")
+        .map_err(sql)?;
+    Ok(conn)
+}
+
+/// Opens an existing database for reading only (`verify-audit`, an auditor's
+/// copy): works on a 0444 file, for a user without write access, and on a
+/// read-only medium, and never creates anything beside the file.
 pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
-    if !path.is_file() {
-        return Err(StoreError::Unwritable {
-            path: path.to_path_buf(),
-            detail: "文件不存在".to_owned(),
-        });
-    }
-    inspect_existing(path)?;
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| StoreError::from_sqlite(path, e))?;
+    let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
+        path: path.to_path_buf(),
+        detail: io_detail(&e),
+    })?;
+    inspect_existing(path, &meta)?;
+    let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::from_sqlite(path, e))?;
     Ok(conn)
 }
 
-/// Tables the login frame reads; checked on every open. The rest of the file
-/// (applications, blobs: hundreds of MB at a million applications) is left to
-/// [`full_quick_check`], run on demand or in the background.
-const STARTUP_CHECKED_TABLES: [&str; 3] = ["clerks", "settings", "audit_head"];
-
-/// A cheap check for the start-up path: reading the schema catches a damaged
-/// first page, and `quick_check(TABLE)` walks only the small tables login needs.
-fn startup_check(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
-    let present: Vec<String> = {
-        let mut stmt = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .map_err(sql)?;
-        let names = stmt.query_map([], |r| r.get(0)).map_err(sql)?;
-        names.collect::<Result<_, _>>().map_err(sql)?
-    };
-    for table in STARTUP_CHECKED_TABLES {
-        if !present.iter().any(|t| t == table) {
-            continue;
-        }
-        let check: String = conn
-            .query_row(&format!("PRAGMA quick_check({table})"), [], |r| r.get(0))
-            .map_err(sql)?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail: check,
-            });
+/// A `file:` URI for SQLite: `%`, `?` and `#` escaped, forward slashes.
+fn file_uri(path: &Path, query: &str) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut s = abs.to_string_lossy().replace('\\', "/");
+    if !s.starts_with('/') {
+        // Windows `C:/…` becomes `file:///C:/…`.
+        s.insert(0, '/');
+    }
+    let mut out = String::from("file://");
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
         }
     }
-    Ok(())
+    out.push('?');
+    out.push_str(query);
+    out
 }
 
-/// The whole-file `PRAGMA quick_check`, on its own read-only connection.
-pub fn full_quick_check(path: &Path) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sql)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(sql)?;
-    if check != "ok" {
-        return Err(StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: check,
-        });
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-wal");
+    p.into()
+}
+
+fn shm_path(path: &Path) -> std::path::PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push("-shm");
+    p.into()
+}
+
+/// Read-only connection. With a `-wal` present (a session that did not
+/// checkpoint), its committed pages are read through `mode=ro`; otherwise
+/// `immutable=1`, which needs no lock files and so leaves nothing behind.
+fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // A live database (the window open on it) has these files: read it with
+    // locking, never as immutable.
+    let has_wal = wal_path(path).exists() || shm_path(path).exists();
+    if has_wal
+        && let Ok(c) = Connection::open_with_flags(file_uri(path, "mode=ro"), flags)
+        && c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .is_ok()
+    {
+        return Ok(c);
     }
-    Ok(())
+    Connection::open_with_flags(file_uri(path, "immutable=1"), flags)
+        .map_err(|e| StoreError::from_sqlite(path, e))
 }
 
-/// A read-only connection for pages and counts (see `ReadStore`): no checks
-/// of its own, because the writer has opened and checked the file already.
-pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
-    if !path.is_file() {
-        return Err(StoreError::Unwritable {
-            path: path.to_path_buf(),
-            detail: "文件不存在".to_owned(),
-        });
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sql)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-    conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -65536;")
-        .map_err(sql)?;
-    Ok(conn)
-}
-
-/// Header, schema version and a cheap integrity check, all read-only.
-fn inspect_existing(path: &Path) -> Result<(), StoreError> {
-    let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
+fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
         path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
+        detail: detail.into(),
+    }
+}
+
+/// Header, size, schema version and (for files of ordinary size) integrity,
+/// all read-only.
+fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
     if meta.is_dir() {
         return Err(StoreError::Unwritable {
             path: path.to_path_buf(),
-            detail: "这是一个目录，不是文件".to_owned(),
+            detail: "这是一个目录，不是数据库文件".to_owned(),
+        });
+    }
+    if !meta.is_file() {
+        return Err(StoreError::Unwritable {
+            path: path.to_path_buf(),
+            detail: "这不是普通文件（可能是设备或管道）".to_owned(),
         });
     }
     if meta.len() == 0 {
-        // SQLite treats an empty file as an empty database.
-        return Ok(());
+        // SQLite would treat it as a new, empty database and the window would
+        // offer to create the first administrator: never on an existing file.
+        return Err(damaged(path, "文件为空（0 字节），可能已被清空或截断"));
     }
-    let mut head = [0u8; 16];
+    let mut head = [0u8; HEADER_LEN];
     let mut f = std::fs::File::open(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
-        detail: e.to_string(),
+        detail: io_detail(&e),
     })?;
-    if f.read_exact(&mut head).is_err() || &head != SQLITE_MAGIC {
+    let read = f.read(&mut head).unwrap_or(0);
+    drop(f);
+    if read < SQLITE_MAGIC.len() || &head[..16] != SQLITE_MAGIC {
         return Err(StoreError::NotSqlite {
             path: path.to_path_buf(),
         });
     }
-    drop(f);
+    if read < HEADER_LEN {
+        return Err(damaged(path, "文件头不完整，文件已被截断"));
+    }
+    // Header: page size at 16 (1 means 65536), page count at 28.
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65536u64,
+        n => u64::from(n),
+    };
+    let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
+    if page_size < 512 || !page_size.is_power_of_two() {
+        return Err(damaged(path, "文件头中的页大小无效"));
+    }
+    if meta.len() < page_size || meta.len() < pages.saturating_mul(page_size) {
+        return Err(damaged(
+            path,
+            format!(
+                "文件被截断：应至少 {} 字节，实际 {} 字节",
+                pages.saturating_mul(page_size).max(page_size),
+                meta.len()
+            ),
+        ));
+    }
     let sql = |e| StoreError::from_sqlite(path, e);
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sql)?;
+    let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -186,12 +242,39 @@ fn inspect_existing(path: &Path) -> Result<(), StoreError> {
             supported: LATEST_VERSION,
         });
     }
-    startup_check(&conn, path)?;
-    if meta.permissions().readonly() {
-        return Err(StoreError::Unwritable {
+    // Reading the schema parses every table definition: cheap, and it
+    // catches a damaged first page.
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(sql)?;
+    let ours = tables.iter().any(|t| t == "clerks") && tables.iter().any(|t| t == "audit_log");
+    if (version == 0 && !tables.is_empty()) || (version > 0 && !ours) {
+        return Err(StoreError::Foreign {
             path: path.to_path_buf(),
-            detail: "文件为只读".to_owned(),
         });
     }
+    if meta.len() <= QUICK_CHECK_MAX_BYTES {
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(sql)?;
+        if check != "ok" {
+            return Err(damaged(path, format!("完整性检查未通过（{check}）")));
+        }
+    }
     Ok(())
+}
+
+/// `PRAGMA quick_check` on its own read-only connection: the full check
+/// that large files skip at start-up, for "on demand" and background use.
+pub fn full_check(path: &Path) -> Result<(), StoreError> {
+    let conn = connect_read_only(path)?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| StoreError::from_sqlite(path, e))?;
+    if check == "ok" {
+        Ok(())
+    } else {
+        Err(damaged(path, format!("完整性检查未通过（{check}）")))
+    }
 }

@@ -23,6 +23,36 @@ impl Tx<'_> {
             .unwrap_or_default())
     }
 
+    /// A random per-database salt for digests of typed-but-unknown user
+    /// names in the audit log; created on first use, inside the caller's
+    /// transaction.
+    pub fn audit_salt(&self) -> Result<String, StoreError> {
+        const SALT_KEY: &str = "audit_salt";
+        let existing: Option<String> = self.q(|c| {
+            c.query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [SALT_KEY],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        if let Some(s) = existing {
+            return Ok(s);
+        }
+        let salt = argon2::password_hash::SaltString::generate(
+            &mut argon2::password_hash::rand_core::OsRng,
+        )
+        .as_str()
+        .to_owned();
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                params![SALT_KEY, salt],
+            )
+        })?;
+        Ok(salt)
+    }
+
     pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
         let json = serde_json::to_string(s).map_err(|e| StoreError::Rejected(e.to_string()))?;
         self.q(|c| {

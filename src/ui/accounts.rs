@@ -1,20 +1,35 @@
-//! 账号管理 (administrators only): list, create, disable/enable, reset
-//! passwords; and the office settings (name, idle lock, lockout policy).
+//! 账号管理 (administrators only): list, create, disable/enable (asks first,
+//! naming the account), reset passwords; and the office settings. Each
+//! message appears in the section the clerk just used.
+
+use std::any::Any;
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
-use super::app::Outbox;
+use super::outbox::{Command, Outbox};
+use super::screen::{Screen, ScreenCx};
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::auth::{AccountInput, ClerkSummary, SessionClerk};
+use crate::app::accounts::{self, AccountInput, ClerkSummary};
 use crate::app::clock;
-use crate::app::worker::Request;
+use crate::app::error::AppError;
+use crate::app::settings as settings_uc;
+use crate::app::worker::{Request, Response};
 use crate::domain::clerk::Role;
 use crate::domain::settings::{self as rules, Settings};
 
+/// Where the last action was taken, so its answer is shown there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Section {
+    #[default]
+    List,
+    New,
+    Settings,
+}
+
 #[derive(Default)]
-pub struct AccountsState {
+pub struct Accounts {
     pub clerks: Vec<ClerkSummary>,
     pub loaded: bool,
     pub new_username: String,
@@ -23,33 +38,39 @@ pub struct AccountsState {
     pub new_password: String,
     /// Account whose password is being reset, and the one-time password typed.
     pub reset: Option<(i64, String)>,
-    pub message: Option<Message>,
+    /// Account about to be disabled, waiting for the confirmation.
+    pub confirm_disable: Option<i64>,
+    messages: [Option<Message>; 3],
+    last: Section,
     /// Settings being edited; `None` until first shown.
     pub settings: Option<Settings>,
+    focus_new: bool,
+    focus_reset: bool,
 }
 
-impl AccountsState {
-    pub fn set_clerks(&mut self, list: Vec<ClerkSummary>) {
-        self.clerks = list;
-        self.loaded = true;
+impl Accounts {
+    fn message(&mut self, at: Section, m: Message) {
+        self.messages = [None, None, None];
+        self.messages[at as usize] = Some(m);
     }
 
-    pub fn changed(&mut self, message: String) {
-        self.message = Some(Message::success(message));
-        self.reset = None;
-        self.new_username.clear();
-        self.new_display_name.clear();
-        self.new_password.clear();
-        self.new_role = None;
+    fn show_message(&self, ui: &mut egui::Ui, at: Section) {
+        if let Some(m) = &self.messages[at as usize] {
+            widgets::message(ui, m);
+        }
     }
 
-    pub fn failed(&mut self, message: String) {
-        self.message = Some(Message::error(message));
+    fn send(&mut self, at: Section, out: &mut Outbox, req: Request) {
+        self.last = at;
+        out.send(req);
     }
 
-    pub fn settings_saved(&mut self, s: &Settings) {
-        self.settings = Some(s.clone());
-        self.message = Some(Message::success("设置已保存"));
+    fn name_of(&self, id: i64) -> String {
+        self.clerks
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| format!("{}（{}）", c.display_name, c.username))
+            .unwrap_or_default()
     }
 }
 
@@ -65,166 +86,296 @@ fn status(c: &ClerkSummary, now: DateTime<Utc>) -> (String, egui::Color32) {
     }
 }
 
-pub fn show(
-    ui: &mut egui::Ui,
-    st: &mut AccountsState,
-    me: &SessionClerk,
-    settings: &Settings,
-    now: DateTime<Utc>,
-    out: &mut Outbox,
-) {
-    ui.heading("账号管理");
-    if let Some(m) = &st.message {
-        widgets::message(ui, m);
+impl Screen for Accounts {
+    fn on_open(&mut self, _cx: &ScreenCx<'_>, out: &mut Outbox) {
+        out.send(Request::Accounts(accounts::Req::List));
+        self.focus_new = true;
     }
-    ui.add_space(6.0);
-    widgets::card(ui, |ui| {
-        ui.label(RichText::new("工作人员账号").strong());
-        if !st.loaded {
-            ui.label("正在读取…");
-            return;
-        }
-        egui::Grid::new("clerk_grid")
-            .num_columns(5)
-            .striped(true)
-            .spacing([18.0, 6.0])
-            .show(ui, |ui| {
-                for h in ["用户名", "姓名", "角色", "状态", "操作"] {
-                    ui.label(RichText::new(h).strong());
+
+    fn on_reply(&mut self, reply: Response, out: &mut Outbox) {
+        match reply {
+            Response::Accounts(accounts::Resp::Clerks(list)) => {
+                self.clerks = list;
+                self.loaded = true;
+            }
+            Response::Accounts(accounts::Resp::Changed(message)) => {
+                let at = self.last;
+                self.message(at, Message::success(message));
+                self.reset = None;
+                self.confirm_disable = None;
+                if at == Section::New {
+                    self.new_username.clear();
+                    self.new_display_name.clear();
+                    self.new_password.clear();
+                    self.new_role = None;
+                    self.focus_new = true;
                 }
-                ui.end_row();
-                for c in &st.clerks {
-                    ui.label(&c.username);
-                    ui.label(&c.display_name);
-                    ui.label(c.role.label());
-                    let (text, color) = status(c, now);
-                    ui.label(RichText::new(text).color(color));
-                    ui.horizontal(|ui| {
-                        if c.id != me.id {
+                out.send(Request::Accounts(accounts::Req::List));
+            }
+            Response::Settings(settings_uc::Resp::Saved(s)) => {
+                self.settings = Some(s.clone());
+                self.message(Section::Settings, Message::success("设置已保存。"));
+                out.push(Command::SettingsChanged(s));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_failed(&mut self, err: AppError, _out: &mut Outbox) {
+        let at = self.last;
+        self.message(at, Message::error(err.to_string()));
+    }
+
+    fn is_dirty(&self) -> bool {
+        !self.new_username.trim().is_empty() || !self.new_password.is_empty()
+    }
+
+    fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
+        ui.heading("账号管理");
+        ui.add_space(6.0);
+        self.list(ui, cx, out);
+        ui.add_space(10.0);
+        self.new_account(ui, out);
+        ui.add_space(10.0);
+        self.settings_card(ui, cx, out);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl Accounts {
+    fn list(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
+        let me = cx.clerk;
+        widgets::card(ui, |ui| {
+            ui.label(RichText::new("工作人员账号").strong());
+            self.show_message(ui, Section::List);
+            if !self.loaded {
+                ui.label("正在读取…");
+                return;
+            }
+            let mut action: Option<(i64, bool)> = None;
+            let mut reset: Option<i64> = None;
+            egui::Grid::new("clerk_grid")
+                .num_columns(5)
+                .striped(true)
+                .spacing([18.0, 6.0])
+                .show(ui, |ui| {
+                    for h in ["用户名", "姓名", "角色", "状态", "操作"] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for c in &self.clerks {
+                        ui.label(&c.username);
+                        ui.label(&c.display_name);
+                        ui.label(c.role.label());
+                        let (text, color) = status(c, cx.now);
+                        ui.label(RichText::new(text).color(color));
+                        ui.horizontal(|ui| {
+                            if c.id == me.id {
+                                ui.label(RichText::new("（本人）").color(theme::MUTED));
+                                return;
+                            }
                             let (label, disable) = if c.disabled {
                                 ("启用", false)
                             } else {
                                 ("停用", true)
                             };
                             if ui.button(format!("{label} {}", c.username)).clicked() {
-                                out.send(Request::SetDisabled {
-                                    actor: me.clone(),
-                                    clerk_id: c.id,
-                                    disabled: disable,
-                                });
+                                action = Some((c.id, disable));
                             }
                             if ui.button(format!("重置密码 {}", c.username)).clicked() {
-                                st.reset = Some((c.id, String::new()));
+                                reset = Some(c.id);
                             }
-                        } else {
-                            ui.label(RichText::new("（本人）").color(theme::MUTED));
+                        });
+                        ui.end_row();
+                    }
+                });
+            if let Some(id) = reset {
+                self.reset = Some((id, String::new()));
+                self.focus_reset = true;
+            }
+            match action {
+                // Disabling asks first; enabling is harmless.
+                Some((id, true)) => self.confirm_disable = Some(id),
+                Some((id, false)) => self.send(
+                    Section::List,
+                    out,
+                    Request::Accounts(accounts::Req::SetDisabled {
+                        clerk_id: id,
+                        disabled: false,
+                    }),
+                ),
+                None => {}
+            }
+            if let Some(id) = self.confirm_disable {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!(
+                        "确定停用账号 {}？停用后该账号无法登录，可随时重新启用。",
+                        self.name_of(id)
+                    ))
+                    .color(theme::WARN),
+                );
+                ui.horizontal(|ui| {
+                    if widgets::primary_button(ui, "确认停用", true).clicked() {
+                        self.send(
+                            Section::List,
+                            out,
+                            Request::Accounts(accounts::Req::SetDisabled {
+                                clerk_id: id,
+                                disabled: true,
+                            }),
+                        );
+                    }
+                    if ui.button("取消停用").clicked()
+                        || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                    {
+                        self.confirm_disable = None;
+                    }
+                });
+            }
+            if let Some((id, pw)) = &mut self.reset {
+                let id = *id;
+                let name = self
+                    .clerks
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| format!("{}（{}）", c.display_name, c.username))
+                    .unwrap_or_default();
+                ui.separator();
+                ui.label(format!("为 {name} 设置临时密码（对方登录后需修改）："));
+                let mut submit = false;
+                let mut cancel = false;
+                ui.horizontal(|ui| {
+                    let l = ui.label("临时密码");
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(pw)
+                                .password(true)
+                                .desired_width(200.0)
+                                .id_salt("reset_password"),
+                        )
+                        .labelled_by(l.id);
+                    if std::mem::take(&mut self.focus_reset) {
+                        field.request_focus();
+                    }
+                    submit |= widgets::submitted(ui, &field);
+                    submit |= widgets::primary_button(ui, "确认重置", !pw.is_empty()).clicked();
+                    cancel |= ui.button("取消重置").clicked();
+                });
+                cancel |= ui.input(|i| i.key_pressed(egui::Key::Escape));
+                if submit && !pw.is_empty() {
+                    let password = pw.clone();
+                    self.send(
+                        Section::List,
+                        out,
+                        Request::Accounts(accounts::Req::ResetPassword {
+                            clerk_id: id,
+                            password,
+                        }),
+                    );
+                } else if cancel {
+                    self.reset = None;
+                }
+            }
+        });
+    }
+
+    fn new_account(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
+        widgets::card(ui, |ui| {
+            ui.label(RichText::new("新建账号").strong());
+            let mut submit = false;
+            egui::Grid::new("new_clerk_grid")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    let user = widgets::text_row(ui, "新用户名", &mut self.new_username, false);
+                    if std::mem::take(&mut self.focus_new) {
+                        user.request_focus();
+                    }
+                    widgets::text_row(ui, "新账号姓名", &mut self.new_display_name, false);
+                    ui.label("角色");
+                    ui.horizontal(|ui| {
+                        for role in Role::ALL {
+                            ui.radio_value(&mut self.new_role, Some(role), role.label());
                         }
                     });
                     ui.end_row();
-                }
-            });
-        if let Some((id, pw)) = &mut st.reset {
-            let name = st
-                .clerks
-                .iter()
-                .find(|c| c.id == *id)
-                .map(|c| c.username.clone())
-                .unwrap_or_default();
-            ui.separator();
-            ui.label(format!("为 {name} 设置临时密码（对方登录后需修改）："));
-            ui.horizontal(|ui| {
-                let l = ui.label("临时密码");
-                ui.add(
-                    egui::TextEdit::singleline(pw)
-                        .password(true)
-                        .desired_width(200.0),
-                )
-                .labelled_by(l.id);
-                if widgets::primary_button(ui, "确认重置", !pw.is_empty()).clicked() {
-                    out.send(Request::ResetPassword {
-                        actor: me.clone(),
-                        clerk_id: *id,
-                        password: pw.clone(),
-                    });
-                }
-            });
-            if ui.button("取消重置").clicked() {
-                st.reset = None;
-            }
-        }
-    });
-    ui.add_space(10.0);
-    widgets::card(ui, |ui| {
-        ui.label(RichText::new("新建账号").strong());
-        egui::Grid::new("new_clerk_grid")
-            .num_columns(2)
-            .spacing([12.0, 8.0])
-            .show(ui, |ui| {
-                widgets::text_row(ui, "新用户名", &mut st.new_username, false);
-                widgets::text_row(ui, "新账号姓名", &mut st.new_display_name, false);
-                ui.label("角色");
-                ui.horizontal(|ui| {
-                    for role in Role::ALL {
-                        ui.radio_value(&mut st.new_role, Some(role), role.label());
-                    }
+                    let pw = widgets::text_row(ui, "初始密码", &mut self.new_password, true);
+                    submit |= widgets::submitted(ui, &pw);
                 });
-                ui.end_row();
-                widgets::text_row(ui, "初始密码", &mut st.new_password, true);
-            });
-        let ready = st.new_role.is_some()
-            && !st.new_username.trim().is_empty()
-            && !st.new_password.is_empty();
-        if widgets::primary_button(ui, "创建账号", ready).clicked()
-            && let Some(role) = st.new_role
-        {
-            out.send(Request::CreateAccount {
-                actor: me.clone(),
-                account: AccountInput {
-                    username: st.new_username.clone(),
-                    display_name: st.new_display_name.clone(),
-                    role,
-                    password: st.new_password.clone(),
-                },
-            });
-        }
-    });
-    ui.add_space(10.0);
-    widgets::card(ui, |ui| {
-        ui.label(RichText::new("系统设置").strong());
-        let form = st.settings.get_or_insert_with(|| settings.clone());
-        egui::Grid::new("settings_grid")
-            .num_columns(2)
-            .spacing([12.0, 8.0])
-            .show(ui, |ui| {
-                widgets::text_row(ui, "单位名称", &mut form.office_name, false);
-                widgets::number_row(
-                    ui,
-                    "闲置锁屏",
-                    &mut form.idle_minutes,
-                    rules::IDLE_MINUTES,
-                    " 分钟",
+            let ready = self.new_role.is_some()
+                && !self.new_username.trim().is_empty()
+                && !self.new_password.is_empty();
+            submit |= widgets::primary_button(ui, "创建账号", ready).clicked();
+            if submit {
+                match self.new_role {
+                    Some(role) if ready => {
+                        let account = AccountInput {
+                            username: self.new_username.clone(),
+                            display_name: self.new_display_name.clone(),
+                            role,
+                            password: self.new_password.clone(),
+                        };
+                        self.send(
+                            Section::New,
+                            out,
+                            Request::Accounts(accounts::Req::Create(account)),
+                        );
+                    }
+                    None => self.message(Section::New, Message::error("请选择角色。")),
+                    Some(_) => {
+                        self.message(Section::New, Message::error("请填写用户名和初始密码。"))
+                    }
+                }
+            }
+            self.show_message(ui, Section::New);
+        });
+    }
+
+    fn settings_card(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
+        widgets::card(ui, |ui| {
+            ui.label(RichText::new("系统设置").strong());
+            let form = self.settings.get_or_insert_with(|| cx.settings.clone());
+            egui::Grid::new("settings_grid")
+                .num_columns(2)
+                .spacing([12.0, 8.0])
+                .show(ui, |ui| {
+                    widgets::text_row(ui, "单位名称", &mut form.office_name, false);
+                    widgets::number_row(
+                        ui,
+                        "闲置锁屏",
+                        &mut form.idle_minutes,
+                        rules::IDLE_MINUTES,
+                        " 分钟",
+                    );
+                    widgets::number_row(
+                        ui,
+                        "连续失败锁定次数",
+                        &mut form.lockout.max_failures,
+                        rules::MAX_FAILURES,
+                        " 次",
+                    );
+                    widgets::number_row(
+                        ui,
+                        "锁定时长",
+                        &mut form.lockout.lock_minutes,
+                        rules::LOCK_MINUTES,
+                        " 分钟",
+                    );
+                });
+            let dirty = form != cx.settings;
+            let form = form.clone();
+            if widgets::primary_button(ui, "保存设置", dirty).clicked() {
+                self.send(
+                    Section::Settings,
+                    out,
+                    Request::Settings(settings_uc::Req::Save(form)),
                 );
-                widgets::number_row(
-                    ui,
-                    "连续失败锁定次数",
-                    &mut form.lockout.max_failures,
-                    rules::MAX_FAILURES,
-                    " 次",
-                );
-                widgets::number_row(
-                    ui,
-                    "锁定时长",
-                    &mut form.lockout.lock_minutes,
-                    rules::LOCK_MINUTES,
-                    " 分钟",
-                );
-            });
-        let dirty = form != settings;
-        if widgets::primary_button(ui, "保存设置", dirty).clicked() {
-            out.send(Request::SaveSettings {
-                actor: me.clone(),
-                settings: form.clone(),
-            });
-        }
-    });
+            }
+            self.show_message(ui, Section::Settings);
+        });
+    }
 }

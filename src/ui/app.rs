@@ -1,24 +1,26 @@
-//! The application state machine: opening → (database error | first-run setup
-//! | login) → main window, which may be idle-locked. Screens push
-//! [`Request`]s into an outbox; the app sends them to the worker at frame end
-//! and applies the worker's [`Response`]s in `logic()` before the next frame.
+//! The phase machine: opening → (database error | first-run setup | login)
+//! → main window, which may be locked. Commands are applied in
+//! `commands.rs`, replies delivered to their sender in `routing.rs`, the
+//! session's screens and drafts live in `session.rs`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use eframe::egui;
-use serde::{Deserialize, Serialize};
 
-use super::id_check::IdCheckPanel;
-use super::photo_check::{FilePicker, PhotoCheckPanel, RfdPicker};
+use super::outbox::{Outbox, Sender};
+use super::photo_check::{FilePicker, RfdPicker};
+use super::screen::ScreenId;
+use super::session::Session;
 use super::widgets::Message;
-use super::{accounts, audit_log, lock, login, password, screen::Screen, setup, shell};
-use crate::app::auth::{LoginPurpose, SessionClerk};
+use super::{lock, login, setup, shell};
 use crate::app::clock::Clock;
-use crate::app::worker::{self, DbTarget, Request, Response, WorkerHandle};
-use crate::domain::idle::IdleTimer;
+use crate::app::session::{LockReason, SessionClerk};
+use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
+use crate::domain::clerk::Role;
 use crate::domain::settings::Settings;
 
 /// Makes the file-dialog picker for a new session's 照片检测 panel.
@@ -38,19 +40,8 @@ pub struct AppConfig {
     /// Repaint every second for the status-bar clock and the idle check.
     /// Off in screenshot tests, which advance the clock themselves.
     pub live_clock: bool,
-}
-
-/// Draft key under which a clerk's unfinished work is stored.
-const WORKSPACE_DRAFT: &str = "workspace";
-
-/// Work in progress that belongs to one clerk: saved when their session ends
-/// or locks, restored when they sign in again, never shown to anyone else.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Workspace {
-    pub screen: Screen,
-    /// What was typed into 证件核验.
-    #[serde(default)]
-    pub id_check_text: String,
+    /// Shown on the first login form (e.g. after a crash).
+    pub startup_notice: Option<String>,
 }
 
 pub enum Phase {
@@ -59,93 +50,44 @@ pub enum Phase {
         path: PathBuf,
         title: String,
         message: String,
+        technical: Option<String>,
     },
     Setup(setup::SetupForm),
     Login(login::LoginForm),
     Main(Box<Session>),
 }
 
-/// A signed-in clerk's session.
-pub struct Session {
-    pub clerk: SessionClerk,
-    pub workspace: Workspace,
-    pub idle: IdleTimer,
-    /// Set while the screen is idle-locked.
-    pub lock: Option<lock::LockForm>,
-    pub accounts: accounts::AccountsState,
-    pub audit: audit_log::AuditState,
-    pub password: Option<password::PasswordForm>,
-    pub toast: Option<(Message, DateTime<Utc>)>,
-    /// Per-session panels: a new clerk gets fresh ones, so nothing carries over.
-    pub id_check: IdCheckPanel,
-    pub photo_check: PhotoCheckPanel,
-}
-
-impl Session {
-    fn new(
-        clerk: SessionClerk,
-        settings: &Settings,
-        now: DateTime<Utc>,
-        picker: &PickerFactory,
-    ) -> Self {
-        Self {
-            id_check: IdCheckPanel::new(),
-            photo_check: PhotoCheckPanel::new(
-                picker(),
-                crate::app::clock::to_local(now).date_naive(),
-            ),
-            password: clerk
-                .must_change_password
-                .then(password::PasswordForm::forced),
-            clerk,
-            workspace: Workspace::default(),
-            idle: IdleTimer::new(settings.idle_minutes, now),
-            lock: None,
-            accounts: accounts::AccountsState::default(),
-            audit: audit_log::AuditState::default(),
-            toast: None,
-        }
-    }
-}
-
-/// What screens ask the app to do, applied after the frame is drawn.
-#[derive(Debug, Clone)]
-pub enum Command {
-    Send(Request),
-    Navigate(Screen),
-    LockNow,
-    Logout,
-    OpenPasswordDialog,
-    ClosePasswordDialog,
-    Quit,
-}
-
-#[derive(Default)]
-pub struct Outbox(pub Vec<Command>);
-
-impl Outbox {
-    pub fn send(&mut self, r: Request) {
-        self.0.push(Command::Send(r));
-    }
-    pub fn push(&mut self, c: Command) {
-        self.0.push(c);
-    }
+/// Where a reply goes: its sender, in the session (or phase) that sent it.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub from: Sender,
+    pub generation: u64,
 }
 
 pub struct CounterDeskApp {
     pub phase: Phase,
     pub settings: Settings,
     pub db_path: PathBuf,
-    clock: Arc<dyn Clock>,
-    worker: WorkerHandle,
-    picker: PickerFactory,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) worker: WorkerHandle,
+    pub(super) picker: PickerFactory,
     live_clock: bool,
+    /// Requests sent and not yet answered, and who sent each.
+    pub(super) routes: HashMap<RequestId, Route>,
+    /// Bumped whenever the phase or the session changes, so replies meant
+    /// for a form or session that is gone are dropped, never misrouted.
+    pub(super) generation: u64,
     /// When the oldest unanswered request was sent (for the progress indicator).
     busy_since: Option<DateTime<Utc>>,
     /// A clerk signing in from the lock screen ends the locked clerk's
     /// session; remembered until the worker confirms the new sign-in.
-    pending_replacement: Option<SessionClerk>,
-    last_error: Option<String>,
+    pub(super) pending_replacement: Option<SessionClerk>,
+    pub(super) last_error: Option<String>,
+    pub(super) startup_notice: Option<String>,
+    /// Commands raised while delivering replies, applied before the next frame.
+    pub(super) queued: Vec<super::outbox::Command>,
+    /// Replies dropped because their sender was gone (tests look at it).
+    pub dropped_replies: usize,
     /// `COUNTERDESK_STARTUP_PROBE=1`: print when the first login frame has been
     /// presented, then close (used to measure start-up time; see README).
     startup_probe: StartupProbe,
@@ -167,7 +109,7 @@ impl CounterDeskApp {
         let worker = worker::spawn(
             config.target,
             config.clock.clone(),
-            Box::new(move || ctx.request_repaint()),
+            Arc::new(move || ctx.request_repaint()),
         );
         Self {
             phase: Phase::Opening,
@@ -177,9 +119,14 @@ impl CounterDeskApp {
             worker,
             picker: config.picker,
             live_clock: config.live_clock,
+            routes: HashMap::new(),
+            generation: 0,
             busy_since: None,
             pending_replacement: None,
             last_error: None,
+            startup_notice: config.startup_notice,
+            queued: Vec::new(),
+            dropped_replies: 0,
             startup_probe: if std::env::var_os("COUNTERDESK_STARTUP_PROBE").is_some() {
                 StartupProbe::Waiting
             } else {
@@ -194,7 +141,12 @@ impl CounterDeskApp {
 
     /// Requests sent and not yet answered (tests wait on this).
     pub fn in_flight(&self) -> usize {
-        self.worker.in_flight()
+        self.routes.len()
+    }
+
+    /// Requests or background jobs still running (tests wait on this).
+    pub fn is_working(&self) -> bool {
+        !self.routes.is_empty() || self.session().is_some_and(Session::any_busy)
     }
 
     pub fn session(&self) -> Option<&Session> {
@@ -204,269 +156,93 @@ impl CounterDeskApp {
         }
     }
 
+    pub(super) fn session_mut(&mut self) -> Option<&mut Session> {
+        match &mut self.phase {
+            Phase::Main(s) => Some(s),
+            _ => None,
+        }
+    }
+
     pub fn is_locked(&self) -> bool {
         self.session().is_some_and(|s| s.lock.is_some())
     }
 
-    fn send(&mut self, r: Request) {
-        match self.worker.send(r) {
-            Ok(()) => {
+    /// Moves to a new phase; replies for the old one are dropped.
+    pub(super) fn enter(&mut self, phase: Phase) {
+        self.generation += 1;
+        self.phase = phase;
+    }
+
+    /// Sends on behalf of `from`, acting as the signed-in clerk (if any).
+    pub(super) fn send(&mut self, from: Sender, req: Request) {
+        let actor = self.session().map(|s| s.clerk.clone());
+        match self.worker.send(actor, req) {
+            Ok(id) => {
+                self.routes.insert(
+                    id,
+                    Route {
+                        from,
+                        generation: self.generation,
+                    },
+                );
                 self.busy_since.get_or_insert(self.clock.now());
             }
             Err(e) => self.last_error = Some(e.to_string()),
         }
     }
 
-    fn apply_response(&mut self, resp: Response) {
-        let now = self.clock.now();
-        match resp {
-            Response::Opened {
-                path,
-                needs_setup,
-                settings,
-            } => {
-                self.db_path = path;
-                self.settings = settings;
-                self.phase = if needs_setup {
-                    Phase::Setup(setup::SetupForm::default())
-                } else {
-                    Phase::Login(login::LoginForm::default())
-                };
-            }
-            Response::OpenFailed {
-                path,
-                title,
-                message,
-            } => {
-                self.phase = Phase::DbError {
-                    path,
-                    title,
-                    message,
-                }
-            }
-            Response::SignedIn(clerk) => self.signed_in(clerk, now),
-            Response::SetUp { clerk, settings } => {
-                self.settings = settings;
-                self.signed_in(clerk, now);
-            }
-            // An unlock names the locked clerk, so `signed_in` takes its unlock path.
-            Response::Unlocked(clerk) => self.signed_in(clerk, now),
-            Response::LoginRefused { purpose, message } => {
-                self.pending_replacement = None;
-                match (&mut self.phase, purpose) {
-                    (Phase::Login(f), _) => f.fail(message),
-                    (Phase::Main(s), LoginPurpose::Unlock) => {
-                        if let Some(l) = &mut s.lock {
-                            l.fail_unlock(message);
-                        }
-                    }
-                    (Phase::Main(s), LoginPurpose::SignIn) => {
-                        if let Some(l) = &mut s.lock {
-                            l.fail_switch(message);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Response::PasswordChanged(clerk) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.clerk = clerk;
-                    s.password = None;
-                    s.toast = Some((Message::success("密码已修改"), now));
-                }
-            }
-            Response::Clerks(list) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.accounts.set_clerks(list);
-                }
-            }
-            Response::AccountsChanged { message } => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.accounts.changed(message);
-                    let actor = s.clerk.clone();
-                    self.send(Request::ListClerks { actor });
-                }
-            }
-            Response::SettingsSaved(settings) => {
-                self.settings = settings.clone();
-                if let Phase::Main(s) = &mut self.phase {
-                    s.idle = IdleTimer::new(settings.idle_minutes, now);
-                    s.accounts.settings_saved(&settings);
-                }
-            }
-            Response::Draft {
-                clerk_id,
-                key,
-                body,
-            } => {
-                if let Phase::Main(s) = &mut self.phase
-                    && s.clerk.id == clerk_id
-                    && key == WORKSPACE_DRAFT
-                    && let Some(ws) = body.and_then(|b| serde_json::from_str::<Workspace>(&b).ok())
-                    && ws.screen.allowed_for(s.clerk.role)
-                {
-                    s.workspace = ws;
-                }
-            }
-            Response::AuditTail(rows) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.audit.set_rows(rows);
-                }
-            }
-            Response::AuditVerified(v) => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.audit.set_verdict(v);
-                }
-            }
-            Response::Ack => {}
-            Response::WorkerStopped => match &mut self.phase {
-                // After a failed open the error window is already up.
-                Phase::DbError { .. } => {}
-                Phase::Opening => {
-                    self.phase = Phase::DbError {
-                        path: self.db_path.clone(),
-                        title: "后台任务异常退出".to_owned(),
-                        message: "打开数据库的后台任务意外退出，未做任何修改。请重新启动工作台；如仍出现，请联系信息科。".to_owned(),
-                    }
-                }
-                _ => self.last_error = Some("后台任务异常退出，请保存手头信息后重新启动工作台".to_owned()),
-            },
-            Response::Failed { message } => match &mut self.phase {
-                Phase::Setup(f) => f.fail(message),
-                Phase::Login(f) => f.fail(message),
-                Phase::Main(s) => {
-                    if let Some(p) = &mut s.password {
-                        p.fail(message);
-                    } else if s.workspace.screen == Screen::Accounts {
-                        s.accounts.failed(message);
-                    } else {
-                        s.toast = Some((Message::error(message), now));
-                    }
-                }
-                _ => self.last_error = Some(message),
-            },
-        }
-    }
-
-    fn signed_in(&mut self, clerk: SessionClerk, now: DateTime<Utc>) {
-        // Same clerk signing in from the lock screen: that is an unlock.
-        if let Phase::Main(s) = &mut self.phase
-            && s.clerk.id == clerk.id
-        {
-            s.lock = None;
-            s.idle.touch(now);
-            self.pending_replacement = None;
-            return;
-        }
-        if let Some(old) = self.pending_replacement.take() {
-            self.send(Request::Logout {
-                clerk: old,
-                replaced_by: Some(clerk.username.clone()),
-            });
-        }
-        let id = clerk.id;
-        self.phase = Phase::Main(Box::new(Session::new(
-            clerk,
-            &self.settings,
-            now,
-            &self.picker,
-        )));
-        self.send(Request::LoadDraft {
-            clerk_id: id,
-            key: WORKSPACE_DRAFT.to_owned(),
-        });
-    }
-
-    fn save_workspace(&mut self) {
-        if let Phase::Main(s) = &mut self.phase {
-            s.workspace.id_check_text = s.id_check.text().to_owned();
-        }
-        if let Phase::Main(s) = &self.phase
-            && let Ok(body) = serde_json::to_string(&s.workspace)
-        {
-            let clerk_id = s.clerk.id;
-            self.send(Request::SaveDraft {
-                clerk_id,
-                key: WORKSPACE_DRAFT.to_owned(),
-                body,
-            });
-        }
-    }
-
-    fn lock_now(&mut self) {
-        let clerk = match &mut self.phase {
-            Phase::Main(s) if s.lock.is_none() => {
-                s.lock = Some(lock::LockForm::default());
-                s.password = s.password.take().filter(|p| p.forced);
-                s.clerk.clone()
-            }
-            _ => return,
+    /// Alt+N and Ctrl+L are taken out of the input before any widget sees
+    /// them, with the digit the Alt key would otherwise type.
+    fn take_shortcuts(&mut self, ctx: &egui::Context) -> Vec<super::outbox::Command> {
+        use super::outbox::Command;
+        let Some(s) = self.session() else {
+            return Vec::new();
         };
-        self.save_workspace();
-        self.send(Request::IdleLocked { clerk });
-    }
-
-    fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
-        match cmd {
-            Command::Send(r) => {
-                if let Request::Login {
-                    purpose: LoginPurpose::SignIn,
-                    ..
-                } = &r
-                    && let Phase::Main(s) = &self.phase
-                {
-                    // A sign-in from the lock screen replaces the locked session.
-                    self.pending_replacement = Some(s.clerk.clone());
-                }
-                self.send(r)
-            }
-            Command::Navigate(screen) => {
-                if let Phase::Main(s) = &mut self.phase
-                    && screen.allowed_for(s.clerk.role)
-                {
-                    s.workspace.screen = screen;
-                    if screen == Screen::DocumentCheck {
-                        s.id_check.request_focus();
-                    }
-                    let actor = s.clerk.clone();
-                    match screen {
-                        Screen::Accounts => self.send(Request::ListClerks { actor }),
-                        Screen::AuditLog => self.send(Request::AuditTail { limit: 200 }),
-                        _ => {}
-                    }
-                }
-            }
-            Command::LockNow => self.lock_now(),
-            Command::Logout => {
-                self.save_workspace();
-                if let Phase::Main(s) = &self.phase {
-                    let clerk = s.clerk.clone();
-                    self.send(Request::Logout {
-                        clerk,
-                        replaced_by: None,
-                    });
-                }
-                self.phase = Phase::Login(login::LoginForm::default());
-            }
-            Command::OpenPasswordDialog => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.password = Some(password::PasswordForm::default());
-                }
-            }
-            Command::ClosePasswordDialog => {
-                if let Phase::Main(s) = &mut self.phase {
-                    s.password = s.password.take().filter(|p| p.forced);
-                }
-            }
-            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        if s.lock.is_some() || s.password.is_some() || s.confirm.is_some() {
+            return Vec::new();
         }
+        let role: Role = s.clerk.role;
+        let mut cmds = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
+                cmds.push(Command::Lock(LockReason::Manual));
+            }
+            let alt_held = i.modifiers.alt;
+            let mut digit_taken = false;
+            i.events.retain(|e| match e {
+                egui::Event::Key {
+                    key,
+                    pressed,
+                    modifiers,
+                    ..
+                } if modifiers.alt && !modifiers.ctrl => match digit(*key) {
+                    Some(n) => {
+                        if *pressed && let Some(screen) = ScreenId::by_shortcut(role, n) {
+                            cmds.push(Command::Navigate(screen));
+                        }
+                        digit_taken = true;
+                        false
+                    }
+                    None => true,
+                },
+                _ => true,
+            });
+            if digit_taken || alt_held {
+                // The character Alt+digit types on some platforms.
+                i.events.retain(
+                    |e| !matches!(e, egui::Event::Text(t) if t.chars().all(|c| c.is_ascii_digit())),
+                );
+            }
+        });
+        cmds
     }
 
-    /// Any key, click, scroll or pointer movement counts as activity.
+    /// Any key, click, scroll or pointer movement counts as activity; typing
+    /// also schedules a draft save.
     fn track_activity(&mut self, ctx: &egui::Context) {
         let now = self.clock.now();
-        let active = ctx.input(|i| {
-            i.events.iter().any(|e| {
+        let (active, typed) = ctx.input(|i| {
+            let active = i.events.iter().any(|e| {
                 matches!(
                     e,
                     egui::Event::Key { .. }
@@ -476,30 +252,71 @@ impl CounterDeskApp {
                         | egui::Event::MouseWheel { .. }
                         | egui::Event::Paste(_)
                 )
-            })
+            });
+            let typed = i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { pressed: true, .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::PointerButton { pressed: false, .. }
+                )
+            });
+            (active, typed)
         });
-        let due = match &mut self.phase {
-            Phase::Main(s) if s.lock.is_none() => {
-                if active {
-                    s.idle.touch(now);
-                }
-                s.idle.should_lock(now)
+        let mut due = false;
+        let mut draft = None;
+        if let Some(s) = self.session_mut()
+            && s.lock.is_none()
+        {
+            if active {
+                s.idle.touch(now);
             }
-            _ => false,
-        };
+            if typed {
+                s.touched(now);
+            }
+            due = s.idle.should_lock(now);
+            draft = s.draft_due(now, false);
+        }
+        if let Some(body) = draft {
+            self.save_draft(body);
+        }
         if due {
-            self.lock_now();
+            self.lock_now(LockReason::Idle);
         }
     }
 }
 
+/// Alt+1 … Alt+9.
+fn digit(key: egui::Key) -> Option<usize> {
+    use egui::Key::*;
+    Some(match key {
+        Num1 => 1,
+        Num2 => 2,
+        Num3 => 3,
+        Num4 => 4,
+        Num5 => 5,
+        Num6 => 6,
+        Num7 => 7,
+        Num8 => 8,
+        Num9 => 9,
+        _ => return None,
+    })
+}
+
 impl eframe::App for CounterDeskApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        while let Some(resp) = self.worker.try_recv() {
-            self.apply_response(resp);
+        while let Some(event) = self.worker.try_recv() {
+            self.handle_event(event);
         }
-        if self.worker.in_flight() == 0 {
+        for cmd in std::mem::take(&mut self.queued) {
+            self.apply(ctx, cmd);
+        }
+        if self.routes.is_empty() {
             self.busy_since = None;
+        }
+        for cmd in self.take_shortcuts(ctx) {
+            self.apply(ctx, cmd);
         }
         self.track_activity(ctx);
         if self.startup_probe == StartupProbe::LoginDrawn {
@@ -537,10 +354,15 @@ impl eframe::App for CounterDeskApp {
                 path,
                 title,
                 message,
-            } => super::db_error::show(ui, path, title, message, &mut out),
-            Phase::Setup(form) => setup::show(ui, form, &self.db_path, busy, &mut out),
+                technical,
+            } => super::db_error::show(ui, path, title, message, technical.as_deref(), &mut out),
+            Phase::Setup(form) => out.scoped(Sender::Setup, |out| {
+                setup::show(ui, form, &self.db_path, busy, out)
+            }),
             Phase::Login(form) => {
-                login::show(ui, form, &self.settings, busy, &mut out);
+                out.scoped(Sender::Login, |out| {
+                    login::show(ui, form, &self.settings, busy, out)
+                });
                 if self.startup_probe == StartupProbe::Waiting {
                     self.startup_probe = StartupProbe::LoginDrawn;
                     ui.ctx().request_repaint();
@@ -548,22 +370,18 @@ impl eframe::App for CounterDeskApp {
             }
             Phase::Main(session) => {
                 if let Some(lock_form) = &mut session.lock {
-                    lock::show(
-                        ui,
-                        lock_form,
-                        &session.clerk,
-                        &self.settings,
-                        busy,
-                        &mut out,
-                    );
+                    let clerk = session.clerk.clone();
+                    out.scoped(Sender::Lock, |out| {
+                        lock::show(ui, lock_form, &clerk, &self.settings, busy, out)
+                    });
                 } else {
-                    let ctx = shell::ShellContext {
+                    let cx = shell::ShellContext {
                         settings: &self.settings,
                         db_path: &self.db_path,
                         now,
                         busy,
                     };
-                    shell::show(ui, session, &ctx, &mut out);
+                    shell::show(ui, session, &cx, &mut out);
                 }
             }
         }
@@ -576,11 +394,11 @@ impl eframe::App for CounterDeskApp {
                 Phase::Opening | Phase::DbError { .. } => {}
             }
         }
-        if !out.0.is_empty() {
+        if !out.is_empty() {
             // Commands change what the next frame shows: draw it now, not at the next input.
             ui.ctx().request_repaint();
         }
-        for cmd in out.0 {
+        for cmd in out.commands {
             self.apply(ui.ctx(), cmd);
         }
     }

@@ -4,10 +4,17 @@ use std::path::Path;
 
 use eframe::egui::{self, RichText};
 
-use super::app::{Command, Outbox};
+use super::outbox::{Command, Outbox};
 use super::{theme, widgets};
 
-pub fn show(ui: &mut egui::Ui, path: &Path, title: &str, message: &str, out: &mut Outbox) {
+pub fn show(
+    ui: &mut egui::Ui,
+    path: &Path,
+    title: &str,
+    message: &str,
+    technical: Option<&str>,
+    out: &mut Outbox,
+) {
     egui::CentralPanel::default().show(ui, |ui| {
         widgets::centered_column(ui, 620.0, |ui| {
             widgets::form_card(ui, |ui| {
@@ -28,6 +35,14 @@ pub fn show(ui: &mut egui::Ui, path: &Path, title: &str, message: &str, out: &mu
                         ui.add(egui::Label::new(message).wrap());
                         ui.end_row();
                     });
+                if let Some(t) = technical {
+                    ui.add_space(4.0);
+                    egui::CollapsingHeader::new("详情（供信息科排查）")
+                        .default_open(false)
+                        .show(ui, |ui| {
+                            ui.add(egui::Label::new(RichText::new(t).monospace().small()).wrap());
+                        });
+                }
                 ui.add_space(8.0);
                 ui.label(
                     RichText::new(

@@ -22,6 +22,8 @@ pub struct IdCheckPanel {
     result: Option<CheckResult>,
     /// Focus the input on the next frame (e.g. when its screen opens).
     focus_pending: bool,
+    /// The text was restored from a draft: continue after it, don't select it.
+    restored: bool,
 }
 
 impl Default for IdCheckPanel {
@@ -32,6 +34,7 @@ impl Default for IdCheckPanel {
             checked_for: None,
             result: None,
             focus_pending: false,
+            restored: false,
         }
     }
 }
@@ -55,6 +58,7 @@ impl IdCheckPanel {
     /// Replaces the input (e.g. from a card reader); re-checked on the next frame.
     pub fn set_text(&mut self, text: impl Into<String>) {
         self.text = text.into();
+        self.restored = true;
     }
 
     /// Puts the keyboard focus into the input on the next frame, so a clerk
@@ -94,23 +98,47 @@ impl IdCheckPanel {
     fn contents(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
         ui.horizontal(|ui| {
             let label = ui.label("证件号码");
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.text)
-                        .hint_text("身份证、居住证、永居证、统一社会信用代码、组织机构代码或电话")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            if std::mem::take(&mut self.focus_pending) {
+            let edit = egui::TextEdit::singleline(&mut self.text)
+                .hint_text("身份证、居住证、永居证、统一社会信用代码、组织机构代码或电话")
+                .desired_width(f32::INFINITY)
+                // Enter keeps the focus here: the next number is typed or scanned at once.
+                .return_key(None);
+            let output = edit.show(ui);
+            let field = output.response.response.clone().labelled_by(label.id);
+            let entered = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if std::mem::take(&mut self.focus_pending) || entered {
                 field.request_focus();
+                let len = self.text.chars().count();
+                // A restored draft is continued; a checked number is replaced by the next.
+                let from = if std::mem::take(&mut self.restored) && !entered {
+                    len
+                } else {
+                    0
+                };
+                select_range(ui.ctx(), field.id, from, len);
             }
         });
         self.refresh(today);
         let Some(result) = &self.result else {
-            ui.weak("输入或粘贴号码后自动核验（可含空格、全角字符）");
+            ui.weak(
+                "输入或粘贴号码后自动核验（可含空格、全角字符）；回车后全选，下一个号码直接覆盖",
+            );
             return;
         };
         ui.add_space(4.0);
+        if result.looks_incomplete() {
+            ui.horizontal(|ui| {
+                pending_badge(ui);
+                ui.label(
+                    RichText::new(format!(
+                        "已输入 {} 位，号码尚未输入完整。",
+                        result.normalized.chars().count()
+                    ))
+                    .weak(),
+                );
+            });
+            return;
+        }
         ui.horizontal(|ui| {
             badge(ui, result.verdict);
             ui.label(RichText::new(result.kind.label()).strong());
@@ -119,6 +147,30 @@ impl IdCheckPanel {
         breakdown(ui, result);
         findings(ui, result);
     }
+}
+
+/// Selects `from..to` (all of it, so the next scan replaces it; or nothing
+/// with the cursor at the end, to continue typing).
+fn select_range(ctx: &egui::Context, id: egui::Id, from: usize, to: usize) {
+    let mut state = egui::TextEdit::load_state(ctx, id).unwrap_or_default();
+    state
+        .cursor
+        .set_char_range(Some(egui::text::CCursorRange::two(
+            egui::text::CCursor::new(from),
+            egui::text::CCursor::new(to),
+        )));
+    state.store(ctx, id);
+}
+
+/// Neutral: a number still being typed is neither valid nor wrong yet.
+fn pending_badge(ui: &mut egui::Ui) {
+    egui::Frame::new()
+        .fill(Color32::from_gray(150))
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(8, 3))
+        .show(ui, |ui| {
+            ui.label(RichText::new("输入中").color(Color32::WHITE).strong());
+        });
 }
 
 fn badge(ui: &mut egui::Ui, verdict: Verdict) {

@@ -4,33 +4,51 @@
 
 use eframe::egui::{self, RichText};
 
-use super::app::Outbox;
+use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::auth::{LoginPurpose, SessionClerk};
+use crate::app::session::{self, LockReason, LoginPurpose, SessionClerk};
 use crate::app::worker::Request;
 use crate::domain::settings::Settings;
 
-#[derive(Default)]
 pub struct LockForm {
+    /// Said honestly on screen: the clerk locked, or the idle timer did.
+    pub reason: LockReason,
     pub password: String,
     pub unlock_message: Option<Message>,
     pub other_username: String,
     pub other_password: String,
     pub switch_message: Option<Message>,
     pub pending: bool,
-    focused: bool,
+    focus_unlock: bool,
+    focus_switch: bool,
 }
 
 impl LockForm {
+    pub fn new(reason: LockReason) -> Self {
+        Self {
+            reason,
+            password: String::new(),
+            unlock_message: None,
+            other_username: String::new(),
+            other_password: String::new(),
+            switch_message: None,
+            pending: false,
+            focus_unlock: true,
+            focus_switch: false,
+        }
+    }
+
     pub fn fail_unlock(&mut self, m: String) {
         self.pending = false;
         self.password.clear();
         self.unlock_message = Some(Message::error(m));
+        self.focus_unlock = true;
     }
     pub fn fail_switch(&mut self, m: String) {
         self.pending = false;
         self.other_password.clear();
         self.switch_message = Some(Message::error(m));
+        self.focus_switch = true;
     }
 }
 
@@ -48,8 +66,12 @@ pub fn show(
                 ui.heading(RichText::new("屏幕已锁定").size(28.0).strong());
                 ui.label(
                     RichText::new(format!(
-                        "闲置超过 {} 分钟自动锁屏。当前账号：{}（{}）",
-                        settings.idle_minutes,
+                        "{}。当前账号：{}（{}）",
+                        match form.reason {
+                            LockReason::Manual => "已手动锁屏".to_owned(),
+                            LockReason::Idle =>
+                                format!("闲置超过 {} 分钟自动锁屏", settings.idle_minutes),
+                        },
                         clerk.display_name,
                         clerk.role.label()
                     ))
@@ -65,9 +87,8 @@ pub fn show(
                     .spacing([12.0, 10.0])
                     .show(ui, |ui| {
                         let p = widgets::text_row(ui, "密码", &mut form.password, true);
-                        if !form.focused {
+                        if std::mem::take(&mut form.focus_unlock) {
                             p.request_focus();
-                            form.focused = true;
                         }
                         submit |= widgets::submitted(ui, &p);
                     });
@@ -83,11 +104,11 @@ pub fn show(
                     if submit && ready {
                         form.pending = true;
                         form.unlock_message = None;
-                        out.send(Request::Login {
+                        out.send(Request::Session(session::Req::Login {
                             username: clerk.username.clone(),
                             password: std::mem::take(&mut form.password),
                             purpose: LoginPurpose::Unlock,
-                        });
+                        }));
                     }
                 });
             });
@@ -107,9 +128,22 @@ pub fn show(
                     .num_columns(2)
                     .spacing([12.0, 10.0])
                     .show(ui, |ui| {
-                        widgets::text_row(ui, "其他账号用户名", &mut form.other_username, false);
+                        let u = widgets::text_row(
+                            ui,
+                            "其他账号用户名",
+                            &mut form.other_username,
+                            false,
+                        );
                         let p =
                             widgets::text_row(ui, "其他账号密码", &mut form.other_password, true);
+                        if std::mem::take(&mut form.focus_switch) {
+                            if form.other_username.trim().is_empty() {
+                                u.request_focus();
+                            } else {
+                                p.request_focus();
+                            }
+                        }
+                        widgets::enter_moves_on(ui, &[u, p.clone()]);
                         submit |= widgets::submitted(ui, &p);
                     });
                 if let Some(m) = &form.switch_message {
@@ -124,11 +158,11 @@ pub fn show(
                 if submit && ready {
                     form.pending = true;
                     form.switch_message = None;
-                    out.send(Request::Login {
+                    out.send(Request::Session(session::Req::Login {
                         username: form.other_username.clone(),
                         password: std::mem::take(&mut form.other_password),
                         purpose: LoginPurpose::SignIn,
-                    });
+                    }));
                 }
             });
         });

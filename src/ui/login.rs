@@ -3,19 +3,38 @@
 
 use eframe::egui::{self, RichText};
 
-use super::app::Outbox;
+use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::auth::LoginPurpose;
+use crate::app::session::{self, LoginPurpose};
 use crate::app::worker::Request;
 use crate::domain::settings::Settings;
 
-#[derive(Default)]
 pub struct LoginForm {
     pub username: String,
     pub password: String,
     pub message: Option<Message>,
     pub pending: bool,
-    focused: bool,
+    /// Where the keyboard focus goes on the next frame (first empty field on
+    /// open; the field to fix after an error).
+    focus: Option<Field>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    User,
+    Password,
+}
+
+impl Default for LoginForm {
+    fn default() -> Self {
+        Self {
+            username: String::new(),
+            password: String::new(),
+            message: None,
+            pending: false,
+            focus: Some(Field::User),
+        }
+    }
 }
 
 impl LoginForm {
@@ -23,6 +42,11 @@ impl LoginForm {
         self.pending = false;
         self.password.clear();
         self.message = Some(Message::error(message));
+        self.focus = Some(if self.username.trim().is_empty() {
+            Field::User
+        } else {
+            Field::Password
+        });
     }
 }
 
@@ -49,11 +73,16 @@ pub fn show(
                     .spacing([12.0, 10.0])
                     .show(ui, |ui| {
                         let user = widgets::text_row(ui, "用户名", &mut form.username, false);
-                        if !form.focused {
-                            user.request_focus();
-                            form.focused = true;
-                        }
                         let pass = widgets::text_row(ui, "密码", &mut form.password, true);
+                        match form.focus.take() {
+                            Some(Field::User) => user.request_focus(),
+                            Some(Field::Password) => pass.request_focus(),
+                            None => {}
+                        }
+                        // Enter in the name moves on; Enter in the password submits.
+                        if widgets::submitted(ui, &user) {
+                            pass.request_focus();
+                        }
                         submit |= widgets::submitted(ui, &pass);
                     });
                 ui.add_space(6.0);
@@ -72,11 +101,11 @@ pub fn show(
                     if submit && ready {
                         form.pending = true;
                         form.message = None;
-                        out.send(Request::Login {
+                        out.send(Request::Session(session::Req::Login {
                             username: form.username.clone(),
                             password: std::mem::take(&mut form.password),
                             purpose: LoginPurpose::SignIn,
-                        });
+                        }));
                     }
                 });
                 ui.add_space(4.0);

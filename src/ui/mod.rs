@@ -4,16 +4,22 @@
 pub mod accounts;
 pub mod app;
 pub mod audit_log;
+mod commands;
 pub mod dashboard;
 pub mod db_error;
+pub mod document_check;
 pub mod fonts;
 pub mod id_check;
 pub mod lock;
 pub mod login;
+pub mod outbox;
 pub mod password;
 pub mod photo_check;
+pub mod photo_screen;
 pub mod placeholder;
+mod routing;
 pub mod screen;
+pub mod session;
 pub mod setup;
 pub mod shell;
 pub mod theme;
@@ -38,7 +44,11 @@ pub fn setup_context(ctx: &eframe::egui::Context) {
 
 /// Opens the workstation window on the default database, `--db PATH`, or a
 /// throwaway demo database.
-pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
+pub fn run_window(
+    db: Option<PathBuf>,
+    demo: bool,
+    startup_notice: Option<String>,
+) -> anyhow::Result<()> {
     let target = if demo {
         DbTarget::Demo(paths::demo_db_path())
     } else {
@@ -59,7 +69,7 @@ pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("车管所面签工作台 CounterDesk")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([960.0, 640.0])
+            .with_min_inner_size([1024.0, 600.0])
             .with_drag_and_drop(true),
         ..Default::default()
     };
@@ -68,6 +78,7 @@ pub fn run_window(db: Option<PathBuf>, demo: bool) -> anyhow::Result<()> {
         clock: Arc::new(SystemClock),
         picker: app::native_picker(),
         live_clock: true,
+        startup_notice,
     };
     eframe::run_native(
         "counterdesk",

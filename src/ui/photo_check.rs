@@ -7,7 +7,7 @@
 //! a job ends.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use chrono::NaiveDate;
 use eframe::egui::{
@@ -16,6 +16,7 @@ use eframe::egui::{
 };
 use image::{RgbImage, imageops};
 
+use crate::app::jobs::Jobs;
 use crate::photo::{self, Analysis, Generated, PhotoReport, SPEC, Verdict};
 
 /// Textures are downscaled to at most this side before upload.
@@ -32,7 +33,16 @@ pub enum Picked {
     Open(Option<PathBuf>),
     /// Where to save the generated photo (`None`: cancelled).
     Save(Option<PathBuf>),
+    /// No dialog could be shown on this PC (no portal, no zenity).
+    Unavailable,
 }
+
+/// What the clerk reads when no file dialog can be shown.
+pub const NO_DIALOG: &str = "无法打开文件选择窗口：本机没有可用的文件对话框（Linux 需安装 xdg-desktop-portal-gtk 或 zenity）。请直接把照片文件拖到本窗口。";
+
+/// A dialog that comes back empty faster than a person can cancel it did
+/// not appear (rfd reports a missing portal/zenity as a cancel).
+const FASTEST_HUMAN_CANCEL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Native file dialogs, behind a trait so tests can inject a file.
 /// Requests never block; answers arrive through `poll`.
@@ -59,11 +69,19 @@ impl FilePicker for RfdPicker {
     fn request_open(&mut self) {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
+            let started = std::time::Instant::now();
             let path = rfd::FileDialog::new()
                 .set_title("打开照片")
                 .add_filter("照片（JPEG/PNG）", &["jpg", "jpeg", "png"])
                 .pick_file();
-            let _ = tx.send(Picked::Open(path));
+            let unavailable = cfg!(target_os = "linux")
+                && path.is_none()
+                && started.elapsed() < FASTEST_HUMAN_CANCEL;
+            let _ = tx.send(if unavailable {
+                Picked::Unavailable
+            } else {
+                Picked::Open(path)
+            });
         });
     }
 
@@ -71,12 +89,20 @@ impl FilePicker for RfdPicker {
         let tx = self.tx.clone();
         let name = suggested_name.to_owned();
         std::thread::spawn(move || {
+            let started = std::time::Instant::now();
             let path = rfd::FileDialog::new()
                 .set_title("保存合规照片")
                 .add_filter("JPEG", &["jpg"])
                 .set_file_name(name)
                 .save_file();
-            let _ = tx.send(Picked::Save(path));
+            let unavailable = cfg!(target_os = "linux")
+                && path.is_none()
+                && started.elapsed() < FASTEST_HUMAN_CANCEL;
+            let _ = tx.send(if unavailable {
+                Picked::Unavailable
+            } else {
+                Picked::Save(path)
+            });
         });
     }
 
@@ -91,6 +117,11 @@ pub struct ScriptedPicker {
     pub open: Option<PathBuf>,
     pub save: Option<PathBuf>,
     pending: Vec<Picked>,
+    /// Dialogs opened so far (shared, so a test can read it).
+    pub opened: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Polls a dialog stays open before it answers (a person choosing a file).
+    pub stays_open_for: usize,
+    polls: usize,
 }
 
 impl ScriptedPicker {
@@ -98,22 +129,32 @@ impl ScriptedPicker {
         ScriptedPicker {
             open,
             save,
-            pending: Vec::new(),
+            ..Self::default()
         }
     }
 }
 
 impl FilePicker for ScriptedPicker {
     fn request_open(&mut self) {
-        self.pending.push(Picked::Open(self.open.clone()));
+        self.opened
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.polls = 0;
+        self.pending.push(match &self.open {
+            Some(p) if p.as_os_str() == "<unavailable>" => Picked::Unavailable,
+            other => Picked::Open(other.clone()),
+        });
     }
 
     fn request_save(&mut self, _suggested_name: &str) {
+        self.opened
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.polls = 0;
         self.pending.push(Picked::Save(self.save.clone()));
     }
 
     fn poll(&mut self) -> Option<Picked> {
-        if self.pending.is_empty() {
+        self.polls += 1;
+        if self.pending.is_empty() || self.polls <= self.stays_open_for {
             None
         } else {
             Some(self.pending.remove(0))
@@ -174,9 +215,7 @@ struct Shown {
 pub struct PhotoCheckPanel {
     picker: Box<dyn FilePicker>,
     today: NaiveDate,
-    jobs: Option<SyncSender<(Job, NaiveDate, egui::Context)>>,
-    done_tx: SyncSender<Done>,
-    done_rx: Receiver<Done>,
+    jobs: Jobs<(Job, NaiveDate), Done>,
     busy: Option<&'static str>,
     shown: Option<Shown>,
     generated: Option<Vec<Generated>>,
@@ -186,18 +225,17 @@ pub struct PhotoCheckPanel {
     pub overlays: Overlays,
     selected: Option<&'static str>,
     manual: Vec<bool>,
+    /// A file dialog is showing: a second click must not open another.
+    dialog_open: bool,
 }
 
 impl PhotoCheckPanel {
     /// A panel using `picker` for dialogs; `today` decides the 6-month rule.
     pub fn new(picker: Box<dyn FilePicker>, today: NaiveDate) -> Self {
-        let (done_tx, done_rx) = sync_channel(4);
         PhotoCheckPanel {
             picker,
             today,
-            jobs: None,
-            done_tx,
-            done_rx,
+            jobs: Jobs::new("photo-check", 2, |(job, today)| run_job(job, today)),
             busy: None,
             shown: None,
             generated: None,
@@ -206,6 +244,7 @@ impl PhotoCheckPanel {
             overlays: Overlays::default(),
             selected: None,
             manual: vec![false; photo::MANUAL_CHECKLIST.len()],
+            dialog_open: false,
         }
     }
 
@@ -249,22 +288,21 @@ impl PhotoCheckPanel {
             self.status = Some("上一项任务尚未完成，请稍候".into());
             return;
         }
-        let tx = self
+        let ctx = ctx.clone();
+        match self
             .jobs
-            .get_or_insert_with(|| spawn_worker(self.done_tx.clone()));
-        match tx.try_send((job, self.today, ctx.clone())) {
+            .submit((job, self.today), Box::new(move || ctx.request_repaint()))
+        {
             Ok(()) => self.busy = Some(what),
-            Err(TrySendError::Full(_)) => self.status = Some("任务队列已满，请稍候".into()),
-            Err(TrySendError::Disconnected(_)) => {
-                self.jobs = None;
-                self.error = Some("后台检测线程已退出，请重试".into());
-            }
+            Err(e) => self.status = Some(e.to_string()),
         }
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
         while let Some(p) = self.picker.poll() {
+            self.dialog_open = false;
             match p {
+                Picked::Unavailable => self.status = Some(NO_DIALOG.to_owned()),
                 Picked::Open(Some(path)) => self.open_path(ctx, path),
                 Picked::Save(Some(path)) => {
                     if let Some(g) = self.generated.clone() {
@@ -274,7 +312,7 @@ impl PhotoCheckPanel {
                 Picked::Open(None) | Picked::Save(None) => {}
             }
         }
-        while let Ok(done) = self.done_rx.try_recv() {
+        while let Some(done) = self.jobs.poll() {
             self.busy = None;
             match done {
                 Done::Checked(path, Ok((analysis, prepared))) => {
@@ -398,7 +436,9 @@ impl PhotoCheckPanel {
             if ui
                 .add_enabled(self.busy.is_none(), egui::Button::new("打开照片…"))
                 .clicked()
+                && !self.dialog_open
             {
+                self.dialog_open = true;
                 self.picker.request_open();
             }
             let can_generate = self.busy.is_none()
@@ -420,7 +460,9 @@ impl PhotoCheckPanel {
                 && ui
                     .add_enabled(self.busy.is_none(), egui::Button::new("保存合规照片…"))
                     .clicked()
+                && !self.dialog_open
             {
+                self.dialog_open = true;
                 self.picker.request_save("合规照片_260x378.jpg");
             }
             if let Some(what) = self.busy {
@@ -478,8 +520,14 @@ impl PhotoCheckPanel {
             return;
         };
         let r = &shown.analysis.report;
+        let all_ticked = self.manual.iter().all(|t| *t);
         ui.horizontal(|ui| {
-            verdict_badge(ui, r.verdict);
+            // A pass is not a pass until a person has done the manual checks.
+            if r.verdict == Verdict::Fail || all_ticked {
+                verdict_badge(ui, r.verdict);
+            } else {
+                badge(ui, "待人工核对", Color32::from_rgb(110, 110, 110));
+            }
             ui.heading(format!(
                 "{}（{}×{}）",
                 r.spec.label(),
@@ -635,23 +683,6 @@ fn draw_overlays(
             StrokeKind::Inside,
         );
     }
-}
-
-fn spawn_worker(done: SyncSender<Done>) -> SyncSender<(Job, NaiveDate, egui::Context)> {
-    let (tx, rx) = sync_channel::<(Job, NaiveDate, egui::Context)>(2);
-    std::thread::Builder::new()
-        .name("photo-check".into())
-        .spawn(move || {
-            for (job, today, ctx) in rx {
-                let result = run_job(job, today);
-                if done.send(result).is_err() {
-                    break;
-                }
-                ctx.request_repaint();
-            }
-        })
-        .ok();
-    tx
 }
 
 fn run_job(job: Job, today: NaiveDate) -> Done {

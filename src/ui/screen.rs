@@ -1,11 +1,28 @@
-//! The navigation: every screen, its Chinese name, and who may open it.
+//! A screen is one file behind the tiny [`Screen`] trait, plus one line in
+//! [`REGISTRY`]: its title, who may open it, whether it is built, and how to
+//! make it. The navigation, its Alt shortcuts, the dashboard's list and the
+//! "not built yet" page all come from the registry.
 
+use std::any::Any;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use eframe::egui;
 use serde::{Deserialize, Serialize};
 
+use super::outbox::{Command, Outbox};
+use super::widgets::Message;
+use super::{accounts, audit_log, dashboard, document_check, photo_screen, placeholder};
+use crate::app::error::AppError;
+use crate::app::session::SessionClerk;
+use crate::app::worker::Response;
 use crate::domain::clerk::Role;
+use crate::domain::settings::Settings;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-pub enum Screen {
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord,
+)]
+pub enum ScreenId {
     #[default]
     Dashboard,
     ReviewQueue,
@@ -17,50 +34,162 @@ pub enum Screen {
     Accounts,
 }
 
-impl Screen {
-    pub const ALL: [Screen; 8] = [
-        Screen::Dashboard,
-        Screen::ReviewQueue,
-        Screen::PersonRegistration,
-        Screen::CompanyRegistration,
-        Screen::DocumentCheck,
-        Screen::PhotoCheck,
-        Screen::AuditLog,
-        Screen::Accounts,
-    ];
+/// Read-only facts a screen may show.
+pub struct ScreenCx<'a> {
+    pub clerk: &'a SessionClerk,
+    pub settings: &'a Settings,
+    pub db_path: &'a Path,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub busy: bool,
+}
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Screen::Dashboard => "工作台",
-            Screen::ReviewQueue => "审核队列",
-            Screen::PersonRegistration => "个人面签",
-            Screen::CompanyRegistration => "单位面签",
-            Screen::DocumentCheck => "证件核验",
-            Screen::PhotoCheck => "照片检测",
-            Screen::AuditLog => "审计日志",
-            Screen::Accounts => "账号管理",
-        }
+/// What a new screen is made with.
+pub struct ScreenEnv {
+    pub picker: super::app::PickerFactory,
+    pub today: NaiveDate,
+}
+
+pub trait Screen {
+    fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox);
+    /// The clerk arrived at the screen (refresh lists, focus the first field).
+    fn on_open(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
+    /// A reply to a request this screen sent.
+    fn on_reply(&mut self, _reply: Response, _out: &mut Outbox) {}
+    /// A request this screen sent failed: shown on the screen by default.
+    fn on_failed(&mut self, err: AppError, out: &mut Outbox) {
+        out.push(Command::Toast(Message::error(err.to_string())));
+    }
+    /// Unfinished input to save as the clerk's draft (`None`: nothing).
+    fn draft(&self) -> Option<serde_json::Value> {
+        None
+    }
+    fn restore(&mut self, _draft: serde_json::Value) {}
+    /// Input that leaving would make the clerk re-type (asks before logout).
+    fn is_dirty(&self) -> bool {
+        false
+    }
+    /// Background work still running (tests wait on it).
+    fn is_busy(&self) -> bool {
+        false
+    }
+    fn as_any(&self) -> &dyn Any;
+}
+
+pub struct ScreenInfo {
+    pub id: ScreenId,
+    pub title: &'static str,
+    pub allowed: fn(Role) -> bool,
+    pub built: bool,
+    /// One sentence for the dashboard and the "not built yet" page.
+    pub purpose: &'static str,
+    pub make: fn(&ScreenEnv) -> Box<dyn Screen>,
+}
+
+fn anyone(_: Role) -> bool {
+    true
+}
+
+/// Every screen, in navigation order.
+pub const REGISTRY: &[ScreenInfo] = &[
+    ScreenInfo {
+        id: ScreenId::Dashboard,
+        title: "工作台",
+        allowed: anyone,
+        built: true,
+        purpose: "当前账号的权限和各功能的状态。",
+        make: |_| Box::new(dashboard::Dashboard),
+    },
+    ScreenInfo {
+        id: ScreenId::ReviewQueue,
+        title: "审核队列",
+        allowed: anyone,
+        built: false,
+        purpose: "处理电子驾驶证申领、换照片、期满换证后更新等申请：认领、通过或按标准理由退回，1 个工作日内办结。",
+        make: |_| Box::new(placeholder::Placeholder(ScreenId::ReviewQueue)),
+    },
+    ScreenInfo {
+        id: ScreenId::PersonRegistration,
+        title: "个人面签",
+        allowed: Role::can_register,
+        built: false,
+        purpose: "个人用户面签注册：核对身份证明原件，录入姓名、证件号码和手机号。",
+        make: |_| Box::new(placeholder::Placeholder(ScreenId::PersonRegistration)),
+    },
+    ScreenInfo {
+        id: ScreenId::CompanyRegistration,
+        title: "单位面签",
+        allowed: Role::can_register,
+        built: false,
+        purpose: "单位用户面签注册：核对营业执照（统一社会信用代码）或组织机构代码证、委托书和经办人身份证明。",
+        make: |_| Box::new(placeholder::Placeholder(ScreenId::CompanyRegistration)),
+    },
+    ScreenInfo {
+        id: ScreenId::DocumentCheck,
+        title: "证件核验",
+        allowed: anyone,
+        built: true,
+        purpose: "核验身份证件号码、统一社会信用代码、组织机构代码和电话号码。",
+        make: |_| Box::new(document_check::DocumentCheck::default()),
+    },
+    ScreenInfo {
+        id: ScreenId::PhotoCheck,
+        title: "照片检测",
+        allowed: anyone,
+        built: true,
+        purpose: "按电子驾驶证照片规格检测照片，并在照片上标出测量结果。",
+        make: |env| Box::new(photo_screen::PhotoScreen::new(env)),
+    },
+    ScreenInfo {
+        id: ScreenId::AuditLog,
+        title: "审计日志",
+        allowed: Role::can_view_audit,
+        built: true,
+        purpose: "查看审计记录并校验哈希链。",
+        make: |_| Box::new(audit_log::AuditLog::default()),
+    },
+    ScreenInfo {
+        id: ScreenId::Accounts,
+        title: "账号管理",
+        allowed: Role::can_manage_accounts,
+        built: true,
+        purpose: "管理工作人员账号和系统设置。",
+        make: |_| Box::new(accounts::Accounts::default()),
+    },
+];
+
+impl ScreenId {
+    pub fn info(self) -> &'static ScreenInfo {
+        REGISTRY
+            .iter()
+            .find(|i| i.id == self)
+            .unwrap_or(&REGISTRY[0])
     }
 
-    /// Keyboard shortcut shown in the navigation (Alt+1 … Alt+8).
-    pub fn shortcut_index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    pub fn title(self) -> &'static str {
+        self.info().title
     }
 
     pub fn allowed_for(self, role: Role) -> bool {
-        match self {
-            Screen::Dashboard
-            | Screen::ReviewQueue
-            | Screen::DocumentCheck
-            | Screen::PhotoCheck => true,
-            Screen::PersonRegistration | Screen::CompanyRegistration => role.can_register(),
-            Screen::AuditLog => role.can_view_audit(),
-            Screen::Accounts => role.can_manage_accounts(),
-        }
+        (self.info().allowed)(role)
     }
 
-    pub fn for_role(role: Role) -> impl Iterator<Item = Screen> {
-        Screen::ALL.into_iter().filter(move |s| s.allowed_for(role))
+    /// The screens a role sees, in order, numbered 1… for Alt+N without gaps.
+    pub fn for_role(role: Role) -> impl Iterator<Item = ScreenId> {
+        REGISTRY
+            .iter()
+            .filter(move |i| (i.allowed)(role))
+            .map(|i| i.id)
+    }
+
+    /// Alt+N for this role (1-based), if the role may open the screen.
+    pub fn shortcut_for(self, role: Role) -> Option<usize> {
+        Self::for_role(role).position(|s| s == self).map(|i| i + 1)
+    }
+
+    /// The screen behind Alt+`n` for this role.
+    pub fn by_shortcut(role: Role, n: usize) -> Option<ScreenId> {
+        Self::for_role(role).nth(n.checked_sub(1)?)
     }
 }
 
@@ -70,15 +199,37 @@ mod tests {
 
     #[test]
     fn role_navigation() {
-        let counter: Vec<_> = Screen::for_role(Role::Counter).collect();
-        assert!(counter.contains(&Screen::PersonRegistration));
-        assert!(!counter.contains(&Screen::Accounts));
-        assert!(!counter.contains(&Screen::AuditLog));
-        let admin: Vec<_> = Screen::for_role(Role::Admin).collect();
-        assert!(admin.contains(&Screen::Accounts));
-        assert!(!admin.contains(&Screen::PersonRegistration));
-        let sup: Vec<_> = Screen::for_role(Role::Supervisor).collect();
-        assert!(sup.contains(&Screen::AuditLog));
-        assert!(!sup.contains(&Screen::Accounts));
+        let counter: Vec<_> = ScreenId::for_role(Role::Counter).collect();
+        assert!(counter.contains(&ScreenId::PersonRegistration));
+        assert!(!counter.contains(&ScreenId::Accounts));
+        assert!(!counter.contains(&ScreenId::AuditLog));
+        let admin: Vec<_> = ScreenId::for_role(Role::Admin).collect();
+        assert!(admin.contains(&ScreenId::Accounts));
+        assert!(!admin.contains(&ScreenId::PersonRegistration));
+        let sup: Vec<_> = ScreenId::for_role(Role::Supervisor).collect();
+        assert!(sup.contains(&ScreenId::AuditLog));
+        assert!(!sup.contains(&ScreenId::Accounts));
+    }
+
+    #[test]
+    fn shortcuts_do_not_skip_for_a_role() {
+        for role in Role::ALL {
+            let n = ScreenId::for_role(role).count();
+            for k in 1..=n {
+                let s = ScreenId::by_shortcut(role, k).unwrap();
+                assert_eq!(s.shortcut_for(role), Some(k));
+            }
+            assert_eq!(ScreenId::by_shortcut(role, n + 1), None);
+        }
+        // An administrator's 审计日志 is Alt+5, not Alt+7.
+        assert_eq!(ScreenId::AuditLog.shortcut_for(Role::Admin), Some(5));
+    }
+
+    #[test]
+    fn every_screen_is_registered_once() {
+        let mut ids: Vec<_> = REGISTRY.iter().map(|i| i.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), REGISTRY.len());
     }
 }

@@ -4,14 +4,14 @@ use std::path::Path;
 
 use eframe::egui::{self, RichText};
 
-use super::app::Outbox;
+use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::auth::AccountInput;
+use crate::app::accounts::AccountInput;
+use crate::app::setup as setup_uc;
 use crate::app::worker::Request;
 use crate::domain::clerk::Role;
 use crate::domain::password::MIN_PASSWORD_LEN;
 
-#[derive(Default)]
 pub struct SetupForm {
     pub office_name: String,
     pub username: String,
@@ -20,11 +20,38 @@ pub struct SetupForm {
     pub confirm: String,
     pub message: Option<Message>,
     pub pending: bool,
+    /// Index of the field to focus on the next frame (0 = 单位名称).
+    focus: Option<usize>,
+}
+
+impl Default for SetupForm {
+    fn default() -> Self {
+        Self {
+            office_name: String::new(),
+            username: String::new(),
+            display_name: String::new(),
+            password: String::new(),
+            confirm: String::new(),
+            message: None,
+            pending: false,
+            focus: Some(0),
+        }
+    }
 }
 
 impl SetupForm {
     pub fn fail(&mut self, message: String) {
         self.pending = false;
+        // Put the clerk on the field the message is about.
+        self.focus = Some(if message.contains("用户名") {
+            1
+        } else if message.contains("姓名") {
+            2
+        } else if message.contains("密码") {
+            3
+        } else {
+            0
+        });
         self.message = Some(Message::error(message));
     }
 }
@@ -47,12 +74,18 @@ pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool,
                 ui.add_space(8.0);
                 let mut submit = false;
                 egui::Grid::new("setup_grid").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
-                    widgets::text_row(ui, "单位名称", &mut form.office_name, false);
-                    widgets::text_row(ui, "用户名", &mut form.username, false);
-                    widgets::text_row(ui, "姓名", &mut form.display_name, false);
-                    widgets::text_row(ui, "密码", &mut form.password, true);
-                    let c = widgets::text_row(ui, "确认密码", &mut form.confirm, true);
-                    submit |= widgets::submitted(ui, &c);
+                    let fields = [
+                        widgets::text_row(ui, "单位名称", &mut form.office_name, false),
+                        widgets::text_row(ui, "用户名", &mut form.username, false),
+                        widgets::text_row(ui, "姓名", &mut form.display_name, false),
+                        widgets::text_row(ui, "密码", &mut form.password, true),
+                        widgets::text_row(ui, "确认密码", &mut form.confirm, true),
+                    ];
+                    if let Some(i) = form.focus.take() {
+                        fields[i.min(4)].request_focus();
+                    }
+                    widgets::enter_moves_on(ui, &fields);
+                    submit |= widgets::submitted(ui, &fields[4]);
                 });
                 ui.label(
                     RichText::new(format!("密码至少 {MIN_PASSWORD_LEN} 位，需同时包含字母和数字。管理员负责账号和设置，不能审核业务。"))
@@ -69,14 +102,17 @@ pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool,
                     }
                 });
                 if submit && !form.pending {
-                    if form.password != form.confirm {
-                        form.message = Some(Message::error("两次输入的密码不一致"));
-                    } else if form.office_name.trim().is_empty() {
-                        form.message = Some(Message::error("请填写单位名称"));
+                    if form.office_name.trim().is_empty() {
+                        form.message = Some(Message::error("请填写单位名称。"));
+                        form.focus = Some(0);
+                    } else if form.password != form.confirm {
+                        form.message = Some(Message::error("两次输入的密码不一致，请重新输入确认密码。"));
+                        form.confirm.clear();
+                        form.focus = Some(4);
                     } else {
                         form.pending = true;
                         form.message = None;
-                        out.send(Request::CreateFirstAdmin {
+                        out.send(Request::Setup(setup_uc::Req::CreateFirstAdmin {
                             account: AccountInput {
                                 username: form.username.clone(),
                                 display_name: form.display_name.clone(),
@@ -84,7 +120,7 @@ pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool,
                                 password: form.password.clone(),
                             },
                             office_name: form.office_name.clone(),
-                        });
+                        }));
                     }
                 }
             });

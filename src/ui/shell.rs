@@ -1,15 +1,20 @@
 //! The main window: title bar with the clerk's actions, navigation on the
-//! left, status bar at the bottom, the current screen in the middle.
+//! left (each entry with its Alt shortcut), status bar at the bottom, the
+//! current screen in the middle. The title-bar and navigation buttons take
+//! clicks but not keyboard focus: Tab stays inside the form, and Alt+N,
+//! Ctrl+L reach them from the keyboard.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
-use super::app::{Command, Outbox, Session};
-use super::screen::Screen;
-use super::{accounts, audit_log, dashboard, password, placeholder, theme, widgets};
+use super::outbox::{Command, Outbox, Sender};
+use super::screen::ScreenCx;
+use super::session::{Confirm, Session};
+use super::{password, theme, widgets};
 use crate::app::clock;
+use crate::app::session::LockReason;
 use crate::domain::settings::Settings;
 
 /// Read-only facts the shell shows.
@@ -20,35 +25,14 @@ pub struct ShellContext<'a> {
     pub busy: bool,
 }
 
-const NAV_KEYS: [egui::Key; 8] = [
-    egui::Key::Num1,
-    egui::Key::Num2,
-    egui::Key::Num3,
-    egui::Key::Num4,
-    egui::Key::Num5,
-    egui::Key::Num6,
-    egui::Key::Num7,
-    egui::Key::Num8,
-];
-
-fn shortcuts(ui: &egui::Ui, s: &Session, out: &mut Outbox) {
-    ui.input_mut(|i| {
-        if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
-            out.push(Command::LockNow);
-        }
-        for (screen, key) in Screen::ALL.into_iter().zip(NAV_KEYS) {
-            if screen.allowed_for(s.clerk.role) && i.consume_key(egui::Modifiers::ALT, key) {
-                out.push(Command::Navigate(screen));
-            }
-        }
-    });
+/// A button the mouse can press but Tab never reaches.
+fn bar_button(ui: &mut egui::Ui, text: &str) -> bool {
+    ui.add(egui::Button::new(text).sense(egui::Sense::CLICK))
+        .clicked()
 }
 
 pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut Outbox) {
     let forced_password = s.password.as_ref().is_some_and(|p| p.forced);
-    if !forced_password {
-        shortcuts(ui, s, out);
-    }
     egui::Panel::top("title_bar")
         .frame(
             egui::Frame::new()
@@ -64,13 +48,13 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
                         .color(egui::Color32::WHITE),
                 );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.button("退出登录").clicked() {
+                    if bar_button(ui, "退出登录") {
                         out.push(Command::Logout);
                     }
-                    if ui.button("锁屏 (Ctrl+L)").clicked() {
-                        out.push(Command::LockNow);
+                    if bar_button(ui, "锁屏 (Ctrl+L)") {
+                        out.push(Command::Lock(LockReason::Manual));
                     }
-                    if !forced_password && ui.button("修改密码").clicked() {
+                    if !forced_password && bar_button(ui, "修改密码") {
                         out.push(Command::OpenPasswordDialog);
                     }
                 });
@@ -88,56 +72,92 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
             )
             .show(ui, |ui| {
                 ui.add_space(4.0);
-                for screen in Screen::for_role(s.clerk.role) {
-                    let selected = s.workspace.screen == screen;
-                    let text = RichText::new(screen.title()).size(16.0);
-                    let resp = ui
-                        .add_sized([134.0, 34.0], egui::Button::selectable(selected, text))
-                        .on_hover_text(format!("Alt+{}", screen.shortcut_index()));
+                let current = s.screen;
+                let entries: Vec<_> = s.nav().collect();
+                for (i, info) in entries.into_iter().enumerate() {
+                    let selected = current == info.id;
+                    let text = RichText::new(format!("{}  Alt+{}", info.title, i + 1)).size(15.0);
+                    let resp = ui.add_sized(
+                        [134.0, 34.0],
+                        egui::Button::selectable(selected, text).sense(egui::Sense::CLICK),
+                    );
                     if resp.clicked() {
-                        out.push(Command::Navigate(screen));
+                        out.push(Command::Navigate(info.id));
                     }
                 }
             });
     }
     egui::CentralPanel::default().show(ui, |ui| {
+        if let Some(alert) = &s.alert {
+            ui.label(
+                RichText::new(format!("⚠ {alert}"))
+                    .color(theme::ERROR)
+                    .strong(),
+            );
+        }
         if let Some((msg, at)) = &s.toast
             && cx.now - *at < chrono::Duration::seconds(8)
         {
             widgets::message(ui, msg);
         }
         if let Some(form) = &mut s.password {
+            let clerk = s.clerk.clone();
             widgets::centered_column(ui, 480.0, |ui| {
-                widgets::form_card(ui, |ui| password::show(ui, form, &s.clerk, out));
+                widgets::form_card(ui, |ui| {
+                    out.scoped(Sender::Password, |out| {
+                        password::show(ui, form, &clerk, out)
+                    });
+                });
             });
             return;
+        }
+        if let Some(confirm) = s.confirm.clone() {
+            confirm_dialog(ui, &confirm, out);
         }
         let today = clock::to_local(cx.now).date_naive();
-        if s.workspace.screen == Screen::PhotoCheck {
-            ui.heading(Screen::PhotoCheck.title());
-            s.photo_check.set_today(today);
-            // Own id: the panel's columns keep their scroll offsets apart from other screens'.
-            egui::ScrollArea::vertical()
-                .id_salt("photo_screen")
-                .auto_shrink([false, false])
-                .show(ui, |ui| s.photo_check.ui(ui));
-            return;
-        }
-        egui::ScrollArea::vertical()
+        let id = s.screen;
+        let clerk = s.clerk.clone();
+        let scx = ScreenCx {
+            clerk: &clerk,
+            settings: cx.settings,
+            db_path: cx.db_path,
+            now: cx.now,
+            today,
+            busy: cx.busy,
+        };
+        // One scroll area per screen: each keeps its own position.
+        egui::ScrollArea::both()
+            .id_salt(("screen", id))
             .auto_shrink([false, false])
-            .show(ui, |ui| match s.workspace.screen {
-                Screen::Dashboard => dashboard::show(ui, &s.clerk, cx),
-                Screen::DocumentCheck => {
-                    ui.heading(Screen::DocumentCheck.title());
-                    ui.add_space(6.0);
-                    s.id_check.ui(ui, today);
-                }
-                Screen::Accounts => {
-                    accounts::show(ui, &mut s.accounts, &s.clerk, cx.settings, cx.now, out)
-                }
-                Screen::AuditLog => audit_log::show(ui, &mut s.audit, out),
-                other => placeholder::show(ui, other),
+            .show(ui, |ui| {
+                out.scoped(Sender::Screen(id), |out| {
+                    s.screen_mut(id).show(ui, &scx, out);
+                });
             });
+    });
+}
+
+fn confirm_dialog(ui: &mut egui::Ui, confirm: &Confirm, out: &mut Outbox) {
+    let Confirm::Logout { unsaved } = confirm;
+    egui::Modal::new(egui::Id::unique("confirm_logout")).show(ui.ctx(), |ui| {
+        ui.set_width(420.0);
+        ui.heading("退出登录？");
+        ui.add_space(6.0);
+        ui.label(format!(
+            "以下页面有未完成的录入：{}。退出后会为您本人保存草稿，下次登录时恢复，其他人看不到。",
+            unsaved.join("、")
+        ));
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            let yes = widgets::primary_button(ui, "确定退出 (Enter)", true);
+            if yes.clicked() || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                out.push(Command::LogoutConfirmed);
+            }
+            if ui.button("取消 (Esc)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape))
+            {
+                out.push(Command::CancelConfirm);
+            }
+        });
     });
 }
 

@@ -45,6 +45,21 @@ pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
     field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
+/// Enter in any but the last field of a form moves to the next one (the
+/// last field's Enter submits, see [`submitted`]).
+pub fn enter_moves_on(ui: &egui::Ui, fields: &[egui::Response]) {
+    for pair in fields.windows(2) {
+        if submitted(ui, &pair[0]) {
+            pair[1].request_focus();
+        }
+    }
+}
+
+/// A red line under a field saying what to fix there.
+pub fn field_error(ui: &mut egui::Ui, text: &str) {
+    ui.label(RichText::new(text).color(theme::ERROR).small());
+}
+
 /// Error / success / info message line.
 pub fn message(ui: &mut egui::Ui, msg: &Message) {
     let (color, prefix) = match msg.kind {

@@ -12,7 +12,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::clock::ManualClock;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::store::Store;
-use counterdesk::ui::app::Phase;
+use counterdesk::ui::app::{Phase, PickerFactory};
 use counterdesk::ui::photo_check::ScriptedPicker;
 use counterdesk::ui::{AppConfig, CounterDeskApp};
 use eframe::egui;
@@ -60,12 +60,31 @@ pub fn launch(target: DbTarget) -> Ui {
 }
 
 pub fn launch_sized(target: DbTarget, size: [f32; 2], pixels_per_point: f32) -> Ui {
+    launch_full(
+        target,
+        size,
+        pixels_per_point,
+        Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None))),
+    )
+}
+
+pub fn launch_with_picker(target: DbTarget, picker: PickerFactory) -> Ui {
+    launch_full(target, [1280.0, 800.0], 1.0, picker)
+}
+
+pub fn launch_full(
+    target: DbTarget,
+    size: [f32; 2],
+    pixels_per_point: f32,
+    picker: PickerFactory,
+) -> Ui {
     let clock = ManualClock::new(t0());
     let config = AppConfig {
         target,
         clock: Arc::new(clock.clone()),
-        picker: Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None))),
+        picker,
         live_clock: false,
+        startup_notice: None,
     };
     let harness = Harness::builder()
         .with_size(size)
@@ -85,8 +104,7 @@ impl Ui {
         for _ in 0..2000 {
             self.harness.step();
             let app = self.harness.state();
-            let photo_busy = app.session().is_some_and(|s| s.photo_check.is_busy());
-            if app.in_flight() == 0 && !photo_busy && !matches!(app.phase, Phase::Opening) {
+            if !app.is_working() && !matches!(app.phase, Phase::Opening) {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));
@@ -103,6 +121,8 @@ impl Ui {
 
     /// Clicks the button (or radio button) with this label.
     pub fn click(&mut self, label: &str) {
+        // Navigation entries read "单位面签  Alt+4".
+        let nav = format!("{label}  Alt+");
         let node = self
             .harness
             .query_by_role_and_label(Role::Button, label)
@@ -110,6 +130,7 @@ impl Ui {
                 self.harness
                     .query_by_role_and_label(Role::RadioButton, label)
             })
+            .or_else(|| self.harness.query_by_label_contains(&nav))
             .unwrap_or_else(|| self.harness.get_by_label(label));
         node.click();
         self.settle();

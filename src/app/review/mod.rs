@@ -1,9 +1,10 @@
 //! The review queue's use cases: pages and counts (read-only, may run on a
-//! [`ReadStore`](crate::store::ReadStore)), claiming, opening, renewing,
+//! [`Store::open_reader`] connection), claiming, opening, renewing,
 //! releasing and deciding. Every change is written with its audit row in one
 //! transaction. The worker dispatches with one line:
 //! `Request::Review(r) => review::handle(store, now, actor, r).map(Response::Review)`;
-//! a page thread with its own `ReadStore` calls [`handle_read`].
+//! on the reader thread `handle` serves pages and counts the same way
+//! (route [`Req::is_read_only`] requests there).
 
 mod claim;
 mod decide;
@@ -18,7 +19,7 @@ use crate::domain::clerk::Role;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };
-use crate::store::{ClaimInfo, PageQuery, QueueClock, Reader, STALE_CLAIM, SearchKey, Store};
+use crate::store::{ClaimInfo, PageQuery, QueueClock, STALE_CLAIM, SearchKey, Store};
 
 pub use claim::open;
 pub use search::classify_search;
@@ -88,7 +89,7 @@ pub enum Req {
 }
 
 impl Req {
-    /// Pages and counts only read: the worker may send them to a `ReadStore`.
+    /// Pages and counts only read: the worker sends them to its reader connection.
     pub fn is_read_only(&self) -> bool {
         matches!(self, Req::Page { .. } | Req::Counts)
     }
@@ -142,9 +143,9 @@ pub fn handle(
 }
 
 /// Runs a read-only request ([`Req::is_read_only`]) on any reader, e.g. a
-/// `ReadStore` on its own thread. Other requests are refused.
-pub fn handle_read<R: Reader>(
-    reader: &mut R,
+/// `Store::open_reader` connection. Other requests are refused.
+pub fn handle_read(
+    reader: &mut Store,
     now: DateTime<Utc>,
     actor: &SessionClerk,
     req: Req,

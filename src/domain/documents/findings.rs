@@ -1,12 +1,21 @@
 //! Every finding code, stable and snake_case. docs/checks.md documents each
 //! one; a test keeps the two in step.
 
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
 macro_rules! codes {
     ($($name:ident = $code:literal, $sev:ident, $meaning:literal;)*) => {
         $(pub const $name: &str = $code;)*
         /// (code, severity, meaning) of every finding the checks can emit.
-        pub const ALL: &[(&str, super::result::Severity, &str)] = &[
-            $(($code, super::result::Severity::$sev, $meaning),)*
+        pub const ALL: &[(&str, Severity, &str)] = &[
+            $(($code, Severity::$sev, $meaning),)*
         ];
     };
 }

@@ -34,7 +34,7 @@ fn landline(d: &str) -> Result<(usize, usize), Finding> {
             return Err(Finding::error(
                 code::LANDLINE_AREA_CODE,
                 format!(
-                    "区号无效（{}）：区号应为 010、02X 或 0[3-9]XX，请核对",
+                    "区号无效（{}）：区号应为 010、02X 或 0[3-9]XX，请核对。",
                     &d[..d.len().min(4)]
                 ),
             ));
@@ -51,8 +51,9 @@ fn landline(d: &str) -> Result<(usize, usize), Finding> {
         return Err(Finding::error(
             code::LANDLINE_AREA_CODE,
             format!(
-                "区号 {} 后的本地号码应为 {want}，实际 {local} 位：请核对号码",
-                &d[..area_len]
+                "区号 {} 后的本地号码应为 {want}，实际 {local} 位：请核对号码。",
+                // `d` is shorter than the area code while it is being typed.
+                &d[..area_len.min(d.len())]
             ),
         ));
     }
@@ -60,7 +61,7 @@ fn landline(d: &str) -> Result<(usize, usize), Finding> {
         return Err(Finding::error(
             code::LANDLINE_LOCAL_NUMBER,
             format!(
-                "本地号码应以 2–8 开头，实际以 {} 开头：请核对号码",
+                "本地号码应以 2–8 开头，实际以 {} 开头：请核对号码。",
                 b[area_len] as char
             ),
         ));
@@ -103,7 +104,7 @@ pub fn check(raw: &str) -> CheckResult {
     };
     if !ok_chars || digits.is_empty() || ext_digits.as_deref() == Some("") {
         return fail(
-            "无法识别的电话号码：手机号码为 11 位（如 138 0013 8000），固定电话需带区号（如 010-62345678，分机可写“转123”）".into(),
+            "无法识别的电话号码：手机号码为 11 位（如 138 0013 8000），固定电话需带区号（如 010-62345678，分机可写“转123”）。".into(),
             digits,
         );
     }
@@ -112,33 +113,42 @@ pub fn check(raw: &str) -> CheckResult {
     }
     if digits.starts_with('1') {
         let b = digits.as_bytes();
-        if b.len() != 11 || !matches!(b[1], b'3'..=b'9') || ext_digits.is_some() {
-            return fail(
-                format!(
-                    "手机号码应为 11 位且以 13–19 开头，实际 {} 位：请核对号码",
-                    digits.len()
-                ),
-                digits,
-            );
+        let problem = if b.len() != 11 {
+            Some(format!(
+                "手机号码应为 11 位，实际 {} 位：请核对号码。",
+                b.len()
+            ))
+        } else if !matches!(b[1], b'3'..=b'9') {
+            Some(format!(
+                "手机号码应以 13–19 开头，实际以 1{} 开头：请核对号码。",
+                b[1] as char
+            ))
+        } else if ext_digits.is_some() {
+            Some("手机号码不带分机号：请删去“转”或“#”后的部分。".to_owned())
+        } else {
+            None
+        };
+        if let Some(msg) = problem {
+            return fail(msg, digits);
         }
         let mut findings = Vec::new();
         if MOBILE_DATA_ONLY.iter().any(|p| digits.starts_with(p)) {
             findings.push(Finding::warning(
                 code::MOBILE_DATA_ONLY,
-                format!("{} 号段为物联网/上网卡专用号段，可能收不到短信验证码：请申请人提供常用手机号码", &digits[..3]),
+                format!("{} 号段为物联网/上网卡专用号段，可能收不到短信验证码：请申请人提供常用手机号码。", &digits[..3]),
             ));
         }
         if digits.starts_with(MOBILE_SATELLITE) {
             findings.push(Finding::warning(
                 code::MOBILE_SATELLITE,
-                "174 号段为卫星通信号码，可能收不到短信验证码：请申请人提供常用手机号码",
+                "174 号段为卫星通信号码，可能收不到短信验证码：请申请人提供常用手机号码。",
             ));
         }
         return CheckResult::new(raw, digits, DocKind::Mobile, findings, fields);
     }
     if !digits.starts_with('0') {
         return fail(
-            "缺少区号：固定电话请带区号填写（如 010-62345678），手机号码应为 11 位".into(),
+            "缺少区号：固定电话请带区号填写（如 010-62345678），手机号码应为 11 位。".into(),
             digits,
         );
     }

@@ -18,6 +18,7 @@ pub enum AuditAction {
     Logout,
     SessionReplaced,
     IdleLocked,
+    ManualLocked,
     Unlocked,
     AccountCreated,
     AccountDisabled,
@@ -25,6 +26,7 @@ pub enum AuditAction {
     PasswordReset,
     PasswordChanged,
     SettingsChanged,
+    AdminRecovered,
     ReviewClaimed,
     ReviewReleased,
     ReviewReleasedForOther,
@@ -33,7 +35,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -41,6 +43,7 @@ impl AuditAction {
         AuditAction::Logout,
         AuditAction::SessionReplaced,
         AuditAction::IdleLocked,
+        AuditAction::ManualLocked,
         AuditAction::Unlocked,
         AuditAction::AccountCreated,
         AuditAction::AccountDisabled,
@@ -48,6 +51,7 @@ impl AuditAction {
         AuditAction::PasswordReset,
         AuditAction::PasswordChanged,
         AuditAction::SettingsChanged,
+        AuditAction::AdminRecovered,
         AuditAction::ReviewClaimed,
         AuditAction::ReviewReleased,
         AuditAction::ReviewReleasedForOther,
@@ -64,6 +68,7 @@ impl AuditAction {
             AuditAction::Logout => "logout",
             AuditAction::SessionReplaced => "session_replaced",
             AuditAction::IdleLocked => "idle_locked",
+            AuditAction::ManualLocked => "manual_locked",
             AuditAction::Unlocked => "unlocked",
             AuditAction::AccountCreated => "account_created",
             AuditAction::AccountDisabled => "account_disabled",
@@ -71,6 +76,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::AdminRecovered => "admin_recovered",
             AuditAction::ReviewClaimed => "review_claimed",
             AuditAction::ReviewReleased => "review_released",
             AuditAction::ReviewReleasedForOther => "review_released_for_other",
@@ -92,6 +98,7 @@ impl AuditAction {
             AuditAction::Logout => "退出登录",
             AuditAction::SessionReplaced => "被其他账号登录替换",
             AuditAction::IdleLocked => "闲置锁屏",
+            AuditAction::ManualLocked => "手动锁屏",
             AuditAction::Unlocked => "解除锁屏",
             AuditAction::AccountCreated => "创建账号",
             AuditAction::AccountDisabled => "停用账号",
@@ -99,6 +106,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "重置密码",
             AuditAction::PasswordChanged => "修改密码",
             AuditAction::SettingsChanged => "修改设置",
+            AuditAction::AdminRecovered => "命令行恢复管理员",
             AuditAction::ReviewClaimed => "领取审核",
             AuditAction::ReviewReleased => "放回审核队列",
             AuditAction::ReviewReleasedForOther => "解除他人领取",

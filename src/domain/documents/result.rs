@@ -74,12 +74,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use super::findings::Severity;
 
 /// One problem: a stable snake_case code plus a Chinese message saying what
 /// is wrong and what to do.
@@ -90,19 +85,32 @@ pub struct Finding {
     pub message: Cow<'static, str>,
 }
 
+/// Every message a clerk reads ends as a sentence: "。" is added unless it
+/// already ends with 。！？.
+pub fn sentence(message: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
+    let m = message.into();
+    let trimmed = m.trim_end();
+    if trimmed.is_empty() || trimmed.ends_with(['。', '！', '？']) {
+        return m;
+    }
+    let mut owned = trimmed.to_owned();
+    owned.push('。');
+    Cow::Owned(owned)
+}
+
 impl Finding {
     pub fn error(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Finding {
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message: sentence(message),
         }
     }
     pub fn warning(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Finding {
             code,
             severity: Severity::Warning,
-            message: message.into(),
+            message: sentence(message),
         }
     }
 }
@@ -130,54 +138,7 @@ impl Gender {
     }
 }
 
-/// A resolved GB/T 2260 code. Names borrow the bundled table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RegionInfo {
-    pub code: String,
-    pub province: Option<&'static str>,
-    pub prefecture: Option<&'static str>,
-    pub county: Option<&'static str>,
-    /// First year the code is in the table (1980 = "1980 or earlier").
-    pub start_year: u16,
-    /// Last year it was in force; `None` while still in force.
-    pub end_year: Option<u16>,
-}
-
-impl RegionInfo {
-    /// "北京市 东城区" — each non-empty level once, space separated.
-    pub fn display_name(&self) -> String {
-        let mut s = String::new();
-        self.write_name(&mut s);
-        s
-    }
-
-    /// Appends the display name to `out` (the CLI writes it without allocating).
-    pub fn write_name(&self, out: &mut String) {
-        for (i, part) in [self.province, self.prefecture, self.county]
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(part);
-        }
-    }
-
-    /// "1980 年以前启用，至今有效" or "1991 年启用，2009 年后撤销".
-    pub fn years_label(&self) -> String {
-        let start = if self.start_year <= super::regions::FIRST_YEAR {
-            format!("{} 年以前启用", self.start_year)
-        } else {
-            format!("{} 年启用", self.start_year)
-        };
-        match self.end_year {
-            Some(end) => format!("{start}，{end} 年后撤销"),
-            None => format!("{start}，至今有效"),
-        }
-    }
-}
+pub use super::regions::RegionInfo;
 
 /// Fields parsed from the input; which ones are set depends on the kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -235,6 +196,27 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
+    /// Invalid only because it is shorter than any accepted shape: a number
+    /// still being typed or scanned. The UI shows a neutral 输入中 for it
+    /// instead of a red 无效. A length that some shape accepts (11-digit
+    /// mobile, 9-character organisation code, 15-character legacy numbers,
+    /// a landline with its local number) is judged as it stands.
+    pub fn looks_incomplete(&self) -> bool {
+        let n = self.normalized.as_bytes();
+        if self.verdict != Verdict::Invalid
+            || n.is_empty()
+            || n.len() >= 18
+            || !n.iter().all(u8::is_ascii_alphanumeric)
+        {
+            return false;
+        }
+        let complete_shorter = n.len() == 15
+            || n.len() == 9
+            || (n.len() == 11 && n[0] == b'1')
+            || (n[0] == b'0' && n.len() >= 10);
+        !complete_shorter
+    }
+
     /// Builds a result; the verdict follows from the findings.
     pub fn new(
         input: &str,
@@ -292,5 +274,38 @@ pub fn verdict_of(findings: &[Finding]) -> Verdict {
         Verdict::Valid
     } else {
         Verdict::ValidWithWarnings
+    }
+}
+
+#[cfg(test)]
+mod incomplete_tests {
+    use crate::domain::check_any;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn partial_numbers_are_incomplete_and_wrong_ones_are_not() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        for partial in [
+            "1",
+            "02",
+            "0755",
+            "11010119900307",
+            "9111000060",
+            "ABC",
+            "6000373",
+            "13800",
+        ] {
+            assert!(check_any(partial, today).looks_incomplete(), "{partial}");
+        }
+        for whole in [
+            "12345678901",
+            "110101199003070010",
+            "60003734-2",
+            "110101199003070011",
+            "0755-1234567",
+            "汉字",
+        ] {
+            assert!(!check_any(whole, today).looks_incomplete(), "{whole}");
+        }
     }
 }

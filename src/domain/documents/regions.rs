@@ -3,12 +3,12 @@
 
 use std::sync::OnceLock;
 
-use super::result::RegionInfo;
+use serde::Serialize;
 
 /// Earliest year in the table; a start of 1980 means "1980 or earlier".
 pub const FIRST_YEAR: u16 = 1980;
 
-static TABLE_TEXT: &str = include_str!("../../assets/regions/gb2260.tsv");
+static TABLE_TEXT: &str = include_str!("../../../assets/regions/gb2260.tsv");
 
 /// Grouping rows that are not place names of their own.
 const PLACEHOLDERS: [&str; 9] = [
@@ -182,6 +182,55 @@ pub fn resolve(code: &str, year: Option<i32>) -> Option<Resolved> {
         abolished,
         not_county: n.is_multiple_of(100),
     })
+}
+
+/// A resolved GB/T 2260 code. Names borrow the bundled table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionInfo {
+    pub code: String,
+    pub province: Option<&'static str>,
+    pub prefecture: Option<&'static str>,
+    pub county: Option<&'static str>,
+    /// First year the code is in the table (1980 = "1980 or earlier").
+    pub start_year: u16,
+    /// Last year it was in force; `None` while still in force.
+    pub end_year: Option<u16>,
+}
+
+impl RegionInfo {
+    /// "北京市 东城区" — each non-empty level once, space separated.
+    pub fn display_name(&self) -> String {
+        let mut s = String::new();
+        self.write_name(&mut s);
+        s
+    }
+
+    /// Appends the display name to `out` (the CLI writes it without allocating).
+    pub fn write_name(&self, out: &mut String) {
+        for (i, part) in [self.province, self.prefecture, self.county]
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+    }
+
+    /// "1980 年以前启用，至今有效" or "1991 年启用，2009 年后撤销".
+    pub fn years_label(&self) -> String {
+        let start = if self.start_year <= FIRST_YEAR {
+            format!("{} 年以前启用", self.start_year)
+        } else {
+            format!("{} 年启用", self.start_year)
+        };
+        match self.end_year {
+            Some(end) => format!("{start}，{end} 年后撤销"),
+            None => format!("{start}，至今有效"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use super::findings as code;
 use super::result::Finding;
 
-static DATA: &str = include_str!("../../assets/holidays/cn-holidays.tsv");
+static DATA: &str = include_str!("../../../assets/holidays/cn-holidays.tsv");
 
 /// How the schedule marks a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,62 @@
+//! Office settings (administrators only): office name, idle lock, lockout.
+
+use chrono::{DateTime, Utc};
+
+use super::access::{audit, require_role};
+use super::error::AppError;
+use super::session::SessionClerk;
+use crate::domain::audit::AuditAction;
+use crate::domain::clerk::Role;
+use crate::domain::settings::Settings;
+use crate::store::{Store, StoreError};
+
+pub fn save_settings(
+    store: &mut Store,
+    actor: &SessionClerk,
+    settings: Settings,
+    now: DateTime<Utc>,
+) -> Result<Settings, StoreError> {
+    let settings = settings.validated().map_err(StoreError::Rejected)?;
+    store.write(|tx| {
+        require_role(
+            tx,
+            actor,
+            Role::can_manage_accounts,
+            "只有管理员可以修改设置。",
+        )?;
+        tx.save_settings(&settings)?;
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::SettingsChanged,
+            "settings".to_owned(),
+            format!(
+                "闲置锁屏 {} 分钟，连续失败 {} 次锁定 {} 分钟",
+                settings.idle_minutes, settings.lockout.max_failures, settings.lockout.lock_minutes
+            ),
+            now,
+        )?;
+        Ok(settings.clone())
+    })
+}
+
+#[derive(Debug, Clone)]
+pub enum Req {
+    Save(Settings),
+}
+
+#[derive(Debug, Clone)]
+pub enum Resp {
+    Saved(Settings),
+}
+
+pub fn handle(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    req: Req,
+) -> Result<Resp, AppError> {
+    match req {
+        Req::Save(s) => Ok(Resp::Saved(save_settings(store, actor, s, now)?)),
+    }
+}

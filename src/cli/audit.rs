@@ -1,0 +1,115 @@
+//! `verify-audit` and `audit-anchor`: the audit chain checked from outside
+//! the window, on a read-only copy if need be.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::domain::anchor::Anchor;
+use crate::store::{AuditVerdict, ReadOnlyDb};
+
+/// Files larger than this are not searched for anchors (a receipt or a
+/// manifest is a few kB; a photo batch is not an anchor).
+const MAX_ANCHOR_FILE: u64 = 64 * 1024 * 1024;
+/// How deep `--anchor DIR` looks.
+const MAX_DEPTH: usize = 4;
+
+fn db_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match db {
+        Some(p) => Ok(p),
+        None => crate::app::paths::default_db_path(),
+    }
+}
+
+/// `counterdesk verify-audit [--db PATH] [--anchor FILE_OR_DIR]…`: prints
+/// `OK <rows>` and returns 0, or `BROKEN …` and returns 1.
+pub fn verify(db: Option<PathBuf>, anchors: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<u8> {
+    let path = db_path(db)?;
+    let db = ReadOnlyDb::open(&path)?;
+    let mut found = Vec::new();
+    for a in anchors {
+        collect_anchors(a, 0, &mut found)
+            .with_context(|| format!("无法读取锚点 {}", a.display()))?;
+    }
+    if !anchors.is_empty() && found.is_empty() {
+        bail!("在给出的锚点文件中没有找到审计锚点（CDANCHOR1 …）");
+    }
+    let rows = match db.verify_audit()? {
+        AuditVerdict::Intact { rows } => rows,
+        AuditVerdict::Broken { seq, reason } => {
+            writeln!(out, "BROKEN row {seq}: {reason}")?;
+            return Ok(1);
+        }
+    };
+    for (anchor, source) in &found {
+        if let Err(reason) = db.check_anchor(anchor)? {
+            writeln!(
+                out,
+                "BROKEN anchor seq={} ({}): {reason}",
+                anchor.seq,
+                source.display()
+            )?;
+            return Ok(1);
+        }
+    }
+    if found.is_empty() {
+        writeln!(out, "OK {rows}")?;
+    } else {
+        writeln!(out, "OK {rows} (anchors {})", found.len())?;
+    }
+    Ok(0)
+}
+
+/// `counterdesk audit-anchor [--db PATH] [--out FILE]`: the current chain
+/// head as an anchor token, to keep outside the PC.
+pub fn anchor(
+    db: Option<PathBuf>,
+    out_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let path = db_path(db)?;
+    let db = ReadOnlyDb::open(&path)?;
+    if let AuditVerdict::Broken { seq, reason } = db.verify_audit()? {
+        writeln!(out, "BROKEN row {seq}: {reason}")?;
+        return Ok(1);
+    }
+    let Some(anchor) = db.audit_anchor()? else {
+        bail!("审计日志为空，没有可记录的锚点");
+    };
+    match out_file {
+        Some(f) => {
+            crate::app::files::write_atomically(f, format!("{anchor}\n").as_bytes())
+                .with_context(|| format!("无法写入 {}", f.display()))?;
+            writeln!(out, "{anchor}")?;
+        }
+        None => writeln!(out, "{anchor}")?,
+    }
+    Ok(0)
+}
+
+fn collect_anchors(
+    p: &Path,
+    depth: usize,
+    found: &mut Vec<(Anchor, PathBuf)>,
+) -> anyhow::Result<()> {
+    let meta = std::fs::metadata(p)?;
+    if meta.is_dir() {
+        if depth >= MAX_DEPTH {
+            return Ok(());
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(p)?.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            collect_anchors(&e.path(), depth + 1, found)?;
+        }
+    } else if meta.is_file() && meta.len() <= MAX_ANCHOR_FILE {
+        let bytes = std::fs::read(p)?;
+        for a in Anchor::find_all(&bytes) {
+            if !found.iter().any(|(f, _)| *f == a) {
+                found.push((a, p.to_path_buf()));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! Applying what screens and forms asked for, after the frame is drawn:
+//! sending requests, navigating, locking, signing in and out.
+
+use eframe::egui;
+
+use super::app::{CounterDeskApp, Phase};
+use super::outbox::{Command, Outbox, Sender};
+use super::password::PasswordForm;
+use super::screen::{ScreenCx, ScreenEnv, ScreenId};
+use super::session::{Confirm, Session, WORKSPACE_DRAFT};
+use super::{lock, login};
+use crate::app::audit_view;
+use crate::app::clock;
+use crate::app::drafts;
+use crate::app::session::{self as session_uc, LockReason, LoginPurpose, SessionClerk};
+use crate::app::worker::Request;
+
+impl CounterDeskApp {
+    /// Commands raised outside a frame (while delivering a reply).
+    pub(super) fn apply_later(&mut self, out: Outbox) {
+        self.queued.extend(out.commands);
+    }
+
+    pub(super) fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
+        match cmd {
+            Command::Send { from, req } => {
+                if from == Sender::Lock
+                    && let Request::Session(session_uc::Req::Login {
+                        purpose: LoginPurpose::SignIn,
+                        ..
+                    }) = &req
+                    && let Some(s) = self.session()
+                {
+                    // A sign-in from the lock screen replaces the locked session.
+                    self.pending_replacement = Some(s.clerk.clone());
+                }
+                self.send(from, req);
+            }
+            Command::Navigate(screen) => self.navigate(screen),
+            Command::Lock(reason) => self.lock_now(reason),
+            Command::Logout => {
+                let unsaved = self.session().map(Session::unsaved).unwrap_or_default();
+                if unsaved.is_empty() {
+                    self.logout();
+                } else if let Some(s) = self.session_mut() {
+                    s.confirm = Some(Confirm::Logout { unsaved });
+                }
+            }
+            Command::LogoutConfirmed => self.logout(),
+            Command::CancelConfirm => {
+                if let Some(s) = self.session_mut() {
+                    s.confirm = None;
+                }
+            }
+            Command::OpenPasswordDialog => {
+                if let Some(s) = self.session_mut() {
+                    s.password = Some(PasswordForm::default());
+                }
+            }
+            Command::ClosePasswordDialog => {
+                if let Some(s) = self.session_mut() {
+                    s.password = s.password.take().filter(|p| p.forced);
+                }
+            }
+            Command::Toast(m) => {
+                let now = self.clock.now();
+                if let Some(s) = self.session_mut() {
+                    s.toast = Some((m, now));
+                }
+            }
+            Command::SettingsChanged(settings) => {
+                let now = self.clock.now();
+                self.settings = settings.clone();
+                if let Some(s) = self.session_mut() {
+                    s.idle = crate::domain::idle::IdleTimer::new(settings.idle_minutes, now);
+                }
+            }
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn navigate(&mut self, screen: ScreenId) {
+        let now = self.clock.now();
+        let settings = self.settings.clone();
+        let db_path = self.db_path.clone();
+        let mut out = Outbox::default();
+        if let Some(s) = self.session_mut()
+            && screen.allowed_for(s.clerk.role)
+        {
+            s.screen = screen;
+            let clerk = s.clerk.clone();
+            let cx = ScreenCx {
+                clerk: &clerk,
+                settings: &settings,
+                db_path: &db_path,
+                now,
+                today: clock::to_local(now).date_naive(),
+                busy: false,
+            };
+            out.scoped(Sender::Screen(screen), |out| {
+                s.screen_mut(screen).on_open(&cx, out)
+            });
+            s.touched(now);
+        }
+        for cmd in out.commands {
+            if let Command::Send { from, req } = cmd {
+                self.send(from, req);
+            } else {
+                self.queued.push(cmd);
+            }
+        }
+    }
+
+    pub(super) fn save_draft(&mut self, body: String) {
+        self.send(
+            Sender::Shell,
+            Request::Drafts(drafts::Req::Save {
+                key: WORKSPACE_DRAFT.to_owned(),
+                body,
+            }),
+        );
+    }
+
+    /// Saves the workspace now (lock, logout, take-over).
+    fn flush_draft(&mut self) {
+        let now = self.clock.now();
+        if let Some(body) = self.session_mut().and_then(|s| s.draft_due(now, true)) {
+            self.save_draft(body);
+        }
+    }
+
+    pub(super) fn lock_now(&mut self, reason: LockReason) {
+        let Some(s) = self.session_mut() else {
+            return;
+        };
+        if s.lock.is_some() {
+            return;
+        }
+        s.lock = Some(lock::LockForm::new(reason));
+        s.password = s.password.take().filter(|p| p.forced);
+        s.confirm = None;
+        self.flush_draft();
+        self.send(
+            Sender::Shell,
+            Request::Session(session_uc::Req::Locked(reason)),
+        );
+    }
+
+    fn logout(&mut self) {
+        self.flush_draft();
+        self.send(
+            Sender::Shell,
+            Request::Session(session_uc::Req::Logout { replaced_by: None }),
+        );
+        self.enter(Phase::Login(login::LoginForm::default()));
+    }
+
+    /// A sign-in, unlock or first-run setup succeeded.
+    pub(super) fn signed_in(&mut self, clerk: SessionClerk) {
+        let now = self.clock.now();
+        // Same clerk signing in from the lock screen: that is an unlock.
+        if let Some(s) = self.session_mut()
+            && s.clerk.id == clerk.id
+        {
+            s.lock = None;
+            s.idle.touch(now);
+            self.pending_replacement = None;
+            return;
+        }
+        if let Some(old) = self.pending_replacement.take() {
+            // Recorded as the old clerk (the envelope's actor).
+            let actor = Some(old);
+            if let Err(e) = self.worker.send(
+                actor,
+                Request::Session(session_uc::Req::Logout {
+                    replaced_by: Some(clerk.username.clone()),
+                }),
+            ) {
+                self.last_error = Some(e.to_string());
+            }
+        }
+        self.generation += 1;
+        let env = ScreenEnv {
+            picker: self.picker.clone(),
+            today: clock::to_local(now).date_naive(),
+        };
+        let role = clerk.role;
+        let session = Session::new(clerk, self.generation, &self.settings, now, env);
+        self.phase = Phase::Main(Box::new(session));
+        self.send(
+            Sender::Shell,
+            Request::Drafts(drafts::Req::Load {
+                key: WORKSPACE_DRAFT.to_owned(),
+            }),
+        );
+        if role.can_view_audit() {
+            // A broken chain is announced at sign-in, not discovered by chance.
+            self.send(Sender::Shell, Request::Audit(audit_view::Req::Verify));
+        }
+    }
+}

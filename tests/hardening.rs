@@ -1,0 +1,376 @@
+//! Hardening (issue 7): anchors catch a cut tail and a rewritten chain,
+//! verification works on a read-only copy, login says the same for unknown
+//! and existing names, and the audit never stores a typed unknown name.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use chrono::{TimeZone, Utc};
+use counterdesk::app::auth::{self, AccountInput, LoginOutcome, LoginPurpose};
+use counterdesk::domain::audit::{AuditContent, GENESIS_HASH};
+use counterdesk::domain::clerk::Role;
+use counterdesk::store::{NewAuditEvent, Store};
+use rusqlite::Connection;
+
+/// seq, at, actor_id, actor, action, target, detail.
+type Row = (i64, String, Option<i64>, String, String, String, String);
+
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()
+}
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn db_with_events(path: &Path, n: usize) {
+    let mut s = Store::open(path).unwrap();
+    for i in 0..n {
+        s.write(|tx| {
+            tx.append_audit(
+                &NewAuditEvent {
+                    actor_id: Some(1),
+                    actor: "admin".into(),
+                    action: counterdesk::domain::audit::AuditAction::LoginSucceeded,
+                    target: "clerk:1".into(),
+                    detail: format!("event {i}"),
+                },
+                t0(),
+            )
+        })
+        .unwrap();
+    }
+}
+
+/// What an attacker with a SQLite tool does: drop every protecting trigger.
+fn drop_triggers(c: &Connection) {
+    c.execute_batch(
+        "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
+         DROP TRIGGER audit_head_no_delete; DROP TRIGGER audit_head_forward_only;
+         DROP TRIGGER audit_head_first_row;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn audit_head_is_protected_by_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.sqlite3");
+    db_with_events(&db, 5);
+    let c = Connection::open(&db).unwrap();
+    assert!(c.execute("DELETE FROM audit_head", []).is_err());
+    assert!(c.execute("UPDATE audit_head SET seq = 3", []).is_err());
+    assert!(
+        c.execute("UPDATE audit_head SET seq = 6, hash = 'x' WHERE id = 1", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn a_cut_tail_with_a_matching_head_is_caught_by_an_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cut.sqlite3");
+    let dbs = db.to_str().unwrap();
+    db_with_events(&db, 30);
+    let anchor_file = dir.path().join("anchor.txt");
+    let o = cli(&[
+        "audit-anchor",
+        "--db",
+        dbs,
+        "--out",
+        anchor_file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(stdout(&o).starts_with("CDANCHOR1 seq=30 hash="));
+    // Without triggers, cut the tail and move the head back: the chain alone
+    // looks intact (the issue's attack).
+    {
+        let c = Connection::open(&db).unwrap();
+        drop_triggers(&c);
+        c.execute_batch(
+            "DELETE FROM audit_log WHERE seq > 25;
+             UPDATE audit_head SET seq = 25, hash = (SELECT hash FROM audit_log WHERE seq = 25);",
+        )
+        .unwrap();
+    }
+    let o = cli(&["verify-audit", "--db", dbs]);
+    assert_eq!(
+        stdout(&o).trim(),
+        "OK 25",
+        "without an anchor it cannot tell"
+    );
+    let o = cli(&[
+        "verify-audit",
+        "--db",
+        dbs,
+        "--anchor",
+        anchor_file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(
+        stdout(&o).contains("BROKEN anchor seq=30"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_rewritten_chain_is_caught_by_an_anchor_in_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rewrite.sqlite3");
+    let dbs = db.to_str().unwrap();
+    db_with_events(&db, 10);
+    let usb = dir.path().join("usb/2026-11-20");
+    std::fs::create_dir_all(&usb).unwrap();
+    let o = cli(&["audit-anchor", "--db", dbs]);
+    // An anchor embedded in some other file (a manifest), among other text.
+    std::fs::write(
+        usb.join("manifest.json"),
+        format!("{{\"audit_anchor\":\"{}\"}}", stdout(&o).trim()),
+    )
+    .unwrap();
+    // Rewrite row 3's detail and recompute every hash after it, head included.
+    {
+        let c = Connection::open(&db).unwrap();
+        drop_triggers(&c);
+        c.execute("UPDATE audit_log SET detail = 'forged' WHERE seq = 3", [])
+            .unwrap();
+        let mut prev = GENESIS_HASH.to_owned();
+        let rows: Vec<Row> = c
+            .prepare(
+                "SELECT seq, at, actor_id, actor, action, target, detail FROM audit_log ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (seq, at, actor_id, actor, action, target, detail) in rows {
+            let h = AuditContent {
+                seq,
+                at: &at,
+                actor_id,
+                actor: &actor,
+                action: &action,
+                target: &target,
+                detail: &detail,
+            }
+            .chain_hash(&prev);
+            c.execute(
+                "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE seq = ?3",
+                rusqlite::params![prev, h, seq],
+            )
+            .unwrap();
+            prev = h;
+        }
+        c.execute("UPDATE audit_head SET hash = ?1", [&prev])
+            .unwrap();
+    }
+    assert_eq!(stdout(&cli(&["verify-audit", "--db", dbs])).trim(), "OK 10");
+    let o = cli(&[
+        "verify-audit",
+        "--db",
+        dbs,
+        "--anchor",
+        dir.path().join("usb").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("哈希链被整体重写"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_intact_database_passes_its_anchors_and_a_missing_anchor_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ok.sqlite3");
+    let dbs = db.to_str().unwrap();
+    db_with_events(&db, 4);
+    let a = dir.path().join("a.txt");
+    cli(&["audit-anchor", "--db", dbs, "--out", a.to_str().unwrap()]);
+    db_with_events(&db, 3); // the chain grows past the anchor: still fine
+    let o = cli(&["verify-audit", "--db", dbs, "--anchor", a.to_str().unwrap()]);
+    assert_eq!(stdout(&o).trim(), "OK 7 (anchors 1)");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "nothing here").unwrap();
+    let o = cli(&[
+        "verify-audit",
+        "--db",
+        dbs,
+        "--anchor",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn verify_audit_works_on_a_read_only_copy_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("orig.sqlite3");
+    db_with_events(&db, 6);
+    let ro_dir = dir.path().join("ro");
+    std::fs::create_dir(&ro_dir).unwrap();
+    let copy = ro_dir.join("copy.sqlite3");
+    std::fs::copy(&db, &copy).unwrap();
+    let mut perm = std::fs::metadata(&copy).unwrap().permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(&copy, perm).unwrap();
+    let o = cli(&["verify-audit", "--db", copy.to_str().unwrap()]);
+    assert_eq!(stdout(&o).trim(), "OK 6", "{o:?}");
+    let names: Vec<_> = std::fs::read_dir(&ro_dir).unwrap().collect();
+    assert_eq!(names.len(), 1, "no -wal/-shm beside the copy");
+    // A directory is named as one, in Chinese.
+    let o = cli(&["verify-audit", "--db", ro_dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("目录"), "{err}");
+}
+
+#[test]
+fn a_column_of_the_wrong_type_is_broken_not_a_driver_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("type.sqlite3");
+    db_with_events(&db, 3);
+    {
+        let c = Connection::open(&db).unwrap();
+        drop_triggers(&c);
+        c.execute("UPDATE audit_log SET detail = x'00ff' WHERE seq = 2", [])
+            .unwrap();
+    }
+    let o = cli(&["verify-audit", "--db", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(stdout(&o).starts_with("BROKEN row 2"), "{}", stdout(&o));
+}
+
+fn login_setup() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("login.sqlite3")).unwrap();
+    auth::create_first_admin(
+        &mut s,
+        &AccountInput {
+            username: "admin".into(),
+            display_name: "管理员".into(),
+            role: Role::Admin,
+            password: "admin2026".into(),
+        },
+        "测试车管所",
+        t0(),
+    )
+    .unwrap();
+    (dir, s)
+}
+
+#[test]
+fn unknown_and_existing_names_get_the_same_message() {
+    let (_d, mut s) = login_setup();
+    let refusal = |s: &mut Store, user: &str| match auth::login(
+        s,
+        user,
+        "wrongpass1",
+        LoginPurpose::SignIn,
+        t0(),
+    )
+    .unwrap()
+    {
+        LoginOutcome::Refused(m) => m,
+        LoginOutcome::Success(_) => panic!("signed in"),
+    };
+    let unknown = refusal(&mut s, "nobody");
+    let existing = refusal(&mut s, "admin");
+    assert_eq!(unknown, existing);
+    assert!(unknown.contains("连续失败 5 次将锁定 15 分钟"), "{unknown}");
+    // Locked by failures: a wrong password still reads the same.
+    for _ in 0..4 {
+        refusal(&mut s, "admin");
+    }
+    assert_eq!(refusal(&mut s, "admin"), unknown);
+    // Only the right password learns the account is locked.
+    match auth::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
+        LoginOutcome::Refused(m) => assert!(m.contains("已锁定"), "{m}"),
+        LoginOutcome::Success(_) => panic!("locked account signed in"),
+    }
+}
+
+#[test]
+fn the_audit_never_holds_a_typed_unknown_name() {
+    let (_d, mut s) = login_setup();
+    for _ in 0..2 {
+        let _ = auth::login(
+            &mut s,
+            "S3cretPassw0rd",
+            "whatever1",
+            LoginPurpose::SignIn,
+            t0(),
+        );
+    }
+    let _ = auth::login(&mut s, "other", "whatever1", LoginPurpose::SignIn, t0());
+    let rows = s.read(|tx| tx.audit_tail(100)).unwrap();
+    let failed: Vec<_> = rows
+        .iter()
+        .filter(|r| r.action_code == "login_failed")
+        .collect();
+    assert_eq!(failed.len(), 3);
+    for r in &rows {
+        let all = format!("{} {} {}", r.actor, r.target, r.detail);
+        assert!(!all.to_lowercase().contains("s3cret"), "{all}");
+        assert!(!all.contains("other"), "{all}");
+    }
+    // Repeated attempts with one name correlate; different names do not.
+    assert!(failed[1].detail.starts_with("未知账号 #"));
+    assert_eq!(failed[1].detail, failed[2].detail);
+    assert_ne!(failed[0].detail, failed[1].detail);
+}
+
+#[test]
+fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
+    use std::io::Write;
+    let (dir, mut s) = login_setup();
+    for _ in 0..5 {
+        let _ = auth::login(&mut s, "admin", "wrongpass1", LoginPurpose::SignIn, t0());
+    }
+    drop(s);
+    let db = dir.path().join("login.sqlite3");
+    let run = |input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+            .args(["reset-admin", "--db", db.to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run("Fresh2027a\nFresh2027b\n");
+    assert_eq!(o.status.code(), Some(2), "mismatch refused");
+    let o = run("Fresh2027a\nFresh2027a\n");
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let mut s = Store::open(&db).unwrap();
+    assert!(matches!(
+        auth::login(&mut s, "admin", "Fresh2027a", LoginPurpose::SignIn, t0()).unwrap(),
+        LoginOutcome::Success(_)
+    ));
+    let rows = s.read(|tx| tx.audit_tail(10)).unwrap();
+    assert!(rows.iter().any(|r| r.action_code == "admin_recovered"));
+}
