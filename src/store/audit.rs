@@ -34,11 +34,7 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditVerdict {
-    Intact { rows: i64 },
-    Broken { seq: i64, reason: String },
-}
+pub use crate::domain::audit::AuditVerdict;
 
 impl Tx<'_> {
     /// Appends one event and moves the head, inside the caller's transaction.

@@ -13,14 +13,12 @@ use eframe::egui;
 
 use super::outbox::{Outbox, Sender};
 use super::photo_check::{FilePicker, RfdPicker};
-use super::screen::ScreenId;
 use super::session::Session;
 use super::widgets::Message;
 use super::{lock, login, setup, shell};
 use crate::app::clock::Clock;
-use crate::app::session::{LockReason, SessionClerk};
+use crate::app::session::SessionClerk;
 use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
-use crate::domain::clerk::Role;
 use crate::domain::settings::Settings;
 
 /// Makes the file-dialog picker for a new session's 照片检测 panel.
@@ -190,118 +188,6 @@ impl CounterDeskApp {
             Err(e) => self.last_error = Some(e.to_string()),
         }
     }
-
-    /// Alt+N and Ctrl+L are taken out of the input before any widget sees
-    /// them, with the digit the Alt key would otherwise type.
-    fn take_shortcuts(&mut self, ctx: &egui::Context) -> Vec<super::outbox::Command> {
-        use super::outbox::Command;
-        let Some(s) = self.session() else {
-            return Vec::new();
-        };
-        if s.lock.is_some() || s.password.is_some() || s.confirm.is_some() {
-            return Vec::new();
-        }
-        let role: Role = s.clerk.role;
-        let mut cmds = Vec::new();
-        ctx.input_mut(|i| {
-            if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
-                cmds.push(Command::Lock(LockReason::Manual));
-            }
-            let alt_held = i.modifiers.alt;
-            let mut digit_taken = false;
-            i.events.retain(|e| match e {
-                egui::Event::Key {
-                    key,
-                    pressed,
-                    modifiers,
-                    ..
-                } if modifiers.alt && !modifiers.ctrl => match digit(*key) {
-                    Some(n) => {
-                        if *pressed && let Some(screen) = ScreenId::by_shortcut(role, n) {
-                            cmds.push(Command::Navigate(screen));
-                        }
-                        digit_taken = true;
-                        false
-                    }
-                    None => true,
-                },
-                _ => true,
-            });
-            if digit_taken || alt_held {
-                // The character Alt+digit types on some platforms.
-                i.events.retain(
-                    |e| !matches!(e, egui::Event::Text(t) if t.chars().all(|c| c.is_ascii_digit())),
-                );
-            }
-        });
-        cmds
-    }
-
-    /// Any key, click, scroll or pointer movement counts as activity; typing
-    /// also schedules a draft save.
-    fn track_activity(&mut self, ctx: &egui::Context) {
-        let now = self.clock.now();
-        let (active, typed) = ctx.input(|i| {
-            let active = i.events.iter().any(|e| {
-                matches!(
-                    e,
-                    egui::Event::Key { .. }
-                        | egui::Event::Text(_)
-                        | egui::Event::PointerButton { .. }
-                        | egui::Event::PointerMoved(_)
-                        | egui::Event::MouseWheel { .. }
-                        | egui::Event::Paste(_)
-                )
-            });
-            let typed = i.events.iter().any(|e| {
-                matches!(
-                    e,
-                    egui::Event::Key { pressed: true, .. }
-                        | egui::Event::Text(_)
-                        | egui::Event::Paste(_)
-                        | egui::Event::PointerButton { pressed: false, .. }
-                )
-            });
-            (active, typed)
-        });
-        let mut due = false;
-        let mut draft = None;
-        if let Some(s) = self.session_mut()
-            && s.lock.is_none()
-        {
-            if active {
-                s.idle.touch(now);
-            }
-            if typed {
-                s.touched(now);
-            }
-            due = s.idle.should_lock(now);
-            draft = s.draft_due(now, false);
-        }
-        if let Some(body) = draft {
-            self.save_draft(body);
-        }
-        if due {
-            self.lock_now(LockReason::Idle);
-        }
-    }
-}
-
-/// Alt+1 … Alt+9.
-fn digit(key: egui::Key) -> Option<usize> {
-    use egui::Key::*;
-    Some(match key {
-        Num1 => 1,
-        Num2 => 2,
-        Num3 => 3,
-        Num4 => 4,
-        Num5 => 5,
-        Num6 => 6,
-        Num7 => 7,
-        Num8 => 8,
-        Num9 => 9,
-        _ => return None,
-    })
 }
 
 impl eframe::App for CounterDeskApp {
@@ -317,6 +203,12 @@ impl eframe::App for CounterDeskApp {
         }
         for cmd in self.take_shortcuts(ctx) {
             self.apply(ctx, cmd);
+        }
+        if self.session().is_some_and(|s| s.lock.is_none()) {
+            self.tick_screens();
+            if !self.queued.is_empty() {
+                ctx.request_repaint();
+            }
         }
         self.track_activity(ctx);
         if self.startup_probe == StartupProbe::LoginDrawn {

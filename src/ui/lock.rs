@@ -4,6 +4,7 @@
 
 use eframe::egui::{self, RichText};
 
+use super::form::{self, Field};
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
 use crate::app::session::{self, LockReason, LoginPurpose, SessionClerk};
@@ -81,36 +82,26 @@ pub fn show(
             ui.add_space(12.0);
             widgets::form_card(ui, |ui| {
                 ui.heading("解锁");
-                let mut submit = false;
-                egui::Grid::new("unlock_grid")
-                    .num_columns(2)
-                    .spacing([12.0, 10.0])
-                    .show(ui, |ui| {
-                        let p = widgets::text_row(ui, "密码", &mut form.password, true);
-                        if std::mem::take(&mut form.focus_unlock) {
-                            p.request_focus();
-                        }
-                        submit |= widgets::submitted(ui, &p);
-                    });
-                if let Some(m) = &form.unlock_message {
-                    widgets::message(ui, m);
+                let mut focus = std::mem::take(&mut form.focus_unlock).then_some(0);
+                let mut submit = form::fields(
+                    ui,
+                    "unlock_grid",
+                    vec![Field::password("密码", &mut form.password)],
+                    &mut focus,
+                );
+                let ready = !form.password.is_empty() && !form.pending;
+                let waiting = (form.pending && busy).then_some("正在验证…");
+                submit |=
+                    form::submit_row(ui, form.unlock_message.as_ref(), "解锁", ready, waiting);
+                if submit && ready {
+                    form.pending = true;
+                    form.unlock_message = None;
+                    out.send(Request::Session(session::Req::Login {
+                        username: clerk.username.clone(),
+                        password: std::mem::take(&mut form.password),
+                        purpose: LoginPurpose::Unlock,
+                    }));
                 }
-                ui.horizontal(|ui| {
-                    let ready = !form.password.is_empty() && !form.pending;
-                    submit |= widgets::primary_button(ui, "解锁", ready).clicked();
-                    if form.pending && busy {
-                        ui.spinner();
-                    }
-                    if submit && ready {
-                        form.pending = true;
-                        form.unlock_message = None;
-                        out.send(Request::Session(session::Req::Login {
-                            username: clerk.username.clone(),
-                            password: std::mem::take(&mut form.password),
-                            purpose: LoginPurpose::Unlock,
-                        }));
-                    }
-                });
             });
             ui.add_space(12.0);
             widgets::form_card(ui, |ui| {
@@ -123,38 +114,27 @@ pub fn show(
                     .small()
                     .color(super::theme::MUTED),
                 );
-                let mut submit = false;
-                egui::Grid::new("switch_grid")
-                    .num_columns(2)
-                    .spacing([12.0, 10.0])
-                    .show(ui, |ui| {
-                        let u = widgets::text_row(
-                            ui,
-                            "其他账号用户名",
-                            &mut form.other_username,
-                            false,
-                        );
-                        let p =
-                            widgets::text_row(ui, "其他账号密码", &mut form.other_password, true);
-                        if std::mem::take(&mut form.focus_switch) {
-                            if form.other_username.trim().is_empty() {
-                                u.request_focus();
-                            } else {
-                                p.request_focus();
-                            }
-                        }
-                        widgets::enter_moves_on(ui, &[u, p.clone()]);
-                        submit |= widgets::submitted(ui, &p);
-                    });
-                if let Some(m) = &form.switch_message {
-                    widgets::message(ui, m);
-                }
+                let mut focus = std::mem::take(&mut form.focus_switch)
+                    .then_some(usize::from(!form.other_username.trim().is_empty()));
+                let mut submit = form::fields(
+                    ui,
+                    "switch_grid",
+                    vec![
+                        Field::text("其他账号用户名", &mut form.other_username),
+                        Field::password("其他账号密码", &mut form.other_password),
+                    ],
+                    &mut focus,
+                );
                 let ready = !form.other_username.trim().is_empty()
                     && !form.other_password.is_empty()
                     && !form.pending;
-                submit |= ui
-                    .add_enabled(ready, egui::Button::new("登录并结束当前会话"))
-                    .clicked();
+                submit |= form::submit_row(
+                    ui,
+                    form.switch_message.as_ref(),
+                    "登录并结束当前会话",
+                    ready,
+                    None,
+                );
                 if submit && ready {
                     form.pending = true;
                     form.switch_message = None;

@@ -3,6 +3,7 @@
 
 use eframe::egui::{self, RichText};
 
+use super::form::Field;
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
 use crate::app::session::{self, LoginPurpose};
@@ -16,13 +17,13 @@ pub struct LoginForm {
     pub pending: bool,
     /// Where the keyboard focus goes on the next frame (first empty field on
     /// open; the field to fix after an error).
-    focus: Option<Field>,
+    focus: Option<Focus>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    User,
-    Password,
+enum Focus {
+    User = 0,
+    Password = 1,
 }
 
 impl Default for LoginForm {
@@ -32,7 +33,7 @@ impl Default for LoginForm {
             password: String::new(),
             message: None,
             pending: false,
-            focus: Some(Field::User),
+            focus: Some(Focus::User),
         }
     }
 }
@@ -43,9 +44,9 @@ impl LoginForm {
         self.password.clear();
         self.message = Some(Message::error(message));
         self.focus = Some(if self.username.trim().is_empty() {
-            Field::User
+            Focus::User
         } else {
-            Field::Password
+            Focus::Password
         });
     }
 }
@@ -67,47 +68,31 @@ pub fn show(
             widgets::form_card(ui, |ui| {
                 ui.heading("工作人员登录");
                 ui.add_space(8.0);
-                let mut submit = false;
-                egui::Grid::new("login_grid")
-                    .num_columns(2)
-                    .spacing([12.0, 10.0])
-                    .show(ui, |ui| {
-                        let user = widgets::text_row(ui, "用户名", &mut form.username, false);
-                        let pass = widgets::text_row(ui, "密码", &mut form.password, true);
-                        match form.focus.take() {
-                            Some(Field::User) => user.request_focus(),
-                            Some(Field::Password) => pass.request_focus(),
-                            None => {}
-                        }
-                        // Enter in the name moves on; Enter in the password submits.
-                        if widgets::submitted(ui, &user) {
-                            pass.request_focus();
-                        }
-                        submit |= widgets::submitted(ui, &pass);
-                    });
+                let mut focus = form.focus.take().map(|f| f as usize);
+                let mut submit = super::form::fields(
+                    ui,
+                    "login_grid",
+                    vec![
+                        Field::text("用户名", &mut form.username),
+                        Field::password("密码", &mut form.password),
+                    ],
+                    &mut focus,
+                );
                 ui.add_space(6.0);
-                if let Some(m) = &form.message {
-                    widgets::message(ui, m);
+                let ready =
+                    !form.username.trim().is_empty() && !form.password.is_empty() && !form.pending;
+                let waiting = (form.pending && busy).then_some("正在验证…");
+                submit |=
+                    super::form::submit_row(ui, form.message.as_ref(), "登录", ready, waiting);
+                if submit && ready {
+                    form.pending = true;
+                    form.message = None;
+                    out.send(Request::Session(session::Req::Login {
+                        username: form.username.clone(),
+                        password: std::mem::take(&mut form.password),
+                        purpose: LoginPurpose::SignIn,
+                    }));
                 }
-                ui.horizontal(|ui| {
-                    let ready = !form.username.trim().is_empty()
-                        && !form.password.is_empty()
-                        && !form.pending;
-                    submit |= widgets::primary_button(ui, "登录", ready).clicked();
-                    if form.pending && busy {
-                        ui.spinner();
-                        ui.label("正在验证…");
-                    }
-                    if submit && ready {
-                        form.pending = true;
-                        form.message = None;
-                        out.send(Request::Session(session::Req::Login {
-                            username: form.username.clone(),
-                            password: std::mem::take(&mut form.password),
-                            purpose: LoginPurpose::SignIn,
-                        }));
-                    }
-                });
                 ui.add_space(4.0);
                 ui.label(
                     RichText::new("忘记密码请联系管理员重置。")

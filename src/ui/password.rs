@@ -3,8 +3,9 @@
 
 use eframe::egui::{self, RichText};
 
+use super::form::{self, Field};
 use super::outbox::{Command, Outbox};
-use super::widgets::{self, Message};
+use super::widgets::Message;
 use crate::app::session::{self, SessionClerk};
 use crate::app::worker::Request;
 use crate::domain::password::MIN_PASSWORD_LEN;
@@ -52,31 +53,25 @@ impl PasswordForm {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, form: &mut PasswordForm, _clerk: &SessionClerk, out: &mut Outbox) {
+pub fn show(ui: &mut egui::Ui, f: &mut PasswordForm, _clerk: &SessionClerk, out: &mut Outbox) {
     ui.heading("修改密码");
-    if form.forced {
+    if f.forced {
         ui.label(
             RichText::new("管理员为您设置了临时密码，请先修改密码再开始工作。")
                 .color(super::theme::WARN),
         );
     }
     ui.add_space(6.0);
-    let mut submit = false;
-    egui::Grid::new("password_grid")
-        .num_columns(2)
-        .spacing([12.0, 10.0])
-        .show(ui, |ui| {
-            let fields = [
-                widgets::text_row(ui, "原密码", &mut form.old, true),
-                widgets::text_row(ui, "新密码", &mut form.new, true),
-                widgets::text_row(ui, "确认新密码", &mut form.confirm, true),
-            ];
-            if let Some(i) = form.focus.take() {
-                fields[i.min(2)].request_focus();
-            }
-            widgets::enter_moves_on(ui, &fields);
-            submit |= widgets::submitted(ui, &fields[2]);
-        });
+    let mut submit = form::fields(
+        ui,
+        "password_grid",
+        vec![
+            Field::password("原密码", &mut f.old),
+            Field::password("新密码", &mut f.new),
+            Field::password("确认新密码", &mut f.confirm),
+        ],
+        &mut f.focus,
+    );
     ui.label(
         RichText::new(format!(
             "至少 {MIN_PASSWORD_LEN} 位，需同时包含字母和数字。"
@@ -84,30 +79,32 @@ pub fn show(ui: &mut egui::Ui, form: &mut PasswordForm, _clerk: &SessionClerk, o
         .small()
         .color(super::theme::MUTED),
     );
-    if let Some(m) = &form.message {
-        widgets::message(ui, m);
+    let cancel = (!f.forced).then_some("取消 (Esc)");
+    let (saved, cancelled) = form::submit_or_cancel(
+        ui,
+        f.message.as_ref(),
+        "保存新密码",
+        !f.pending,
+        None,
+        cancel,
+    );
+    submit |= saved;
+    if cancelled {
+        out.push(Command::ClosePasswordDialog);
     }
-    ui.horizontal(|ui| {
-        submit |= widgets::primary_button(ui, "保存新密码", !form.pending).clicked();
-        if !form.forced
-            && (ui.button("取消 (Esc)").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)))
-        {
-            out.push(Command::ClosePasswordDialog);
-        }
-    });
-    if submit && !form.pending {
-        if form.new != form.confirm {
-            form.message = Some(Message::error(
+    if submit && !f.pending {
+        if f.new != f.confirm {
+            f.message = Some(Message::error(
                 "两次输入的新密码不一致，请重新输入确认新密码。",
             ));
-            form.confirm.clear();
-            form.focus = Some(2);
+            f.confirm.clear();
+            f.focus = Some(2);
         } else {
-            form.pending = true;
-            form.message = None;
+            f.pending = true;
+            f.message = None;
             out.send(Request::Session(session::Req::ChangeOwnPassword {
-                old: form.old.clone(),
-                new: form.new.clone(),
+                old: f.old.clone(),
+                new: f.new.clone(),
             }));
         }
     }

@@ -65,45 +65,54 @@ impl Default for RfdPicker {
     }
 }
 
-impl FilePicker for RfdPicker {
-    fn request_open(&mut self) {
+impl RfdPicker {
+    /// Runs a blocking dialog on its own thread and reports its answer.
+    fn run(
+        &self,
+        dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
+        answer: fn(Option<PathBuf>) -> Picked,
+    ) {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
             let started = std::time::Instant::now();
-            let path = rfd::FileDialog::new()
-                .set_title("打开照片")
-                .add_filter("照片（JPEG/PNG）", &["jpg", "jpeg", "png"])
-                .pick_file();
+            let path = dialog();
             let unavailable = cfg!(target_os = "linux")
                 && path.is_none()
                 && started.elapsed() < FASTEST_HUMAN_CANCEL;
             let _ = tx.send(if unavailable {
                 Picked::Unavailable
             } else {
-                Picked::Open(path)
+                answer(path)
             });
         });
     }
+}
+
+impl FilePicker for RfdPicker {
+    fn request_open(&mut self) {
+        self.run(
+            || {
+                rfd::FileDialog::new()
+                    .set_title("打开照片")
+                    .add_filter("照片（JPEG/PNG）", &["jpg", "jpeg", "png"])
+                    .pick_file()
+            },
+            Picked::Open,
+        );
+    }
 
     fn request_save(&mut self, suggested_name: &str) {
-        let tx = self.tx.clone();
         let name = suggested_name.to_owned();
-        std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            let path = rfd::FileDialog::new()
-                .set_title("保存合规照片")
-                .add_filter("JPEG", &["jpg"])
-                .set_file_name(name)
-                .save_file();
-            let unavailable = cfg!(target_os = "linux")
-                && path.is_none()
-                && started.elapsed() < FASTEST_HUMAN_CANCEL;
-            let _ = tx.send(if unavailable {
-                Picked::Unavailable
-            } else {
-                Picked::Save(path)
-            });
-        });
+        self.run(
+            move || {
+                rfd::FileDialog::new()
+                    .set_title("保存合规照片")
+                    .add_filter("JPEG", &["jpg"])
+                    .set_file_name(name)
+                    .save_file()
+            },
+            Picked::Save,
+        );
     }
 
     fn poll(&mut self) -> Option<Picked> {

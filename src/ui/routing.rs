@@ -15,7 +15,7 @@ use crate::app::error::AppError;
 use crate::app::session::{self as session_uc, LoginPurpose};
 use crate::app::setup as setup_uc;
 use crate::app::worker::{Event, Reply, Response};
-use crate::store::AuditVerdict;
+use crate::domain::audit::AuditVerdict;
 
 impl CounterDeskApp {
     pub(super) fn handle_event(&mut self, event: Event) {

@@ -52,6 +52,12 @@ pub struct ScreenEnv {
 
 pub trait Screen {
     fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox);
+    /// Keys this screen owns (e.g. the review keys), taken out of the input
+    /// before any widget sees them. Called only while no dialog is open.
+    fn shortcuts(&mut self, _input: &mut egui::InputState, _out: &mut Outbox) {}
+    /// Called every frame before drawing, even when not shown (lease
+    /// renewal, polling background jobs).
+    fn tick(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
     /// The clerk arrived at the screen (refresh lists, focus the first field).
     fn on_open(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
     /// A reply to a request this screen sent.

@@ -116,6 +116,15 @@ impl Session {
         self.screen(id)?.as_any().downcast_ref::<T>()
     }
 
+    /// Runs every made screen's per-frame work.
+    pub fn tick_all(&mut self, cx: &ScreenCx<'_>, out: &mut super::outbox::Outbox) {
+        for (id, screen) in &mut self.screens {
+            out.scoped(super::outbox::Sender::Screen(*id), |out| {
+                screen.tick(cx, out)
+            });
+        }
+    }
+
     pub fn any_busy(&self) -> bool {
         self.screens.values().any(|s| s.is_busy())
     }

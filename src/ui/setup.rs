@@ -4,6 +4,7 @@ use std::path::Path;
 
 use eframe::egui::{self, RichText};
 
+use super::form::{self, Field};
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
 use crate::app::accounts::AccountInput;
@@ -56,7 +57,7 @@ impl SetupForm {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool, out: &mut Outbox) {
+pub fn show(ui: &mut egui::Ui, f: &mut SetupForm, db_path: &Path, busy: bool, out: &mut Outbox) {
     egui::CentralPanel::default().show(ui, |ui| {
         widgets::centered_column(ui, 520.0, |ui| {
             ui.vertical_centered(|ui| {
@@ -72,54 +73,44 @@ pub fn show(ui: &mut egui::Ui, form: &mut SetupForm, db_path: &Path, busy: bool,
                         .color(super::theme::MUTED),
                 );
                 ui.add_space(8.0);
-                let mut submit = false;
-                egui::Grid::new("setup_grid").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
-                    let fields = [
-                        widgets::text_row(ui, "单位名称", &mut form.office_name, false),
-                        widgets::text_row(ui, "用户名", &mut form.username, false),
-                        widgets::text_row(ui, "姓名", &mut form.display_name, false),
-                        widgets::text_row(ui, "密码", &mut form.password, true),
-                        widgets::text_row(ui, "确认密码", &mut form.confirm, true),
-                    ];
-                    if let Some(i) = form.focus.take() {
-                        fields[i.min(4)].request_focus();
-                    }
-                    widgets::enter_moves_on(ui, &fields);
-                    submit |= widgets::submitted(ui, &fields[4]);
-                });
+                let mut submit = form::fields(
+                    ui,
+                    "setup_grid",
+                    vec![
+                        Field::text("单位名称", &mut f.office_name),
+                        Field::text("用户名", &mut f.username),
+                        Field::text("姓名", &mut f.display_name),
+                        Field::password("密码", &mut f.password),
+                        Field::password("确认密码", &mut f.confirm),
+                    ],
+                    &mut f.focus,
+                );
                 ui.label(
                     RichText::new(format!("密码至少 {MIN_PASSWORD_LEN} 位，需同时包含字母和数字。管理员负责账号和设置，不能审核业务。"))
                         .small()
                         .color(super::theme::MUTED),
                 );
-                if let Some(m) = &form.message {
-                    widgets::message(ui, m);
-                }
-                ui.horizontal(|ui| {
-                    submit |= widgets::primary_button(ui, "创建并登录", !form.pending).clicked();
-                    if form.pending && busy {
-                        ui.spinner();
-                    }
-                });
-                if submit && !form.pending {
-                    if form.office_name.trim().is_empty() {
-                        form.message = Some(Message::error("请填写单位名称。"));
-                        form.focus = Some(0);
-                    } else if form.password != form.confirm {
-                        form.message = Some(Message::error("两次输入的密码不一致，请重新输入确认密码。"));
-                        form.confirm.clear();
-                        form.focus = Some(4);
+                let waiting = (f.pending && busy).then_some("正在创建…");
+                submit |= form::submit_row(ui, f.message.as_ref(), "创建并登录", !f.pending, waiting);
+                if submit && !f.pending {
+                    if f.office_name.trim().is_empty() {
+                        f.message = Some(Message::error("请填写单位名称。"));
+                        f.focus = Some(0);
+                    } else if f.password != f.confirm {
+                        f.message = Some(Message::error("两次输入的密码不一致，请重新输入确认密码。"));
+                        f.confirm.clear();
+                        f.focus = Some(4);
                     } else {
-                        form.pending = true;
-                        form.message = None;
+                        f.pending = true;
+                        f.message = None;
                         out.send(Request::Setup(setup_uc::Req::CreateFirstAdmin {
                             account: AccountInput {
-                                username: form.username.clone(),
-                                display_name: form.display_name.clone(),
+                                username: f.username.clone(),
+                                display_name: f.display_name.clone(),
                                 role: Role::Admin,
-                                password: form.password.clone(),
+                                password: f.password.clone(),
                             },
-                            office_name: form.office_name.clone(),
+                            office_name: f.office_name.clone(),
                         }));
                     }
                 }

@@ -116,6 +116,13 @@ impl AuditAction {
     }
 }
 
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerdict {
+    Intact { rows: i64 },
+    Broken { seq: i64, reason: String },
+}
+
 /// One row's content, as hashed. `action` is kept as its code so that rows
 /// written by a newer version with unknown actions still verify.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,155 @@
+//! Input before the frame is drawn: the app's and the current screen's
+//! shortcuts are taken out of the input before any widget sees them, and
+//! activity drives the idle lock and the as-you-type draft saves.
+
+use eframe::egui;
+
+use super::app::CounterDeskApp;
+use super::screen::ScreenId;
+use crate::app::session::LockReason;
+use crate::domain::clerk::Role;
+
+impl CounterDeskApp {
+    /// Alt+N and Ctrl+L are taken out of the input before any widget sees
+    /// them, with the digit the Alt key would otherwise type.
+    pub(super) fn take_shortcuts(&mut self, ctx: &egui::Context) -> Vec<super::outbox::Command> {
+        use super::outbox::Command;
+        let Some(s) = self.session() else {
+            return Vec::new();
+        };
+        if s.lock.is_some() || s.password.is_some() || s.confirm.is_some() {
+            return Vec::new();
+        }
+        let role: Role = s.clerk.role;
+        let current = s.screen;
+        let mut cmds = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::COMMAND, egui::Key::L) {
+                cmds.push(Command::Lock(LockReason::Manual));
+            }
+            let alt_held = i.modifiers.alt;
+            let mut digit_taken = false;
+            i.events.retain(|e| match e {
+                egui::Event::Key {
+                    key,
+                    pressed,
+                    modifiers,
+                    ..
+                } if modifiers.alt && !modifiers.ctrl => match digit(*key) {
+                    Some(n) => {
+                        if *pressed && let Some(screen) = ScreenId::by_shortcut(role, n) {
+                            cmds.push(Command::Navigate(screen));
+                        }
+                        digit_taken = true;
+                        false
+                    }
+                    None => true,
+                },
+                _ => true,
+            });
+            if digit_taken || alt_held {
+                // The character Alt+digit types on some platforms.
+                i.events.retain(
+                    |e| !matches!(e, egui::Event::Text(t) if t.chars().all(|c| c.is_ascii_digit())),
+                );
+            }
+        });
+        // Then the current screen's own keys.
+        let mut out = super::outbox::Outbox::default();
+        if let Some(s) = self.session_mut() {
+            let screen = s.screen_mut(current);
+            out.scoped(super::outbox::Sender::Screen(current), |out| {
+                ctx.input_mut(|i| screen.shortcuts(i, out));
+            });
+        }
+        cmds.extend(out.commands);
+        cmds
+    }
+
+    /// Every made screen's per-frame work (lease renewal, job polling).
+    pub(super) fn tick_screens(&mut self) {
+        let now = self.clock.now();
+        let settings = self.settings.clone();
+        let db_path = self.db_path.clone();
+        let mut out = super::outbox::Outbox::default();
+        if let Some(s) = self.session_mut() {
+            let clerk = s.clerk.clone();
+            let cx = super::screen::ScreenCx {
+                clerk: &clerk,
+                settings: &settings,
+                db_path: &db_path,
+                now,
+                today: crate::app::clock::to_local(now).date_naive(),
+                busy: false,
+            };
+            s.tick_all(&cx, &mut out);
+        }
+        self.queued.extend(out.commands);
+    }
+
+    /// Any key, click, scroll or pointer movement counts as activity; typing
+    /// also schedules a draft save.
+    pub(super) fn track_activity(&mut self, ctx: &egui::Context) {
+        let now = self.clock.now();
+        let (active, typed) = ctx.input(|i| {
+            let active = i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::PointerMoved(_)
+                        | egui::Event::MouseWheel { .. }
+                        | egui::Event::Paste(_)
+                )
+            });
+            let typed = i.events.iter().any(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key { pressed: true, .. }
+                        | egui::Event::Text(_)
+                        | egui::Event::Paste(_)
+                        | egui::Event::PointerButton { pressed: false, .. }
+                )
+            });
+            (active, typed)
+        });
+        let mut due = false;
+        let mut draft = None;
+        if let Some(s) = self.session_mut()
+            && s.lock.is_none()
+        {
+            if active {
+                s.idle.touch(now);
+            }
+            if typed {
+                s.touched(now);
+            }
+            due = s.idle.should_lock(now);
+            draft = s.draft_due(now, false);
+        }
+        if let Some(body) = draft {
+            self.save_draft(body);
+        }
+        if due {
+            self.lock_now(LockReason::Idle);
+        }
+    }
+}
+
+/// Alt+1 … Alt+9.
+fn digit(key: egui::Key) -> Option<usize> {
+    use egui::Key::*;
+    Some(match key {
+        Num1 => 1,
+        Num2 => 2,
+        Num3 => 3,
+        Num4 => 4,
+        Num5 => 5,
+        Num6 => 6,
+        Num7 => 7,
+        Num8 => 8,
+        Num9 => 9,
+        _ => return None,
+    })
+}
