@@ -15,6 +15,7 @@ pub mod files;
 pub mod jobs;
 pub mod logging;
 pub mod paths;
+pub mod photo_view;
 pub mod recovery;
 pub mod review;
 pub mod session;
