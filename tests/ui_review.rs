@@ -222,7 +222,11 @@ fn f2_claims_the_soonest_due_application_and_opens_it() {
     let r = queue(&ui).review.as_ref().unwrap();
     assert!(r.ticket.is_some());
     // The failing background check pre-selects its fixable reason.
-    assert!(r.reasons.contains(&Reason::PhotoBackground), "{:?}", r.reasons);
+    assert!(
+        r.reasons.contains(&Reason::PhotoBackground),
+        "{:?}",
+        r.reasons
+    );
     ui.harness.snapshot("review_failing_photo");
     // Esc gives it back; the next F2 takes it again (still the soonest due).
     key(&mut ui, Key::Escape);
@@ -290,7 +294,8 @@ fn reject_with_two_reasons_shows_the_notice_before_sending() {
     assert!(!r.rejecting);
     assert_eq!(r.reasons.len(), 2);
     key(&mut ui, Key::F9);
-    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     ui.settle();
     let (status, reasons, stored) = status_of(&path, "SL202611190000002");
     assert_eq!(status, Status::Returned);
@@ -352,7 +357,8 @@ fn a_failed_decision_keeps_the_reasons_and_says_why() {
         review::handle(&mut store, t0(), &qian, Req::Release { id, ticket: None }).unwrap();
         review::handle(&mut store, t0(), &qian, Req::Open { id }).unwrap();
     }
-    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     ui.settle();
     let r = queue(&ui).review.as_ref().unwrap();
     assert!(r.rejecting, "the dialog stays up");
@@ -367,7 +373,14 @@ fn an_empty_queue_says_so() {
     let mut ui = launch(DbTarget::File(queue_db("review_empty", &[])));
     open_queue(&mut ui, "zhaomin", "review2026");
     key(&mut ui, Key::F2);
-    assert!(queue(&ui).message.clone().unwrap().text.contains("没有可领取"));
+    assert!(
+        queue(&ui)
+            .message
+            .clone()
+            .unwrap()
+            .text
+            .contains("没有可领取")
+    );
     ui.harness.snapshot("review_queue_empty");
 }
 

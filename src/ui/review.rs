@@ -118,7 +118,7 @@ impl ReviewView {
             .items
             .iter()
             .find(|i| i.verdict == PreVerdict::Block)
-            .map(|i| format!("{}：{}", i.title, i.message))
+            .map(|i| format!("{}：{}", i.title, i.message.trim_end_matches('。')))
     }
 
     pub fn toggle(&mut self, r: Reason) {
@@ -264,13 +264,6 @@ impl ReviewView {
                 }
             });
         });
-        ui.add_space(6.0);
-        ui.label(
-            RichText::new(
-                "键盘：F8 通过　F9 退回　A–R 勾选原因　F2 放回并领取下一件　Esc 放回队列并返回",
-            )
-            .color(theme::MUTED),
-        );
         if self.rejecting
             && let Some(a) = self.reject_dialog(ui)
         {
@@ -382,6 +375,13 @@ impl ReviewView {
                 ui.label("正在保存…");
             });
         }
+        ui.label(
+            RichText::new(
+                "键盘：F8 通过　F9 退回　A–R 勾选原因\nF2 放回并领取下一件　Esc 放回队列并返回",
+            )
+            .small()
+            .color(theme::MUTED),
+        );
         action
     }
 
@@ -463,6 +463,8 @@ fn verdict_colour(v: PreVerdict) -> Color32 {
     }
 }
 
+/// Checks that pass fit on one line; the others get a line each with the
+/// article's words, so the reason to refuse is read before the photo.
 fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
     egui::Frame::new()
         .fill(Color32::WHITE)
@@ -471,32 +473,38 @@ fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             let worst = item.pre_checks.worst();
-            ui.label(
-                RichText::new(format!("预检：{}", worst.label()))
-                    .strong()
-                    .color(verdict_colour(worst)),
-            );
-            egui::Grid::new("review_prechecks")
-                .num_columns(3)
-                .spacing([10.0, 2.0])
-                .show(ui, |ui| {
-                    for c in &item.pre_checks.items {
-                        let mark = match c.verdict {
-                            PreVerdict::Pass => "✓",
-                            PreVerdict::Warn => "⚠",
-                            PreVerdict::Block => "×",
-                        };
-                        let colour = verdict_colour(c.verdict);
-                        ui.label(RichText::new(format!("{mark} {}", c.title)).color(colour));
-                        ui.label(RichText::new(c.verdict.label()).color(colour));
-                        let mut text = RichText::new(&c.message);
-                        if c.verdict == PreVerdict::Block {
-                            text = text.color(theme::ERROR);
-                        }
-                        ui.label(text);
-                        ui.end_row();
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!("预检：{}", worst.label()))
+                        .strong()
+                        .color(verdict_colour(worst)),
+                );
+                for c in &item.pre_checks.items {
+                    if c.verdict == PreVerdict::Pass {
+                        ui.label(RichText::new(format!("✓ {}", c.title)).color(theme::OK))
+                            .on_hover_text(&c.message);
                     }
-                });
+                }
+            });
+            for c in &item.pre_checks.items {
+                if c.verdict == PreVerdict::Pass {
+                    continue;
+                }
+                let (mark, colour) = match c.verdict {
+                    PreVerdict::Block => ("×", theme::ERROR),
+                    _ => ("⚠", theme::WARN),
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{mark} {}（{}）：{}",
+                        c.title,
+                        c.verdict.label(),
+                        c.message
+                    ))
+                    .color(colour)
+                    .strong(),
+                );
+            }
         });
 }
 

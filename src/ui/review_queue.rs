@@ -30,6 +30,8 @@ pub const PAGE: u32 = 200;
 /// Rows kept in the table at once.
 pub const WINDOW: usize = 2_000;
 const ROW_HEIGHT: f32 = 24.0;
+/// Background of an overdue row.
+const OVERDUE_BG: Color32 = Color32::from_rgb(0xfd, 0xe8, 0xe8);
 /// Fetch the next page when the last visible row is this close to the end.
 const PREFETCH: usize = 60;
 /// Renew the claim when less than this is left of it.
@@ -475,11 +477,7 @@ impl ReviewQueue {
                     let red = r.overdue;
                     let cell = |ui: &mut egui::Ui, t: String| {
                         if red {
-                            ui.painter().rect_filled(
-                                ui.max_rect().expand2(egui::vec2(4.0, 2.0)),
-                                0.0,
-                                Color32::from_rgb(0xfd, 0xe8, 0xe8),
-                            );
+                            overdue_band(ui);
                             ui.label(RichText::new(t).color(theme::ERROR));
                         } else {
                             ui.label(t);
@@ -487,11 +485,7 @@ impl ReviewQueue {
                     };
                     row.col(|ui| {
                         if red {
-                            ui.painter().rect_filled(
-                                ui.max_rect().expand2(egui::vec2(4.0, 2.0)),
-                                0.0,
-                                Color32::from_rgb(0xfd, 0xe8, 0xe8),
-                            );
+                            overdue_band(ui);
                         }
                         let b =
                             egui::Button::new(RichText::new(&r.app_no).monospace().color(if red {
@@ -547,6 +541,15 @@ impl ReviewQueue {
                 });
             });
         self.last_visible = last;
+        if self.rows.is_empty() && !self.loading {
+            ui.label(
+                RichText::new(match &self.applied_search {
+                    Some(_) => "没有找到符合条件的申请。".to_owned(),
+                    None => format!("{}中没有申请。", self.scope.label()),
+                })
+                .color(theme::MUTED),
+            );
+        }
         let _ = now;
         if let Some(i) = open
             && let Some(r) = self.rows.get(i).cloned()
@@ -584,6 +587,18 @@ impl ReviewQueue {
             }
         });
     }
+}
+
+/// Fills a cell of an overdue row, the gap to its neighbours included, so
+/// the row reads as one red band (a cell's own painter stops at the cell).
+fn overdue_band(ui: &egui::Ui) {
+    let half = ui.spacing().item_spacing.x / 2.0 + 0.5;
+    let cell = ui.max_rect().expand2(egui::vec2(half, 2.0));
+    let visible = egui::Rect::from_x_y_ranges(cell.x_range(), ui.clip_rect().y_range());
+    ui.ctx()
+        .layer_painter(ui.layer_id())
+        .with_clip_rect(visible)
+        .rect_filled(cell, 0.0, OVERDUE_BG);
 }
 
 impl Screen for ReviewQueue {
