@@ -565,10 +565,11 @@ impl ReviewQueue {
             self.fetch(Some(c), out);
         }
         ui.horizontal(|ui| {
-            if !self.windows.is_empty() && ui.button("上一批").clicked() {
-                if let Some(w) = self.windows.pop() {
-                    self.reload(w, out);
-                }
+            if !self.windows.is_empty()
+                && ui.button("上一批").clicked()
+                && let Some(w) = self.windows.pop()
+            {
+                self.reload(w, out);
             }
             if self.rows.len() >= WINDOW
                 && let Some(c) = self.next
