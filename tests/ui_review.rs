@@ -235,6 +235,31 @@ fn f2_claims_the_soonest_due_application_and_opens_it() {
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611170000001"));
 }
 
+/// Alt+digit as a real keyboard sends it: the key, and the digit as text.
+fn alt_digit(ui: &mut Ui, key: Key, digit: &str) {
+    ui.harness.key_down_modifiers(Modifiers::ALT, key);
+    ui.harness
+        .event_modifiers(eframe::egui::Event::Text(digit.to_owned()), Modifiers::ALT);
+    ui.harness.key_up_modifiers(Modifiers::ALT, key);
+    ui.settle();
+}
+
+#[test]
+fn arrows_and_enter_open_a_row_without_the_mouse() {
+    let path = queue_db("review_arrows", &mixed());
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("zhaomin", "review2026");
+    alt_digit(&mut ui, Key::Num2, "2");
+    assert_eq!(ui.app().session().unwrap().screen, ScreenId::ReviewQueue);
+    key(&mut ui, Key::ArrowDown);
+    key(&mut ui, Key::ArrowDown);
+    assert_eq!(queue(&ui).selected, Some(1));
+    key(&mut ui, Key::Enter);
+    assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
+    key(&mut ui, Key::Escape);
+    assert_eq!(reviewing(&ui), None);
+}
+
 #[test]
 fn approve_with_the_keyboard_and_the_next_opens_by_itself() {
     let path = queue_db(
@@ -248,7 +273,8 @@ fn approve_with_the_keyboard_and_the_next_opens_by_itself() {
         ],
     );
     let mut ui = launch(DbTarget::File(path.clone()));
-    open_queue(&mut ui, "zhaomin", "review2026");
+    ui.sign_in("zhaomin", "review2026");
+    alt_digit(&mut ui, Key::Num2, "2");
     key(&mut ui, Key::F2);
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
     ui.harness.snapshot("review_eligible");

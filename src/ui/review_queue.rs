@@ -96,6 +96,10 @@ pub struct ReviewQueue {
     window_start: (Option<PageCursor>, usize),
     scroll_top: bool,
     last_visible: usize,
+    /// The row ↑/↓ moved to (Enter opens it).
+    pub selected: Option<usize>,
+    scroll_to: Option<usize>,
+    search_focused: bool,
     pub message: Option<Message>,
     pub review: Option<ReviewView>,
     pub held: Option<Held>,
@@ -127,6 +131,9 @@ impl ReviewQueue {
             window_start: (None, 0),
             scroll_top: false,
             last_visible: 0,
+            selected: None,
+            scroll_to: None,
+            search_focused: false,
             message: None,
             review: None,
             held: None,
@@ -168,6 +175,7 @@ impl ReviewQueue {
         self.window_start = start;
         self.scroll_top = true;
         self.last_visible = 0;
+        self.selected = None;
         self.fetch(start.0, out);
     }
 
@@ -379,6 +387,7 @@ impl ReviewQueue {
             if std::mem::take(&mut self.focus_search) {
                 r.request_focus();
             }
+            self.search_focused = r.has_focus();
             let go = widgets::submitted(ui, &r) || ui.button("查找").clicked();
             if go {
                 let t = self.search.trim().to_owned();
@@ -419,7 +428,16 @@ impl ReviewQueue {
             (None, Some(n)) => format!("{}共 {n} 件{shown}，按到期时间排序", self.scope.label()),
             (None, None) => "正在读取…".to_owned(),
         };
-        ui.label(RichText::new(text).color(theme::MUTED));
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(text).color(theme::MUTED));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    RichText::new("键盘：F2 领取下一件　↑↓ 选择　Enter 打开　Ctrl+F 搜索")
+                        .small()
+                        .color(theme::MUTED),
+                );
+            });
+        });
     }
 
     fn table(&mut self, ui: &mut egui::Ui, now: DateTime<Utc>, out: &mut Outbox) {
@@ -444,7 +462,10 @@ impl ReviewQueue {
             .column(Column::remainder().at_least(90.0));
         if std::mem::take(&mut self.scroll_top) {
             table = table.vertical_scroll_offset(0.0);
+        } else if let Some(i) = self.scroll_to.take() {
+            table = table.scroll_to_row(i, None);
         }
+        let selected = self.selected;
         let mut last = 0;
         table
             .header(24.0, |mut h| {
@@ -468,6 +489,7 @@ impl ReviewQueue {
                 body.rows(ROW_HEIGHT, n, |mut row| {
                     let i = row.index();
                     last = last.max(i);
+                    row.set_selected(selected == Some(i));
                     let Some(r) = self.rows.get(i) else {
                         row.col(|ui| {
                             ui.label(RichText::new("正在读取…").color(theme::MUTED));
@@ -633,6 +655,34 @@ impl Screen for ReviewQueue {
         }
         if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
             self.focus_search = true;
+        }
+        if self.search_focused || self.rows.is_empty() {
+            return;
+        }
+        let last = self.rows.len() - 1;
+        let step = |k: egui::Key, input: &mut egui::InputState| {
+            input.consume_key(egui::Modifiers::NONE, k)
+        };
+        let moved = if step(egui::Key::ArrowDown, input) {
+            Some(self.selected.map_or(0, |i| (i + 1).min(last)))
+        } else if step(egui::Key::ArrowUp, input) {
+            Some(self.selected.map_or(0, |i| i.saturating_sub(1)))
+        } else if step(egui::Key::PageDown, input) {
+            Some(self.selected.map_or(0, |i| (i + 20).min(last)))
+        } else if step(egui::Key::PageUp, input) {
+            Some(self.selected.map_or(0, |i| i.saturating_sub(20)))
+        } else {
+            None
+        };
+        if let Some(i) = moved {
+            self.selected = Some(i);
+            self.scroll_to = Some(i);
+        }
+        if let Some(i) = self.selected
+            && step(egui::Key::Enter, input)
+            && let Some(row) = self.rows.get(i).cloned()
+        {
+            self.open(&row, out);
         }
     }
 
