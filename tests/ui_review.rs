@@ -233,6 +233,22 @@ fn f2_claims_the_soonest_due_application_and_opens_it() {
     assert_eq!(reviewing(&ui), None);
     key(&mut ui, Key::F2);
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611170000001"));
+    // F2 in a review skips: the next one opens, the skipped one is free again.
+    key(&mut ui, Key::F2);
+    assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
+    // While open, the claim is renewed before it runs out.
+    let until = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
+    ui.clock.advance(Duration::minutes(6));
+    ui.settle();
+    let renewed = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
+    assert_eq!(renewed, until + Duration::minutes(6));
+    key(&mut ui, Key::Escape);
+    let rows = &queue(&ui).rows;
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter().all(|r| r.held_by.is_none()),
+        "every claim given back"
+    );
 }
 
 /// Alt+digit as a real keyboard sends it: the key, and the digit as text.

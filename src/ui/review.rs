@@ -353,7 +353,7 @@ impl ReviewView {
             }
         });
         ui.horizontal(|ui| {
-            if ui.button("放回并领取下一件 (F2)").clicked() {
+            if ui.button("跳过，领取下一件 (F2)").clicked() {
                 action = Some(Action::Next);
             }
             if ui.button("返回队列 (Esc)").clicked() {
@@ -377,7 +377,7 @@ impl ReviewView {
         }
         ui.label(
             RichText::new(
-                "键盘：F8 通过　F9 退回　A–R 勾选原因\nF2 放回并领取下一件　Esc 放回队列并返回",
+                "键盘：F8 通过　F9 退回　A–R 勾选原因\nF2 跳过，领取下一件　Esc 放回队列并返回",
             )
             .small()
             .color(theme::MUTED),

@@ -104,8 +104,9 @@ pub struct ReviewQueue {
     pub review: Option<ReviewView>,
     pub held: Option<Held>,
     writing: Option<Writing>,
-    /// Release sent while leaving; the next claim follows its reply.
-    claim_after_release: bool,
+    /// The claim to give back once the next one is taken (F2 in a review:
+    /// claiming first means claim-next cannot hand the same one back).
+    skipping: Option<review::Ticket>,
     focus_search: bool,
     jobs: Jobs<PhotoJob, PhotoDone>,
     photo_gen: u64,
@@ -138,7 +139,7 @@ impl ReviewQueue {
             review: None,
             held: None,
             writing: None,
-            claim_after_release: false,
+            skipping: None,
             focus_search: false,
             jobs: Jobs::new("review-photo", 4, |(g, prev, bytes, today): PhotoJob| {
                 let done = photo_view::prepare(&bytes, today).map(|p| Decoded {
@@ -221,33 +222,39 @@ impl ReviewQueue {
         self.review = Some(ReviewView::new(item));
     }
 
-    /// Leaves the review: gives the claim back so others can take it.
-    fn leave(&mut self, out: &mut Outbox, then_claim: bool) {
+    /// Leaves the review: gives the claim back so others can take it. The
+    /// list reloads once the release is written.
+    fn leave(&mut self, out: &mut Outbox) {
         self.held = None;
-        let Some(r) = self.review.take() else {
-            if then_claim {
-                self.claim_next(out);
-            }
-            return;
-        };
+        let Some(r) = self.review.take() else { return };
         if let (Some(t), None) = (r.ticket, &self.writing) {
             self.writing = Some(Writing::Release);
-            self.claim_after_release = then_claim;
             out.send(Request::Review(Req::Release {
                 id: t.id,
                 ticket: Some(t),
             }));
-        } else if then_claim {
-            self.claim_next(out);
+        } else {
+            Self::refresh_counts(out);
+            self.reload(self.window_start, out);
         }
-        Self::refresh_counts(out);
-        self.reload(self.window_start, out);
+    }
+
+    /// Takes the next application, then gives this one back.
+    fn skip(&mut self, out: &mut Outbox) {
+        if self.writing.is_some() {
+            return;
+        }
+        match self.review.as_ref().and_then(|r| r.ticket) {
+            Some(t) => self.skipping = Some(t),
+            None => self.review = None,
+        }
+        self.claim_next(out);
     }
 
     fn act(&mut self, a: Action, out: &mut Outbox) {
         match a {
-            Action::Back => self.leave(out, false),
-            Action::Next => self.leave(out, true),
+            Action::Back => self.leave(out),
+            Action::Next => self.skip(out),
             Action::Approve => self.decide(out, true),
             Action::OpenReject => {
                 if let Some(r) = &mut self.review
@@ -717,15 +724,26 @@ impl Screen for ReviewQueue {
             Resp::Counts(c) => self.counts = Some(c),
             Resp::Claimed(item) => {
                 self.writing = None;
+                let skipped = self.skipping.take();
                 match item {
                     Some(item) => {
                         self.message = None;
                         self.show_item(item);
+                        if let Some(t) = skipped {
+                            self.writing = Some(Writing::Release);
+                            out.send(Request::Review(Req::Release {
+                                id: t.id,
+                                ticket: Some(t),
+                            }));
+                        }
                     }
                     None => {
-                        self.message = Some(Message::info(
-                            "没有可领取的申请：队列已处理完，或其余申请都在他人审核中。",
-                        ));
+                        // A skipped review stays open: there is nothing else.
+                        self.message = Some(Message::info(if skipped.is_some() {
+                            "没有其他可领取的申请，请继续审核当前申请。"
+                        } else {
+                            "没有可领取的申请：队列已处理完，或其余申请都在他人审核中。"
+                        }));
                     }
                 }
                 Self::refresh_counts(out);
@@ -745,8 +763,9 @@ impl Screen for ReviewQueue {
             }
             Resp::Released { .. } => {
                 self.writing = None;
-                if std::mem::take(&mut self.claim_after_release) {
-                    self.claim_next(out);
+                Self::refresh_counts(out);
+                if self.review.is_none() {
+                    self.reload(self.window_start, out);
                 }
             }
             Resp::Decided {
@@ -808,10 +827,12 @@ impl Screen for ReviewQueue {
                 }
             }
             Some(Writing::Release) => {
-                self.claim_after_release = false;
                 self.message = Some(Message::error(text));
             }
-            Some(Writing::Claim) => self.message = Some(Message::error(text)),
+            Some(Writing::Claim) => {
+                self.skipping = None;
+                self.message = Some(Message::error(text));
+            }
             None => {
                 self.loading = false;
                 self.message = Some(Message::error(text));
