@@ -474,3 +474,29 @@ fn snapshots_of_the_queue_and_the_special_reviews() {
     );
     ui.harness.snapshot("review_photo_change");
 }
+
+#[test]
+fn a_review_fits_a_1024_by_600_screen() {
+    let path = queue_db("review_small", &mixed());
+    let mut ui = launch_sized(DbTarget::File(path), [1024.0, 600.0], 1.0);
+    open_queue(&mut ui, "zhaomin", "review2026");
+    ui.harness.snapshot("small_review_queue_supervisor");
+    key(&mut ui, Key::F2);
+    ui.harness.snapshot("small_review");
+}
+
+#[test]
+fn a_counter_clerk_may_look_but_not_decide() {
+    let path = queue_db("review_counter", &mixed());
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "wangli", "counter2026");
+    ui.click("SL202611190000002");
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert!(r.ticket.is_none());
+    assert!(r.item.read_only_reason.is_some());
+    key(&mut ui, Key::F8);
+    assert_eq!(status_of(&path, "SL202611190000002").0, Status::Pending);
+    key(&mut ui, Key::F2);
+    let msg = queue(&ui).message.clone().unwrap().text;
+    assert!(msg.contains("审核岗"), "{msg}");
+}

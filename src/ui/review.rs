@@ -248,13 +248,18 @@ impl ReviewView {
         pre_checks(ui, item);
         ui.add_space(4.0);
         ui.horizontal_top(|ui| {
+            let photo_width = if self.item.kind == AppKind::PhotoChange {
+                330.0
+            } else {
+                220.0
+            };
             ui.vertical(|ui| {
-                ui.set_width(330.0);
+                ui.set_width(photo_width);
                 self.photos(ui);
             });
             ui.separator();
             ui.vertical(|ui| {
-                ui.set_width(300.0);
+                ui.set_width(270.0);
                 applicant(ui, &self.item);
             });
             ui.separator();
@@ -309,38 +314,12 @@ impl ReviewView {
         }
     }
 
+    /// Buttons first (they must be on screen at 1024×600), then the reasons.
     fn decision_column(&mut self, ui: &mut egui::Ui) -> Option<Action> {
         let mut action = None;
         let enabled = self.can_decide() && !self.deciding;
-        ui.label(RichText::new("退回原因（按字母键勾选）").strong());
-        for kind in [ReasonKind::Fixable, ReasonKind::Refusal] {
-            ui.label(
-                RichText::new(kind.label()).color(if kind == ReasonKind::Refusal {
-                    theme::ERROR
-                } else {
-                    theme::MUTED
-                }),
-            );
-            ui.horizontal_wrapped(|ui| {
-                ui.set_max_width(400.0);
-                for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
-                    if r.kind() != kind {
-                        continue;
-                    }
-                    let mut on = self.reasons.contains(&r);
-                    let resp = ui.add_enabled(
-                        enabled,
-                        egui::Checkbox::new(&mut on, format!("{} {}", key_name(k), r.label())),
-                    );
-                    if resp.changed() {
-                        self.toggle(r);
-                    }
-                }
-            });
-        }
-        ui.add_space(8.0);
         let block = self.blocking();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let approve = widgets::primary_button(ui, "通过 (F8)", enabled && block.is_none());
             if approve.clicked() {
                 action = Some(Action::Approve);
@@ -351,8 +330,6 @@ impl ReviewView {
             {
                 action = Some(Action::OpenReject);
             }
-        });
-        ui.horizontal(|ui| {
             if ui.button("跳过，领取下一件 (F2)").clicked() {
                 action = Some(Action::Next);
             }
@@ -376,12 +353,37 @@ impl ReviewView {
             });
         }
         ui.label(
-            RichText::new(
-                "键盘：F8 通过　F9 退回　A–R 勾选原因\nF2 跳过，领取下一件　Esc 放回队列并返回",
-            )
-            .small()
-            .color(theme::MUTED),
+            RichText::new("键盘：F8 通过　F9 退回　F2 跳过　Esc 返回　字母键勾选原因")
+                .small()
+                .color(theme::MUTED),
         );
+        ui.add_space(4.0);
+        ui.label(RichText::new("退回原因").strong());
+        for kind in [ReasonKind::Fixable, ReasonKind::Refusal] {
+            ui.label(
+                RichText::new(kind.label()).color(if kind == ReasonKind::Refusal {
+                    theme::ERROR
+                } else {
+                    theme::MUTED
+                }),
+            );
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing.y = 2.0;
+                for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
+                    if r.kind() != kind {
+                        continue;
+                    }
+                    let mut on = self.reasons.contains(&r);
+                    let resp = ui.add_enabled(
+                        enabled,
+                        egui::Checkbox::new(&mut on, format!("{} {}", key_name(k), r.label())),
+                    );
+                    if resp.changed() {
+                        self.toggle(r);
+                    }
+                }
+            });
+        }
         action
     }
 

@@ -17,12 +17,13 @@ use super::review::{Action, Decoded, PhotoSlot, ReviewView};
 use super::screen::{Screen, ScreenCx};
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::clock::{fmt_hm, fmt_minute};
+use crate::app::clock::fmt_hm;
 use crate::app::error::AppError;
 use crate::app::jobs::Jobs;
 use crate::app::photo_view;
 use crate::app::review::{self, QueueItem, Req, Resp, ReviewItem, Verdict};
 use crate::app::worker::{Request, Response};
+use crate::domain::review::queue::CST;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Scope};
 
 /// Rows per request.
@@ -458,15 +459,15 @@ impl ReviewQueue {
             .sense(egui::Sense::click())
             .max_scroll_height(height)
             .min_scrolled_height(height)
-            .column(Column::exact(170.0))
-            .column(Column::exact(110.0))
-            .column(Column::exact(60.0))
             .column(Column::exact(150.0))
-            .column(Column::exact(165.0))
-            .column(Column::exact(70.0))
-            .column(Column::exact(60.0))
+            .column(Column::exact(105.0))
+            .column(Column::exact(48.0))
+            .column(Column::remainder().at_least(60.0).clip(true))
             .column(Column::exact(150.0))
-            .column(Column::remainder().at_least(90.0));
+            .column(Column::exact(48.0))
+            .column(Column::exact(48.0))
+            .column(Column::exact(80.0))
+            .column(Column::exact(110.0).clip(true));
         if std::mem::take(&mut self.scroll_top) {
             table = table.vertical_scroll_offset(0.0);
         } else if let Some(i) = self.scroll_to.take() {
@@ -545,15 +546,9 @@ impl ReviewQueue {
                         )
                     });
                     row.col(|ui| {
-                        let due = fmt_minute(r.due_at);
-                        cell(
-                            ui,
-                            if red {
-                                format!("{} 超期", &due[5..])
-                            } else {
-                                due[5..].to_owned()
-                            },
-                        )
+                        // Always the end of a working day: the date says it all.
+                        let due = r.due_at.with_timezone(&CST).format("%m-%d").to_string();
+                        cell(ui, if red { format!("{due} 超期") } else { due })
                     });
                     row.col(|ui| {
                         let t = match (&r.held_by, r.held_until) {
