@@ -500,3 +500,57 @@ fn a_counter_clerk_may_look_but_not_decide() {
     let msg = queue(&ui).message.clone().unwrap().text;
     assert!(msg.contains("审核岗"), "{msg}");
 }
+
+/// Frame cost at a large queue: `COUNTERDESK_BIG_DB=/tmp/1m.sqlite3 cargo test
+/// --test ui_review large -- --ignored --nocapture` on a database made with
+/// `counterdesk demo-data --applications 1000000`. Prints step times while
+/// the wheel scrolls through the window; asserts nothing about time.
+#[test]
+#[ignore = "needs a large demo database (COUNTERDESK_BIG_DB)"]
+fn large_queue_scrolls_a_window_of_rows() {
+    let Some(path) = std::env::var_os("COUNTERDESK_BIG_DB") else {
+        return;
+    };
+    let mut ui = launch(DbTarget::File(path.into()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    let total = queue(&ui).total().unwrap_or_default();
+    println!(
+        "open applications: {total}, rows in memory: {}",
+        queue(&ui).rows.len()
+    );
+    ui.harness
+        .event(eframe::egui::Event::PointerMoved(eframe::egui::pos2(
+            600.0, 500.0,
+        )));
+    let mut times = Vec::new();
+    for _ in 0..600 {
+        ui.harness.event(eframe::egui::Event::MouseWheel {
+            unit: eframe::egui::MouseWheelUnit::Point,
+            delta: eframe::egui::vec2(0.0, -400.0),
+            modifiers: Modifiers::NONE,
+            phase: eframe::egui::TouchPhase::Move,
+            source: eframe::egui::MouseWheelSource::Wheel,
+        });
+        let t = std::time::Instant::now();
+        ui.harness.step();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        // Let page replies arrive as they would between frames.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    ui.settle();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "rows in memory after scrolling: {}, step ms median {:.2}, p95 {:.2}, max {:.2}",
+        queue(&ui).rows.len(),
+        times[times.len() / 2],
+        times[times.len() * 95 / 100],
+        times[times.len() - 1]
+    );
+    let t = std::time::Instant::now();
+    key(&mut ui, Key::F2);
+    println!(
+        "claim-next and open at {total}: {:.0} ms (including photo decode)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    assert!(reviewing(&ui).is_some());
+}
