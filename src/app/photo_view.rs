@@ -16,13 +16,20 @@ pub struct PhotoPixels {
     pub width: usize,
     pub height: usize,
     pub rgb: Vec<u8>,
-    pub report: PhotoReport,
+    /// `None` when only decoded (a photo being replaced needs no checks).
+    pub report: Option<PhotoReport>,
 }
 
-/// Decodes and checks `bytes`; the error is the clerk's sentence.
-pub fn prepare(bytes: &[u8], today: NaiveDate) -> Result<PhotoPixels, String> {
-    let analysis = photo::check_bytes(bytes, today).map_err(|e| e.to_string())?;
-    let rgb = &analysis.decoded.rgb;
+/// Decodes `bytes`, and checks them when `check` is set; the error is the
+/// clerk's sentence.
+pub fn prepare(bytes: &[u8], today: NaiveDate, check: bool) -> Result<PhotoPixels, String> {
+    let (decoded, report) = if check {
+        let a = photo::check_bytes(bytes, today).map_err(|e| e.to_string())?;
+        (a.decoded, Some(a.report))
+    } else {
+        (photo::decode(bytes).map_err(|e| e.to_string())?, None)
+    };
+    let rgb = &decoded.rgb;
     let (w, h) = rgb.dimensions();
     let long = w.max(h);
     let small: RgbImage = if long > MAX_SIDE {
@@ -41,6 +48,6 @@ pub fn prepare(bytes: &[u8], today: NaiveDate) -> Result<PhotoPixels, String> {
         width: sw as usize,
         height: sh as usize,
         rgb: small.into_raw(),
-        report: analysis.report,
+        report,
     })
 }

@@ -40,7 +40,7 @@ pub enum PhotoSlot {
     Decoding,
     Ready {
         texture: TextureHandle,
-        report: Box<PhotoReport>,
+        report: Option<Box<PhotoReport>>,
     },
     Failed(String),
 }
@@ -48,7 +48,7 @@ pub enum PhotoSlot {
 /// Pixels decoded on the job runner, ready to upload.
 pub struct Decoded {
     pub image: ColorImage,
-    pub report: Box<PhotoReport>,
+    pub report: Option<Box<PhotoReport>>,
 }
 
 /// One opened application and what the clerk has chosen so far.
@@ -307,7 +307,11 @@ impl ReviewView {
         if let Some(s) = self.item.photo_source {
             ui.label(format!("照片来源：{}", s.label()));
         }
-        if let PhotoSlot::Ready { report, .. } = &self.photo {
+        if let PhotoSlot::Ready {
+            report: Some(report),
+            ..
+        } = &self.photo
+        {
             photo_report(ui, report);
         } else if !self.item.photo_summary.is_empty() {
             ui.label(RichText::new(&self.item.photo_summary).small());
@@ -588,7 +592,7 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
                 egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
                 Color32::WHITE,
             );
-            if overlay {
+            if overlay && let Some(report) = report {
                 draw_overlays(ui.painter(), rect, report, Overlays::default(), None);
             }
         }

@@ -143,9 +143,10 @@ impl ReviewQueue {
             skipping: None,
             focus_search: false,
             jobs: Jobs::new("review-photo", 4, |(g, prev, bytes, today): PhotoJob| {
-                let done = photo_view::prepare(&bytes, today).map(|p| Decoded {
+                // The photo being replaced is only shown, not checked again.
+                let done = photo_view::prepare(&bytes, today, !prev).map(|p| Decoded {
                     image: egui::ColorImage::from_rgb([p.width, p.height], &p.rgb),
-                    report: Box::new(p.report),
+                    report: p.report.map(Box::new),
                 });
                 (g, prev, done)
             }),
@@ -227,6 +228,7 @@ impl ReviewQueue {
     /// list reloads once the release is written.
     fn leave(&mut self, out: &mut Outbox) {
         self.held = None;
+        self.message = None;
         let Some(r) = self.review.take() else { return };
         if let (Some(t), None) = (r.ticket, &self.writing) {
             self.writing = Some(Writing::Release);
