@@ -299,9 +299,7 @@ pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>
             p.push(Value::Text(k.code().to_owned()));
         }
         if let Some(c) = q.after {
-            w.push("(a.due_at, a.id) > (?, ?)");
-            p.push(Value::Text(time::format(c.due_at)));
-            p.push(Value::Integer(c.id));
+            return keyset_sql(&w, p, c, q);
         }
     }
     p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
@@ -310,6 +308,37 @@ pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>
         "SELECT {ROW_COLUMNS} FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by \
          WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
         w.join(" AND ")
+    );
+    (sql, p)
+}
+
+/// The page after a cursor, as two index seeks: the rest of the cursor's due
+/// time (`due_at = ? AND id > ?`, a range on the rowid inside the index), then
+/// later due times. Due times are the end of a day, so one due time holds a
+/// whole day of applications: the row-value form `(due_at, id) > (?, ?)`
+/// walked that whole day (20 ms at a million) to find its place.
+fn keyset_sql(w: &[&str], base: Vec<Value>, c: PageCursor, q: &PageQuery) -> (String, Vec<Value>) {
+    let take = i64::from(q.limit.clamp(1, MAX_PAGE)) + i64::from(q.offset);
+    let due = Value::Text(time::format(c.due_at));
+    let mut p = base.clone();
+    p.push(due.clone());
+    p.push(Value::Integer(c.id));
+    p.push(Value::Integer(take));
+    p.extend(base);
+    p.push(due);
+    p.push(Value::Integer(take));
+    p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
+    p.push(Value::Integer(i64::from(q.offset)));
+    let w = w.join(" AND ");
+    let from = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at = ? AND a.id > ? \
+             ORDER BY a.id LIMIT ?) \
+           UNION ALL \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at > ? \
+             ORDER BY a.due_at, a.id LIMIT ?) \
+         ) ORDER BY due_at, id LIMIT ? OFFSET ?"
     );
     (sql, p)
 }
