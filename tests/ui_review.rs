@@ -274,6 +274,18 @@ fn arrows_and_enter_open_a_row_without_the_mouse() {
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
     key(&mut ui, Key::Escape);
     assert_eq!(reviewing(&ui), None);
+    // Ctrl+F, a full document number, Enter: one row, found by 证件号码.
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    ui.settle();
+    assert!(ui.harness.get_by_label("搜索").is_focused());
+    ui.harness
+        .get_by_label("搜索")
+        .type_text("440524188001010014");
+    ui.press_enter();
+    let q = queue(&ui);
+    assert_eq!(q.rows.len(), 1);
+    assert_eq!(q.rows[0].app_no, "SL202611200000003");
+    assert_eq!(q.search_as, Some("证件号码"));
 }
 
 #[test]
