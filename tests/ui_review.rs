@@ -566,3 +566,42 @@ fn large_queue_scrolls_a_window_of_rows() {
     );
     assert!(reviewing(&ui).is_some());
 }
+
+#[test]
+fn past_two_thousand_rows_the_window_moves_on() {
+    let path = seeded_db("review_window");
+    {
+        let mut store = Store::open(&path).unwrap();
+        counterdesk::app::demo_queue::generate(&mut store, 2300, 7, t0()).unwrap();
+    }
+    let mut ui = launch(DbTarget::File(path));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    // ↓ by pages: rows are fetched as the selection nears the end.
+    for _ in 0..110 {
+        ui.harness.key_press(Key::PageDown);
+        ui.settle();
+        if queue(&ui).rows.len() >= 2000 {
+            break;
+        }
+    }
+    assert_eq!(
+        queue(&ui).rows.len(),
+        2000,
+        "the window stops at 2 000 rows"
+    );
+    let first = queue(&ui).rows[0].app_no.clone();
+    let next = ui
+        .harness
+        .get(By::new().role(A11y::Button).label_contains("下一批"));
+    next.click();
+    ui.settle();
+    let q = queue(&ui);
+    assert!(
+        q.rows.len() > 100 && q.rows.len() <= 300,
+        "{}",
+        q.rows.len()
+    );
+    assert!(q.rows.iter().all(|r| r.app_no != first));
+    ui.click("上一批");
+    assert_eq!(queue(&ui).rows[0].app_no, first);
+}

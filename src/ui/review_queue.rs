@@ -454,7 +454,8 @@ impl ReviewQueue {
         let mut open = None;
         let more = self.next.is_some() || self.loading;
         let n = self.rows.len() + usize::from(more && self.rows.len() < WINDOW);
-        let height = (ui.available_height() - 40.0).max(200.0);
+        // Room for the header row and the 上一批 / 下一批 line below the table.
+        let height = (ui.available_height() - 80.0).max(160.0);
         let mut table = TableBuilder::new(ui)
             .id_salt(("queue_table", self.generation))
             .striped(true)
