@@ -41,8 +41,10 @@ enum Command {
     Registrations(RegistrationsArgs),
     /// Reprint the receipt PDF of one registration.
     Receipt(ReceiptArgs),
-    /// Add synthetic demo data to the database given with --db.
+    /// Fill a database (--db, required) with synthetic demo data.
     DemoData(DemoDataArgs),
+    /// Print a page of the review queue (document numbers masked) and its counts.
+    Queue(QueueArgs),
 }
 
 #[derive(Args, Debug)]
@@ -72,6 +74,28 @@ struct DemoDataArgs {
     /// Number of synthetic 面签 registrations to add.
     #[arg(long, value_name = "N")]
     registrations: Option<usize>,
+    /// Number of synthetic review applications to add.
+    #[arg(long, value_name = "N")]
+    applications: Option<u64>,
+    /// Seed of the generator (same seed, same data).
+    #[arg(long, default_value_t = 20261123)]
+    seed: u64,
+}
+
+#[derive(Args, Debug)]
+struct QueueArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// pending, in-review, due-today, overdue, approved or returned.
+    #[arg(long, default_value = "pending", value_parser = cli::queue::parse_filter)]
+    filter: counterdesk::domain::review::Scope,
+    /// Application number, exact document number, or the start of a name.
+    #[arg(long)]
+    search: Option<String>,
+    /// Rows to print.
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
 }
 
 #[derive(Args, Debug)]
@@ -156,7 +180,8 @@ fn main() -> ExitCode {
                 })
         }
         Some(Command::Receipt(a)) => cli::registrations::receipt(cli.db, &a.reg_no, &a.out),
-        Some(Command::DemoData(a)) => cli::registrations::demo_data(cli.db, a.registrations),
+        Some(Command::DemoData(a)) => run_demo_data(cli.db, a),
+        Some(Command::Queue(a)) => run_queue(cli.db, a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -179,6 +204,46 @@ fn run_docs(cmd: cli::docs::DocCommand, a: DocArgs) -> anyhow::Result<u8> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = cli::docs::run(cmd, &a.inputs, a.json, &mut input, &mut out)?;
+    out.flush()?;
+    Ok(code)
+}
+
+fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
+    // Never fill the clerk's real database by accident: the path must be given.
+    let db = db.ok_or_else(|| anyhow::anyhow!("请用 --db 指定要填充演示数据的数据库文件"))?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if a.applications.is_none() && a.registrations.is_none() {
+        writeln!(
+            out,
+            "未指定要生成的数据，例如 --applications 1000 或 --registrations 1000"
+        )?;
+        return Ok(2);
+    }
+    if let Some(n) = a.registrations {
+        cli::registrations::demo_data(Some(db.clone()), Some(n))?;
+    }
+    match a.applications {
+        Some(n) => cli::queue::run_demo_data(&db, n, a.seed, &mut out),
+        None => Ok(0),
+    }
+}
+
+fn run_queue(db: Option<PathBuf>, a: QueueArgs) -> anyhow::Result<u8> {
+    let db = match db {
+        Some(p) => p,
+        None => counterdesk::app::paths::default_db_path()?,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let code = cli::queue::run_queue(
+        &db,
+        a.json,
+        a.filter,
+        a.search.as_deref(),
+        a.limit,
+        &mut out,
+    )?;
     out.flush()?;
     Ok(code)
 }

@@ -197,7 +197,7 @@ fn the_same_scan_twice_is_stored_once() {
     )
     .unwrap();
     assert_eq!(count(&path, "attachments"), 3);
-    assert_eq!(count(&path, "blobs"), 1);
+    assert_eq!(count(&path, "scan_blobs"), 1);
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn a_failure_after_the_attachments_leaves_nothing() {
     for table in [
         "registrations",
         "attachments",
-        "blobs",
+        "scan_blobs",
         "registration_counters",
     ] {
         assert_eq!(count(&path, table), 0, "{table}");
@@ -419,7 +419,7 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
                 now(),
             )?;
             let sha = "ab".repeat(32);
-            tx.put_blob(&sha, b"scan", now())?;
+            tx.put_scan_blob(&sha, b"scan", now())?;
             tx.insert_attachment(
                 &NewAttachment {
                     registration_id: id,
@@ -439,7 +439,7 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
         })
         .unwrap_err();
     assert!(matches!(err, StoreError::Rejected(_)));
-    for table in ["registrations", "attachments", "blobs"] {
+    for table in ["registrations", "attachments", "scan_blobs"] {
         assert_eq!(count(&path, table), 0, "{table}");
     }
 }

@@ -114,9 +114,9 @@ fn main_window_admin() {
 fn unbuilt_screens_say_so() {
     let mut ui = launch(DbTarget::File(seeded_db("placeholder")));
     ui.sign_in("wangli", "counter2026");
-    ui.click("审核队列");
+    ui.click("个人面签");
     ui.harness.get_by_label("本功能尚未建设，当前版本不可用。");
-    ui.harness.snapshot("placeholder_review_queue");
+    ui.harness.snapshot("placeholder_person_registration");
 }
 
 #[test]

@@ -323,7 +323,7 @@ fn submit(
             now,
         )?;
         for (slot, scan) in scans {
-            tx.put_blob(scan.sha256(), scan.bytes(), now)?;
+            tx.put_scan_blob(scan.sha256(), scan.bytes(), now)?;
             let (width, height) = scan.dimensions().unzip();
             tx.insert_attachment(
                 &NewAttachment {

@@ -15,9 +15,13 @@ use chrono::{DateTime, Utc};
 use super::clock::Clock;
 use super::error::AppError;
 use super::session::SessionClerk;
-use super::{accounts, audit_view, demo, drafts, session, settings, setup};
+use super::{accounts, audit_view, demo, demo_queue, drafts, review, session, settings, setup};
 use crate::domain::settings::Settings;
 use crate::store::{Store, StoreError};
+
+/// Applications `--demo` adds to its throwaway database.
+const DEMO_APPLICATIONS: u64 = 300;
+const DEMO_SEED: u64 = 20261123;
 
 /// Enough for a burst of clicks; a full queue is reported, never waited on.
 const QUEUE_DEPTH: usize = 32;
@@ -50,6 +54,7 @@ pub enum Request {
     Settings(settings::Req),
     Drafts(drafts::Req),
     Audit(audit_view::Req),
+    Review(review::Req),
 }
 
 /// Every answer, by family.
@@ -61,6 +66,7 @@ pub enum Response {
     Settings(settings::Resp),
     Drafts(drafts::Resp),
     Audit(audit_view::Resp),
+    Review(review::Resp),
 }
 
 impl Request {
@@ -75,6 +81,8 @@ impl Request {
             Request::Drafts(drafts::Req::Save { .. }) => "drafts.save",
             Request::Drafts(_) => "drafts.load",
             Request::Audit(_) => "audit",
+            Request::Review(r) if r.is_read_only() => "review.read",
+            Request::Review(_) => "review",
         }
     }
 
@@ -85,7 +93,7 @@ impl Request {
             Request::Accounts(accounts::Req::List)
                 | Request::Audit(_)
                 | Request::Drafts(drafts::Req::Load { .. })
-        )
+        ) || matches!(self, Request::Review(r) if r.is_read_only())
     }
 }
 
@@ -144,6 +152,7 @@ pub fn dispatch(
         }
         Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
         Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
+        Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
     }
 }
 
@@ -253,6 +262,12 @@ fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
             }
             let mut store = Store::open(path)?;
             demo::seed(&mut store, clock.now())?;
+            // A live queue to work through; a failure leaves the clerks usable.
+            if let Err(e) =
+                demo_queue::generate(&mut store, DEMO_APPLICATIONS, DEMO_SEED, clock.now())
+            {
+                tracing::warn!(error = %e, "demo applications not generated");
+            }
             Ok(store)
         }
     }

@@ -4,5 +4,6 @@
 pub mod audit;
 pub mod docs;
 pub mod photo;
+pub mod queue;
 pub mod recovery;
 pub mod registrations;

@@ -6,6 +6,8 @@
 pub mod clerks;
 pub mod documents;
 pub mod registration;
+/// The review queue: application kinds and states, reasons, notices, pre-checks.
+pub mod review;
 
 // The families' modules under their short names, so `domain::identity`
 // and `domain::audit` read as before.

@@ -1,4 +1,4 @@
-//! `blobs` (content-addressed by SHA-256: the same scan twice is stored once)
+//! `scan_blobs` (content-addressed by SHA-256: the same scan twice is stored once)
 //! and `attachments` (which scan belongs to which registration, and where).
 
 use chrono::{DateTime, Utc};
@@ -38,7 +38,7 @@ pub struct AttachmentRecord {
 
 impl Tx<'_> {
     /// Stores `data` under its hash unless it is there already; true if new.
-    pub fn put_blob(
+    pub fn put_scan_blob(
         &self,
         sha256: &str,
         data: &[u8],
@@ -46,7 +46,7 @@ impl Tx<'_> {
     ) -> Result<bool, StoreError> {
         let n = self.q(|c| {
             c.execute(
-                "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?1, ?2, ?3, ?4) \
+                "INSERT INTO scan_blobs (sha256, size, data, created_at) VALUES (?1, ?2, ?3, ?4) \
                  ON CONFLICT(sha256) DO NOTHING",
                 params![sha256, data.len() as i64, data, time::format(now)],
             )
@@ -54,17 +54,19 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
-    pub fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    pub fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.q(|c| {
-            c.query_row("SELECT data FROM blobs WHERE sha256 = ?1", [sha256], |r| {
-                r.get(0)
-            })
+            c.query_row(
+                "SELECT data FROM scan_blobs WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
             .optional()
         })
     }
 
-    pub fn blob_count(&self) -> Result<i64, StoreError> {
-        self.q(|c| c.query_row("SELECT count(*) FROM blobs", [], |r| r.get(0)))
+    pub fn scan_blob_count(&self) -> Result<i64, StoreError> {
+        self.q(|c| c.query_row("SELECT count(*) FROM scan_blobs", [], |r| r.get(0)))
     }
 
     pub fn insert_attachment(

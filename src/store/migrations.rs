@@ -115,7 +115,7 @@ const MIGRATIONS: &[&str] = &[
         day  TEXT PRIMARY KEY,
         last INTEGER NOT NULL CHECK (last BETWEEN 1 AND 9999)
     );
-    CREATE TABLE blobs (
+    CREATE TABLE scan_blobs (
         sha256     TEXT PRIMARY KEY CHECK (length(sha256) = 64),
         size       INTEGER NOT NULL,
         data       BLOB NOT NULL,
@@ -125,7 +125,7 @@ const MIGRATIONS: &[&str] = &[
         id              INTEGER PRIMARY KEY,
         registration_id INTEGER NOT NULL REFERENCES registrations(id),
         slot            TEXT NOT NULL,
-        sha256          TEXT NOT NULL REFERENCES blobs(sha256),
+        sha256          TEXT NOT NULL REFERENCES scan_blobs(sha256),
         file_name       TEXT NOT NULL,
         mime            TEXT NOT NULL,
         size            INTEGER NOT NULL,
@@ -136,6 +136,123 @@ const MIGRATIONS: &[&str] = &[
         created_at      TEXT NOT NULL,
         UNIQUE (registration_id, slot)
     );
+    "#,
+    // 4: the review queue. Photos are content-addressed blobs; an application's
+    // 审核中 state is a lease (claimed_by + lease_until + claim_seq), so an
+    // expired claim needs no write to return to the queue. queue_counts is kept
+    // by triggers, per (kind, status, due day), so the per-filter counts read a
+    // few hundred rows instead of the table. Decisions are final (no UPDATE/DELETE).
+    r#"
+    CREATE TABLE blobs (
+        id         INTEGER PRIMARY KEY,
+        sha256     TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        mime       TEXT NOT NULL,
+        size       INTEGER NOT NULL CHECK (size > 0 AND size <= 8388608),
+        bytes      BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE applications (
+        id                  INTEGER PRIMARY KEY,
+        app_no              TEXT NOT NULL UNIQUE,
+        kind                TEXT NOT NULL CHECK (kind IN ('new', 'photo', 'renewal', 'company')),
+        status              TEXT NOT NULL DEFAULT 'pending'
+                                CHECK (status IN ('pending', 'approved', 'returned')),
+        doc_no              TEXT NOT NULL,
+        name                TEXT NOT NULL,
+        mobile              TEXT NOT NULL,
+        licence_no          TEXT NOT NULL DEFAULT '',
+        classes             TEXT NOT NULL DEFAULT '',
+        licence_status      TEXT NOT NULL DEFAULT '',
+        valid_from          TEXT,
+        valid_until         TEXT,
+        authority           TEXT NOT NULL DEFAULT '',
+        photo_blob          INTEGER REFERENCES blobs(id),
+        photo_source        TEXT CHECK (photo_source IN ('held', 'album', 'camera')),
+        last_photo_change   TEXT,
+        previous_photo_blob INTEGER REFERENCES blobs(id),
+        issued_classes      TEXT,
+        issued_valid_until  TEXT,
+        issued_authority    TEXT,
+        issued_photo_source TEXT CHECK (issued_photo_source IN ('held', 'album', 'camera')),
+        photo_verdict       TEXT CHECK (photo_verdict IN ('pass', 'warn', 'fail')),
+        photo_failed        TEXT NOT NULL DEFAULT '',
+        photo_summary       TEXT NOT NULL DEFAULT '',
+        submitted_at        TEXT NOT NULL,
+        due_at              TEXT NOT NULL,
+        due_day             TEXT NOT NULL,
+        created_by          INTEGER REFERENCES clerks(id),
+        claimed_by          INTEGER REFERENCES clerks(id),
+        lease_until         TEXT,
+        claim_seq           INTEGER NOT NULL DEFAULT 0,
+        CHECK ((claimed_by IS NULL) = (lease_until IS NULL))
+    );
+    CREATE INDEX applications_queue ON applications (status, due_at, id);
+    CREATE INDEX applications_queue_kind ON applications (status, kind, due_at, id);
+    -- Claim-next reads the first free row here (covering its filters), so its
+    -- cost does not grow with the number of claims ahead of it.
+    CREATE INDEX applications_free ON applications (due_at, id, kind, created_by)
+        WHERE status = 'pending' AND claimed_by IS NULL;
+    -- Leases, running and expired: few rows (about one per reviewer).
+    CREATE INDEX applications_leases ON applications (lease_until, claimed_by)
+        WHERE claimed_by IS NOT NULL;
+    CREATE INDEX applications_doc ON applications (doc_no);
+    CREATE INDEX applications_name ON applications (name);
+
+    CREATE TABLE queue_counts (
+        kind    TEXT NOT NULL,
+        status  TEXT NOT NULL,
+        due_day TEXT NOT NULL,
+        n       INTEGER NOT NULL,
+        PRIMARY KEY (kind, status, due_day)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER applications_count_insert AFTER INSERT ON applications BEGIN
+        INSERT INTO queue_counts (kind, status, due_day, n)
+            VALUES (NEW.kind, NEW.status, NEW.due_day, 1)
+            ON CONFLICT (kind, status, due_day) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER applications_count_update AFTER UPDATE OF kind, status, due_day ON applications
+        WHEN OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status OR OLD.due_day IS NOT NEW.due_day
+    BEGIN
+        UPDATE queue_counts SET n = n - 1
+            WHERE kind = OLD.kind AND status = OLD.status AND due_day = OLD.due_day;
+        INSERT INTO queue_counts (kind, status, due_day, n)
+            VALUES (NEW.kind, NEW.status, NEW.due_day, 1)
+            ON CONFLICT (kind, status, due_day) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER applications_count_delete AFTER DELETE ON applications BEGIN
+        UPDATE queue_counts SET n = n - 1
+            WHERE kind = OLD.kind AND status = OLD.status AND due_day = OLD.due_day;
+    END;
+
+    CREATE TABLE decisions (
+        id             INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL UNIQUE REFERENCES applications(id),
+        outcome        TEXT NOT NULL CHECK (outcome IN ('approved', 'returned')),
+        reasons        TEXT NOT NULL,
+        free_text      TEXT NOT NULL,
+        notice         TEXT NOT NULL,
+        photo_report   TEXT NOT NULL,
+        decided_by     INTEGER NOT NULL REFERENCES clerks(id),
+        decided_at     TEXT NOT NULL,
+        claim_seq      INTEGER NOT NULL
+    );
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
+    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
+
+    CREATE TABLE outbox (
+        id             INTEGER PRIMARY KEY,
+        application_id INTEGER NOT NULL REFERENCES applications(id),
+        channel        TEXT NOT NULL CHECK (channel IN ('sms', 'app')),
+        recipient      TEXT NOT NULL,
+        body           TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        sent_at        TEXT,
+        attempts       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_application ON outbox (application_id);
+    CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
     "#,
 ];
 

@@ -19,6 +19,8 @@ pub mod password;
 pub mod photo_check;
 pub mod photo_screen;
 pub mod placeholder;
+pub mod review;
+pub mod review_queue;
 mod routing;
 pub mod screen;
 pub mod session;

@@ -618,7 +618,7 @@ fn badge(ui: &mut egui::Ui, text: &str, colour: Color32) {
 }
 
 /// Spec bands and measurements in image pixels, mapped onto the preview rect.
-fn draw_overlays(
+pub(crate) fn draw_overlays(
     painter: &egui::Painter,
     rect: Rect,
     r: &PhotoReport,

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
-use super::{accounts, audit_log, dashboard, document_check, photo_screen, placeholder};
+use super::{
+    accounts, audit_log, dashboard, document_check, photo_screen, placeholder, review_queue,
+};
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
 use crate::app::worker::Response;
@@ -110,9 +112,9 @@ pub const REGISTRY: &[ScreenInfo] = &[
         id: ScreenId::ReviewQueue,
         title: "审核队列",
         allowed: anyone,
-        built: false,
+        built: true,
         purpose: "处理电子驾驶证申领、换照片、期满换证后更新等申请：认领、通过或按标准理由退回，1 个工作日内办结。",
-        make: |_| Box::new(placeholder::Placeholder(ScreenId::ReviewQueue)),
+        make: |env| Box::new(review_queue::ReviewQueue::new(env.today)),
     },
     ScreenInfo {
         id: ScreenId::PersonRegistration,

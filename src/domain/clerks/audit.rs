@@ -32,10 +32,15 @@ pub enum AuditAction {
     RegistrationMobileChanged,
     RegistrationNumberRevealed,
     RegistrationReceiptIssued,
+    ReviewClaimed,
+    ReviewReleased,
+    ReviewReleasedForOther,
+    ReviewApproved,
+    ReviewReturned,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -57,6 +62,11 @@ impl AuditAction {
         AuditAction::RegistrationMobileChanged,
         AuditAction::RegistrationNumberRevealed,
         AuditAction::RegistrationReceiptIssued,
+        AuditAction::ReviewClaimed,
+        AuditAction::ReviewReleased,
+        AuditAction::ReviewReleasedForOther,
+        AuditAction::ReviewApproved,
+        AuditAction::ReviewReturned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -82,6 +92,11 @@ impl AuditAction {
             AuditAction::RegistrationMobileChanged => "registration_mobile_changed",
             AuditAction::RegistrationNumberRevealed => "registration_number_revealed",
             AuditAction::RegistrationReceiptIssued => "registration_receipt_issued",
+            AuditAction::ReviewClaimed => "review_claimed",
+            AuditAction::ReviewReleased => "review_released",
+            AuditAction::ReviewReleasedForOther => "review_released_for_other",
+            AuditAction::ReviewApproved => "review_approved",
+            AuditAction::ReviewReturned => "review_returned",
         }
     }
 
@@ -112,6 +127,11 @@ impl AuditAction {
             AuditAction::RegistrationMobileChanged => "修改面签手机号码",
             AuditAction::RegistrationNumberRevealed => "查看完整证件号码",
             AuditAction::RegistrationReceiptIssued => "打印面签回执",
+            AuditAction::ReviewClaimed => "领取审核",
+            AuditAction::ReviewReleased => "放回审核队列",
+            AuditAction::ReviewReleasedForOther => "解除他人领取",
+            AuditAction::ReviewApproved => "审核通过",
+            AuditAction::ReviewReturned => "审核退回",
         }
     }
 }

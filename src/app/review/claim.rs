@@ -1,0 +1,203 @@
+//! Claiming, opening, renewing and releasing: the lease side of the queue.
+
+use chrono::{DateTime, Utc};
+
+use super::view::review_item;
+use super::{
+    NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, ReviewItem, Ticket, held_by, may_view, refused,
+    target,
+};
+use crate::app::access::{audit, require_role};
+use crate::app::auth::SessionClerk;
+use crate::app::error::AppError;
+use crate::domain::audit::AuditAction;
+use crate::domain::clerk::Role;
+use crate::domain::review::application::apply;
+use crate::domain::review::{AppKind, AppState, LEASE, Transition};
+use crate::store::{STALE_CLAIM, Store};
+
+pub(crate) fn claim_next(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    kind: Option<AppKind>,
+) -> Result<Option<Box<ReviewItem>>, AppError> {
+    let claim = store.write(|tx| {
+        require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
+        let Some(c) = tx.claim_next(actor.id, now, now + LEASE, kind)? else {
+            return Ok(None);
+        };
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::ReviewClaimed,
+            target(c.id),
+            "领取下一件".to_owned(),
+            now,
+        )?;
+        Ok(Some(c))
+    })?;
+    let Some(c) = claim else {
+        return Ok(None);
+    };
+    let ticket = Ticket {
+        id: c.id,
+        seq: c.seq,
+        until: c.until,
+    };
+    let item = store.read(|tx| review_item(tx, now, c.id, Some(ticket), None))?;
+    Ok(item.map(Box::new))
+}
+
+/// Opens one application: claims it when free, keeps the actor's own live
+/// claim, refuses with [`AppError::HeldBy`] when someone else's claim runs.
+pub fn open(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    id: i64,
+) -> Result<ReviewItem, AppError> {
+    if !may_view(actor.role) {
+        return Err(AppError::rejected("管理员不查看审核队列中的申请人信息"));
+    }
+    enum Access {
+        Ticket(Ticket),
+        ReadOnly(String),
+    }
+    let access: Result<Access, AppError> = store.write(|tx| {
+        let Some(info) = tx.claim_info(id)? else {
+            return Ok(Err(AppError::rejected(NOT_FOUND)));
+        };
+        let state = AppState::derive(info.state.status, info.state.lease_until, now);
+        if state.is_final() {
+            return Ok(Ok(Access::ReadOnly(format!("该申请{}", state.label()))));
+        }
+        let reviewer = tx
+            .clerk_by_id(actor.id)?
+            .is_some_and(|c| c.role.can_decide() && !c.disabled);
+        if !reviewer {
+            return Ok(Ok(Access::ReadOnly(NOT_REVIEWER.to_owned())));
+        }
+        if info.created_by == Some(actor.id) {
+            return Ok(Ok(Access::ReadOnly(OWN_ENTRY.to_owned())));
+        }
+        if state == AppState::InReview && info.state.holder == Some(actor.id) {
+            // Reopening one's own claim keeps its ticket and extends it.
+            let until = now + LEASE;
+            tx.renew_claim(id, actor.id, info.state.claim_seq, until)?;
+            return Ok(Ok(Access::Ticket(Ticket {
+                id,
+                seq: info.state.claim_seq,
+                until,
+            })));
+        }
+        if let Err(e) = apply(&info.state, Transition::Claim, actor.id, None, now) {
+            return Ok(Err(refused(e, &info)));
+        }
+        match tx.claim(id, actor.id, now, now + LEASE)? {
+            Some(c) => {
+                audit(
+                    tx,
+                    Some(actor),
+                    AuditAction::ReviewClaimed,
+                    target(id),
+                    "打开并领取".to_owned(),
+                    now,
+                )?;
+                Ok(Ok(Access::Ticket(Ticket {
+                    id,
+                    seq: c.seq,
+                    until: c.until,
+                })))
+            }
+            None => Ok(Err(held_by(&info))),
+        }
+    })?;
+    let (ticket, reason) = match access? {
+        Access::Ticket(t) => (Some(t), None),
+        Access::ReadOnly(r) => (None, Some(r)),
+    };
+    store
+        .read(|tx| review_item(tx, now, id, ticket, reason))?
+        .ok_or_else(|| AppError::rejected(NOT_FOUND))
+}
+
+pub(crate) fn renew(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    ticket: Ticket,
+) -> Result<Ticket, AppError> {
+    let out: Result<Ticket, AppError> = store.write(|tx| {
+        let Some(info) = tx.claim_info(ticket.id)? else {
+            return Ok(Err(AppError::rejected(NOT_FOUND)));
+        };
+        if let Err(e) = apply(
+            &info.state,
+            Transition::Renew,
+            actor.id,
+            Some(ticket.seq),
+            now,
+        ) {
+            return Ok(Err(refused(e, &info)));
+        }
+        let until = now + LEASE;
+        if !tx.renew_claim(ticket.id, actor.id, ticket.seq, until)? {
+            return Ok(Err(AppError::rejected(STALE_CLAIM)));
+        }
+        Ok(Ok(Ticket { until, ..ticket }))
+    })?;
+    out
+}
+
+pub(crate) fn release(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    id: i64,
+    ticket: Option<Ticket>,
+) -> Result<Resp, AppError> {
+    let out: Result<(), AppError> = store.write(|tx| {
+        let Some(info) = tx.claim_info(id)? else {
+            return Ok(Err(AppError::rejected(NOT_FOUND)));
+        };
+        if let Err(e) = apply(&info.state, Transition::Release, actor.id, None, now) {
+            return Ok(Err(refused(e, &info)));
+        }
+        let own = info.state.holder == Some(actor.id)
+            && ticket.is_none_or(|t| t.seq == info.state.claim_seq);
+        if own {
+            tx.release_claim(id, Some((actor.id, info.state.claim_seq)))?;
+            audit(
+                tx,
+                Some(actor),
+                AuditAction::ReviewReleased,
+                target(id),
+                "放回队列".to_owned(),
+                now,
+            )?;
+            return Ok(Ok(()));
+        }
+        if ticket.is_some() {
+            return Ok(Err(AppError::rejected(STALE_CLAIM)));
+        }
+        require_role(tx, actor, Role::can_decide, "只有审核岗可以解除他人的领取")?;
+        tx.release_claim(id, None)?;
+        let holder = info.holder_name.clone().unwrap_or_default();
+        let until = info
+            .state
+            .lease_until
+            .map(crate::app::clock::fmt_minute)
+            .unwrap_or_default();
+        audit(
+            tx,
+            Some(actor),
+            AuditAction::ReviewReleasedForOther,
+            target(id),
+            format!("解除 {holder} 的领取（原至 {until}）"),
+            now,
+        )?;
+        Ok(Ok(()))
+    })?;
+    out.map(|()| Resp::Released { id })
+}

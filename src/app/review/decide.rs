@@ -1,0 +1,139 @@
+//! Deciding: one transaction writes the decision, closes the application and
+//! its claim, queues the SMS and app messages and appends the audit row.
+
+use chrono::{DateTime, Utc};
+
+use super::claim::claim_next;
+use super::view::checks_for;
+use super::{NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, Verdict, refused, target};
+use crate::app::access::{audit, require_role};
+use crate::app::auth::SessionClerk;
+use crate::app::error::AppError;
+use crate::domain::audit::AuditAction;
+use crate::domain::clerk::Role;
+use crate::domain::review::application::apply;
+use crate::domain::review::eligibility::PreVerdict;
+use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
+use crate::domain::review::queue::cst_date;
+use crate::domain::review::reasons::normalise;
+use crate::domain::review::{Outcome, Transition};
+use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, Store};
+
+pub(crate) fn decide(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    ticket: Ticket,
+    verdict: &Verdict,
+    then_next: bool,
+) -> Result<Resp, AppError> {
+    let (outcome, reasons, free_text) = match verdict {
+        Verdict::Approve => (Outcome::Approve, Vec::new(), String::new()),
+        Verdict::Reject { reasons, free_text } => (
+            Outcome::Reject,
+            normalise(reasons).map_err(AppError::rejected)?,
+            clean_free_text(free_text).map_err(AppError::Rejected)?,
+        ),
+    };
+    let today = cst_date(now);
+    let out: Result<String, AppError> = store.write(|tx| {
+        require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
+        let Some(info) = tx.claim_info(ticket.id)? else {
+            return Ok(Err(AppError::rejected(NOT_FOUND)));
+        };
+        if info.created_by == Some(actor.id) {
+            return Ok(Err(AppError::rejected(OWN_ENTRY)));
+        }
+        if let Err(e) = apply(
+            &info.state,
+            Transition::Decide(outcome),
+            actor.id,
+            Some(ticket.seq),
+            now,
+        ) {
+            return Ok(Err(refused(e, &info)));
+        }
+        let Some(rec) = tx.application(ticket.id)? else {
+            return Ok(Err(AppError::rejected(NOT_FOUND)));
+        };
+        if outcome == Outcome::Approve {
+            let checks = checks_for(&rec, today);
+            if let Some(block) = checks.items.iter().find(|i| i.verdict == PreVerdict::Block) {
+                return Ok(Err(AppError::rejected(format!(
+                    "不能通过：{}（{}）。请选择退回原因",
+                    block.title, block.message
+                ))));
+            }
+        }
+        let a = &rec.data;
+        let texts = compose(&NoticeInput {
+            kind: a.kind,
+            app_no: &a.app_no,
+            submitted_on: cst_date(a.submitted_at),
+            outcome,
+            reasons: &reasons,
+            free_text: &free_text,
+        });
+        let messages = [
+            NewMessage {
+                application_id: rec.id,
+                channel: Channel::Sms,
+                recipient: a.mobile.clone(),
+                body: texts.sms,
+            },
+            NewMessage {
+                application_id: rec.id,
+                channel: Channel::App,
+                recipient: a.doc_no.clone(),
+                body: texts.app,
+            },
+        ];
+        tx.decide(
+            &NewDecision {
+                application_id: rec.id,
+                clerk: actor.id,
+                claim_seq: ticket.seq,
+                outcome,
+                reasons: reasons.clone(),
+                free_text: free_text.clone(),
+                notice: texts.notice,
+                photo_report: photo_report_line(&rec),
+            },
+            &messages,
+            now,
+        )?;
+        let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
+        let detail = if labels.is_empty() {
+            format!("受理号 {}", a.app_no)
+        } else {
+            format!("受理号 {}，原因：{}", a.app_no, labels.join("、"))
+        };
+        let action = match outcome {
+            Outcome::Approve => AuditAction::ReviewApproved,
+            Outcome::Reject => AuditAction::ReviewReturned,
+        };
+        audit(tx, Some(actor), action, target(rec.id), detail, now)?;
+        Ok(Ok(a.app_no.clone()))
+    })?;
+    let app_no = out?;
+    tracing::info!(outcome = outcome.code(), "review decided");
+    let next = if then_next {
+        claim_next(store, now, actor, None)?
+    } else {
+        None
+    };
+    Ok(Resp::Decided {
+        id: ticket.id,
+        app_no,
+        outcome,
+        next,
+    })
+}
+/// "What was seen": the intake photo verdict and its failing checks.
+fn photo_report_line(rec: &ApplicationRecord) -> String {
+    let a = &rec.data;
+    match &a.photo_verdict {
+        None => "无照片".to_owned(),
+        Some(v) => format!("照片检测 {v}；{}", a.photo_summary),
+    }
+}

@@ -1,0 +1,16 @@
+//! The review queue's rules: application kinds and states, standard reasons,
+//! the one-time notice, computed pre-checks and number masking. Pure: "now"
+//! and "today" are parameters.
+
+pub mod application;
+pub mod eligibility;
+pub mod mask;
+pub mod notice;
+pub mod queue;
+pub mod reasons;
+
+pub use application::{
+    AppKind, AppState, ClaimState, LEASE, Outcome, PhotoSource, Status, Transition, TransitionError,
+};
+pub use queue::{KindCounts, PageCursor, QueueCounts, Scope};
+pub use reasons::{Reason, ReasonKind};

@@ -1,0 +1,580 @@
+//! `applications` + `queue_counts`: the review queue's records, its pages,
+//! searches and per-filter counts. Every query here is answered from an index
+//! (see tests/queue_store.rs, which checks the plans).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
+
+use super::error::StoreError;
+use super::{Tx, time};
+use crate::domain::review::eligibility::IssuedELicence;
+use crate::domain::review::queue::{cst_date, cst_day_start};
+use crate::domain::review::{
+    AppKind, KindCounts, PageCursor, PhotoSource, QueueCounts, Scope, Status,
+};
+
+/// Largest page a caller may ask for.
+pub const MAX_PAGE: u32 = 500;
+
+/// An application as submitted (by the 12123 app, or at the counter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApplication {
+    pub app_no: String,
+    pub kind: AppKind,
+    pub doc_no: String,
+    pub name: String,
+    pub mobile: String,
+    pub licence_no: String,
+    pub classes: String,
+    pub licence_status: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub authority: String,
+    pub photo_blob: Option<i64>,
+    pub photo_source: Option<PhotoSource>,
+    pub last_photo_change: Option<NaiveDate>,
+    pub previous_photo_blob: Option<i64>,
+    pub issued: Option<IssuedELicence>,
+    /// Intake photo check: `pass` / `warn` / `fail`.
+    pub photo_verdict: Option<String>,
+    /// Ids of the failing checks.
+    pub photo_failed: Vec<String>,
+    /// One line per check, kept with the decision as "what was seen".
+    pub photo_summary: String,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    /// `due_at`'s date in China Standard Time (the counts are per day).
+    pub due_day: NaiveDate,
+    /// The clerk who entered it at the counter; `None` when submitted online.
+    pub created_by: Option<i64>,
+}
+
+/// An application as stored, with its claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub id: i64,
+    pub status: Status,
+    pub data: NewApplication,
+    pub claimed_by: Option<i64>,
+    pub claimed_by_name: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+    pub claim_seq: i64,
+}
+
+/// What a search box input was recognised as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchKey {
+    AppNo(String),
+    DocNo(String),
+    NamePrefix(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageQuery {
+    pub scope: Scope,
+    pub kind: Option<AppKind>,
+    /// When set, searches every state (scope ignored; kind still applies).
+    pub search: Option<SearchKey>,
+    pub after: Option<PageCursor>,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// The instants the queue's filters depend on, computed once per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueClock {
+    pub now: DateTime<Utc>,
+    /// Today in China Standard Time, and its start/end in UTC.
+    pub today: NaiveDate,
+    pub today_start: DateTime<Utc>,
+    pub tomorrow_start: DateTime<Utc>,
+    /// The asking clerk (for [`Scope::Mine`]).
+    pub clerk: i64,
+}
+
+impl QueueClock {
+    /// The clock for a request made at `now` by `clerk`.
+    pub fn at(now: DateTime<Utc>, clerk: i64) -> Self {
+        let today = cst_date(now);
+        let tomorrow = today.succ_opt().unwrap_or(today);
+        QueueClock {
+            now,
+            today,
+            today_start: cst_day_start(today),
+            tomorrow_start: cst_day_start(tomorrow),
+            clerk,
+        }
+    }
+}
+
+/// One row of a queue page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub app_no: String,
+    pub kind: AppKind,
+    pub status: Status,
+    pub name: String,
+    pub doc_no: String,
+    pub licence_status: String,
+    pub photo_verdict: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub claimed_by: Option<i64>,
+    pub claimed_by_name: Option<String>,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+fn day(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn parse_day(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn ts(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.as_deref().and_then(time::parse)
+}
+
+const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
+    a.licence_no, a.classes, a.licence_status, a.valid_from, a.valid_until, a.authority, \
+    a.photo_blob, a.photo_source, a.last_photo_change, a.previous_photo_blob, \
+    a.issued_classes, a.issued_valid_until, a.issued_authority, a.issued_photo_source, \
+    a.photo_verdict, a.photo_failed, a.photo_summary, a.submitted_at, a.due_at, a.due_day, \
+    a.created_by, a.claimed_by, c.display_name, a.lease_until, a.claim_seq";
+
+fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
+    let status: String = r.get(1)?;
+    let kind: String = r.get(3)?;
+    let source: Option<String> = r.get(14)?;
+    let issued_classes: Option<String> = r.get(17)?;
+    let issued_until = parse_day(r.get(18)?);
+    let issued_authority: Option<String> = r.get(19)?;
+    let issued_source: Option<String> = r.get(20)?;
+    let issued = match (
+        issued_classes,
+        issued_until,
+        issued_authority,
+        issued_source,
+    ) {
+        (Some(classes), Some(valid_until), Some(authority), Some(src)) => {
+            PhotoSource::from_code(&src).map(|photo_source| IssuedELicence {
+                classes,
+                valid_until,
+                authority,
+                photo_source,
+            })
+        }
+        _ => None,
+    };
+    let failed: String = r.get(22)?;
+    Ok(ApplicationRecord {
+        id: r.get(0)?,
+        // CHECK constraints make unknown codes impossible; fall back rather than fail.
+        status: Status::from_code(&status).unwrap_or(Status::Pending),
+        data: NewApplication {
+            app_no: r.get(2)?,
+            kind: AppKind::from_code(&kind).unwrap_or(AppKind::New),
+            doc_no: r.get(4)?,
+            name: r.get(5)?,
+            mobile: r.get(6)?,
+            licence_no: r.get(7)?,
+            classes: r.get(8)?,
+            licence_status: r.get(9)?,
+            valid_from: parse_day(r.get(10)?),
+            valid_until: parse_day(r.get(11)?),
+            authority: r.get(12)?,
+            photo_blob: r.get(13)?,
+            photo_source: source.as_deref().and_then(PhotoSource::from_code),
+            last_photo_change: parse_day(r.get(15)?),
+            previous_photo_blob: r.get(16)?,
+            issued,
+            photo_verdict: r.get(21)?,
+            photo_failed: failed
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            photo_summary: r.get(23)?,
+            submitted_at: ts(r.get(24)?).unwrap_or_default(),
+            due_at: ts(r.get(25)?).unwrap_or_default(),
+            due_day: parse_day(r.get(26)?).unwrap_or_default(),
+            created_by: r.get(27)?,
+        },
+        claimed_by: r.get(28)?,
+        claimed_by_name: r.get(29)?,
+        lease_until: ts(r.get(30)?),
+        claim_seq: r.get(31)?,
+    })
+}
+
+const ROW_COLUMNS: &str = "a.id, a.app_no, a.kind, a.status, a.name, a.doc_no, a.licence_status, \
+    a.photo_verdict, a.submitted_at, a.due_at, a.claimed_by, c.display_name, a.lease_until";
+
+fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
+    let kind: String = r.get(2)?;
+    let status: String = r.get(3)?;
+    Ok(QueueRow {
+        id: r.get(0)?,
+        app_no: r.get(1)?,
+        kind: AppKind::from_code(&kind).unwrap_or(AppKind::New),
+        status: Status::from_code(&status).unwrap_or(Status::Pending),
+        name: r.get(4)?,
+        doc_no: r.get(5)?,
+        licence_status: r.get(6)?,
+        photo_verdict: r.get(7)?,
+        submitted_at: ts(r.get(8)?).unwrap_or_default(),
+        due_at: ts(r.get(9)?).unwrap_or_default(),
+        claimed_by: r.get(10)?,
+        claimed_by_name: r.get(11)?,
+        lease_until: ts(r.get(12)?),
+    })
+}
+
+/// The page statement for `q`: its SQL and parameters. Public inside the
+/// crate so the plan test can `EXPLAIN` exactly what runs.
+pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>) {
+    let mut w: Vec<&str> = Vec::new();
+    let mut p: Vec<Value> = Vec::new();
+    let now = Value::Text(time::format(clock.now));
+    let mut order = "a.due_at, a.id";
+    if let Some(s) = &q.search {
+        match s {
+            SearchKey::AppNo(n) => {
+                w.push("a.app_no = ?");
+                p.push(Value::Text(n.clone()));
+            }
+            SearchKey::DocNo(n) => {
+                w.push("a.doc_no = ?");
+                p.push(Value::Text(n.clone()));
+            }
+            SearchKey::NamePrefix(n) => {
+                // A range on the name index: every string starting with n sorts
+                // between n and n + U+10FFFF.
+                w.push("a.name >= ? AND a.name < ?");
+                p.push(Value::Text(n.clone()));
+                p.push(Value::Text(format!("{n}\u{10FFFF}")));
+                order = "a.name, a.id";
+            }
+        }
+        if let Some(k) = q.kind {
+            w.push("+a.kind = ?");
+            p.push(Value::Text(k.code().to_owned()));
+        }
+    } else {
+        // Status literals (not parameters) so the planner can match them to
+        // the indexes; the unary + keeps it off the status index for claims.
+        match q.scope {
+            Scope::Open => w.push("a.status = 'pending'"),
+            Scope::Approved => w.push("a.status = 'approved'"),
+            Scope::Returned => w.push("a.status = 'returned'"),
+            Scope::DueToday => {
+                w.push("a.status = 'pending' AND a.due_at >= ? AND a.due_at < ?");
+                p.push(Value::Text(time::format(clock.today_start)));
+                p.push(Value::Text(time::format(clock.tomorrow_start)));
+            }
+            Scope::Overdue => {
+                w.push("a.status = 'pending' AND a.due_at < ?");
+                p.push(Value::Text(time::format(clock.today_start)));
+            }
+            // Running leases: a range on the small partial lease index.
+            Scope::InReview => {
+                w.push("a.lease_until > ? AND a.claimed_by IS NOT NULL AND +a.status = 'pending'");
+                p.push(now.clone());
+            }
+            Scope::Mine => {
+                w.push("a.lease_until > ? AND a.claimed_by = ? AND +a.status = 'pending'");
+                p.push(now.clone());
+                p.push(Value::Integer(clock.clerk));
+            }
+        }
+        if let Some(k) = q.kind {
+            w.push(if matches!(q.scope, Scope::InReview | Scope::Mine) {
+                "+a.kind = ?"
+            } else {
+                "a.kind = ?"
+            });
+            p.push(Value::Text(k.code().to_owned()));
+        }
+        if let Some(c) = q.after {
+            return keyset_sql(&w, p, c, q);
+        }
+    }
+    p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
+    p.push(Value::Integer(i64::from(q.offset)));
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by \
+         WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
+        w.join(" AND ")
+    );
+    (sql, p)
+}
+
+/// The page after a cursor, as two index seeks: the rest of the cursor's due
+/// time (`due_at = ? AND id > ?`, a range on the rowid inside the index), then
+/// later due times. Due times are the end of a day, so one due time holds a
+/// whole day of applications: the row-value form `(due_at, id) > (?, ?)`
+/// walked that whole day (20 ms at a million) to find its place.
+fn keyset_sql(w: &[&str], base: Vec<Value>, c: PageCursor, q: &PageQuery) -> (String, Vec<Value>) {
+    let take = i64::from(q.limit.clamp(1, MAX_PAGE)) + i64::from(q.offset);
+    let due = Value::Text(time::format(c.due_at));
+    let mut p = base.clone();
+    p.push(due.clone());
+    p.push(Value::Integer(c.id));
+    p.push(Value::Integer(take));
+    p.extend(base);
+    p.push(due);
+    p.push(Value::Integer(take));
+    p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
+    p.push(Value::Integer(i64::from(q.offset)));
+    let w = w.join(" AND ");
+    let from = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
+    let sql = format!(
+        "SELECT * FROM ( \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at = ? AND a.id > ? \
+             ORDER BY a.id LIMIT ?) \
+           UNION ALL \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at > ? \
+             ORDER BY a.due_at, a.id LIMIT ?) \
+         ) ORDER BY due_at, id LIMIT ? OFFSET ?"
+    );
+    (sql, p)
+}
+
+/// SQL of the counts that are not in `queue_counts` (they depend on leases).
+pub(crate) const CLAIM_COUNT_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(a.claimed_by = ?2), 0) \
+     FROM applications a INDEXED BY applications_leases \
+     WHERE a.lease_until > ?1 AND a.claimed_by IS NOT NULL";
+
+impl Tx<'_> {
+    /// Inserts one application (statements are cached: bulk loads call this
+    /// in a loop inside one transaction).
+    pub fn insert_application(&self, a: &NewApplication) -> Result<i64, StoreError> {
+        let failed = a.photo_failed.join(",");
+        let issued = a.issued.as_ref();
+        self.q(|c| {
+            c.prepare_cached(
+                "INSERT INTO applications (app_no, kind, doc_no, name, mobile, licence_no, classes, \
+                 licence_status, valid_from, valid_until, authority, photo_blob, photo_source, \
+                 last_photo_change, previous_photo_blob, issued_classes, issued_valid_until, \
+                 issued_authority, issued_photo_source, photo_verdict, photo_failed, photo_summary, \
+                 submitted_at, due_at, due_day, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
+                 ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+            )?
+            .execute(params![
+                a.app_no,
+                a.kind.code(),
+                a.doc_no,
+                a.name,
+                a.mobile,
+                a.licence_no,
+                a.classes,
+                a.licence_status,
+                day(a.valid_from),
+                day(a.valid_until),
+                a.authority,
+                a.photo_blob,
+                a.photo_source.map(PhotoSource::code),
+                day(a.last_photo_change),
+                a.previous_photo_blob,
+                issued.map(|i| i.classes.as_str()),
+                issued.map(|i| i.valid_until.to_string()),
+                issued.map(|i| i.authority.as_str()),
+                issued.map(|i| i.photo_source.code()),
+                a.photo_verdict,
+                failed,
+                a.photo_summary,
+                time::format(a.submitted_at),
+                time::format(a.due_at),
+                a.due_day.to_string(),
+                a.created_by,
+            ])?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    pub fn application(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM applications a \
+                 LEFT JOIN clerks c ON c.id = a.claimed_by WHERE a.id = ?1"
+            ))?
+            .query_row([id], record_from_row)
+            .optional()
+        })
+    }
+
+    /// One page of the queue, sorted by due time (or by name for a name search).
+    pub fn queue_page(
+        &self,
+        q: &PageQuery,
+        clock: &QueueClock,
+    ) -> Result<Vec<QueueRow>, StoreError> {
+        let (sql, p) = page_sql(q, clock);
+        self.q(|c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(p), queue_row)?;
+            rows.collect()
+        })
+    }
+
+    /// Per-filter counts: kind × status × due day from `queue_counts` (kept by
+    /// triggers, a few hundred rows), leases from the partial claims index.
+    pub fn queue_counts(&self, clock: &QueueClock) -> Result<QueueCounts, StoreError> {
+        let today = clock.today.to_string();
+        let rows: Vec<(String, String, i64, i64, i64)> = self.q(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT kind, status, SUM(n), \
+                 SUM(CASE WHEN due_day = ?1 THEN n ELSE 0 END), \
+                 SUM(CASE WHEN due_day < ?1 THEN n ELSE 0 END) \
+                 FROM queue_counts GROUP BY kind, status",
+            )?;
+            let rows = stmt.query_map([&today], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect()
+        })?;
+        let mut out = QueueCounts {
+            per_kind: AppKind::ALL
+                .into_iter()
+                .map(|k| (k, KindCounts::default()))
+                .collect(),
+            ..QueueCounts::default()
+        };
+        for (kind, status, n, due_today, overdue) in rows {
+            let (Some(kind), Some(status)) =
+                (AppKind::from_code(&kind), Status::from_code(&status))
+            else {
+                continue;
+            };
+            let Some((_, k)) = out.per_kind.iter_mut().find(|(x, _)| *x == kind) else {
+                continue;
+            };
+            match status {
+                Status::Pending => {
+                    k.open += n;
+                    k.due_today += due_today;
+                    k.overdue += overdue;
+                }
+                Status::Approved => k.approved += n,
+                Status::Returned => k.returned += n,
+            }
+        }
+        let mut total = KindCounts::default();
+        for (_, k) in &out.per_kind {
+            total.add(k);
+        }
+        out.total = total;
+        let (in_review, mine) = self.q(|c| {
+            c.prepare_cached(CLAIM_COUNT_SQL)?
+                .query_row(params![time::format(clock.now), clock.clerk], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+        })?;
+        out.in_review = in_review;
+        out.mine = mine;
+        Ok(out)
+    }
+
+    /// The largest application id (0 when there is none).
+    pub fn max_application_id(&self) -> Result<i64, StoreError> {
+        self.q(|c| {
+            c.query_row("SELECT COALESCE(MAX(id), 0) FROM applications", [], |r| {
+                r.get(0)
+            })
+        })
+    }
+
+    /// The highest application number starting with `prefix` (e.g. `SL20261123`), to number the next one.
+    pub fn last_app_no(&self, prefix: &str) -> Result<Option<String>, StoreError> {
+        self.q(|c| {
+            c.query_row(
+                "SELECT app_no FROM applications WHERE app_no >= ?1 AND app_no < ?2 \
+                 ORDER BY app_no DESC LIMIT 1",
+                params![prefix, format!("{prefix}\u{10FFFF}")],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    /// `EXPLAIN QUERY PLAN` of every queue statement (each scope with and
+    /// without a kind, each search, the counts and claim-next), as
+    /// `(statement name, plan lines)`. Tests check that none scans the table.
+    pub fn explain_queue(
+        &self,
+        clock: &QueueClock,
+    ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let mut queries: Vec<(String, String, Vec<Value>)> = Vec::new();
+        let cursor = Some(PageCursor {
+            due_at: clock.now,
+            id: 1,
+        });
+        for scope in Scope::ALL {
+            for kind in [None, Some(AppKind::New)] {
+                for after in [None, cursor] {
+                    let q = PageQuery {
+                        scope,
+                        kind,
+                        search: None,
+                        after,
+                        offset: 0,
+                        limit: 50,
+                    };
+                    let (sql, p) = page_sql(&q, clock);
+                    queries.push((
+                        format!("{scope:?} kind={kind:?} after={}", after.is_some()),
+                        sql,
+                        p,
+                    ));
+                }
+            }
+        }
+        for search in [
+            SearchKey::AppNo("SL202611230000001".into()),
+            SearchKey::DocNo("110101199003070011".into()),
+            SearchKey::NamePrefix("王".into()),
+        ] {
+            let q = PageQuery {
+                scope: Scope::Open,
+                kind: None,
+                search: Some(search.clone()),
+                after: None,
+                offset: 0,
+                limit: 50,
+            };
+            let (sql, p) = page_sql(&q, clock);
+            queries.push((format!("search {search:?}"), sql, p));
+        }
+        queries.push((
+            "claims count".into(),
+            CLAIM_COUNT_SQL.into(),
+            vec![
+                Value::Text(time::format(clock.now)),
+                Value::Integer(clock.clerk),
+            ],
+        ));
+        queries.push((
+            "claim next".into(),
+            super::claims::CLAIM_NEXT_SQL.into(),
+            vec![
+                Value::Integer(clock.clerk),
+                Value::Text(time::format(clock.now)),
+                Value::Text(time::format(clock.now)),
+                Value::Null,
+            ],
+        ));
+        let mut out = Vec::new();
+        for (name, sql, p) in queries {
+            let lines = self.q(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let rows = stmt.query_map(params_from_iter(p), |r| r.get::<_, String>(3))?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()
+            })?;
+            out.push((name, lines));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,160 @@
+//! Claims on applications: a lease of [`LEASE`](crate::domain::review::LEASE)
+//! that its holder renews. Each claim bumps `claim_seq`, the ticket a renewal,
+//! release or decision must present, so a claim taken over after expiry makes
+//! the old holder's ticket stale.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::error::StoreError;
+use super::{Tx, time};
+use crate::domain::review::{AppKind, ClaimState, Status};
+
+/// A claim held: which application, the ticket, and until when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    pub id: i64,
+    pub seq: i64,
+    pub until: DateTime<Utc>,
+}
+
+/// An application's claim as the rules need it, plus who holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimInfo {
+    pub state: ClaimState,
+    pub holder_name: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// The claim-next statement (public in the crate for the plan test): the
+/// first free row, or the first expired lease, whichever is due sooner.
+/// One statement: SQLite runs the subquery and the update under the same
+/// write lock, so two connections can never take the same row.
+pub(crate) const CLAIM_NEXT_SQL: &str = "UPDATE applications \
+     SET claimed_by = ?1, lease_until = ?2, claim_seq = claim_seq + 1 \
+     WHERE id = (SELECT id FROM ( \
+         SELECT id, due_at FROM (SELECT id, due_at FROM applications INDEXED BY applications_free \
+             WHERE status = 'pending' AND claimed_by IS NULL \
+               AND created_by IS NOT ?1 AND (?4 IS NULL OR kind = ?4) \
+             ORDER BY due_at, id LIMIT 1) \
+         UNION ALL \
+         SELECT id, due_at FROM (SELECT id, due_at FROM applications INDEXED BY applications_leases \
+             WHERE claimed_by IS NOT NULL AND lease_until <= ?3 AND status = 'pending' \
+               AND created_by IS NOT ?1 AND (?4 IS NULL OR kind = ?4) \
+             ORDER BY due_at, id LIMIT 1) \
+       ) ORDER BY due_at, id LIMIT 1) \
+     RETURNING id, claim_seq";
+
+impl Tx<'_> {
+    /// Claims the free application due soonest (skipping the clerk's own
+    /// entries: four-eyes), or `None` when nothing is free.
+    pub fn claim_next(
+        &self,
+        clerk: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        kind: Option<AppKind>,
+    ) -> Result<Option<Claim>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(CLAIM_NEXT_SQL)?
+                .query_row(
+                    params![
+                        clerk,
+                        time::format(until),
+                        time::format(now),
+                        kind.map(AppKind::code)
+                    ],
+                    |r| {
+                        Ok(Claim {
+                            id: r.get(0)?,
+                            seq: r.get(1)?,
+                            until,
+                        })
+                    },
+                )
+                .optional()
+        })
+    }
+
+    /// Claims one application if it is pending and free (or its lease ran
+    /// out). `None` when someone else holds it or it is decided.
+    pub fn claim(
+        &self,
+        id: i64,
+        clerk: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Option<Claim>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(
+                "UPDATE applications SET claimed_by = ?2, lease_until = ?3, claim_seq = claim_seq + 1 \
+                 WHERE id = ?1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?4) \
+                 RETURNING claim_seq",
+            )?
+            .query_row(
+                params![id, clerk, time::format(until), time::format(now)],
+                |r| Ok(Claim { id, seq: r.get(0)?, until }),
+            )
+            .optional()
+        })
+    }
+
+    /// Extends the holder's lease. `false` when the ticket is no longer the
+    /// current claim (taken over, released or decided).
+    pub fn renew_claim(
+        &self,
+        id: i64,
+        clerk: i64,
+        seq: i64,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(
+                "UPDATE applications SET lease_until = ?4 \
+                 WHERE id = ?1 AND claimed_by = ?2 AND claim_seq = ?3 AND status = 'pending'",
+            )?
+            .execute(params![id, clerk, seq, time::format(until)])
+            .map(|n| n == 1)
+        })
+    }
+
+    /// Gives a claim back: the holder's own (with `holder` and `seq`), or any
+    /// claim when both are `None` (a supervisor's release, audited by the caller).
+    /// Returns whether a claim was released.
+    pub fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> Result<bool, StoreError> {
+        let (clerk, seq) = holder.unzip();
+        self.q(|c| {
+            c.prepare_cached(
+                "UPDATE applications SET claimed_by = NULL, lease_until = NULL \
+                 WHERE id = ?1 AND claimed_by IS NOT NULL AND status = 'pending' \
+                   AND (?2 IS NULL OR (claimed_by = ?2 AND claim_seq = ?3))",
+            )?
+            .execute(params![id, clerk, seq])
+            .map(|n| n == 1)
+        })
+    }
+
+    pub fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached(
+                "SELECT a.status, a.claimed_by, a.lease_until, a.claim_seq, c.display_name, a.created_by \
+                 FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by WHERE a.id = ?1",
+            )?
+            .query_row([id], |r| {
+                let status: String = r.get(0)?;
+                let until: Option<String> = r.get(2)?;
+                Ok(ClaimInfo {
+                    state: ClaimState {
+                        status: Status::from_code(&status).unwrap_or(Status::Pending),
+                        holder: r.get(1)?,
+                        lease_until: until.as_deref().and_then(time::parse),
+                        claim_seq: r.get(3)?,
+                    },
+                    holder_name: r.get(4)?,
+                    created_by: r.get(5)?,
+                })
+            })
+            .optional()
+        })
+    }
+}
