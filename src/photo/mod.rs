@@ -12,6 +12,7 @@ mod error;
 mod exif;
 mod face;
 mod geometry;
+mod jpeg_scan;
 mod jpeg_segments;
 mod mask;
 mod metadata;
