@@ -14,6 +14,7 @@ mod face;
 mod geometry;
 mod jpeg_scan;
 mod jpeg_segments;
+pub mod landmarks;
 mod mask;
 mod metadata;
 mod pixels;
