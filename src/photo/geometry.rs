@@ -1,5 +1,5 @@
 //! Head geometry: crown from the background mask, chin and ear level from the
-//! landmarks (landmarks.rs: eye line, mouth, the chin's edge), head width on
+//! landmarks (landmarks.rs: eye line and the chin's edge), head width on
 //! the background mask at ear level. Without landmarks the face box is scaled
 //! by fixed shares (one face's proportions), as a fallback only.
 

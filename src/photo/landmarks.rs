@@ -162,7 +162,9 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
             raw[lo..hi].iter().sum::<f32>() / (hi - lo) as f32
         })
         .collect();
-    let (m0, m1) = (row(t.mouth_rows.0) as usize, row(t.mouth_rows.1) as usize);
+    // below the nostrils, above the chin: anchored on the eye line
+    let m0 = ((eye_y + t.mouth_rows.0 * b.h).max(0.0) as usize).min(prof.len());
+    let m1 = ((eye_y + t.mouth_rows.1 * b.h).max(0.0) as usize).min(prof.len());
     let mouth = (m0..m1.min(prof.len())).min_by(|&i, &j| prof[i].total_cmp(&prof[j]))? as f32;
     let dem = mouth - eye_y;
     if dem <= 2.0 {
@@ -229,7 +231,7 @@ mod tests {
             };
             Luma([v_])
         });
-        (img, Rect::new(75.0, 115.0, 110.0, 130.0))
+        (img, Rect::new(75.0, 100.0, 140.0, 140.0))
     }
 
     #[test]

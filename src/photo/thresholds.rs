@@ -70,7 +70,8 @@ pub struct Thresholds {
     pub tilt_search_deg: (f32, f32, f32),
     /// Half-width of the strip on the face axis (box share) for mouth and chin.
     pub axis_strip_share: f32,
-    /// Rows (box shares) searched for the mouth.
+    /// Rows searched for the mouth: eye line + (from, to) × box height
+    /// (measured 0.42–0.49; nostrils lie near 0.3).
     pub mouth_rows: (f32, f32),
     /// Chin searched at mouth + (from, to) × (mouth − eye line) ...
     pub chin_window: (f32, f32),
@@ -172,7 +173,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     eye_band_cols: (0.10, 0.90),
     tilt_search_deg: (-15.0, 15.0, 1.0),
     axis_strip_share: 0.12,
-    mouth_rows: (0.72, 0.90),
+    mouth_rows: (0.37, 0.60),
     chin_window: (0.40, 1.05),
     chin_prior: (0.70, 0.25),
     chin_edge_bias: 0.035,
