@@ -193,6 +193,12 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
         .filter(|_| top > 0.0)
         .map_or(prior, |w| w[1].0 as f32 + t.chin_edge_bias * dem);
 
+    // a chin far outside where the detector's box puts it means a feature
+    // was mistaken (e.g. a blurred mouth): better no landmarks than wrong ones
+    let share = (chin - b.y) / b.h;
+    if share < t.chin_box_range.0 || share > t.chin_box_range.1 {
+        return None;
+    }
     Some(Landmarks {
         eye_y: c.to_image_y(eye_y),
         tilt_deg,

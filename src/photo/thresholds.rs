@@ -42,8 +42,10 @@ pub struct Thresholds {
     pub bg_near_white_luma: f32,
     /// Mean chroma (max−min) of the background above this fails (tinted).
     pub bg_max_mean_chroma: f32,
-    /// Standard deviation of background luma above this warns (uneven).
+    /// Standard deviation of background luma above this warns (uneven),
+    /// over background pixels farther than `bg_rim_share` × width from the subject.
     pub bg_max_luma_sd: f32,
+    pub bg_rim_share: f32,
     /// Mean Sobel gradient magnitude over the background above this warns.
     pub bg_max_gradient: f32,
     /// Below this share of the image the background is "not found".
@@ -84,6 +86,9 @@ pub struct Thresholds {
     pub chin_edge_bias: f32,
     /// The first edge peak at least this share of the strongest is the chin.
     pub chin_first_peak: f32,
+    /// Landmarks are dropped (box fallback) when the chin lands outside this
+    /// range of box heights from the box top (measured 1.02–1.19).
+    pub chin_box_range: (f32, f32),
     /// Ear level = eye line + this × (chin − eye line): the row head width is
     /// measured on (the calibration labels use the same share).
     pub ear_from_eyes: f32,
@@ -161,7 +166,8 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     bg_white_luma: 235.0,
     bg_near_white_luma: 222.0,
     bg_max_mean_chroma: 14.0,
-    bg_max_luma_sd: 9.0,
+    bg_max_luma_sd: 5.0,
+    bg_rim_share: 0.01,
     bg_max_gradient: 6.0,
     bg_min_share: 0.05,
 
@@ -178,6 +184,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     chin_prior: (0.70, 0.25),
     chin_edge_bias: 0.035,
     chin_first_peak: 0.5,
+    chin_box_range: (0.95, 1.30),
     ear_from_eyes: 0.24,
     max_tilt_deg: 7.0,
     ear_band_share: 0.015,

@@ -132,8 +132,8 @@ def compose(person, lab, length_mm, width_mm=None, bg=None, shadow=False):
         sh = Image.new("L", (W, H), 0)
         a = scaled.getchannel("A")
         sh.paste(a, (ox + 28, oy + 18))
-        sh = sh.filter(ImageFilter.GaussianBlur(14)).point(lambda v: v * 0.16)
-        dark = Image.new("RGB", (W, H), (150, 150, 150))
+        sh = sh.filter(ImageFilter.GaussianBlur(14)).point(lambda v: v * 0.3)
+        dark = Image.new("RGB", (W, H), (120, 120, 120))
         canvas = Image.composite(dark, canvas, sh)
     canvas.paste(scaled.convert("RGB"), (ox, oy), scaled.getchannel("A"))
     t = lambda x, y: (ox + x * sx, oy + y * sy)  # noqa: E731
