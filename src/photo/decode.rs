@@ -306,7 +306,7 @@ fn scan_error(e: ScanError) -> PhotoError {
             decoded,
             expected,
         } => PhotoError::Corrupt(format!(
-            "文件被截断：第 {scan} 遍扫描的图像数据只有 {decoded}/{expected} 块（约 {}%），其余部分缺失",
+            "文件被截断，图像数据只到约 {}%（第 {scan} 遍扫描 {decoded}/{expected} 块）",
             decoded * 100 / expected.max(1)
         )),
         ScanError::NoImageData => PhotoError::Corrupt("JPEG 文件中没有图像数据".into()),
