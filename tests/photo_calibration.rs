@@ -180,3 +180,47 @@ fn print_distributions() {
         );
     }
 }
+
+/// Turns `img` by `deg` (clockwise on screen) about (cx, cy), white outside.
+fn rotated(img: &image::RgbImage, deg: f32, cx: f32, cy: f32) -> image::RgbImage {
+    let (s, c) = deg.to_radians().sin_cos();
+    image::RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let (sx, sy) = (dx * c + dy * s + cx, -dx * s + dy * c + cy);
+        if sx < 0.0 || sy < 0.0 || sx >= img.width() as f32 - 1.0 || sy >= img.height() as f32 - 1.0
+        {
+            return image::Rgb([255, 255, 255]);
+        }
+        *img.get_pixel(sx.round() as u32, sy.round() as u32)
+    })
+}
+
+/// A compliant photo turned by 12° warns on `tilt` and measures the roll.
+#[test]
+fn tilted_head_is_flagged() {
+    let name = "astronaut_L20.5_W14.5.jpg";
+    let v = &labels()[name];
+    let img = image::open(dir().join(name)).unwrap().to_rgb8();
+    let eyes = v["eyes"].as_array().unwrap();
+    let cx = (eyes[0][0].as_f64().unwrap() + eyes[1][0].as_f64().unwrap()) as f32 / 2.0;
+    let cy = num(v, "ear_y");
+    let own = report(name).geometry.tilt_deg.unwrap();
+    for deg in [-12.0f32, 12.0] {
+        let turned = rotated(&img, deg, cx, cy);
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        turned
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        let r = photo::check_bytes(bytes.get_ref(), today()).unwrap().report;
+        let tilt = r
+            .check("tilt")
+            .unwrap_or_else(|| panic!("{deg}: {}", summary(&r)));
+        assert_eq!(tilt.verdict, Verdict::Warn, "{deg}: {}", tilt.value);
+        let measured = r.geometry.tilt_deg.unwrap();
+        assert!(
+            (measured - own - deg).abs() <= 3.0,
+            "{deg}: {measured} (upright {own})"
+        );
+    }
+    assert_eq!(report(name).check("tilt").unwrap().verdict, Verdict::Pass);
+}
