@@ -8,6 +8,7 @@ use super::decode::{self, Decoded};
 use super::detail;
 use super::error::PhotoError;
 use super::face;
+use super::landmarks;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
 use super::pixels::{shrink, to_grey};
@@ -87,7 +88,8 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     match faces.as_deref() {
         Some([only]) => {
             let f = only.rect.clamp_to(w, h);
-            geometry = super::geometry::measure(&mask, f);
+            let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+            geometry = super::geometry::measure(&mask, f, marks);
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(tone::colour_check(rgb, whole));
             checks.push(tone::skin_colour_check(rgb, f));

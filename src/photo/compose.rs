@@ -148,7 +148,7 @@ fn encode_jpeg(
     let mut enc = JpegEncoder::new_with_quality(&mut buf, THRESHOLDS.output_jpeg_quality);
     if let Some(tiff) = taken.and_then(exif::encode_taken) {
         enc.set_exif_metadata(tiff)
-            .map_err(|e| PhotoError::Encode(e.to_string()))?;
+            .map_err(|_| PhotoError::Encode("无法写入拍摄日期".into()))?;
     }
     enc.write_image(
         img.as_raw(),
@@ -156,7 +156,8 @@ fn encode_jpeg(
         img.height(),
         image::ExtendedColorType::Rgb8,
     )
-    .map_err(|e| PhotoError::Encode(e.to_string()))?;
+    // the encoder's own text is English; the clerk gets it in Chinese
+    .map_err(|_| PhotoError::Encode("编码器出错".into()))?;
     Ok(buf.into_inner())
 }
 

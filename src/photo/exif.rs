@@ -14,6 +14,8 @@ pub struct ExifInfo {
     pub taken: Option<NaiveDateTime>,
     /// OffsetTimeOriginal, when present.
     pub offset: Option<FixedOffset>,
+    /// Orientation tag (1–8), when present.
+    pub orientation: Option<u32>,
 }
 
 impl ExifInfo {
@@ -53,10 +55,14 @@ pub fn read(bytes: &[u8]) -> ExifInfo {
     let software = ascii(Tag::Software).filter(|s| !s.is_empty());
     let taken = ascii(Tag::DateTimeOriginal).and_then(|s| parse_exif_datetime(&s));
     let offset = ascii(Tag::OffsetTimeOriginal).and_then(|s| parse_offset(&s));
+    let orientation = exif
+        .get_field(Tag::Orientation, In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0));
     ExifInfo {
         software,
         taken,
         offset,
+        orientation,
     }
 }
 

@@ -1,14 +1,16 @@
-//! Head geometry: crown from the background mask, chin estimated from the
-//! face box (rustface boxes stop around the mouth; the factor is calibrated on
-//! the fixtures), head width on the background mask at ear level.
+//! Head geometry: crown from the background mask, chin and ear level from the
+//! landmarks (landmarks.rs: eye line and the chin's edge), head width on
+//! the background mask at ear level. Without landmarks the face box is scaled
+//! by fixed shares (one face's proportions), as a fallback only.
 
+use super::landmarks::Landmarks;
 use super::mask::BackgroundMask;
 use super::report::{Check, Geometry, Rect, Verdict};
 use super::spec::{SPEC, px_per_mm};
 use super::thresholds::THRESHOLDS;
 
 /// Measures the head around `face` (full-image pixels).
-pub fn measure(mask: &BackgroundMask, face: Rect) -> Geometry {
+pub fn measure(mask: &BackgroundMask, face: Rect, marks: Option<Landmarks>) -> Geometry {
     let t = &THRESHOLDS;
     let (w, h) = (mask.width, mask.height);
     let k = px_per_mm(w);
@@ -20,11 +22,18 @@ pub fn measure(mask: &BackgroundMask, face: Rect) -> Geometry {
         .find(|&y| (x0..x1).filter(|&x| !mask.is_bg(x, y)).count() as u32 >= t.crown_min_run_px)
         .unwrap_or(top);
     let crown_y = crown as f32;
-    let chin_y = (face.y + t.chin_from_box * face.h).min(h as f32);
+    let chin_y = match marks {
+        Some(m) => m.chin_y,
+        None => face.y + t.chin_from_box * face.h,
+    }
+    .min(h as f32);
     let length = (chin_y - crown_y).max(0.0);
 
     // head width: median over a few rows around ear level
-    let ear = crown_y + t.ear_row_share * length;
+    let ear = match marks {
+        Some(m) => m.eye_y + t.ear_from_eyes * (m.chin_y - m.eye_y),
+        None => crown_y + t.ear_row_share * length,
+    };
     let cx = (face.x + face.w / 2.0).clamp(0.0, (w.max(1) - 1) as f32) as u32;
     let half_band = (length * t.ear_band_share).max(1.0) as i64;
     let mut runs: Vec<(f32, f32)> = (-half_band..=half_band)
@@ -47,6 +56,8 @@ pub fn measure(mask: &BackgroundMask, face: Rect) -> Geometry {
         chin_y: Some(chin_y),
         head_width_line: Some((ear, left, right)),
         head_centre_x: Some((left + right) / 2.0),
+        eye_line: marks.map(|m| (m.axis_x, m.eye_y)),
+        tilt_deg: marks.map(|m| m.tilt_deg),
         head_length_mm: Some(length / k),
         head_width_mm: Some(width / k),
         crown_margin_mm: Some(crown_y / k),
@@ -118,9 +129,30 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
         _ => "头顶距上边缘太远".to_owned(),
     };
     let offset = ((left + right) / 2.0 - width as f32 / 2.0) / k;
+    let tilt = g.tilt_deg.map(|d| {
+        let ok = d.abs() <= t.max_tilt_deg;
+        Check {
+            id: "tilt",
+            name: "头部端正",
+            verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+            value: format!("双眼连线倾斜 {d:+.0}°"),
+            limit: format!("±{:.0}°", t.max_tilt_deg),
+            message: if ok {
+                "头部端正".into()
+            } else {
+                "头部歪斜（双眼不在同一水平线），请人工确认".into()
+            },
+            region: Some(Rect::new(
+                face.x,
+                g.eye_line.map_or(face.y, |e| e.1) - face.h * 0.1,
+                face.w,
+                face.h * 0.2,
+            )),
+        }
+    });
     let centred = offset.abs() <= t.max_centre_offset_mm;
     let length_px = chin - crown;
-    vec![
+    let mut checks = vec![
         Check {
             id: "head_length",
             name: "头部长度（头顶至下颌）",
@@ -173,7 +205,9 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
             },
             region: Some(head_region),
         },
-    ]
+    ];
+    checks.extend(tilt);
+    checks
 }
 
 #[cfg(test)]
@@ -193,7 +227,7 @@ mod tests {
         }
         let mask = background_mask(&img);
         let face = Rect::new(70.0, 100.0, 120.0, 120.0);
-        let g = measure(&mask, face);
+        let g = measure(&mask, face, None);
         assert_eq!(g.crown_y, Some(15.0));
         let (_, l, r) = g.head_width_line.unwrap();
         assert_eq!((l, r), (40.0, 220.0));

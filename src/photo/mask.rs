@@ -121,9 +121,14 @@ pub fn background_checks(
             },
         ];
     }
-    let (mut sl, mut sl2, mut sc, mut n) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let (mut sl, mut sc, mut n) = (0.0f64, 0.0f64, 0.0f64);
+    // spread over interior background only: the blended rim next to hair and
+    // shoulders is neither backdrop nor shadow and used to dominate the SD
+    let (mut il, mut il2, mut ni) = (0.0f64, 0.0f64, 0.0f64);
     let (mut sg, mut ng) = (0.0f64, 0.0f64);
     let (w, h) = rgb.dimensions();
+    let r = ((w as f32 * t.bg_rim_share).round() as u32).max(1);
+    let near_subject = subject_counts(mask, rows.saturating_add(r).min(h));
     for y in 0..rows {
         for x in 0..w {
             if !mask.is_bg(x, y) {
@@ -132,9 +137,13 @@ pub fn background_checks(
             let p = rgb.get_pixel(x, y).0;
             let l = f64::from(luma(p));
             sl += l;
-            sl2 += l * l;
             sc += f64::from(chroma(p));
             n += 1.0;
+            if near_subject.none_within(x, y, r) {
+                il += l;
+                il2 += l * l;
+                ni += 1.0;
+            }
             // gradient only where the whole 3×3 window is background
             if x > 0 && y > 0 && x + 1 < w && y + 1 < h && (y % 2 == 0) && (x % 2 == 0) {
                 let inside = (0..3).all(|dy| (0..3).all(|dx| mask.is_bg(x + dx - 1, y + dy - 1)));
@@ -146,7 +155,11 @@ pub fn background_checks(
         }
     }
     let mean = (sl / n) as f32;
-    let sd = ((sl2 / n - (sl / n).powi(2)).max(0.0)).sqrt() as f32;
+    let sd = if ni > 0.0 {
+        ((il2 / ni - (il / ni).powi(2)).max(0.0)).sqrt() as f32
+    } else {
+        0.0
+    };
     let mean_chroma = (sc / n) as f32;
     let grad = if ng > 0.0 { (sg / ng) as f32 } else { 0.0 };
 
@@ -189,6 +202,43 @@ pub fn background_checks(
         region: whole,
     };
     vec![white, uniform]
+}
+
+/// Summed-area table of non-background pixels over the first `rows` rows.
+struct SubjectCounts {
+    width: u32,
+    rows: u32,
+    sums: Vec<u32>,
+}
+
+fn subject_counts(mask: &BackgroundMask, rows: u32) -> SubjectCounts {
+    let w = mask.width as usize;
+    let mut sums = vec![0u32; (w + 1) * (rows as usize + 1)];
+    for y in 0..rows as usize {
+        let mut run = 0u32;
+        for x in 0..w {
+            run += u32::from(!mask.is_bg(x as u32, y as u32));
+            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+        }
+    }
+    SubjectCounts {
+        width: mask.width,
+        rows,
+        sums,
+    }
+}
+
+impl SubjectCounts {
+    /// No subject pixel within the (2r+1)² square around (x, y).
+    fn none_within(&self, x: u32, y: u32, r: u32) -> bool {
+        let w = self.width as usize + 1;
+        let x0 = x.saturating_sub(r) as usize;
+        let y0 = y.saturating_sub(r) as usize;
+        let x1 = (x + r + 1).min(self.width) as usize;
+        let y1 = (y + r + 1).min(self.rows) as usize;
+        let s = |xx: usize, yy: usize| self.sums[yy * w + xx];
+        s(x1, y1) + s(x0, y0) == s(x0, y1) + s(x1, y0)
+    }
 }
 
 #[cfg(test)]

@@ -101,6 +101,10 @@ pub struct Geometry {
     /// Row and left/right ends of the head-width measurement.
     pub head_width_line: Option<(f32, f32, f32)>,
     pub head_centre_x: Option<f32>,
+    /// Eye line where it crosses the face axis: (x, y), and its roll in degrees
+    /// (positive: the right side of the picture is lower).
+    pub eye_line: Option<(f32, f32)>,
+    pub tilt_deg: Option<f32>,
     pub head_length_mm: Option<f32>,
     pub head_width_mm: Option<f32>,
     pub crown_margin_mm: Option<f32>,
@@ -116,6 +120,7 @@ impl Geometry {
             chin_y: self.chin_y.map(|v| v * s),
             head_width_line: self.head_width_line.map(|(y, l, r)| (y * s, l * s, r * s)),
             head_centre_x: self.head_centre_x.map(|v| v * s),
+            eye_line: self.eye_line.map(|(x, y)| (x * s, y * s)),
             ..self.clone()
         }
     }

@@ -42,18 +42,58 @@ pub struct Thresholds {
     pub bg_near_white_luma: f32,
     /// Mean chroma (max−min) of the background above this fails (tinted).
     pub bg_max_mean_chroma: f32,
-    /// Standard deviation of background luma above this warns (uneven).
+    /// Standard deviation of background luma above this warns (uneven),
+    /// over background pixels farther than `bg_rim_share` × width from the subject.
     pub bg_max_luma_sd: f32,
+    pub bg_rim_share: f32,
     /// Mean Sobel gradient magnitude over the background above this warns.
     pub bg_max_gradient: f32,
     /// Below this share of the image the background is "not found".
     pub bg_min_share: f32,
 
-    // --- geometry (share of head length, calibrated on the fixtures) ---
-    /// Chin row = face-box top + this × face-box height.
+    // --- geometry ---
+    /// Fallback only, when the landmarks cannot be found: chin row = face-box
+    /// top + this × face-box height; ear row = crown + `ear_row_share` × head length.
     pub chin_from_box: f32,
-    /// Ear row = crown + this × head length.
     pub ear_row_share: f32,
+
+    // --- landmarks (landmarks.rs). Calibrated on tests/fixtures/photos/calib:
+    // two public-domain portraits (NASA Eileen Collins, US Navy Grace Hopper)
+    // and their mirror images, 6 sizes each, crown/chin/eyes/mouth labelled
+    // by hand (tools/photo_calib/make_calib.py); shares of the rustface box. ---
+    /// Crop around the face box: left, top, right, bottom margins in box sizes.
+    pub landmark_crop: (f32, f32, f32, f32),
+    /// The crop is resampled to this width before any search.
+    pub landmark_crop_width_px: u32,
+    /// Rows and columns (box shares) searched for the eye line.
+    pub eye_band_rows: (f32, f32),
+    pub eye_band_cols: (f32, f32),
+    /// Roll angles tried: from, to, step (degrees).
+    pub tilt_search_deg: (f32, f32, f32),
+    /// Half-width of the strip on the face axis (box share) for mouth and chin.
+    pub axis_strip_share: f32,
+    /// Rows searched for the mouth: eye line + (from, to) × box height
+    /// (measured 0.42–0.49; nostrils lie near 0.3).
+    pub mouth_rows: (f32, f32),
+    /// Chin searched at mouth + (from, to) × (mouth − eye line) ...
+    pub chin_window: (f32, f32),
+    /// ... weighted by a Gaussian at mouth + mean × (mouth − eye line), SD sd × the same.
+    /// Measured (chin − mouth) / (mouth − eye line): 0.61 (Hopper) and 0.79 (Collins, smiling).
+    pub chin_prior: (f32, f32),
+    /// The steepest point of the skin-to-neck edge lies this share of
+    /// (mouth − eye line) above the chin's outline as labelled (mean signed
+    /// chin error on the calibration set, both faces alike).
+    pub chin_edge_bias: f32,
+    /// The first edge peak at least this share of the strongest is the chin.
+    pub chin_first_peak: f32,
+    /// Landmarks are dropped (box fallback) when the chin lands outside this
+    /// range of box heights from the box top (measured 1.02–1.19).
+    pub chin_box_range: (f32, f32),
+    /// Ear level = eye line + this × (chin − eye line): the row head width is
+    /// measured on (the calibration labels use the same share).
+    pub ear_from_eyes: f32,
+    /// A head rolled more than this (eye line vs horizontal) warns.
+    pub max_tilt_deg: f32,
     /// Head width is the median over rows within ± this share of head length
     /// around the ear row (damps the chin-estimate jitter on hair bulges).
     pub ear_band_share: f32,
@@ -126,13 +166,28 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     bg_white_luma: 235.0,
     bg_near_white_luma: 222.0,
     bg_max_mean_chroma: 14.0,
-    bg_max_luma_sd: 9.0,
+    bg_max_luma_sd: 5.0,
+    bg_rim_share: 0.01,
     bg_max_gradient: 6.0,
     bg_min_share: 0.05,
 
     chin_from_box: 1.16,
     ear_row_share: 0.60,
-    ear_band_share: 0.05,
+    landmark_crop: (0.25, 0.10, 0.25, 0.90),
+    landmark_crop_width_px: 160,
+    eye_band_rows: (0.15, 0.55),
+    eye_band_cols: (0.10, 0.90),
+    tilt_search_deg: (-15.0, 15.0, 1.0),
+    axis_strip_share: 0.12,
+    mouth_rows: (0.37, 0.60),
+    chin_window: (0.40, 1.05),
+    chin_prior: (0.70, 0.25),
+    chin_edge_bias: 0.035,
+    chin_first_peak: 0.5,
+    chin_box_range: (0.95, 1.30),
+    ear_from_eyes: 0.24,
+    max_tilt_deg: 7.0,
+    ear_band_share: 0.015,
     max_centre_offset_mm: 1.5,
     crown_min_run_px: 3,
 

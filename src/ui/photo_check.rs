@@ -655,6 +655,12 @@ pub(crate) fn draw_overlays(
         if let Some(chin) = g.chin_y {
             painter.hline(rect.x_range(), at(0.0, chin).y, line);
         }
+        // the measured eye line at its tilt, as wide as the face box
+        if let (Some((ex, ey)), Some(deg), Some(f)) = (g.eye_line, g.tilt_deg, g.face_box) {
+            let (dx, dy) = (f.w / 2.0, f.w / 2.0 * deg.to_radians().tan());
+            let tilt = Stroke::new(1.5, Color32::from_rgb(255, 140, 0));
+            painter.line_segment([at(ex - dx, ey - dy), at(ex + dx, ey + dy)], tilt);
+        }
     }
     if o.head_width
         && let (Some((y, l, rr)), Some(cx)) = (g.head_width_line, g.head_centre_x)

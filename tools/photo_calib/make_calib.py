@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Calibration set for head geometry and the warning thresholds (issue 13).
+
+Real portraits, permissively licensed, composited on a white 520x756 canvas at
+known head lengths (19-22 mm) and widths (14-16 mm), crown and chin rows
+labelled by hand on the source (see FACES below; source pixels, read off a
+zoomed grid). Output: tests/fixtures/photos/calib/*.jpg and labels.json there.
+
+Faces (see tests/fixtures/photos/SOURCES.md for licences):
+  astronaut - skimage/data/astronaut.png (scikit-image wheel): NASA portrait of
+              Eileen Collins, public domain (work of the US government).
+  hopper    - matplotlib/mpl-data/sample_data/grace_hopper.jpg (matplotlib
+              wheel): US Navy portrait of Grace Hopper, public domain (work of
+              the US government). She wears a cap whose white top would merge
+              with the white backdrop: the cut-out stops at the top of the cap's
+              dark band, and that curve is the "crown" here (a cap is on the
+              clerk's checklist, not an automated check).
+
+    pip download --no-deps scikit-image matplotlib
+    unzip -o scikit_image-*.whl skimage/data/astronaut.png
+    unzip -o matplotlib-*.whl matplotlib/mpl-data/sample_data/grace_hopper.jpg
+    python tools/photo_calib/make_calib.py astronaut.png grace_hopper.jpg tests/fixtures/photos/calib
+
+Each face is also mirrored (a different silhouette and light direction, not a
+different person: counted as such in docs/photo.md).
+
+Doctored variants (for the warning thresholds): skin smoothing at two
+strengths, a background gradient, a shadow behind the head.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fixtures"))
+from make_photos import cutout as astronaut_cutout, exif_bytes  # noqa: E402
+
+W, H = 520, 756
+K = W / 22.0  # px per mm
+CROWN_MM = 1.25
+
+# Hand labels in source pixels. eyes: pupil centres; mouth: lip line at the
+# centre; chin: lowest point of the chin's edge; crown: top of the head (cap).
+FACES = {
+    "astronaut": {
+        "crown": 15.5,
+        "chin": 177.0,
+        "eyes": [(204.5, 101.0), (247.5, 103.0)],
+        "mouth": 145.0,
+    },
+    "hopper": {
+        "crown": 89.0,
+        "chin": 328.0,
+        "eyes": [(221.5, 188.5), (305.0, 187.5)],
+        "mouth": 275.0,
+        # cap + head + ears + shoulders, clockwise from bottom left
+        "poly": [(0, 600), (0, 430), (30, 385), (90, 355), (150, 338), (186, 326),
+                 (182, 305), (170, 280), (162, 250), (157, 210), (157, 160),
+                 (160, 120), (165, 100), (200, 92), (265, 89), (330, 92),
+                 (366, 100), (372, 110), (373, 170), (370, 215),
+                 (364, 255), (354, 292), (343, 318), (380, 335), (440, 355),
+                 (490, 375), (512, 395), (512, 600)],
+    },
+}
+
+LENGTHS = [19.3, 20.5, 21.7]
+WIDTHS = [14.5, 15.5]
+
+
+def hopper_cutout(src, poly):
+    rgb = src.convert("RGB")
+    m = Image.new("L", rgb.size, 0)
+    ImageDraw.Draw(m).polygon(poly, fill=255)
+    # within 12 px of the hand-drawn outline, drop what is clearly backdrop:
+    # the blue wall, the flag's red and the gold fringe
+    inner = m.filter(ImageFilter.MinFilter(25))
+    a = np.asarray(rgb).astype(np.int16)
+    r, g, b = a[..., 0], a[..., 1], a[..., 2]
+    backdrop = (b > r + 20) | ((r > 140) & (g < 90) & (b < 90)) | ((r > 170) & (g > 120) & (b < 80))
+    band = (np.asarray(m) > 0) & (np.asarray(inner) == 0)
+    keep = np.asarray(m).copy()
+    keep[band & backdrop] = 0
+    m = Image.fromarray(keep).filter(ImageFilter.MedianFilter(5))
+    m = m.filter(ImageFilter.GaussianBlur(0.8))
+    out = rgb.copy()
+    out.putalpha(m)
+    return out
+
+
+def ear_row(lab):
+    """Ear level: 0.24 of the way from the eye line to the chin (about the
+    tragus; src/photo/thresholds.rs `ear_from_eyes` uses the same share)."""
+    eye_y = (lab["eyes"][0][1] + lab["eyes"][1][1]) / 2
+    return eye_y + 0.24 * (lab["chin"] - eye_y)
+
+
+def silhouette_width(alpha, row, cx):
+    """Outer extent of alpha >= 128 on `row` (an ear separated from the head
+    by a sliver of removed backdrop still counts, as it would on a real photo)."""
+    a = np.asarray(alpha)[int(round(row))]
+    xs = np.nonzero(a >= 128)[0]
+    return int(xs.max() + 1 - xs.min()) if len(xs) else 0
+
+
+def mirror(person, lab):
+    w = person.width
+    out = ImageOps.mirror(person)
+    m = dict(lab)
+    m["eyes"] = sorted([(w - 1 - x, y) for x, y in lab["eyes"]])
+    m.pop("poly", None)
+    return out, m
+
+
+def compose(person, lab, length_mm, width_mm=None, bg=None, shadow=False):
+    """Person scaled so crown-to-chin is length_mm (and the ear-level width
+    width_mm, by a horizontal stretch), crown CROWN_MM below the top edge."""
+    src_len = lab["chin"] - lab["crown"]
+    sy = length_mm * K / src_len
+    cx_src = (lab["eyes"][0][0] + lab["eyes"][1][0]) / 2
+    natural = silhouette_width(person.getchannel("A"), ear_row(lab), cx_src) * sy / K
+    sx = sy * (width_mm / natural if width_mm else 1.0)
+    pw, ph = round(person.width * sx), round(person.height * sy)
+    scaled = person.resize((pw, ph), Image.LANCZOS)
+    ox = round(W / 2 - cx_src * sx)
+    oy = round(CROWN_MM * K - lab["crown"] * sy)
+    canvas = bg.copy() if bg is not None else Image.new("RGB", (W, H), (255, 255, 255))
+    if shadow:
+        # soft grey shadow behind the head, offset right and down (flash off-axis)
+        sh = Image.new("L", (W, H), 0)
+        a = scaled.getchannel("A")
+        sh.paste(a, (ox + 28, oy + 18))
+        sh = sh.filter(ImageFilter.GaussianBlur(14)).point(lambda v: v * 0.3)
+        dark = Image.new("RGB", (W, H), (120, 120, 120))
+        canvas = Image.composite(dark, canvas, sh)
+    canvas.paste(scaled.convert("RGB"), (ox, oy), scaled.getchannel("A"))
+    t = lambda x, y: (ox + x * sx, oy + y * sy)  # noqa: E731
+    crown = oy + lab["crown"] * sy
+    chin = oy + lab["chin"] * sy
+    eyes = [t(x, y) for x, y in lab["eyes"]]
+    er = oy + ear_row(lab) * sy
+    # truth width on the output canvas, from the pasted alpha
+    alpha = Image.new("L", (W, H), 0)
+    alpha.paste(scaled.getchannel("A"), (ox, oy))
+    width_px = silhouette_width(alpha, er, ox + cx_src * sx)
+    label = {
+        "crown_y": round(crown, 2),
+        "chin_y": round(chin, 2),
+        "head_length_mm": round((chin - crown) / K, 3),
+        "ear_y": round(er, 2),
+        "head_width_mm": round(width_px / K, 3),
+        "eyes": [[round(x, 1), round(y, 1)] for x, y in eyes],
+        "mouth_y": round(oy + lab["mouth"] * sy, 1),
+    }
+    return canvas, label
+
+
+def smooth_skin(img, label, strength):
+    """dst = src + strength*blur(smooth(src) - src) on the face (as the fixtures)."""
+    s = np.asarray(img).astype(np.float32)
+    med = np.asarray(img.filter(ImageFilter.MedianFilter(9)).filter(ImageFilter.GaussianBlur(3))).astype(np.float32)
+    diff = Image.fromarray(np.clip((med - s) + 128, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(2))
+    sm = np.clip(s + strength * (np.asarray(diff).astype(np.float32) - 128), 0, 255)
+    (lx, ly), (rx, ry) = label["eyes"]
+    d = rx - lx
+    box = (lx - 0.55 * d, ly - 0.6 * d, rx + 0.55 * d, label["chin_y"] - 0.05 * d)
+    m = Image.new("L", img.size, 0)
+    ImageDraw.Draw(m).ellipse(box, fill=255)
+    m = m.filter(ImageFilter.GaussianBlur(6))
+    out = img.copy()
+    out.paste(Image.fromarray(sm.astype(np.uint8)), (0, 0), m)
+    return out
+
+
+def gradient_bg(lo):
+    ramp = np.linspace(255, lo, W)[None, :, None].repeat(H, 0).repeat(3, 2)
+    return Image.fromarray(ramp.astype(np.uint8))
+
+
+def main():
+    astro_path, hopper_path, out = sys.argv[1:4]
+    os.makedirs(out, exist_ok=True)
+    astro = astronaut_cutout(Image.open(astro_path))
+    hop = hopper_cutout(Image.open(hopper_path), FACES["hopper"]["poly"])
+    people = {"astronaut": (astro, FACES["astronaut"]), "hopper": (hop, FACES["hopper"])}
+    for name in list(people):
+        p, lab = people[name]
+        people[name + "_mirror"] = mirror(p, lab)
+
+    labels = {}
+
+    def save(img, fname, label, kind):
+        img.save(os.path.join(out, fname), "JPEG", quality=92, exif=exif_bytes())
+        labels[fname] = dict(label, kind=kind)
+
+    for name, (p, lab) in people.items():
+        for L in LENGTHS:
+            for Wmm in WIDTHS:
+                img, label = compose(p, lab, L, Wmm)
+                save(img, f"{name}_L{L:.1f}_W{Wmm:.1f}.jpg", dict(label, face=name), "compliant")
+        # doctored, at the middle size
+        img, label = compose(p, lab, 20.5)
+        label = dict(label, face=name)
+        for k in (1.5, 3.0):
+            save(smooth_skin(img, label, k), f"{name}_smooth{k:.1f}.jpg", label, "smoothed")
+        g, gl = compose(p, lab, 20.5, bg=gradient_bg(215))
+        save(g, f"{name}_gradient.jpg", dict(gl, face=name), "gradient")
+        s, sl = compose(p, lab, 20.5, shadow=True)
+        save(s, f"{name}_shadow.jpg", dict(sl, face=name), "shadow")
+    with open(os.path.join(out, "labels.json"), "w") as f:
+        json.dump(labels, f, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
