@@ -27,12 +27,12 @@ fn scan_jpeg(seed: u32) -> Vec<u8> {
     let mut state = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
     let img = image::RgbImage::from_fn(2480, 3508, |x, y| {
         state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let noise = ((state >> 16) % 40) as u8;
+        let noise = ((state >> 16) % 56) as u8;
         let ink = if (x / 40 + y / 60) % 7 == 0 { 90 } else { 215 };
         image::Rgb([ink + noise / 2, ink + noise / 3, ink.saturating_sub(noise)])
     });
     let mut out = Vec::new();
-    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80);
+    let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
     img.write_with_encoder(enc).unwrap_or_default();
     out
 }
