@@ -101,7 +101,11 @@ def run(binary, cmd, n, seed, chunk):
     while total < n:
         batch = []
         for line in gen:
-            batch.append(line.replace("\n", " ").replace("\r", " "))
+            line = line.replace("\n", " ").replace("\r", " ")
+            # The CLI skips blank lines (as a clerk's list would): don't count them.
+            if not line.strip():
+                continue
+            batch.append(line)
             if len(batch) >= chunk or total + len(batch) >= n:
                 break
         if not batch:
