@@ -374,3 +374,42 @@ fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
     let rows = s.read(|tx| tx.audit_tail(10)).unwrap();
     assert!(rows.iter().any(|r| r.action_code == "admin_recovered"));
 }
+
+#[test]
+fn a_receipt_carries_an_anchor_that_verify_audit_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("receipts.sqlite3");
+    let dbs = db.to_str().unwrap();
+    db_with_events(&db, 2);
+    assert_eq!(
+        cli(&["--db", dbs, "demo-data", "--registrations", "2"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let list = stdout(&cli(&["--db", dbs, "registrations"]));
+    let reg_no = list
+        .split_whitespace()
+        .find(|w| w.starts_with("MQ-"))
+        .expect("a registration number")
+        .to_owned();
+    let pdf = dir.path().join("receipt.pdf");
+    let o = cli(&[
+        "--db",
+        dbs,
+        "receipt",
+        &reg_no,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let o = cli(&[
+        "verify-audit",
+        "--db",
+        dbs,
+        "--anchor",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(stdout(&o).contains("(anchors 1)"), "{}", stdout(&o));
+}

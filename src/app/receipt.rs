@@ -306,7 +306,16 @@ pub fn render(d: &ReceiptData) -> Result<Vec<u8>, ReceiptError> {
         Metadata::new()
             .title(format!("面签注册受理回执 {}", d.number))
             .language("zh-CN".to_owned())
-            .creator("CounterDesk 车管所面签工作台".to_owned()),
+            .creator("CounterDesk 车管所面签工作台".to_owned())
+            // The chain head as an anchor token, in the document's metadata
+            // where `verify-audit --anchor` finds it in the file's bytes.
+            .keywords(vec![
+                crate::domain::anchor::Anchor {
+                    seq: d.audit_seq,
+                    hash: d.audit_hash.clone(),
+                }
+                .to_string(),
+            ]),
     );
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| ReceiptError::Pdf("页面尺寸无效".to_owned()))?;
