@@ -18,7 +18,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Files up to this size get `PRAGMA quick_check` on the start-up path (tens
 /// of ms); a larger one (a million applications) only gets the cheap checks,
 /// so the login frame stays under 300 ms. The full check runs on demand.
-const QUICK_CHECK_MAX_BYTES: u64 = 64 * 1024 * 1024;
+const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Checks the file, then opens it read-write with WAL, foreign keys and a busy timeout.
 pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
