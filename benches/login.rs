@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
     .expect("admin");
     // A large lockout so repeated failures keep doing the full work.
     let mut settings = auth::settings(&mut store).expect("settings");
-    settings.lockout.max_failures = 20;
+    settings.lockout.max_failures = 10;
     let admin = match auth::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, t0) {
         Ok(auth::LoginOutcome::Success(a)) => a,
         other => panic!("{other:?}"),
@@ -58,7 +58,7 @@ fn bench(c: &mut Criterion) {
             let at = t0 + chrono::Duration::hours(n);
             let r = auth::login(&mut store, "admin", "wrongpass1", LoginPurpose::SignIn, at);
             // Reset the failure count with a success every few attempts.
-            if n % 10 == 0 {
+            if n % 5 == 0 {
                 let _ = auth::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, at);
             }
             r
