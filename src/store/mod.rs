@@ -139,6 +139,15 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.immediate(f, true)
+    }
+
+    /// An IMMEDIATE transaction, committed or rolled back after `f`.
+    fn immediate<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
+        commit: bool,
+    ) -> Result<T, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -147,7 +156,7 @@ impl Store {
             conn: &tx,
             path: &self.path,
         })?;
-        tx.commit()
+        if commit { tx.commit() } else { tx.rollback() }
             .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
         Ok(out)
     }
@@ -158,17 +167,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        let out = f(&Tx {
-            conn: &tx,
-            path: &self.path,
-        })?;
-        tx.rollback()
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        Ok(out)
+        self.immediate(f, false)
     }
 
     /// Runs `f` in a read transaction, so it sees one consistent snapshot.
