@@ -29,20 +29,7 @@ pub fn prepare(bytes: &[u8], today: NaiveDate, check: bool) -> Result<PhotoPixel
     } else {
         (photo::decode(bytes).map_err(|e| e.to_string())?, None)
     };
-    let rgb = &decoded.rgb;
-    let (w, h) = rgb.dimensions();
-    let long = w.max(h);
-    let small: RgbImage = if long > MAX_SIDE {
-        let s = MAX_SIDE as f32 / long as f32;
-        imageops::resize(
-            rgb,
-            ((w as f32 * s) as u32).max(1),
-            ((h as f32 * s) as u32).max(1),
-            imageops::FilterType::Triangle,
-        )
-    } else {
-        rgb.clone()
-    };
+    let small = downscale(&decoded.rgb, MAX_SIDE);
     let (sw, sh) = small.dimensions();
     Ok(PhotoPixels {
         width: sw as usize,
@@ -50,4 +37,20 @@ pub fn prepare(bytes: &[u8], today: NaiveDate, check: bool) -> Result<PhotoPixel
         rgb: small.into_raw(),
         report,
     })
+}
+
+/// A copy no longer than `max_side` on its long side (textures are capped).
+pub fn downscale(rgb: &RgbImage, max_side: u32) -> RgbImage {
+    let (w, h) = rgb.dimensions();
+    let long = w.max(h);
+    if long <= max_side {
+        return rgb.clone();
+    }
+    let s = max_side as f32 / long as f32;
+    imageops::resize(
+        rgb,
+        ((w as f32 * s) as u32).max(1),
+        ((h as f32 * s) as u32).max(1),
+        imageops::FilterType::Triangle,
+    )
 }

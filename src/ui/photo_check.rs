@@ -14,7 +14,6 @@ use eframe::egui::{
     self, Color32, ColorImage, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, StrokeKind,
     TextureHandle, TextureOptions, Vec2, pos2, vec2,
 };
-use image::{RgbImage, imageops};
 
 use crate::app::jobs::Jobs;
 use crate::photo::{self, Analysis, Generated, PhotoReport, SPEC, Verdict};
@@ -746,20 +745,7 @@ fn save_generated(path: &Path, generated: &[Generated]) -> Result<Vec<PathBuf>, 
 
 /// Downscaled preview and background tint, built off the UI thread.
 fn prepare(a: &Analysis) -> Prepared {
-    let rgb = &a.decoded.rgb;
-    let (w, h) = rgb.dimensions();
-    let long = w.max(h);
-    let small: RgbImage = if long > MAX_TEXTURE_SIDE {
-        let s = MAX_TEXTURE_SIDE as f32 / long as f32;
-        imageops::resize(
-            rgb,
-            ((w as f32 * s) as u32).max(1),
-            ((h as f32 * s) as u32).max(1),
-            imageops::FilterType::Triangle,
-        )
-    } else {
-        rgb.clone()
-    };
+    let small = crate::app::photo_view::downscale(&a.decoded.rgb, MAX_TEXTURE_SIDE);
     let (sw, sh) = small.dimensions();
     let image = ColorImage::from_rgb([sw as usize, sh as usize], small.as_raw());
     let mut tint = Vec::with_capacity((sw * sh * 4) as usize);
