@@ -27,3 +27,52 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// Where receipts opened for printing are written (the system viewer needs a file).
+pub fn print_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("counterdesk-print")
+}
+
+/// Writes `bytes` as `name` under [`print_dir`] and opens it in the system's
+/// viewer (which prints). The viewer runs on its own; this does not wait for it.
+pub fn open_in_viewer(name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    let dir = print_dir();
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(name);
+    write_atomically(&path, bytes)?;
+    launch_viewer(&path)?;
+    Ok(path)
+}
+
+#[cfg(target_os = "windows")]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    // `start` is a cmd built-in; the empty title keeps a quoted path from being taken as one.
+    std::process::Command::new("cmd")
+        .args(["/C", "start", ""])
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+#[cfg(target_os = "macos")]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    std::process::Command::new("open")
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+#[cfg(not(any(target_os = "windows", target_os = "macos")))]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    std::process::Command::new("xdg-open")
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+/// Waits for the launcher on a side thread, so no zombie process is left.
+fn reap(mut child: std::process::Child) {
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+}

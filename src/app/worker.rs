@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use super::clock::Clock;
 use super::error::AppError;
 use super::session::SessionClerk;
-use super::{accounts, audit_view, demo, demo_queue, drafts, review, session, settings, setup};
+use super::{
+    accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
+};
 use crate::domain::settings::Settings;
 use crate::store::{Store, StoreError};
 
@@ -55,6 +57,7 @@ pub enum Request {
     Drafts(drafts::Req),
     Audit(audit_view::Req),
     Review(review::Req),
+    Registration(registration::Req),
 }
 
 /// Every answer, by family.
@@ -67,6 +70,7 @@ pub enum Response {
     Drafts(drafts::Resp),
     Audit(audit_view::Resp),
     Review(review::Resp),
+    Registration(registration::Resp),
 }
 
 impl Request {
@@ -83,6 +87,8 @@ impl Request {
             Request::Audit(_) => "audit",
             Request::Review(r) if r.is_read_only() => "review.read",
             Request::Review(_) => "review",
+            Request::Registration(r) if r.is_read_only() => "registration.read",
+            Request::Registration(_) => "registration",
         }
     }
 
@@ -94,6 +100,7 @@ impl Request {
                 | Request::Audit(_)
                 | Request::Drafts(drafts::Req::Load { .. })
         ) || matches!(self, Request::Review(r) if r.is_read_only())
+            || matches!(self, Request::Registration(r) if r.is_read_only())
     }
 }
 
@@ -153,6 +160,9 @@ pub fn dispatch(
         Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
         Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
         Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
+        Request::Registration(r) => {
+            registration::handle(store, now, signed_in()?, r).map(Response::Registration)
+        }
     }
 }
 

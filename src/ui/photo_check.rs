@@ -49,6 +49,54 @@ pub trait FilePicker: Send {
     fn request_open(&mut self);
     fn request_save(&mut self, suggested_name: &str);
     fn poll(&mut self) -> Option<Picked>;
+    /// A dialog for another kind of file (test pickers answer as for a photo).
+    fn request_open_kind(&mut self, kind: FileKind) {
+        let _ = kind;
+        self.request_open();
+    }
+    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
+        let _ = kind;
+        self.request_save(suggested_name);
+    }
+}
+
+/// What a dialog is for: its title and file-type filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Photo,
+    /// A document scan (JPEG, PNG, TIFF, PDF).
+    Scan,
+    /// A receipt PDF to save.
+    Receipt,
+}
+
+impl FileKind {
+    fn open_title(self) -> &'static str {
+        match self {
+            FileKind::Photo => "打开照片",
+            FileKind::Scan => "添加扫描件",
+            FileKind::Receipt => "打开 PDF",
+        }
+    }
+
+    fn save_title(self) -> &'static str {
+        match self {
+            FileKind::Photo => "保存合规照片",
+            FileKind::Scan => "保存扫描件",
+            FileKind::Receipt => "保存受理回执",
+        }
+    }
+
+    fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            FileKind::Photo => ("照片（JPEG/PNG）", &["jpg", "jpeg", "png"]),
+            FileKind::Scan => (
+                "扫描件（JPEG/PNG/TIFF/PDF）",
+                &["jpg", "jpeg", "png", "tif", "tiff", "pdf"],
+            ),
+            FileKind::Receipt => ("PDF", &["pdf"]),
+        }
+    }
 }
 
 /// rfd dialogs on a helper thread (a blocking dialog in `ui()` would freeze the window).
@@ -89,15 +137,7 @@ impl RfdPicker {
 
 impl FilePicker for RfdPicker {
     fn request_open(&mut self) {
-        self.run(
-            || {
-                rfd::FileDialog::new()
-                    .set_title("打开照片")
-                    .add_filter("照片（JPEG/PNG）", &["jpg", "jpeg", "png"])
-                    .pick_file()
-            },
-            Picked::Open,
-        );
+        self.request_open_kind(FileKind::Photo);
     }
 
     fn request_save(&mut self, suggested_name: &str) {
@@ -107,6 +147,37 @@ impl FilePicker for RfdPicker {
                 rfd::FileDialog::new()
                     .set_title("保存合规照片")
                     .add_filter("JPEG", &["jpg"])
+                    .set_file_name(name)
+                    .save_file()
+            },
+            Picked::Save,
+        );
+    }
+
+    fn request_open_kind(&mut self, kind: FileKind) {
+        let (filter, exts) = kind.filter();
+        self.run(
+            move || {
+                rfd::FileDialog::new()
+                    .set_title(kind.open_title())
+                    .add_filter(filter, exts)
+                    .pick_file()
+            },
+            Picked::Open,
+        );
+    }
+
+    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
+        if kind == FileKind::Photo {
+            return self.request_save(suggested_name);
+        }
+        let name = suggested_name.to_owned();
+        let (filter, exts) = kind.filter();
+        self.run(
+            move || {
+                rfd::FileDialog::new()
+                    .set_title(kind.save_title())
+                    .add_filter(filter, exts)
                     .set_file_name(name)
                     .save_file()
             },
