@@ -331,3 +331,69 @@ fn a_half_filled_form_survives_a_clerk_switch_and_a_restart() {
     assert_eq!(person(&ui).form.name, "张三");
     assert_eq!(person(&ui).core.key, key);
 }
+
+#[test]
+fn a_broken_scan_is_refused_beside_its_row_and_blocks_submit() {
+    let path = seeded_db("reg_bad_scan");
+    let picker: counterdesk::ui::app::PickerFactory = Arc::new(|| {
+        Box::new(ScriptedPicker::new(
+            Some(fixture("hostile_truncated.jpg")),
+            None,
+        ))
+    });
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), picker);
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ui.click("添加（背面）…");
+    assert!(person(&ui).core.scans.has_failed());
+    assert!(
+        ui.harness
+            .query_by_label_contains("有扫描件未能添加")
+            .is_some()
+    );
+    ui.harness.snapshot("registration_scan_refused");
+    ctrl(&mut ui, Key::Enter);
+    assert_eq!(person(&ui).core.stage, Stage::Editing);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 0);
+    ui.click("清除");
+    ctrl(&mut ui, Key::Enter);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+}
+
+#[test]
+fn the_receipt_is_saved_through_the_dialog() {
+    let path = seeded_db("reg_receipt");
+    let out = std::env::temp_dir().join("counterdesk-ui-tests/reg_receipt.pdf");
+    let _ = std::fs::remove_file(&out);
+    let save = out.clone();
+    let picker: counterdesk::ui::app::PickerFactory =
+        Arc::new(move || Box::new(ScriptedPicker::new(None, Some(save.clone()))));
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), picker);
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ui.click("保存回执…");
+    for _ in 0..200 {
+        if out.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        ui.harness.step();
+    }
+    ui.settle();
+    let pdf = std::fs::read(&out).expect("receipt written");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains("MQ-20261120-0001"), "{text}");
+    assert!(text.contains("110101********0011"));
+    assert!(!text.contains(PERSON_ID), "the receipt masks the number");
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'registration_receipt_issued'"
+        ),
+        1
+    );
+}

@@ -12,7 +12,8 @@ use eframe::egui::{self, RichText};
 use super::id_check::IdCheckPanel;
 use super::outbox::Outbox;
 use super::registration_form::{
-    FormCore, ResultAction, Shortcut, Stage, after_field, error_under, submit_row, text_field,
+    FormCore, ResultAction, Shortcut, Stage, after_field, doc_type_radios, error_under, submit_row,
+    text_field,
 };
 use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
 use crate::app::error::AppError;
@@ -117,23 +118,13 @@ impl CompanyRegistration {
                         &mut self.form.agent_name,
                         "与代理人证件一致",
                     );
-                    ui.label(FieldId::AgentDocType.label());
-                    ui.vertical(|ui| {
-                        ui.horizontal(|ui| {
-                            for (i, t) in IdDocType::ALL.into_iter().enumerate() {
-                                let r = ui.radio_value(
-                                    &mut self.form.agent_doc_type,
-                                    Some(t),
-                                    t.label(),
-                                );
-                                if i == 0 {
-                                    after_field(&mut self.core, FieldId::AgentDocType, &r);
-                                }
-                            }
-                        });
-                        error_under(ui, &self.core, &local, FieldId::AgentDocType);
-                    });
-                    ui.end_row();
+                    doc_type_radios(
+                        ui,
+                        &mut self.core,
+                        &local,
+                        FieldId::AgentDocType,
+                        &mut self.form.agent_doc_type,
+                    );
                     let number = self.agent_number.form_input(
                         ui,
                         FieldId::AgentDocNumber.label(),
@@ -219,7 +210,7 @@ impl Screen for CompanyRegistration {
                 }
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
-                        ui.set_width(640.0_f32.min(ui.available_width() * 0.62));
+                        ui.set_width((ui.available_width() - 320.0).clamp(420.0, 640.0));
                         self.form_ui(ui, out);
                     });
                     ui.separator();

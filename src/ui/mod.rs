@@ -20,7 +20,6 @@ pub mod password;
 pub mod person_registration;
 pub mod photo_check;
 pub mod photo_screen;
-pub mod placeholder;
 pub mod registration_form;
 pub mod registration_record;
 pub mod registrations;

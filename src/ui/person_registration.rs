@@ -11,7 +11,8 @@ use eframe::egui::{self, RichText};
 use super::id_check::IdCheckPanel;
 use super::outbox::Outbox;
 use super::registration_form::{
-    FormCore, ResultAction, Shortcut, Stage, after_field, error_under, submit_row, text_field,
+    FormCore, ResultAction, Shortcut, Stage, after_field, doc_type_radios, error_under, submit_row,
+    text_field,
 };
 use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
 use crate::app::error::AppError;
@@ -86,19 +87,13 @@ impl PersonRegistration {
                 .num_columns(2)
                 .spacing([12.0, 10.0])
                 .show(ui, |ui| {
-                    ui.label(FieldId::DocType.label());
-                    ui.vertical(|ui| {
-                        ui.horizontal(|ui| {
-                            for (i, t) in IdDocType::ALL.into_iter().enumerate() {
-                                let r = ui.radio_value(&mut self.form.doc_type, Some(t), t.label());
-                                if i == 0 {
-                                    after_field(&mut self.core, FieldId::DocType, &r);
-                                }
-                            }
-                        });
-                        error_under(ui, &self.core, &local, FieldId::DocType);
-                    });
-                    ui.end_row();
+                    doc_type_radios(
+                        ui,
+                        &mut self.core,
+                        &local,
+                        FieldId::DocType,
+                        &mut self.form.doc_type,
+                    );
 
                     let number = self.number.form_input(
                         ui,
@@ -214,7 +209,7 @@ impl Screen for PersonRegistration {
                 }
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
-                        ui.set_width(640.0_f32.min(ui.available_width() * 0.62));
+                        ui.set_width((ui.available_width() - 320.0).clamp(420.0, 640.0));
                         self.form_ui(ui, out);
                     });
                     ui.separator();

@@ -18,7 +18,7 @@ use super::widgets::{self, Message};
 use crate::app::error::{AppError, RecordRef};
 use crate::app::registration::{self, Req, Resp};
 use crate::app::worker::Request;
-use crate::domain::registration::{FieldErrors, FieldId, RegistrationKind, ScanSlot};
+use crate::domain::registration::{FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
@@ -397,4 +397,29 @@ pub fn submit_row(ui: &mut egui::Ui, core: &FormCore, local: &FieldErrors, label
         clicked
     })
     .inner
+}
+
+/// The document types as radio buttons, two per line (fits a 1024-px screen).
+pub fn doc_type_radios(
+    ui: &mut egui::Ui,
+    core: &mut FormCore,
+    local: &FieldErrors,
+    field: FieldId,
+    value: &mut Option<IdDocType>,
+) {
+    ui.label(field.label());
+    ui.vertical(|ui| {
+        for pair in IdDocType::ALL.chunks(2) {
+            ui.horizontal(|ui| {
+                for &t in pair {
+                    let r = ui.radio_value(value, Some(t), t.label());
+                    if t == IdDocType::ALL[0] {
+                        after_field(core, field, &r);
+                    }
+                }
+            });
+        }
+        error_under(ui, core, local, field);
+    });
+    ui.end_row();
 }

@@ -259,6 +259,10 @@ impl ScanSlots {
     }
 
     fn row(&mut self, ui: &mut egui::Ui, slot: ScanSlot) {
+        ui.vertical(|ui| self.row_line(ui, slot));
+    }
+
+    fn row_line(&mut self, ui: &mut egui::Ui, slot: ScanSlot) {
         ui.horizontal(|ui| {
             ui.add_sized([200.0, 20.0], egui::Label::new(slot.label()).truncate());
             let mut remove = false;
@@ -288,8 +292,8 @@ impl ScanSlots {
                     pick = ui.button("更换…").clicked();
                     remove = ui.button(format!("移除{}", short(slot))).clicked();
                 }
-                Some(SlotState::Failed(msg)) => {
-                    ui.label(RichText::new(msg).color(theme::ERROR));
+                Some(SlotState::Failed(_)) => {
+                    ui.label(RichText::new("未能添加").color(theme::ERROR));
                     pick = ui.button("重新选择…").clicked();
                     remove = ui.button("清除").clicked();
                 }
@@ -302,6 +306,10 @@ impl ScanSlots {
                 self.picker.request_open_kind(FileKind::Scan);
             }
         });
+        // The reason on its own line, wrapped, under the row it belongs to.
+        if let Some(SlotState::Failed(msg)) = self.slots.get(&slot) {
+            ui.add(egui::Label::new(RichText::new(msg).color(theme::ERROR)).wrap());
+        }
     }
 }
 
