@@ -75,7 +75,7 @@ impl PersonRegistration {
         self.form = PersonDraft::default();
         self.number.set_text("");
         self.core.reset(self.clerk_id);
-        self.core.focus = Some(FieldId::DocType);
+        self.number.request_focus();
     }
 
     fn form_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
@@ -233,12 +233,8 @@ impl Screen for PersonRegistration {
     fn on_open(&mut self, cx: &ScreenCx<'_>, _out: &mut Outbox) {
         self.core.ensure_key(cx.clerk.id);
         if self.core.editing() {
-            self.core.focus = if self.form.doc_type.is_none() {
-                Some(FieldId::DocType)
-            } else {
-                self.number.request_focus();
-                None
-            };
+            // The number comes first: it picks its own document type.
+            self.number.request_focus();
         }
     }
 

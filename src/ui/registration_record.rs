@@ -88,7 +88,14 @@ impl RecordPanel {
                 Job::Print(r) => Done::Printed(
                     files::open_in_viewer(&r.file_name, &r.pdf)
                         .map(drop)
-                        .map_err(|e| format!("无法打开回执：{e}。可改用“保存回执…”后打印。")),
+                        .map_err(|e| {
+                            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                                "本机没有可打开 PDF 的程序".to_owned()
+                            } else {
+                                e.to_string()
+                            };
+                            format!("无法打开回执：{why}。可改用“保存回执…”后打印。")
+                        }),
                 ),
                 Job::Save(path, r) => Done::Saved(
                     files::write_atomically(&path, &r.pdf)
