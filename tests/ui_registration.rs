@@ -397,3 +397,54 @@ fn the_receipt_is_saved_through_the_dialog() {
         1
     );
 }
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl eframe::egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(ui: &mut Ui, name: &str) {
+    ui.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(fixture(name))));
+    ui.settle();
+}
+
+#[test]
+fn dropped_files_fill_the_empty_rows_in_order() {
+    let path = seeded_db("reg_drop");
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    drop_file(&mut ui, "ok_520x756.jpg");
+    drop_file(&mut ui, "ok_260x378.png");
+    let slots: Vec<_> = person(&ui)
+        .core
+        .scans
+        .ready()
+        .into_iter()
+        .map(|(s, scan)| (s.label(), scan.file_name().to_owned()))
+        .collect();
+    assert_eq!(
+        slots,
+        [
+            ("身份证明正面", "ok_520x756.jpg".to_owned()),
+            ("身份证明背面", "ok_260x378.png".to_owned())
+        ]
+    );
+    drop_file(&mut ui, "ok_260x378.jpg");
+    assert!(
+        ui.harness
+            .query_by_label_contains("扫描件各项都已添加")
+            .is_some()
+    );
+    assert_eq!(person(&ui).core.scans.ready().len(), 2);
+}
