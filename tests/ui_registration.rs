@@ -163,7 +163,7 @@ fn person_is_registered_once_with_a_scan_and_a_receipt() {
     let p = person(&ui);
     assert_eq!(p.core.stage, Stage::Editing);
     assert_ne!(p.core.key, key);
-    assert_eq!(p.form.name, "");
+    assert_eq!(p.body.form.name, "");
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn company_waits_for_another_supervisor_to_countersign() {
         tick(&mut ui, t);
     }
     assert_eq!(
-        company(&ui).form.agent_doc_type.map(|t| t.label()),
+        company(&ui).body.form.agent_doc_type.map(|t| t.label()),
         Some("居民身份证"),
         "the agent's number chose its type"
     );
@@ -313,22 +313,26 @@ fn a_half_filled_form_survives_a_clerk_switch_and_a_restart() {
     ui.type_into("其他账号密码", "review2026");
     ui.press_enter();
     ui.click("个人面签");
-    assert_eq!(person(&ui).form.name, "", "the other clerk sees nothing");
+    assert_eq!(
+        person(&ui).body.form.name,
+        "",
+        "the other clerk sees nothing"
+    );
     ui.click("退出登录");
     ui.sign_in("wangli", "counter2026");
     assert_eq!(
         ui.app().session().unwrap().screen,
         ScreenId::PersonRegistration
     );
-    assert_eq!(person(&ui).form.name, "张三");
-    assert_eq!(person(&ui).number.text(), PERSON_ID);
+    assert_eq!(person(&ui).body.form.name, "张三");
+    assert_eq!(person(&ui).body.number.text(), PERSON_ID);
     assert_eq!(person(&ui).core.key, key, "the form keeps its key");
     ui.clock.advance(Duration::seconds(3));
     ui.settle();
     drop(ui);
     let mut ui = launch(DbTarget::File(path));
     ui.sign_in("wangli", "counter2026");
-    assert_eq!(person(&ui).form.name, "张三");
+    assert_eq!(person(&ui).body.form.name, "张三");
     assert_eq!(person(&ui).core.key, key);
 }
 

@@ -22,6 +22,7 @@ pub mod photo_check;
 pub mod photo_screen;
 pub mod registration_form;
 pub mod registration_record;
+pub mod registration_screen;
 pub mod registrations;
 pub mod review;
 pub mod review_queue;
