@@ -38,6 +38,7 @@ pub fn print_dir() -> std::path::PathBuf {
 pub fn open_in_viewer(name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
     let dir = print_dir();
     std::fs::create_dir_all(&dir)?;
+    sweep_old(&dir);
     let path = dir.join(name);
     write_atomically(&path, bytes)?;
     launch_viewer(&path)?;
@@ -75,4 +76,24 @@ fn reap(mut child: std::process::Child) {
     std::thread::spawn(move || {
         let _ = child.wait();
     });
+}
+
+/// Receipts carry names: copies left for the viewer are removed after a day.
+const PRINT_COPIES_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn sweep_old(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > PRINT_COPIES_KEPT);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
