@@ -33,6 +33,8 @@ pub struct Registrations {
     generation: u64,
     loading: bool,
     pub selected: Option<usize>,
+    /// Bring this row into view (moved to with the arrow keys).
+    scroll_to: Option<usize>,
     pub record: RecordPanel,
     pub message: Option<Message>,
     focus_search: bool,
@@ -51,6 +53,7 @@ impl Registrations {
             generation: 0,
             loading: false,
             selected: None,
+            scroll_to: None,
             record: RecordPanel::new((env.picker)()),
             message: None,
             focus_search: false,
@@ -163,7 +166,11 @@ impl Registrations {
         }
         let mut open = None;
         let open_id = self.record.view.as_ref().map(|v| v.id);
-        TableBuilder::new(ui)
+        let mut table = TableBuilder::new(ui);
+        if let Some(i) = self.scroll_to.take() {
+            table = table.scroll_to_row(i, None);
+        }
+        table
             .striped(true)
             .sense(egui::Sense::click())
             .column(Column::auto().at_least(150.0))
@@ -289,8 +296,10 @@ impl Screen for Registrations {
             self.fetch(page_no - 1, out);
         } else if n > 0 && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown) {
             self.selected = Some(self.selected.map_or(0, |i| (i + 1).min(n - 1)));
+            self.scroll_to = self.selected;
         } else if n > 0 && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp) {
             self.selected = Some(self.selected.map_or(0, |i| i.saturating_sub(1)));
+            self.scroll_to = self.selected;
         } else if self.selected.is_some()
             && input.consume_key(egui::Modifiers::NONE, egui::Key::Enter)
         {
