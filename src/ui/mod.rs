@@ -10,6 +10,7 @@ pub mod db_error;
 pub mod document_check;
 pub mod fonts;
 pub mod form;
+mod frame_timer;
 pub mod id_check;
 mod input;
 pub mod lock;
