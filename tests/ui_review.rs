@@ -237,8 +237,16 @@ fn f2_claims_the_soonest_due_application_and_opens_it() {
     key(&mut ui, Key::F2);
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
     // While open, the claim is renewed before it runs out.
+    // (The clerk keeps working: five idle minutes would lock the screen, and
+    // a lock gives the claim back.)
     let until = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
-    ui.clock.advance(Duration::minutes(6));
+    ui.clock.advance(Duration::minutes(4));
+    ui.harness
+        .event(eframe::egui::Event::PointerMoved(eframe::egui::pos2(
+            600.0, 400.0,
+        )));
+    ui.settle();
+    ui.clock.advance(Duration::minutes(2));
     ui.settle();
     let renewed = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
     assert_eq!(renewed, until + Duration::minutes(6));

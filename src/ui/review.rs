@@ -590,6 +590,9 @@ fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) {
                 ui.end_row();
             };
             row("单位名称", reg.name.clone());
+            // Masked like everywhere in the queue (the organisation code inside
+            // it is left out of the breakdown for the same reason); the check
+            // digits are verified by the 证件号码 pre-check above.
             row(&reg.doc_label, item.doc_masked.clone());
             if let Some(c) = &reg.company {
                 let b = &c.breakdown;
@@ -597,7 +600,6 @@ fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) {
                     b.authority.as_deref().map(|x| format!("登记管理部门 {x}")),
                     b.entity_type.as_deref().map(|x| format!("机构类别 {x}")),
                     b.registrar_region.as_deref().map(|x| format!("登记地 {x}")),
-                    b.org_code.as_deref().map(|x| format!("组织机构代码 {x}")),
                 ]
                 .into_iter()
                 .flatten()
