@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit_log;
 mod commands;
 pub mod dashboard;
+pub mod db_check;
 pub mod db_error;
 pub mod document_check;
 pub mod fonts;
