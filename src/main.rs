@@ -45,6 +45,8 @@ enum Command {
     DemoData(DemoDataArgs),
     /// Print a page of the review queue (document numbers masked) and its counts.
     Queue(QueueArgs),
+    /// Full integrity check of the database file (read-only; start-up checks only files ≤ 8 MiB).
+    CheckDb,
 }
 
 #[derive(Args, Debug)]
@@ -182,6 +184,7 @@ fn main() -> ExitCode {
         Some(Command::Receipt(a)) => cli::registrations::receipt(cli.db, &a.reg_no, &a.out),
         Some(Command::DemoData(a)) => run_demo_data(cli.db, a),
         Some(Command::Queue(a)) => run_queue(cli.db, a),
+        Some(Command::CheckDb) => cli::check_db::run(cli.db, &mut io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -237,8 +237,16 @@ fn f2_claims_the_soonest_due_application_and_opens_it() {
     key(&mut ui, Key::F2);
     assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
     // While open, the claim is renewed before it runs out.
+    // (The clerk keeps working: five idle minutes would lock the screen, and
+    // a lock gives the claim back.)
     let until = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
-    ui.clock.advance(Duration::minutes(6));
+    ui.clock.advance(Duration::minutes(4));
+    ui.harness
+        .event(eframe::egui::Event::PointerMoved(eframe::egui::pos2(
+            600.0, 400.0,
+        )));
+    ui.settle();
+    ui.clock.advance(Duration::minutes(2));
     ui.settle();
     let renewed = queue(&ui).review.as_ref().unwrap().ticket.unwrap().until;
     assert_eq!(renewed, until + Duration::minutes(6));
@@ -604,4 +612,154 @@ fn past_two_thousand_rows_the_window_moves_on() {
     assert!(q.rows.iter().all(|r| r.app_no != first));
     ui.click("上一批");
     assert_eq!(queue(&ui).rows[0].app_no, first);
+}
+
+/// 王丽 (counter) registers a company with two scans: it joins the queue as
+/// 单位注册复核. Returns the registration id.
+fn company_registration(path: &std::path::Path) -> i64 {
+    use counterdesk::app::attachments::{ScanInput, prepare};
+    use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
+    use counterdesk::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
+    let mut store = Store::open(path).unwrap();
+    let wang = SessionClerk::from(
+        &store
+            .read(|tx| tx.clerk_by_username("wangli"))
+            .unwrap()
+            .unwrap(),
+    );
+    let scan = |name: &str| {
+        prepare(ScanInput::Bytes {
+            file_name: name.into(),
+            bytes: photo_bytes("ok_260x378.jpg"),
+        })
+        .unwrap()
+    };
+    let RegResp::Submitted(s) = registration::handle(
+        &mut store,
+        t0() - Duration::hours(20),
+        &wang,
+        RegReq::SubmitCompany {
+            form: CompanyDraft {
+                company_name: "北京顺达物流有限公司".into(),
+                code: "91110000600037341L".into(),
+                agent_name: "李四".into(),
+                agent_doc_type: Some(IdDocType::ResidentId),
+                agent_doc_number: "110101200002290018".into(),
+                agent_mobile: "13900139000".into(),
+                sighted_licence: true,
+                sighted_authorization: true,
+                sighted_agent_id: true,
+            },
+            scans: vec![
+                (ScanSlot::BusinessLicence, scan("营业执照.jpg")),
+                (ScanSlot::Authorization, scan("委托书.jpg")),
+            ],
+            idempotency_key: "ui-company".into(),
+        },
+    )
+    .unwrap() else {
+        panic!("not submitted");
+    };
+    s.record.id
+}
+
+#[test]
+fn a_company_registration_is_countersigned_from_the_queue() {
+    use counterdesk::domain::registration::RegistrationStatus;
+    let path = queue_db("review_company", &[]);
+    let reg = company_registration(&path);
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    assert_eq!(queue(&ui).rows.len(), 1);
+    assert_eq!(queue(&ui).rows[0].kind, AppKind::CompanyRegistration);
+    key(&mut ui, Key::F2);
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert!(r.item.registration.is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("北京顺达物流有限公司")
+            .is_some()
+    );
+    assert!(
+        ui.harness
+            .query_by_label_contains("复核通过 (F8)")
+            .is_some()
+    );
+    // The agent's number is masked; the originals and scans are listed.
+    assert!(ui.harness.query_by_label_contains("20000229").is_none());
+    assert!(ui.harness.query_by_label_contains("营业执照.jpg").is_some());
+    // Only the reasons that fit a company are offered; a photo key does nothing.
+    assert!(ui.harness.query_by_label_contains("背景").is_none());
+    key(&mut ui, Key::A);
+    assert!(queue(&ui).review.as_ref().unwrap().reasons.is_empty());
+    ui.harness.snapshot("review_company");
+    key(&mut ui, Key::K);
+    key(&mut ui, Key::F9);
+    ui.harness.snapshot("review_company_reject_dialog");
+    key(&mut ui, Key::Escape);
+    key(&mut ui, Key::K);
+    key(&mut ui, Key::F8);
+    assert_eq!(reviewing(&ui), None);
+    drop(ui);
+    let mut store = Store::open(&path).unwrap();
+    let rec = store.read(|tx| tx.registration(reg)).unwrap().unwrap();
+    assert_eq!(rec.status, RegistrationStatus::Countersigned);
+    assert_eq!(rec.countersigner_name.as_deref(), Some("赵敏"));
+}
+
+#[test]
+fn locking_gives_the_claim_back_and_unlocking_takes_it_again() {
+    let path = queue_db(
+        "review_lock",
+        &[Spec::new("SL202611190000002", "王伟", cst(19, 14, 20))],
+    );
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    let first = queue(&ui).review.as_ref().unwrap().ticket.unwrap();
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    ui.settle();
+    assert!(ui.app().is_locked());
+    {
+        // While locked, another reviewer could take it: nobody holds it.
+        let mut store = Store::open(&path).unwrap();
+        let info = store.read(|tx| tx.claim_info(first.id)).unwrap().unwrap();
+        assert_eq!(info.state.holder, None);
+    }
+    ui.type_into("密码", "review2026");
+    ui.press_enter();
+    assert!(!ui.app().is_locked());
+    let r = queue(&ui).review.as_ref().expect("reopened after unlock");
+    let again = r.ticket.expect("claimed again");
+    assert_eq!(again.id, first.id);
+    assert!(again.seq > first.seq);
+}
+
+#[test]
+fn unlocking_after_someone_took_it_says_who_has_it() {
+    let path = queue_db(
+        "review_lock_taken",
+        &[Spec::new("SL202611190000002", "王伟", cst(19, 14, 20))],
+    );
+    let qian = second_reviewer(&path);
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    ui.settle();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let Resp::Claimed(Some(_)) =
+            review::handle(&mut store, t0(), &qian, Req::ClaimNext { kind: None }).unwrap()
+        else {
+            panic!("钱峰 could not take it");
+        };
+    }
+    ui.type_into("密码", "review2026");
+    ui.press_enter();
+    assert_eq!(reviewing(&ui), None);
+    assert_eq!(
+        queue(&ui).held.as_ref().unwrap().sentence(),
+        "正在由 钱峰 审核，至 09:45"
+    );
 }

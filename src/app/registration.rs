@@ -333,6 +333,21 @@ fn submit(
             },
             now,
         )?;
+        if let Valid::Company(c) = valid {
+            // 单位注册复核: queued for a supervisor in this same transaction.
+            super::review::company::enqueue(
+                tx,
+                &super::review::company::CompanyIntake {
+                    registration_id: id,
+                    reg_no: &reg_no.to_string(),
+                    name: &c.name,
+                    code: &c.code,
+                    mobile: &c.agent_mobile,
+                    clerk_id: actor.id,
+                },
+                now,
+            )?;
+        }
         for (slot, scan) in scans {
             tx.put_scan_blob(scan.sha256(), scan.bytes(), now)?;
             let (width, height) = scan.dimensions().unzip();
@@ -538,6 +553,11 @@ fn countersign(
             (RegistrationKind::Person, _) => {
                 return refuse("个人面签办理后即生效，无需复核。".to_owned());
             }
+            (_, RegistrationStatus::Returned) => {
+                return refuse(
+                    "该单位面签已在审核队列中退回，不能再复核：请经办人补正后重新办理。".to_owned(),
+                );
+            }
             (_, RegistrationStatus::Countersigned) => {
                 return refuse(format!(
                     "该单位面签已由 {} 复核。",
@@ -549,6 +569,9 @@ fn countersign(
         if rec.clerk_id == actor.id {
             return refuse("不能复核自己办理的单位面签：须由另一名审核人员复核。".to_owned());
         }
+        // Closes its 单位注册复核 queue item too (refused while another
+        // supervisor has it open there).
+        super::review::company::close_from_record(tx, actor, id, now)?;
         if !tx.countersign_registration(id, actor.id, now)? {
             return refuse("该单位面签的状态已变化，请刷新后重试。".to_owned());
         }

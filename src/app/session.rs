@@ -228,7 +228,24 @@ pub fn end_session(
     replaced_by: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    store.write(|tx| match replaced_by {
+    store.write(|tx| {
+        let why = if replaced_by.is_some() {
+            "被接替登录"
+        } else {
+            "退出登录"
+        };
+        super::review::release_on_leave(tx, clerk, why, now)?;
+        end_session_row(tx, clerk, replaced_by, now)
+    })
+}
+
+fn end_session_row(
+    tx: &crate::store::Tx<'_>,
+    clerk: &SessionClerk,
+    replaced_by: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    match replaced_by {
         None => audit(
             tx,
             Some(clerk),
@@ -245,7 +262,7 @@ pub fn end_session(
             format!("由 {} 登录接替", sanitize_typed(next)),
             now,
         ),
-    })
+    }
 }
 
 pub fn record_idle_lock(
@@ -325,7 +342,8 @@ pub fn record_lock(
             clerk_target(clerk.id),
             String::new(),
             now,
-        )
+        )?;
+        super::review::release_on_leave(tx, clerk, "锁屏", now).map(drop)
     })
 }
 

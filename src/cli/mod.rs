@@ -2,6 +2,7 @@
 //! and return the process exit code (0 all valid, 1 some invalid, 2 usage error).
 
 pub mod audit;
+pub mod check_db;
 pub mod docs;
 pub mod photo;
 pub mod queue;

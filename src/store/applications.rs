@@ -406,6 +406,44 @@ impl Tx<'_> {
         })
     }
 
+    /// Ties an application (单位注册复核) to the company registration it reviews.
+    pub fn link_registration(
+        &self,
+        application_id: i64,
+        registration_id: i64,
+    ) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.prepare_cached("UPDATE applications SET registration_id = ?2 WHERE id = ?1")?
+                .execute(params![application_id, registration_id])
+                .map(drop)
+        })
+    }
+
+    /// The review item of a company registration (unique partial index).
+    pub fn application_for_registration(
+        &self,
+        registration_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT id FROM applications WHERE registration_id = ?1")?
+                .query_row([registration_id], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    /// The company registration an application reviews, if any.
+    pub fn registration_for_application(
+        &self,
+        application_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT registration_id FROM applications WHERE id = ?1")?
+                .query_row([application_id], |r| r.get::<_, Option<i64>>(0))
+                .optional()
+                .map(Option::flatten)
+        })
+    }
+
     /// One page of the queue, sorted by due time (or by name for a name search).
     pub fn queue_page(
         &self,
@@ -565,6 +603,19 @@ impl Tx<'_> {
                 Value::Text(time::format(clock.now)),
                 Value::Null,
             ],
+        ));
+        queries.push((
+            "release claims of a clerk".into(),
+            super::claims::RELEASE_MINE_SQL.into(),
+            vec![
+                Value::Integer(clock.clerk),
+                Value::Text(time::format(clock.now)),
+            ],
+        ));
+        queries.push((
+            "application of a registration".into(),
+            "SELECT id FROM applications WHERE registration_id = ?1".into(),
+            vec![Value::Integer(1)],
         ));
         let mut out = Vec::new();
         for (name, sql, p) in queries {

@@ -45,6 +45,13 @@ pub(crate) const CLAIM_NEXT_SQL: &str = "UPDATE applications \
        ) ORDER BY due_at, id LIMIT 1) \
      RETURNING id, claim_seq";
 
+/// The running claims of one clerk (public in the crate for the plan test).
+pub(crate) const RELEASE_MINE_SQL: &str = "UPDATE applications \
+     SET claimed_by = NULL, lease_until = NULL \
+     WHERE id IN (SELECT id FROM applications INDEXED BY applications_leases \
+         WHERE lease_until > ?2 AND claimed_by = ?1 AND status = 'pending') \
+     RETURNING id";
+
 impl Tx<'_> {
     /// Claims the free application due soonest (skipping the clerk's own
     /// entries: four-eyes), or `None` when nothing is free.
@@ -131,6 +138,20 @@ impl Tx<'_> {
             )?
             .execute(params![id, clerk, seq])
             .map(|n| n == 1)
+        })
+    }
+
+    /// Gives back every running claim of `clerk` (at lock and logout), read
+    /// from the small lease index. Returns the application ids released.
+    pub fn release_claims_of(
+        &self,
+        clerk: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        self.q(|c| {
+            let mut stmt = c.prepare_cached(RELEASE_MINE_SQL)?;
+            let rows = stmt.query_map(params![clerk, time::format(now)], |r| r.get(0))?;
+            rows.collect()
         })
     }
 

@@ -254,6 +254,58 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_application ON outbox (application_id);
     CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
     "#,
+    // 5: 单位注册复核 — a company registration enters the review queue as an
+    // application in the same transaction (applications.registration_id), and a
+    // supervisor may return it: registrations gains the status 'returned', and
+    // a returned company's code no longer blocks a new registration.
+    // SQLite cannot change a CHECK in place, so the table is rebuilt (the
+    // documented 12-step way: migrate() runs scripts with foreign keys off and
+    // runs foreign_key_check before committing).
+    r#"
+    CREATE TABLE registrations_new (
+        id               INTEGER PRIMARY KEY,
+        reg_no           TEXT NOT NULL UNIQUE,
+        kind             TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+        status           TEXT NOT NULL
+                         CHECK (status IN ('registered', 'pending_countersign', 'countersigned', 'returned')),
+        doc_type         TEXT NOT NULL,
+        -- unique among live registrations (index below): a returned company
+        -- may register again once its agent has fixed the deficiencies
+        doc_number       TEXT NOT NULL,
+        org_code         TEXT,
+        name             TEXT NOT NULL,
+        mobile           TEXT NOT NULL,
+        reason           TEXT,
+        reason_text      TEXT,
+        agent_name       TEXT,
+        agent_doc_type   TEXT,
+        agent_doc_number TEXT,
+        breakdown        TEXT,
+        sighted          TEXT NOT NULL,
+        office           TEXT NOT NULL,
+        clerk_id         INTEGER NOT NULL REFERENCES clerks(id),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        countersigned_by INTEGER REFERENCES clerks(id),
+        countersigned_at TEXT,
+        idempotency_key  TEXT NOT NULL UNIQUE,
+        CHECK (countersigned_by IS NULL OR countersigned_by <> clerk_id),
+        CHECK ((status = 'countersigned') = (countersigned_by IS NOT NULL))
+    );
+    INSERT INTO registrations_new SELECT * FROM registrations;
+    DROP TABLE registrations;
+    ALTER TABLE registrations_new RENAME TO registrations;
+    CREATE INDEX registrations_name ON registrations (name);
+    CREATE INDEX registrations_status ON registrations (status, id);
+    CREATE INDEX registrations_org_code ON registrations (org_code) WHERE org_code IS NOT NULL;
+    CREATE INDEX registrations_doc ON registrations (doc_number);
+    CREATE UNIQUE INDEX registrations_doc_live ON registrations (doc_number)
+        WHERE status <> 'returned';
+
+    ALTER TABLE applications ADD COLUMN registration_id INTEGER REFERENCES registrations(id);
+    CREATE UNIQUE INDEX applications_registration ON applications (registration_id)
+        WHERE registration_id IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -272,6 +324,24 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             supported: LATEST_VERSION,
         });
     }
+    if current == LATEST_VERSION {
+        return Ok(());
+    }
+    // A table rebuild (migration 5) needs foreign keys off; the pragma is a
+    // no-op inside a transaction, so it is switched here and restored after,
+    // and each migration proves with foreign_key_check that it broke nothing.
+    let fk: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(sql)?;
+    let applied = apply_from(conn, path, current);
+    conn.pragma_update(None, "foreign_keys", fk).map_err(sql)?;
+    applied
+}
+
+fn apply_from(conn: &mut Connection, path: &Path, current: i64) -> Result<(), StoreError> {
+    let sql = |e| StoreError::from_sqlite(path, e);
     for (i, script) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version <= current {
@@ -279,6 +349,19 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         }
         let tx = conn.transaction().map_err(sql)?;
         tx.execute_batch(script).map_err(sql)?;
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(sql)?;
+        if broken > 0 {
+            return Err(sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration {version} left {broken} dangling references"
+                )),
+            )));
+        }
         tx.pragma_update(None, "user_version", version)
             .map_err(sql)?;
         tx.commit().map_err(sql)?;

@@ -252,6 +252,7 @@ impl Tx<'_> {
 
     /// (id, reg_no) of the registration holding this document number or code,
     /// or — for companies — the same organisation code inside another code.
+    /// A returned registration holds nothing: the company may register again.
     pub fn registration_holding(
         &self,
         doc_number: &str,
@@ -259,7 +260,8 @@ impl Tx<'_> {
     ) -> Result<Option<(i64, String)>, StoreError> {
         let by_number = self.q(|c| {
             c.query_row(
-                "SELECT id, reg_no FROM registrations WHERE doc_number = ?1",
+                "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
+                 AND status <> 'returned'",
                 [doc_number],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -269,7 +271,8 @@ impl Tx<'_> {
             (Some(hit), _) => Ok(Some(hit)),
             (None, Some(org)) => self.q(|c| {
                 c.query_row(
-                    "SELECT id, reg_no FROM registrations WHERE org_code = ?1 ORDER BY id LIMIT 1",
+                    "SELECT id, reg_no FROM registrations WHERE org_code = ?1 \
+                     AND status <> 'returned' ORDER BY id LIMIT 1",
                     [org],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -352,6 +355,25 @@ impl Tx<'_> {
                  countersigned_at = ?3, updated_at = ?3 \
                  WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2",
                 params![id, by, at],
+            )
+        })?;
+        Ok(n == 1)
+    }
+
+    /// Moves a pending company registration to returned (a supervisor's
+    /// rejection from the review queue); false if it was not pending or the
+    /// supervisor registered it.
+    pub fn return_registration(
+        &self,
+        id: i64,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.q(|c| {
+            c.execute(
+                "UPDATE registrations SET status = 'returned', updated_at = ?3 \
+                 WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2",
+                params![id, by, time::format(now)],
             )
         })?;
         Ok(n == 1)

@@ -46,6 +46,8 @@ pub struct Accounts {
     pub settings: Option<Settings>,
     focus_new: bool,
     focus_reset: bool,
+    /// 检查数据库完整性, off the UI thread.
+    pub db_check: super::db_check::DbCheck,
 }
 
 impl Accounts {
@@ -128,6 +130,10 @@ impl Screen for Accounts {
 
     fn is_dirty(&self) -> bool {
         !self.new_username.trim().is_empty() || !self.new_password.is_empty()
+    }
+
+    fn is_busy(&self) -> bool {
+        self.db_check.is_running()
     }
 
     fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
@@ -376,6 +382,8 @@ impl Accounts {
                 );
             }
             self.show_message(ui, Section::Settings);
+            ui.add_space(6.0);
+            self.db_check.show(ui, cx.db_path);
         });
     }
 }

@@ -89,6 +89,8 @@ pub struct CounterDeskApp {
     /// `COUNTERDESK_STARTUP_PROBE=1`: print when the first login frame has been
     /// presented, then close (used to measure start-up time; see README).
     startup_probe: StartupProbe,
+    /// `COUNTERDESK_FRAME_LOG=N`: frame-time medians every N frames.
+    frame_timer: Option<super::frame_timer::FrameTimer>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +132,7 @@ impl CounterDeskApp {
             } else {
                 StartupProbe::Off
             },
+            frame_timer: super::frame_timer::FrameTimer::from_env(),
         }
     }
 
@@ -226,7 +229,8 @@ impl eframe::App for CounterDeskApp {
         }
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let started = std::time::Instant::now();
         let mut out = Outbox::default();
         let now = self.clock.now();
         // Show progress only for work slower than ~200 ms, so quick answers don't flicker.
@@ -292,6 +296,9 @@ impl eframe::App for CounterDeskApp {
         }
         for cmd in out.commands {
             self.apply(ui.ctx(), cmd);
+        }
+        if let Some(t) = &mut self.frame_timer {
+            t.record(frame.info().cpu_usage, started.elapsed());
         }
     }
 }

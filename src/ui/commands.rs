@@ -137,6 +137,7 @@ impl CounterDeskApp {
             return;
         }
         s.lock = Some(lock::LockForm::new(reason));
+        s.lock_all();
         s.password = s.password.take().filter(|p| p.forced);
         s.confirm = None;
         self.flush_draft();
@@ -164,7 +165,16 @@ impl CounterDeskApp {
         {
             s.lock = None;
             s.idle.touch(now);
+            let mut out = Outbox::default();
+            s.unlock_all(&mut out);
             self.pending_replacement = None;
+            for cmd in out.commands {
+                if let Command::Send { from, req } = cmd {
+                    self.send(from, req);
+                } else {
+                    self.queued.push(cmd);
+                }
+            }
             return;
         }
         if let Some(old) = self.pending_replacement.take() {

@@ -11,6 +11,7 @@ use super::photo_check::{Overlays, draw_overlays};
 use super::theme;
 use super::widgets::{self, Message};
 use crate::app::clock::{fmt_hm, fmt_minute};
+use crate::app::registration::RegistrationView;
 use crate::app::review::{ReviewItem, Ticket};
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
@@ -168,7 +169,7 @@ impl ReviewView {
         }
         if !self.free_text_focused && self.can_decide() && !self.deciding {
             for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
-                if i.consume_key(Modifiers::NONE, k) {
+                if r.applies_to(self.item.kind) && i.consume_key(Modifiers::NONE, k) {
                     self.toggle(r);
                 }
             }
@@ -253,15 +254,23 @@ impl ReviewView {
             } else {
                 220.0
             };
-            ui.vertical(|ui| {
-                ui.set_width(photo_width);
-                self.photos(ui);
-            });
-            ui.separator();
-            ui.vertical(|ui| {
-                ui.set_width(270.0);
-                applicant(ui, &self.item);
-            });
+            if let Some(reg) = &self.item.registration {
+                // 单位注册复核: the company's documents instead of a photo and licence.
+                ui.vertical(|ui| {
+                    ui.set_width(photo_width + 270.0);
+                    company(ui, &self.item, reg);
+                });
+            } else {
+                ui.vertical(|ui| {
+                    ui.set_width(photo_width);
+                    self.photos(ui);
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    ui.set_width(270.0);
+                    applicant(ui, &self.item);
+                });
+            }
             ui.separator();
             ui.vertical(|ui| {
                 if let Some(a) = self.decision_column(ui) {
@@ -324,7 +333,12 @@ impl ReviewView {
         let enabled = self.can_decide() && !self.deciding;
         let block = self.blocking();
         ui.horizontal_wrapped(|ui| {
-            let approve = widgets::primary_button(ui, "通过 (F8)", enabled && block.is_none());
+            let approve_label = if self.item.kind == AppKind::CompanyRegistration {
+                "复核通过 (F8)"
+            } else {
+                "通过 (F8)"
+            };
+            let approve = widgets::primary_button(ui, approve_label, enabled && block.is_none());
             if approve.clicked() {
                 action = Some(Action::Approve);
             }
@@ -374,7 +388,7 @@ impl ReviewView {
             ui.horizontal_wrapped(|ui| {
                 ui.spacing_mut().item_spacing.y = 2.0;
                 for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
-                    if r.kind() != kind {
+                    if r.kind() != kind || !r.applies_to(self.item.kind) {
                         continue;
                     }
                     let mut on = self.reasons.contains(&r);
@@ -560,6 +574,83 @@ fn applicant(ui: &mut egui::Ui, item: &ReviewItem) {
                 row("上次换照片", d.format("%Y-%m-%d").to_string());
             }
         });
+}
+
+/// The company registration behind a 单位注册复核 item: what the counter
+/// clerk recorded and sighted, for the supervisor to countersign or return.
+fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) {
+    ui.label(RichText::new(format!("单位面签 {}", reg.number)).strong());
+    egui::Grid::new("review_company")
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(RichText::new(k).color(theme::MUTED));
+                ui.label(v);
+                ui.end_row();
+            };
+            row("单位名称", reg.name.clone());
+            // Masked like everywhere in the queue (the organisation code inside
+            // it is left out of the breakdown for the same reason); the check
+            // digits are verified by the 证件号码 pre-check above.
+            row(&reg.doc_label, item.doc_masked.clone());
+            if let Some(c) = &reg.company {
+                let b = &c.breakdown;
+                let parts: Vec<String> = [
+                    b.authority.as_deref().map(|x| format!("登记管理部门 {x}")),
+                    b.entity_type.as_deref().map(|x| format!("机构类别 {x}")),
+                    b.registrar_region.as_deref().map(|x| format!("登记地 {x}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                if !parts.is_empty() {
+                    row("代码解析", parts.join("；"));
+                }
+                row("经办人", c.agent_name.clone());
+                row(
+                    &format!("经办人{}", c.agent_doc_label),
+                    c.masked_agent_doc_number.clone(),
+                );
+            }
+            row("经办人手机", reg.masked_mobile.clone());
+            row(
+                "已核验原件",
+                if reg.originals.is_empty() {
+                    "无".to_owned()
+                } else {
+                    reg.originals
+                        .iter()
+                        .map(|o| format!("✓ {o}"))
+                        .collect::<Vec<_>>()
+                        .join("　")
+                },
+            );
+            row(
+                "办理",
+                format!(
+                    "{} 于 {}（{}）",
+                    reg.clerk_name, reg.created_at_text, reg.office
+                ),
+            );
+            row("状态", reg.status.label().to_owned());
+        });
+    ui.add_space(4.0);
+    ui.label(RichText::new(format!("扫描件（{} 份）", reg.attachments.len())).strong());
+    if reg.attachments.is_empty() {
+        ui.label(RichText::new("未上传扫描件").color(theme::MUTED));
+    }
+    for a in &reg.attachments {
+        let extra = match (a.dimensions, a.pages) {
+            (_, Some(p)) => format!("，{p} 页"),
+            (Some((w, h)), None) => format!("，{w}×{h}"),
+            _ => String::new(),
+        };
+        ui.label(format!(
+            "· {}：{}（{}{extra}）",
+            a.slot_label, a.file_name, a.size_text
+        ));
+    }
 }
 
 fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {

@@ -114,6 +114,8 @@ pub struct ReviewQueue {
     today: NaiveDate,
     /// Set while the signed-in role may not browse the queue.
     pub refused: Option<String>,
+    /// The application whose claim the lock gave back, to take again at unlock.
+    reclaim: Option<(i64, String)>,
 }
 
 impl ReviewQueue {
@@ -153,6 +155,7 @@ impl ReviewQueue {
             photo_gen: 0,
             today,
             refused: None,
+            reclaim: None,
         }
     }
 
@@ -689,6 +692,33 @@ impl Screen for ReviewQueue {
         {
             self.open(&row, out);
         }
+    }
+
+    fn on_lock(&mut self) {
+        // The worker releases the claims with the lock's audit row; the
+        // ticket is dead from here on.
+        self.skipping = None;
+        if let Some(r) = &mut self.review
+            && r.ticket.take().is_some()
+        {
+            self.reclaim = Some((r.item.id, r.item.app_no.clone()));
+        }
+    }
+
+    fn on_unlock(&mut self, out: &mut Outbox) {
+        let Some((id, app_no)) = self.reclaim.take() else {
+            return;
+        };
+        self.review = None;
+        if self.writing.is_some() {
+            self.message = Some(Message::info(format!(
+                "锁屏时 {app_no} 已放回队列，可重新领取。"
+            )));
+            return;
+        }
+        // Taken again if still free; otherwise the list says who has it.
+        self.writing = Some(Writing::Open(app_no));
+        out.send(Request::Review(Req::Open { id }));
     }
 
     fn tick(&mut self, cx: &ScreenCx<'_>, out: &mut Outbox) {

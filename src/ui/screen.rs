@@ -62,6 +62,11 @@ pub trait Screen {
     /// Called every frame before drawing, even when not shown (lease
     /// renewal, polling background jobs).
     fn tick(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
+    /// The screen locked (or the clerk is signing out): the worker gives back
+    /// the clerk's claims, so forget any ticket held.
+    fn on_lock(&mut self) {}
+    /// The same clerk unlocked: take back what the lock gave up, if still free.
+    fn on_unlock(&mut self, _out: &mut Outbox) {}
     /// The clerk arrived at the screen (refresh lists, focus the first field).
     fn on_open(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
     /// A reply to a request this screen sent.

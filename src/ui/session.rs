@@ -125,6 +125,22 @@ impl Session {
         }
     }
 
+    /// Tells every made screen that the session locked.
+    pub fn lock_all(&mut self) {
+        for screen in self.screens.values_mut() {
+            screen.on_lock();
+        }
+    }
+
+    /// Tells every made screen that the same clerk unlocked.
+    pub fn unlock_all(&mut self, out: &mut super::outbox::Outbox) {
+        for (id, screen) in &mut self.screens {
+            out.scoped(super::outbox::Sender::Screen(*id), |out| {
+                screen.on_unlock(out)
+            });
+        }
+    }
+
     pub fn any_busy(&self) -> bool {
         self.screens.values().any(|s| s.is_busy())
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::claim::claim_next;
+use super::company::settle_registration;
 use super::view::checks_for;
 use super::{NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, Verdict, refused, target};
 use crate::app::access::{audit, require_role};
@@ -16,8 +17,8 @@ use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::reasons::normalise;
-use crate::domain::review::{Outcome, Transition};
-use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, Store};
+use crate::domain::review::{AppKind, Outcome, Reason, Transition};
+use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, Store, StoreError, Tx};
 
 pub(crate) fn decide(
     store: &mut Store,
@@ -65,55 +66,23 @@ pub(crate) fn decide(
                 ))));
             }
         }
-        let a = &rec.data;
-        let texts = compose(&NoticeInput {
-            kind: a.kind,
-            app_no: &a.app_no,
-            submitted_on: cst_date(a.submitted_at),
-            outcome,
-            reasons: &reasons,
-            free_text: &free_text,
-        });
-        let messages = [
-            NewMessage {
-                application_id: rec.id,
-                channel: Channel::Sms,
-                recipient: a.mobile.clone(),
-                body: texts.sms,
-            },
-            NewMessage {
-                application_id: rec.id,
-                channel: Channel::App,
-                recipient: a.doc_no.clone(),
-                body: texts.app,
-            },
-        ];
-        tx.decide(
-            &NewDecision {
-                application_id: rec.id,
-                clerk: actor.id,
-                claim_seq: ticket.seq,
-                outcome,
-                reasons: reasons.clone(),
-                free_text: free_text.clone(),
-                notice: texts.notice,
-                photo_report: photo_report_line(&rec),
-            },
-            &messages,
-            now,
+        if rec.data.kind == AppKind::CompanyRegistration
+            && let Some(r) = reasons
+                .iter()
+                .find(|r| !r.applies_to(AppKind::CompanyRegistration))
+        {
+            return Ok(Err(AppError::rejected(format!(
+                "单位注册复核不适用退回原因“{}”",
+                r.label()
+            ))));
+        }
+        write_decision(
+            tx, actor, &rec, ticket.seq, outcome, &reasons, &free_text, now, "",
         )?;
-        let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
-        let detail = if labels.is_empty() {
-            format!("受理号 {}", a.app_no)
-        } else {
-            format!("受理号 {}，原因：{}", a.app_no, labels.join("、"))
-        };
-        let action = match outcome {
-            Outcome::Approve => AuditAction::ReviewApproved,
-            Outcome::Reject => AuditAction::ReviewReturned,
-        };
-        audit(tx, Some(actor), action, target(rec.id), detail, now)?;
-        Ok(Ok(a.app_no.clone()))
+        if rec.data.kind == AppKind::CompanyRegistration {
+            settle_registration(tx, actor, rec.id, &rec.data.app_no, outcome, &reasons, now)?;
+        }
+        Ok(Ok(rec.data.app_no.clone()))
     })?;
     let app_no = out?;
     tracing::info!(outcome = outcome.code(), "review decided");
@@ -129,6 +98,74 @@ pub(crate) fn decide(
         next,
     })
 }
+/// Writes one decision under claim `seq`: closes the application and its
+/// claim, records the decision with its notice, queues the SMS and app
+/// messages and appends the audit row (`how` adds to its detail, e.g. where
+/// it was decided). Inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_decision(
+    tx: &Tx<'_>,
+    actor: &SessionClerk,
+    rec: &ApplicationRecord,
+    seq: i64,
+    outcome: Outcome,
+    reasons: &[Reason],
+    free_text: &str,
+    now: DateTime<Utc>,
+    how: &str,
+) -> Result<(), StoreError> {
+    let a = &rec.data;
+    let texts = compose(&NoticeInput {
+        kind: a.kind,
+        app_no: &a.app_no,
+        submitted_on: cst_date(a.submitted_at),
+        outcome,
+        reasons,
+        free_text,
+    });
+    let messages = [
+        NewMessage {
+            application_id: rec.id,
+            channel: Channel::Sms,
+            recipient: a.mobile.clone(),
+            body: texts.sms,
+        },
+        NewMessage {
+            application_id: rec.id,
+            channel: Channel::App,
+            recipient: a.doc_no.clone(),
+            body: texts.app,
+        },
+    ];
+    tx.decide(
+        &NewDecision {
+            application_id: rec.id,
+            clerk: actor.id,
+            claim_seq: seq,
+            outcome,
+            reasons: reasons.to_vec(),
+            free_text: free_text.to_owned(),
+            notice: texts.notice,
+            photo_report: photo_report_line(rec),
+        },
+        &messages,
+        now,
+    )?;
+    let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
+    let mut detail = format!("受理号 {}", a.app_no);
+    if !labels.is_empty() {
+        detail.push_str(&format!("，原因：{}", labels.join("、")));
+    }
+    if !how.is_empty() {
+        detail.push_str(&format!("（{how}）"));
+    }
+    let action = match outcome {
+        Outcome::Approve => AuditAction::ReviewApproved,
+        Outcome::Reject => AuditAction::ReviewReturned,
+    };
+    audit(tx, Some(actor), action, target(rec.id), detail, now).map(drop)
+}
+
 /// "What was seen": the intake photo verdict and its failing checks.
 fn photo_report_line(rec: &ApplicationRecord) -> String {
     let a = &rec.data;

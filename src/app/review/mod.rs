@@ -7,6 +7,7 @@
 //! (route [`Req::is_read_only`] requests there).
 
 mod claim;
+pub mod company;
 mod decide;
 mod search;
 mod view;
@@ -21,7 +22,7 @@ use crate::domain::review::{
 };
 use crate::store::{ClaimInfo, PageQuery, QueueClock, STALE_CLAIM, SearchKey, Store};
 
-pub use claim::open;
+pub use claim::{open, release_on_leave};
 pub use search::classify_search;
 pub use view::{
     DecisionView, LicenceView, PhotoView, QueueItem, QueuePage, ReviewItem, review_item,

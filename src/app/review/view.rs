@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Ticket;
+use crate::app::registration_view::{self, RegistrationView};
 use crate::domain::licence::{describe, parse_classes, status_name};
 use crate::domain::review::eligibility::{Facts, PreChecks, pre_checks};
 use crate::domain::review::mask::mask_document;
@@ -104,6 +105,9 @@ pub struct ReviewItem {
     /// Why the actor may only look (four-eyes, role, already decided).
     pub read_only_reason: Option<String>,
     pub decision: Option<DecisionView>,
+    /// For 单位注册复核: the company registration being countersigned (code
+    /// breakdown, agent with masked number, originals sighted, scans).
+    pub registration: Option<Box<RegistrationView>>,
 }
 
 pub(crate) fn queue_item(r: &QueueRow, clock: &QueueClock) -> QueueItem {
@@ -191,6 +195,17 @@ pub fn review_item(
         valid_until: a.valid_until,
         authority: a.authority.clone(),
     });
+    let registration = match tx.registration_for_application(id)? {
+        Some(reg_id) => match tx.registration(reg_id)? {
+            Some(r) => {
+                let scans = tx.attachments_of(reg_id)?;
+                // The queue has its own decide buttons: no countersign flag here.
+                Some(Box::new(registration_view::view(r, scans, 0, false)))
+            }
+            None => None,
+        },
+        None => None,
+    };
     let decision = tx.decision_for(id)?.map(|d| DecisionView {
         outcome: d.outcome,
         reasons: d.reasons,
@@ -222,5 +237,6 @@ pub fn review_item(
         ticket,
         read_only_reason,
         decision,
+        registration,
     }))
 }

@@ -37,10 +37,11 @@ pub enum AuditAction {
     ReviewReleasedForOther,
     ReviewApproved,
     ReviewReturned,
+    RegistrationReturned,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -67,6 +68,7 @@ impl AuditAction {
         AuditAction::ReviewReleasedForOther,
         AuditAction::ReviewApproved,
         AuditAction::ReviewReturned,
+        AuditAction::RegistrationReturned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +99,7 @@ impl AuditAction {
             AuditAction::ReviewReleasedForOther => "review_released_for_other",
             AuditAction::ReviewApproved => "review_approved",
             AuditAction::ReviewReturned => "review_returned",
+            AuditAction::RegistrationReturned => "registration_returned",
         }
     }
 
@@ -132,6 +135,7 @@ impl AuditAction {
             AuditAction::ReviewReleasedForOther => "解除他人领取",
             AuditAction::ReviewApproved => "审核通过",
             AuditAction::ReviewReturned => "审核退回",
+            AuditAction::RegistrationReturned => "退回单位面签",
         }
     }
 }

@@ -41,6 +41,10 @@ pub enum RegistrationStatus {
     Registered,
     PendingCountersign,
     Countersigned,
+    /// 已退回: a supervisor returned a company registration with reasons (from
+    /// the review queue); it never counts. The agent comes back with the
+    /// deficiencies fixed.
+    Returned,
 }
 
 impl RegistrationStatus {
@@ -56,6 +60,7 @@ impl RegistrationStatus {
             RegistrationStatus::Registered => "registered",
             RegistrationStatus::PendingCountersign => "pending_countersign",
             RegistrationStatus::Countersigned => "countersigned",
+            RegistrationStatus::Returned => "returned",
         }
     }
 
@@ -64,6 +69,7 @@ impl RegistrationStatus {
             RegistrationStatus::Registered,
             RegistrationStatus::PendingCountersign,
             RegistrationStatus::Countersigned,
+            RegistrationStatus::Returned,
         ]
         .into_iter()
         .find(|s| s.code() == code)
@@ -74,11 +80,44 @@ impl RegistrationStatus {
             RegistrationStatus::Registered => "已注册",
             RegistrationStatus::PendingCountersign => "待复核",
             RegistrationStatus::Countersigned => "已复核",
+            RegistrationStatus::Returned => "已退回",
         }
     }
 
     /// Whether the registration counts (may be used for the 12123 account).
     pub fn is_effective(self) -> bool {
-        self != RegistrationStatus::PendingCountersign
+        matches!(
+            self,
+            RegistrationStatus::Registered | RegistrationStatus::Countersigned
+        )
+    }
+
+    /// Whether a supervisor may still countersign or return it.
+    pub fn awaits_review(self) -> bool {
+        self == RegistrationStatus::PendingCountersign
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_only_reviewed_or_personal_ones_count() {
+        for s in [
+            RegistrationStatus::Registered,
+            RegistrationStatus::PendingCountersign,
+            RegistrationStatus::Countersigned,
+            RegistrationStatus::Returned,
+        ] {
+            assert_eq!(RegistrationStatus::from_code(s.code()), Some(s));
+        }
+        assert!(RegistrationStatus::Registered.is_effective());
+        assert!(RegistrationStatus::Countersigned.is_effective());
+        assert!(!RegistrationStatus::PendingCountersign.is_effective());
+        assert!(!RegistrationStatus::Returned.is_effective());
+        assert!(RegistrationStatus::PendingCountersign.awaits_review());
+        assert!(!RegistrationStatus::Returned.awaits_review());
+        assert_eq!(RegistrationStatus::Returned.label(), "已退回");
     }
 }

@@ -98,10 +98,14 @@ fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
     for (i, item) in items.iter().enumerate() {
         notice.push_str(&format!("{}. {item}\n", i + 1));
     }
-    let closing = if refusal {
-        "上述情形不予办理本次申请。如有疑问，请携带身份证明到车管所窗口咨询。"
-    } else {
-        "请按以上事项一次性补正后，重新提交申请。"
+    // A company registration is made in person only: the agent comes back.
+    let company = n.kind == AppKind::CompanyRegistration;
+    let closing = match (refusal, company) {
+        (true, _) => "上述情形不予办理本次申请。如有疑问，请携带身份证明到车管所窗口咨询。",
+        (false, true) => {
+            "请按以上事项一次性补正后，由经办人携带营业执照、授权委托书和本人身份证明原件到车管所窗口重新办理。"
+        }
+        (false, false) => "请按以上事项一次性补正后，重新提交申请。",
     };
     notice.push_str(closing);
     let labels: Vec<&str> = n.reasons.iter().map(|r| r.label()).collect();
@@ -109,10 +113,10 @@ fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
         "【交管12123】您的{what}申请（受理号{}）未通过审核：{}。{}",
         n.app_no,
         labels.join("、"),
-        if refusal {
-            "详情请登录交管12123 App查看。"
-        } else {
-            "请登录交管12123 App查看一次性告知，补正后重新提交。"
+        match (refusal, company) {
+            (true, _) => "详情请登录交管12123 App查看。",
+            (false, true) => "请按一次性告知补正后，由经办人到车管所窗口重新办理。",
+            (false, false) => "请登录交管12123 App查看一次性告知，补正后重新提交。",
         }
     );
     Notice {
@@ -125,6 +129,20 @@ fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_returned_company_registration_asks_the_agent_to_come_back() {
+        let n = compose(&NoticeInput {
+            kind: AppKind::CompanyRegistration,
+            app_no: "DW202611230001",
+            submitted_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            outcome: Outcome::Reject,
+            reasons: &[Reason::ScanUnreadable],
+            free_text: "",
+        });
+        assert!(n.notice.contains("由经办人携带"), "{}", n.notice);
+        assert!(n.sms.contains("到车管所窗口重新办理"), "{}", n.sms);
+    }
 
     fn input<'a>(outcome: Outcome, reasons: &'a [Reason], free: &'a str) -> NoticeInput<'a> {
         NoticeInput {

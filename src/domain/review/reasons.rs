@@ -166,6 +166,18 @@ impl Reason {
         }
     }
 
+    /// Whether the reason can apply to an application of `kind`: a company
+    /// registration has no photo and no licence, only its documents.
+    pub fn applies_to(self, kind: super::AppKind) -> bool {
+        match kind {
+            super::AppKind::CompanyRegistration => matches!(
+                self,
+                Reason::ScanUnreadable | Reason::InfoMismatch | Reason::DocumentInvalid
+            ),
+            _ => true,
+        }
+    }
+
     /// The fixable reason that a failing automated photo check points to.
     pub fn for_photo_check(check_id: &str) -> Option<Reason> {
         Some(match check_id {
@@ -198,6 +210,24 @@ pub fn normalise(reasons: &[Reason]) -> Result<Vec<Reason>, &'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_company_review_offers_only_document_reasons() {
+        use super::super::AppKind;
+        let company: Vec<Reason> = Reason::ALL
+            .into_iter()
+            .filter(|r| r.applies_to(AppKind::CompanyRegistration))
+            .collect();
+        assert_eq!(
+            company,
+            [
+                Reason::ScanUnreadable,
+                Reason::InfoMismatch,
+                Reason::DocumentInvalid
+            ]
+        );
+        assert!(Reason::ALL.iter().all(|r| r.applies_to(AppKind::New)));
+    }
+
     use super::*;
 
     #[test]
