@@ -16,6 +16,7 @@ use super::clock::Clock;
 use super::error::AppError;
 use super::session::SessionClerk;
 use super::{accounts, audit_view, demo, demo_queue, drafts, review, session, settings, setup};
+use super::{dashboard, exchange};
 use crate::domain::settings::Settings;
 use crate::store::{Store, StoreError};
 
@@ -55,6 +56,8 @@ pub enum Request {
     Drafts(drafts::Req),
     Audit(audit_view::Req),
     Review(review::Req),
+    Exchange(exchange::Req),
+    Dashboard(dashboard::Req),
 }
 
 /// Every answer, by family.
@@ -67,6 +70,8 @@ pub enum Response {
     Drafts(drafts::Resp),
     Audit(audit_view::Resp),
     Review(review::Resp),
+    Exchange(exchange::Resp),
+    Dashboard(dashboard::Resp),
 }
 
 impl Request {
@@ -83,6 +88,8 @@ impl Request {
             Request::Audit(_) => "audit",
             Request::Review(r) if r.is_read_only() => "review.read",
             Request::Review(_) => "review",
+            Request::Exchange(_) => "exchange",
+            Request::Dashboard(_) => "dashboard.read",
         }
     }
 
@@ -94,6 +101,7 @@ impl Request {
                 | Request::Audit(_)
                 | Request::Drafts(drafts::Req::Load { .. })
         ) || matches!(self, Request::Review(r) if r.is_read_only())
+            || matches!(self, Request::Dashboard(r) if r.is_read_only())
     }
 }
 
@@ -153,6 +161,12 @@ pub fn dispatch(
         Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
         Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
         Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
+        Request::Exchange(r) => {
+            exchange::handle(store, now, signed_in()?, r).map(Response::Exchange)
+        }
+        Request::Dashboard(r) => {
+            dashboard::handle(store, now, signed_in()?, r).map(Response::Dashboard)
+        }
     }
 }
 

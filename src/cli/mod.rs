@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod docs;
+pub mod exchange;
 pub mod photo;
 pub mod queue;
 pub mod recovery;

@@ -37,10 +37,13 @@ pub enum AuditAction {
     ReviewReleasedForOther,
     ReviewApproved,
     ReviewReturned,
+    BatchImported,
+    BatchRejected,
+    DataExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -67,6 +70,9 @@ impl AuditAction {
         AuditAction::ReviewReleasedForOther,
         AuditAction::ReviewApproved,
         AuditAction::ReviewReturned,
+        AuditAction::BatchImported,
+        AuditAction::BatchRejected,
+        AuditAction::DataExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +103,9 @@ impl AuditAction {
             AuditAction::ReviewReleasedForOther => "review_released_for_other",
             AuditAction::ReviewApproved => "review_approved",
             AuditAction::ReviewReturned => "review_returned",
+            AuditAction::BatchImported => "batch_imported",
+            AuditAction::BatchRejected => "batch_rejected",
+            AuditAction::DataExported => "data_exported",
         }
     }
 
@@ -132,6 +141,9 @@ impl AuditAction {
             AuditAction::ReviewReleasedForOther => "解除他人领取",
             AuditAction::ReviewApproved => "审核通过",
             AuditAction::ReviewReturned => "审核退回",
+            AuditAction::BatchImported => "导入申请批次",
+            AuditAction::BatchRejected => "申请批次未导入",
+            AuditAction::DataExported => "导出数据",
         }
     }
 }
