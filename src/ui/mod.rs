@@ -8,6 +8,7 @@ mod commands;
 pub mod dashboard;
 pub mod db_error;
 pub mod document_check;
+pub mod exchange;
 pub mod fonts;
 pub mod form;
 pub mod id_check;

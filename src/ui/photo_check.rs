@@ -49,6 +49,14 @@ pub trait FilePicker: Send {
     fn request_open(&mut self);
     fn request_save(&mut self, suggested_name: &str);
     fn poll(&mut self) -> Option<Picked>;
+    /// An import batch to open (answered as [`Picked::Open`]).
+    fn request_open_batch(&mut self) {
+        self.request_open();
+    }
+    /// A folder to export into (answered as [`Picked::Save`]).
+    fn request_folder(&mut self) {
+        self.request_save("");
+    }
 }
 
 /// rfd dialogs on a helper thread (a blocking dialog in `ui()` would freeze the window).
@@ -116,6 +124,29 @@ impl FilePicker for RfdPicker {
 
     fn poll(&mut self) -> Option<Picked> {
         self.rx.try_recv().ok()
+    }
+
+    fn request_open_batch(&mut self) {
+        self.run(
+            || {
+                rfd::FileDialog::new()
+                    .set_title("导入申请批次")
+                    .add_filter("申请批次（JSON Lines）", &["jsonl", "json", "txt"])
+                    .pick_file()
+            },
+            Picked::Open,
+        );
+    }
+
+    fn request_folder(&mut self) {
+        self.run(
+            || {
+                rfd::FileDialog::new()
+                    .set_title("选择导出位置（如 U 盘）")
+                    .pick_folder()
+            },
+            Picked::Save,
+        );
     }
 }
 
