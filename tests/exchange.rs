@@ -421,7 +421,10 @@ fn missing_and_mismatched_photos_are_named_by_line() {
     // Remove one photo file and corrupt another (not the one line 1 embeds).
     let text = std::fs::read_to_string(&batch).unwrap();
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
-    let embedded = first["photo"]["sha256"].as_str().unwrap_or_default().to_owned();
+    let embedded = first["photo"]["sha256"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let mut jpgs: Vec<PathBuf> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -8,7 +8,7 @@ use std::any::Any;
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot};
 
 use super::outbox::{Command, Outbox};
 use super::screen::{REGISTRY, Screen, ScreenCx, ScreenId};
@@ -43,7 +43,9 @@ impl Dashboard {
     }
 
     fn stale(&self, now: DateTime<Utc>) -> bool {
-        self.data.as_ref().is_none_or(|d| now - d.loaded_at > REFRESH)
+        self.data
+            .as_ref()
+            .is_none_or(|d| now - d.loaded_at > REFRESH)
     }
 }
 
@@ -56,6 +58,18 @@ fn stat(ui: &mut egui::Ui, title: &str, n: Option<i64>, color: Color32) {
     });
 }
 
+/// Grid marks at a whole-number step giving about four labelled lines up to `max`.
+fn whole_marks(max: f64, shown_to: f64) -> Vec<GridMark> {
+    let step = (max / 4.0).ceil().max(1.0);
+    (0..=((max / step).ceil() as i64 + 1))
+        .map(|i| GridMark {
+            value: i as f64 * step,
+            step_size: step,
+        })
+        .filter(|m| m.value <= shown_to)
+        .collect()
+}
+
 fn day_label(d: chrono::NaiveDate) -> String {
     d.format("%m-%d").to_string()
 }
@@ -65,12 +79,20 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
     let approved: Vec<Bar> = days
         .iter()
         .enumerate()
-        .map(|(i, x)| Bar::new(i as f64, x.approved as f64).name(day_label(x.day)))
+        .map(|(i, x)| {
+            Bar::new(i as f64, x.approved as f64)
+                .name(day_label(x.day))
+                .fill(APPROVED.gamma_multiply(0.75))
+        })
         .collect();
     let returned: Vec<Bar> = days
         .iter()
         .enumerate()
-        .map(|(i, x)| Bar::new(i as f64, x.returned as f64).name(day_label(x.day)))
+        .map(|(i, x)| {
+            Bar::new(i as f64, x.returned as f64)
+                .name(day_label(x.day))
+                .fill(RETURNED.gamma_multiply(0.75))
+        })
         .collect();
     let a = BarChart::new("通过", approved).color(APPROVED).width(0.7);
     let r = BarChart::new("退回", returned)
@@ -86,14 +108,14 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .max(4) as f64;
     Plot::new("dashboard_outcomes")
         .width(width)
-        .height(210.0)
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .height(190.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
         .show_x(false)
+        .y_axis_min_width(24.0)
         .include_y(0.0)
         .include_y(max * 1.15)
         .include_x(-0.6)
@@ -108,13 +130,18 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
                 })
                 .collect()
         })
-        .x_axis_formatter(move |m, _| {
-            let i = m.value.round() as i64;
-            usize::try_from(i)
-                .ok()
-                .and_then(|i| labels.get(i).cloned())
-                .unwrap_or_default()
-        })
+        .y_grid_spacer(move |input| whole_marks(max, input.bounds.1))
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .label_spacing(24.0..=30.0)
+                .formatter(move |m, _| {
+                    let i = m.value.round() as i64;
+                    usize::try_from(i)
+                        .ok()
+                        .and_then(|i| labels.get(i).cloned())
+                        .unwrap_or_default()
+                }),
+        ])
         .y_axis_formatter(|m, _| {
             if m.value.fract() == 0.0 && m.value >= 0.0 {
                 format!("{}", m.value as i64)
@@ -149,13 +176,17 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
     let bars: Vec<Bar> = top
         .iter()
         .enumerate()
-        .map(|(i, (label, v))| Bar::new((n - 1 - i) as f64, *v as f64).name(label))
+        .map(|(i, (label, v))| {
+            Bar::new((n - 1 - i) as f64, *v as f64)
+                .name(label)
+                .fill(REASON.gamma_multiply(0.75))
+        })
         .collect();
     let labels: Vec<String> = top.iter().rev().map(|(l, _)| l.clone()).collect();
     let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(4) as f64;
     Plot::new("dashboard_reasons")
         .width(width)
-        .height(210.0)
+        .height(190.0)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -166,7 +197,6 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .include_x(max * 1.1)
         .include_y(-0.6)
         .include_y(n as f64 - 0.4)
-        .y_axis_min_width(110.0)
         .y_grid_spacer(move |_| {
             (0..n)
                 .map(|i| GridMark {
@@ -175,12 +205,19 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
                 })
                 .collect()
         })
-        .y_axis_formatter(move |m, _| {
-            usize::try_from(m.value.round() as i64)
-                .ok()
-                .and_then(|i| labels.get(i).cloned())
-                .unwrap_or_default()
-        })
+        .custom_y_axes(vec![
+            AxisHints::new_y()
+                .min_thickness(130.0)
+                .label_spacing(8.0..=12.0)
+                .tick_label_font(egui::FontId::proportional(13.0))
+                .formatter(move |m, _| {
+                    usize::try_from(m.value.round() as i64)
+                        .ok()
+                        .and_then(|i| labels.get(i).cloned())
+                        .unwrap_or_default()
+                }),
+        ])
+        .x_grid_spacer(move |input| whole_marks(max, input.bounds.1))
         .x_axis_formatter(|m, _| {
             if m.value.fract() == 0.0 && m.value >= 0.0 {
                 format!("{}", m.value as i64)
@@ -189,7 +226,12 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
             }
         })
         .show(ui, |p| {
-            p.bar_chart(BarChart::new("退回原因", bars).color(REASON).width(0.6).horizontal());
+            p.bar_chart(
+                BarChart::new("退回原因", bars)
+                    .color(REASON)
+                    .width(0.6)
+                    .horizontal(),
+            );
         });
 }
 
@@ -260,7 +302,11 @@ impl Dashboard {
                     ui.end_row();
                 }
             });
-        ui.label(RichText::new("点击受理号在审核队列中打开").small().color(theme::MUTED));
+        ui.label(
+            RichText::new("点击受理号在审核队列中打开")
+                .small()
+                .color(theme::MUTED),
+        );
     }
 
     fn features(ui: &mut egui::Ui, cx: &ScreenCx<'_>) {
@@ -344,8 +390,18 @@ impl Screen for Dashboard {
                 let c = data.map(|d| &d.data);
                 ui.horizontal_wrapped(|ui| {
                     stat(ui, "待审核", c.map(|c| c.counts.total.open), theme::ACCENT);
-                    stat(ui, "今日到期", c.map(|c| c.counts.total.due_today), theme::WARN);
-                    stat(ui, "已超期", c.map(|c| c.counts.total.overdue), theme::ERROR);
+                    stat(
+                        ui,
+                        "今日到期",
+                        c.map(|c| c.counts.total.due_today),
+                        theme::WARN,
+                    );
+                    stat(
+                        ui,
+                        "已超期",
+                        c.map(|c| c.counts.total.overdue),
+                        theme::ERROR,
+                    );
                     stat(ui, "我领取的", c.map(|c| c.counts.mine), theme::ACCENT);
                     stat(ui, "我今日审核", c.map(|c| c.my_decisions_today), theme::OK);
                 });
@@ -354,40 +410,53 @@ impl Screen for Dashboard {
                 let half = ((full - 16.0) / 2.0).max(300.0);
                 ui.horizontal_top(|ui| {
                     widgets::card(ui, |ui| {
-                        ui.set_width(half - 42.0);
-                        ui.label(RichText::new("近 14 天审核结果").strong());
-                        match data {
-                            Some(d) => outcomes_chart(ui, d, half - 42.0),
-                            None => {
-                                ui.spinner();
+                        ui.vertical(|ui| {
+                            ui.set_width(half - 42.0);
+                            ui.horizontal(|ui| {
+                                ui.label(RichText::new("近 14 天审核结果").strong());
+                                ui.add_space(12.0);
+                                ui.label(RichText::new("■ 通过").color(APPROVED));
+                                ui.label(RichText::new("■ 退回").color(RETURNED));
+                            });
+                            match data {
+                                Some(d) => outcomes_chart(ui, d, half - 42.0),
+                                None => {
+                                    ui.spinner();
+                                }
                             }
-                        }
+                        })
                     });
                     widgets::card(ui, |ui| {
-                        ui.set_width(half - 42.0);
-                        ui.label(RichText::new("退回原因（近 14 天）").strong());
-                        match data {
-                            Some(d) => reasons_chart(ui, d, half - 42.0),
-                            None => {
-                                ui.spinner();
+                        ui.vertical(|ui| {
+                            ui.set_width(half - 42.0);
+                            ui.label(RichText::new("退回原因（近 14 天）").strong());
+                            match data {
+                                Some(d) => reasons_chart(ui, d, half - 42.0),
+                                None => {
+                                    ui.spinner();
+                                }
                             }
-                        }
+                        })
                     });
                 });
                 ui.add_space(10.0);
                 ui.horizontal_top(|ui| {
                     widgets::card(ui, |ui| {
-                        ui.set_width(half - 42.0);
-                        match data {
-                            Some(d) => Self::overdue_list(ui, d, cx, out),
-                            None => {
-                                ui.spinner();
+                        ui.vertical(|ui| {
+                            ui.set_width(half - 42.0);
+                            match data {
+                                Some(d) => Self::overdue_list(ui, d, cx, out),
+                                None => {
+                                    ui.spinner();
+                                }
                             }
-                        }
+                        })
                     });
                     widgets::card(ui, |ui| {
-                        ui.set_width(half - 42.0);
-                        Self::features(ui, cx);
+                        ui.vertical(|ui| {
+                            ui.set_width(half - 42.0);
+                            Self::features(ui, cx);
+                        })
                     });
                 });
             });

@@ -184,12 +184,12 @@ impl Exchange {
             let (done, total) = p.counts();
             let what = match p.phase() {
                 Phase::Reading => format!(
-                    "核对每一行：已读 {:.1} / {:.1} MB",
+                    "第 1 步（共 2 步）核对每一行：已读 {:.1} / {:.1} MB",
                     done as f64 / 1e6,
                     total as f64 / 1e6
                 ),
-                Phase::Photos => "核对照片…".to_owned(),
-                Phase::Writing => format!("写入数据库：{done} / {total} 件"),
+                Phase::Photos => "第 1 步（共 2 步）核对照片…".to_owned(),
+                Phase::Writing => format!("第 2 步（共 2 步）写入数据库：{done} / {total} 件"),
                 Phase::Done => "完成".to_owned(),
             };
             ui.label(&what);
@@ -221,17 +221,13 @@ fn problem_list(ui: &mut egui::Ui, r: &ImportRejection) {
         .id_salt("import_problems")
         .max_height(320.0)
         .show(ui, |ui| {
-            egui::Grid::new("import_problem_grid")
-                .num_columns(2)
-                .spacing([16.0, 4.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for p in &r.problems.shown {
-                        ui.label(RichText::new(format!("第 {} 行", p.line)).monospace());
-                        ui.label(&p.message);
-                        ui.end_row();
-                    }
+            ui.set_max_width(ui.available_width());
+            for p in &r.problems.shown {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("第 {} 行", p.line)).strong());
+                    ui.label(&p.message);
                 });
+            }
             let rest = r.problems.total - r.problems.shown.len() as u64;
             if rest > 0 {
                 ui.label(RichText::new(format!("……另有 {rest} 处问题未列出")).color(theme::MUTED));

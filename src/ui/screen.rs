@@ -10,12 +10,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
+use super::exchange;
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
 use super::{
     accounts, audit_log, dashboard, document_check, photo_screen, placeholder, review_queue,
 };
-use super::exchange;
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
 use crate::app::worker::Response;

@@ -49,7 +49,8 @@ impl Progress {
         Arc::new(Self::default())
     }
 
-    pub(crate) fn set(&self, phase: Phase, done: u64, total: u64) {
+    /// Sets the phase and its counts (the job does; tests and demos may).
+    pub fn set(&self, phase: Phase, done: u64, total: u64) {
         self.phase.store(phase as u8, Ordering::Relaxed);
         self.total.store(total, Ordering::Relaxed);
         self.done.store(done, Ordering::Relaxed);

@@ -20,7 +20,7 @@ pub mod limits {
     /// Days of decisions the dashboard charts.
     pub const CHART_DAYS: u32 = 14;
     /// Overdue applications the dashboard lists.
-    pub const OVERDUE_LIST: u32 = 8;
+    pub const OVERDUE_LIST: u32 = 6;
     /// Default and allowed range of the "export soon" warning, in days.
     pub const EXPORT_WARN_DAYS: u32 = 3;
     pub const EXPORT_WARN_RANGE: std::ops::RangeInclusive<u32> = 1..=30;
