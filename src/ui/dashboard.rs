@@ -49,12 +49,14 @@ impl Dashboard {
     }
 }
 
-fn stat(ui: &mut egui::Ui, title: &str, n: Option<i64>, color: Color32) {
+fn stat(ui: &mut egui::Ui, width: f32, title: &str, n: Option<i64>, color: Color32) {
     widgets::card(ui, |ui| {
-        ui.set_width(132.0);
-        ui.label(RichText::new(title).color(theme::MUTED));
-        let text = n.map_or("…".to_owned(), |n| n.to_string());
-        ui.label(RichText::new(text).size(28.0).strong().color(color));
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            ui.label(RichText::new(title).color(theme::MUTED));
+            let text = n.map_or("…".to_owned(), |n| n.to_string());
+            ui.label(RichText::new(text).size(26.0).strong().color(color));
+        });
     });
 }
 
@@ -114,6 +116,7 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
+        .show_crosshair(false)
         .show_x(false)
         .y_axis_min_width(24.0)
         .include_y(0.0)
@@ -192,6 +195,7 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
+        .show_crosshair(false)
         .show_y(false)
         .include_x(0.0)
         .include_x(max * 1.1)
@@ -387,27 +391,23 @@ impl Screen for Dashboard {
                 if let Some(d) = data {
                     Self::export_warning(ui, d, cx, out);
                 }
+                let full = ui.available_width();
                 let c = data.map(|d| &d.data);
-                ui.horizontal_wrapped(|ui| {
-                    stat(ui, "待审核", c.map(|c| c.counts.total.open), theme::ACCENT);
-                    stat(
-                        ui,
-                        "今日到期",
-                        c.map(|c| c.counts.total.due_today),
-                        theme::WARN,
-                    );
-                    stat(
-                        ui,
-                        "已超期",
-                        c.map(|c| c.counts.total.overdue),
-                        theme::ERROR,
-                    );
-                    stat(ui, "我领取的", c.map(|c| c.counts.mine), theme::ACCENT);
-                    stat(ui, "我今日审核", c.map(|c| c.my_decisions_today), theme::OK);
+                // Five cards across whatever width there is (1024 px screens too).
+                let w = ((full - 4.0 * 8.0) / 5.0 - 42.0).clamp(80.0, 132.0);
+                ui.horizontal(|ui| {
+                    let open = c.map(|c| c.counts.total.open);
+                    stat(ui, w, "待审核", open, theme::ACCENT);
+                    let due = c.map(|c| c.counts.total.due_today);
+                    stat(ui, w, "今日到期", due, theme::WARN);
+                    let overdue = c.map(|c| c.counts.total.overdue);
+                    stat(ui, w, "已超期", overdue, theme::ERROR);
+                    stat(ui, w, "我领取的", c.map(|c| c.counts.mine), theme::ACCENT);
+                    let mine = c.map(|c| c.my_decisions_today);
+                    stat(ui, w, "我今日审核", mine, theme::OK);
                 });
                 ui.add_space(10.0);
-                let full = ui.available_width();
-                let half = ((full - 16.0) / 2.0).max(300.0);
+                let half = ((full - 16.0) / 2.0).max(260.0);
                 ui.horizontal_top(|ui| {
                     widgets::card(ui, |ui| {
                         ui.vertical(|ui| {
