@@ -774,3 +774,26 @@ fn a_renamed_text_file_and_an_oversized_file_are_refused_from_disk() {
     let err = prepare(big.as_path()).unwrap_err();
     assert!(err.to_string().contains("40.0 MB"), "{err}");
 }
+
+#[test]
+fn a_locked_database_refuses_the_submit_and_the_retry_creates_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    let mut s = seeded(&path);
+    let wang = clerk(&mut s, "wangli");
+    let form = person("110101199003070011", "张三");
+    // Another program holds the write lock past the busy timeout.
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = submit_person(&mut s, &wang, form.clone(), vec![], "k-locked").unwrap_err();
+    assert!(matches!(err, AppError::Store(_)), "{err:?}");
+    assert!(!err.to_string().is_empty());
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(count(&path, "registrations"), 0, "nothing half-written");
+    // The form kept its key: the retry creates the record once.
+    let first = submit_person(&mut s, &wang, form.clone(), vec![], "k-locked").unwrap();
+    assert!(!first.replayed);
+    let again = submit_person(&mut s, &wang, form, vec![], "k-locked").unwrap();
+    assert!(again.replayed);
+    assert_eq!(count(&path, "registrations"), 1);
+}

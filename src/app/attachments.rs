@@ -236,6 +236,19 @@ pub fn prepare(input: impl Into<ScanInput>) -> Result<PreparedScan, AppError> {
     })
 }
 
+/// A stored thumbnail (PNG, ≤ 256 px) as RGBA pixels for a texture: decoded
+/// on a background job, never on the UI thread. `None` if it is not a small PNG.
+pub fn thumbnail_rgba(png: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(THUMBNAIL_PX);
+    limits.max_image_height = Some(THUMBNAIL_PX);
+    limits.max_alloc = Some(4 * u64::from(THUMBNAIL_PX) * u64::from(THUMBNAIL_PX) * 2);
+    let mut reader = ImageReader::with_format(Cursor::new(png), ImageFormat::Png);
+    reader.limits(limits);
+    let img = reader.decode().ok()?.to_rgba8();
+    Some((img.width(), img.height(), img.into_raw()))
+}
+
 pub fn hex_sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()

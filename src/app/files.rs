@@ -27,3 +27,73 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// Where receipts opened for printing are written (the system viewer needs a file).
+pub fn print_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("counterdesk-print")
+}
+
+/// Writes `bytes` as `name` under [`print_dir`] and opens it in the system's
+/// viewer (which prints). The viewer runs on its own; this does not wait for it.
+pub fn open_in_viewer(name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
+    let dir = print_dir();
+    std::fs::create_dir_all(&dir)?;
+    sweep_old(&dir);
+    let path = dir.join(name);
+    write_atomically(&path, bytes)?;
+    launch_viewer(&path)?;
+    Ok(path)
+}
+
+#[cfg(target_os = "windows")]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    // `start` is a cmd built-in; the empty title keeps a quoted path from being taken as one.
+    std::process::Command::new("cmd")
+        .args(["/C", "start", ""])
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+#[cfg(target_os = "macos")]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    std::process::Command::new("open")
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+#[cfg(not(any(target_os = "windows", target_os = "macos")))]
+fn launch_viewer(path: &Path) -> std::io::Result<()> {
+    std::process::Command::new("xdg-open")
+        .arg(path)
+        .spawn()
+        .map(reap)
+}
+
+/// Waits for the launcher on a side thread, so no zombie process is left.
+fn reap(mut child: std::process::Child) {
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+}
+
+/// Receipts carry names: copies left for the viewer are removed after a day.
+const PRINT_COPIES_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+fn sweep_old(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > PRINT_COPIES_KEPT);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

@@ -83,6 +83,17 @@ pub enum Req {
     },
 }
 
+impl Req {
+    /// Pure reads, served by the reader connection (a search never waits
+    /// behind a submit). Reveal and Receipt write an audit row.
+    pub fn is_read_only(&self) -> bool {
+        matches!(
+            self,
+            Req::Search { .. } | Req::PendingCountersign { .. } | Req::Open { .. }
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resp {
     Submitted(Box<Submitted>),

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use super::clock::Clock;
 use super::error::AppError;
 use super::session::SessionClerk;
-use super::{accounts, audit_view, demo, demo_queue, drafts, review, session, settings, setup};
+use super::{
+    accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
+};
 use super::{dashboard, exchange};
 use crate::domain::settings::Settings;
 use crate::store::{Store, StoreError};
@@ -56,6 +58,7 @@ pub enum Request {
     Drafts(drafts::Req),
     Audit(audit_view::Req),
     Review(review::Req),
+    Registration(registration::Req),
     Exchange(exchange::Req),
     Dashboard(dashboard::Req),
 }
@@ -70,6 +73,7 @@ pub enum Response {
     Drafts(drafts::Resp),
     Audit(audit_view::Resp),
     Review(review::Resp),
+    Registration(registration::Resp),
     Exchange(exchange::Resp),
     Dashboard(dashboard::Resp),
 }
@@ -88,6 +92,8 @@ impl Request {
             Request::Audit(_) => "audit",
             Request::Review(r) if r.is_read_only() => "review.read",
             Request::Review(_) => "review",
+            Request::Registration(r) if r.is_read_only() => "registration.read",
+            Request::Registration(_) => "registration",
             Request::Exchange(_) => "exchange",
             Request::Dashboard(_) => "dashboard.read",
         }
@@ -101,6 +107,7 @@ impl Request {
                 | Request::Audit(_)
                 | Request::Drafts(drafts::Req::Load { .. })
         ) || matches!(self, Request::Review(r) if r.is_read_only())
+            || matches!(self, Request::Registration(r) if r.is_read_only())
             || matches!(self, Request::Dashboard(r) if r.is_read_only())
     }
 }
@@ -161,6 +168,9 @@ pub fn dispatch(
         Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
         Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
         Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
+        Request::Registration(r) => {
+            registration::handle(store, now, signed_in()?, r).map(Response::Registration)
+        }
         Request::Exchange(r) => {
             exchange::handle(store, now, signed_in()?, r).map(Response::Exchange)
         }

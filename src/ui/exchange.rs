@@ -9,7 +9,7 @@ use std::sync::Arc;
 use eframe::egui::{self, RichText};
 
 use super::outbox::Outbox;
-use super::photo_check::{FilePicker, Picked};
+use super::photo_check::{FileKind, FilePicker, Picked};
 use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
 use super::theme;
 use super::widgets::{self, Message};
@@ -123,7 +123,7 @@ impl Exchange {
             }
             if b.clicked() {
                 self.asked = Some(Asked::Batch);
-                self.picker.request_open_batch();
+                self.picker.request_open_kind(FileKind::Batch);
             }
             if let Some(r) = &self.rejection {
                 ui.add_space(8.0);

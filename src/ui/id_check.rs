@@ -118,11 +118,63 @@ impl IdCheckPanel {
                 select_range(ui.ctx(), field.id, from, len);
             }
         });
+        self.details(
+            ui,
+            today,
+            "输入或粘贴号码后自动核验（可含空格、全角字符）；回车后全选，下一个号码直接覆盖",
+        );
+    }
+
+    /// For a form: the input alone, inside the caller's two-column grid
+    /// (label cell, then the field). Enter gives up the focus like any form
+    /// field, so the form moves on. Returns the field's response.
+    pub fn form_input(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        hint: &str,
+        error: Option<&str>,
+    ) -> egui::Response {
+        let l = ui.label(label);
+        let r = ui
+            .push_id(self.id_salt, |ui| {
+                ui.vertical(|ui| {
+                    let r = egui::TextEdit::singleline(&mut self.text)
+                        .hint_text(hint)
+                        .desired_width(260.0)
+                        .show(ui)
+                        .response
+                        .response;
+                    if let Some(e) = error {
+                        super::widgets::field_error(ui, e);
+                    }
+                    r
+                })
+                .inner
+            })
+            .inner
+            .labelled_by(l.id);
+        if std::mem::take(&mut self.focus_pending) {
+            r.request_focus();
+            let len = self.text.chars().count();
+            select_range(ui.ctx(), r.id, len, len);
+        }
+        self.restored = false;
+        ui.end_row();
+        r
+    }
+
+    /// For a form: the live verdict and breakdown of what [`Self::form_input`] holds.
+    pub fn form_details(&mut self, ui: &mut egui::Ui, today: NaiveDate) {
+        ui.push_id(self.id_salt, |ui| {
+            self.details(ui, today, "输入号码后，这里显示核验结果和号码含义。")
+        });
+    }
+
+    fn details(&mut self, ui: &mut egui::Ui, today: NaiveDate, empty_hint: &str) {
         self.refresh(today);
         let Some(result) = &self.result else {
-            ui.weak(
-                "输入或粘贴号码后自动核验（可含空格、全角字符）；回车后全选，下一个号码直接覆盖",
-            );
+            ui.weak(empty_hint);
             return;
         };
         ui.add_space(4.0);

@@ -49,13 +49,62 @@ pub trait FilePicker: Send {
     fn request_open(&mut self);
     fn request_save(&mut self, suggested_name: &str);
     fn poll(&mut self) -> Option<Picked>;
-    /// An import batch to open (answered as [`Picked::Open`]).
-    fn request_open_batch(&mut self) {
+    /// A dialog for another kind of file (test pickers answer as for a photo).
+    fn request_open_kind(&mut self, kind: FileKind) {
+        let _ = kind;
         self.request_open();
+    }
+    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
+        let _ = kind;
+        self.request_save(suggested_name);
     }
     /// A folder to export into (answered as [`Picked::Save`]).
     fn request_folder(&mut self) {
         self.request_save("");
+    }
+}
+
+/// What a dialog is for: its title and file-type filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Photo,
+    /// A document scan (JPEG, PNG, TIFF, PDF).
+    Scan,
+    /// A receipt PDF to save.
+    Receipt,
+    /// An application batch to import (JSON Lines).
+    Batch,
+}
+
+impl FileKind {
+    fn open_title(self) -> &'static str {
+        match self {
+            FileKind::Photo => "打开照片",
+            FileKind::Scan => "添加扫描件",
+            FileKind::Receipt => "打开 PDF",
+            FileKind::Batch => "导入申请批次",
+        }
+    }
+
+    fn save_title(self) -> &'static str {
+        match self {
+            FileKind::Photo => "保存合规照片",
+            FileKind::Scan => "保存扫描件",
+            FileKind::Receipt => "保存受理回执",
+            FileKind::Batch => "保存申请批次",
+        }
+    }
+
+    fn filter(self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            FileKind::Photo => ("照片（JPEG/PNG）", &["jpg", "jpeg", "png"]),
+            FileKind::Scan => (
+                "扫描件（JPEG/PNG/TIFF/PDF）",
+                &["jpg", "jpeg", "png", "tif", "tiff", "pdf"],
+            ),
+            FileKind::Receipt => ("PDF", &["pdf"]),
+            FileKind::Batch => ("申请批次（JSON Lines）", &["jsonl", "json", "txt"]),
+        }
     }
 }
 
@@ -97,15 +146,7 @@ impl RfdPicker {
 
 impl FilePicker for RfdPicker {
     fn request_open(&mut self) {
-        self.run(
-            || {
-                rfd::FileDialog::new()
-                    .set_title("打开照片")
-                    .add_filter("照片（JPEG/PNG）", &["jpg", "jpeg", "png"])
-                    .pick_file()
-            },
-            Picked::Open,
-        );
+        self.request_open_kind(FileKind::Photo);
     }
 
     fn request_save(&mut self, suggested_name: &str) {
@@ -122,20 +163,39 @@ impl FilePicker for RfdPicker {
         );
     }
 
-    fn poll(&mut self) -> Option<Picked> {
-        self.rx.try_recv().ok()
-    }
-
-    fn request_open_batch(&mut self) {
+    fn request_open_kind(&mut self, kind: FileKind) {
+        let (filter, exts) = kind.filter();
         self.run(
-            || {
+            move || {
                 rfd::FileDialog::new()
-                    .set_title("导入申请批次")
-                    .add_filter("申请批次（JSON Lines）", &["jsonl", "json", "txt"])
+                    .set_title(kind.open_title())
+                    .add_filter(filter, exts)
                     .pick_file()
             },
             Picked::Open,
         );
+    }
+
+    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
+        if kind == FileKind::Photo {
+            return self.request_save(suggested_name);
+        }
+        let name = suggested_name.to_owned();
+        let (filter, exts) = kind.filter();
+        self.run(
+            move || {
+                rfd::FileDialog::new()
+                    .set_title(kind.save_title())
+                    .add_filter(filter, exts)
+                    .set_file_name(name)
+                    .save_file()
+            },
+            Picked::Save,
+        );
+    }
+
+    fn poll(&mut self) -> Option<Picked> {
+        self.rx.try_recv().ok()
     }
 
     fn request_folder(&mut self) {

@@ -14,7 +14,8 @@ use super::exchange;
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
 use super::{
-    accounts, audit_log, dashboard, document_check, photo_screen, placeholder, review_queue,
+    accounts, audit_log, company_registration, dashboard, document_check, person_registration,
+    photo_screen, registrations, review_queue,
 };
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
@@ -33,6 +34,7 @@ pub enum ScreenId {
     CompanyRegistration,
     DocumentCheck,
     PhotoCheck,
+    Registrations,
     AuditLog,
     Accounts,
     Exchange,
@@ -125,17 +127,17 @@ pub const REGISTRY: &[ScreenInfo] = &[
         id: ScreenId::PersonRegistration,
         title: "个人面签",
         allowed: Role::can_register,
-        built: false,
-        purpose: "个人用户面签注册：核对身份证明原件，录入姓名、证件号码和手机号。",
-        make: |_| Box::new(placeholder::Placeholder(ScreenId::PersonRegistration)),
+        built: true,
+        purpose: "个人用户面签注册：核对身份证明原件，录入姓名、证件号码和手机号，打印受理回执。",
+        make: |env| Box::new(person_registration::PersonRegistration::new(env)),
     },
     ScreenInfo {
         id: ScreenId::CompanyRegistration,
         title: "单位面签",
         allowed: Role::can_register,
-        built: false,
-        purpose: "单位用户面签注册：核对营业执照（统一社会信用代码）或组织机构代码证、委托书和经办人身份证明。",
-        make: |_| Box::new(placeholder::Placeholder(ScreenId::CompanyRegistration)),
+        built: true,
+        purpose: "单位用户面签注册：核对营业执照（统一社会信用代码）或组织机构代码证、委托书和代理人身份证明，复核后生效。",
+        make: |env| Box::new(company_registration::CompanyRegistration::new(env)),
     },
     ScreenInfo {
         id: ScreenId::DocumentCheck,
@@ -152,6 +154,14 @@ pub const REGISTRY: &[ScreenInfo] = &[
         built: true,
         purpose: "按电子驾驶证照片规格检测照片，并在照片上标出测量结果。",
         make: |env| Box::new(photo_screen::PhotoScreen::new(env)),
+    },
+    ScreenInfo {
+        id: ScreenId::Registrations,
+        title: "面签记录",
+        allowed: Role::can_register,
+        built: true,
+        purpose: "查找面签记录：查看、打印回执、修改手机号码，复核单位面签。",
+        make: |env| Box::new(registrations::Registrations::new(env)),
     },
     ScreenInfo {
         id: ScreenId::AuditLog,

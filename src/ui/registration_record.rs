@@ -1,0 +1,582 @@
+//! One registration, opened: its facts with the document number masked
+//! until 显示完整号码 (audited), the originals sighted, the scans, and what
+//! may be done with it — print or save the 受理回执, change the mobile
+//! number (audited), countersign a company registration (supervisors other
+//! than the registering clerk). Shared by 面签记录 and the two forms (after a
+//! submit, or when the number is already registered).
+
+use chrono::NaiveDate;
+use eframe::egui::{self, Color32, RichText, TextureOptions};
+
+use super::outbox::Outbox;
+use super::photo_check::{FileKind, FilePicker, NO_DIALOG, Picked};
+use super::theme;
+use super::widgets::{self, Message};
+use crate::app::attachments;
+use crate::app::error::AppError;
+use crate::app::files;
+use crate::app::jobs::Jobs;
+use crate::app::registration::{ReceiptFile, RegistrationView, Req, Resp, RevealedNumbers};
+use crate::app::worker::Request;
+use crate::domain::registration::checks;
+use crate::domain::registration::{RegistrationKind, RegistrationStatus};
+
+/// What to do with the receipt once the worker has made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReceiptUse {
+    Print,
+    Save,
+}
+
+enum Job {
+    Thumbs(u64, Vec<Option<Vec<u8>>>),
+    Print(ReceiptFile),
+    Save(std::path::PathBuf, ReceiptFile),
+}
+
+enum Done {
+    Thumbs(u64, Vec<Option<egui::ColorImage>>),
+    Printed(Result<(), String>),
+    Saved(Result<String, String>),
+}
+
+pub struct RecordPanel {
+    pub view: Option<RegistrationView>,
+    pub revealed: Option<RevealedNumbers>,
+    /// The new mobile number while it is being edited.
+    pub mobile_edit: Option<String>,
+    focus_mobile: bool,
+    pub mobile_error: Option<String>,
+    pub message: Option<Message>,
+    receipt: Option<ReceiptFile>,
+    receipt_use: Option<ReceiptUse>,
+    /// A request of this panel is on its way.
+    pub waiting: bool,
+    picker: Box<dyn FilePicker>,
+    jobs: Jobs<Job, Done>,
+    thumbs_gen: u64,
+    thumbs: Vec<Option<egui::TextureHandle>>,
+    pending_thumbs: Option<Vec<Option<egui::ColorImage>>>,
+}
+
+impl RecordPanel {
+    pub fn new(picker: Box<dyn FilePicker>) -> Self {
+        RecordPanel {
+            view: None,
+            revealed: None,
+            mobile_edit: None,
+            focus_mobile: false,
+            mobile_error: None,
+            message: None,
+            receipt: None,
+            receipt_use: None,
+            waiting: false,
+            picker,
+            jobs: Jobs::new("record-panel", 4, |job: Job| match job {
+                Job::Thumbs(g, pngs) => Done::Thumbs(
+                    g,
+                    pngs.into_iter()
+                        .map(|p| {
+                            let (w, h, rgba) = attachments::thumbnail_rgba(&p?)?;
+                            Some(egui::ColorImage::from_rgba_unmultiplied(
+                                [w as usize, h as usize],
+                                &rgba,
+                            ))
+                        })
+                        .collect(),
+                ),
+                Job::Print(r) => Done::Printed(
+                    files::open_in_viewer(&r.file_name, &r.pdf)
+                        .map(drop)
+                        .map_err(|e| {
+                            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                                "本机没有可打开 PDF 的程序".to_owned()
+                            } else {
+                                e.to_string()
+                            };
+                            format!("无法打开回执：{why}。可改用“保存回执…”后打印。")
+                        }),
+                ),
+                Job::Save(path, r) => Done::Saved(
+                    files::write_atomically(&path, &r.pdf)
+                        .map(|()| {
+                            path.file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default()
+                        })
+                        .map_err(|e| format!("回执保存失败：{e}")),
+                ),
+            }),
+            thumbs_gen: 0,
+            thumbs: Vec::new(),
+            pending_thumbs: None,
+        }
+    }
+
+    /// Shows `view` (a new record, or the same one refreshed).
+    pub fn set(&mut self, view: RegistrationView) {
+        let same = self.view.as_ref().is_some_and(|v| v.id == view.id);
+        if !same {
+            self.revealed = None;
+            self.mobile_edit = None;
+            self.mobile_error = None;
+            self.receipt = None;
+            self.message = None;
+        }
+        self.thumbs_gen += 1;
+        self.thumbs.clear();
+        let pngs: Vec<Option<Vec<u8>>> = view
+            .attachments
+            .iter()
+            .map(|a| a.thumbnail_png.clone())
+            .collect();
+        if pngs.iter().any(Option::is_some) {
+            let _ = self
+                .jobs
+                .submit(Job::Thumbs(self.thumbs_gen, pngs), Box::new(|| {}));
+        }
+        self.view = Some(view);
+    }
+
+    pub fn clear(&mut self) {
+        self.view = None;
+        self.revealed = None;
+        self.mobile_edit = None;
+        self.receipt = None;
+        self.message = None;
+        self.thumbs.clear();
+        self.waiting = false;
+    }
+
+    /// Starts editing the mobile number with `proposed` filled in.
+    pub fn edit_mobile(&mut self, proposed: &str) {
+        self.mobile_edit = Some(proposed.to_owned());
+        self.focus_mobile = true;
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.waiting || self.jobs.pending() > 0
+    }
+
+    /// A reply for this panel; false if it was not one.
+    pub fn on_reply(&mut self, resp: &Resp) -> bool {
+        match resp {
+            Resp::Opened(v) => {
+                self.waiting = false;
+                self.set((**v).clone());
+            }
+            Resp::Revealed(r) => {
+                self.waiting = false;
+                self.revealed = Some(r.clone());
+            }
+            Resp::MobileUpdated(v) => {
+                self.waiting = false;
+                self.mobile_edit = None;
+                self.mobile_error = None;
+                self.set((**v).clone());
+                self.message = Some(Message::success(format!(
+                    "手机号码已改为 {}（已记入审计日志）。",
+                    v.masked_mobile
+                )));
+            }
+            Resp::Countersigned(v) => {
+                self.waiting = false;
+                self.set((**v).clone());
+                self.message = Some(Message::success("已复核通过，该单位注册已生效。"));
+            }
+            Resp::Receipt(r) => {
+                self.waiting = false;
+                self.receipt = Some(r.clone());
+                self.use_receipt();
+            }
+            Resp::Invalid(errors) if self.mobile_edit.is_some() => {
+                self.waiting = false;
+                self.mobile_error = Some(errors.summary());
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn on_failed(&mut self, err: &AppError) {
+        self.waiting = false;
+        self.receipt_use = None;
+        self.message = Some(Message::error(err.to_string()));
+    }
+
+    fn use_receipt(&mut self) {
+        let (Some(r), Some(u)) = (self.receipt.clone(), self.receipt_use) else {
+            return;
+        };
+        match u {
+            ReceiptUse::Print => {
+                self.receipt_use = None;
+                self.submit_job(Job::Print(r));
+            }
+            ReceiptUse::Save => self
+                .picker
+                .request_save_kind(FileKind::Receipt, &r.file_name),
+        }
+    }
+
+    fn submit_job(&mut self, job: Job) {
+        if let Err(e) = self.jobs.submit(job, Box::new(|| {})) {
+            self.message = Some(Message::error(e.to_string()));
+        }
+    }
+
+    fn receipt(&mut self, u: ReceiptUse, out: &mut Outbox) {
+        self.receipt_use = Some(u);
+        if self.receipt.is_some() {
+            self.use_receipt();
+        } else if let Some(v) = &self.view {
+            self.waiting = true;
+            out.send(Request::Registration(Req::Receipt { id: v.id }));
+        }
+    }
+
+    /// Print the receipt (Ctrl+P on the screens that show this panel).
+    pub fn print(&mut self, out: &mut Outbox) {
+        self.receipt(ReceiptUse::Print, out);
+    }
+
+    fn poll(&mut self, ctx: &egui::Context) {
+        while let Some(p) = self.picker.poll() {
+            match p {
+                Picked::Save(Some(path)) => {
+                    self.receipt_use = None;
+                    if let Some(r) = self.receipt.clone() {
+                        self.submit_job(Job::Save(path, r));
+                    }
+                }
+                Picked::Unavailable => {
+                    self.receipt_use = None;
+                    self.message = Some(Message::error(
+                        NO_DIALOG.split('。').next().unwrap_or(NO_DIALOG).to_owned()
+                            + "。可改用“打印回执”。",
+                    ));
+                }
+                _ => self.receipt_use = None,
+            }
+        }
+        while let Some(done) = self.jobs.poll() {
+            match done {
+                Done::Thumbs(g, imgs) if g == self.thumbs_gen => self.pending_thumbs = Some(imgs),
+                Done::Thumbs(..) => {}
+                Done::Printed(Ok(())) => {
+                    self.message =
+                        Some(Message::success("回执已在系统查看器中打开，请从那里打印。"))
+                }
+                Done::Saved(Ok(name)) => {
+                    self.message = Some(Message::success(format!("回执已保存：{name}")))
+                }
+                Done::Printed(Err(m)) | Done::Saved(Err(m)) => {
+                    self.message = Some(Message::error(m))
+                }
+            }
+        }
+        if let Some(imgs) = self.pending_thumbs.take() {
+            self.thumbs = imgs
+                .into_iter()
+                .map(|i| i.map(|i| ctx.load_texture("record-thumb", i, TextureOptions::LINEAR)))
+                .collect();
+        }
+        if self.jobs.pending() > 0 {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, today: NaiveDate, out: &mut Outbox) {
+        self.poll(ui.ctx());
+        let Some(v) = self.view.clone() else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.heading(&v.number);
+            status_badge(ui, v.status);
+            ui.label(RichText::new(v.kind.label()).weak());
+        });
+        // What may be done with it comes first, so it is never below the fold.
+        self.actions(ui, &v, out);
+        if let Some(m) = &self.message {
+            widgets::message(ui, m);
+        }
+        ui.add_space(4.0);
+        // While the mobile is being changed, that is what the clerk looks at.
+        self.mobile_editor(ui, &v, today, out);
+        egui::Grid::new(("record", v.id))
+            .num_columns(2)
+            .spacing([16.0, 6.0])
+            .striped(true)
+            .show(ui, |ui| self.facts(ui, &v, out));
+        ui.add_space(6.0);
+        ui.label(RichText::new("已核验原件").strong());
+        for o in &v.originals {
+            ui.label(format!("✓ {o}"));
+        }
+        ui.add_space(6.0);
+        self.attachments(ui, &v);
+    }
+
+    fn facts(&mut self, ui: &mut egui::Ui, v: &RegistrationView, out: &mut Outbox) {
+        let row = |ui: &mut egui::Ui, k: &str, val: &str| {
+            ui.label(RichText::new(k).weak());
+            ui.label(val);
+            ui.end_row();
+        };
+        let is_company = v.kind == RegistrationKind::Company;
+        row(ui, if is_company { "单位名称" } else { "姓名" }, &v.name);
+        ui.label(RichText::new(&v.doc_label).weak());
+        ui.horizontal(|ui| {
+            let full = self
+                .revealed
+                .as_ref()
+                .filter(|r| r.id == v.id)
+                .map(|r| r.doc_number.clone());
+            match (&full, is_company) {
+                (Some(n), false) => {
+                    ui.label(RichText::new(n).monospace());
+                    ui.label(RichText::new("（查看已记入审计日志）").weak().small());
+                }
+                (None, false) => {
+                    ui.label(RichText::new(&v.doc_number_shown).monospace());
+                    if ui
+                        .add_enabled(!self.waiting, egui::Button::new("显示完整号码"))
+                        .on_hover_text("查看完整证件号码会记入审计日志（谁在何时查看了谁的号码）")
+                        .clicked()
+                    {
+                        self.waiting = true;
+                        out.send(Request::Registration(Req::Reveal { id: v.id }));
+                    }
+                }
+                (_, true) => {
+                    ui.label(RichText::new(&v.doc_number_shown).monospace());
+                }
+            }
+        });
+        ui.end_row();
+        if let Some(c) = &v.company {
+            let b = &c.breakdown;
+            if let Some(a) = &b.authority {
+                row(ui, "登记管理部门", a);
+            }
+            if let Some(t) = &b.entity_type {
+                row(ui, "机构类别", t);
+            }
+            if let Some(r) = &b.registrar_region {
+                row(ui, "登记地区", r);
+            }
+            if let Some(o) = &b.org_code {
+                row(ui, "组织机构代码", o);
+            }
+            row(ui, "代理人", &c.agent_name);
+            let agent = self
+                .revealed
+                .as_ref()
+                .filter(|r| r.id == v.id)
+                .and_then(|r| r.agent_doc_number.clone())
+                .unwrap_or_else(|| c.masked_agent_doc_number.clone());
+            ui.label(RichText::new(format!("代理人{}", c.agent_doc_label)).weak());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(agent).monospace());
+                if self.revealed.is_none()
+                    && ui
+                        .add_enabled(!self.waiting, egui::Button::new("显示完整号码"))
+                        .on_hover_text("查看完整证件号码会记入审计日志")
+                        .clicked()
+                {
+                    self.waiting = true;
+                    out.send(Request::Registration(Req::Reveal { id: v.id }));
+                }
+            });
+            ui.end_row();
+        }
+        row(
+            ui,
+            if is_company {
+                "代理人手机号码"
+            } else {
+                "手机号码"
+            },
+            &v.masked_mobile,
+        );
+        if let Some(r) = &v.reason {
+            row(ui, "办理原因", r);
+        }
+        row(ui, "办理网点", &v.office);
+        row(ui, "经办人", &v.clerk_name);
+        row(ui, "办理时间", &v.created_at_text);
+        if let Some(by) = &v.countersigned_by {
+            let at = v
+                .countersigned_at
+                .map(crate::app::clock::fmt_minute)
+                .unwrap_or_default();
+            row(ui, "复核人", &format!("{by}（{at}）"));
+        }
+    }
+
+    fn attachments(&mut self, ui: &mut egui::Ui, v: &RegistrationView) {
+        ui.label(RichText::new(format!("扫描件（{} 份）", v.attachments.len())).strong());
+        if v.attachments.is_empty() {
+            ui.weak("未附扫描件。");
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (i, a) in v.attachments.iter().enumerate() {
+                ui.vertical(|ui| {
+                    ui.set_max_width(180.0);
+                    match self.thumbs.get(i).and_then(Option::as_ref) {
+                        Some(t) => {
+                            let size = t.size_vec2();
+                            let scale = (96.0 / size.y).min(1.0);
+                            ui.image((t.id(), size * scale));
+                        }
+                        None => {
+                            let kind = if a.mime == "application/pdf" {
+                                "PDF"
+                            } else {
+                                "图像"
+                            };
+                            ui.label(
+                                RichText::new(kind)
+                                    .color(Color32::WHITE)
+                                    .background_color(theme::ACCENT),
+                            );
+                        }
+                    }
+                    ui.label(RichText::new(a.slot_label).small());
+                    let detail = match (a.dimensions, a.pages) {
+                        (Some((w, h)), _) => format!("{w}×{h}"),
+                        (None, Some(p)) => format!("{p} 页"),
+                        _ => String::new(),
+                    };
+                    ui.label(
+                        RichText::new(format!("{} · {} {}", a.file_name, a.size_text, detail))
+                            .weak()
+                            .small(),
+                    );
+                });
+            }
+        });
+    }
+
+    fn mobile_editor(
+        &mut self,
+        ui: &mut egui::Ui,
+        v: &RegistrationView,
+        today: NaiveDate,
+        out: &mut Outbox,
+    ) {
+        let Some(edit) = &mut self.mobile_edit else {
+            return;
+        };
+        let mut save = false;
+        let mut cancel = false;
+        widgets::card(ui, |ui| {
+            ui.label(RichText::new("修改手机号码").strong());
+            ui.label(
+                RichText::new("这是对已有面签记录的修改，不会新建注册；修改会记入审计日志。")
+                    .weak(),
+            );
+            let check = checks::mobile(edit, today);
+            ui.horizontal(|ui| {
+                let l = ui.label("新手机号码");
+                let r = ui
+                    .add(egui::TextEdit::singleline(edit).desired_width(200.0))
+                    .labelled_by(l.id);
+                if std::mem::take(&mut self.focus_mobile) {
+                    r.request_focus();
+                }
+                if widgets::submitted(ui, &r) {
+                    save = true;
+                }
+            });
+            if let (Err(e), false) = (&check, edit.trim().is_empty()) {
+                widgets::field_error(ui, e);
+            }
+            if let Some(e) = &self.mobile_error {
+                widgets::field_error(ui, e);
+            }
+            ui.horizontal(|ui| {
+                save |= widgets::primary_button(
+                    ui,
+                    "保存新号码 (Enter)",
+                    check.is_ok() && !self.waiting,
+                )
+                .clicked();
+                cancel = ui.button("取消 (Esc)").clicked()
+                    || ui.input(|i| i.key_pressed(egui::Key::Escape));
+            });
+            save &= check.is_ok();
+        });
+        if save && !self.waiting {
+            self.waiting = true;
+            out.send(Request::Registration(Req::UpdateMobile {
+                id: v.id,
+                mobile: edit.clone(),
+            }));
+        }
+        if cancel {
+            self.mobile_edit = None;
+            self.mobile_error = None;
+        }
+    }
+
+    fn actions(&mut self, ui: &mut egui::Ui, v: &RegistrationView, out: &mut Outbox) {
+        ui.horizontal_wrapped(|ui| {
+            let idle = !self.waiting && self.receipt_use.is_none();
+            if ui
+                .add_enabled(idle, egui::Button::new("打印回执 (Ctrl+P)"))
+                .on_hover_text("在系统的 PDF 查看器中打开受理回执，从那里打印")
+                .clicked()
+            {
+                self.print(out);
+            }
+            if ui
+                .add_enabled(idle, egui::Button::new("保存回执…"))
+                .clicked()
+            {
+                self.receipt(ReceiptUse::Save, out);
+            }
+            if self.mobile_edit.is_none()
+                && ui
+                    .add_enabled(idle, egui::Button::new("修改手机号码…"))
+                    .clicked()
+            {
+                self.edit_mobile("");
+            }
+            if v.can_countersign
+                && widgets::primary_button(ui, "复核通过（单位注册生效）", idle).clicked()
+            {
+                self.waiting = true;
+                out.send(Request::Registration(Req::Countersign { id: v.id }));
+            }
+            if self.waiting || self.receipt_use.is_some() {
+                ui.spinner();
+            }
+        });
+        if v.status == RegistrationStatus::PendingCountersign && !v.can_countersign {
+            ui.label(
+                RichText::new(
+                    "待复核：须由经办人以外的审核人员复核后生效（可在“面签记录”的待复核列表或审核队列中办理）。",
+                )
+                .color(theme::WARN),
+            );
+        }
+    }
+}
+
+pub fn status_badge(ui: &mut egui::Ui, status: RegistrationStatus) {
+    let color = match status {
+        RegistrationStatus::PendingCountersign => theme::WARN,
+        s if s.is_effective() => theme::OK,
+        _ => theme::MUTED,
+    };
+    egui::Frame::new()
+        .fill(color)
+        .corner_radius(4)
+        .inner_margin(egui::Margin::symmetric(8, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(status.label()).color(Color32::WHITE).strong());
+        });
+}

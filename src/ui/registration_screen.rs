@@ -1,0 +1,192 @@
+//! The screen around either registration form: the fields on the left, the
+//! live number checks on the right, the result after a submit; shortcuts,
+//! replies and drafts. What differs between 个人面签 and 单位面签 is a
+//! [`FormBody`].
+
+use std::any::Any;
+
+use chrono::NaiveDate;
+use eframe::egui::{self, RichText};
+use serde::{Deserialize, Serialize};
+
+use super::outbox::Outbox;
+use super::registration_form::{FormCore, ResultAction, Shortcut, Stage, submit_row};
+use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use crate::app::attachments::PreparedScan;
+use crate::app::error::AppError;
+use crate::app::registration::Req;
+use crate::app::worker::Response;
+use crate::domain::registration::{FieldErrors, RegistrationKind, ScanSlot};
+
+/// One registration form's fields and rules.
+pub trait FormBody: 'static {
+    /// The form as typed (kept as the draft).
+    type Draft: Serialize + for<'de> Deserialize<'de> + Default + PartialEq + Clone;
+    const SCREEN: ScreenId;
+    const KIND: RegistrationKind;
+    const INTRO: &'static str;
+    const SUBMIT: &'static str;
+    const SCANS_TITLE: &'static str;
+    /// A line under the submit button.
+    const NOTE: Option<&'static str>;
+
+    fn new() -> Self;
+    /// The form with the number panels' current text.
+    fn draft(&self) -> Self::Draft;
+    fn restore(&mut self, draft: Self::Draft);
+    /// Copies the panels into the form; a recognised number picks its document type.
+    fn sync(&mut self);
+    fn errors(&self, today: NaiveDate) -> FieldErrors;
+    fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req;
+    /// The mobile typed (offered as the new number of an existing record).
+    fn mobile(&self) -> &str;
+    /// Where the cursor goes on a fresh form.
+    fn focus_first(&mut self, core: &mut FormCore);
+    /// Draws the fields into a two-column grid; true when Enter in the last field submits.
+    fn fields(&mut self, ui: &mut egui::Ui, core: &mut FormCore, local: &FieldErrors) -> bool;
+    /// The live checks beside the form.
+    fn details(&mut self, ui: &mut egui::Ui, today: NaiveDate);
+}
+
+pub struct RegistrationScreen<B: FormBody> {
+    pub body: B,
+    pub core: FormCore,
+    clerk_id: i64,
+    today: NaiveDate,
+}
+
+impl<B: FormBody> RegistrationScreen<B> {
+    pub fn new(env: &ScreenEnv) -> Self {
+        RegistrationScreen {
+            body: B::new(),
+            core: FormCore::new(B::KIND, env),
+            clerk_id: 0,
+            today: env.today,
+        }
+    }
+
+    fn submit(&mut self, out: &mut Outbox) {
+        self.body.sync();
+        let local = self.body.errors(self.today);
+        let req = self
+            .body
+            .request(self.core.scans.ready(), self.core.key.clone());
+        self.core.try_submit(&local, out, || req);
+    }
+
+    fn next_applicant(&mut self) {
+        self.body.restore(B::Draft::default());
+        self.core.reset(self.clerk_id);
+        self.body.focus_first(&mut self.core);
+    }
+
+    fn form_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
+        let local = self.body.errors(self.today);
+        let enabled = self.core.editing();
+        let mut submit = false;
+        ui.add_enabled_ui(enabled, |ui| {
+            egui::Grid::new((B::SCREEN, "form"))
+                .num_columns(2)
+                .spacing([12.0, 10.0])
+                .show(ui, |ui| {
+                    submit = self.body.fields(ui, &mut self.core, &local)
+                });
+            ui.add_space(8.0);
+            ui.label(RichText::new(B::SCANS_TITLE).strong());
+            self.core.scans.ui(ui, enabled);
+            ui.add_space(10.0);
+            submit |= submit_row(ui, &self.core, &local, B::SUBMIT);
+            if let Some(note) = B::NOTE {
+                ui.label(RichText::new(note).weak());
+            }
+        });
+        if submit {
+            self.submit(out);
+        }
+    }
+}
+
+impl<B: FormBody> Screen for RegistrationScreen<B> {
+    fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
+        self.today = cx.today;
+        self.clerk_id = cx.clerk.id;
+        self.core.ensure_key(cx.clerk.id);
+        self.core.scans.poll(ui.ctx());
+        self.body.sync();
+        ui.heading(B::SCREEN.title());
+        ui.label(RichText::new(B::INTRO).weak());
+        ui.add_space(6.0);
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if !matches!(self.core.stage, Stage::Editing | Stage::Submitting) {
+                    let mobile = self.body.mobile().to_owned();
+                    match self.core.result_ui(ui, cx.today, out, &mobile) {
+                        ResultAction::Next => self.next_applicant(),
+                        ResultAction::Back => self.core.back(),
+                        ResultAction::None => {}
+                    }
+                    return;
+                }
+                ui.horizontal_top(|ui| {
+                    ui.vertical(|ui| {
+                        ui.set_width((ui.available_width() - 320.0).clamp(420.0, 640.0));
+                        self.form_ui(ui, out);
+                    });
+                    ui.separator();
+                    ui.vertical(|ui| self.body.details(ui, cx.today));
+                });
+            });
+    }
+
+    fn shortcuts(&mut self, input: &mut egui::InputState, out: &mut Outbox) {
+        match self.core.shortcuts(input, out) {
+            Shortcut::Submit => self.submit(out),
+            Shortcut::Next => self.next_applicant(),
+            Shortcut::None => {}
+        }
+    }
+
+    fn on_open(&mut self, cx: &ScreenCx<'_>, _out: &mut Outbox) {
+        self.core.ensure_key(cx.clerk.id);
+        if self.core.editing() {
+            self.body.focus_first(&mut self.core);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Response, _out: &mut Outbox) {
+        if let Response::Registration(r) = reply {
+            self.core.on_reply(r);
+        }
+    }
+
+    fn on_failed(&mut self, err: AppError, out: &mut Outbox) {
+        self.core.on_failed(err, out);
+    }
+
+    fn draft(&self) -> Option<serde_json::Value> {
+        let form = self.body.draft();
+        let empty = form == B::Draft::default();
+        self.core.draft(&form, empty)
+    }
+
+    fn restore(&mut self, draft: serde_json::Value) {
+        if let Some(f) = self.core.restore::<B::Draft>(draft) {
+            self.body.restore(f);
+            self.core.stage = Stage::Editing;
+        }
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.core.editing()
+            && (self.body.draft() != B::Draft::default() || !self.core.scans.is_empty())
+    }
+
+    fn is_busy(&self) -> bool {
+        self.core.is_busy()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,454 @@
+//! 面签注册 (issue 10) through the window: the person and company forms with
+//! their per-field messages, scans, submit exactly once, a number already
+//! registered, 面签记录 with masked numbers and an audited reveal, the
+//! four-eyes countersignature, and drafts. "Now" is 2026-11-20 09:30 CST.
+
+mod common;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use common::*;
+use counterdesk::app::worker::DbTarget;
+use counterdesk::domain::clerk::Role;
+use counterdesk::domain::password::hash_password;
+use counterdesk::store::{NewClerk, Store};
+use counterdesk::ui::company_registration::CompanyRegistration;
+use counterdesk::ui::person_registration::PersonRegistration;
+use counterdesk::ui::photo_check::ScriptedPicker;
+use counterdesk::ui::registration_form::Stage;
+use counterdesk::ui::registrations::Registrations;
+use counterdesk::ui::screen::ScreenId;
+use eframe::egui::accesskit::Role as A11y;
+use eframe::egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+
+const PERSON_ID: &str = "110101199003070011";
+const AGENT_ID: &str = "110101200002290018";
+const CREDIT_CODE: &str = "91110000600037341L";
+
+fn scan_picker() -> counterdesk::ui::app::PickerFactory {
+    Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None)))
+}
+
+fn person(ui: &Ui) -> &PersonRegistration {
+    ui.app()
+        .session()
+        .and_then(|s| s.screen_as::<PersonRegistration>(ScreenId::PersonRegistration))
+        .unwrap()
+}
+
+fn company(ui: &Ui) -> &CompanyRegistration {
+    ui.app()
+        .session()
+        .and_then(|s| s.screen_as::<CompanyRegistration>(ScreenId::CompanyRegistration))
+        .unwrap()
+}
+
+fn records(ui: &Ui) -> &Registrations {
+    ui.app()
+        .session()
+        .and_then(|s| s.screen_as::<Registrations>(ScreenId::Registrations))
+        .unwrap()
+}
+
+fn ctrl(ui: &mut Ui, key: Key) {
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, key);
+    ui.settle();
+}
+
+fn tick(ui: &mut Ui, label: &str) {
+    ui.harness
+        .query_by_role_and_label(A11y::CheckBox, label)
+        .unwrap_or_else(|| panic!("checkbox {label}"))
+        .click();
+    ui.settle();
+}
+
+fn fill_person(ui: &mut Ui, number: &str, name: &str, mobile: &str) {
+    ui.type_into("证件号码", number);
+    ui.type_into("姓名", name);
+    ui.type_into("手机号码", mobile);
+    ui.click("无智能手机");
+    tick(ui, "已核验身份证明原件，人证一致");
+}
+
+fn count(path: &std::path::Path, sql: &str) -> i64 {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn add_supervisor(path: &std::path::Path, username: &str, name: &str) {
+    let mut store = Store::open(path).unwrap();
+    let hash = hash_password("review2026").unwrap();
+    store
+        .write(|tx| {
+            tx.insert_clerk(
+                &NewClerk {
+                    username: username.to_owned(),
+                    display_name: name.to_owned(),
+                    role: Role::Supervisor,
+                    password_hash: hash.clone(),
+                    must_change_password: false,
+                },
+                t0(),
+            )
+        })
+        .unwrap();
+}
+
+#[test]
+fn person_form_shows_each_problem_beside_its_field() {
+    let path = seeded_db("reg_person_errors");
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    ui.harness.snapshot("registration_person_empty");
+    // The number picks its document type; a wrong check digit, a landline and
+    // a missing tick are each told beside their field after Enter.
+    ui.type_into("证件号码", "110101199003070010");
+    ui.type_into("姓名", "张三");
+    ui.type_into("手机号码", "010-12345678");
+    ui.press_enter();
+    let p = person(&ui);
+    assert!(p.core.attempted);
+    assert_eq!(p.core.stage, Stage::Editing, "nothing was sent");
+    // Beside the field, and in the 证件核验 breakdown beside the form.
+    assert_eq!(ui.harness.query_all_by_label_contains("校验码").count(), 2);
+    assert!(
+        ui.harness
+            .query_by_label_contains("请选择办理原因")
+            .is_some()
+    );
+    assert!(
+        ui.harness
+            .query_by_label_contains("请核验身份证明原件并确认人证一致后勾选")
+            .is_some()
+    );
+    assert!(
+        ui.harness
+            .query_by_label_contains("尚需填写或更正：证件号码、手机号码、办理原因、核验原件勾选")
+            .is_some()
+    );
+    ui.harness.snapshot("registration_person_errors");
+}
+
+#[test]
+fn person_is_registered_once_with_a_scan_and_a_receipt() {
+    let path = seeded_db("reg_person_ok");
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), scan_picker());
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "阿依古丽·买买提", "138 0013 8000");
+    ui.click("添加（正面）…");
+    assert_eq!(person(&ui).core.scans.ready().len(), 1, "the scan was read");
+    ui.harness.snapshot("registration_person_filled");
+    // Enter held down / a double submit: one record.
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.settle();
+    let p = person(&ui);
+    assert_eq!(p.core.stage, Stage::Done { replayed: false });
+    let v = p.core.record.view.as_ref().unwrap();
+    assert_eq!(v.number, "MQ-20261120-0001");
+    assert_eq!(v.doc_number_shown, "110101********0011");
+    assert_eq!(v.attachments.len(), 1);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+    ui.harness.snapshot("registration_person_done");
+    // Next applicant: an empty form with a new key.
+    let key = person(&ui).core.key.clone();
+    ctrl(&mut ui, Key::N);
+    let p = person(&ui);
+    assert_eq!(p.core.stage, Stage::Editing);
+    assert_ne!(p.core.key, key);
+    assert_eq!(p.body.form.name, "");
+}
+
+#[test]
+fn a_registered_number_opens_its_record_and_the_mobile_change_is_audited() {
+    let path = seeded_db("reg_person_dup");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ctrl(&mut ui, Key::N);
+    // Same person again, with a new phone.
+    fill_person(&mut ui, PERSON_ID, "张三", "13900139000");
+    ctrl(&mut ui, Key::Enter);
+    assert!(matches!(person(&ui).core.stage, Stage::Existing(_)));
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+    assert!(
+        person(&ui).core.record.view.is_some(),
+        "the existing record is open"
+    );
+    ui.harness.snapshot("registration_person_existing");
+    ui.click("用表单中的手机号码修改…");
+    ui.click("保存新号码 (Enter)");
+    let v = person(&ui).core.record.view.clone().unwrap();
+    assert_eq!(v.masked_mobile, "139****9000");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'registration_mobile_changed'"
+        ),
+        1
+    );
+    ui.harness.snapshot("registration_person_mobile_changed");
+}
+
+#[test]
+fn company_waits_for_another_supervisor_to_countersign() {
+    let path = seeded_db("reg_company");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("zhaomin", "review2026");
+    ui.click("单位面签");
+    ui.harness.snapshot("registration_company_empty");
+    ui.type_into("单位名称", "北京某某科技有限公司");
+    ui.type_into("统一社会信用代码或组织机构代码", CREDIT_CODE);
+    ui.type_into("代理人姓名", "李四");
+    ui.type_into("代理人证件号码", AGENT_ID);
+    ui.type_into("代理人手机号码", "13900139000");
+    for t in [
+        "已核验营业执照（或组织机构代码证书）原件",
+        "已核验委托书原件",
+        "已核验代理人身份证明原件",
+    ] {
+        tick(&mut ui, t);
+    }
+    assert_eq!(
+        company(&ui).body.form.agent_doc_type.map(|t| t.label()),
+        Some("居民身份证"),
+        "the agent's number chose its type"
+    );
+    ui.harness.snapshot("registration_company_filled");
+    ctrl(&mut ui, Key::Enter);
+    let c = company(&ui);
+    let v = c.core.record.view.clone().unwrap();
+    assert_eq!(v.status.label(), "待复核");
+    assert!(
+        !v.can_countersign,
+        "the registering supervisor may not countersign"
+    );
+    ui.harness.snapshot("registration_company_pending");
+
+    // Another supervisor countersigns from 面签记录.
+    add_supervisor(&path, "qianjun", "钱军");
+    ui.click("退出登录");
+    ui.sign_in("qianjun", "review2026");
+    ui.click("面签记录");
+    ui.click("待复核的单位面签");
+    assert_eq!(records(&ui).page.as_ref().unwrap().rows.len(), 1);
+    ui.harness.key_press(Key::ArrowDown);
+    ui.press_enter();
+    assert!(records(&ui).record.view.as_ref().unwrap().can_countersign);
+    ui.harness.snapshot("registrations_countersign");
+    ui.click("复核通过（单位注册生效）");
+    assert_eq!(
+        records(&ui).record.view.as_ref().unwrap().status.label(),
+        "已复核"
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM registrations WHERE status = 'countersigned'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn records_are_masked_until_a_deliberate_audited_reveal() {
+    let path = seeded_db("reg_records");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ctrl(&mut ui, Key::N);
+    fill_person(&mut ui, "11010519491231002X", "张三丰", "13700137000");
+    ctrl(&mut ui, Key::Enter);
+    ui.click("面签记录");
+    ui.type_into("查找", "张三");
+    ui.press_enter();
+    let page = records(&ui).page.clone().unwrap();
+    assert_eq!(page.rows.len(), 2);
+    assert!(
+        page.rows
+            .iter()
+            .all(|r| r.doc_number_shown.contains("********"))
+    );
+    assert!(ui.harness.query_by_label_contains(PERSON_ID).is_none());
+    ui.harness.snapshot("registrations_search");
+    ui.harness.key_press(Key::ArrowDown);
+    ui.press_enter();
+    ui.click("显示完整号码");
+    assert!(records(&ui).record.revealed.is_some());
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'registration_number_revealed'"
+        ),
+        1
+    );
+    ui.harness.snapshot("registrations_revealed");
+}
+
+#[test]
+fn a_half_filled_form_survives_a_clerk_switch_and_a_restart() {
+    let path = seeded_db("reg_drafts");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    ui.type_into("证件号码", PERSON_ID);
+    ui.type_into("姓名", "张三");
+    let key = person(&ui).core.key.clone();
+    ui.clock.advance(Duration::minutes(6));
+    ui.settle();
+    assert!(ui.app().is_locked());
+    ui.type_into("其他账号用户名", "zhaomin");
+    ui.type_into("其他账号密码", "review2026");
+    ui.press_enter();
+    ui.click("个人面签");
+    assert_eq!(
+        person(&ui).body.form.name,
+        "",
+        "the other clerk sees nothing"
+    );
+    ui.click("退出登录");
+    ui.sign_in("wangli", "counter2026");
+    assert_eq!(
+        ui.app().session().unwrap().screen,
+        ScreenId::PersonRegistration
+    );
+    assert_eq!(person(&ui).body.form.name, "张三");
+    assert_eq!(person(&ui).body.number.text(), PERSON_ID);
+    assert_eq!(person(&ui).core.key, key, "the form keeps its key");
+    ui.clock.advance(Duration::seconds(3));
+    ui.settle();
+    drop(ui);
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    assert_eq!(person(&ui).body.form.name, "张三");
+    assert_eq!(person(&ui).core.key, key);
+}
+
+#[test]
+fn a_broken_scan_is_refused_beside_its_row_and_blocks_submit() {
+    let path = seeded_db("reg_bad_scan");
+    let picker: counterdesk::ui::app::PickerFactory = Arc::new(|| {
+        Box::new(ScriptedPicker::new(
+            Some(fixture("hostile_truncated.jpg")),
+            None,
+        ))
+    });
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), picker);
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ui.click("添加（背面）…");
+    assert!(person(&ui).core.scans.has_failed());
+    assert!(
+        ui.harness
+            .query_by_label_contains("有扫描件未能添加")
+            .is_some()
+    );
+    ui.harness.snapshot("registration_scan_refused");
+    ctrl(&mut ui, Key::Enter);
+    assert_eq!(person(&ui).core.stage, Stage::Editing);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 0);
+    ui.click("清除");
+    ctrl(&mut ui, Key::Enter);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+}
+
+#[test]
+fn the_receipt_is_saved_through_the_dialog() {
+    let path = seeded_db("reg_receipt");
+    let out = std::env::temp_dir().join("counterdesk-ui-tests/reg_receipt.pdf");
+    let _ = std::fs::remove_file(&out);
+    let save = out.clone();
+    let picker: counterdesk::ui::app::PickerFactory =
+        Arc::new(move || Box::new(ScriptedPicker::new(None, Some(save.clone()))));
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), picker);
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ui.click("保存回执…");
+    for _ in 0..200 {
+        if out.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        ui.harness.step();
+    }
+    ui.settle();
+    let pdf = std::fs::read(&out).expect("receipt written");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    assert!(text.contains("MQ-20261120-0001"), "{text}");
+    assert!(text.contains("110101********0011"));
+    assert!(!text.contains(PERSON_ID), "the receipt masks the number");
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'registration_receipt_issued'"
+        ),
+        1
+    );
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl eframe::egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(ui: &mut Ui, name: &str) {
+    ui.harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(fixture(name))));
+    ui.settle();
+}
+
+#[test]
+fn dropped_files_fill_the_empty_rows_in_order() {
+    let path = seeded_db("reg_drop");
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    drop_file(&mut ui, "ok_520x756.jpg");
+    drop_file(&mut ui, "ok_260x378.png");
+    let slots: Vec<_> = person(&ui)
+        .core
+        .scans
+        .ready()
+        .into_iter()
+        .map(|(s, scan)| (s.label(), scan.file_name().to_owned()))
+        .collect();
+    assert_eq!(
+        slots,
+        [
+            ("身份证明正面", "ok_520x756.jpg".to_owned()),
+            ("身份证明背面", "ok_260x378.png".to_owned())
+        ]
+    );
+    drop_file(&mut ui, "ok_260x378.jpg");
+    assert!(
+        ui.harness
+            .query_by_label_contains("扫描件各项都已添加")
+            .is_some()
+    );
+    assert_eq!(person(&ui).core.scans.ready().len(), 2);
+}
