@@ -490,3 +490,59 @@ fn dashboard_statements_use_indexes() {
         }
     }
 }
+
+#[test]
+fn the_batch_insert_writes_what_the_single_insert_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let mut apps: Vec<_> = counterdesk::app::demo_queue::offline(300, 3, t0(), 1).collect();
+    store
+        .write(|tx| {
+            let mut ids = Vec::new();
+            for (_, bytes) in counterdesk::app::demo_queue::demo_photos() {
+                ids.push(tx.put_blob(bytes, "image/jpeg", t0())?);
+            }
+            for a in &mut apps {
+                a.photo_blob = a.photo_blob.map(|i| ids[i as usize]);
+                a.previous_photo_blob = a.previous_photo_blob.map(|i| ids[i as usize]);
+                a.photo_verdict = Some("warn".into());
+                a.photo_failed = vec!["background".into(), "glare".into()];
+            }
+            let (one, many) = apps.split_at(150);
+            for a in one {
+                tx.insert_application(a)?;
+            }
+            tx.insert_applications(&many.iter().collect::<Vec<_>>())
+        })
+        .unwrap();
+    let c = Connection::open(&path).unwrap();
+    // Every column but id and app_no, as text.
+    let row = |id: i64| -> Vec<String> {
+        let mut stmt = c
+            .prepare("SELECT * FROM applications WHERE id = ?1")
+            .unwrap();
+        let n = stmt.column_count();
+        stmt.query_row([id], |r| {
+            Ok((2..n)
+                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                .collect())
+        })
+        .unwrap()
+    };
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM applications"), 300);
+    // And the same application written both ways is identical.
+    let a = apps[0].clone();
+    let mut b = a.clone();
+    b.app_no = format!("{}X", a.app_no);
+    let mut a2 = a.clone();
+    a2.app_no = format!("{}Y", a.app_no);
+    let id = store
+        .write(|tx| {
+            tx.insert_application(&b)?;
+            tx.insert_applications(&[&a2])?;
+            tx.max_application_id()
+        })
+        .unwrap();
+    let (x, y) = (row(id - 1), row(id));
+    assert_eq!(x, y);
+}
