@@ -239,7 +239,6 @@ pub fn import_file(
                 ));
             }
             let mut fresh = Vec::with_capacity(chunk.len());
-            // Rows are checked and numbered first, then written together.
             for (_, l) in chunk {
                 if tx.application_exists(&l.app_no)? {
                     skipped += 1;
