@@ -2,76 +2,12 @@
 //! after each stream's high-water mark, then the marks), and the import and
 //! export logs.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, params, params_from_iter};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::applications::NewApplication;
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::review::PhotoSource;
-
-/// Rows per multi-row INSERT in an import. SQLite keeps a statement journal
-/// for every statement that fires a trigger (the queue counts): one
-/// statement per row copied each touched page once per row; one per 100 rows
-/// copies it once per 100 (the write phase took ~40 % less).
-pub const INSERT_BATCH: usize = 100;
-
-/// The columns [`Tx::insert_applications`] writes, in the order of
-/// [`application_values`]; the same as `Tx::insert_application`
-/// (tests/exchange.rs compares rows written both ways).
-const INSERT_COLUMNS: &str = "app_no, kind, doc_no, name, mobile, licence_no, classes, \
-    licence_status, valid_from, valid_until, authority, photo_blob, photo_source, \
-    last_photo_change, previous_photo_blob, issued_classes, issued_valid_until, \
-    issued_authority, issued_photo_source, photo_verdict, photo_failed, photo_summary, \
-    submitted_at, due_at, due_day, created_by";
-const INSERT_WIDTH: usize = 26;
-
-fn text(s: &str) -> Value {
-    Value::Text(s.to_owned())
-}
-
-fn opt_day(d: Option<NaiveDate>) -> Value {
-    d.map_or(Value::Null, |d| Value::Text(d.to_string()))
-}
-
-fn opt_int(i: Option<i64>) -> Value {
-    i.map_or(Value::Null, Value::Integer)
-}
-
-fn application_values(a: &NewApplication, out: &mut Vec<Value>) {
-    let issued = a.issued.as_ref();
-    out.extend([
-        text(&a.app_no),
-        text(a.kind.code()),
-        text(&a.doc_no),
-        text(&a.name),
-        text(&a.mobile),
-        text(&a.licence_no),
-        text(&a.classes),
-        text(&a.licence_status),
-        opt_day(a.valid_from),
-        opt_day(a.valid_until),
-        text(&a.authority),
-        opt_int(a.photo_blob),
-        a.photo_source
-            .map_or(Value::Null, |s| text(PhotoSource::code(s))),
-        opt_day(a.last_photo_change),
-        opt_int(a.previous_photo_blob),
-        issued.map_or(Value::Null, |i| text(&i.classes)),
-        opt_day(issued.map(|i| i.valid_until)),
-        issued.map_or(Value::Null, |i| text(&i.authority)),
-        issued.map_or(Value::Null, |i| text(i.photo_source.code())),
-        a.photo_verdict.as_deref().map_or(Value::Null, text),
-        Value::Text(a.photo_failed.join(",")),
-        text(&a.photo_summary),
-        Value::Text(time::format(a.submitted_at)),
-        Value::Text(time::format(a.due_at)),
-        Value::Text(a.due_day.to_string()),
-        opt_int(a.created_by),
-    ]);
-}
 
 /// The streams an export moves a mark for.
 pub const STREAM_DECISIONS: &str = "decisions";
@@ -201,29 +137,6 @@ impl Tx<'_> {
                 .optional()
                 .map(|r| r.is_some())
         })
-    }
-
-    /// Inserts applications [`INSERT_BATCH`] to a statement (the caller has
-    /// skipped numbers already stored).
-    pub fn insert_applications(&self, rows: &[&NewApplication]) -> Result<(), StoreError> {
-        let mut values: Vec<Value> = Vec::with_capacity(INSERT_BATCH * INSERT_WIDTH);
-        for chunk in rows.chunks(INSERT_BATCH) {
-            values.clear();
-            for a in chunk {
-                application_values(a, &mut values);
-            }
-            let one = format!("({})", vec!["?"; INSERT_WIDTH].join(", "));
-            let sql = format!(
-                "INSERT INTO applications ({INSERT_COLUMNS}) VALUES {}",
-                vec![one; chunk.len()].join(", ")
-            );
-            self.q(|c| {
-                c.prepare_cached(&sql)?
-                    .execute(params_from_iter(values.drain(..)))
-                    .map(drop)
-            })?;
-        }
-        Ok(())
     }
 
     /// A stored blob's id by its SHA-256.

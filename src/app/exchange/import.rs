@@ -238,16 +238,14 @@ pub fn import_file(
                     "injected failure between chunks".into(),
                 ));
             }
-            let mut fresh = Vec::with_capacity(chunk.len());
             for (_, l) in chunk {
                 if tx.application_exists(&l.app_no)? {
                     skipped += 1;
-                } else {
-                    fresh.push(to_new(l, &photos, &blob_ids));
+                    continue;
                 }
+                tx.insert_application(&to_new(l, &photos, &blob_ids))?;
+                imported += 1;
             }
-            tx.insert_applications(&fresh.iter().collect::<Vec<_>>())?;
-            imported += fresh.len() as u64;
             progress.advance(imported + skipped);
         }
         tx.record_import(
