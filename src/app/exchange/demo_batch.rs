@@ -33,7 +33,7 @@ pub fn write_batch(out: &Path, n: u64, seed: u64, now: DateTime<Utc>) -> std::io
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
     let mut line = Vec::with_capacity(1024);
     for (i, a) in offline(n, seed, now, 1).enumerate() {
-        let embed = i as u64 % EMBED_EVERY == 0;
+        let embed = (i as u64).is_multiple_of(EMBED_EVERY);
         line.clear();
         serde_json::to_writer(&mut line, &to_line(&a, &photos, embed))
             .map_err(std::io::Error::other)?;

@@ -128,7 +128,7 @@ pub fn import_file(
             read += skipped as u64;
             continue;
         }
-        if line_no % 1024 == 0 {
+        if line_no.is_multiple_of(1024) {
             progress.advance(read);
             if progress.cancelled() {
                 return Err(ImportError::Cancelled);

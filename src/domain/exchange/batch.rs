@@ -435,9 +435,11 @@ mod tests {
         assert_eq!(c.photo.unwrap().0.embedded.as_deref(), Some(PHOTO));
     }
 
+    type Breaker = Box<dyn Fn(&mut BatchLine)>;
+
     #[test]
     fn each_fault_is_named() {
-        let cases: Vec<(Box<dyn Fn(&mut BatchLine)>, &str)> = vec![
+        let cases: Vec<(Breaker, &str)> = vec![
             (Box::new(|l| l.kind = "visa".into()), "业务类型"),
             (
                 Box::new(|l| l.doc_no = "110105194912310021".into()),

@@ -84,7 +84,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Bytes from lower-case or upper-case hex.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
