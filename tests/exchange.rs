@@ -122,6 +122,7 @@ fn round_trip_import_decide_export_verify() {
     let (path, mut store) = seeded(dir.path());
     let batch = dir.path().join("in/batch.jsonl");
     demo_batch::write_batch(&batch, 500, 1, t0()).unwrap();
+    counterdesk::app::demo_queue::generate(&mut store, 40, 8, t0()).unwrap();
     let s = import_file(
         &mut store,
         t0(),
@@ -131,7 +132,23 @@ fn round_trip_import_decide_export_verify() {
         &ImportOptions::default(),
     )
     .unwrap();
-    assert_eq!((s.imported, s.skipped, s.photos), (500, 0, 4));
+    // The demo photos are already stored; a number the generator also used is skipped.
+    assert_eq!((s.imported + s.skipped, s.photos), (500, 0));
+    // The per-filter counts agree with the rows, and the count trigger is back.
+    let drift = count(
+        &path,
+        "SELECT COUNT(*) FROM (SELECT kind, status, due_day, COUNT(*) AS n FROM applications \
+         GROUP BY 1, 2, 3) a FULL JOIN (SELECT * FROM queue_counts WHERE n <> 0) q \
+         USING (kind, status, due_day) WHERE a.n IS NOT q.n",
+    );
+    assert_eq!(drift, 0);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'applications_count_insert'"
+        ),
+        1
+    );
     // The intake photo check ran on imported photos.
     assert!(
         count(

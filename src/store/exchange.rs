@@ -139,6 +139,42 @@ impl Tx<'_> {
         })
     }
 
+    /// Lifts the per-row `queue_counts` trigger for a bulk load inside the
+    /// caller's transaction; returns its SQL for [`Tx::resume_count_trigger`].
+    /// The trigger made SQLite keep a statement journal (a copy of every page
+    /// each INSERT touches). Schema changes are transactional: a failed or
+    /// killed import gets the trigger back with the rollback.
+    pub fn suspend_count_trigger(&self) -> Result<Option<String>, StoreError> {
+        let sql: Option<String> = self.q(|c| {
+            c.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
+                 AND name = 'applications_count_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        if sql.is_some() {
+            self.q(|c| c.execute_batch("DROP TRIGGER applications_count_insert;"))?;
+        }
+        Ok(sql)
+    }
+
+    /// Counts the applications with `id >= first` into `queue_counts` in one
+    /// statement and puts the trigger back exactly as it was.
+    pub fn resume_count_trigger(&self, sql: &str, first: i64) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO queue_counts (kind, status, due_day, n) \
+                 SELECT kind, status, due_day, COUNT(*) FROM applications WHERE id >= ?1 \
+                 GROUP BY kind, status, due_day \
+                 ON CONFLICT (kind, status, due_day) DO UPDATE SET n = n + excluded.n",
+                [first],
+            )?;
+            c.execute_batch(sql)
+        })
+    }
+
     /// A stored blob's id by its SHA-256.
     pub fn blob_id(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
         self.q(|c| {

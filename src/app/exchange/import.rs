@@ -228,6 +228,8 @@ pub fn import_file(
         }
         let mut imported = 0u64;
         let mut skipped = 0u64;
+        let first_id = tx.max_application_id()? + 1;
+        let trigger = tx.suspend_count_trigger()?;
         for (i, chunk) in lines.chunks(limits::IMPORT_CHUNK).enumerate() {
             if progress.cancelled() {
                 cancelled.set(true);
@@ -247,6 +249,9 @@ pub fn import_file(
                 imported += 1;
             }
             progress.advance(imported + skipped);
+        }
+        if let Some(sql) = &trigger {
+            tx.resume_count_trigger(sql, first_id)?;
         }
         tx.record_import(
             &ImportRecord {
