@@ -47,6 +47,34 @@ enum Command {
     Queue(QueueArgs),
     /// Full integrity check of the database file (read-only; start-up checks only files ≤ 8 MiB).
     CheckDb,
+    /// Import a batch of applications (JSON Lines); all or nothing.
+    Import(ImportArgs),
+    /// Export decisions, registrations, audit rows and notices not yet exported.
+    Export(ExportArgs),
+    /// Check an export folder's hashes and signature: exit 0 intact, 1 not.
+    VerifyExport(VerifyExportArgs),
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// The batch file (photos beside it, named by SHA-256).
+    file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    /// Folder (e.g. on the USB stick) to create the export folder in.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct VerifyExportArgs {
+    /// An export folder, or a folder holding several.
+    dir: PathBuf,
+    /// The workstation's public key (hex) the receiver has on file.
+    #[arg(long, value_name = "HEX")]
+    key: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -82,6 +110,9 @@ struct DemoDataArgs {
     /// Seed of the generator (same seed, same data).
     #[arg(long, default_value_t = 20261123)]
     seed: u64,
+    /// Write the applications as an import batch to FILE instead of a database.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +216,15 @@ fn main() -> ExitCode {
         Some(Command::DemoData(a)) => run_demo_data(cli.db, a),
         Some(Command::Queue(a)) => run_queue(cli.db, a),
         Some(Command::CheckDb) => cli::check_db::run(cli.db, &mut io::stdout().lock()),
+        Some(Command::Import(a)) => {
+            cli::exchange::import(cli.db, &a.file, &mut io::stdout().lock())
+        }
+        Some(Command::Export(a)) => {
+            cli::exchange::run_export(cli.db, &a.out, &mut io::stdout().lock())
+        }
+        Some(Command::VerifyExport(a)) => {
+            cli::exchange::verify_export(&a.dir, a.key.as_deref(), &mut io::stdout().lock())
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -212,6 +252,10 @@ fn run_docs(cmd: cli::docs::DocCommand, a: DocArgs) -> anyhow::Result<u8> {
 }
 
 fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
+    if let Some(file) = &a.out {
+        let n = a.applications.unwrap_or(1000);
+        return cli::exchange::demo_batch(file, n, a.seed, &mut io::stdout().lock());
+    }
     // Never fill the clerk's real database by accident: the path must be given.
     let db = db.ok_or_else(|| anyhow::anyhow!("请用 --db 指定要填充演示数据的数据库文件"))?;
     let stdout = io::stdout();

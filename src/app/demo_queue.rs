@@ -339,6 +339,40 @@ impl Generator {
     }
 }
 
+/// The demo photos: file name and bytes.
+pub fn demo_photos() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    PHOTOS.iter().map(|(name, bytes, _)| (*name, *bytes))
+}
+
+/// The same synthetic applications without a database (for a batch file):
+/// `photo_blob` and `previous_photo_blob` hold indices into [`demo_photos`];
+/// numbers start at `first`.
+pub fn offline(
+    n: u64,
+    seed: u64,
+    now: DateTime<Utc>,
+    first: i64,
+) -> impl Iterator<Item = NewApplication> {
+    let none = PhotoIntake {
+        verdict: String::new(),
+        failed: Vec::new(),
+        summary: String::new(),
+    };
+    let mut g = Generator {
+        rng: Rng(seed),
+        now,
+        today: cst_date(now),
+        photos: PHOTOS
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as i64, none.clone(), p.2))
+            .collect(),
+        counter: None,
+        supervisor: None,
+    };
+    (0..n).map(move |i| g.application(first + i as i64))
+}
+
 /// What was generated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSummary {

@@ -18,6 +18,7 @@ use super::session::SessionClerk;
 use super::{
     accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
 };
+use super::{dashboard, exchange};
 use crate::domain::settings::Settings;
 use crate::store::{Store, StoreError};
 
@@ -58,6 +59,8 @@ pub enum Request {
     Audit(audit_view::Req),
     Review(review::Req),
     Registration(registration::Req),
+    Exchange(exchange::Req),
+    Dashboard(dashboard::Req),
 }
 
 /// Every answer, by family.
@@ -71,6 +74,8 @@ pub enum Response {
     Audit(audit_view::Resp),
     Review(review::Resp),
     Registration(registration::Resp),
+    Exchange(exchange::Resp),
+    Dashboard(dashboard::Resp),
 }
 
 impl Request {
@@ -89,6 +94,8 @@ impl Request {
             Request::Review(_) => "review",
             Request::Registration(r) if r.is_read_only() => "registration.read",
             Request::Registration(_) => "registration",
+            Request::Exchange(_) => "exchange",
+            Request::Dashboard(_) => "dashboard.read",
         }
     }
 
@@ -101,6 +108,7 @@ impl Request {
                 | Request::Drafts(drafts::Req::Load { .. })
         ) || matches!(self, Request::Review(r) if r.is_read_only())
             || matches!(self, Request::Registration(r) if r.is_read_only())
+            || matches!(self, Request::Dashboard(r) if r.is_read_only())
     }
 }
 
@@ -162,6 +170,12 @@ pub fn dispatch(
         Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
         Request::Registration(r) => {
             registration::handle(store, now, signed_in()?, r).map(Response::Registration)
+        }
+        Request::Exchange(r) => {
+            exchange::handle(store, now, signed_in()?, r).map(Response::Exchange)
+        }
+        Request::Dashboard(r) => {
+            dashboard::handle(store, now, signed_in()?, r).map(Response::Dashboard)
         }
     }
 }

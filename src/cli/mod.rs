@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check_db;
 pub mod docs;
+pub mod exchange;
 pub mod photo;
 pub mod queue;
 pub mod recovery;

@@ -5,6 +5,8 @@
 
 pub mod clerks;
 pub mod documents;
+/// Data exchange: the import batch format, the export manifest, their limits.
+pub mod exchange;
 pub mod registration;
 /// The review queue: application kinds and states, reasons, notices, pre-checks.
 pub mod review;

@@ -306,6 +306,82 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX applications_registration ON applications (registration_id)
         WHERE registration_id IS NOT NULL;
     "#,
+    // 6: data exchange and 工作台. Exports move a high-water mark per stream
+    // (decisions, audit and outbox rows are append-only, so ids only grow);
+    // registrations change after they were exported (countersigned, new
+    // mobile), so a change log gives them a growing sequence too. The
+    // dashboard's charts read per-day aggregates kept by a trigger in the
+    // decision's own transaction, never the decisions table.
+    r#"
+    CREATE TABLE export_marks (
+        stream  TEXT PRIMARY KEY,
+        last_id INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE exports (
+        id              INTEGER PRIMARY KEY,
+        at              TEXT NOT NULL,
+        folder          TEXT NOT NULL,
+        clerk_id        INTEGER REFERENCES clerks(id),
+        decisions       INTEGER NOT NULL,
+        registrations   INTEGER NOT NULL,
+        audit           INTEGER NOT NULL,
+        notices         INTEGER NOT NULL,
+        manifest_sha256 TEXT NOT NULL
+    );
+    CREATE TABLE imports (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        lines       INTEGER NOT NULL,
+        imported    INTEGER NOT NULL,
+        skipped     INTEGER NOT NULL,
+        clerk_id    INTEGER REFERENCES clerks(id)
+    );
+    CREATE TABLE registration_changes (
+        seq             INTEGER PRIMARY KEY,
+        registration_id INTEGER NOT NULL
+    );
+    INSERT INTO registration_changes (registration_id) SELECT id FROM registrations ORDER BY id;
+    CREATE TRIGGER registrations_changed_insert AFTER INSERT ON registrations BEGIN
+        INSERT INTO registration_changes (registration_id) VALUES (NEW.id);
+    END;
+    CREATE TRIGGER registrations_changed_update AFTER UPDATE ON registrations BEGIN
+        INSERT INTO registration_changes (registration_id) VALUES (NEW.id);
+    END;
+
+    CREATE TABLE decision_days (
+        day     TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        n       INTEGER NOT NULL,
+        PRIMARY KEY (day, outcome)
+    ) WITHOUT ROWID;
+    CREATE TABLE decision_reasons (
+        day    TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        n      INTEGER NOT NULL,
+        PRIMARY KEY (day, reason)
+    ) WITHOUT ROWID;
+    INSERT INTO decision_days (day, outcome, n)
+        SELECT date(decided_at, '+8 hours'), outcome, COUNT(*) FROM decisions GROUP BY 1, 2;
+    INSERT INTO decision_reasons (day, reason, n)
+        SELECT date(d.decided_at, '+8 hours'), j.value, COUNT(*)
+        FROM decisions d, json_each('["' || replace(d.reasons, ',', '","') || '"]') j
+        WHERE d.reasons <> '' AND j.value <> '' GROUP BY 1, 2;
+    -- Reason codes are ASCII words, so splitting the comma list through JSON is safe.
+    CREATE TRIGGER decisions_count AFTER INSERT ON decisions BEGIN
+        INSERT INTO decision_days (day, outcome, n)
+            VALUES (date(NEW.decided_at, '+8 hours'), NEW.outcome, 1)
+            ON CONFLICT (day, outcome) DO UPDATE SET n = n + 1;
+        INSERT INTO decision_reasons (day, reason, n)
+            SELECT date(NEW.decided_at, '+8 hours'), value, 1
+            FROM json_each('["' || replace(NEW.reasons, ',', '","') || '"]')
+            WHERE NEW.reasons <> '' AND value <> ''
+            ON CONFLICT (day, reason) DO UPDATE SET n = n + 1;
+    END;
+    -- 我今日审核: one clerk's decisions in a time range.
+    CREATE INDEX decisions_by_clerk ON decisions (decided_by, decided_at);
+    "#,
 ];
 
 /// The schema version this build writes.

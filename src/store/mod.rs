@@ -7,9 +7,11 @@ mod audit;
 mod blobs;
 mod claims;
 mod clerks;
+mod dashboard;
 mod decisions;
 mod drafts;
 mod error;
+mod exchange;
 mod migrations;
 mod open;
 mod outbox;
@@ -29,14 +31,21 @@ pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
 pub use blobs::{Blob, MAX_BLOB_BYTES, sha256_hex};
 pub use claims::{Claim, ClaimInfo};
 pub use clerks::{ClerkRecord, NewClerk};
+pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
 pub use error::StoreError;
+pub use exchange::{
+    AuditExport, DecisionExport, ExportPositions, ExportRecord, ImportRecord, NoticeExport,
+    RegistrationExport, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
+    StreamPos,
+};
 pub use migrations::LATEST_VERSION;
 pub use open::full_check;
 pub use outbox::{Channel, NewMessage, OutboxRow};
 pub use registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
 };
+pub use time::format as format_time;
 
 /// An open, migrated database.
 pub struct Store {
@@ -130,6 +139,14 @@ impl Store {
     pub fn tune_for_bulk(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute_batch("PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;")
+            .map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+
+    /// Back to SQLite's default page cache after a bulk load (the app's
+    /// writer connection lives on).
+    pub fn end_bulk(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("PRAGMA cache_size = -2000;")
             .map_err(|e| StoreError::from_sqlite(&self.path, e))
     }
 

@@ -48,6 +48,8 @@ pub struct Accounts {
     focus_reset: bool,
     /// 检查数据库完整性, off the UI thread.
     pub db_check: super::db_check::DbCheck,
+    /// The workstation's export signing key (hex), shown under 系统设置.
+    pub public_key: Option<String>,
 }
 
 impl Accounts {
@@ -91,6 +93,9 @@ fn status(c: &ClerkSummary, now: DateTime<Utc>) -> (String, egui::Color32) {
 impl Screen for Accounts {
     fn on_open(&mut self, _cx: &ScreenCx<'_>, out: &mut Outbox) {
         out.send(Request::Accounts(accounts::Req::List));
+        if self.public_key.is_none() {
+            out.send(Request::Exchange(crate::app::exchange::Req::PublicKey));
+        }
         self.focus_new = true;
     }
 
@@ -113,6 +118,9 @@ impl Screen for Accounts {
                     self.focus_new = true;
                 }
                 out.send(Request::Accounts(accounts::Req::List));
+            }
+            Response::Exchange(crate::app::exchange::Resp::PublicKey { hex, .. }) => {
+                self.public_key = Some(hex);
             }
             Response::Settings(settings_uc::Resp::Saved(s)) => {
                 self.settings = Some(s.clone());
@@ -371,6 +379,13 @@ impl Accounts {
                         rules::LOCK_MINUTES,
                         " 分钟",
                     );
+                    widgets::number_row(
+                        ui,
+                        "未导出提醒",
+                        &mut form.export_warn_days,
+                        crate::domain::exchange::limits::EXPORT_WARN_RANGE,
+                        " 天",
+                    );
                 });
             let dirty = form != cx.settings;
             let form = form.clone();
@@ -384,6 +399,23 @@ impl Accounts {
             self.show_message(ui, Section::Settings);
             ui.add_space(6.0);
             self.db_check.show(ui, cx.db_path);
+            ui.add_space(8.0);
+            ui.label(RichText::new("本机导出签名公钥（Ed25519）").strong());
+            match &self.public_key {
+                Some(k) => {
+                    ui.label(RichText::new(k).monospace().small());
+                    ui.label(
+                        RichText::new(format!(
+                            "指纹 {}。请把公钥登记到接收导出数据的上级系统，用于核验导出清单的签名。",
+                            crate::app::exchange::keys::fingerprint(k)
+                        ))
+                        .color(theme::MUTED),
+                    );
+                }
+                None => {
+                    ui.label(RichText::new("读取中…").color(theme::MUTED));
+                }
+            }
         });
     }
 }

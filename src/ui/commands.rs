@@ -37,6 +37,24 @@ impl CounterDeskApp {
                 self.send(from, req);
             }
             Command::Navigate(screen) => self.navigate(screen),
+            Command::OpenRecord { screen, id, label } => {
+                self.navigate(screen);
+                let mut out = Outbox::default();
+                if let Some(s) = self.session_mut()
+                    && s.screen == screen
+                {
+                    out.scoped(Sender::Screen(screen), |out| {
+                        s.screen_mut(screen).open_record(id, &label, out)
+                    });
+                }
+                for cmd in out.commands {
+                    if let Command::Send { from, req } = cmd {
+                        self.send(from, req);
+                    } else {
+                        self.queued.push(cmd);
+                    }
+                }
+            }
             Command::Lock(reason) => self.lock_now(reason),
             Command::Logout => {
                 let unsaved = self.session().map(Session::unsaved).unwrap_or_default();

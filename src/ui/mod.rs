@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod db_check;
 pub mod db_error;
 pub mod document_check;
+pub mod exchange;
 pub mod fonts;
 pub mod form;
 mod frame_timer;

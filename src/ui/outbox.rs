@@ -25,6 +25,13 @@ pub enum Command {
         req: Request,
     },
     Navigate(ScreenId),
+    /// Go to a screen and open one of its records there (the dashboard's
+    /// overdue list opens an application in 审核队列).
+    OpenRecord {
+        screen: ScreenId,
+        id: i64,
+        label: String,
+    },
     Lock(LockReason),
     /// Asks first when a screen holds unfinished input.
     Logout,

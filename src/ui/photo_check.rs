@@ -58,6 +58,10 @@ pub trait FilePicker: Send {
         let _ = kind;
         self.request_save(suggested_name);
     }
+    /// A folder to export into (answered as [`Picked::Save`]).
+    fn request_folder(&mut self) {
+        self.request_save("");
+    }
 }
 
 /// What a dialog is for: its title and file-type filter.
@@ -68,6 +72,8 @@ pub enum FileKind {
     Scan,
     /// A receipt PDF to save.
     Receipt,
+    /// An application batch to import (JSON Lines).
+    Batch,
 }
 
 impl FileKind {
@@ -76,6 +82,7 @@ impl FileKind {
             FileKind::Photo => "打开照片",
             FileKind::Scan => "添加扫描件",
             FileKind::Receipt => "打开 PDF",
+            FileKind::Batch => "导入申请批次",
         }
     }
 
@@ -84,6 +91,7 @@ impl FileKind {
             FileKind::Photo => "保存合规照片",
             FileKind::Scan => "保存扫描件",
             FileKind::Receipt => "保存受理回执",
+            FileKind::Batch => "保存申请批次",
         }
     }
 
@@ -95,6 +103,7 @@ impl FileKind {
                 &["jpg", "jpeg", "png", "tif", "tiff", "pdf"],
             ),
             FileKind::Receipt => ("PDF", &["pdf"]),
+            FileKind::Batch => ("申请批次（JSON Lines）", &["jsonl", "json", "txt"]),
         }
     }
 }
@@ -187,6 +196,17 @@ impl FilePicker for RfdPicker {
 
     fn poll(&mut self) -> Option<Picked> {
         self.rx.try_recv().ok()
+    }
+
+    fn request_folder(&mut self) {
+        self.run(
+            || {
+                rfd::FileDialog::new()
+                    .set_title("选择导出位置（如 U 盘）")
+                    .pick_folder()
+            },
+            Picked::Save,
+        );
     }
 }
 

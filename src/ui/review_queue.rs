@@ -735,6 +735,21 @@ impl Screen for ReviewQueue {
         }
     }
 
+    fn open_record(&mut self, id: i64, label: &str, out: &mut Outbox) {
+        if self.refused.is_some() {
+            return;
+        }
+        if self.review.is_some() || self.writing.is_some() {
+            self.message = Some(Message::info(format!(
+                "请先完成或放回当前审核的申请，再打开 {label}"
+            )));
+            return;
+        }
+        self.held = None;
+        self.writing = Some(Writing::Open(label.to_owned()));
+        out.send(Request::Review(Req::Open { id }));
+    }
+
     fn on_reply(&mut self, reply: Response, out: &mut Outbox) {
         let Response::Review(resp) = reply else {
             return;

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use eframe::egui;
 use serde::{Deserialize, Serialize};
 
+use super::exchange;
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
 use super::{
@@ -36,6 +37,7 @@ pub enum ScreenId {
     Registrations,
     AuditLog,
     Accounts,
+    Exchange,
 }
 
 /// Read-only facts a screen may show.
@@ -69,6 +71,9 @@ pub trait Screen {
     fn on_unlock(&mut self, _out: &mut Outbox) {}
     /// The clerk arrived at the screen (refresh lists, focus the first field).
     fn on_open(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
+    /// Another screen asked to open one of this screen's records
+    /// ([`Command::OpenRecord`]); `label` is the number the clerk knows it by.
+    fn open_record(&mut self, _id: i64, _label: &str, _out: &mut Outbox) {}
     /// A reply to a request this screen sent.
     fn on_reply(&mut self, _reply: Response, _out: &mut Outbox) {}
     /// A request this screen sent failed: shown on the screen by default.
@@ -112,8 +117,8 @@ pub const REGISTRY: &[ScreenInfo] = &[
         title: "工作台",
         allowed: anyone,
         built: true,
-        purpose: "当前账号的权限和各功能的状态。",
-        make: |_| Box::new(dashboard::Dashboard),
+        purpose: "今日待办、近 14 天审核统计、超期申请和未导出提醒。",
+        make: |_| Box::new(dashboard::Dashboard::default()),
     },
     ScreenInfo {
         id: ScreenId::ReviewQueue,
@@ -178,6 +183,14 @@ pub const REGISTRY: &[ScreenInfo] = &[
         built: true,
         purpose: "管理工作人员账号和系统设置。",
         make: |_| Box::new(accounts::Accounts::default()),
+    },
+    ScreenInfo {
+        id: ScreenId::Exchange,
+        title: "数据交换",
+        allowed: Role::can_exchange,
+        built: true,
+        purpose: "导入 12123 申请批次，导出审核决定、面签记录、审计记录和通知（签名清单）。",
+        make: |env| Box::new(exchange::Exchange::new(env)),
     },
 ];
 

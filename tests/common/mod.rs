@@ -39,6 +39,12 @@ pub fn db_path(name: &str) -> PathBuf {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+    // A fixed workstation key: its fingerprint appears on screen (系统设置, 数据交换).
+    std::fs::write(
+        counterdesk::app::exchange::keys::key_path(&path),
+        format!("# test key\n{}\n", "5a".repeat(32)),
+    )
+    .unwrap();
     path
 }
 

@@ -38,10 +38,13 @@ pub enum AuditAction {
     ReviewApproved,
     ReviewReturned,
     RegistrationReturned,
+    BatchImported,
+    BatchRejected,
+    DataExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -69,6 +72,9 @@ impl AuditAction {
         AuditAction::ReviewApproved,
         AuditAction::ReviewReturned,
         AuditAction::RegistrationReturned,
+        AuditAction::BatchImported,
+        AuditAction::BatchRejected,
+        AuditAction::DataExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +106,9 @@ impl AuditAction {
             AuditAction::ReviewApproved => "review_approved",
             AuditAction::ReviewReturned => "review_returned",
             AuditAction::RegistrationReturned => "registration_returned",
+            AuditAction::BatchImported => "batch_imported",
+            AuditAction::BatchRejected => "batch_rejected",
+            AuditAction::DataExported => "data_exported",
         }
     }
 
@@ -136,6 +145,9 @@ impl AuditAction {
             AuditAction::ReviewApproved => "审核通过",
             AuditAction::ReviewReturned => "审核退回",
             AuditAction::RegistrationReturned => "退回单位面签",
+            AuditAction::BatchImported => "导入申请批次",
+            AuditAction::BatchRejected => "申请批次未导入",
+            AuditAction::DataExported => "导出数据",
         }
     }
 }

@@ -59,6 +59,12 @@ impl Role {
     pub fn can_view_audit(self) -> bool {
         matches!(self, Role::Supervisor | Role::Admin)
     }
+
+    /// Batches in and exports out (数据交换): the people answerable for what
+    /// leaves the PC, not every counter clerk.
+    pub fn can_exchange(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
 }
 
 /// Why a user name is not acceptable.

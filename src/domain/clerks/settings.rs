@@ -11,6 +11,13 @@ pub struct Settings {
     /// Minutes without input before the screen locks.
     pub idle_minutes: u32,
     pub lockout: LockoutPolicy,
+    /// Warn on 工作台 when decisions wait longer than this to be exported.
+    #[serde(default = "default_export_warn_days")]
+    pub export_warn_days: u32,
+}
+
+fn default_export_warn_days() -> u32 {
+    crate::domain::exchange::limits::EXPORT_WARN_DAYS
 }
 
 impl Default for Settings {
@@ -19,6 +26,7 @@ impl Default for Settings {
             office_name: "车辆管理所".to_owned(),
             idle_minutes: 5,
             lockout: LockoutPolicy::default(),
+            export_warn_days: default_export_warn_days(),
         }
     }
 }
@@ -55,6 +63,14 @@ impl Settings {
                 "锁定时长需在 {}–{} 分钟之间",
                 LOCK_MINUTES.start(),
                 LOCK_MINUTES.end()
+            ));
+        }
+        let warn = crate::domain::exchange::limits::EXPORT_WARN_RANGE;
+        if !warn.contains(&self.export_warn_days) {
+            return Err(format!(
+                "未导出提醒天数需在 {}–{} 天之间",
+                warn.start(),
+                warn.end()
             ));
         }
         Ok(self)

@@ -1,0 +1,70 @@
+//! 工作台's data: queue counts, the clerk's own numbers, the last days'
+//! decisions and reasons, the oldest overdue applications and whether
+//! decisions wait too long to be exported. One read on the reader connection.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::auth::SessionClerk;
+use super::error::AppError;
+use super::review::may_view;
+use crate::domain::exchange::limits;
+use crate::store::{DashboardData, QueueClock, Store};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Req {
+    Load,
+}
+
+impl Req {
+    pub fn is_read_only(&self) -> bool {
+        true
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dashboard {
+    pub data: DashboardData,
+    /// The office's setting, for the warning's wording.
+    pub warn_days: u32,
+    /// Un-exported decisions older than `warn_days`.
+    pub export_overdue: bool,
+    pub loaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resp {
+    Loaded(Box<Dashboard>),
+}
+
+pub fn handle(
+    reader: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    req: Req,
+) -> Result<Resp, AppError> {
+    match req {
+        Req::Load => {
+            let clock = QueueClock::at(now, actor.id);
+            let (mut data, settings) = reader.read(|tx| {
+                Ok((
+                    tx.dashboard(&clock, limits::CHART_DAYS, limits::OVERDUE_LIST)?,
+                    tx.settings()?,
+                ))
+            })?;
+            if !may_view(actor.role) {
+                // Administrators do not open applications: no list to open.
+                data.oldest_overdue.clear();
+            }
+            let warn_days = settings.export_warn_days;
+            let export_overdue = data
+                .oldest_unexported
+                .is_some_and(|t| now - t > Duration::days(i64::from(warn_days)));
+            Ok(Resp::Loaded(Box::new(Dashboard {
+                data,
+                warn_days,
+                export_overdue,
+                loaded_at: now,
+            })))
+        }
+    }
+}

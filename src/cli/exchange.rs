@@ -1,0 +1,166 @@
+//! `import`, `export`, `verify-export` and `demo-data --out`: data exchange
+//! from the command line.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, bail};
+
+use super::queue::now;
+use crate::app::exchange::export::export;
+use crate::app::exchange::import::{ImportError, ImportOptions, import_file};
+use crate::app::exchange::verify::{export_folders, verify_folder};
+use crate::app::exchange::{Phase, Progress, demo_batch};
+use crate::store::Store;
+
+fn existing_db(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let path = match db {
+        Some(p) => p,
+        None => crate::app::paths::default_db_path()?,
+    };
+    if !path.exists() {
+        bail!("数据库文件 {} 不存在", path.display());
+    }
+    Ok(path)
+}
+
+/// Prints the progress to stderr every 200 ms until `stop`.
+fn progress_printer(progress: Arc<Progress>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut last = String::new();
+        while !stop.load(Ordering::Relaxed) {
+            let (done, total) = progress.counts();
+            let line = match progress.phase() {
+                Phase::Reading if total > 0 => format!("导入进度：读取 {}%", done * 100 / total),
+                Phase::Reading => String::new(),
+                Phase::Photos => "导入进度：核对照片".to_owned(),
+                Phase::Writing => format!("导入进度：写入 {done}/{total}"),
+                Phase::Done => String::new(),
+            };
+            if !line.is_empty() && line != last {
+                eprintln!("{line}");
+                last = line;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    })
+}
+
+/// `counterdesk import FILE [--db PATH]`: 0 imported, 1 rejected, 2 error.
+pub fn import(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let path = existing_db(db)?;
+    let mut store = Store::open(&path)?;
+    let progress = Progress::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    let printer = progress_printer(progress.clone(), stop.clone());
+    let started = std::time::Instant::now();
+    let result = import_file(
+        &mut store,
+        now(),
+        None,
+        file,
+        &progress,
+        &ImportOptions::default(),
+    );
+    stop.store(true, Ordering::Relaxed);
+    let _ = printer.join();
+    match result {
+        Ok(s) => {
+            writeln!(
+                out,
+                "已导入 {} 件申请，已存在跳过 {} 件，新照片 {} 张（共 {} 行，用时 {:.1} 秒）",
+                s.imported,
+                s.skipped,
+                s.photos,
+                s.lines,
+                started.elapsed().as_secs_f64()
+            )?;
+            Ok(0)
+        }
+        Err(ImportError::Rejected(r)) => {
+            writeln!(
+                out,
+                "批次 {} 未导入：{} 处问题（共 {} 行），数据库未作任何修改。",
+                r.file_name, r.problems.total, r.lines
+            )?;
+            for p in &r.problems.shown {
+                writeln!(out, "第 {} 行：{}", p.line, p.message)?;
+            }
+            if r.problems.total > r.problems.shown.len() as u64 {
+                writeln!(
+                    out,
+                    "……另有 {} 处问题未列出",
+                    r.problems.total - r.problems.shown.len() as u64
+                )?;
+            }
+            Ok(1)
+        }
+        Err(ImportError::Cancelled) => {
+            writeln!(out, "导入已取消，数据库未作任何修改。")?;
+            Ok(1)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `counterdesk export --out DIR [--db PATH]`.
+pub fn run_export(db: Option<PathBuf>, dir: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let path = existing_db(db)?;
+    let mut store = Store::open(&path)?;
+    let s = export(&mut store, now(), None, dir)?;
+    writeln!(out, "已导出到 {}", s.folder.display())?;
+    writeln!(
+        out,
+        "审核决定 {} 条，面签 {} 条，审计记录 {} 条，通知 {} 条",
+        s.decisions, s.registrations, s.audit, s.notices
+    )?;
+    if let Some(a) = &s.anchor {
+        writeln!(out, "{a}")?;
+    }
+    writeln!(out, "工作站公钥 {}", s.public_key)?;
+    Ok(0)
+}
+
+/// `counterdesk verify-export DIR [--key HEX]`: 0 every folder intact, 1 not.
+pub fn verify_export(dir: &Path, key: Option<&str>, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let folders = export_folders(dir).with_context(|| format!("无法读取目录 {}", dir.display()))?;
+    if folders.is_empty() {
+        writeln!(
+            out,
+            "BROKEN {}：没有找到导出清单（manifest.json）",
+            dir.display()
+        )?;
+        return Ok(1);
+    }
+    let mut all = true;
+    for f in folders {
+        let r = verify_folder(&f, key);
+        writeln!(
+            out,
+            "{} {}",
+            if r.intact { "OK" } else { "BROKEN" },
+            f.display()
+        )?;
+        for l in &r.lines {
+            writeln!(out, "  {l}")?;
+        }
+        all &= r.intact;
+    }
+    Ok(if all { 0 } else { 1 })
+}
+
+/// `counterdesk demo-data --out FILE --applications N [--seed N]`.
+pub fn demo_batch(file: &Path, n: u64, seed: u64, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let started = std::time::Instant::now();
+    demo_batch::write_batch(file, n, seed, now())
+        .with_context(|| format!("无法写入批次文件 {}", file.display()))?;
+    writeln!(
+        out,
+        "已生成 {n} 件申请的批次 {}（照片在同一目录，以 SHA-256 命名），用时 {:.1} 秒",
+        file.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(0)
+}

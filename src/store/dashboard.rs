@@ -1,0 +1,205 @@
+//! 工作台's numbers. Every statement reads an index or a small aggregate
+//! (`queue_counts`, `decision_days`, `decision_reasons`), never a table scan:
+//! tests/exchange.rs checks the plans, benches/exchange.rs the time at a
+//! million applications.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::applications::QueueClock;
+use super::error::StoreError;
+use super::{Tx, time};
+use crate::domain::review::{AppKind, QueueCounts};
+
+/// Decisions of one CST day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayOutcomes {
+    pub day: NaiveDate,
+    pub approved: i64,
+    pub returned: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueRow {
+    pub id: i64,
+    pub app_no: String,
+    pub kind: AppKind,
+    pub due_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DashboardData {
+    pub counts: QueueCounts,
+    pub my_decisions_today: i64,
+    /// Oldest day first, `days` entries ending today.
+    pub days: Vec<DayOutcomes>,
+    /// Reason codes and how often they were used in the same days, most first.
+    pub reasons: Vec<(String, i64)>,
+    pub oldest_overdue: Vec<OverdueRow>,
+    /// Decisions not yet exported, and when the oldest of them was made.
+    pub unexported: i64,
+    pub oldest_unexported: Option<DateTime<Utc>>,
+    pub last_export: Option<DateTime<Utc>>,
+}
+
+const MY_TODAY_SQL: &str = "SELECT COUNT(*) FROM decisions \
+     WHERE decided_by = ?1 AND decided_at >= ?2 AND decided_at < ?3";
+const DAYS_SQL: &str = "SELECT day, outcome, n FROM decision_days WHERE day >= ?1 AND day <= ?2";
+const REASONS_SQL: &str = "SELECT reason, SUM(n) FROM decision_reasons \
+     WHERE day >= ?1 AND day <= ?2 GROUP BY reason ORDER BY 2 DESC, reason";
+const OVERDUE_SQL: &str = "SELECT id, app_no, kind, due_at FROM applications \
+     WHERE status = 'pending' AND due_at < ?1 ORDER BY due_at, id LIMIT ?2";
+const UNEXPORTED_SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM decisions";
+const OLDEST_UNEXPORTED_SQL: &str =
+    "SELECT decided_at FROM decisions WHERE id > ?1 ORDER BY id LIMIT 1";
+const MARK_SQL: &str = "SELECT last_id FROM export_marks WHERE stream = 'decisions'";
+const LAST_EXPORT_SQL: &str = "SELECT at FROM exports ORDER BY id DESC LIMIT 1";
+
+impl Tx<'_> {
+    /// Everything 工作台 shows, in one read snapshot.
+    pub fn dashboard(
+        &self,
+        clock: &QueueClock,
+        days: u32,
+        overdue: u32,
+    ) -> Result<DashboardData, StoreError> {
+        let counts = self.queue_counts(clock)?;
+        let my_decisions_today = self.q(|c| {
+            c.prepare_cached(MY_TODAY_SQL)?.query_row(
+                params![
+                    clock.clerk,
+                    time::format(clock.today_start),
+                    time::format(clock.tomorrow_start)
+                ],
+                |r| r.get(0),
+            )
+        })?;
+        let first = clock.today - Duration::days(i64::from(days.max(1)) - 1);
+        let mut per_day: Vec<DayOutcomes> = (0..days.max(1))
+            .map(|i| DayOutcomes {
+                day: first + Duration::days(i64::from(i)),
+                ..DayOutcomes::default()
+            })
+            .collect();
+        let rows: Vec<(String, String, i64)> = self.q(|c| {
+            let mut stmt = c.prepare_cached(DAYS_SQL)?;
+            let rows = stmt
+                .query_map(params![first.to_string(), clock.today.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            rows.collect()
+        })?;
+        for (day, outcome, n) in rows {
+            let Ok(d) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+                continue;
+            };
+            if let Some(slot) = per_day.iter_mut().find(|x| x.day == d) {
+                match outcome.as_str() {
+                    "approved" => slot.approved += n,
+                    _ => slot.returned += n,
+                }
+            }
+        }
+        let reasons = self.q(|c| {
+            let mut stmt = c.prepare_cached(REASONS_SQL)?;
+            let rows = stmt
+                .query_map(params![first.to_string(), clock.today.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            rows.collect()
+        })?;
+        let oldest_overdue = self.q(|c| {
+            let mut stmt = c.prepare_cached(OVERDUE_SQL)?;
+            let rows = stmt.query_map(params![time::format(clock.today_start), overdue], |r| {
+                let kind: String = r.get(2)?;
+                let due: String = r.get(3)?;
+                Ok(OverdueRow {
+                    id: r.get(0)?,
+                    app_no: r.get(1)?,
+                    kind: AppKind::from_code(&kind).unwrap_or(AppKind::New),
+                    due_at: time::parse(&due).unwrap_or_default(),
+                })
+            })?;
+            rows.collect()
+        })?;
+        let mark: i64 = self.q(|c| {
+            c.prepare_cached(MARK_SQL)?
+                .query_row([], |r| r.get(0))
+                .optional()
+                .map(|v| v.unwrap_or(0))
+        })?;
+        let head: i64 = self.q(|c| {
+            c.prepare_cached(UNEXPORTED_SQL)?
+                .query_row([], |r| r.get(0))
+        })?;
+        let oldest: Option<String> = self.q(|c| {
+            c.prepare_cached(OLDEST_UNEXPORTED_SQL)?
+                .query_row([mark], |r| r.get(0))
+                .optional()
+        })?;
+        let last: Option<String> = self.q(|c| {
+            c.prepare_cached(LAST_EXPORT_SQL)?
+                .query_row([], |r| r.get(0))
+                .optional()
+        })?;
+        Ok(DashboardData {
+            counts,
+            my_decisions_today,
+            days: per_day,
+            reasons,
+            oldest_overdue,
+            // Decisions are append-only and never deleted, so ids are dense.
+            unexported: (head - mark).max(0),
+            oldest_unexported: oldest.as_deref().and_then(time::parse),
+            last_export: last.as_deref().and_then(time::parse),
+        })
+    }
+
+    /// `EXPLAIN QUERY PLAN` of the dashboard's own statements (the counts
+    /// are covered by [`Tx::explain_queue`]).
+    pub fn explain_dashboard(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let now = "2026-11-20T01:30:00.000Z";
+        let queries: [(&str, &str, Vec<rusqlite::types::Value>); 7] = [
+            (
+                "my decisions today",
+                MY_TODAY_SQL,
+                vec![1.into(), now.to_owned().into(), now.to_owned().into()],
+            ),
+            (
+                "days",
+                DAYS_SQL,
+                vec![
+                    "2026-11-07".to_owned().into(),
+                    "2026-11-20".to_owned().into(),
+                ],
+            ),
+            (
+                "reasons",
+                REASONS_SQL,
+                vec![
+                    "2026-11-07".to_owned().into(),
+                    "2026-11-20".to_owned().into(),
+                ],
+            ),
+            (
+                "oldest overdue",
+                OVERDUE_SQL,
+                vec![now.to_owned().into(), 8.into()],
+            ),
+            ("unexported head", UNEXPORTED_SQL, vec![]),
+            ("oldest unexported", OLDEST_UNEXPORTED_SQL, vec![0.into()]),
+            ("last export", LAST_EXPORT_SQL, vec![]),
+        ];
+        let mut out = Vec::new();
+        for (name, sql, p) in queries {
+            let lines = self.q(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let rows =
+                    stmt.query_map(rusqlite::params_from_iter(p), |r| r.get::<_, String>(3))?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()
+            })?;
+            out.push((name.to_owned(), lines));
+        }
+        Ok(out)
+    }
+}

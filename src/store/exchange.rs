@@ -1,0 +1,443 @@
+//! Data exchange: imports (applications skipped by number), exports (rows
+//! after each stream's high-water mark, then the marks), and the import and
+//! export logs.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::error::StoreError;
+use super::{Tx, time};
+
+/// The streams an export moves a mark for.
+pub const STREAM_DECISIONS: &str = "decisions";
+pub const STREAM_REGISTRATIONS: &str = "registrations";
+pub const STREAM_AUDIT: &str = "audit";
+pub const STREAM_NOTICES: &str = "notices";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionExport {
+    pub id: i64,
+    pub app_no: String,
+    pub kind: String,
+    pub outcome: String,
+    pub reasons: Vec<String>,
+    pub free_text: String,
+    pub notice: String,
+    pub photo_report: String,
+    pub decided_by: String,
+    pub decided_by_name: String,
+    pub decided_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrationExport {
+    /// Sequence of the change that put the row in this export.
+    pub change: i64,
+    pub reg_no: String,
+    pub kind: String,
+    pub status: String,
+    pub doc_type: String,
+    pub doc_number: String,
+    pub org_code: Option<String>,
+    pub name: String,
+    pub mobile: String,
+    pub reason: Option<String>,
+    pub reason_text: Option<String>,
+    pub agent_name: Option<String>,
+    pub agent_doc_type: Option<String>,
+    pub agent_doc_number: Option<String>,
+    pub sighted: Vec<String>,
+    pub office: String,
+    pub clerk: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub countersigned_by: Option<String>,
+    pub countersigned_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditExport {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeExport {
+    pub id: i64,
+    pub app_no: String,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// Where each stream stands: exported up to `mark`, rows up to `head`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamPos {
+    pub mark: i64,
+    pub head: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportPositions {
+    pub decisions: StreamPos,
+    pub registrations: StreamPos,
+    pub audit: StreamPos,
+    pub notices: StreamPos,
+}
+
+/// One finished export, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub folder: String,
+    pub clerk_id: Option<i64>,
+    pub decisions: u64,
+    pub registrations: u64,
+    pub audit: u64,
+    pub notices: u64,
+    pub manifest_sha256: String,
+}
+
+/// One finished import, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub file_name: String,
+    pub file_sha256: String,
+    pub lines: u64,
+    pub imported: u64,
+    pub skipped: u64,
+    pub clerk_id: Option<i64>,
+}
+
+fn list(s: String) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Tx<'_> {
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(self.path, e)
+    }
+
+    /// Whether an application number is already stored (import skips it).
+    pub fn application_exists(&self, app_no: &str) -> Result<bool, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT 1 FROM applications WHERE app_no = ?1")?
+                .query_row([app_no], |_| Ok(()))
+                .optional()
+                .map(|r| r.is_some())
+        })
+    }
+
+    /// Lifts the per-row `queue_counts` trigger for a bulk load inside the
+    /// caller's transaction; returns its SQL for [`Tx::resume_count_trigger`].
+    /// The trigger made SQLite keep a statement journal (a copy of every page
+    /// each INSERT touches). Schema changes are transactional: a failed or
+    /// killed import gets the trigger back with the rollback.
+    pub fn suspend_count_trigger(&self) -> Result<Option<String>, StoreError> {
+        let sql: Option<String> = self.q(|c| {
+            c.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
+                 AND name = 'applications_count_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        if sql.is_some() {
+            self.q(|c| c.execute_batch("DROP TRIGGER applications_count_insert;"))?;
+        }
+        Ok(sql)
+    }
+
+    /// Counts the applications with `id >= first` into `queue_counts` in one
+    /// statement and puts the trigger back exactly as it was.
+    pub fn resume_count_trigger(&self, sql: &str, first: i64) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO queue_counts (kind, status, due_day, n) \
+                 SELECT kind, status, due_day, COUNT(*) FROM applications WHERE id >= ?1 \
+                 GROUP BY kind, status, due_day \
+                 ON CONFLICT (kind, status, due_day) DO UPDATE SET n = n + excluded.n",
+                [first],
+            )?;
+            c.execute_batch(sql)
+        })
+    }
+
+    /// A stored blob's id by its SHA-256.
+    pub fn blob_id(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?
+                .query_row([sha256], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    pub fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    time::format(now),
+                    r.file_name,
+                    r.file_sha256,
+                    r.lines as i64,
+                    r.imported as i64,
+                    r.skipped as i64,
+                    r.clerk_id
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn mark(&self, stream: &str) -> Result<i64, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT last_id FROM export_marks WHERE stream = ?1")?
+                .query_row([stream], |r| r.get(0))
+                .optional()
+                .map(|v| v.unwrap_or(0))
+        })
+    }
+
+    fn max_id(&self, sql: &str) -> Result<i64, StoreError> {
+        self.q(|c| c.prepare_cached(sql)?.query_row([], |r| r.get(0)))
+    }
+
+    /// Each stream's mark and newest row, read in the caller's snapshot.
+    pub fn export_positions(&self) -> Result<ExportPositions, StoreError> {
+        Ok(ExportPositions {
+            decisions: StreamPos {
+                mark: self.mark(STREAM_DECISIONS)?,
+                head: self.max_id("SELECT COALESCE(MAX(id), 0) FROM decisions")?,
+            },
+            registrations: StreamPos {
+                mark: self.mark(STREAM_REGISTRATIONS)?,
+                head: self.max_id("SELECT COALESCE(MAX(seq), 0) FROM registration_changes")?,
+            },
+            audit: StreamPos {
+                mark: self.mark(STREAM_AUDIT)?,
+                head: self.max_id("SELECT COALESCE(MAX(seq), 0) FROM audit_log")?,
+            },
+            notices: StreamPos {
+                mark: self.mark(STREAM_NOTICES)?,
+                head: self.max_id("SELECT COALESCE(MAX(id), 0) FROM outbox")?,
+            },
+        })
+    }
+
+    /// Decisions with `after < id <= upto`, in id order.
+    pub fn export_decisions(
+        &self,
+        after: i64,
+        upto: i64,
+        mut f: impl FnMut(DecisionExport) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT d.id, a.app_no, a.kind, d.outcome, d.reasons, d.free_text, d.notice, \
+                 d.photo_report, COALESCE(c.username, ''), COALESCE(c.display_name, ''), d.decided_at \
+                 FROM decisions d JOIN applications a ON a.id = d.application_id \
+                 LEFT JOIN clerks c ON c.id = d.decided_by \
+                 WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = self.q(|_| {
+                Ok(DecisionExport {
+                    id: r.get(0)?,
+                    app_no: r.get(1)?,
+                    kind: r.get(2)?,
+                    outcome: r.get(3)?,
+                    reasons: list(r.get(4)?),
+                    free_text: r.get(5)?,
+                    notice: r.get(6)?,
+                    photo_report: r.get(7)?,
+                    decided_by: r.get(8)?,
+                    decided_by_name: r.get(9)?,
+                    decided_at: r.get(10)?,
+                })
+            })?;
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// Registrations changed by changes `after < seq <= upto`, each once, at its
+    /// newest state.
+    pub fn export_registrations(
+        &self,
+        after: i64,
+        upto: i64,
+        mut f: impl FnMut(RegistrationExport) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT ch.last, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
+                 r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
+                 r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), r.created_at, \
+                 r.updated_at, s.username, r.countersigned_at \
+                 FROM (SELECT registration_id, MAX(seq) AS last FROM registration_changes \
+                       WHERE seq > ?1 AND seq <= ?2 GROUP BY registration_id) ch \
+                 JOIN registrations r ON r.id = ch.registration_id \
+                 LEFT JOIN clerks c ON c.id = r.clerk_id \
+                 LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = self.q(|_| {
+                Ok(RegistrationExport {
+                    change: r.get(0)?,
+                    reg_no: r.get(1)?,
+                    kind: r.get(2)?,
+                    status: r.get(3)?,
+                    doc_type: r.get(4)?,
+                    doc_number: r.get(5)?,
+                    org_code: r.get(6)?,
+                    name: r.get(7)?,
+                    mobile: r.get(8)?,
+                    reason: r.get(9)?,
+                    reason_text: r.get(10)?,
+                    agent_name: r.get(11)?,
+                    agent_doc_type: r.get(12)?,
+                    agent_doc_number: r.get(13)?,
+                    sighted: list(r.get(14)?),
+                    office: r.get(15)?,
+                    clerk: r.get(16)?,
+                    created_at: r.get(17)?,
+                    updated_at: r.get(18)?,
+                    countersigned_by: r.get(19)?,
+                    countersigned_at: r.get(20)?,
+                })
+            })?;
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// Audit rows `after < seq <= upto`, with their hashes (the receiver can
+    /// check the chain continues from the previous export's head).
+    pub fn export_audit(
+        &self,
+        after: i64,
+        upto: i64,
+        mut f: impl FnMut(AuditExport) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
+                 FROM audit_log WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = self.q(|_| {
+                Ok(AuditExport {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    actor_id: r.get(2)?,
+                    actor: r.get(3)?,
+                    action: r.get(4)?,
+                    target: r.get(5)?,
+                    detail: r.get(6)?,
+                    prev_hash: r.get(7)?,
+                    hash: r.get(8)?,
+                })
+            })?;
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// Outbox notices `after < id <= upto`.
+    pub fn export_notices(
+        &self,
+        after: i64,
+        upto: i64,
+        mut f: impl FnMut(NoticeExport) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT o.id, a.app_no, o.channel, o.recipient, o.body, o.created_at \
+                 FROM outbox o JOIN applications a ON a.id = o.application_id \
+                 WHERE o.id > ?1 AND o.id <= ?2 ORDER BY o.id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = self.q(|_| {
+                Ok(NoticeExport {
+                    id: r.get(0)?,
+                    app_no: r.get(1)?,
+                    channel: r.get(2)?,
+                    recipient: r.get(3)?,
+                    body: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?;
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// Moves a stream's mark forward (never back: an older export finishing
+    /// late must not re-open rows a newer one already took).
+    pub fn set_export_mark(&self, stream: &str, upto: i64) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO export_marks (stream, last_id) VALUES (?1, ?2) \
+                 ON CONFLICT (stream) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)",
+                params![stream, upto],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn record_export(&self, r: &ExportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, notices, \
+                 manifest_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    time::format(now),
+                    r.folder,
+                    r.clerk_id,
+                    r.decisions as i64,
+                    r.registrations as i64,
+                    r.audit as i64,
+                    r.notices as i64,
+                    r.manifest_sha256
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    /// When the last export was made.
+    pub fn last_export_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<String> = self.q(|c| {
+            c.prepare_cached("SELECT at FROM exports ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| r.get(0))
+                .optional()
+        })?;
+        Ok(at.as_deref().and_then(time::parse))
+    }
+}
