@@ -93,10 +93,10 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(tone::colour_check(rgb, whole));
             checks.push(tone::skin_colour_check(rgb, f));
-            checks.push(tone::exposure_check(&grey, f));
-            checks.push(tone::lighting_check(&grey, f));
+            checks.push(tone::exposure_check(&grey, f, &mask));
+            checks.push(tone::lighting_check(&grey, f, &mask));
             checks.push(detail::sharpness_check(&grey, f));
-            checks.push(detail::glare_check(rgb, f));
+            checks.push(detail::glare_check(rgb, f, &mask));
             let crown = geometry.crown_y.unwrap_or(0.0);
             let length = geometry.chin_y.unwrap_or(0.0) - crown;
             checks.push(detail::skin_texture_check(&grey, f, crown, length));
