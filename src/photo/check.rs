@@ -60,8 +60,19 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     // full-size pixels per analysed pixel
     let scale = full_w as f32 / w as f32;
     let grey = to_grey(rgb);
+    let whole = detail::whole(w, h);
 
-    let faces = face::detect(&grey);
+    // Face detection is most of the run time and the backdrop mask and the
+    // colour count do not need it: they run beside it on the second core
+    // (the detector stays on this thread, where its thread-local copy lives).
+    let (faces, mask, colour) = std::thread::scope(|s| {
+        let side = s.spawn(|| (mask::background_mask(rgb), tone::colour_check(rgb, whole)));
+        let faces = face::detect(&grey);
+        match side.join() {
+            Ok((mask, colour)) => (faces, mask, colour),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let face_count = faces.as_ref().map_or(0, Vec::len);
     let best_score = faces.as_ref().and_then(|f| f.first()).map(|f| f.score);
     checks.push(face_count_check(
@@ -72,7 +83,6 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         h,
     ));
 
-    let mask = mask::background_mask(rgb);
     // the backdrop beside the head: rows down to mid-face (or the top half)
     let bg_rows = match faces.as_deref() {
         Some([f]) => (f.rect.y + f.rect.h / 2.0).max(1.0) as u32,
@@ -84,14 +94,13 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         px_per_mm: px_per_mm(w),
         ..Geometry::default()
     };
-    let whole = detail::whole(w, h);
     match faces.as_deref() {
         Some([only]) => {
             let f = only.rect.clamp_to(w, h);
             let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
             geometry = super::geometry::measure(&mask, f, marks);
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
-            checks.push(tone::colour_check(rgb, whole));
+            checks.push(colour);
             checks.push(tone::skin_colour_check(rgb, f));
             checks.push(tone::exposure_check(&grey, f, &mask));
             checks.push(tone::lighting_check(&grey, f, &mask));
@@ -102,7 +111,7 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
             checks.push(detail::skin_texture_check(&grey, f, crown, length));
         }
         // without exactly one face only the face-free checks can run
-        _ => checks.push(tone::colour_check(rgb, whole)),
+        _ => checks.push(colour),
     }
 
     checks.push(metadata::software_check(decoded.exif.software.as_deref()));
