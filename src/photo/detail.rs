@@ -36,8 +36,9 @@ pub fn sharpness_check(grey: &GrayImage, face: Rect) -> Check {
 }
 
 /// Largest blob of bright colourless pixels in a zone, in pixels. Backdrop
-/// pixels never count: a large face box reaches past the head onto the white
-/// backdrop, which is bright and colourless too.
+/// never counts: a large face box reaches past the head onto the white
+/// backdrop, bright and colourless too, and a reflection on spectacles is not
+/// joined to the border by near-white pixels as the backdrop is.
 fn largest_glare_blob(rgb: &RgbImage, zone: Rect, mask: &BackgroundMask) -> u32 {
     let t = &THRESHOLDS;
     let (x0, y0, x1, y1) = bounds(zone, rgb.width(), rgb.height());
