@@ -88,7 +88,6 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         Some([f]) => (f.rect.y + f.rect.h / 2.0).max(1.0) as u32,
         _ => h / 2,
     };
-    checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
 
     let mut geometry = Geometry {
         px_per_mm: px_per_mm(w),
@@ -97,21 +96,40 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     match faces.as_deref() {
         Some([only]) => {
             let f = only.rect.clamp_to(w, h);
-            let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+            // landmarks and geometry on this thread; the backdrop and the
+            // face-box checks, which need neither, beside them
+            let (marks, (background, face_checks)) = std::thread::scope(|s| {
+                let side = s.spawn(|| {
+                    let background = mask::background_checks(rgb, &grey, &mask, bg_rows);
+                    let face_checks = [
+                        tone::skin_colour_check(rgb, f),
+                        tone::exposure_check(&grey, f, &mask),
+                        tone::lighting_check(&grey, f, &mask),
+                        detail::sharpness_check(&grey, f),
+                        detail::glare_check(rgb, f, &mask),
+                    ];
+                    (background, face_checks)
+                });
+                let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+                match side.join() {
+                    Ok(side) => (marks, side),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            checks.extend(background);
             geometry = super::geometry::measure(&mask, f, marks);
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(colour);
-            checks.push(tone::skin_colour_check(rgb, f));
-            checks.push(tone::exposure_check(&grey, f, &mask));
-            checks.push(tone::lighting_check(&grey, f, &mask));
-            checks.push(detail::sharpness_check(&grey, f));
-            checks.push(detail::glare_check(rgb, f, &mask));
+            checks.extend(face_checks);
             let crown = geometry.crown_y.unwrap_or(0.0);
             let length = geometry.chin_y.unwrap_or(0.0) - crown;
             checks.push(detail::skin_texture_check(&grey, f, crown, length));
         }
         // without exactly one face only the face-free checks can run
-        _ => checks.push(colour),
+        _ => {
+            checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
+            checks.push(colour);
+        }
     }
 
     checks.push(metadata::software_check(decoded.exif.software.as_deref()));
