@@ -125,7 +125,12 @@ fn no_compliant_photo_fails_and_few_warn() {
     // Warnings per check, for docs/photo.md.
     let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &rows {
-        for c in r.report.checks.iter().filter(|c| c.verdict == Verdict::Warn) {
+        for c in r
+            .report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Warn)
+        {
             *per_check.entry(c.id).or_default() += 1;
         }
     }

@@ -103,8 +103,11 @@ fn largest_glare_blob(rgb: &RgbImage, zone: Rect, mask: &BackgroundMask) -> u32 
 /// `glare`: bright colourless blobs in the eye zones (眼镜反光), warn only.
 pub fn glare_check(rgb: &RgbImage, face: Rect, mask: &BackgroundMask) -> Check {
     let t = &THRESHOLDS;
-    let blob = largest_glare_blob(rgb, zones::left_eye(face), mask)
-        .max(largest_glare_blob(rgb, zones::right_eye(face), mask));
+    let blob = largest_glare_blob(rgb, zones::left_eye(face), mask).max(largest_glare_blob(
+        rgb,
+        zones::right_eye(face),
+        mask,
+    ));
     let share = blob as f32 / (face.w * face.h).max(1.0);
     let ok = share < t.glare_min_blob_share;
     Check {

@@ -204,7 +204,12 @@ fn profile(a: &GrayImage, centre: f32, half: f32) -> Vec<f32> {
     let x1 = ((centre + half) as u32).clamp(x0 + 1, w);
     let n = (x1 - x0) as f32;
     let raw: Vec<f32> = (0..h)
-        .map(|y| (x0..x1).map(|x| f32::from(a.get_pixel(x, y).0[0])).sum::<f32>() / n)
+        .map(|y| {
+            (x0..x1)
+                .map(|x| f32::from(a.get_pixel(x, y).0[0]))
+                .sum::<f32>()
+                / n
+        })
         .collect();
     (0..raw.len())
         .map(|i| {
