@@ -36,7 +36,8 @@ rebuilds only the committed faces (no wheels needed) and merges their labels
 into labels.json.
 
 Doctored variants (for the warning thresholds): skin smoothing at two
-strengths, a background gradient, a shadow behind the head.
+strengths, a background gradient, a shadow behind the head, and for the
+Artemis faces the portrait as NASA lit it (side_lit, real uneven light).
 """
 
 import json
