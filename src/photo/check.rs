@@ -66,7 +66,12 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     // colour count do not need it: they run beside it on the second core
     // (the detector stays on this thread, where its thread-local copy lives).
     let (faces, mask, colour) = std::thread::scope(|s| {
-        let side = s.spawn(|| (mask::background_mask(rgb), tone::colour_check(rgb, whole)));
+        let side = s.spawn(|| {
+            (
+                mask::background_mask(rgb, &grey),
+                tone::colour_check(rgb, whole),
+            )
+        });
         let faces = face::detect(&grey);
         match side.join() {
             Ok((mask, colour)) => (faces, mask, colour),

@@ -240,7 +240,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([120, 80, 60]));
             }
         }
-        let mask = background_mask(&img);
+        let mask = background_mask(&img, &super::super::pixels::to_grey(&img));
         let face = Rect::new(70.0, 100.0, 120.0, 120.0);
         let g = measure(&mask, face, None);
         assert_eq!(g.crown_y, Some(15.0));
