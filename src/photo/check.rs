@@ -60,8 +60,24 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     // full-size pixels per analysed pixel
     let scale = full_w as f32 / w as f32;
     let grey = to_grey(rgb);
+    let whole = detail::whole(w, h);
 
-    let faces = face::detect(&grey);
+    // Face detection is most of the run time and the backdrop mask and the
+    // colour count do not need it: they run beside it on the second core
+    // (the detector stays on this thread, where its thread-local copy lives).
+    let (faces, mask, colour) = std::thread::scope(|s| {
+        let side = s.spawn(|| {
+            (
+                mask::background_mask(rgb, &grey),
+                tone::colour_check(rgb, whole),
+            )
+        });
+        let faces = face::detect(&grey);
+        match side.join() {
+            Ok((mask, colour)) => (faces, mask, colour),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let face_count = faces.as_ref().map_or(0, Vec::len);
     let best_score = faces.as_ref().and_then(|f| f.first()).map(|f| f.score);
     checks.push(face_count_check(
@@ -72,37 +88,53 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         h,
     ));
 
-    let mask = mask::background_mask(rgb);
     // the backdrop beside the head: rows down to mid-face (or the top half)
     let bg_rows = match faces.as_deref() {
         Some([f]) => (f.rect.y + f.rect.h / 2.0).max(1.0) as u32,
         _ => h / 2,
     };
-    checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
 
     let mut geometry = Geometry {
         px_per_mm: px_per_mm(w),
         ..Geometry::default()
     };
-    let whole = detail::whole(w, h);
     match faces.as_deref() {
         Some([only]) => {
             let f = only.rect.clamp_to(w, h);
-            let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+            // landmarks and geometry on this thread; the backdrop and the
+            // face-box checks, which need neither, beside them
+            let (marks, (background, face_checks)) = std::thread::scope(|s| {
+                let side = s.spawn(|| {
+                    let background = mask::background_checks(rgb, &grey, &mask, bg_rows);
+                    let face_checks = [
+                        tone::skin_colour_check(rgb, f),
+                        tone::exposure_check(&grey, f, &mask),
+                        tone::lighting_check(&grey, f, &mask),
+                        detail::sharpness_check(&grey, f),
+                        detail::glare_check(rgb, f, &mask),
+                    ];
+                    (background, face_checks)
+                });
+                let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+                match side.join() {
+                    Ok(side) => (marks, side),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            checks.extend(background);
             geometry = super::geometry::measure(&mask, f, marks);
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
-            checks.push(tone::colour_check(rgb, whole));
-            checks.push(tone::skin_colour_check(rgb, f));
-            checks.push(tone::exposure_check(&grey, f));
-            checks.push(tone::lighting_check(&grey, f));
-            checks.push(detail::sharpness_check(&grey, f));
-            checks.push(detail::glare_check(rgb, f));
+            checks.push(colour);
+            checks.extend(face_checks);
             let crown = geometry.crown_y.unwrap_or(0.0);
             let length = geometry.chin_y.unwrap_or(0.0) - crown;
             checks.push(detail::skin_texture_check(&grey, f, crown, length));
         }
         // without exactly one face only the face-free checks can run
-        _ => checks.push(tone::colour_check(rgb, whole)),
+        _ => {
+            checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
+            checks.push(colour);
+        }
     }
 
     checks.push(metadata::software_check(decoded.exif.software.as_deref()));

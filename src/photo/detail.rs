@@ -4,6 +4,7 @@
 
 use image::{GrayImage, RgbImage};
 
+use super::mask::BackgroundMask;
 use super::pixels::{bounds, grey_patch, highpass_sd, laplacian_variance};
 use super::report::{Check, Rect, Verdict};
 use super::thresholds::THRESHOLDS;
@@ -34,8 +35,11 @@ pub fn sharpness_check(grey: &GrayImage, face: Rect) -> Check {
     }
 }
 
-/// Largest blob of bright colourless pixels in a zone, in pixels.
-fn largest_glare_blob(rgb: &RgbImage, zone: Rect) -> u32 {
+/// Largest blob of bright colourless pixels in a zone, in pixels. Backdrop
+/// never counts: a large face box reaches past the head onto the white
+/// backdrop, bright and colourless too, and a reflection on spectacles is not
+/// joined to the border by near-white pixels as the backdrop is.
+fn largest_glare_blob(rgb: &RgbImage, zone: Rect, mask: &BackgroundMask) -> u32 {
     let t = &THRESHOLDS;
     let (x0, y0, x1, y1) = bounds(zone, rgb.width(), rgb.height());
     let (w, h) = (x1 - x0, y1 - y0);
@@ -45,6 +49,9 @@ fn largest_glare_blob(rgb: &RgbImage, zone: Rect) -> u32 {
     let glare: Vec<bool> = (0..h)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
         .map(|(x, y)| {
+            if mask.is_bg(x0 + x, y0 + y) {
+                return false;
+            }
             let p = rgb.get_pixel(x0 + x, y0 + y).0;
             let max = p[0].max(p[1]).max(p[2]);
             let min = p[0].min(p[1]).min(p[2]);
@@ -94,10 +101,13 @@ fn largest_glare_blob(rgb: &RgbImage, zone: Rect) -> u32 {
 }
 
 /// `glare`: bright colourless blobs in the eye zones (眼镜反光), warn only.
-pub fn glare_check(rgb: &RgbImage, face: Rect) -> Check {
+pub fn glare_check(rgb: &RgbImage, face: Rect, mask: &BackgroundMask) -> Check {
     let t = &THRESHOLDS;
-    let blob = largest_glare_blob(rgb, zones::left_eye(face))
-        .max(largest_glare_blob(rgb, zones::right_eye(face)));
+    let blob = largest_glare_blob(rgb, zones::left_eye(face), mask).max(largest_glare_blob(
+        rgb,
+        zones::right_eye(face),
+        mask,
+    ));
     let share = blob as f32 / (face.w * face.h).max(1.0);
     let ok = share < t.glare_min_blob_share;
     Check {

@@ -93,6 +93,17 @@ fn range_verdict(v: f32, (lo, hi): (f32, f32)) -> Verdict {
     }
 }
 
+/// Like [`range_verdict`], but a value outside the range by no more than the
+/// measurement's own uncertainty warns instead of failing: the check cannot
+/// tell such a photo from a compliant one.
+fn range_verdict_within(v: f32, (lo, hi): (f32, f32), tolerance: f32) -> Verdict {
+    match range_verdict(v, (lo, hi)) {
+        Verdict::Pass => Verdict::Pass,
+        _ if v >= lo - tolerance && v <= hi + tolerance => Verdict::Warn,
+        _ => Verdict::Fail,
+    }
+}
+
 /// `head_length`, `head_width`, `crown_margin`, `centred`. `g` is in analysed
 /// pixels; `scale` converts the pixel counts shown to the clerk to full size.
 pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
@@ -110,9 +121,13 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
     let mm = |(a, b): (f32, f32)| format!("{a:.1}–{b:.1} mm");
     let head_region = Rect::new(left, crown, right - left, chin - crown);
 
-    let lv = range_verdict(length, SPEC.head_length_mm);
+    let lv = range_verdict_within(length, SPEC.head_length_mm, t.head_length_tolerance_mm);
     let length_msg = match lv {
         Verdict::Pass => "头部长度符合要求".to_owned(),
+        Verdict::Warn => format!(
+            "头部长度在界限附近（测量误差约 ±{:.1} mm），请人工确认",
+            t.head_length_tolerance_mm
+        ),
         _ if length < SPEC.head_length_mm.0 => "头部过小：人像离镜头太远或照片留白过多".to_owned(),
         _ => "头部过大：人像离镜头太近".to_owned(),
     };
@@ -225,7 +240,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([120, 80, 60]));
             }
         }
-        let mask = background_mask(&img);
+        let mask = background_mask(&img, &super::super::pixels::to_grey(&img));
         let face = Rect::new(70.0, 100.0, 120.0, 120.0);
         let g = measure(&mask, face, None);
         assert_eq!(g.crown_y, Some(15.0));

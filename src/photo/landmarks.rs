@@ -9,8 +9,10 @@
 //!    angle with the sharpest peak is the head's roll (tilt), its peak the eye line.
 //! 2. Mouth: the darkest row of a narrow strip on the face's axis in the lower
 //!    part of the face box (lip line, or the lip edges of a smile).
-//! 3. Chin: the strongest bright-above / dark-below edge on that strip between
-//!    the mouth and the neck, weighted towards mouth + k × (mouth − eye line).
+//! 3. Chin: on three narrow strips about the axis, the first strong
+//!    bright-above / dark-below edge between the mouth and the neck (weighted
+//!    towards mouth + k × (mouth − eye line)), followed to its foot; the
+//!    lowest of the three is the chin.
 //!
 //! Everything runs on a crop resampled to `landmark_crop_width_px`: only the
 //! crop is allocated, never another full-size image.
@@ -128,7 +130,9 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
         bins.iter_mut().for_each(|v| *v = 0.0);
         for &(dx, dy, g) in &grad {
             let r = dy * co - dx * s;
-            let k = (r + reach).round() as usize;
+            // r + reach >= 0 (|r| <= reach), so +0.5 and truncation is
+            // round(): the same bins without a libm call per pixel and angle
+            let k = (r + reach + 0.5) as usize;
             if let Some(v) = bins.get_mut(k) {
                 *v += g;
             }
@@ -149,19 +153,7 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
     let (_, tilt_deg, eye_y) = best;
 
     // 2. mouth: darkest row of the axis strip
-    let half = (t.axis_strip_share * b.w).max(1.0);
-    let sx0 = ((cx - half).max(0.0) as u32).min(w - 1);
-    let sx1 = ((cx + half) as u32).clamp(sx0 + 1, w);
-    let raw: Vec<f32> = (0..h)
-        .map(|y| (sx0..sx1).map(|x| px(x, y)).sum::<f32>() / (sx1 - sx0) as f32)
-        .collect();
-    let prof: Vec<f32> = (0..raw.len())
-        .map(|i| {
-            let lo = i.saturating_sub(1);
-            let hi = (i + 2).min(raw.len());
-            raw[lo..hi].iter().sum::<f32>() / (hi - lo) as f32
-        })
-        .collect();
+    let prof = profile(a, cx, t.axis_strip_share * b.w);
     // below the nostrils, above the chin: anchored on the eye line
     let m0 = ((eye_y + t.mouth_rows.0 * b.h).max(0.0) as usize).min(prof.len());
     let m1 = ((eye_y + t.mouth_rows.1 * b.h).max(0.0) as usize).min(prof.len());
@@ -171,27 +163,22 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
         return None;
     }
 
-    // 3. chin: strongest bright→dark edge below the mouth, near the prior
+    // 3. chin: on a few narrow strips around the axis (a turned head's chin
+    // is off the box centre), the foot of the bright→dark edge below the
+    // mouth; the lowest of them is the chin's outline
     let prior = mouth + t.chin_prior.0 * dem;
     let sd = t.chin_prior.1 * dem;
     let c0 = (mouth + t.chin_window.0 * dem).max(2.0) as usize;
-    let c1 = ((mouth + t.chin_window.1 * dem) as usize).min(prof.len().saturating_sub(2));
-    let scores: Vec<(usize, f32)> = (c0..c1)
-        .map(|i| {
-            let edge = prof[i - 2] + prof[i - 1] - prof[i + 1] - prof[i + 2];
-            let z = (i as f32 - prior) / sd;
-            (i, edge * (-0.5 * z * z).exp())
+    let c1 = (mouth + t.chin_window.1 * dem) as usize;
+    let chin = t
+        .chin_strips
+        .iter()
+        .filter_map(|off| {
+            let p = profile(a, cx + off * b.w, t.chin_strip_share * b.w);
+            chin_foot(&p, c0, c1, prior, sd)
         })
-        .collect();
-    let top = scores.iter().map(|s| s.1).fold(0.0f32, f32::max);
-    // the chin's outline comes before the collar or a dark neckline below
-    // it, which can be the stronger edge: take the first local peak that is
-    // at least `chin_first_peak` of the strongest
-    let chin = scores
-        .windows(3)
-        .find(|w| w[1].1 >= t.chin_first_peak * top && w[1].1 >= w[0].1 && w[1].1 >= w[2].1)
-        .filter(|_| top > 0.0)
-        .map_or(prior, |w| w[1].0 as f32 + t.chin_edge_bias * dem);
+        .reduce(f32::max)
+        .map_or(prior, |c| c + t.chin_edge_bias * dem);
 
     // a chin far outside where the detector's box puts it means a feature
     // was mistaken (e.g. a blurred mouth): better no landmarks than wrong ones
@@ -206,6 +193,71 @@ pub fn locate(c: &FaceCrop, face: Rect) -> Option<Landmarks> {
         mouth_y: c.to_image_y(mouth),
         chin_y: c.to_image_y(chin),
     })
+}
+
+/// Mean of each row over the columns `centre ± half` (at least one column),
+/// smoothed over 3 rows.
+fn profile(a: &GrayImage, centre: f32, half: f32) -> Vec<f32> {
+    let (w, h) = a.dimensions();
+    let half = half.max(1.0);
+    let x0 = ((centre - half).max(0.0) as u32).min(w - 1);
+    let x1 = ((centre + half) as u32).clamp(x0 + 1, w);
+    let n = (x1 - x0) as f32;
+    let raw: Vec<f32> = (0..h)
+        .map(|y| {
+            (x0..x1)
+                .map(|x| f32::from(a.get_pixel(x, y).0[0]))
+                .sum::<f32>()
+                / n
+        })
+        .collect();
+    (0..raw.len())
+        .map(|i| {
+            let lo = i.saturating_sub(1);
+            let hi = (i + 2).min(raw.len());
+            raw[lo..hi].iter().sum::<f32>() / (hi - lo) as f32
+        })
+        .collect()
+}
+
+/// The chin's edge on one strip profile: the first bright-above/dark-below
+/// edge peak in rows `c0..c1` of at least `chin_first_peak` of the strongest
+/// (weighted by the Gaussian prior), then followed down to where the edge
+/// falls below `chin_foot_share` of that peak. The foot, not the steepest
+/// point: under top or side light the chin's underside darkens gradually and
+/// the outline is where that ramp ends, at the neck's shadow.
+fn chin_foot(prof: &[f32], c0: usize, c1: usize, prior: f32, sd: f32) -> Option<f32> {
+    let t = &THRESHOLDS;
+    let n = prof.len();
+    if n < 5 {
+        return None;
+    }
+    let c0 = c0.max(2);
+    let c1 = c1.min(n - 2);
+    let edge = |i: usize| prof[i - 2] + prof[i - 1] - prof[i + 1] - prof[i + 2];
+    let scores: Vec<(usize, f32)> = (c0..c1)
+        .map(|i| {
+            let z = (i as f32 - prior) / sd;
+            (i, edge(i) * (-0.5 * z * z).exp())
+        })
+        .collect();
+    let top = scores.iter().map(|s| s.1).fold(0.0f32, f32::max);
+    if top <= 0.0 {
+        return None;
+    }
+    // the chin's outline comes before the collar or a dark neckline below
+    // it, which can be the stronger edge: the first peak, not the largest
+    let peak = scores
+        .windows(3)
+        .find(|w| w[1].1 >= t.chin_first_peak * top && w[1].1 >= w[0].1 && w[1].1 >= w[2].1)?
+        .get(1)?
+        .0;
+    let e = edge(peak);
+    let mut i = peak;
+    while i + 3 < n && edge(i + 1) >= t.chin_foot_share * e {
+        i += 1;
+    }
+    Some(i as f32)
 }
 
 #[cfg(test)]

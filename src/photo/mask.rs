@@ -27,16 +27,17 @@ impl BackgroundMask {
     }
 }
 
-/// Flood fill from every qualifying border pixel.
-pub fn background_mask(rgb: &RgbImage) -> BackgroundMask {
+/// Flood fill from every qualifying border pixel. `grey` is `rgb`'s luma
+/// (`pixels::to_grey`), passed in rather than computed a second time.
+pub fn background_mask(rgb: &RgbImage, grey: &GrayImage) -> BackgroundMask {
     let t = &THRESHOLDS;
     let (w, h) = rgb.dimensions();
     let n = (w as usize) * (h as usize);
     let mut bits = vec![false; n];
-    let lum: Vec<u8> = rgb.pixels().map(|p| luma(p.0)).collect();
+    let lum: &[u8] = grey.as_raw();
     let ok: Vec<bool> = rgb
         .pixels()
-        .zip(&lum)
+        .zip(lum)
         .map(|(p, &l)| chroma(p.0) <= t.bg_max_chroma && l >= t.bg_min_luma)
         .collect();
     let mut stack: Vec<u32> = Vec::new();
@@ -254,7 +255,7 @@ mod tests {
                 img.put_pixel(x, y, Rgb([120, 80, 60]));
             }
         }
-        let m = background_mask(&img);
+        let m = background_mask(&img, &super::super::pixels::to_grey(&img));
         assert!(m.is_bg(0, 0));
         assert!(!m.is_bg(10, 15));
         assert_eq!(m.count, 20 * 30 - 100);

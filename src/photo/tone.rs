@@ -2,6 +2,7 @@
 
 use image::{GrayImage, RgbImage};
 
+use super::mask::BackgroundMask;
 use super::pixels::{bounds, chroma, lab};
 use super::report::{Check, Rect, Verdict};
 use super::thresholds::THRESHOLDS;
@@ -81,13 +82,14 @@ pub fn skin_colour_check(rgb: &RgbImage, face: Rect) -> Check {
     }
 }
 
-/// `exposure`: mean face luma and the share of clipped pixels.
-pub fn exposure_check(grey: &GrayImage, face: Rect) -> Check {
+/// `exposure`: mean face luma and the share of clipped pixels, over the face
+/// box less backdrop in its corners (a large box reaches past the head onto white).
+pub fn exposure_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Check {
     let t = &THRESHOLDS;
     let (x0, y0, x1, y1) = bounds(face, grey.width(), grey.height());
     let (mut sum, mut dark, mut bright, mut n) = (0u64, 0u64, 0u64, 0u64);
     for y in y0..y1 {
-        for x in x0..x1 {
+        for x in (x0..x1).filter(|&x| !zones::backdrop_corner(face, mask, x, y)) {
             let v = grey.get_pixel(x, y).0[0];
             sum += u64::from(v);
             n += 1;
@@ -131,12 +133,12 @@ pub fn exposure_check(grey: &GrayImage, face: Rect) -> Check {
     }
 }
 
-fn histogram(grey: &GrayImage, r: Rect) -> [f32; 16] {
+fn histogram(grey: &GrayImage, r: Rect, face: Rect, mask: &BackgroundMask) -> [f32; 16] {
     let (x0, y0, x1, y1) = bounds(r, grey.width(), grey.height());
     let mut h = [0.0f32; 16];
     let mut n = 0.0;
     for y in y0..y1 {
-        for x in x0..x1 {
+        for x in (x0..x1).filter(|&x| !zones::backdrop_corner(face, mask, x, y)) {
             h[usize::from(grey.get_pixel(x, y).0[0] / 16)] += 1.0;
             n += 1.0;
         }
@@ -148,10 +150,10 @@ fn histogram(grey: &GrayImage, r: Rect) -> [f32; 16] {
 }
 
 /// `lighting`: left vs right cheek luma histograms (阴阳脸), warn only.
-pub fn lighting_check(grey: &GrayImage, face: Rect) -> Check {
+pub fn lighting_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Check {
     let t = &THRESHOLDS;
-    let l = histogram(grey, zones::left_cheek(face));
-    let r = histogram(grey, zones::right_cheek(face));
+    let l = histogram(grey, zones::left_cheek(face), face, mask);
+    let r = histogram(grey, zones::right_cheek(face), face, mask);
     let overlap: f32 = l.iter().zip(&r).map(|(a, b)| a.min(*b)).sum();
     let ok = overlap >= t.min_lighting_overlap;
     Check {

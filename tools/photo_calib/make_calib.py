@@ -21,16 +21,29 @@ Faces (see tests/fixtures/photos/SOURCES.md for licences):
     unzip -o matplotlib-*.whl matplotlib/mpl-data/sample_data/grace_hopper.jpg
     python tools/photo_calib/make_calib.py astronaut.png grace_hopper.jpg tests/fixtures/photos/calib
 
-Each face is also mirrored (a different silhouette and light direction, not a
-different person: counted as such in docs/photo.md).
+  artemis_* - tests/fixtures/photos/faces/artemis_{wiseman,glover,koch,hansen}.jpg:
+              NASA's official Artemis II crew portraits (Johnson Space Center,
+              photographer Josh Valcarcel, 29 March 2023), public domain (works
+              of NASA); committed as crops, provenance in faces/SOURCES.md. Dark
+              studio backdrop, strong side light.
+
+Collins and Hopper are also mirrored (a different silhouette and light
+direction, not a different person: counted as such in docs/photo.md).
+
+    python tools/photo_calib/make_calib.py --new-only tests/fixtures/photos/calib
+
+rebuilds only the committed faces (no wheels needed) and merges their labels
+into labels.json.
 
 Doctored variants (for the warning thresholds): skin smoothing at two
-strengths, a background gradient, a shadow behind the head.
+strengths, a background gradient, a shadow behind the head, and for the
+Artemis faces the portrait as NASA lit it (side_lit, real uneven light).
 """
 
 import json
 import os
 import sys
+from collections import deque
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
@@ -66,6 +79,17 @@ FACES = {
     },
 }
 
+# Artemis II portraits, in the pixels of the committed crops (faces/*.jpg).
+# Crown: top of the hair/scalp above the face; chin: lower edge of the chin
+# boss, read on a 4x zoom with the shadows lifted (gamma 0.5).
+ARTEMIS = {
+    "artemis_wiseman": {"crown": 57.0, "chin": 362.0, "eyes": [(186.0, 207.5), (272.0, 207.0)], "mouth": 297.0},
+    "artemis_glover": {"crown": 61.0, "chin": 376.0, "eyes": [(180.0, 202.5), (267.5, 200.0)], "mouth": 304.0},
+    "artemis_koch": {"crown": 60.0, "chin": 384.0, "eyes": [(185.0, 219.0), (272.5, 217.5)], "mouth": 315.0},
+    "artemis_hansen": {"crown": 62.5, "chin": 359.0, "eyes": [(187.5, 206.0), (272.5, 204.0)], "mouth": 292.5},
+}
+FACES_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "fixtures", "photos", "faces")
+
 LENGTHS = [19.3, 20.5, 21.7]
 WIDTHS = [14.5, 15.5]
 
@@ -88,6 +112,91 @@ def hopper_cutout(src, poly):
     out = rgb.copy()
     out.putalpha(m)
     return out
+
+
+def dark_cutout(src, lab, lum_max=48):
+    """Cut-out from a dark, bluish studio backdrop: pixels darker than lum_max
+    whose blue is not below their red (hair and skin shadows are warmer than
+    the backdrop), connected to the top or side border, are backdrop. Below
+    the chin the suit has dark folds and straps that would leak, so each row
+    there is filled between its outermost person pixels."""
+    rgb = np.asarray(src.convert("RGB")).astype(np.int16)
+    h, w, _ = rgb.shape
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    lum = (299 * r + 587 * g + 114 * b) // 1000
+    bg_like = (lum < lum_max) & (b - r >= -2)
+    seen = np.zeros((h, w), bool)
+    q = deque()
+    for y in range(h):
+        for x in range(w):
+            if (y == 0 or x == 0 or x == w - 1) and bg_like[y, x]:
+                seen[y, x] = True
+                q.append((y, x))
+    while q:
+        y, x = q.popleft()
+        for dy, dx in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            ny, nx = y + dy, x + dx
+            if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and bg_like[ny, nx]:
+                seen[ny, nx] = True
+                q.append((ny, nx))
+    person = ~seen
+    person = np.asarray(Image.fromarray(person.astype(np.uint8) * 255).filter(ImageFilter.MedianFilter(5))) > 0
+    # below the chin: fill between a smoothed outline (outermost person pixel
+    # within 12 rows either side, then a running mean), so shoulders in
+    # shadow keep a plausible, smooth edge instead of a ragged one
+    y0 = int(lab["chin"]) + 8
+    left = np.full(h, w, float)
+    right = np.full(h, -1.0)
+    for y in range(y0, h):
+        xs = np.nonzero(person[y])[0]
+        if len(xs):
+            left[y], right[y] = xs.min(), xs.max()
+    lo, hi = left.copy(), right.copy()
+    for y in range(y0, h):
+        a, z = max(y0, y - 12), min(h, y + 13)
+        lo[y], hi[y] = left[a:z].min(), right[a:z].max()
+    k = np.ones(9) / 9
+    los = np.convolve(np.pad(lo[y0:], 4, mode="edge"), k, "valid")
+    his = np.convolve(np.pad(hi[y0:], 4, mode="edge"), k, "valid")
+    for i, y in enumerate(range(y0, h)):
+        if his[i] >= los[i]:
+            person[y, max(0, int(round(los[i]))):min(w, int(round(his[i])) + 1)] = True
+    m = Image.fromarray(person.astype(np.uint8) * 255)
+    m = m.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.GaussianBlur(0.8))
+    out = src.convert("RGB").copy()
+    out.putalpha(m)
+    return out
+
+
+def even_light(person, lab, cap=2.5):
+    """Fill light for the side-lit Artemis portraits, so the compliant set is
+    evenly lit as the spec asks (光线均匀): each column of the person is
+    multiplied by lit-side level / that column's mean face luma, at most 2.5
+    (face luma measured between eye line and mouth, smoothed over 0.6 eye
+    distances). Only left-right shading changes; the shading under the chin
+    and along the jaw stays. The untouched portrait is kept as the `side_lit`
+    doctored case."""
+    a = np.asarray(person).astype(np.float32)
+    rgb, alpha = a[..., :3], a[..., 3]
+    (lx, ly), (rx, ry) = lab["eyes"]
+    iod = rx - lx
+    x0, x1 = int(lx - 0.55 * iod), int(rx + 0.55 * iod)
+    y0, y1 = int((ly + ry) / 2), int(lab["mouth"])
+    lum = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    col = lum[y0:y1, x0:x1].mean(axis=0)
+    sd = 0.6 * iod
+    k = np.exp(-0.5 * (np.arange(-int(3 * sd), int(3 * sd) + 1) / sd) ** 2)
+    k /= k.sum()
+    sm = np.convolve(np.pad(col, len(k) // 2, mode="edge"), k, "valid")
+    gain_face = np.clip(sm.max() / np.maximum(sm, 1.0), 1.0, cap)
+    gain = np.empty(rgb.shape[1], np.float32)
+    gain[:x0] = gain_face[0]
+    gain[x0:x1] = gain_face
+    gain[x1:] = gain_face[-1]
+    out = np.clip(rgb * gain[None, :, None], 0, 255).astype(np.uint8)
+    img = Image.fromarray(out)
+    img.putalpha(Image.fromarray(alpha.astype(np.uint8)))
+    return img
 
 
 def ear_row(lab):
@@ -114,7 +223,7 @@ def mirror(person, lab):
     return out, m
 
 
-def compose(person, lab, length_mm, width_mm=None, bg=None, shadow=False):
+def compose(person, lab, length_mm, width_mm=None, bg=None, shadow=False, centre_on_silhouette=False):
     """Person scaled so crown-to-chin is length_mm (and the ear-level width
     width_mm, by a horizontal stretch), crown CROWN_MM below the top edge."""
     src_len = lab["chin"] - lab["crown"]
@@ -124,6 +233,12 @@ def compose(person, lab, length_mm, width_mm=None, bg=None, shadow=False):
     sx = sy * (width_mm / natural if width_mm else 1.0)
     pw, ph = round(person.width * sx), round(person.height * sy)
     scaled = person.resize((pw, ph), Image.LANCZOS)
+    if centre_on_silhouette:
+        # a turned head (the Artemis portraits): centre the head's outline at
+        # ear level, as a photographer would, not the midpoint of the eyes
+        row = np.asarray(person.getchannel("A"))[int(round(ear_row(lab)))]
+        xs = np.nonzero(row >= 128)[0]
+        cx_src = (xs.min() + xs.max() + 1) / 2
     ox = round(W / 2 - cx_src * sx)
     oy = round(CROWN_MM * K - lab["crown"] * sy)
     canvas = bg.copy() if bg is not None else Image.new("RGB", (W, H), (255, 255, 255))
@@ -180,36 +295,59 @@ def gradient_bg(lo):
 
 
 def main():
-    astro_path, hopper_path, out = sys.argv[1:4]
+    args = sys.argv[1:]
+    new_only = args[:1] == ["--new-only"]
+    people = {}
+    if new_only:
+        out = args[1]
+    else:
+        astro_path, hopper_path, out = args[:3]
+        astro = astronaut_cutout(Image.open(astro_path))
+        hop = hopper_cutout(Image.open(hopper_path), FACES["hopper"]["poly"])
+        people = {"astronaut": (astro, FACES["astronaut"]), "hopper": (hop, FACES["hopper"])}
+        for name in list(people):
+            p, lab = people[name]
+            people[name + "_mirror"] = mirror(p, lab)
+    side_lit = {}
+    for name, lab in ARTEMIS.items():
+        src = Image.open(os.path.join(FACES_DIR, name + ".jpg"))
+        raw = dark_cutout(src, lab)
+        people[name] = (even_light(raw, lab), dict(lab, centre=True))
+        side_lit[name] = (raw, dict(lab, centre=True))
     os.makedirs(out, exist_ok=True)
-    astro = astronaut_cutout(Image.open(astro_path))
-    hop = hopper_cutout(Image.open(hopper_path), FACES["hopper"]["poly"])
-    people = {"astronaut": (astro, FACES["astronaut"]), "hopper": (hop, FACES["hopper"])}
-    for name in list(people):
-        p, lab = people[name]
-        people[name + "_mirror"] = mirror(p, lab)
 
+    labels_path = os.path.join(out, "labels.json")
     labels = {}
+    if new_only and os.path.exists(labels_path):
+        with open(labels_path) as f:
+            labels = json.load(f)
 
     def save(img, fname, label, kind):
         img.save(os.path.join(out, fname), "JPEG", quality=92, exif=exif_bytes())
         labels[fname] = dict(label, kind=kind)
 
     for name, (p, lab) in people.items():
+        cs = lab.get("centre", False)
         for L in LENGTHS:
             for Wmm in WIDTHS:
-                img, label = compose(p, lab, L, Wmm)
+                img, label = compose(p, lab, L, Wmm, centre_on_silhouette=cs)
                 save(img, f"{name}_L{L:.1f}_W{Wmm:.1f}.jpg", dict(label, face=name), "compliant")
-        # doctored, at the middle size
-        img, label = compose(p, lab, 20.5)
+        # doctored, at the middle size (the Artemis heads at 15 mm wide: Koch's
+        # hair would make her natural width 20 mm)
+        dw = 15.0 if cs else None
+        img, label = compose(p, lab, 20.5, dw, centre_on_silhouette=cs)
         label = dict(label, face=name)
         for k in (1.5, 3.0):
             save(smooth_skin(img, label, k), f"{name}_smooth{k:.1f}.jpg", label, "smoothed")
-        g, gl = compose(p, lab, 20.5, bg=gradient_bg(215))
+        g, gl = compose(p, lab, 20.5, dw, bg=gradient_bg(215), centre_on_silhouette=cs)
         save(g, f"{name}_gradient.jpg", dict(gl, face=name), "gradient")
-        s, sl = compose(p, lab, 20.5, shadow=True)
+        s, sl = compose(p, lab, 20.5, dw, shadow=True, centre_on_silhouette=cs)
         save(s, f"{name}_shadow.jpg", dict(sl, face=name), "shadow")
-    with open(os.path.join(out, "labels.json"), "w") as f:
+    for name, (p, lab) in side_lit.items():
+        # the portrait as NASA lit it: strong side light (阴阳脸)
+        img, label = compose(p, lab, 20.5, 15.0, centre_on_silhouette=True)
+        save(img, f"{name}_side_lit.jpg", dict(label, face=name), "side_lit")
+    with open(labels_path, "w") as f:
         json.dump(labels, f, indent=1, sort_keys=True)
 
 
