@@ -261,11 +261,15 @@ impl ReviewView {
                     company(ui, &self.item, reg);
                 });
             } else {
-                ui.vertical(|ui| {
-                    ui.set_width(photo_width);
-                    self.photos(ui);
-                });
-                ui.separator();
+                // A company item with no registration behind it (demo or
+                // imported data) has no photo column either.
+                if self.item.kind.has_licence() {
+                    ui.vertical(|ui| {
+                        ui.set_width(photo_width);
+                        self.photos(ui);
+                    });
+                    ui.separator();
+                }
                 ui.vertical(|ui| {
                     ui.set_width(270.0);
                     applicant(ui, &self.item);
