@@ -207,6 +207,11 @@ fn company_waits_for_another_supervisor_to_countersign() {
     ui.sign_in("zhaomin", "review2026");
     ui.click("单位面签");
     ui.harness.snapshot("registration_company_empty");
+    // Submitting the empty form shows every problem beside its field.
+    ctrl(&mut ui, Key::Enter);
+    assert!(company(&ui).core.attempted);
+    assert!(ui.harness.query_by_label_contains("请核验委托书原件后勾选").is_some());
+    ui.harness.snapshot("registration_company_errors");
     ui.type_into("单位名称", "北京某某科技有限公司");
     ui.type_into("统一社会信用代码或组织机构代码", CREDIT_CODE);
     ui.type_into("代理人姓名", "李四");
@@ -451,4 +456,34 @@ fn dropped_files_fill_the_empty_rows_in_order() {
             .is_some()
     );
     assert_eq!(person(&ui).core.scans.ready().len(), 2);
+}
+
+#[test]
+fn esc_asks_before_a_filled_form_is_thrown_away() {
+    let path = seeded_db("reg_discard");
+    let mut ui = launch(DbTarget::File(path));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    // An empty form: Esc does nothing.
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    assert!(!person(&ui).confirm_discard);
+    ui.type_into("姓名", "张三");
+    let key = person(&ui).core.key.clone();
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    assert!(person(&ui).confirm_discard);
+    ui.harness.snapshot("registration_discard_prompt");
+    // Esc again: back to the form, nothing lost.
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    assert!(!person(&ui).confirm_discard);
+    assert_eq!(person(&ui).body.form.name, "张三");
+    // Esc, then Enter: emptied, with a new key.
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    ui.press_enter();
+    assert!(!person(&ui).confirm_discard);
+    assert_eq!(person(&ui).body.form.name, "");
+    assert_ne!(person(&ui).core.key, key);
 }

@@ -31,7 +31,7 @@ impl FormBody for CompanyForm {
     type Draft = CompanyDraft;
     const SCREEN: ScreenId = ScreenId::CompanyRegistration;
     const KIND: RegistrationKind = RegistrationKind::Company;
-    const INTRO: &'static str = "核对营业执照（或组织机构代码证书）、委托书和代理人身份证明原件后登记。最后一项回车或 Ctrl+Enter 提交。";
+    const INTRO: &'static str = "核对营业执照（或组织机构代码证书）、委托书和代理人身份证明原件后登记。最后一项回车或 Ctrl+Enter 提交，Esc 放弃。";
     const SUBMIT: &'static str = "提交单位面签 (Ctrl+Enter)";
     const SCANS_TITLE: &'static str = "扫描件";
     const NOTE: Option<&'static str> =

@@ -29,7 +29,7 @@ impl FormBody for PersonForm {
     type Draft = PersonDraft;
     const SCREEN: ScreenId = ScreenId::PersonRegistration;
     const KIND: RegistrationKind = RegistrationKind::Person;
-    const INTRO: &'static str = "核对申请人身份证明原件，人证一致后登记。Tab 切换项目，回车到下一项，最后一项回车或 Ctrl+Enter 提交。";
+    const INTRO: &'static str = "核对申请人身份证明原件，人证一致后登记。Tab 切换项目，空格勾选，回车到下一项，最后一项回车或 Ctrl+Enter 提交，Esc 放弃。";
     const SUBMIT: &'static str = "提交面签登记 (Ctrl+Enter)";
     const SCANS_TITLE: &'static str = "证件扫描件";
     const NOTE: Option<&'static str> = None;

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::outbox::Outbox;
 use super::registration_form::{FormCore, ResultAction, Shortcut, Stage, submit_row};
 use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::theme;
+use super::widgets;
 use crate::app::attachments::PreparedScan;
 use crate::app::error::AppError;
 use crate::app::registration::Req;
@@ -51,6 +53,8 @@ pub trait FormBody: 'static {
 pub struct RegistrationScreen<B: FormBody> {
     pub body: B,
     pub core: FormCore,
+    /// Esc on a filled form asks before anything is thrown away.
+    pub confirm_discard: bool,
     clerk_id: i64,
     today: NaiveDate,
 }
@@ -60,6 +64,7 @@ impl<B: FormBody> RegistrationScreen<B> {
         RegistrationScreen {
             body: B::new(),
             core: FormCore::new(B::KIND, env),
+            confirm_discard: false,
             clerk_id: 0,
             today: env.today,
         }
@@ -78,6 +83,26 @@ impl<B: FormBody> RegistrationScreen<B> {
         self.body.restore(B::Draft::default());
         self.core.reset(self.clerk_id);
         self.body.focus_first(&mut self.core);
+    }
+
+    fn discard_prompt(&mut self, ui: &mut egui::Ui) {
+        widgets::card(ui, |ui| {
+            ui.label(
+                RichText::new("放弃本表单已填写的内容（含已添加的扫描件）吗？放弃后不能恢复。")
+                    .color(theme::WARN)
+                    .strong(),
+            );
+            ui.horizontal(|ui| {
+                if widgets::primary_button(ui, "放弃并清空 (Enter)", true).clicked() {
+                    self.confirm_discard = false;
+                    self.next_applicant();
+                }
+                if ui.button("继续填写 (Esc)").clicked() {
+                    self.confirm_discard = false;
+                }
+            });
+        });
+        ui.add_space(6.0);
     }
 
     fn form_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
@@ -128,6 +153,9 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
                     }
                     return;
                 }
+                if self.confirm_discard {
+                    self.discard_prompt(ui);
+                }
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| {
                         ui.set_width((ui.available_width() - 320.0).clamp(420.0, 640.0));
@@ -140,6 +168,22 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
     }
 
     fn shortcuts(&mut self, input: &mut egui::InputState, out: &mut Outbox) {
+        if self.confirm_discard {
+            if input.consume_key(egui::Modifiers::NONE, egui::Key::Escape) {
+                self.confirm_discard = false;
+            } else if input.consume_key(egui::Modifiers::NONE, egui::Key::Enter) {
+                self.confirm_discard = false;
+                self.next_applicant();
+            }
+            return;
+        }
+        if self.core.editing()
+            && self.is_dirty()
+            && input.consume_key(egui::Modifiers::NONE, egui::Key::Escape)
+        {
+            self.confirm_discard = true;
+            return;
+        }
         match self.core.shortcuts(input, out) {
             Shortcut::Submit => self.submit(out),
             Shortcut::Next => self.next_applicant(),
