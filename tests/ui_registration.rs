@@ -210,7 +210,11 @@ fn company_waits_for_another_supervisor_to_countersign() {
     // Submitting the empty form shows every problem beside its field.
     ctrl(&mut ui, Key::Enter);
     assert!(company(&ui).core.attempted);
-    assert!(ui.harness.query_by_label_contains("请核验委托书原件后勾选").is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("请核验委托书原件后勾选")
+            .is_some()
+    );
     ui.harness.snapshot("registration_company_errors");
     ui.type_into("单位名称", "北京某某科技有限公司");
     ui.type_into("统一社会信用代码或组织机构代码", CREDIT_CODE);
