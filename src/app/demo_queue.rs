@@ -222,29 +222,8 @@ impl Generator {
             seq
         );
         let mut a = NewApplication {
-            app_no,
-            kind,
-            doc_no: String::new(),
-            name: String::new(),
             mobile: mobile(rng),
-            licence_no: String::new(),
-            classes: String::new(),
-            licence_status: String::new(),
-            valid_from: None,
-            valid_until: None,
-            authority: String::new(),
-            photo_blob: None,
-            photo_source: None,
-            last_photo_change: None,
-            previous_photo_blob: None,
-            issued: None,
-            photo_verdict: None,
-            photo_failed: Vec::new(),
-            photo_summary: String::new(),
-            submitted_at,
-            due_at: due.at,
-            due_day: due.day,
-            created_by,
+            ..NewApplication::bare(app_no, kind, submitted_at, due.at, due.day, created_by)
         };
         if kind == AppKind::CompanyRegistration {
             a.doc_no = credit_code(rng, region);

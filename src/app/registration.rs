@@ -119,36 +119,20 @@ pub fn handle(
             scans,
             idempotency_key,
         } => {
-            let today = clock::to_local(now).date_naive();
-            match form.validate(today) {
-                Ok(p) => submit(
-                    store,
-                    now,
-                    actor,
-                    &idempotency_key,
-                    &Valid::Person(p),
-                    &scans,
-                ),
-                Err(e) => Ok(Resp::Invalid(e)),
-            }
+            let valid = form
+                .validate(clock::to_local(now).date_naive())
+                .map(Valid::Person);
+            submit_checked(store, now, actor, &idempotency_key, valid, &scans)
         }
         Req::SubmitCompany {
             form,
             scans,
             idempotency_key,
         } => {
-            let today = clock::to_local(now).date_naive();
-            match form.validate(today) {
-                Ok(c) => submit(
-                    store,
-                    now,
-                    actor,
-                    &idempotency_key,
-                    &Valid::Company(Box::new(c)),
-                    &scans,
-                ),
-                Err(e) => Ok(Resp::Invalid(e)),
-            }
+            let valid = form
+                .validate(clock::to_local(now).date_naive())
+                .map(|c| Valid::Company(Box::new(c)));
+            submit_checked(store, now, actor, &idempotency_key, valid, &scans)
         }
         Req::Search {
             text,
@@ -294,6 +278,21 @@ fn registration_ref(id: i64, number: String) -> RecordRef {
         kind: "registration",
         id,
         number,
+    }
+}
+
+/// A form the domain refused comes back with its field messages; a valid one is saved.
+fn submit_checked(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: &SessionClerk,
+    key: &str,
+    valid: Result<Valid, FieldErrors>,
+    scans: &[(ScanSlot, PreparedScan)],
+) -> Result<Resp, AppError> {
+    match valid {
+        Ok(v) => submit(store, now, actor, key, &v, scans),
+        Err(e) => Ok(Resp::Invalid(e)),
     }
 }
 

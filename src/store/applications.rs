@@ -50,6 +50,45 @@ pub struct NewApplication {
     pub created_by: Option<i64>,
 }
 
+impl NewApplication {
+    /// Who and when only: no applicant, licence or photo yet (callers fill
+    /// in what their kind carries with struct-update syntax).
+    pub fn bare(
+        app_no: String,
+        kind: AppKind,
+        submitted_at: DateTime<Utc>,
+        due_at: DateTime<Utc>,
+        due_day: NaiveDate,
+        created_by: Option<i64>,
+    ) -> Self {
+        NewApplication {
+            app_no,
+            kind,
+            doc_no: String::new(),
+            name: String::new(),
+            mobile: String::new(),
+            licence_no: String::new(),
+            classes: String::new(),
+            licence_status: String::new(),
+            valid_from: None,
+            valid_until: None,
+            authority: String::new(),
+            photo_blob: None,
+            photo_source: None,
+            last_photo_change: None,
+            previous_photo_blob: None,
+            issued: None,
+            photo_verdict: None,
+            photo_failed: Vec::new(),
+            photo_summary: String::new(),
+            submitted_at,
+            due_at,
+            due_day,
+            created_by,
+        }
+    }
+}
+
 /// An application as stored, with its claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationRecord {

@@ -40,29 +40,17 @@ pub fn app_no_for(reg_no: &str) -> String {
 pub fn enqueue(tx: &Tx<'_>, c: &CompanyIntake<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
     let due = due_for(now);
     let id = tx.insert_application(&NewApplication {
-        app_no: app_no_for(c.reg_no),
-        kind: AppKind::CompanyRegistration,
         doc_no: c.code.to_owned(),
         name: c.name.to_owned(),
         mobile: c.mobile.to_owned(),
-        licence_no: String::new(),
-        classes: String::new(),
-        licence_status: String::new(),
-        valid_from: None,
-        valid_until: None,
-        authority: String::new(),
-        photo_blob: None,
-        photo_source: None,
-        last_photo_change: None,
-        previous_photo_blob: None,
-        issued: None,
-        photo_verdict: None,
-        photo_failed: Vec::new(),
-        photo_summary: String::new(),
-        submitted_at: now,
-        due_at: due.at,
-        due_day: due.day,
-        created_by: Some(c.clerk_id),
+        ..NewApplication::bare(
+            app_no_for(c.reg_no),
+            AppKind::CompanyRegistration,
+            now,
+            due.at,
+            due.day,
+            Some(c.clerk_id),
+        )
     })?;
     tx.link_registration(id, c.registration_id)?;
     Ok(id)
