@@ -109,6 +109,15 @@ fn head_geometry_per_face_within_tolerance() {
     assert!(failures.is_empty(), "{failures:?}");
 }
 
+/// Warnings a compliant photo is labelled to get, with the reason
+/// (labels.json `expected_warnings`): Hopper's print colour.
+fn expected_warnings(name: &str) -> Vec<String> {
+    labels()[name]["expected_warnings"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 #[test]
 fn no_compliant_photo_fails_and_few_warn() {
     let rows = compliant_rows();
@@ -134,67 +143,84 @@ fn no_compliant_photo_fails_and_few_warn() {
             *per_check.entry(c.id).or_default() += 1;
         }
     }
-    // Known false alarms, not fixed by issue 13 (docs/photo.md shows their
-    // distributions): `skin_colour` and `exposure` react to the Hopper print
-    // itself (red cast, cheek a* 28-30 against OFIQ's 5-25; dark cap) and to
-    // Koch's dark, low-key portrait; `skin_texture` compares cheeks with the
-    // hair band, and no one ratio separates smoothed from untouched skin
-    // across these faces (Wiseman's untouched 0.21-0.26 is below Collins'
-    // smoothed 0.23-0.32). The 1-in-5 bound applies to every other check;
-    // the full rate is printed and reported.
-    const KNOWN: [&str; 3] = ["skin_colour", "exposure", "skin_texture"];
-    let warned_other = rows
+    // A warning the photo is labelled to get (Hopper's print is redder than
+    // skin: docs/photo.md compares it with faces under a 3200 K lamp) is a
+    // true one; every other warning on a compliant photo is a false alarm.
+    let false_alarms: Vec<String> = rows
         .iter()
-        .filter(|r| {
-            r.report
+        .filter_map(|r| {
+            let expected = expected_warnings(&r.name);
+            let unexpected: Vec<&str> = r
+                .report
                 .checks
                 .iter()
-                .any(|c| c.verdict == Verdict::Warn && !KNOWN.contains(&c.id))
+                .filter(|c| c.verdict == Verdict::Warn && !expected.iter().any(|e| e == c.id))
+                .map(|c| c.id)
+                .collect();
+            (!unexpected.is_empty()).then(|| format!("{}: {unexpected:?}", r.name))
         })
-        .count();
+        .collect();
     println!(
-        "warned: {warned} of {} (any check); {warned_other} of {} (other than {KNOWN:?}); per check {per_check:?}",
+        "warned: {warned} of {} (any check); false alarms on {} of {}: {false_alarms:?}; per check {per_check:?}",
         rows.len(),
+        false_alarms.len(),
         rows.len()
     );
+    // the issue's bound: at most 1 in 5
     assert!(
-        warned_other * 5 <= rows.len(),
-        "{warned_other} of {} warned",
+        false_alarms.len() * 5 <= rows.len(),
+        "{} of {} warned: {false_alarms:#?}",
+        false_alarms.len(),
         rows.len()
     );
+    // and the labelled warnings do fire (the label is not a blanket excuse)
+    for r in &rows {
+        for id in expected_warnings(&r.name) {
+            let c = r.report.check(&id).unwrap();
+            assert_eq!(c.verdict, Verdict::Warn, "{}: {id} {}", r.name, c.value);
+        }
+    }
 }
 
 /// Doctored variants trip the check they were made for.
 #[test]
 fn doctored_photos_warn_for_the_right_reason() {
+    let mut checked = 0;
     for (name, v) in labels() {
         let id = match v["kind"].as_str().unwrap() {
-            // the texture reference is the hair band; Hopper's is a cap, so
-            // her ratio says nothing (docs/photo.md shows both distributions)
-            "smoothed" if name.starts_with("astronaut") => "skin_texture",
+            // Hopper's wrinkled skin keeps more texture after smoothing than
+            // any untouched face has (docs/photo.md): no absolute limit
+            // catches her smoothed photos without warning on compliant ones
+            "smoothed" if !name.starts_with("hopper") => "skin_texture",
             "gradient" | "shadow" => "background_uniform",
             // the Artemis portraits as NASA lit them: real side light
             "side_lit" => "lighting",
+            // Koch under the lamp reads a* 24.8, b* 30.5: inside OFIQ's
+            // natural range, a miss docs/photo.md lists
+            "lamp_cast" if name != "artemis_koch_lamp3200k.jpg" => "skin_colour",
             _ => continue,
         };
         let r = report(&name);
         let c = r.check(id).unwrap();
         assert!(c.verdict >= Verdict::Warn, "{name}: {id} {}", c.value);
+        checked += 1;
     }
+    assert_eq!(checked, 12 + 16 + 4 + 7);
 }
 
-/// The values the `skin_texture` and `background_uniform` thresholds were
-/// set from (docs/photo.md shows them).
+/// The values the warning thresholds were set from (docs/photo.md shows them).
 #[test]
 fn print_distributions() {
-    println!("file | kind | skin_texture | background_uniform | lighting");
+    println!("file | kind | skin_texture | skin_colour | exposure | background_uniform | lighting");
     for (name, v) in labels() {
         let r = report(&name);
         let value = |id: &str| r.check(id).map_or("-".to_owned(), |c| c.value.clone());
         println!(
-            "{name} | {} | {} | {} | {}",
+            "{name} | {} | {} | {} | {} | {} | {}",
             v["kind"].as_str().unwrap(),
             value("skin_texture"),
+            value("skin_colour"),
+            value("exposure"),
             value("background_uniform"),
             value("lighting"),
         );

@@ -16,6 +16,7 @@ use super::report::{Check, Geometry, PhotoReport, Verdict};
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
 use super::tone;
+use super::zones::FaceFrame;
 
 /// The report plus what the preview needs to draw it.
 #[derive(Debug, Clone)]
@@ -108,10 +109,8 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
                     let background = mask::background_checks(rgb, &grey, &mask, bg_rows);
                     let face_checks = [
                         tone::skin_colour_check(rgb, f),
-                        tone::exposure_check(&grey, f, &mask),
                         tone::lighting_check(&grey, f, &mask),
                         detail::sharpness_check(&grey, f),
-                        detail::glare_check(rgb, f, &mask),
                     ];
                     (background, face_checks)
                 });
@@ -125,10 +124,17 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
             geometry = super::geometry::measure(&mask, f, marks);
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(colour);
-            checks.extend(face_checks);
-            let crown = geometry.crown_y.unwrap_or(0.0);
-            let length = geometry.chin_y.unwrap_or(0.0) - crown;
-            checks.push(detail::skin_texture_check(&grey, f, crown, length));
+            // the checks that must stay on skin, placed by the eye line and chin
+            let frame = FaceFrame::new(f, &geometry);
+            let [skin_colour, lighting, sharpness] = face_checks;
+            checks.extend([
+                skin_colour,
+                tone::exposure_check(&grey, &frame),
+                lighting,
+                sharpness,
+                detail::glare_check(rgb, &frame, &mask),
+                detail::skin_texture_check(&grey, &frame),
+            ]);
         }
         // without exactly one face only the face-free checks can run
         _ => {

@@ -5,10 +5,10 @@
 use image::{GrayImage, RgbImage};
 
 use super::mask::BackgroundMask;
-use super::pixels::{bounds, grey_patch, highpass_sd, laplacian_variance};
+use super::pixels::{band_robust_sd, bounds, grey_patch, laplacian_variance};
 use super::report::{Check, Rect, Verdict};
 use super::thresholds::THRESHOLDS;
-use super::zones;
+use super::zones::{self, FaceFrame};
 
 /// `sharpness`: Laplacian variance of the face box at a fixed width.
 pub fn sharpness_check(grey: &GrayImage, face: Rect) -> Check {
@@ -100,14 +100,12 @@ fn largest_glare_blob(rgb: &RgbImage, zone: Rect, mask: &BackgroundMask) -> u32 
     best
 }
 
-/// `glare`: bright colourless blobs in the eye zones (眼镜反光), warn only.
-pub fn glare_check(rgb: &RgbImage, face: Rect, mask: &BackgroundMask) -> Check {
+/// `glare`: bright colourless blobs where lenses sit (眼镜反光), warn only.
+pub fn glare_check(rgb: &RgbImage, frame: &FaceFrame, mask: &BackgroundMask) -> Check {
     let t = &THRESHOLDS;
-    let blob = largest_glare_blob(rgb, zones::left_eye(face), mask).max(largest_glare_blob(
-        rgb,
-        zones::right_eye(face),
-        mask,
-    ));
+    let face = frame.face;
+    let [left, right] = frame.lens_zones();
+    let blob = largest_glare_blob(rgb, left, mask).max(largest_glare_blob(rgb, right, mask));
     let share = blob as f32 / (face.w * face.h).max(1.0);
     let ok = share < t.glare_min_blob_share;
     Check {
@@ -121,45 +119,42 @@ pub fn glare_check(rgb: &RgbImage, face: Rect, mask: &BackgroundMask) -> Check {
         } else {
             "眼部有大块反光（眼镜反光），请人工确认".into()
         },
-        region: Some(zones::eyes(face)),
+        region: Some(zones::union(left, right)),
     }
 }
 
-/// `skin_texture`: too little fine texture on the cheeks, relative to the hair
-/// band, suggests beauty filters (过度美颜). Warn only: smooth skin exists.
-pub fn skin_texture_check(grey: &GrayImage, face: Rect, crown_y: f32, head_length: f32) -> Check {
+/// `skin_texture`: too little fine texture on the cheeks suggests a beauty
+/// filter (过度美颜). The band between two Gaussians (1 and 3 px at a 300 px
+/// face box) keeps pores, fine lines and sensor grain and drops the shading;
+/// its robust SD ignores a stray nostril or lens-rim edge. Warn only: smooth
+/// skin exists, and a dark face has less texture to show.
+pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
     let t = &THRESHOLDS;
-    // one common scale for cheeks and hair so the ratio is scale-free
-    let scale = t.sharpness_width_px as f32 / face.w.max(1.0);
-    let at_scale = |r: Rect| {
-        let width = ((r.w * scale).round() as u32).max(8);
-        grey_patch(grey, r, width).map(|p| highpass_sd(&p))
+    let px = frame.face.w.max(1.0) / t.texture_ref_box_px;
+    let (s1, s2) = (t.texture_sigmas.0 * px, t.texture_sigmas.1 * px);
+    let [left, right] = frame.texture_cheeks();
+    let sds: Vec<f32> = [left, right]
+        .into_iter()
+        .filter_map(|r| band_robust_sd(grey, r, s1, s2))
+        .collect();
+    let texture = if sds.is_empty() {
+        0.0
+    } else {
+        sds.iter().sum::<f32>() / sds.len() as f32
     };
-    let cheek = match (
-        at_scale(zones::left_cheek(face)),
-        at_scale(zones::right_cheek(face)),
-    ) {
-        (Some(a), Some(b)) => (a + b) / 2.0,
-        _ => 0.0,
-    };
-    let hair = at_scale(zones::hair_band(face, crown_y, head_length)).unwrap_or(0.0);
-    let ratio = if hair > 0.0 { cheek / hair } else { 1.0 };
-    let ok = ratio >= t.min_skin_texture_ratio && cheek >= t.min_skin_texture;
+    let ok = texture >= t.min_skin_texture;
     Check {
         id: "skin_texture",
         name: "过度美颜",
         verdict: if ok { Verdict::Pass } else { Verdict::Warn },
-        value: format!("面颊细节 {cheek:.2}，与头发之比 {ratio:.2}"),
-        limit: format!(
-            "细节 ≥ {:.1}，比值 ≥ {:.2}",
-            t.min_skin_texture, t.min_skin_texture_ratio
-        ),
+        value: format!("面颊细节 {texture:.2}"),
+        limit: format!("≥ {:.1}", t.min_skin_texture),
         message: if ok {
             "皮肤纹理自然".into()
         } else {
             "面部皮肤过于平滑，疑似美颜或磨皮，请人工确认".into()
         },
-        region: Some(zones::cheeks(face)),
+        region: Some(zones::union(left, right)),
     }
 }
 

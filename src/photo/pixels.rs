@@ -113,18 +113,82 @@ pub fn laplacian_variance(g: &GrayImage) -> f32 {
     }) as f32
 }
 
-/// Standard deviation of the residual after a 3×3 box blur: fine texture / noise.
-pub fn highpass_sd(g: &GrayImage) -> f32 {
-    interior_variance(g, |x, y| {
-        let mut s = 0u32;
-        for dy in 0..3 {
-            for dx in 0..3 {
-                s += u32::from(g.get_pixel(x + dx - 1, y + dy - 1).0[0]);
-            }
+/// Normalised Gaussian taps, radius 3σ (at least 1).
+fn gaussian_taps(sigma: f32) -> Vec<f32> {
+    let r = (3.0 * sigma).ceil().max(1.0) as i32;
+    let taps: Vec<f32> = (-r..=r)
+        .map(|i| (-(i * i) as f32 / (2.0 * sigma * sigma)).exp())
+        .collect();
+    let sum: f32 = taps.iter().sum();
+    taps.into_iter().map(|v| v / sum).collect()
+}
+
+/// Separable Gaussian blur of a `w`×`h` buffer, edges clamped.
+fn gaussian_blur(src: &[f32], w: usize, h: usize, sigma: f32) -> Vec<f32> {
+    let taps = gaussian_taps(sigma);
+    let r = (taps.len() / 2) as isize;
+    let at = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
+    let mut tmp = vec![0.0f32; src.len()];
+    for y in 0..h {
+        for x in 0..w {
+            tmp[y * w + x] = taps
+                .iter()
+                .enumerate()
+                .map(|(k, t)| t * src[y * w + at(x as isize + k as isize - r, w)])
+                .sum();
         }
-        f64::from(g.get_pixel(x, y).0[0]) - f64::from(s) / 9.0
-    })
-    .sqrt() as f32
+    }
+    let mut out = vec![0.0f32; src.len()];
+    for y in 0..h {
+        for x in 0..w {
+            out[y * w + x] = taps
+                .iter()
+                .enumerate()
+                .map(|(k, t)| t * tmp[at(y as isize + k as isize - r, h) * w + x])
+                .sum();
+        }
+    }
+    out
+}
+
+/// 1.4826 × the median absolute deviation: the SD of normal data, but not
+/// moved by the few strong edges (a nostril, a lens rim) a zone may catch.
+pub fn robust_sd(values: &mut [f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mid = values.len() / 2;
+    let median = *values.select_nth_unstable_by(mid, f32::total_cmp).1;
+    values.iter_mut().for_each(|v| *v = (*v - median).abs());
+    1.4826 * *values.select_nth_unstable_by(mid, f32::total_cmp).1
+}
+
+/// Robust SD of the difference-of-Gaussians band (SDs `s1` < `s2`, pixels)
+/// over region `r`. The blur reads a margin of 3 × `s2` around the region, so
+/// its edges are not those of a cut-out. `None` when the region is tiny.
+pub fn band_robust_sd(grey: &GrayImage, r: Rect, s1: f32, s2: f32) -> Option<f32> {
+    let (x0, y0, x1, y1) = bounds(r, grey.width(), grey.height());
+    if x1 - x0 < 4 || y1 - y0 < 4 {
+        return None;
+    }
+    let m = (3.0 * s2).ceil() as u32;
+    let (ox0, oy0) = (x0.saturating_sub(m), y0.saturating_sub(m));
+    let (ox1, oy1) = ((x1 + m).min(grey.width()), (y1 + m).min(grey.height()));
+    let (w, h) = ((ox1 - ox0) as usize, (oy1 - oy0) as usize);
+    let src: Vec<f32> = (oy0..oy1)
+        .flat_map(|y| (ox0..ox1).map(move |x| (x, y)))
+        .map(|(x, y)| f32::from(grey.get_pixel(x, y).0[0]))
+        .collect();
+    let fine = gaussian_blur(&src, w, h, s1);
+    let coarse = gaussian_blur(&src, w, h, s2);
+    let mut band: Vec<f32> = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            let i = (y - oy0) as usize * w + (x - ox0) as usize;
+            fine[i] - coarse[i]
+        })
+        .collect();
+    Some(robust_sd(&mut band))
 }
 
 /// Sobel gradient magnitude at an interior pixel.
@@ -181,8 +245,33 @@ mod tests {
     fn flat_image_has_no_texture() {
         let g = GrayImage::from_pixel(16, 16, image::Luma([100]));
         assert_eq!(laplacian_variance(&g), 0.0);
-        assert_eq!(highpass_sd(&g), 0.0);
+        let r = Rect::new(2.0, 2.0, 12.0, 12.0);
+        assert_eq!(band_robust_sd(&g, r, 1.0, 3.0), Some(0.0));
         assert_eq!(sobel(&g, 5, 5), 0.0);
+    }
+
+    #[test]
+    fn band_sees_fine_texture_not_shading() {
+        // a smooth ramp has no band energy; a 4-px checker on it has plenty
+        let ramp = GrayImage::from_fn(40, 40, |x, _| image::Luma([(60 + 3 * x) as u8]));
+        let r = Rect::new(8.0, 8.0, 24.0, 24.0);
+        assert!(band_robust_sd(&ramp, r, 1.0, 3.0).unwrap() < 0.5);
+        let checker = GrayImage::from_fn(40, 40, |x, y| {
+            let v = 60 + 3 * x + if (x / 4 + y / 4) % 2 == 0 { 12 } else { 0 };
+            image::Luma([v as u8])
+        });
+        assert!(band_robust_sd(&checker, r, 1.0, 3.0).unwrap() > 2.0);
+    }
+
+    #[test]
+    fn robust_sd_ignores_a_few_outliers() {
+        let mut clean: Vec<f32> = (1..=10).map(|i| i as f32).collect();
+        let mut spiked = clean.clone();
+        spiked[9] = 1000.0;
+        assert_eq!(robust_sd(&mut clean), robust_sd(&mut spiked));
+        assert!(
+            (robust_sd(&mut (1..=10).map(|i| i as f32).collect::<Vec<_>>()) - 4.4478).abs() < 1e-3
+        );
     }
 
     #[test]

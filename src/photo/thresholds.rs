@@ -56,6 +56,9 @@ pub struct Thresholds {
     /// top + this × face-box height; ear row = crown + `ear_row_share` × head length.
     pub chin_from_box: f32,
     pub ear_row_share: f32,
+    /// Fallback eye line: face-box top + this × box height (median of the
+    /// located eye lines on the calibration and fixture photos: 0.35).
+    pub eye_from_box: f32,
 
     // --- landmarks (landmarks.rs). Calibrated on tests/fixtures/photos/calib:
     // six public-domain portraits — NASA Eileen Collins, US Navy Grace Hopper
@@ -119,6 +122,11 @@ pub struct Thresholds {
     /// Natural skin colour on the cheeks, CIELAB (OFIQ): warn outside.
     pub skin_a: (f32, f32),
     pub skin_b: (f32, f32),
+    /// Exposure is judged on an oval from `face_oval_top` × (chin − eye line)
+    /// above the eye line down to the chin, ± `face_oval_half_width` box
+    /// widths about the axis: the face without the hair beside it.
+    pub face_oval_top: f32,
+    pub face_oval_half_width: f32,
     /// Face pixels with luma ≤ `dark_luma` / ≥ `bright_luma` (OFIQ).
     pub dark_luma: u8,
     pub bright_luma: u8,
@@ -142,9 +150,19 @@ pub struct Thresholds {
     pub glare_max_sat: f32,
     /// Blob area as a share of the face box that counts as glare (catchlights are smaller).
     pub glare_min_blob_share: f32,
-    /// Cheek fine texture / brow-and-hair fine texture below this warns (calibrated).
-    pub min_skin_texture_ratio: f32,
-    /// Absolute cheek high-pass SD below this warns too (calibrated).
+    /// Where lenses sit: box widths from the axis, and ± (chin − eye line)
+    /// shares about the eye line.
+    pub lens_cols: (f32, f32),
+    pub lens_half_height: f32,
+    /// Texture cheeks: box widths from the axis, (chin − eye line) shares below the eyes.
+    pub texture_cheek_cols: (f32, f32),
+    pub texture_cheek_rows: (f32, f32),
+    /// Band-pass for skin texture: difference of Gaussians with these SDs, in
+    /// pixels of a face box this wide (so 260 px and 520 px photos compare).
+    pub texture_sigmas: (f32, f32),
+    pub texture_ref_box_px: f32,
+    /// Robust SD (1.4826 × MAD) of that band on the cheeks below this warns
+    /// (过度美颜); calibrated, docs/photo.md shows both distributions.
     pub min_skin_texture: f32,
 
     // --- 生成合规照片 ---
@@ -184,6 +202,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
 
     chin_from_box: 1.16,
     ear_row_share: 0.60,
+    eye_from_box: 0.35,
     landmark_crop: (0.25, 0.10, 0.25, 0.90),
     landmark_crop_width_px: 160,
     eye_band_rows: (0.15, 0.55),
@@ -210,6 +229,8 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     colour_min_share: 0.02,
     skin_a: (5.0, 25.0),
     skin_b: (5.0, 35.0),
+    face_oval_top: -0.35,
+    face_oval_half_width: 0.36,
     dark_luma: 25,
     bright_luma: 247,
     clip_share: (0.10, 0.30),
@@ -222,8 +243,13 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     glare_min_value: 240,
     glare_max_sat: 0.15,
     glare_min_blob_share: 0.004,
-    min_skin_texture_ratio: 0.50,
-    min_skin_texture: 1.5,
+    lens_cols: (0.03, 0.45),
+    lens_half_height: 0.16,
+    texture_cheek_cols: (0.10, 0.34),
+    texture_cheek_rows: (0.20, 0.55),
+    texture_sigmas: (1.0, 3.0),
+    texture_ref_box_px: 300.0,
+    min_skin_texture: 2.15,
 
     output_jpeg_quality: 92,
     max_upscale: 1.6,

@@ -6,7 +6,7 @@ use super::mask::BackgroundMask;
 use super::pixels::{bounds, chroma, lab};
 use super::report::{Check, Rect, Verdict};
 use super::thresholds::THRESHOLDS;
-use super::zones;
+use super::zones::{self, FaceFrame};
 
 /// `colour`: fails a greyscale photo (OFIQ's natural-colour score would pass it).
 pub fn colour_check(rgb: &RgbImage, region: Rect) -> Check {
@@ -82,14 +82,17 @@ pub fn skin_colour_check(rgb: &RgbImage, face: Rect) -> Check {
     }
 }
 
-/// `exposure`: mean face luma and the share of clipped pixels, over the face
-/// box less backdrop in its corners (a large box reaches past the head onto white).
-pub fn exposure_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Check {
+/// `exposure`: mean luma and the share of clipped pixels on the face oval
+/// (brow to chin, without the hair beside the face: dark hair in the box made
+/// well-lit faces read dark). Backdrop is not skipped inside the oval, so a
+/// blown-out face the backdrop fill has swallowed still counts.
+pub fn exposure_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
     let t = &THRESHOLDS;
-    let (x0, y0, x1, y1) = bounds(face, grey.width(), grey.height());
+    let oval = frame.oval();
+    let (x0, y0, x1, y1) = bounds(oval.bounds(), grey.width(), grey.height());
     let (mut sum, mut dark, mut bright, mut n) = (0u64, 0u64, 0u64, 0u64);
     for y in y0..y1 {
-        for x in (x0..x1).filter(|&x| !zones::backdrop_corner(face, mask, x, y)) {
+        for x in (x0..x1).filter(|&x| oval.contains(x, y)) {
             let v = grey.get_pixel(x, y).0[0];
             sum += u64::from(v);
             n += 1;
@@ -129,7 +132,7 @@ pub fn exposure_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Ch
         ),
         limit: format!("亮度 {wl:.0}–{wh:.0}，过暗/过亮 ≤ {:.0}%", cw * 100.0),
         message: message.into(),
-        region: Some(face),
+        region: Some(oval.bounds()),
     }
 }
 
