@@ -148,7 +148,7 @@ pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
         name: "过度美颜",
         verdict: if ok { Verdict::Pass } else { Verdict::Warn },
         value: format!("面颊细节 {texture:.2}"),
-        limit: format!("≥ {:.1}", t.min_skin_texture),
+        limit: format!("≥ {:.2}", t.min_skin_texture),
         message: if ok {
             "皮肤纹理自然".into()
         } else {

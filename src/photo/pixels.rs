@@ -123,32 +123,42 @@ fn gaussian_taps(sigma: f32) -> Vec<f32> {
     taps.into_iter().map(|v| v / sum).collect()
 }
 
-/// Separable Gaussian blur of a `w`×`h` buffer, edges clamped.
-fn gaussian_blur(src: &[f32], w: usize, h: usize, sigma: f32) -> Vec<f32> {
-    let taps = gaussian_taps(sigma);
-    let r = (taps.len() / 2) as isize;
-    let at = |i: isize, n: usize| i.clamp(0, n as isize - 1) as usize;
-    let mut tmp = vec![0.0f32; src.len()];
-    for y in 0..h {
-        for x in 0..w {
-            tmp[y * w + x] = taps
-                .iter()
-                .enumerate()
-                .map(|(k, t)| t * src[y * w + at(x as isize + k as isize - r, w)])
-                .sum();
-        }
-    }
+/// One pass of a 1-D kernel along rows (`step` 1) or columns (`step` `w`),
+/// edges clamped. Indices are clamped only within a radius of an edge.
+fn convolve(src: &[f32], w: usize, h: usize, taps: &[f32], along_rows: bool) -> Vec<f32> {
+    let r = taps.len() / 2;
+    let (n, lines, step) = if along_rows { (w, h, 1) } else { (h, w, w) };
+    let line_step = if along_rows { w } else { 1 };
     let mut out = vec![0.0f32; src.len()];
-    for y in 0..h {
-        for x in 0..w {
-            out[y * w + x] = taps
-                .iter()
-                .enumerate()
-                .map(|(k, t)| t * tmp[at(y as isize + k as isize - r, h) * w + x])
-                .sum();
+    for line in 0..lines {
+        let base = line * line_step;
+        for i in 0..n {
+            let v = if i >= r && i + r < n {
+                let start = base + (i - r) * step;
+                taps.iter()
+                    .enumerate()
+                    .map(|(k, t)| t * src[start + k * step])
+                    .sum()
+            } else {
+                taps.iter()
+                    .enumerate()
+                    .map(|(k, t)| {
+                        let j = (i + k).saturating_sub(r).min(n - 1);
+                        t * src[base + j * step]
+                    })
+                    .sum()
+            };
+            out[base + i * step] = v;
         }
     }
     out
+}
+
+/// Separable Gaussian blur of a `w`×`h` buffer, edges clamped.
+fn gaussian_blur(src: &[f32], w: usize, h: usize, sigma: f32) -> Vec<f32> {
+    let taps = gaussian_taps(sigma);
+    let tmp = convolve(src, w, h, &taps, true);
+    convolve(&tmp, w, h, &taps, false)
 }
 
 /// 1.4826 × the median absolute deviation: the SD of normal data, but not
@@ -261,6 +271,25 @@ mod tests {
             image::Luma([v as u8])
         });
         assert!(band_robust_sd(&checker, r, 1.0, 3.0).unwrap() > 2.0);
+    }
+
+    #[test]
+    fn blur_keeps_a_flat_image_and_spreads_a_point() {
+        let flat = vec![7.0f32; 12 * 9];
+        assert!(
+            gaussian_blur(&flat, 12, 9, 1.5)
+                .iter()
+                .all(|v| (v - 7.0).abs() < 1e-4)
+        );
+        let mut point = vec![0.0f32; 15 * 15];
+        point[7 * 15 + 7] = 1.0;
+        let b = gaussian_blur(&point, 15, 15, 1.0);
+        let sum: f32 = b.iter().sum();
+        assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+        // symmetric about the centre, largest there
+        assert!((b[7 * 15 + 6] - b[7 * 15 + 8]).abs() < 1e-6);
+        assert!((b[6 * 15 + 7] - b[7 * 15 + 6]).abs() < 1e-6);
+        assert!(b[7 * 15 + 7] > b[7 * 15 + 6]);
     }
 
     #[test]
