@@ -145,3 +145,59 @@ pub fn union(a: Rect, b: Rect) -> Rect {
     let y1 = (a.y + a.h).max(b.y + b.h);
     Rect::new(x0, y0, x1 - x0, y1 - y0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geometry(eye: Option<(f32, f32)>, chin: Option<f32>) -> Geometry {
+        Geometry {
+            eye_line: eye,
+            chin_y: chin,
+            ..Geometry::default()
+        }
+    }
+
+    #[test]
+    fn frame_follows_the_landmarks() {
+        let face = Rect::new(100.0, 200.0, 300.0, 300.0);
+        let f = FaceFrame::new(face, &geometry(Some((240.0, 310.0)), Some(550.0)));
+        assert_eq!((f.axis_x, f.eye_y, f.chin_y), (240.0, 310.0, 550.0));
+        // the oval runs from above the eyes to the chin, about the axis
+        let o = f.oval();
+        assert!((o.cy + o.ry - 550.0).abs() < 1e-3);
+        assert!(o.cy - o.ry < 310.0);
+        assert_eq!(o.cx, 240.0);
+        assert!(o.contains(240, 400) && !o.contains(240 + o.rx as u32 + 2, 400));
+        // cheeks below the eyes, one each side of the axis, mirror images
+        let [l, r] = f.texture_cheeks();
+        assert!(l.y > 310.0 && l.y + l.h < 550.0 && l.y == r.y);
+        assert!(l.x + l.w < 240.0 && r.x > 240.0);
+        assert!((240.0 - (l.x + l.w) - (r.x - 240.0)).abs() < 1e-3);
+        // lens zones straddle the eye line
+        let [a, b] = f.lens_zones();
+        assert!(a.y < 310.0 && a.y + a.h > 310.0 && a.y == b.y);
+        assert!(a.x + a.w < 240.0 && b.x > 240.0);
+    }
+
+    #[test]
+    fn frame_without_landmarks_uses_box_shares() {
+        let face = Rect::new(100.0, 200.0, 300.0, 300.0);
+        let f = FaceFrame::new(face, &geometry(None, None));
+        assert_eq!(f.axis_x, 250.0);
+        assert!((f.eye_y - (200.0 + THRESHOLDS.eye_from_box * 300.0)).abs() < 1e-3);
+        assert!((f.chin_y - (200.0 + THRESHOLDS.chin_from_box * 300.0)).abs() < 1e-3);
+        // a chin above the eyes (nonsense) still gives a frame with height
+        let g = geometry(Some((250.0, 400.0)), Some(300.0));
+        assert!(FaceFrame::new(face, &g).chin_y > 400.0);
+    }
+
+    #[test]
+    fn union_holds_both() {
+        let u = union(
+            Rect::new(0.0, 10.0, 5.0, 5.0),
+            Rect::new(20.0, 0.0, 5.0, 5.0),
+        );
+        assert_eq!(u, Rect::new(0.0, 0.0, 25.0, 15.0));
+    }
+}
