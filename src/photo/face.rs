@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use image::{GrayImage, imageops};
+use image::GrayImage;
 use rustface::{Detector, ImageData, Model};
 
+use super::pixels::resize_triangle;
 use super::report::Rect;
 use super::thresholds::THRESHOLDS;
 
@@ -52,7 +53,7 @@ pub fn detect(grey: &GrayImage) -> Option<Vec<Face>> {
         return Some(Vec::new());
     }
     let small = if scale < 1.0 {
-        imageops::resize(grey, sw, sh, imageops::FilterType::Triangle)
+        resize_triangle(grey, (0, 0, w, h), sw, sh)
     } else {
         grey.clone()
     };

@@ -17,8 +17,9 @@
 //! Everything runs on a crop resampled to `landmark_crop_width_px`: only the
 //! crop is allocated, never another full-size image.
 
-use image::{GrayImage, imageops};
+use image::GrayImage;
 
+use super::pixels::resize_triangle;
 use super::report::Rect;
 use super::thresholds::THRESHOLDS;
 
@@ -82,13 +83,12 @@ pub fn crop(grey: &GrayImage, face: Rect) -> Option<FaceCrop> {
     }
     let scale = t.landmark_crop_width_px as f32 / (x1 - x0) as f32;
     let ch = (((y1 - y0) as f32 * scale).round() as u32).max(8);
-    // a view: the resize below is the only allocation
-    let view = imageops::crop_imm(grey, x0, y0, x1 - x0, y1 - y0);
-    let img = imageops::resize(
-        &*view,
+    // read in place: the resampled crop is the only image allocated
+    let img = resize_triangle(
+        grey,
+        (x0, y0, x1 - x0, y1 - y0),
         t.landmark_crop_width_px,
         ch,
-        imageops::FilterType::Triangle,
     );
     Some(FaceCrop { img, x0, y0, scale })
 }

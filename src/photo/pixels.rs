@@ -1,6 +1,6 @@
 //! Small image operations the checks share (no extra crates needed).
 
-use image::{GrayImage, RgbImage, imageops};
+use image::{GrayImage, RgbImage};
 
 use super::report::Rect;
 
@@ -65,22 +65,87 @@ pub fn bounds(r: Rect, width: u32, height: u32) -> (u32, u32, u32, u32) {
     (x0, y0, x1.max(x0), y1.max(y0))
 }
 
+/// Normalised triangle-filter weights for output sample `out` of a
+/// `src` → `dst` resample, and the first source index they apply to.
+fn triangle_weights(src: u32, dst: u32, out: u32, ws: &mut Vec<f32>) -> u32 {
+    let ratio = src as f32 / dst as f32;
+    let sratio = if ratio < 1.0 { 1.0 } else { ratio };
+    let input = (out as f32 + 0.5) * ratio;
+    let left = ((input - sratio).floor() as i64).clamp(0, i64::from(src) - 1);
+    let right = ((input + sratio).ceil() as i64).clamp(left + 1, i64::from(src));
+    let input = input - 0.5;
+    ws.clear();
+    let mut sum = 0.0;
+    for i in left..right {
+        let x = ((i as f32 - input) / sratio).abs();
+        let w = if x < 1.0 { 1.0 - x } else { 0.0 };
+        ws.push(w);
+        sum += w;
+    }
+    for w in ws.iter_mut() {
+        *w /= sum;
+    }
+    left as u32
+}
+
+/// The `w`×`h` region at (`x0`, `y0`) resampled to `nw`×`nh` with a triangle
+/// filter: the arithmetic of `image::imageops::resize(.., Triangle)` bit for
+/// bit (vertical pass then horizontal, in f32, per-pixel sums in the same
+/// order), on one channel instead of four and without per-pixel trait calls.
+/// It was ≈ 15 % of a 520×756 check's CPU time; nothing full-size is allocated.
+pub fn resize_triangle(
+    grey: &GrayImage,
+    (x0, y0, w, h): (u32, u32, u32, u32),
+    nw: u32,
+    nh: u32,
+) -> GrayImage {
+    if w == 0 || h == 0 {
+        return GrayImage::new(nw, nh);
+    }
+    let src = grey.as_raw();
+    let stride = grey.width() as usize;
+    let at = |x: u32, y: u32| f32::from(src[(y0 + y) as usize * stride + (x0 + x) as usize]);
+    if (nw, nh) == (w, h) {
+        return GrayImage::from_fn(w, h, |x, y| image::Luma([at(x, y) as u8]));
+    }
+    let mut ws = Vec::new();
+    // vertical: w × nh sums, accumulated row by row in the filter's order
+    let mut tmp = vec![0.0f32; w as usize * nh as usize];
+    for oy in 0..nh {
+        let top = triangle_weights(h, nh, oy, &mut ws);
+        let row = &mut tmp[oy as usize * w as usize..(oy as usize + 1) * w as usize];
+        for (i, wt) in ws.iter().enumerate() {
+            for (x, t) in row.iter_mut().enumerate() {
+                *t += at(x as u32, top + i as u32) * wt;
+            }
+        }
+    }
+    // horizontal, rounded to the nearest u8
+    let mut out = vec![0u8; nw as usize * nh as usize];
+    for ox in 0..nw {
+        let left = triangle_weights(w, nw, ox, &mut ws) as usize;
+        for y in 0..nh as usize {
+            let row = &tmp[y * w as usize..(y + 1) * w as usize];
+            let mut t = 0.0f32;
+            for (i, wt) in ws.iter().enumerate() {
+                t += row[left + i] * wt;
+            }
+            out[y * nw as usize + ox as usize] = t.clamp(0.0, 255.0).round() as u8;
+        }
+    }
+    GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh))
+}
+
 /// Grey crop of a region, resampled to `width` px wide (aspect kept).
 pub fn grey_patch(grey: &GrayImage, r: Rect, width: u32) -> Option<GrayImage> {
     let (x0, y0, x1, y1) = bounds(r, grey.width(), grey.height());
     if x1 - x0 < 4 || y1 - y0 < 4 {
         return None;
     }
-    let crop = imageops::crop_imm(grey, x0, y0, x1 - x0, y1 - y0).to_image();
     let h = ((y1 - y0) as f32 * width as f32 / (x1 - x0) as f32)
         .round()
         .max(4.0) as u32;
-    Some(imageops::resize(
-        &crop,
-        width,
-        h,
-        imageops::FilterType::Triangle,
-    ))
+    Some(resize_triangle(grey, (x0, y0, x1 - x0, y1 - y0), width, h))
 }
 
 /// Variance of a per-pixel filter response over the interior pixels (the
@@ -290,6 +355,30 @@ mod tests {
         assert!((b[7 * 15 + 6] - b[7 * 15 + 8]).abs() < 1e-6);
         assert!((b[6 * 15 + 7] - b[7 * 15 + 6]).abs() < 1e-6);
         assert!(b[7 * 15 + 7] > b[7 * 15 + 6]);
+    }
+
+    #[test]
+    fn resize_matches_the_image_crate_bit_for_bit() {
+        // a textured picture, down, up, odd sizes, and a region of it
+        let g = GrayImage::from_fn(97, 131, |x, y| {
+            image::Luma([((x * 37 + y * 11 + (x * y) % 23) % 256) as u8])
+        });
+        for (nw, nh) in [
+            (40, 60),
+            (25, 130),
+            (97, 131),
+            (150, 40),
+            (1, 1),
+            (200, 263),
+        ] {
+            let ours = resize_triangle(&g, (0, 0, 97, 131), nw, nh);
+            let theirs = image::imageops::resize(&g, nw, nh, image::imageops::FilterType::Triangle);
+            assert_eq!(ours.as_raw(), theirs.as_raw(), "{nw}×{nh}");
+        }
+        let view = image::imageops::crop_imm(&g, 13, 7, 50, 90);
+        let theirs = image::imageops::resize(&*view, 31, 55, image::imageops::FilterType::Triangle);
+        let ours = resize_triangle(&g, (13, 7, 50, 90), 31, 55);
+        assert_eq!(ours.as_raw(), theirs.as_raw());
     }
 
     #[test]
