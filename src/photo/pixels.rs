@@ -104,33 +104,38 @@ pub fn resize_triangle(
     }
     let src = grey.as_raw();
     let stride = grey.width() as usize;
-    let at = |x: u32, y: u32| f32::from(src[(y0 + y) as usize * stride + (x0 + x) as usize]);
-    if (nw, nh) == (w, h) {
-        return GrayImage::from_fn(w, h, |x, y| image::Luma([at(x, y) as u8]));
+    let (x0, y0, w) = (x0 as usize, y0 as usize, w as usize);
+    let source_row = |y: usize| &src[(y0 + y) * stride + x0..(y0 + y) * stride + x0 + w];
+    if (nw, nh) == (w as u32, h) {
+        let data = (0..h as usize).flat_map(source_row).copied().collect();
+        return GrayImage::from_raw(nw, nh, data).unwrap_or_else(|| GrayImage::new(nw, nh));
     }
     let mut ws = Vec::new();
-    // vertical: w × nh sums, accumulated row by row in the filter's order
-    let mut tmp = vec![0.0f32; w as usize * nh as usize];
-    for oy in 0..nh {
-        let top = triangle_weights(h, nh, oy, &mut ws);
-        let row = &mut tmp[oy as usize * w as usize..(oy as usize + 1) * w as usize];
-        for (i, wt) in ws.iter().enumerate() {
-            for (x, t) in row.iter_mut().enumerate() {
-                *t += at(x as u32, top + i as u32) * wt;
+    // vertical: w × nh sums, each accumulated in the filter's order
+    let mut tmp = vec![0.0f32; w * nh as usize];
+    for (oy, row) in tmp.chunks_exact_mut(w).enumerate() {
+        let top = triangle_weights(h, nh, oy as u32, &mut ws) as usize;
+        for (i, &wt) in ws.iter().enumerate() {
+            for (t, &p) in row.iter_mut().zip(source_row(top + i)) {
+                *t += f32::from(p) * wt;
             }
         }
     }
-    // horizontal, rounded to the nearest u8
+    // horizontal, rounded to the nearest u8; weights computed once per column
+    let columns: Vec<(usize, Vec<f32>)> = (0..nw)
+        .map(|ox| {
+            let left = triangle_weights(w as u32, nw, ox, &mut ws) as usize;
+            (left, ws.clone())
+        })
+        .collect();
     let mut out = vec![0u8; nw as usize * nh as usize];
-    for ox in 0..nw {
-        let left = triangle_weights(w, nw, ox, &mut ws) as usize;
-        for y in 0..nh as usize {
-            let row = &tmp[y * w as usize..(y + 1) * w as usize];
+    for (row, dst) in tmp.chunks_exact(w).zip(out.chunks_exact_mut(nw as usize)) {
+        for ((left, cw), d) in columns.iter().zip(dst.iter_mut()) {
             let mut t = 0.0f32;
-            for (i, wt) in ws.iter().enumerate() {
-                t += row[left + i] * wt;
+            for (&p, &wt) in row[*left..].iter().zip(cw) {
+                t += p * wt;
             }
-            out[y * nw as usize + ox as usize] = t.clamp(0.0, 255.0).round() as u8;
+            *d = t.clamp(0.0, 255.0).round() as u8;
         }
     }
     GrayImage::from_raw(nw, nh, out).unwrap_or_else(|| GrayImage::new(nw, nh))
@@ -188,32 +193,41 @@ fn gaussian_taps(sigma: f32) -> Vec<f32> {
     taps.into_iter().map(|v| v / sum).collect()
 }
 
-/// One pass of a 1-D kernel along rows (`step` 1) or columns (`step` `w`),
-/// edges clamped. Indices are clamped only within a radius of an edge.
-fn convolve(src: &[f32], w: usize, h: usize, taps: &[f32], along_rows: bool) -> Vec<f32> {
+/// One pass of a 1-D kernel along each row, edges clamped.
+fn convolve_rows(src: &[f32], w: usize, taps: &[f32]) -> Vec<f32> {
     let r = taps.len() / 2;
-    let (n, lines, step) = if along_rows { (w, h, 1) } else { (h, w, w) };
-    let line_step = if along_rows { w } else { 1 };
     let mut out = vec![0.0f32; src.len()];
-    for line in 0..lines {
-        let base = line * line_step;
-        for i in 0..n {
-            let v = if i >= r && i + r < n {
-                let start = base + (i - r) * step;
-                taps.iter()
-                    .enumerate()
-                    .map(|(k, t)| t * src[start + k * step])
+    for (row, dst) in src.chunks_exact(w).zip(out.chunks_exact_mut(w)) {
+        for (i, d) in dst.iter_mut().enumerate() {
+            *d = if i >= r && i + r < w {
+                row[i - r..=i + r]
+                    .iter()
+                    .zip(taps)
+                    .map(|(p, t)| t * p)
                     .sum()
             } else {
                 taps.iter()
                     .enumerate()
-                    .map(|(k, t)| {
-                        let j = (i + k).saturating_sub(r).min(n - 1);
-                        t * src[base + j * step]
-                    })
+                    .map(|(k, t)| t * row[(i + k).saturating_sub(r).min(w - 1)])
                     .sum()
             };
-            out[base + i * step] = v;
+        }
+    }
+    out
+}
+
+/// One pass of a 1-D kernel down each column, edges clamped: whole rows
+/// are added tap by tap, so each pixel's sum runs in the same order as
+/// along a row.
+fn convolve_columns(src: &[f32], w: usize, h: usize, taps: &[f32]) -> Vec<f32> {
+    let r = taps.len() / 2;
+    let mut out = vec![0.0f32; src.len()];
+    for (y, dst) in out.chunks_exact_mut(w).enumerate() {
+        for (k, &t) in taps.iter().enumerate() {
+            let sy = (y + k).saturating_sub(r).min(h - 1);
+            for (d, &p) in dst.iter_mut().zip(&src[sy * w..(sy + 1) * w]) {
+                *d += t * p;
+            }
         }
     }
     out
@@ -222,8 +236,8 @@ fn convolve(src: &[f32], w: usize, h: usize, taps: &[f32], along_rows: bool) -> 
 /// Separable Gaussian blur of a `w`×`h` buffer, edges clamped.
 fn gaussian_blur(src: &[f32], w: usize, h: usize, sigma: f32) -> Vec<f32> {
     let taps = gaussian_taps(sigma);
-    let tmp = convolve(src, w, h, &taps, true);
-    convolve(&tmp, w, h, &taps, false)
+    let tmp = convolve_rows(src, w, &taps);
+    convolve_columns(&tmp, w, h, &taps)
 }
 
 /// 1.4826 × the median absolute deviation: the SD of normal data, but not
