@@ -1,6 +1,7 @@
 //! Fine detail: sharpness, glasses glare, and the over-beautification hint.
-//! Sharpness and texture are measured after resampling the face to a fixed
-//! width so 260 px and 4000 px photos are comparable.
+//! Sharpness is measured after resampling the face to a fixed width, texture
+//! with filter sizes scaled to the face box, so 260 px and 4000 px photos
+//! are comparable.
 
 use image::{GrayImage, RgbImage};
 
@@ -137,28 +138,75 @@ pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
         .into_iter()
         .filter_map(|r| band_robust_sd(grey, r, s1, s2))
         .collect();
-    let texture = if sds.is_empty() {
-        0.0
-    } else {
-        sds.iter().sum::<f32>() / sds.len() as f32
-    };
+    let limit = format!("≥ {:.2}", t.min_skin_texture);
+    let region = Some(zones::union(left, right));
+    if sds.is_empty() {
+        // the cheeks lie off the picture: say so rather than call the skin smooth
+        return Check {
+            id: "skin_texture",
+            name: "过度美颜",
+            verdict: Verdict::Warn,
+            value: "无法测量".into(),
+            limit,
+            message: "面颊不在照片内，无法判断是否美颜，请人工确认".into(),
+            region,
+        };
+    }
+    let texture = sds.iter().sum::<f32>() / sds.len() as f32;
     let ok = texture >= t.min_skin_texture;
     Check {
         id: "skin_texture",
         name: "过度美颜",
         verdict: if ok { Verdict::Pass } else { Verdict::Warn },
         value: format!("面颊细节 {texture:.2}"),
-        limit: format!("≥ {:.2}", t.min_skin_texture),
+        limit,
         message: if ok {
             "皮肤纹理自然".into()
         } else {
             "面部皮肤过于平滑，疑似美颜或磨皮，请人工确认".into()
         },
-        region: Some(zones::union(left, right)),
+        region,
     }
 }
 
 /// Whole-image region helper for checks that look everywhere.
 pub fn whole(width: u32, height: u32) -> Rect {
     Rect::new(0.0, 0.0, width as f32, height as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::photo::report::Geometry;
+
+    fn frame(face: Rect) -> FaceFrame {
+        FaceFrame::new(face, &Geometry::default())
+    }
+
+    #[test]
+    fn texture_off_the_picture_is_not_called_smooth() {
+        let grey = GrayImage::from_pixel(60, 80, image::Luma([128]));
+        let c = skin_texture_check(&grey, &frame(Rect::new(500.0, 500.0, 100.0, 100.0)));
+        assert_eq!(c.verdict, Verdict::Warn);
+        assert_eq!(c.value, "无法测量");
+    }
+
+    #[test]
+    fn flat_cheeks_warn_and_grainy_cheeks_pass() {
+        let face = Rect::new(20.0, 20.0, 120.0, 120.0);
+        let flat = GrayImage::from_pixel(160, 200, image::Luma([150]));
+        assert_eq!(
+            skin_texture_check(&flat, &frame(face)).verdict,
+            Verdict::Warn
+        );
+        // a pseudo-random ±12 grain, as untouched skin and sensor noise give
+        let grainy = GrayImage::from_fn(160, 200, |x, y| {
+            let n = (x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)).wrapping_mul(2_654_435_761);
+            image::Luma([138 + (n >> 27) as u8 % 25])
+        });
+        assert_eq!(
+            skin_texture_check(&grainy, &frame(face)).verdict,
+            Verdict::Pass
+        );
+    }
 }
