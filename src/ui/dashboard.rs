@@ -76,26 +76,28 @@ fn day_label(d: chrono::NaiveDate) -> String {
     d.format("%m-%d").to_string()
 }
 
+/// One bar per day, named by its day, for one outcome.
+fn day_bars(counts: impl Iterator<Item = (String, i64)>, colour: Color32) -> Vec<Bar> {
+    counts
+        .enumerate()
+        .map(|(i, (day, n))| {
+            Bar::new(i as f64, n as f64)
+                .name(day)
+                .fill(colour.gamma_multiply(0.75))
+        })
+        .collect()
+}
+
 fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
     let days = &d.data.days;
-    let approved: Vec<Bar> = days
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            Bar::new(i as f64, x.approved as f64)
-                .name(day_label(x.day))
-                .fill(APPROVED.gamma_multiply(0.75))
-        })
-        .collect();
-    let returned: Vec<Bar> = days
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            Bar::new(i as f64, x.returned as f64)
-                .name(day_label(x.day))
-                .fill(RETURNED.gamma_multiply(0.75))
-        })
-        .collect();
+    let approved = day_bars(
+        days.iter().map(|x| (day_label(x.day), x.approved)),
+        APPROVED,
+    );
+    let returned = day_bars(
+        days.iter().map(|x| (day_label(x.day), x.returned)),
+        RETURNED,
+    );
     let a = BarChart::new("通过", approved).color(APPROVED).width(0.7);
     let r = BarChart::new("退回", returned)
         .color(RETURNED)
