@@ -28,4 +28,5 @@ pub mod review;
 pub mod session;
 pub mod settings;
 pub mod setup;
+pub mod store_watch;
 pub mod worker;

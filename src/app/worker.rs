@@ -188,6 +188,10 @@ pub struct WorkerHandle {
     next_id: RequestId,
     in_flight: usize,
     stopped: bool,
+    /// Raised by the store-change watcher (another window or process committed).
+    changed: super::store_watch::ChangedFlag,
+    /// The watcher runs while this lives.
+    _alive: Arc<()>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -246,6 +250,11 @@ impl WorkerHandle {
     pub fn in_flight(&self) -> usize {
         self.in_flight
     }
+
+    /// Whether the database changed since the last call (once per burst).
+    pub fn take_store_changed(&self) -> bool {
+        self.changed.take()
+    }
 }
 
 /// Starts the worker. It opens the database first and reports `Opened` or
@@ -259,9 +268,15 @@ pub fn spawn(
     let (write_tx, write_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
     let (read_tx, read_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
     let (event_tx, event_rx) = sync_channel::<Event>(QUEUE_DEPTH * 4);
+    let changed = super::store_watch::ChangedFlag::default();
+    let alive = Arc::new(());
+    let watch = Watch {
+        flag: changed.clone(),
+        alive: Arc::downgrade(&alive),
+    };
     let spawned = thread::Builder::new()
         .name("counterdesk-store".into())
-        .spawn(move || run_writer(target, clock, write_rx, read_rx, event_tx, wake));
+        .spawn(move || run_writer(target, clock, write_rx, read_rx, event_tx, wake, watch));
     if let Err(e) = spawned {
         tracing::error!(error = %e, "could not start the worker thread");
     }
@@ -272,7 +287,15 @@ pub fn spawn(
         next_id: 0,
         in_flight: 0,
         stopped: false,
+        changed,
+        _alive: alive,
     }
+}
+
+/// What the store-change watcher needs once the database is open.
+struct Watch {
+    flag: super::store_watch::ChangedFlag,
+    alive: std::sync::Weak<()>,
 }
 
 fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
@@ -345,6 +368,7 @@ fn run_writer(
     reads: Receiver<Envelope>,
     events: SyncSender<Event>,
     wake: Arc<dyn Fn() + Send + Sync>,
+    watch: Watch,
 ) {
     let path = target.path().clone();
     let send = |e: Event| {
@@ -373,7 +397,8 @@ fn run_writer(
         // The reader never starts: its channel closes, and the UI sees `Stopped`.
         return;
     }
-    // The reader opens only now, after the migrations have run.
+    // The reader and the watcher open only now, after the migrations have run.
+    super::store_watch::spawn(&path, watch.flag, watch.alive, wake.clone());
     let reader_events = events.clone();
     let reader_wake = wake.clone();
     let reader_clock = clock.clone();

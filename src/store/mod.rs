@@ -18,6 +18,7 @@ mod outbox;
 mod registrations;
 mod settings;
 mod time;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,7 @@ pub use registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
 };
 pub use time::format as format_time;
+pub use watch::ChangeWatch;
 
 /// An open, migrated database.
 pub struct Store {

@@ -313,7 +313,13 @@ impl Accounts {
                     ui.label("角色");
                     ui.horizontal(|ui| {
                         for role in Role::ALL {
-                            ui.radio_value(&mut self.new_role, Some(role), role.label());
+                            let (_, enter) = widgets::radio_value(
+                                ui,
+                                &mut self.new_role,
+                                Some(role),
+                                role.label(),
+                            );
+                            submit |= enter;
                         }
                     });
                     ui.end_row();

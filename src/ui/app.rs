@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use eframe::egui;
 
 use super::outbox::{Outbox, Sender};
@@ -198,6 +198,9 @@ impl eframe::App for CounterDeskApp {
         while let Some(event) = self.worker.try_recv() {
             self.handle_event(event);
         }
+        if self.worker.take_store_changed() {
+            self.store_changed();
+        }
         for cmd in std::mem::take(&mut self.queued) {
             self.apply(ctx, cmd);
         }
@@ -225,7 +228,22 @@ impl eframe::App for CounterDeskApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         if self.live_clock {
-            ctx.request_repaint_after(Duration::from_secs(1));
+            // Sleep until something is due: the status-bar clock's next
+            // minute, the idle lock, a draft save, a toast's end, a claim's
+            // renewal. Everything else wakes the window by itself (input, a
+            // worker reply, a finished job, the store-change watcher).
+            let now = self.clock.now();
+            let next_minute = 60 - i64::from(now.second().min(59));
+            let mut wait = chrono::Duration::seconds(next_minute)
+                - chrono::Duration::nanoseconds(i64::from(now.nanosecond() % 1_000_000_000));
+            if let Some(at) = self.session().and_then(|s| s.wake_at(now)) {
+                wait = wait.min(at - now);
+            }
+            let wait = wait
+                .to_std()
+                .unwrap_or_default()
+                .max(Duration::from_millis(50));
+            ctx.request_repaint_after(wait);
         }
     }
 

@@ -152,7 +152,8 @@ impl FormBody for CompanyForm {
                 ),
                 (FieldId::SightedAgentId, &mut self.form.sighted_agent_id),
             ] {
-                let r = ui.checkbox(value, field.label());
+                let (r, enter) = widgets::checkbox(ui, value, field.label());
+                core.enter_submit |= enter;
                 after_field(core, field, &r);
                 error_under(ui, core, local, field);
             }
@@ -160,7 +161,7 @@ impl FormBody for CompanyForm {
         ui.end_row();
 
         widgets::enter_moves_on(ui, &[name, code, agent, number, mobile.clone()]);
-        widgets::submitted(ui, &mobile)
+        widgets::submitted(ui, &mobile) || std::mem::take(&mut core.enter_submit)
     }
 
     fn details(&mut self, ui: &mut egui::Ui, today: NaiveDate) {

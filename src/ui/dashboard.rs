@@ -32,6 +32,8 @@ pub struct Dashboard {
     pub data: Option<Box<Data>>,
     loading: bool,
     pub error: Option<String>,
+    /// The store changed since the numbers were read.
+    changed: bool,
 }
 
 impl Dashboard {
@@ -367,8 +369,17 @@ impl Screen for Dashboard {
         self.error = Some(err.to_string());
     }
 
+    fn on_store_changed(&mut self, shown: bool, out: &mut Outbox) {
+        self.changed = true;
+        if shown && !self.loading {
+            self.changed = false;
+            self.load(out);
+        }
+    }
+
     fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
-        if self.stale(cx.now) && self.error.is_none() {
+        if !self.loading && (self.changed || (self.stale(cx.now) && self.error.is_none())) {
+            self.changed = false;
             self.load(out);
         }
         let clerk = cx.clerk;

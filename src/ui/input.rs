@@ -87,6 +87,16 @@ impl CounterDeskApp {
         self.queued.extend(out.commands);
     }
 
+    /// Another window, process or this window's writer committed: the
+    /// screens refresh (reads only, so also behind the lock screen).
+    pub(super) fn store_changed(&mut self) {
+        let mut out = super::outbox::Outbox::default();
+        if let Some(s) = self.session_mut() {
+            s.store_changed(&mut out);
+        }
+        self.queued.extend(out.commands);
+    }
+
     /// Any key, click, scroll or pointer movement counts as activity; typing
     /// also schedules a draft save.
     pub(super) fn track_activity(&mut self, ctx: &egui::Context) {

@@ -122,7 +122,9 @@ impl FormBody for PersonForm {
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 for (i, k) in ReasonKind::ALL.into_iter().enumerate() {
-                    let r = ui.radio_value(&mut self.form.reason, Some(k), k.label());
+                    let (r, enter) =
+                        widgets::radio_value(ui, &mut self.form.reason, Some(k), k.label());
+                    core.enter_submit |= enter;
                     if i == 0 {
                         after_field(core, FieldId::Reason, &r);
                     }
@@ -146,17 +148,19 @@ impl FormBody for PersonForm {
 
         ui.label("");
         ui.vertical(|ui| {
-            let r = ui.checkbox(
+            let (r, enter) = widgets::checkbox(
+                ui,
                 &mut self.form.identity_confirmed,
                 FieldId::IdentityConfirmed.label(),
             );
+            core.enter_submit |= enter;
             after_field(core, FieldId::IdentityConfirmed, &r);
             error_under(ui, core, local, FieldId::IdentityConfirmed);
         });
         ui.end_row();
 
         widgets::enter_moves_on(ui, &[number, name, mobile]);
-        widgets::submitted(ui, &last)
+        widgets::submitted(ui, &last) || std::mem::take(&mut core.enter_submit)
     }
 
     fn details(&mut self, ui: &mut egui::Ui, today: NaiveDate) {

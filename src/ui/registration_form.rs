@@ -59,6 +59,8 @@ pub struct FormCore {
     pub message: Option<Message>,
     /// Focus this field on the next frame.
     pub focus: Option<FieldId>,
+    /// Enter was pressed on a tick box or radio button: submit (never toggle).
+    pub enter_submit: bool,
 }
 
 impl FormCore {
@@ -69,6 +71,7 @@ impl FormCore {
             stage: Stage::Editing,
             server_errors: FieldErrors::default(),
             attempted: false,
+            enter_submit: false,
             touched: BTreeSet::new(),
             scans: ScanSlots::new(kind, (env.picker)()),
             record: RecordPanel::new((env.picker)()),
@@ -392,7 +395,8 @@ pub fn submit_row(ui: &mut egui::Ui, core: &FormCore, local: &FieldErrors, label
             ui.spinner();
             ui.label("正在保存…");
         } else if let Some(b) = blockers {
-            ui.label(RichText::new(b).color(theme::MUTED));
+            // Wraps beside the button: a long list must not widen the form.
+            ui.add(egui::Label::new(RichText::new(b).color(theme::MUTED)).wrap());
         }
         clicked
     })
@@ -412,7 +416,8 @@ pub fn doc_type_radios(
         for pair in IdDocType::ALL.chunks(2) {
             ui.horizontal(|ui| {
                 for &t in pair {
-                    let r = ui.radio_value(value, Some(t), t.label());
+                    let (r, enter) = widgets::radio_value(ui, value, Some(t), t.label());
+                    core.enter_submit |= enter;
                     if t == IdDocType::ALL[0] {
                         after_field(core, field, &r);
                     }

@@ -20,6 +20,11 @@ use crate::app::registration::Req;
 use crate::app::worker::Response;
 use crate::domain::registration::{FieldErrors, RegistrationKind, ScanSlot};
 
+/// Below this width the breakdown goes under the form instead of beside it.
+const SIDE_BY_SIDE_FROM: f32 = 1000.0;
+/// The breakdown column: its longest line (a region with its validity) fits.
+const DETAILS_WIDTH: f32 = 430.0;
+
 /// One registration form's fields and rules.
 pub trait FormBody: 'static {
     /// The form as typed (kept as the draft).
@@ -141,9 +146,15 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
         ui.heading(B::SCREEN.title());
         ui.label(RichText::new(B::INTRO).weak());
         ui.add_space(6.0);
+        // The number's breakdown sits beside the form where there is room
+        // (1280 px and wider), under it on a 1024-px screen: never off the edge.
+        let full = ui.available_width();
+        let beside = full >= SIDE_BY_SIDE_FROM;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                // Leave room for this area's own scroll bar.
+                ui.set_max_width(full - 16.0);
                 if !matches!(self.core.stage, Stage::Editing | Stage::Submitting) {
                     let mobile = self.body.mobile().to_owned();
                     match self.core.result_ui(ui, cx.today, out, &mobile) {
@@ -156,14 +167,25 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
                 if self.confirm_discard {
                     self.discard_prompt(ui);
                 }
-                ui.horizontal_top(|ui| {
-                    ui.vertical(|ui| {
-                        ui.set_width((ui.available_width() - 320.0).clamp(420.0, 640.0));
-                        self.form_ui(ui, out);
+                if beside {
+                    // Room for the separator and the spacing.
+                    let form = (full - DETAILS_WIDTH - 56.0).min(680.0);
+                    ui.horizontal_top(|ui| {
+                        ui.vertical(|ui| {
+                            ui.set_width(form);
+                            self.form_ui(ui, out);
+                        });
+                        ui.separator();
+                        ui.vertical(|ui| {
+                            ui.set_width(DETAILS_WIDTH);
+                            self.body.details(ui, cx.today);
+                        });
                     });
+                } else {
+                    self.form_ui(ui, out);
                     ui.separator();
-                    ui.vertical(|ui| self.body.details(ui, cx.today));
-                });
+                    self.body.details(ui, cx.today);
+                }
             });
     }
 

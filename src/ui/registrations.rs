@@ -25,6 +25,9 @@ pub enum List {
     PendingCountersign,
 }
 
+/// Below this width an open record replaces the list instead of sitting beside it.
+const NARROW_BELOW: f32 = 1000.0;
+
 pub struct Registrations {
     pub search: String,
     pub list: List,
@@ -39,8 +42,13 @@ pub struct Registrations {
     pub message: Option<Message>,
     focus_search: bool,
     search_focused: bool,
+    /// ↓ in the search box: the focus moves into the list.
+    leave_search: bool,
     can_countersign: bool,
     today: NaiveDate,
+    /// A refresh (the store changed) is reading the page again: the row to
+    /// select again once it arrives.
+    keep_selected: Option<i64>,
 }
 
 impl Registrations {
@@ -58,8 +66,10 @@ impl Registrations {
             message: None,
             focus_search: false,
             search_focused: false,
+            leave_search: false,
             can_countersign: false,
             today: env.today,
+            keep_selected: None,
         }
     }
 
@@ -96,6 +106,22 @@ impl Registrations {
         }
     }
 
+    fn record_panel(&mut self, ui: &mut egui::Ui, today: NaiveDate, out: &mut Outbox) {
+        egui::ScrollArea::vertical()
+            .id_salt("record")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                if self.record.view.is_none() {
+                    ui.weak(if self.record.waiting {
+                        "正在打开…"
+                    } else {
+                        "点选一条记录查看详情。"
+                    });
+                }
+                self.record.ui(ui, today, out);
+            });
+    }
+
     fn toolbar(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
         ui.horizontal(|ui| {
             let l = ui.label("查找");
@@ -108,6 +134,9 @@ impl Registrations {
                 .labelled_by(l.id);
             if std::mem::take(&mut self.focus_search) {
                 r.request_focus();
+            }
+            if std::mem::take(&mut self.leave_search) {
+                r.surrender_focus();
             }
             self.search_focused = r.has_focus();
             let enter = widgets::submitted(ui, &r);
@@ -247,27 +276,28 @@ impl Screen for Registrations {
         }
         ui.separator();
         let today = self.today;
+        // On a narrow screen (1024 px) an open record takes the whole width,
+        // with the list one Esc away; wider, they sit side by side.
+        let narrow = ui.available_width() < NARROW_BELOW;
+        let record_open = self.record.view.is_some() || self.record.waiting;
+        if narrow && record_open {
+            if ui.button("← 返回列表 (Esc)").clicked() {
+                self.record.clear();
+            }
+            self.record_panel(ui, today, out);
+            return;
+        }
+        if narrow {
+            self.table(ui, out);
+            return;
+        }
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_width((ui.available_width() * 0.55).max(420.0));
                 self.table(ui, out);
             });
             ui.separator();
-            ui.vertical(|ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("record")
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        if self.record.view.is_none() {
-                            ui.weak(if self.record.waiting {
-                                "正在打开…"
-                            } else {
-                                "点选一条记录查看详情。"
-                            });
-                        }
-                        self.record.ui(ui, today, out);
-                    });
-            });
+            ui.vertical(|ui| self.record_panel(ui, today, out));
         });
     }
 
@@ -277,6 +307,18 @@ impl Screen for Registrations {
         }
         if self.record.view.is_some() && input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
             self.record.print(out);
+        }
+        let rows = self.page.as_ref().map_or(0, |p| p.rows.len());
+        if self.search_focused
+            && rows > 0
+            && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown)
+        {
+            // ↓ from the search box goes into the results.
+            self.leave_search = true;
+            self.search_focused = false;
+            self.selected = Some(0);
+            self.scroll_to = Some(0);
+            return;
         }
         if self.search_focused || self.record.mobile_edit.is_some() {
             return;
@@ -325,6 +367,19 @@ impl Screen for Registrations {
                 if p.generation == self.generation {
                     self.loading = false;
                     self.message = None;
+                    if let Some(id) = self.keep_selected.take() {
+                        self.selected = p.rows.iter().position(|r| r.id == id);
+                    }
+                    // The open record's status changed elsewhere: read it again,
+                    // unless the clerk is editing it.
+                    if let Some(v) = &self.record.view
+                        && self.record.mobile_edit.is_none()
+                        && !self.record.waiting
+                        && p.rows.iter().any(|r| r.id == v.id && r.status != v.status)
+                    {
+                        let id = v.id;
+                        self.open(id, out);
+                    }
                     self.page = Some(p);
                 }
             }
@@ -337,6 +392,18 @@ impl Screen for Registrations {
                 }
             }
         }
+    }
+
+    fn on_store_changed(&mut self, shown: bool, out: &mut Outbox) {
+        // A hidden screen reads its page again when the clerk comes back.
+        if !shown || self.loading {
+            return;
+        }
+        self.keep_selected = self
+            .selected
+            .and_then(|i| self.page.as_ref()?.rows.get(i))
+            .map(|r| r.id);
+        self.fetch(self.page_no, out);
     }
 
     fn on_failed(&mut self, err: AppError, _out: &mut Outbox) {

@@ -69,6 +69,8 @@ pub struct ReviewView {
     /// Whether the free-text field had focus last frame (letters type there then).
     pub free_text_focused: bool,
     pub(crate) dialog_fresh: bool,
+    /// Claimed or decided elsewhere since it was opened (the store changed).
+    pub changed_elsewhere: Option<String>,
 }
 
 /// What the clerk pressed or clicked in the review.
@@ -104,12 +106,15 @@ impl ReviewView {
             item,
             free_text_focused: false,
             dialog_fresh: false,
+            changed_elsewhere: None,
         }
     }
 
     /// The clerk may decide (holds the claim, not read-only).
     pub fn can_decide(&self) -> bool {
-        self.ticket.is_some() && self.item.read_only_reason.is_none()
+        self.ticket.is_some()
+            && self.item.read_only_reason.is_none()
+            && self.changed_elsewhere.is_none()
     }
 
     /// A pre-check that forbids approving, if any.
@@ -224,6 +229,9 @@ impl ReviewView {
                 ui.label(text);
             }
         });
+        if let Some(c) = &self.changed_elsewhere {
+            widgets::message(ui, &Message::error(c.clone()));
+        }
         if let Some(r) = &item.read_only_reason {
             widgets::message(ui, &Message::info(format!("只读：{r}")));
         }

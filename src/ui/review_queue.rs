@@ -21,7 +21,7 @@ use crate::app::clock::fmt_hm;
 use crate::app::error::AppError;
 use crate::app::jobs::Jobs;
 use crate::app::photo_view;
-use crate::app::review::{self, QueueItem, Req, Resp, ReviewItem, Verdict};
+use crate::app::review::{self, QueueItem, QueuePage, Req, Resp, ReviewItem, Verdict};
 use crate::app::worker::{Request, Response};
 use crate::domain::review::queue::CST;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Scope};
@@ -30,6 +30,8 @@ use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts,
 pub const PAGE: u32 = 200;
 /// Rows kept in the table at once.
 pub const WINDOW: usize = 2_000;
+/// Why F2 does nothing for a counter clerk.
+const NO_CLAIM_FOR_ROLE: &str = "领取和审核（F2）仅限审核岗；窗口岗可以查看申请，不作审核决定。";
 const ROW_HEIGHT: f32 = 24.0;
 /// Background of an overdue row.
 const OVERDUE_BG: Color32 = Color32::from_rgb(0xfd, 0xe8, 0xe8);
@@ -101,6 +103,8 @@ pub struct ReviewQueue {
     pub selected: Option<usize>,
     scroll_to: Option<usize>,
     search_focused: bool,
+    /// ↓ in the search box: the focus moves into the list.
+    leave_search: bool,
     pub message: Option<Message>,
     pub review: Option<ReviewView>,
     pub held: Option<Held>,
@@ -114,8 +118,27 @@ pub struct ReviewQueue {
     today: NaiveDate,
     /// Set while the signed-in role may not browse the queue.
     pub refused: Option<String>,
+    /// The signed-in role may claim and decide (F2); a counter clerk only looks.
+    may_decide: bool,
     /// The application whose claim the lock gave back, to take again at unlock.
     reclaim: Option<(i64, String)>,
+    /// The store changed: the same window is being read again, kept aside
+    /// until complete so the table never flickers or loses its place.
+    refresh: Option<Refresh>,
+    /// The store changed while the list could not be refreshed.
+    missed_change: bool,
+    /// Bumped when the table starts over (new filter or window), which
+    /// resets its scroll state; a refresh keeps it.
+    table_gen: u64,
+}
+
+/// A window of rows being read again after the store changed.
+struct Refresh {
+    /// As many rows as the clerk had (at least one page).
+    want: usize,
+    rows: Vec<QueueItem>,
+    /// The selected application, selected again by id.
+    selected_id: Option<i64>,
 }
 
 impl ReviewQueue {
@@ -138,6 +161,7 @@ impl ReviewQueue {
             selected: None,
             scroll_to: None,
             search_focused: false,
+            leave_search: false,
             message: None,
             review: None,
             held: None,
@@ -155,7 +179,11 @@ impl ReviewQueue {
             photo_gen: 0,
             today,
             refused: None,
+            may_decide: false,
             reclaim: None,
+            refresh: None,
+            missed_change: false,
+            table_gen: 0,
         }
     }
 
@@ -176,6 +204,8 @@ impl ReviewQueue {
     /// Starts the rows again from `start` (a new filter, search or window).
     fn reload(&mut self, start: (Option<PageCursor>, usize), out: &mut Outbox) {
         self.generation += 1;
+        self.table_gen += 1;
+        self.refresh = None;
         self.rows.clear();
         self.next = None;
         self.window_start = start;
@@ -201,6 +231,68 @@ impl ReviewQueue {
             limit: PAGE,
             generation: self.generation,
         }));
+    }
+
+    /// Reads the rows shown again (the store changed elsewhere), keeping the
+    /// selection by application id and the scroll position.
+    fn refresh_rows(&mut self, out: &mut Outbox) {
+        if self.loading || self.refresh.is_some() {
+            self.missed_change = true;
+            return;
+        }
+        self.missed_change = false;
+        self.generation += 1;
+        self.refresh = Some(Refresh {
+            want: self.rows.len().max(PAGE as usize),
+            rows: Vec::new(),
+            selected_id: self.selected.and_then(|i| self.rows.get(i)).map(|r| r.id),
+        });
+        self.fetch_refresh(self.window_start.0, out);
+    }
+
+    fn fetch_refresh(&mut self, after: Option<PageCursor>, out: &mut Outbox) {
+        let Some(r) = &self.refresh else { return };
+        // Exactly as many rows as were shown: the window never grows past them.
+        let left = r.want.saturating_sub(r.rows.len()).max(1);
+        out.send(Request::Review(Req::Page {
+            scope: self.scope,
+            kind: self.kind,
+            search: self.applied_search.clone(),
+            after,
+            offset: 0,
+            limit: u32::try_from(left)
+                .unwrap_or(u32::MAX)
+                .min(crate::store::MAX_PAGE),
+            generation: self.generation,
+        }));
+    }
+
+    /// A page of a refresh arrived: ask for the next, or swap the rows in.
+    fn refresh_page(&mut self, p: QueuePage, out: &mut Outbox) {
+        let Some(r) = &mut self.refresh else { return };
+        r.rows.extend(p.rows);
+        if r.rows.len() < r.want
+            && let Some(c) = p.next
+        {
+            self.fetch_refresh(Some(c), out);
+            return;
+        }
+        let Some(r) = self.refresh.take() else { return };
+        self.search_as = p.search_as;
+        self.next = p.next;
+        self.selected = match r.selected_id {
+            Some(id) => r
+                .rows
+                .iter()
+                .position(|x| x.id == id)
+                .or(self.selected.map(|i| i.min(r.rows.len().saturating_sub(1)))),
+            None => None,
+        }
+        .filter(|_| !r.rows.is_empty());
+        self.rows = r.rows;
+        if self.missed_change {
+            self.refresh_rows(out);
+        }
     }
 
     fn claim_next(&mut self, out: &mut Outbox) {
@@ -288,9 +380,9 @@ impl ReviewQueue {
         let Some(r) = &mut self.review else { return };
         let Some(ticket) = r.ticket.filter(|_| r.can_decide()) else {
             r.error = r
-                .item
-                .read_only_reason
+                .changed_elsewhere
                 .clone()
+                .or_else(|| r.item.read_only_reason.clone())
                 .or_else(|| Some("未领取该申请，不能作出决定".to_owned()));
             return;
         };
@@ -400,6 +492,9 @@ impl ReviewQueue {
             if std::mem::take(&mut self.focus_search) {
                 r.request_focus();
             }
+            if std::mem::take(&mut self.leave_search) {
+                r.surrender_focus();
+            }
             self.search_focused = r.has_focus();
             let go = widgets::submitted(ui, &r) || ui.button("查找").clicked();
             if go {
@@ -444,11 +539,12 @@ impl ReviewQueue {
         ui.horizontal(|ui| {
             ui.label(RichText::new(text).color(theme::MUTED));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(
-                    RichText::new("键盘：F2 领取下一件　↑↓ 选择　Enter 打开　Ctrl+F 搜索")
-                        .small()
-                        .color(theme::MUTED),
-                );
+                let keys = if self.may_decide {
+                    "键盘：F2 领取下一件　↑↓ 选择　Enter 打开　Ctrl+F 搜索"
+                } else {
+                    "键盘：↑↓ 选择　Enter 查看（只读）　Ctrl+F 搜索"
+                };
+                ui.label(RichText::new(keys).small().color(theme::MUTED));
             });
         });
     }
@@ -460,7 +556,7 @@ impl ReviewQueue {
         // Room for the header row and the 上一批 / 下一批 line below the table.
         let height = (ui.available_height() - 80.0).max(160.0);
         let mut table = TableBuilder::new(ui)
-            .id_salt(("queue_table", self.generation))
+            .id_salt(("queue_table", self.table_gen))
             .striped(true)
             .sense(egui::Sense::click())
             .max_scroll_height(height)
@@ -635,6 +731,7 @@ fn overdue_band(ui: &egui::Ui) {
 impl Screen for ReviewQueue {
     fn on_open(&mut self, cx: &ScreenCx<'_>, out: &mut Outbox) {
         self.today = cx.today;
+        self.may_decide = cx.clerk.role.can_decide();
         if !review::may_view(cx.clerk.role) {
             self.refused = Some("管理员不作审核决定，也不查看审核队列中的申请人信息。".to_owned());
             return;
@@ -659,10 +756,25 @@ impl Screen for ReviewQueue {
             self.held = None;
         }
         if input.consume_key(egui::Modifiers::NONE, egui::Key::F2) {
-            self.claim_next(out);
+            if self.may_decide {
+                self.claim_next(out);
+            } else {
+                self.message = Some(Message::info(NO_CLAIM_FOR_ROLE));
+            }
         }
         if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
             self.focus_search = true;
+        }
+        if self.search_focused
+            && !self.rows.is_empty()
+            && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown)
+        {
+            // ↓ from the search box goes into the results.
+            self.leave_search = true;
+            self.search_focused = false;
+            self.selected = Some(0);
+            self.scroll_to = Some(0);
+            return;
         }
         if self.search_focused || self.rows.is_empty() {
             return;
@@ -721,6 +833,26 @@ impl Screen for ReviewQueue {
         out.send(Request::Review(Req::Open { id }));
     }
 
+    fn wake_at(&self) -> Option<DateTime<Utc>> {
+        let t = self.review.as_ref()?.ticket?;
+        Some(t.until - RENEW_BEFORE)
+    }
+
+    fn on_store_changed(&mut self, shown: bool, out: &mut Outbox) {
+        if self.refused.is_some() {
+            return;
+        }
+        if !shown {
+            // on_open reads counts and rows again when the clerk comes back
+            return;
+        }
+        Self::refresh_counts(out);
+        match &self.review {
+            Some(r) => out.send(Request::Review(Req::Status { id: r.item.id })),
+            None => self.refresh_rows(out),
+        }
+    }
+
     fn tick(&mut self, cx: &ScreenCx<'_>, out: &mut Outbox) {
         self.today = cx.today;
         let Some(r) = &mut self.review else { return };
@@ -759,12 +891,23 @@ impl Screen for ReviewQueue {
                 if p.generation != self.generation {
                     return;
                 }
+                if self.refresh.is_some() {
+                    self.refresh_page(p, out);
+                    return;
+                }
                 self.loading = false;
                 self.search_as = p.search_as;
                 self.next = p.next;
                 self.rows.extend(p.rows);
             }
             Resp::Counts(c) => self.counts = Some(c),
+            Resp::Status(id, status) => {
+                if let Some(r) = &mut self.review
+                    && r.item.id == id
+                {
+                    r.changed_elsewhere = review::changed_elsewhere(&r.item, status.as_ref());
+                }
+            }
             Resp::Claimed(item) => {
                 self.writing = None;
                 let skipped = self.skipping.take();

@@ -64,6 +64,11 @@ pub trait Screen {
     /// Called every frame before drawing, even when not shown (lease
     /// renewal, polling background jobs).
     fn tick(&mut self, _cx: &ScreenCx<'_>, _out: &mut Outbox) {}
+    /// When `tick` next has timed work to do (e.g. renew a claim), so an
+    /// idle window sleeps until then instead of repainting on a timer.
+    fn wake_at(&self) -> Option<DateTime<Utc>> {
+        None
+    }
     /// The screen locked (or the clerk is signing out): the worker gives back
     /// the clerk's claims, so forget any ticket held.
     fn on_lock(&mut self) {}
@@ -74,6 +79,11 @@ pub trait Screen {
     /// Another screen asked to open one of this screen's records
     /// ([`Command::OpenRecord`]); `label` is the number the clerk knows it by.
     fn open_record(&mut self, _id: i64, _label: &str, _out: &mut Outbox) {}
+    /// Something was committed to the database (another window or process,
+    /// or this window's own writer): refresh what is on screen, keeping the
+    /// selection and scroll position. `shown`: this is the current screen;
+    /// others may note it and refresh when the clerk comes back.
+    fn on_store_changed(&mut self, _shown: bool, _out: &mut Outbox) {}
     /// A reply to a request this screen sent.
     fn on_reply(&mut self, _reply: Response, _out: &mut Outbox) {}
     /// A request this screen sent failed: shown on the screen by default.

@@ -21,6 +21,8 @@ use crate::domain::settings::Settings;
 pub const WORKSPACE_DRAFT: &str = "workspace";
 /// Saved this long after the last change (a pause in typing).
 pub const DRAFT_DELAY: Duration = Duration::seconds(2);
+/// How long a toast stays on screen.
+pub const TOAST_FOR: Duration = Duration::seconds(8);
 
 /// What is stored as the clerk's draft.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +68,9 @@ pub struct Session {
     pub password: Option<PasswordForm>,
     pub confirm: Option<Confirm>,
     pub toast: Option<(Message, DateTime<Utc>)>,
+    /// The widget that had the keyboard focus last frame (to scroll a newly
+    /// focused one into view).
+    pub last_focus: Option<eframe::egui::Id>,
     /// A broken audit chain, announced until the session ends.
     pub alert: Option<String>,
     /// When input last changed and has not been saved yet.
@@ -92,6 +97,7 @@ impl Session {
             lock: None,
             confirm: None,
             toast: None,
+            last_focus: None,
             alert: None,
             changed_at: None,
             last_saved: String::new(),
@@ -121,6 +127,30 @@ impl Session {
         for (id, screen) in &mut self.screens {
             out.scoped(super::outbox::Sender::Screen(*id), |out| {
                 screen.tick(cx, out)
+            });
+        }
+    }
+
+    /// The next moment something timed is due: the idle lock, a draft save,
+    /// the end of a toast, or a screen's own timer (claim renewal).
+    pub fn wake_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.lock.is_some() {
+            return None;
+        }
+        let mut at = vec![now + self.idle.remaining(now)];
+        at.extend(self.changed_at.map(|t| t + DRAFT_DELAY));
+        at.extend(self.toast.as_ref().map(|(_, t)| *t + TOAST_FOR));
+        at.extend(self.screens.values().filter_map(|s| s.wake_at()));
+        // A time already past is being handled (or cannot be): never spin on it.
+        at.into_iter().filter(|t| *t > now).min()
+    }
+
+    /// Tells every made screen that the database changed.
+    pub fn store_changed(&mut self, out: &mut super::outbox::Outbox) {
+        let current = self.screen;
+        for (id, screen) in &mut self.screens {
+            out.scoped(super::outbox::Sender::Screen(*id), |out| {
+                screen.on_store_changed(*id == current, out)
             });
         }
     }

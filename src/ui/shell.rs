@@ -96,7 +96,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
             );
         }
         if let Some((msg, at)) = &s.toast
-            && cx.now - *at < chrono::Duration::seconds(8)
+            && cx.now - *at < super::session::TOAST_FOR
         {
             widgets::message(ui, msg);
         }
@@ -125,11 +125,36 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
             today,
             busy: cx.busy,
         };
+        // PageUp/PageDown scroll the page when no list took them (a screen's
+        // own keys are taken before this runs).
+        let page = ui.input_mut(|i| {
+            if i.consume_key(egui::Modifiers::NONE, egui::Key::PageDown) {
+                -1.0
+            } else if i.consume_key(egui::Modifiers::NONE, egui::Key::PageUp) {
+                1.0
+            } else {
+                0.0
+            }
+        });
+        // A widget that just got the focus (Tab, Enter moving down a form) is
+        // scrolled into view, so the clerk never types into a hidden field.
+        let focused = ui.ctx().memory(|m| m.focused());
+        let newly_focused = focused.filter(|f| s.last_focus != Some(*f));
+        s.last_focus = focused;
         // One scroll area per screen: each keeps its own position.
         egui::ScrollArea::both()
             .id_salt(("screen", id))
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                if page != 0.0 {
+                    let step = ui.clip_rect().height() * 0.9;
+                    ui.scroll_with_delta(egui::vec2(0.0, page * step));
+                }
+                if let Some(r) = newly_focused.and_then(|f| ui.ctx().read_response(f))
+                    && ui.clip_rect().x_range().contains(r.rect.center().x)
+                {
+                    ui.scroll_to_rect(r.rect.expand(8.0), None);
+                }
                 out.scoped(Sender::Screen(id), |out| {
                     s.screen_mut(id).show(ui, &scx, out);
                 });

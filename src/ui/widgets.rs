@@ -39,6 +39,56 @@ pub fn number_row(
     r.labelled_by(l.id)
 }
 
+/// A checkbox that Space toggles and Enter does not: egui treats Enter on a
+/// focused widget as a click, but in a form Enter means "submit". Returns
+/// the response and whether Enter was pressed on it (the form submits).
+pub fn checkbox(ui: &mut egui::Ui, value: &mut bool, label: &str) -> (egui::Response, bool) {
+    let before = *value;
+    let enter = enter_pressed(ui);
+    let mut r = ui.checkbox(value, label);
+    let on_enter = enter && r.has_focus();
+    if on_enter && *value != before {
+        *value = before;
+        r.mark_changed();
+    }
+    (r, on_enter)
+}
+
+/// A radio button that Space selects, an arrow key moving onto it selects
+/// (as native radio rows do), and Enter does not: Enter submits the form.
+pub fn radio_value<T: PartialEq + Clone>(
+    ui: &mut egui::Ui,
+    current: &mut T,
+    value: T,
+    label: &str,
+) -> (egui::Response, bool) {
+    let before = current.clone();
+    let enter = enter_pressed(ui);
+    let arrow = ui.input(|i| {
+        [
+            egui::Key::ArrowLeft,
+            egui::Key::ArrowRight,
+            egui::Key::ArrowUp,
+            egui::Key::ArrowDown,
+        ]
+        .into_iter()
+        .any(|k| i.key_pressed(k))
+    });
+    let mut r = ui.radio_value(current, value.clone(), label);
+    let on_enter = enter && r.has_focus();
+    if on_enter && *current != before {
+        *current = before;
+    } else if arrow && r.gained_focus() && *current != value {
+        *current = value;
+        r.mark_changed();
+    }
+    (r, on_enter)
+}
+
+fn enter_pressed(ui: &egui::Ui) -> bool {
+    ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none())
+}
+
 /// True when Enter was pressed this frame while `field` had focus (the
 /// single-line editor gives up focus on Enter).
 pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {

@@ -25,7 +25,8 @@ use crate::store::{ClaimInfo, PageQuery, QueueClock, STALE_CLAIM, SearchKey, Sto
 pub use claim::{open, release_on_leave};
 pub use search::classify_search;
 pub use view::{
-    DecisionView, LicenceView, PhotoView, QueueItem, QueuePage, ReviewItem, review_item,
+    DecisionView, LicenceView, PhotoView, QueueItem, QueuePage, ReviewItem, StatusView,
+    changed_elsewhere, review_item,
 };
 
 /// Rows per page when the screen does not say.
@@ -64,6 +65,11 @@ pub enum Req {
         generation: u64,
     },
     Counts,
+    /// Re-reads one application's state and claim (read-only), so an open
+    /// review can tell that it was claimed or decided elsewhere.
+    Status {
+        id: i64,
+    },
     /// Claim the free application due soonest (optionally of one kind) and open it.
     ClaimNext {
         kind: Option<AppKind>,
@@ -92,7 +98,7 @@ pub enum Req {
 impl Req {
     /// Pages and counts only read: the worker sends them to its reader connection.
     pub fn is_read_only(&self) -> bool {
-        matches!(self, Req::Page { .. } | Req::Counts)
+        matches!(self, Req::Page { .. } | Req::Counts | Req::Status { .. })
     }
 }
 
@@ -100,6 +106,8 @@ impl Req {
 pub enum Resp {
     Page(QueuePage),
     Counts(QueueCounts),
+    /// `None`: the application is gone.
+    Status(i64, Option<StatusView>),
     /// `None`: nothing free to claim.
     Claimed(Option<Box<ReviewItem>>),
     Opened(Box<ReviewItem>),
@@ -130,7 +138,7 @@ pub fn handle(
     req: Req,
 ) -> Result<Resp, AppError> {
     match req {
-        Req::Page { .. } | Req::Counts => handle_read(store, now, actor, req),
+        Req::Page { .. } | Req::Counts | Req::Status { .. } => handle_read(store, now, actor, req),
         Req::ClaimNext { kind } => claim::claim_next(store, now, actor, kind).map(Resp::Claimed),
         Req::Open { id } => claim::open(store, now, actor, id).map(|i| Resp::Opened(Box::new(i))),
         Req::Renew { ticket } => claim::renew(store, now, actor, ticket).map(Resp::Renewed),
@@ -195,6 +203,10 @@ pub fn handle_read(
             }))
         }
         Req::Counts => Ok(Resp::Counts(reader.read(|tx| tx.queue_counts(&clock))?)),
+        Req::Status { id } => {
+            let info = reader.read(|tx| tx.claim_info(id))?;
+            Ok(Resp::Status(id, info.map(|i| StatusView::of(&i, now))))
+        }
         _ => Err(AppError::rejected(
             "该操作需要写入数据库，不能在只读连接上执行",
         )),

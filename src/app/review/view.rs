@@ -240,3 +240,60 @@ pub fn review_item(
         registration,
     }))
 }
+
+/// An application's state and claim as re-read while its review is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusView {
+    pub state: AppState,
+    /// Who holds the running claim (display name), if anyone.
+    pub holder: Option<String>,
+    pub holder_id: Option<i64>,
+    pub lease_until: Option<DateTime<Utc>>,
+    pub claim_seq: i64,
+}
+
+impl StatusView {
+    pub fn of(info: &crate::store::ClaimInfo, now: DateTime<Utc>) -> Self {
+        let s = &info.state;
+        StatusView {
+            state: AppState::derive(s.status, s.lease_until, now),
+            holder: info.holder_name.clone(),
+            holder_id: s.holder,
+            lease_until: s.lease_until,
+            claim_seq: s.claim_seq,
+        }
+    }
+}
+
+/// What the clerk is told when the application open in their review was
+/// claimed or decided elsewhere (another window, process or reviewer), or
+/// `None` while it is as they opened it.
+pub fn changed_elsewhere(item: &ReviewItem, now: Option<&StatusView>) -> Option<String> {
+    let Some(now) = now else {
+        return Some("该申请已不存在（可能已被删除），请返回队列。".to_owned());
+    };
+    let decided = match now.state {
+        AppState::Approved => Some("通过"),
+        AppState::Returned => Some("退回"),
+        _ => None,
+    };
+    match item.ticket {
+        Some(t) if now.claim_seq == t.seq && decided.is_none() => None,
+        Some(_) => Some(match (decided, &now.holder, now.lease_until) {
+            (Some(d), _, _) => format!("该申请已在其他窗口被{d}，本次决定不会保存。"),
+            (None, Some(h), Some(u)) if now.state == AppState::InReview => format!(
+                "该申请已由 {h} 领取（至 {}），本次决定不会保存。",
+                crate::app::clock::fmt_hm(u)
+            ),
+            _ => "该申请的领取已失效，本次决定不会保存；请返回队列重新领取。".to_owned(),
+        }),
+        None if now.state == item.state => None,
+        None => Some(match (decided, &now.holder) {
+            (Some(d), _) => format!("该申请已被{d}（刚刚在其他窗口办理）。"),
+            (None, Some(h)) if now.state == AppState::InReview => {
+                format!("该申请现由 {h} 审核中。")
+            }
+            _ => format!("该申请的状态已变为{}。", now.state.label()),
+        }),
+    }
+}

@@ -2,13 +2,11 @@
 //! dialog, its error list, its progress dialog, an export, and the dashboard
 //! empty and busy, with the overdue list opening an application.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use counterdesk::app::exchange::verify::{export_folders, verify_folder};
 use counterdesk::app::exchange::{Phase, Progress, demo_batch};
 use counterdesk::app::review::{self, Req, Resp, Verdict};

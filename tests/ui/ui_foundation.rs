@@ -1,9 +1,9 @@
 //! Screenshot tests of the foundation screens, driven through accessible labels.
 
-mod common;
+use crate::common;
 
+use crate::common::{Ui, db_path, launch, seeded_db, t0};
 use chrono::Duration;
-use common::{Ui, db_path, launch, seeded_db, t0};
 use counterdesk::app::auth::{self, LoginPurpose};
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::clerk::Role;

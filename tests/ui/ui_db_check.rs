@@ -1,9 +1,7 @@
 //! 系统设置 → 检查数据库完整性: the full check runs off the UI thread and
 //! says what it found.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::ui::accounts::Accounts;
 use counterdesk::ui::screen::ScreenId;

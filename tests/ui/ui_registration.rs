@@ -3,12 +3,10 @@
 //! registered, 面签记录 with masked numbers and an audited reveal, the
 //! four-eyes countersignature, and drafts. "Now" is 2026-11-20 09:30 CST.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::clerk::Role;
 use counterdesk::domain::password::hash_password;
@@ -490,4 +488,57 @@ fn esc_asks_before_a_filled_form_is_thrown_away() {
     assert!(!person(&ui).confirm_discard);
     assert_eq!(person(&ui).body.form.name, "");
     assert_ne!(person(&ui).core.key, key);
+}
+
+/// Issue 19: Enter on a focused tick box submits the form and never toggles
+/// it (Space toggles).
+#[test]
+fn enter_on_a_focused_tick_box_submits_and_leaves_it_as_it_was() {
+    let path = seeded_db("reg_enter_on_tick");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "阿依古丽·买买提", "138 0013 8000");
+    assert!(person(&ui).body.form.identity_confirmed);
+    ui.harness
+        .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
+        .unwrap()
+        .focus();
+    ui.harness.run();
+    ui.press_enter();
+    let p = person(&ui);
+    assert!(p.body.form.identity_confirmed, "Enter did not untick it");
+    assert_eq!(p.core.stage, Stage::Done { replayed: false });
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+}
+
+/// Issue 19: on an unticked box Enter tries to submit (every problem shows)
+/// and still does not tick it; Space does.
+#[test]
+fn enter_on_an_unticked_box_tries_to_submit_and_space_ticks_it() {
+    let path = seeded_db("reg_enter_unticked");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    ui.type_into("证件号码", PERSON_ID);
+    ui.harness
+        .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
+        .unwrap()
+        .focus();
+    ui.harness.run();
+    ui.press_enter();
+    let p = person(&ui);
+    assert!(!p.body.form.identity_confirmed, "Enter never ticks");
+    assert!(p.core.attempted, "Enter tried to submit");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 0);
+    // The failed submit put the cursor on the first field to fix; back on
+    // the box, Space ticks it.
+    ui.harness
+        .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
+        .unwrap()
+        .focus();
+    ui.harness.run();
+    ui.harness.key_press(Key::Space);
+    ui.settle();
+    assert!(person(&ui).body.form.identity_confirmed, "Space ticks");
 }

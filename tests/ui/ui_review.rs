@@ -3,10 +3,8 @@
 //! every state a reviewer meets. Small databases built with the store's own
 //! functions, "now" pinned at 2026-11-20 09:30 Beijing time (a Friday).
 
-mod common;
-
+use crate::common::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use common::*;
 use counterdesk::app::demo_queue::photo_intake;
 use counterdesk::app::review::{self, Req, Resp};
 use counterdesk::app::session::SessionClerk;
@@ -24,7 +22,7 @@ use eframe::egui::accesskit::Role as A11y;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::kittest::{By, Queryable};
 
-fn photo_bytes(name: &str) -> Vec<u8> {
+pub(crate) fn photo_bytes(name: &str) -> Vec<u8> {
     std::fs::read(
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("assets/demo")
@@ -34,23 +32,23 @@ fn photo_bytes(name: &str) -> Vec<u8> {
 }
 
 /// CST wall-clock time on a November 2026 day.
-fn cst(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+pub(crate) fn cst(day: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap() - Duration::hours(8)
 }
 
 /// One application as a test wants it.
-struct Spec {
-    no: &'static str,
-    kind: AppKind,
-    name: &'static str,
-    doc: &'static str,
-    status: &'static str,
-    photo: &'static str,
-    submitted: DateTime<Utc>,
+pub(crate) struct Spec {
+    pub(crate) no: &'static str,
+    pub(crate) kind: AppKind,
+    pub(crate) name: &'static str,
+    pub(crate) doc: &'static str,
+    pub(crate) status: &'static str,
+    pub(crate) photo: &'static str,
+    pub(crate) submitted: DateTime<Utc>,
 }
 
 impl Spec {
-    fn new(no: &'static str, name: &'static str, submitted: DateTime<Utc>) -> Self {
+    pub(crate) fn new(no: &'static str, name: &'static str, submitted: DateTime<Utc>) -> Self {
         Spec {
             no,
             kind: AppKind::New,
@@ -63,7 +61,7 @@ impl Spec {
     }
 }
 
-fn insert(store: &mut Store, s: &Spec) -> i64 {
+pub(crate) fn insert(store: &mut Store, s: &Spec) -> i64 {
     let bytes = photo_bytes(s.photo);
     let intake = photo_intake(&check_bytes(&bytes, t0().date_naive()).unwrap().report);
     let previous = if s.kind == AppKind::PhotoChange {
@@ -116,7 +114,7 @@ fn insert(store: &mut Store, s: &Spec) -> i64 {
 }
 
 /// A database with the demo clerks and these applications.
-fn queue_db(name: &str, specs: &[Spec]) -> std::path::PathBuf {
+pub(crate) fn queue_db(name: &str, specs: &[Spec]) -> std::path::PathBuf {
     let path = seeded_db(name);
     let mut store = Store::open(&path).unwrap();
     for s in specs {
@@ -126,7 +124,7 @@ fn queue_db(name: &str, specs: &[Spec]) -> std::path::PathBuf {
 }
 
 /// A second reviewer, 钱峰 (qianfeng / review2027).
-fn second_reviewer(path: &std::path::Path) -> SessionClerk {
+pub(crate) fn second_reviewer(path: &std::path::Path) -> SessionClerk {
     let mut store = Store::open(path).unwrap();
     let hash = hash_password("review2027").unwrap();
     store
@@ -150,24 +148,24 @@ fn second_reviewer(path: &std::path::Path) -> SessionClerk {
     SessionClerk::from(&rec)
 }
 
-fn queue(ui: &Ui) -> &ReviewQueue {
+pub(crate) fn queue(ui: &Ui) -> &ReviewQueue {
     ui.app()
         .session()
         .and_then(|s| s.screen_as::<ReviewQueue>(ScreenId::ReviewQueue))
         .unwrap()
 }
 
-fn open_queue(ui: &mut Ui, user: &str, password: &str) {
+pub(crate) fn open_queue(ui: &mut Ui, user: &str, password: &str) {
     ui.sign_in(user, password);
     ui.click("审核队列");
 }
 
-fn key(ui: &mut Ui, k: Key) {
+pub(crate) fn key(ui: &mut Ui, k: Key) {
     ui.harness.key_press(k);
     ui.settle();
 }
 
-fn reviewing(ui: &Ui) -> Option<String> {
+pub(crate) fn reviewing(ui: &Ui) -> Option<String> {
     queue(ui).review.as_ref().map(|r| r.item.app_no.clone())
 }
 
@@ -193,7 +191,7 @@ fn status_of(path: &std::path::Path, no: &str) -> (Status, Option<Vec<Reason>>, 
 }
 
 /// Three applications: one overdue with a grey-background photo, one due today, one due Monday.
-fn mixed() -> Vec<Spec> {
+pub(crate) fn mixed() -> Vec<Spec> {
     vec![
         Spec {
             photo: "bad_grey_background.jpg",
@@ -616,7 +614,7 @@ fn past_two_thousand_rows_the_window_moves_on() {
 
 /// 王丽 (counter) registers a company with two scans: it joins the queue as
 /// 单位注册复核. Returns the registration id.
-fn company_registration(path: &std::path::Path) -> i64 {
+pub(crate) fn company_registration(path: &std::path::Path) -> i64 {
     use counterdesk::app::attachments::{ScanInput, prepare};
     use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
     use counterdesk::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
@@ -762,4 +760,98 @@ fn unlocking_after_someone_took_it_says_who_has_it() {
         queue(&ui).held.as_ref().unwrap().sentence(),
         "正在由 钱峰 审核，至 09:45"
     );
+}
+
+/// Issue 19: another process adds applications; the open queue shows them
+/// with no input from the clerk (the store-change watcher). Polled with a
+/// generous timeout; the latency itself is measured by `benches/refresh.rs`.
+#[test]
+fn a_second_process_adding_applications_shows_without_input() {
+    let path = queue_db("review_two_processes", &mixed());
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    assert_eq!(queue(&ui).rows.len(), 3);
+    queue(&ui)
+        .rows
+        .iter()
+        .for_each(|r| assert!(!r.app_no.is_empty()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+        .arg("--db")
+        .arg(&path)
+        .args(["demo-data", "--applications", "4"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut seen = 0;
+    for _ in 0..200 {
+        ui.harness.step();
+        seen = queue(&ui).rows.len();
+        if seen == 7 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(seen, 7, "the four new applications appear by themselves");
+}
+
+/// Issue 19: the application open in a review is taken over and decided
+/// elsewhere; the review says so, and F8 is refused with that reason while
+/// the clerk's chosen reasons stay.
+#[test]
+fn a_review_decided_elsewhere_says_so_and_refuses_the_decision() {
+    let path = queue_db(
+        "review_changed_elsewhere",
+        &[Spec::new("SL202611190000002", "王伟", cst(19, 14, 20))],
+    );
+    let qian = second_reviewer(&path);
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    assert_eq!(reviewing(&ui).as_deref(), Some("SL202611190000002"));
+    key(&mut ui, Key::A);
+    let chosen = queue(&ui).review.as_ref().unwrap().reasons.clone();
+    assert!(!chosen.is_empty());
+    // 钱峰 (a supervisor) gives the claim back, takes it and approves it.
+    {
+        let mut store = Store::open(&path).unwrap();
+        // The only application in this database.
+        let id = 1;
+        review::handle(&mut store, t0(), &qian, Req::Release { id, ticket: None }).unwrap();
+        let Resp::Opened(item) = review::handle(&mut store, t0(), &qian, Req::Open { id }).unwrap()
+        else {
+            panic!("not opened");
+        };
+        review::handle(
+            &mut store,
+            t0(),
+            &qian,
+            Req::Decide {
+                ticket: item.ticket.unwrap(),
+                verdict: review::Verdict::Approve,
+                then_next: false,
+            },
+        )
+        .unwrap();
+    }
+    let mut banner = None;
+    for _ in 0..200 {
+        ui.harness.step();
+        banner = queue(&ui)
+            .review
+            .as_ref()
+            .and_then(|r| r.changed_elsewhere.clone());
+        if banner.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let banner = banner.expect("the review learns of the change by itself");
+    assert_eq!(banner, "该申请已在其他窗口被通过，本次决定不会保存。");
+    ui.settle();
+    key(&mut ui, Key::F8);
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert_eq!(r.error.as_deref(), Some(banner.as_str()));
+    assert_eq!(r.reasons, chosen, "the clerk's reasons stay on screen");
+    assert_eq!(status_of(&path, "SL202611190000002").0, Status::Approved);
 }

@@ -2,12 +2,10 @@
 //! into fields, focus is where the next piece of work starts, drafts come
 //! back field by field, lock reasons are honest, replies reach their sender.
 
-mod common;
-
 use std::time::Duration as StdDuration;
 
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
@@ -412,7 +410,12 @@ fn drafts_survive_kill_9() {
     let ready = path.with_extension("ready");
     let _ = std::fs::remove_file(&ready);
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "draft_child", "--ignored", "--test-threads=1"])
+        .args([
+            "--exact",
+            "ui_keyboard::draft_child",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, &path)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
