@@ -472,6 +472,7 @@ impl Screen for Dashboard {
                         })
                     });
                 });
+                widgets::follow_focus(ui);
             });
     }
 

@@ -186,6 +186,7 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
                     ui.separator();
                     self.body.details(ui, cx.today);
                 }
+                widgets::follow_focus(ui);
             });
     }
 

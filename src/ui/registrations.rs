@@ -119,6 +119,7 @@ impl Registrations {
                     });
                 }
                 self.record.ui(ui, today, out);
+                widgets::follow_focus(ui);
             });
     }
 

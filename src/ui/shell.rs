@@ -138,9 +138,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         });
         // A widget that just got the focus (Tab, Enter moving down a form) is
         // scrolled into view, so the clerk never types into a hidden field.
-        let focused = ui.ctx().memory(|m| m.focused());
-        let newly_focused = focused.filter(|f| s.last_focus != Some(*f));
-        s.last_focus = focused;
+        widgets::note_focus(ui.ctx(), &mut s.last_focus);
         // One scroll area per screen: each keeps its own position.
         egui::ScrollArea::both()
             .id_salt(("screen", id))
@@ -150,14 +148,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
                     let step = ui.clip_rect().height() * 0.9;
                     ui.scroll_with_delta(egui::vec2(0.0, page * step));
                 }
-                if let Some(r) = newly_focused.and_then(|f| ui.ctx().read_response(f))
-                    && ui.clip_rect().x_range().contains(r.rect.center().x)
-                {
-                    ui.scroll_to_rect(r.rect.expand(8.0), None);
-                }
                 out.scoped(Sender::Screen(id), |out| {
                     s.screen_mut(id).show(ui, &scx, out);
                 });
+                widgets::follow_focus(ui);
             });
     });
 }

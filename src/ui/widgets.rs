@@ -89,6 +89,46 @@ fn enter_pressed(ui: &egui::Ui) -> bool {
     ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none())
 }
 
+fn newly_focused_id() -> egui::Id {
+    egui::Id::unique("counterdesk_newly_focused")
+}
+
+/// Once per frame (the shell calls it): remembers where the widget that just
+/// got the keyboard focus (Tab, Enter moving down a form) was drawn, so the
+/// scroll area holding it can bring it into view ([`follow_focus`]).
+pub fn note_focus(ctx: &egui::Context, last: &mut Option<egui::Id>) {
+    let focused = ctx.memory(|m| m.focused());
+    let rect = focused
+        .filter(|f| *last != Some(*f))
+        .and_then(|f| ctx.read_response(f))
+        .map(|r| r.rect);
+    *last = focused;
+    ctx.data_mut(|d| match rect {
+        Some(r) => {
+            d.insert_temp(newly_focused_id(), r);
+        }
+        None => {
+            d.remove::<egui::Rect>(newly_focused_id());
+        }
+    });
+}
+
+/// Call at the end of a scroll area's content: if the newly focused widget
+/// lies in this area, scroll it into view. The innermost area runs first and
+/// takes it, so an outer area does not scroll as well.
+pub fn follow_focus(ui: &mut egui::Ui) {
+    let id = newly_focused_id();
+    let Some(rect) = ui.ctx().data(|d| d.get_temp::<egui::Rect>(id)) else {
+        return;
+    };
+    if ui.clip_rect().x_range().contains(rect.center().x) {
+        ui.ctx().data_mut(|d| {
+            d.remove::<egui::Rect>(id);
+        });
+        ui.scroll_to_rect(rect.expand(8.0), None);
+    }
+}
+
 /// True when Enter was pressed this frame while `field` had focus (the
 /// single-line editor gives up focus on Enter).
 pub fn submitted(ui: &egui::Ui, field: &egui::Response) -> bool {
