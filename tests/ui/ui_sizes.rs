@@ -13,10 +13,8 @@ const LONG_NAME: &str = "阿依古丽·买买提·艾合买提江·托合提尼�
 
 fn shot(ui: &mut Ui, size: [f32; 2], view: &str) {
     ui.settle();
-    ui.harness.snapshot(&format!(
-        "size_{}x{}_{view}",
-        size[0] as u32, size[1] as u32
-    ));
+    ui.harness
+        .snapshot(format!("size_{}x{}_{view}", size[0] as u32, size[1] as u32));
 }
 
 fn database(name: &str) -> std::path::PathBuf {
