@@ -51,7 +51,8 @@ fn tls_verify_full_require_and_disable() {
         &format!("{base}&sslmode=verify-full&sslrootcert={}", other.display()),
         Prompt::Never,
     )
-    .unwrap_err();
+    .err()
+    .unwrap();
     assert!(matches!(e, OfficeError::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains("证书"), "{e}");
     let detail = e.technical().unwrap();
@@ -79,7 +80,7 @@ fn every_session_starts_with_its_limits_and_the_schema() {
         ("application_name", "counterdesk"),
     ] {
         let got: String = c
-            .query_one(&format!("SHOW {setting}"), &[])
+            .query_one(format!("SHOW {setting}").as_str(), &[])
             .unwrap()
             .get(0);
         assert_eq!(got, want, "{setting}");
@@ -114,7 +115,7 @@ fn the_password_comes_from_the_passfile_or_a_prompt_only_when_the_server_asks() 
     let empty = write("empty", "", 0o600);
 
     // No password anywhere and nobody to ask: a sentence naming the user.
-    let e = connect(&url_with(&empty), Prompt::Never).unwrap_err();
+    let e = connect(&url_with(&empty), Prompt::Never).err().unwrap();
     assert!(matches!(e, OfficeError::PasswordNeeded { .. }), "{e:?}");
     assert!(e.to_string().contains("counterdesk_app"), "{e}");
 
@@ -124,7 +125,7 @@ fn the_password_comes_from_the_passfile_or_a_prompt_only_when_the_server_asks() 
         &format!("*:*:*:counterdesk_app:{}\n", pg::APP_PASSWORD),
         0o644,
     );
-    let e = connect(&url_with(&open), Prompt::Never).unwrap_err();
+    let e = connect(&url_with(&open), Prompt::Never).err().unwrap();
     #[cfg(unix)]
     assert!(e.to_string().contains("chmod 600"), "{e}");
     let _ = e;
@@ -134,7 +135,7 @@ fn the_password_comes_from_the_passfile_or_a_prompt_only_when_the_server_asks() 
     let counter = asked.clone();
     let connector = Connector::new(
         Target::parse(&url_with(&empty)).unwrap(),
-        Prompt::With(Box::new(move |shown, user| {
+        Prompt::With(Box::new(move |shown: &str, user: &str| {
             counter.fetch_add(1, Ordering::SeqCst);
             assert!(shown.starts_with("办公室服务器 127.0.0.1:"), "{shown}");
             assert_eq!(user, "counterdesk_app");
@@ -151,7 +152,7 @@ fn the_password_comes_from_the_passfile_or_a_prompt_only_when_the_server_asks() 
     let counter = never.clone();
     let admin = Connector::new(
         db.admin_target(),
-        Prompt::With(Box::new(move |_, _| {
+        Prompt::With(Box::new(move |_: &str, _: &str| {
             counter.fetch_add(1, Ordering::SeqCst);
             Ok(String::new())
         })),
@@ -162,7 +163,7 @@ fn the_password_comes_from_the_passfile_or_a_prompt_only_when_the_server_asks() 
 
     // A wrong password: said plainly, and never repeated back.
     let wrong = write("wrong", "*:*:*:counterdesk_app:Wrong-Secret-99\n", 0o600);
-    let e = connect(&url_with(&wrong), Prompt::Never).unwrap_err();
+    let e = connect(&url_with(&wrong), Prompt::Never).err().unwrap();
     assert!(e.to_string().contains("用户名或密码错误"), "{e}");
     let all = format!("{e} {e:?} {}", e.technical().unwrap_or_default());
     assert!(!all.contains("Wrong-Secret-99"), "{all}");

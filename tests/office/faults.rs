@@ -61,7 +61,7 @@ fn a_server_stopped_mid_transaction_leaves_nothing_half_written() {
     drop(app);
 
     // While it is down: a clear sentence, no hang.
-    let down = connector.connect().unwrap_err();
+    let down = connector.connect().err().unwrap();
     assert!(matches!(down, OfficeError::Connect { .. }), "{down:?}");
     assert!(down.is_connection_lost());
     assert!(down.to_string().contains("无法连接办公室服务器"), "{down}");

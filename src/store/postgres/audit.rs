@@ -14,7 +14,7 @@ use crate::store::NewAuditEvent;
 /// last, just before COMMIT. The row's time is the server's clock.
 pub fn append(client: &mut impl GenericClient, e: &NewAuditEvent) -> Result<i64, ::postgres::Error> {
     let row = client.query_one(
-        &format!("SELECT appended_seq FROM {SCHEMA}.audit_append($1, $2, $3, $4, $5)"),
+        format!("SELECT appended_seq FROM {SCHEMA}.audit_append($1, $2, $3, $4, $5)").as_str(),
         &[&e.actor_id, &e.actor, &e.action.code(), &e.target, &e.detail],
     )?;
     Ok(row.get(0))
@@ -24,7 +24,7 @@ pub fn append(client: &mut impl GenericClient, e: &NewAuditEvent) -> Result<i64,
 /// row then holds seq 0 and the genesis hash).
 pub fn anchor(client: &mut impl GenericClient) -> Result<Option<Anchor>, ::postgres::Error> {
     let row = client.query_one(
-        &format!("SELECT seq, hash FROM {SCHEMA}.audit_head WHERE id = 1"),
+        format!("SELECT seq, hash FROM {SCHEMA}.audit_head WHERE id = 1").as_str(),
         &[],
     )?;
     let seq: i64 = row.get(0);

@@ -214,7 +214,7 @@ fn grant(admin: &mut Client, target: &Target) -> Result<(), OfficeError> {
         .collect();
     if let Some(missing) = tables
         .iter()
-        .find(|t| !APP_GRANTS.iter().any(|(name, _)| name == t))
+        .find(|t| !APP_GRANTS.iter().any(|(name, _)| *name == t.as_str()))
     {
         return Err(OfficeError::Rejected(format!(
             "表 {missing} 没有为 {APP_ROLE} 规定权限（office_init.rs 的 APP_GRANTS），未授权。"
@@ -273,7 +273,7 @@ pub fn schema_version(client: &mut Client) -> Result<Option<i64>, ::postgres::Er
         return Ok(None);
     }
     let row = client.query_one(
-        &format!("SELECT max(version) FROM {SCHEMA}.schema_migrations"),
+        format!("SELECT max(version) FROM {SCHEMA}.schema_migrations").as_str(),
         &[],
     )?;
     Ok(row.get(0))

@@ -81,7 +81,7 @@ fn ignored(file: &Path, why: String) -> Lookup {
 fn too_open(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode();
-    (mode & 0o077 != 0).then(|| {
+    ((mode & 0o077) != 0).then(|| {
         format!("的权限为 {:o}，组或其他用户可以读取（应为 600：chmod 600）", mode & 0o777)
     })
 }
