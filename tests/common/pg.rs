@@ -1,7 +1,7 @@
 //! Throwaway PostgreSQL clusters for the office-server tests.
 //!
-//! - Binaries: `initdb`/`pg_ctl` on PATH, else the newest
-//!   `/usr/lib/postgresql/*/bin`. As root they run as the `postgres` user
+//! - Binaries: the directory in `COUNTERDESK_PG_BIN` if set, else
+//!   `initdb`/`pg_ctl` on PATH, else the newest `/usr/lib/postgresql/*/bin`. As root they run as the `postgres` user
 //!   through `runuser` (initdb refuses root).
 //! - One shared cluster per test binary ([`shared`]), started by the first
 //!   test that asks: loopback only, a free port (retried), `-l logfile`
@@ -23,19 +23,19 @@
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use counterdesk::store::postgres::{
-    Connector, Prompt, Target, office_init, set_app_password,
-};
+use counterdesk::store::postgres::{Connector, Prompt, Target, office_init, set_app_password};
 use postgres::{Client, NoTls};
 
 /// The workstation role's password on every test cluster.
 pub const APP_PASSWORD: &str = "Counter-Test-2026";
 const TEMPLATE: &str = "cd_template";
 pub const REQUIRE_ENV: &str = "COUNTERDESK_REQUIRE_PG";
+/// Overrides where the server binaries are (a dev machine's own build).
+pub const BIN_ENV: &str = "COUNTERDESK_PG_BIN";
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,6 +53,10 @@ pub fn other_ca_file() -> PathBuf {
 
 /// Where `initdb` and `pg_ctl` live, if anywhere.
 fn find_bin_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(BIN_ENV) {
+        let dir = PathBuf::from(dir);
+        return (dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()).then_some(dir);
+    }
     let on_path = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .map(|d| d.join("initdb"))
@@ -118,6 +122,8 @@ pub struct Cluster {
     server_opts: String,
     /// Stopped and removed on drop (a test's own cluster).
     owned: bool,
+    /// Stops the cluster once the test process is gone.
+    watchdog: Option<Child>,
 }
 
 impl Cluster {
@@ -131,7 +137,9 @@ impl Cluster {
             return None;
         }
         let Some(bin) = find_bin_dir() else {
-            skip("no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin");
+            skip(&format!(
+                "no initdb/pg_ctl in ${BIN_ENV}, on PATH or under /usr/lib/postgresql/*/bin"
+            ));
             return None;
         };
         static N: AtomicU32 = AtomicU32::new(0);
@@ -150,11 +158,12 @@ impl Cluster {
             as_root,
             server_opts: String::new(),
             owned,
+            watchdog: None,
         };
         c.give_to_postgres(&c.root.clone());
         c.initdb();
         c.write_config(durable_commits);
-        c.spawn_watchdog();
+        c.watchdog = Some(c.spawn_watchdog());
         c.start_with_port_retries();
         Some(c)
     }
@@ -178,7 +187,10 @@ impl Cluster {
             return;
         }
         let id = |flag: &str| -> u32 {
-            let out = Command::new("id").args([flag, "postgres"]).output().unwrap();
+            let out = Command::new("id")
+                .args([flag, "postgres"])
+                .output()
+                .unwrap();
             assert!(out.status.success(), "no postgres user to run initdb as");
             String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
         };
@@ -238,8 +250,12 @@ impl Cluster {
         );
     }
 
-    fn spawn_watchdog(&self) {
-        let runas = if self.as_root { "runuser -u postgres -- " } else { "" };
+    fn spawn_watchdog(&self) -> Child {
+        let runas = if self.as_root {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        };
         let script = format!(
             "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
              {runas}{pg_ctl} -D {data} -m immediate -w -s stop; rm -rf {root}",
@@ -254,7 +270,7 @@ impl Cluster {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
     }
 
     fn start_with_port_retries(&mut self) {
@@ -395,6 +411,10 @@ impl Drop for Cluster {
                 .stderr(Stdio::null())
                 .status();
             let _ = std::fs::remove_dir_all(&self.root);
+            if let Some(mut w) = self.watchdog.take() {
+                let _ = w.kill();
+                let _ = w.wait();
+            }
         }
     }
 }
@@ -475,9 +495,9 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         // FORCE ends the test's own sessions too, also after a panic.
-        let _ = self
-            .cluster
-            .admin("postgres")
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        let _ = self.cluster.admin("postgres").batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
     }
 }

@@ -139,7 +139,11 @@ fn office_init_creates_the_roles_once_per_cluster_and_a_second_database_reuses_t
     assert_eq!(second.migrated.from, 0);
     assert_eq!(second.migrated.to, LATEST_VERSION);
     // Twice on the same database is fine.
-    let again = office_init(&mut cluster.admin("hall_a"), &cluster.admin_target("hall_a")).unwrap();
+    let again = office_init(
+        &mut cluster.admin("hall_a"),
+        &cluster.admin_target("hall_a"),
+    )
+    .unwrap();
     assert!(again.created_roles.is_empty());
     assert_eq!(again.migrated.from, LATEST_VERSION);
 
@@ -173,7 +177,10 @@ fn office_init_creates_the_roles_once_per_cluster_and_a_second_database_reuses_t
     // The workstation logs in to both halls' databases with one password.
     for db in ["hall_a", "hall_b"] {
         let mut app = cluster.app(db);
-        assert_eq!(check_schema_version(&mut app, &cluster.app_target(db)).unwrap(), LATEST_VERSION);
+        assert_eq!(
+            check_schema_version(&mut app, &cluster.app_target(db)).unwrap(),
+            LATEST_VERSION
+        );
     }
 }
 
@@ -208,7 +215,10 @@ fn a_workstation_refuses_a_server_at_another_version_and_names_office_init() {
     let e = check_schema_version(&mut db.app(), &target).unwrap_err();
     let text = e.to_string();
     assert!(matches!(e, OfficeError::SchemaMismatch { .. }), "{e:?}");
-    assert!(text.contains("office-init") && text.contains("升级服务器"), "{text}");
+    assert!(
+        text.contains("office-init") && text.contains("升级服务器"),
+        "{text}"
+    );
     // A newer server: the workstation must be upgraded, and this build's
     // office-init refuses to touch it.
     admin
@@ -220,7 +230,10 @@ fn a_workstation_refuses_a_server_at_another_version_and_names_office_init() {
     let text = check_schema_version(&mut db.app(), &target)
         .unwrap_err()
         .to_string();
-    assert!(text.contains("office-init") && text.contains("升级到同一版本"), "{text}");
+    assert!(
+        text.contains("office-init") && text.contains("升级到同一版本"),
+        "{text}"
+    );
     let e = office_init(&mut admin, &db.admin_target()).unwrap_err();
     assert!(matches!(e, OfficeError::SchemaMismatch { .. }), "{e:?}");
 

@@ -100,7 +100,11 @@ fn twenty_counters_appending_at_once_never_fork_the_chain() {
                         &[&format!("worker{w}"), &i.to_string()],
                     )
                     .unwrap();
-                    let e = event(Some(w as i64 + 1), &format!("clerk{w:02}"), &format!("第{i}次"));
+                    let e = event(
+                        Some(w as i64 + 1),
+                        &format!("clerk{w:02}"),
+                        &format!("第{i}次"),
+                    );
                     append_audit(&mut tx, &e).unwrap();
                     tx.commit().unwrap();
                 }
@@ -205,11 +209,23 @@ fn tampering_by_the_owner_is_blocked_by_triggers_and_caught_by_verification() {
     }
     let mut admin = db.admin();
     for (sql, says) in [
-        ("UPDATE counterdesk.audit_log SET detail = 'x' WHERE seq = 3", "append-only"),
-        ("DELETE FROM counterdesk.audit_log WHERE seq = 5", "append-only"),
+        (
+            "UPDATE counterdesk.audit_log SET detail = 'x' WHERE seq = 3",
+            "append-only",
+        ),
+        (
+            "DELETE FROM counterdesk.audit_log WHERE seq = 5",
+            "append-only",
+        ),
         ("TRUNCATE counterdesk.audit_log CASCADE", "append-only"),
-        ("UPDATE counterdesk.audit_head SET seq = 4", "only moves forward"),
-        ("UPDATE counterdesk.audit_head SET seq = 6, hash = 'x'", "only moves forward"),
+        (
+            "UPDATE counterdesk.audit_head SET seq = 4",
+            "only moves forward",
+        ),
+        (
+            "UPDATE counterdesk.audit_head SET seq = 6, hash = 'x'",
+            "only moves forward",
+        ),
         ("DELETE FROM counterdesk.audit_head", "append-only"),
         ("TRUNCATE counterdesk.audit_head", "append-only"),
     ] {

@@ -32,13 +32,19 @@ fn tls_verify_full_require_and_disable() {
     let base = db.app_url();
     let ca = pg::ca_file();
     let ca = ca.display();
-    let mut c = connect(&format!("{base}&sslmode=verify-full&sslrootcert={ca}"), Prompt::Never)
-        .unwrap();
+    let mut c = connect(
+        &format!("{base}&sslmode=verify-full&sslrootcert={ca}"),
+        Prompt::Never,
+    )
+    .unwrap();
     assert!(ssl_in_use(&mut c));
     // The certificate names both the address and the host name.
     let by_name = base.replace("@127.0.0.1:", "@localhost:");
-    let mut c = connect(&format!("{by_name}&sslmode=verify-full&sslrootcert={ca}"), Prompt::Never)
-        .unwrap();
+    let mut c = connect(
+        &format!("{by_name}&sslmode=verify-full&sslrootcert={ca}"),
+        Prompt::Never,
+    )
+    .unwrap();
     assert!(ssl_in_use(&mut c));
     let mut c = connect(&format!("{base}&sslmode=require"), Prompt::Never).unwrap();
     assert!(ssl_in_use(&mut c));

@@ -53,7 +53,10 @@ fn a_server_stopped_mid_transaction_leaves_nothing_half_written() {
     }
     cluster.stop("immediate");
     let e = tx
-        .execute("INSERT INTO settings (key, value) VALUES ('late', 'x')", &[])
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('late', 'x')",
+            &[],
+        )
         .unwrap_err();
     assert!(connection_lost(&e), "{e:?}");
     assert!(tx.commit().is_err());

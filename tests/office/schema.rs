@@ -295,8 +295,11 @@ fn triggers_keep_counts_change_log_and_dashboard_as_on_sqlite() {
         .get(0);
     assert_eq!(changes, 2);
     // Migration 5: a returned company may register again.
-    app.execute("UPDATE registrations SET status = 'returned' WHERE id = $1", &[&reg])
-        .unwrap();
+    app.execute(
+        "UPDATE registrations SET status = 'returned' WHERE id = $1",
+        &[&reg],
+    )
+    .unwrap();
     app.execute(
         "INSERT INTO registrations (reg_no, kind, status, doc_type, doc_number, name, mobile, \
          sighted, office, clerk_id, created_at, updated_at, idempotency_key) VALUES \
@@ -352,12 +355,14 @@ fn a_change_notifies_on_commit_and_a_rollback_notifies_nobody() {
         )
         .unwrap();
     writer
-        .execute("UPDATE settings SET value = '6' WHERE key = 'idle_minutes'", &[])
+        .execute(
+            "UPDATE settings SET value = '6' WHERE key = 'idle_minutes'",
+            &[],
+        )
         .unwrap();
 
     let mut got = Vec::new();
-    while let Some(table) = pg_store::next_change(&mut listener, Duration::from_secs(10)).unwrap()
-    {
+    while let Some(table) = pg_store::next_change(&mut listener, Duration::from_secs(10)).unwrap() {
         got.push(table);
         if got.len() == 3 {
             break;

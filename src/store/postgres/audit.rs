@@ -12,10 +12,19 @@ use crate::store::NewAuditEvent;
 /// Appends `e` inside the caller's transaction and returns its sequence
 /// number. The head stays locked until that transaction ends, so call it
 /// last, just before COMMIT. The row's time is the server's clock.
-pub fn append(client: &mut impl GenericClient, e: &NewAuditEvent) -> Result<i64, ::postgres::Error> {
+pub fn append(
+    client: &mut impl GenericClient,
+    e: &NewAuditEvent,
+) -> Result<i64, ::postgres::Error> {
     let row = client.query_one(
         format!("SELECT appended_seq FROM {SCHEMA}.audit_append($1, $2, $3, $4, $5)").as_str(),
-        &[&e.actor_id, &e.actor, &e.action.code(), &e.target, &e.detail],
+        &[
+            &e.actor_id,
+            &e.actor,
+            &e.action.code(),
+            &e.target,
+            &e.detail,
+        ],
     )?;
     Ok(row.get(0))
 }

@@ -24,15 +24,17 @@ use super::target::{SslMode, Target};
 /// audit head or a queue row for the whole hall.
 pub const IDLE_IN_TRANSACTION_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Asks for a password: gets the target's display text and the user name.
+pub type AskPassword = dyn Fn(&str, &str) -> std::io::Result<String> + Send + Sync;
+
 /// Where a password comes from when the server asks and the passfile has none.
 pub enum Prompt {
     /// Ask on the terminal, only if stdin is one (the window never prompts).
     Terminal,
     /// Never ask: fail with [`OfficeError::PasswordNeeded`].
     Never,
-    /// A caller-supplied prompt (a dialog later; tests now). Gets the
-    /// target's display text and the user name.
-    With(Box<dyn Fn(&str, &str) -> std::io::Result<String> + Send + Sync>),
+    /// A caller-supplied prompt (a dialog later; tests now).
+    With(Box<AskPassword>),
 }
 
 /// Makes connections to one target; cheap to keep for the life of a worker.
@@ -147,10 +149,9 @@ impl Connector {
         let read = match &self.prompt {
             Prompt::Never => return Ok(None),
             Prompt::Terminal if !std::io::stdin().is_terminal() => return Ok(None),
-            Prompt::Terminal => rpassword::prompt_password(format!(
-                "{shown} 用户 {} 的密码：",
-                self.target.user
-            )),
+            Prompt::Terminal => {
+                rpassword::prompt_password(format!("{shown} 用户 {} 的密码：", self.target.user))
+            }
             Prompt::With(f) => f(&shown, &self.target.user),
         };
         read.map(Some)

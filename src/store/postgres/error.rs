@@ -36,11 +36,11 @@ pub enum OfficeError {
         #[source]
         source: ::postgres::Error,
     },
-    #[error("{target} 尚未初始化（没有工作台的数据库结构）。请由信息科运行 counterdesk office-init。")]
-    NotInitialised { target: String },
     #[error(
-        "{target} 的数据库结构版本为 {server}，本工作台需要 {build}。{advice}"
+        "{target} 尚未初始化（没有工作台的数据库结构）。请由信息科运行 counterdesk office-init。"
     )]
+    NotInitialised { target: String },
+    #[error("{target} 的数据库结构版本为 {server}，本工作台需要 {build}。{advice}")]
     SchemaMismatch {
         target: String,
         server: i64,
@@ -49,7 +49,9 @@ pub enum OfficeError {
     },
     #[error("office-init 需要以超级用户（例如 postgres）连接{target}，当前用户 {user} 不是。")]
     NotSuperuser { target: String, user: String },
-    #[error("{target} 的数据库编码为 {encoding}，工作台需要 UTF8。请用 createdb -E UTF8 重新建库。")]
+    #[error(
+        "{target} 的数据库编码为 {encoding}，工作台需要 UTF8。请用 createdb -E UTF8 重新建库。"
+    )]
     Encoding { target: String, encoding: String },
     #[error("{0}")]
     Rejected(String),

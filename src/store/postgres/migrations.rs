@@ -568,7 +568,10 @@ mod tests {
         for step in MIGRATIONS {
             for (i, _) in step.match_indices("SET search_path = ") {
                 let rest = &step[i + "SET search_path = ".len()..];
-                assert!(rest.starts_with(&format!("{SCHEMA}, pg_temp")), "{rest:.40}");
+                assert!(
+                    rest.starts_with(&format!("{SCHEMA}, pg_temp")),
+                    "{rest:.40}"
+                );
             }
         }
     }
@@ -579,7 +582,10 @@ mod tests {
         assert!(all.contains("pg_notify("));
         for (i, _) in all.match_indices("pg_notify(") {
             let rest = &all[i + "pg_notify(".len()..];
-            assert!(rest.starts_with(&format!("'{CHANGED_CHANNEL}'")), "{rest:.40}");
+            assert!(
+                rest.starts_with(&format!("'{CHANGED_CHANNEL}'")),
+                "{rest:.40}"
+            );
         }
     }
 
@@ -587,8 +593,16 @@ mod tests {
     fn no_sqlite_only_syntax_slipped_in() {
         for (i, step) in MIGRATIONS.iter().enumerate() {
             for bad in [
-                "INTEGER", "TEXT ", "BLOB", "WITHOUT ROWID", "RAISE(", "PRAGMA", "IS NOT (",
-                "json_each", "date(NEW", "date(decided",
+                "INTEGER",
+                "TEXT ",
+                "BLOB",
+                "WITHOUT ROWID",
+                "RAISE(",
+                "PRAGMA",
+                "IS NOT (",
+                "json_each",
+                "date(NEW",
+                "date(decided",
             ] {
                 assert!(!step.contains(bad), "step {} contains {bad}", i + 1);
             }

@@ -16,7 +16,7 @@ mod target;
 mod tls;
 
 pub use audit::{anchor as audit_anchor, append as append_audit};
-pub use connect::{Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
+pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
 pub use error::{OfficeError, connection_lost};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, MigrateError, Migrated, migrate};
 pub use notify::{listen, next_change};

@@ -16,7 +16,10 @@ pub fn listen(client: &mut Client) -> Result<(), ::postgres::Error> {
 /// Waits up to `wait` for the next change; `Ok(None)` when nothing came.
 /// The payload names the table that changed. An error means the connection
 /// is gone: connect again and [`listen`] again.
-pub fn next_change(client: &mut Client, wait: Duration) -> Result<Option<String>, ::postgres::Error> {
+pub fn next_change(
+    client: &mut Client,
+    wait: Duration,
+) -> Result<Option<String>, ::postgres::Error> {
     let mut notes = client.notifications();
     let mut iter = notes.timeout_iter(wait);
     Ok(iter.next()?.map(|n| n.payload().to_owned()))

@@ -82,7 +82,10 @@ fn too_open(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode();
     ((mode & 0o077) != 0).then(|| {
-        format!("的权限为 {:o}，组或其他用户可以读取（应为 600：chmod 600）", mode & 0o777)
+        format!(
+            "的权限为 {:o}，组或其他用户可以读取（应为 600：chmod 600）",
+            mode & 0o777
+        )
     })
 }
 
@@ -176,13 +179,22 @@ hall-db:*:*:counterdesk_app:second-pw
             f("hall-db", "6000", "other", "counterdesk_app").as_deref(),
             Some("second-pw")
         );
-        assert_eq!(f("anything", "1", "x", "postgres").as_deref(), Some("admin-pw"));
-        assert_eq!(f("other-host", "5432", "counterdesk", "counterdesk_app"), None);
+        assert_eq!(
+            f("anything", "1", "x", "postgres").as_deref(),
+            Some("admin-pw")
+        );
+        assert_eq!(
+            f("other-host", "5432", "counterdesk", "counterdesk_app"),
+            None
+        );
     }
 
     #[test]
     fn escapes_and_the_password_end() {
-        assert_eq!(f("10.0.0.9", "5433", "db:x", "app").as_deref(), Some("pa:ss\\word"));
+        assert_eq!(
+            f("10.0.0.9", "5433", "db:x", "app").as_deref(),
+            Some("pa:ss\\word")
+        );
         assert_eq!(f("10.0.0.9", "5433", "dbx", "app"), None);
     }
 
@@ -190,7 +202,11 @@ hall-db:*:*:counterdesk_app:second-pw
     fn fields_match_whole_not_by_prefix() {
         assert_eq!(f("hall-db", "5432", "counterdesk", "counterdesk_ap"), None);
         assert_eq!(f("hall", "5432", "counterdesk", "counterdesk_app"), None);
-        assert_eq!(find("a:1:d:u", "a", "1", "d", "u"), None, "no password field");
+        assert_eq!(
+            find("a:1:d:u", "a", "1", "d", "u"),
+            None,
+            "no password field"
+        );
         assert_eq!(find("a:1:d:u:", "a", "1", "d", "u").as_deref(), Some(""));
     }
 

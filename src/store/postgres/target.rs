@@ -90,7 +90,10 @@ impl Target {
                 "地址中不能写密码：密码请放在密码文件（PGPASSFILE）中，或在连接时输入".into(),
             ));
         }
-        let user = userinfo.map(percent_decode).transpose()?.unwrap_or_default();
+        let user = userinfo
+            .map(percent_decode)
+            .transpose()?
+            .unwrap_or_default();
         let (host, port) = split_host_port(hostport)?;
         let dbname = percent_decode(path)?;
         let mut t = Target {
@@ -137,12 +140,14 @@ impl Target {
     /// The office server named by `COUNTERDESK_DB`, if that variable holds a
     /// URL (a path there means SQLite, which is not this module's business).
     pub fn from_env() -> Result<Option<Target>, OfficeError> {
-        match std::env::var_os(DB_ENV) {
-            Some(v) => match v.to_str() {
-                Some(s) if is_office_url(s) => Target::parse(s).map(Some),
-                _ => Ok(None),
-            },
-            None => Ok(None),
+        Target::from_db_value(std::env::var_os(DB_ENV).as_deref())
+    }
+
+    /// `--db`'s or `COUNTERDESK_DB`'s value: a target if it is a URL.
+    pub fn from_db_value(value: Option<&std::ffi::OsStr>) -> Result<Option<Target>, OfficeError> {
+        match value.and_then(|v| v.to_str()) {
+            Some(s) if is_office_url(s) => Target::parse(s).map(Some),
+            _ => Ok(None),
         }
     }
 
@@ -376,6 +381,18 @@ mod tests {
         assert!(!is_office_url("postgres.sqlite3"));
         assert!(!is_office_url(r"C:\data\postgres\cd.sqlite3"));
         assert!(!is_office_url("邮件"));
+    }
+
+    #[test]
+    fn a_db_value_is_a_target_only_when_it_is_a_url() {
+        use std::ffi::OsStr;
+        assert_eq!(Target::from_db_value(None).unwrap(), None);
+        let path = OsStr::new("/home/c/counterdesk.sqlite3");
+        assert_eq!(Target::from_db_value(Some(path)).unwrap(), None);
+        let url = OsStr::new("postgresql://app@hall/cd");
+        let t = Target::from_db_value(Some(url)).unwrap().unwrap();
+        assert_eq!(t.to_string(), "办公室服务器 hall/cd");
+        assert!(Target::from_db_value(Some(OsStr::new("postgres://hall/cd"))).is_err());
     }
 
     #[test]

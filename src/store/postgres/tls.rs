@@ -110,10 +110,7 @@ mod tests {
 
     #[test]
     fn every_mode_builds_without_a_server() {
-        for url in [
-            "postgres://a@h/d",
-            "postgres://a@h/d?sslmode=require",
-        ] {
+        for url in ["postgres://a@h/d", "postgres://a@h/d?sslmode=require"] {
             connector(&Target::parse(url).unwrap()).unwrap();
         }
     }
