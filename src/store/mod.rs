@@ -15,6 +15,7 @@ mod exchange;
 mod migrations;
 mod open;
 mod outbox;
+pub mod postgres;
 mod registrations;
 mod settings;
 mod time;

@@ -11,6 +11,8 @@ mod domain_vectors;
 mod exchange;
 mod hardening;
 mod licence;
+/// The office server backend (PostgreSQL), on throwaway clusters.
+mod office;
 mod photo_calibration;
 mod photo_fixtures;
 mod photo_hostile;

@@ -1,0 +1,37 @@
+//! Office mode (issue 22), groundwork: everything that speaks to the office
+//! PostgreSQL server and does not need the storage seam (issue 21) yet —
+//! the connection (URL, TLS, passfile, timeouts), the schema as numbered
+//! PostgreSQL migrations, `office-init` (roles, schema, grants), the audit
+//! append function, and the "store changed" channel. Nothing here is wired
+//! into the app or the CLI yet; see docs/office.md.
+
+mod audit;
+mod connect;
+mod error;
+mod migrations;
+mod notify;
+mod office_init;
+mod passfile;
+mod target;
+mod tls;
+
+pub use audit::{anchor as audit_anchor, append as append_audit};
+pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
+pub use error::{OfficeError, connection_lost};
+pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, MigrateError, Migrated, migrate};
+pub use notify::{listen, next_change};
+pub use office_init::{
+    APP_FUNCTIONS, APP_GRANTS, InitReport, check_schema_version, mismatch, office_init,
+    schema_version, set_app_password,
+};
+pub use passfile::{Lookup as PassfileLookup, find as passfile_find, read as read_passfile};
+pub use target::{DB_ENV, DEFAULT_PORT, SslMode, Target, is_office_url};
+
+/// The schema that holds every workstation table on the server.
+pub const SCHEMA: &str = "counterdesk";
+/// Owns the schema and its objects; cannot log in.
+pub const OWNER_ROLE: &str = "counterdesk_owner";
+/// What workstations log in as: DML where needed, no DDL.
+pub const APP_ROLE: &str = "counterdesk_app";
+/// The one NOTIFY channel for "store changed".
+pub const CHANGED_CHANNEL: &str = "counterdesk_changed";
