@@ -491,3 +491,37 @@ fn esc_asks_before_a_filled_form_is_thrown_away() {
     assert_eq!(person(&ui).body.form.name, "");
     assert_ne!(person(&ui).core.key, key);
 }
+
+/// Issue 19: a number already registered is said as soon as it is complete
+/// (a neutral line, with the way to that record), not at submit; and no
+/// field shows an error while the clerk is still typing in it.
+#[test]
+fn a_registered_number_is_said_as_soon_as_it_is_complete() {
+    use counterdesk::domain::registration::FieldId;
+    let path = seeded_db("reg_person_dup_early");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ctrl(&mut ui, Key::N);
+    // Half a number, still in the field: no red line yet.
+    ui.type_into("证件号码", "1101011990");
+    let p = person(&ui);
+    assert!(!p.core.attempted && !p.core.touched.contains(&FieldId::DocNumber));
+    assert!(ui.harness.query_by_label_contains("已办理过面签").is_none());
+    // The rest of it: at once a neutral line with a link to the record.
+    ui.type_into("证件号码", &PERSON_ID[10..]);
+    ui.settle();
+    assert!(
+        ui.harness
+            .query_by_label_contains("该证件号码已办理过面签（MQ-20261120-0001），无需重新登记。")
+            .is_some()
+    );
+    assert_eq!(person(&ui).core.stage, Stage::Editing, "nothing submitted");
+    ui.harness.snapshot("registration_person_already_registered");
+    ui.click("打开已有记录 MQ-20261120-0001");
+    assert!(matches!(person(&ui).core.stage, Stage::Existing(_)));
+    assert!(person(&ui).core.record.view.is_some());
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
+}

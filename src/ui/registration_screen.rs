@@ -40,6 +40,9 @@ pub trait FormBody: 'static {
     fn sync(&mut self);
     fn errors(&self, today: NaiveDate) -> FieldErrors;
     fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req;
+    /// The number, normalised, once it is complete and valid (asked about
+    /// at once: a registered number is said before submitting).
+    fn complete_number(&self) -> Option<String>;
     /// The mobile typed (offered as the new number of an existing record).
     fn mobile(&self) -> &str;
     /// Where the cursor goes on a fresh form.
@@ -109,6 +112,8 @@ impl<B: FormBody> RegistrationScreen<B> {
         let local = self.body.errors(self.today);
         let enabled = self.core.editing();
         let mut submit = false;
+        self.core.ask_holding(self.body.complete_number(), out);
+        self.core.holding_ui(ui, out);
         ui.add_enabled_ui(enabled, |ui| {
             egui::Grid::new((B::SCREEN, "form"))
                 .num_columns(2)

@@ -7,14 +7,18 @@
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Color32, ColorImage, RichText, TextureHandle, TextureOptions};
 
+use super::override_dialog::{OverrideAction, OverrideDialog};
 use super::photo_check::{Overlays, draw_overlays};
+use super::review_facts;
 use super::theme;
+use super::viewer::DocViewer;
 use super::widgets::{self, Message};
 use crate::app::clock::{fmt_hm, fmt_minute};
 use crate::app::registration::RegistrationView;
 use crate::app::review::{ReviewItem, Ticket};
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
+use crate::domain::review::photo_override;
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::reasons::normalise;
 use crate::domain::review::{AppKind, Outcome, Reason, ReasonKind};
@@ -69,6 +73,10 @@ pub struct ReviewView {
     /// Whether the free-text field had focus last frame (letters type there then).
     pub free_text_focused: bool,
     pub(crate) dialog_fresh: bool,
+    /// The document viewer over the photos or scans, while open.
+    pub viewer: Option<DocViewer>,
+    /// 照片检测不合格仍通过: the dialog F8 opened.
+    pub overriding: Option<OverrideDialog>,
 }
 
 /// What the clerk pressed or clicked in the review.
@@ -78,6 +86,11 @@ pub enum Action {
     OpenReject,
     ConfirmReject,
     CloseReject,
+    /// Ctrl+Enter in the override dialog, with a valid reason.
+    ConfirmOverride,
+    CloseOverride,
+    /// Opens the viewer at this photo or scan.
+    View(usize),
     Next,
     Back,
 }
@@ -104,7 +117,103 @@ impl ReviewView {
             item,
             free_text_focused: false,
             dialog_fresh: false,
+            viewer: None,
+            overriding: None,
         }
+    }
+
+    /// The photo report has arrived (or there is no photo to check): until
+    /// then 通过 stays disabled.
+    pub fn photo_ready(&self) -> bool {
+        if self.item.photo.is_none() || !self.item.kind.has_licence() {
+            return true;
+        }
+        matches!(self.photo, PhotoSlot::Ready { .. } | PhotoSlot::Failed(_))
+    }
+
+    fn live_report(&self) -> Option<&PhotoReport> {
+        match &self.photo {
+            PhotoSlot::Ready {
+                report: Some(r), ..
+            } => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Approving needs an override: the intake check or the report on
+    /// screen has a failed item.
+    pub fn needs_override(&self) -> bool {
+        photo_override::needed(&self.item.photo_failed)
+            || self.live_report().is_some_and(|r| r.verdict == Verdict::Fail)
+    }
+
+    /// The failed photo checks in words, for the override dialog.
+    pub fn failed_items(&self) -> Vec<String> {
+        match self.live_report() {
+            Some(r) if r.checks.iter().any(|c| c.verdict == Verdict::Fail) => r
+                .checks
+                .iter()
+                .filter(|c| c.verdict == Verdict::Fail)
+                .map(|c| format!("{}：{}（{}）", c.name, c.value, c.limit))
+                .collect(),
+            _ => photo_override::failed_labels(&self.item.photo_failed),
+        }
+    }
+
+    /// What to keep in mind before approving, without a reason: pre-checks
+    /// that warn (the photo's own line aside) and photo checks that warn.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .item
+            .pre_checks
+            .items
+            .iter()
+            .filter(|c| c.verdict == PreVerdict::Warn && c.id != "photo")
+            .map(|c| format!("{}：{}", c.title, c.message.trim_end_matches('。')))
+            .collect();
+        if let Some(r) = self.live_report() {
+            out.extend(
+                r.checks
+                    .iter()
+                    .filter(|c| c.verdict == Verdict::Warn)
+                    .map(|c| format!("{}：{}（{}）", c.name, c.value, c.limit)),
+            );
+        }
+        out
+    }
+
+    /// F8: opens the override dialog when the photo failed; true when the
+    /// approval may go ahead as it is.
+    pub fn approve_or_ask(&mut self) -> bool {
+        if !self.can_decide() || self.blocking().is_some() {
+            return true;
+        }
+        if !self.photo_ready() {
+            self.error = Some("照片检测结果尚未返回，请稍候再按 F8。".to_owned());
+            return false;
+        }
+        if self.needs_override() {
+            self.overriding = Some(OverrideDialog::new(self.failed_items(), self.warnings()));
+            self.error = None;
+            return false;
+        }
+        true
+    }
+
+    /// Opens the viewer at photo or scan `at`.
+    pub fn open_viewer(&mut self, at: usize) {
+        let facts = self
+            .item
+            .registration
+            .as_ref()
+            .map(|reg| (review_facts::company(&self.item, reg), reg));
+        self.viewer = match facts {
+            Some((facts, reg)) if !reg.attachments.is_empty() => {
+                Some(review_facts::scans_viewer(reg, facts, at))
+            }
+            Some(_) => None,
+            None => review_facts::photos_viewer(&self.item, at),
+        };
     }
 
     /// The clerk may decide (holds the claim, not read-only).
@@ -137,6 +246,7 @@ impl ReviewView {
         Ok(compose(&NoticeInput {
             kind: self.item.kind,
             app_no: &self.item.app_no,
+            receipt_no: self.item.registration.as_ref().map(|r| r.number.as_str()),
             submitted_on: cst_date(self.item.submitted_at),
             outcome: Outcome::Reject,
             reasons: &reasons,
@@ -150,6 +260,24 @@ impl ReviewView {
     pub fn shortcuts(&mut self, i: &mut egui::InputState) -> Option<Action> {
         use egui::{Key, Modifiers};
         let mut action = None;
+        if let Some(v) = &mut self.viewer {
+            // The viewer owns every key; Esc closes it and nothing else.
+            if v.shortcuts(i) {
+                self.viewer = None;
+            }
+            return None;
+        }
+        if self.overriding.is_some() {
+            // Enter is left to the focused button (取消 at first): only
+            // Ctrl+Enter confirms.
+            if i.consume_key(Modifiers::NONE, Key::Escape) {
+                return Some(Action::CloseOverride);
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Enter) {
+                return Some(Action::ConfirmOverride);
+            }
+            return None;
+        }
         if self.rejecting {
             if i.consume_key(Modifiers::NONE, Key::Escape) {
                 action = Some(Action::CloseReject);
@@ -166,6 +294,8 @@ impl ReviewView {
             action = Some(Action::Next);
         } else if i.consume_key(Modifiers::NONE, Key::Escape) {
             action = Some(Action::Back);
+        } else if i.consume_key(Modifiers::NONE, Key::V) {
+            action = Some(Action::View(0));
         }
         if !self.free_text_focused && self.can_decide() && !self.deciding {
             for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
@@ -228,18 +358,7 @@ impl ReviewView {
             widgets::message(ui, &Message::info(format!("只读：{r}")));
         }
         if let Some(d) = &item.decision {
-            ui.label(format!(
-                "{} 于 {} {}{}",
-                d.decided_by,
-                fmt_minute(d.decided_at),
-                d.outcome.label(),
-                if d.reasons.is_empty() {
-                    String::new()
-                } else {
-                    let l: Vec<&str> = d.reasons.iter().map(|r| r.label()).collect();
-                    format!("：{}", l.join("、"))
-                }
-            ));
+            decision_line(ui, d);
         }
         if let Some(e) = &self.error
             && !self.rejecting
@@ -258,7 +377,9 @@ impl ReviewView {
                 // 单位注册复核: the company's documents instead of a photo and licence.
                 ui.vertical(|ui| {
                     ui.set_width(photo_width + 270.0);
-                    company(ui, &self.item, reg);
+                    if let Some(i) = company(ui, &self.item, reg) {
+                        action = Some(Action::View(i));
+                    }
                 });
             } else {
                 // A company item with no registration behind it (demo or
@@ -266,13 +387,15 @@ impl ReviewView {
                 if self.item.kind.has_licence() {
                     ui.vertical(|ui| {
                         ui.set_width(photo_width);
-                        self.photos(ui);
+                        if let Some(i) = self.photos(ui) {
+                            action = Some(Action::View(i));
+                        }
                     });
                     ui.separator();
                 }
                 ui.vertical(|ui| {
                     ui.set_width(270.0);
-                    applicant(ui, &self.item);
+                    review_facts::grid(ui, "review_applicant", &review_facts::applicant(&self.item));
                 });
             }
             ui.separator();
@@ -287,25 +410,35 @@ impl ReviewView {
         {
             action = Some(a);
         }
+        if let Some(d) = &mut self.overriding {
+            match d.show(ui.ctx(), &self.item.app_no, self.deciding) {
+                Some(OverrideAction::Confirm) => action = Some(Action::ConfirmOverride),
+                Some(OverrideAction::Cancel) => action = Some(Action::CloseOverride),
+                None => {}
+            }
+        }
         action
     }
 
-    fn photos(&mut self, ui: &mut egui::Ui) {
+    fn photos(&mut self, ui: &mut egui::Ui) -> Option<usize> {
         let change = self.item.kind == AppKind::PhotoChange;
+        let mut open = None;
         if matches!(self.photo, PhotoSlot::None) {
             ui.label(RichText::new("无照片").color(theme::MUTED));
-            return;
+            return None;
         }
         ui.horizontal_top(|ui| {
             if change {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("原照片").strong());
-                    photo_box(ui, &self.previous, PHOTO_HEIGHT * 0.6, false);
+                    if photo_box(ui, &self.previous, PHOTO_HEIGHT * 0.6, false) {
+                        open = Some(1);
+                    }
                 });
             }
             ui.vertical(|ui| {
                 ui.label(RichText::new(if change { "新照片" } else { "申请照片" }).strong());
-                photo_box(
+                if photo_box(
                     ui,
                     &self.photo,
                     if change {
@@ -314,9 +447,16 @@ impl ReviewView {
                         PHOTO_HEIGHT
                     },
                     true,
-                );
+                ) {
+                    open = Some(0);
+                }
             });
         });
+        ui.label(
+            RichText::new("点击照片或按 V 放大查看")
+                .small()
+                .color(theme::MUTED),
+        );
         if let Some(s) = self.item.photo_source {
             ui.label(format!("照片来源：{}", s.label()));
         }
@@ -329,6 +469,7 @@ impl ReviewView {
         } else if !self.item.photo_summary.is_empty() {
             ui.label(RichText::new(&self.item.photo_summary).small());
         }
+        open
     }
 
     /// Buttons first (they must be on screen at 1024×600), then the reasons.
@@ -342,7 +483,17 @@ impl ReviewView {
             } else {
                 "通过 (F8)"
             };
-            let approve = widgets::primary_button(ui, approve_label, enabled && block.is_none());
+            let ready = self.photo_ready();
+            let approve = widgets::primary_button(
+                ui,
+                approve_label,
+                enabled && block.is_none() && ready,
+            )
+            .on_disabled_hover_text(if ready {
+                "不能通过：见上方预检或审核状态"
+            } else {
+                "照片检测结果返回后才能通过"
+            });
             if approve.clicked() {
                 action = Some(Action::Approve);
             }
@@ -368,6 +519,29 @@ impl ReviewView {
                     .small(),
             );
         }
+        if self.can_decide() && block_none(self) {
+            if !self.photo_ready() {
+                ui.label(
+                    RichText::new("正在检测照片，检测结果返回后才能通过。")
+                        .color(theme::MUTED)
+                        .small(),
+                );
+            } else if self.needs_override() {
+                ui.label(
+                    RichText::new("照片检测有不合格项：按 F8 须说明理由才能通过。")
+                        .color(theme::ERROR)
+                        .small(),
+                );
+            }
+            let warnings = self.warnings();
+            if !warnings.is_empty() {
+                ui.label(
+                    RichText::new(format!("通过前请留意（无需说明理由）：{}。", warnings.join("；")))
+                        .color(theme::WARN)
+                        .small(),
+                );
+            }
+        }
         if self.deciding {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -375,7 +549,7 @@ impl ReviewView {
             });
         }
         ui.label(
-            RichText::new("键盘：F8 通过　F9 退回　F2 跳过　Esc 返回　字母键勾选原因")
+            RichText::new("键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因")
                 .small()
                 .color(theme::MUTED),
         );
@@ -479,6 +653,34 @@ impl ReviewView {
     }
 }
 
+/// Who decided what and when (a read-only review from 已通过 / 已退回),
+/// with the reason for approving despite a failed photo check.
+fn decision_line(ui: &mut egui::Ui, d: &crate::app::review::DecisionView) {
+    ui.label(format!(
+        "复核人 {} 于 {} {}{}",
+        d.decided_by,
+        fmt_minute(d.decided_at),
+        d.outcome.label(),
+        if d.reasons.is_empty() {
+            String::new()
+        } else {
+            let l: Vec<&str> = d.reasons.iter().map(|r| r.label()).collect();
+            format!("：{}", l.join("、"))
+        }
+    ));
+    if let Some(why) = &d.photo_override {
+        ui.label(
+            RichText::new(format!("照片检测不合格，经人工核对仍予通过。理由：{why}"))
+                .color(theme::WARN)
+                .strong(),
+        );
+    }
+}
+
+fn block_none(r: &ReviewView) -> bool {
+    r.blocking().is_none()
+}
+
 fn verdict_colour(v: PreVerdict) -> Color32 {
     match v {
         PreVerdict::Pass => theme::OK,
@@ -532,132 +734,46 @@ fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
         });
 }
 
-fn applicant(ui: &mut egui::Ui, item: &ReviewItem) {
-    egui::Grid::new("review_applicant")
-        .num_columns(2)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
-                ui.label(RichText::new(k).color(theme::MUTED));
-                ui.label(v);
-                ui.end_row();
-            };
-            row(
-                if item.kind == AppKind::CompanyRegistration {
-                    "单位名称"
-                } else {
-                    "姓名"
-                },
-                item.name.clone(),
-            );
-            row("证件号码", item.doc_no.clone());
-            row("手机号码", item.mobile.clone());
-            if let Some(l) = &item.licence {
-                row("驾驶证号", l.number.clone());
-                row(
-                    "准驾车型",
-                    format!("{}（{}）", l.classes, l.classes_described),
-                );
-                let names: Vec<String> = l
-                    .status_names
-                    .iter()
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect();
-                row("驾驶证状态", names.join("、"));
-                let d = |x: Option<chrono::NaiveDate>| {
-                    x.map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| "—".to_owned())
-                };
-                row(
-                    "有效期限",
-                    format!("{} 至 {}", d(l.valid_from), d(l.valid_until)),
-                );
-                row("发证机关", l.authority.clone());
-            }
-            if let Some(d) = item.last_photo_change {
-                row("上次换照片", d.format("%Y-%m-%d").to_string());
-            }
-        });
-}
-
-/// The company registration behind a 单位注册复核 item: what the counter
-/// clerk recorded and sighted, for the supervisor to countersign or return.
-fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) {
+/// The company's facts and its scans, each opening the viewer.
+fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) -> Option<usize> {
+    let mut open = None;
     ui.label(RichText::new(format!("单位面签 {}", reg.number)).strong());
-    egui::Grid::new("review_company")
-        .num_columns(2)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
-                ui.label(RichText::new(k).color(theme::MUTED));
-                ui.label(v);
-                ui.end_row();
-            };
-            row("单位名称", reg.name.clone());
-            // Masked like everywhere in the queue (the organisation code inside
-            // it is left out of the breakdown for the same reason); the check
-            // digits are verified by the 证件号码 pre-check above.
-            row(&reg.doc_label, item.doc_masked.clone());
-            if let Some(c) = &reg.company {
-                let b = &c.breakdown;
-                let parts: Vec<String> = [
-                    b.authority.as_deref().map(|x| format!("登记管理部门 {x}")),
-                    b.entity_type.as_deref().map(|x| format!("机构类别 {x}")),
-                    b.registrar_region.as_deref().map(|x| format!("登记地 {x}")),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                if !parts.is_empty() {
-                    row("代码解析", parts.join("；"));
-                }
-                row("经办人", c.agent_name.clone());
-                row(
-                    &format!("经办人{}", c.agent_doc_label),
-                    c.masked_agent_doc_number.clone(),
-                );
-            }
-            row("经办人手机", reg.masked_mobile.clone());
-            row(
-                "已核验原件",
-                if reg.originals.is_empty() {
-                    "无".to_owned()
-                } else {
-                    reg.originals
-                        .iter()
-                        .map(|o| format!("✓ {o}"))
-                        .collect::<Vec<_>>()
-                        .join("　")
-                },
-            );
-            row(
-                "办理",
-                format!(
-                    "{} 于 {}（{}）",
-                    reg.clerk_name, reg.created_at_text, reg.office
-                ),
-            );
-            row("状态", reg.status.label().to_owned());
-        });
+    review_facts::grid(ui, "review_company", &review_facts::company(item, reg));
     ui.add_space(4.0);
     ui.label(RichText::new(format!("扫描件（{} 份）", reg.attachments.len())).strong());
     if reg.attachments.is_empty() {
-        ui.label(RichText::new("未上传扫描件").color(theme::MUTED));
+        ui.label(RichText::new("未上传扫描件。").color(theme::MUTED));
     }
-    for a in &reg.attachments {
+    for (i, a) in reg.attachments.iter().enumerate() {
         let extra = match (a.dimensions, a.pages) {
             (_, Some(p)) => format!("，{p} 页"),
             (Some((w, h)), None) => format!("，{w}×{h}"),
             _ => String::new(),
         };
-        ui.label(format!(
-            "· {}：{}（{}{extra}）",
-            a.slot_label, a.file_name, a.size_text
-        ));
+        ui.horizontal(|ui| {
+            let text = format!("{}：{}（{}{extra}）", a.slot_label, a.file_name, a.size_text);
+            if ui
+                .button(format!("查看 {}", a.slot_label))
+                .on_hover_text(&text)
+                .clicked()
+            {
+                open = Some(i);
+            }
+            ui.label(text);
+        });
     }
+    if !reg.attachments.is_empty() {
+        ui.label(
+            RichText::new("V 打开查看器：逐页查看全部扫描件，旁边显示登记信息。")
+                .small()
+                .color(theme::MUTED),
+        );
+    }
+    open
 }
 
-fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
+/// Draws one photo; true when it was clicked (to open the viewer).
+fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) -> bool {
     match slot {
         PhotoSlot::None => {
             ui.label(RichText::new("无").color(theme::MUTED));
@@ -680,7 +796,7 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
         PhotoSlot::Ready { texture, report } => {
             let size = texture.size_vec2();
             let w = height * size.x / size.y.max(1.0);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(w, height), egui::Sense::hover());
+            let (rect, resp) = ui.allocate_exact_size(egui::vec2(w, height), egui::Sense::click());
             ui.painter().image(
                 texture.id(),
                 rect,
@@ -690,8 +806,13 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
             if overlay && let Some(report) = report {
                 draw_overlays(ui.painter(), rect, report, Overlays::default(), None);
             }
+            return resp
+                .on_hover_cursor(egui::CursorIcon::ZoomIn)
+                .on_hover_text("放大查看 (V)")
+                .clicked();
         }
     }
+    false
 }
 
 fn photo_report(ui: &mut egui::Ui, r: &PhotoReport) {

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::decide::write_decision;
+use super::decide::{Decision, write_decision};
 use crate::app::access::audit;
 use crate::app::auth::SessionClerk;
 use crate::app::clock::fmt_hm;
@@ -165,9 +165,12 @@ pub fn close_from_record(
         actor,
         &rec,
         seq,
-        Outcome::Approve,
-        &[],
-        "",
+        &Decision {
+            outcome: Outcome::Approve,
+            reasons: &[],
+            free_text: "",
+            photo_override: None,
+        },
         now,
         "在面签记录上复核",
     )

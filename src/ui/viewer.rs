@@ -1,0 +1,605 @@
+//! The one document viewer for scans and photos (单位注册复核, the review's
+//! photos, 面签记录): fit, 100 %, wheel and +/- zoom, drag to pan, rotate
+//! 90°, and every page of every attachment of the record in turn, with the
+//! record's typed facts beside the picture. Pages are decoded on the job
+//! runner when reached; at most [`HELD_PAGES`] decoded pages are kept.
+//!
+//! While open it owns the keyboard: the screen hands it every key first
+//! ([`DocViewer::shortcuts`]), so F8/F9 and the reason letters do nothing
+//! and Esc closes the viewer only.
+
+use std::sync::Arc;
+
+use eframe::egui::{self, Color32, RichText, TextureHandle, TextureOptions, Vec2};
+
+use super::outbox::Outbox;
+use super::theme;
+use crate::app::document_view::{self, PageError};
+use crate::app::files;
+use crate::app::jobs::Jobs;
+use crate::app::registration::Req;
+use crate::app::worker::Request;
+
+/// Decoded pages kept at once: the current one and its neighbours.
+pub const HELD_PAGES: usize = 3;
+/// Zoom limits, as a factor of the page's own pixels.
+const MIN_ZOOM: f32 = 0.05;
+const MAX_ZOOM: f32 = 8.0;
+/// One +/- step.
+const ZOOM_STEP: f32 = 1.25;
+/// Width of the typed facts beside the picture.
+const FACTS_WIDTH: f32 = 280.0;
+
+/// Where a document's bytes come from.
+#[derive(Debug, Clone)]
+pub enum DocSource {
+    /// Already in memory (a photo of the review).
+    Bytes(Arc<[u8]>),
+    /// A registration's scan, asked from the worker when first reached.
+    Scan { registration: i64, sha256: String },
+}
+
+/// One attachment of the record.
+#[derive(Debug, Clone)]
+pub struct ViewerDoc {
+    /// 营业执照, 申请照片 …
+    pub label: String,
+    pub file_name: String,
+    /// Pages (1 for an image).
+    pub pages: usize,
+    pub source: DocSource,
+}
+
+enum Bytes {
+    Have(Arc<[u8]>),
+    Need { registration: i64, sha256: String },
+    Asked(String),
+    Failed(String),
+}
+
+enum PageState {
+    Decoding,
+    Ready(TextureHandle),
+    Failed(PageError),
+}
+
+enum Job {
+    Page {
+        page: usize,
+        bytes: Arc<[u8]>,
+        index: usize,
+    },
+    Open {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
+}
+
+enum Done {
+    Page {
+        page: usize,
+        result: Result<egui::ColorImage, PageError>,
+    },
+    Opened(Result<(), String>),
+}
+
+/// How big the picture is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zoom {
+    Fit,
+    /// Screen pixels per page pixel.
+    Scale(f32),
+}
+
+pub struct DocViewer {
+    docs: Vec<(ViewerDoc, Bytes)>,
+    facts_title: String,
+    facts: Vec<(String, String)>,
+    /// Every page of every document, in order: (document, page in it).
+    pages: Vec<(usize, usize)>,
+    at: usize,
+    pub zoom: Zoom,
+    /// Quarter turns clockwise.
+    pub rotation: u8,
+    pan: Vec2,
+    /// The scale "fit" gave last frame, so +/- start from what is seen.
+    fit_scale: f32,
+    held: Vec<(usize, PageState)>,
+    jobs: Jobs<Job, Done>,
+    note: Option<(bool, String)>,
+}
+
+impl DocViewer {
+    /// Opens at the first page of document `start`.
+    pub fn new(
+        docs: Vec<ViewerDoc>,
+        facts_title: impl Into<String>,
+        facts: Vec<(String, String)>,
+        start: usize,
+    ) -> Self {
+        let mut pages = Vec::new();
+        for (d, doc) in docs.iter().enumerate() {
+            for p in 0..doc.pages.max(1) {
+                pages.push((d, p));
+            }
+        }
+        let at = pages.iter().position(|(d, _)| *d == start).unwrap_or(0);
+        let docs = docs
+            .into_iter()
+            .map(|d| {
+                let b = match &d.source {
+                    DocSource::Bytes(b) => Bytes::Have(b.clone()),
+                    DocSource::Scan {
+                        registration,
+                        sha256,
+                    } => Bytes::Need {
+                        registration: *registration,
+                        sha256: sha256.clone(),
+                    },
+                };
+                (d, b)
+            })
+            .collect();
+        DocViewer {
+            docs,
+            facts_title: facts_title.into(),
+            facts,
+            pages,
+            at,
+            zoom: Zoom::Fit,
+            rotation: 0,
+            pan: Vec2::ZERO,
+            fit_scale: 1.0,
+            held: Vec::new(),
+            jobs: Jobs::new("viewer", HELD_PAGES + 1, |job: Job| match job {
+                Job::Page { page, bytes, index } => Done::Page {
+                    page,
+                    result: document_view::render_page(&bytes, index).map(|p| {
+                        egui::ColorImage::from_rgba_unmultiplied([p.width, p.height], &p.rgba)
+                    }),
+                },
+                Job::Open { name, bytes } => Done::Opened(
+                    files::open_in_viewer(&name, &bytes)
+                        .map(drop)
+                        .map_err(|e| e.to_string()),
+                ),
+            }),
+            note: None,
+        }
+    }
+
+    /// The page shown (0-based) and how many there are.
+    pub fn position(&self) -> (usize, usize) {
+        (self.at, self.pages.len())
+    }
+
+    /// Decoded pages held now (never more than [`HELD_PAGES`]).
+    pub fn decoded_pages(&self) -> usize {
+        self.held
+            .iter()
+            .filter(|(_, s)| matches!(s, PageState::Ready(_)))
+            .count()
+    }
+
+    /// Whether the current page is on screen (for tests and the spinner).
+    pub fn current_ready(&self) -> bool {
+        self.held
+            .iter()
+            .any(|(p, s)| *p == self.at && matches!(s, PageState::Ready(_)))
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.jobs.pending() > 0 || self.docs.iter().any(|(_, b)| matches!(b, Bytes::Asked(_)))
+    }
+
+    /// Takes every key out of the input: the viewer's own, and all others
+    /// (the screen's F8/F9 and letters must not act behind it). Returns true
+    /// when Esc asks to close.
+    pub fn shortcuts(&mut self, i: &mut egui::InputState) -> bool {
+        use egui::{Key, Modifiers};
+        let mut close = false;
+        let mut take = |k: Key| i.consume_key(Modifiers::NONE, k);
+        if take(Key::Escape) {
+            close = true;
+        } else if take(Key::PageDown) || take(Key::ArrowRight) {
+            self.go(1);
+        } else if take(Key::PageUp) || take(Key::ArrowLeft) {
+            self.go(-1);
+        } else if take(Key::Plus) || take(Key::Equals) {
+            self.zoom_by(ZOOM_STEP);
+        } else if take(Key::Minus) {
+            self.zoom_by(1.0 / ZOOM_STEP);
+        } else if take(Key::F) {
+            self.fit();
+        } else if take(Key::Num1) {
+            self.actual_size();
+        } else if take(Key::R) {
+            self.rotate();
+        }
+        if i.consume_key(Modifiers::SHIFT, Key::Plus) || i.consume_key(Modifiers::SHIFT, Key::Equals)
+        {
+            self.zoom_by(ZOOM_STEP);
+        }
+        // Everything else typed while the viewer is up goes nowhere.
+        i.events.retain(|e| {
+            !matches!(
+                e,
+                egui::Event::Key { .. } | egui::Event::Text(_) | egui::Event::Paste(_)
+            )
+        });
+        close
+    }
+
+    pub fn go(&mut self, step: isize) {
+        let n = self.pages.len() as isize;
+        if n == 0 {
+            return;
+        }
+        let to = (self.at as isize + step).clamp(0, n - 1) as usize;
+        if to != self.at {
+            self.at = to;
+            self.pan = Vec2::ZERO;
+            self.zoom = Zoom::Fit;
+        }
+    }
+
+    pub fn zoom_by(&mut self, f: f32) {
+        let now = match self.zoom {
+            Zoom::Fit => self.fit_scale,
+            Zoom::Scale(s) => s,
+        };
+        self.zoom = Zoom::Scale((now * f).clamp(MIN_ZOOM, MAX_ZOOM));
+    }
+
+    pub fn fit(&mut self) {
+        self.zoom = Zoom::Fit;
+        self.pan = Vec2::ZERO;
+    }
+
+    pub fn actual_size(&mut self) {
+        self.zoom = Zoom::Scale(1.0);
+        self.pan = Vec2::ZERO;
+    }
+
+    pub fn rotate(&mut self) {
+        self.rotation = (self.rotation + 1) % 4;
+        self.pan = Vec2::ZERO;
+    }
+
+    /// A scan's bytes arrived from the worker.
+    pub fn on_scan(&mut self, sha256: &str, bytes: Arc<[u8]>) {
+        for (_, b) in &mut self.docs {
+            if matches!(b, Bytes::Asked(s) if s == sha256) {
+                *b = Bytes::Have(bytes.clone());
+            }
+        }
+    }
+
+    /// A request of the viewer failed: the documents waiting say why.
+    pub fn on_failed(&mut self, why: &str) {
+        for (_, b) in &mut self.docs {
+            if matches!(b, Bytes::Asked(_)) {
+                *b = Bytes::Failed(why.to_owned());
+            }
+        }
+    }
+
+    /// Asks for bytes, queues decodes for the pages wanted and drops the
+    /// others; uploads what the job runner finished.
+    fn pump(&mut self, ctx: &egui::Context, out: &mut Outbox) {
+        let wanted = |p: usize, at: usize| p + 1 >= at && p <= at + 1;
+        while let Some(done) = self.jobs.poll() {
+            match done {
+                Done::Page { page, result } => {
+                    let Some(slot) = self.held.iter_mut().find(|(p, _)| *p == page) else {
+                        continue;
+                    };
+                    slot.1 = match result {
+                        Ok(img) => PageState::Ready(ctx.load_texture(
+                            format!("viewer-page-{page}"),
+                            img,
+                            TextureOptions::LINEAR,
+                        )),
+                        Err(e) => PageState::Failed(e),
+                    };
+                }
+                Done::Opened(r) => {
+                    self.note = Some(match r {
+                        Ok(()) => (false, "已用系统程序打开。".to_owned()),
+                        Err(e) => (true, format!("无法用系统程序打开：{e}。")),
+                    });
+                }
+            }
+        }
+        let at = self.at;
+        self.held.retain(|(p, _)| wanted(*p, at));
+        // The current page first, then the next, then the previous.
+        let order = [Some(at), at.checked_add(1), at.checked_sub(1)];
+        for p in order.into_iter().flatten() {
+            let Some(&(doc, index)) = self.pages.get(p) else {
+                continue;
+            };
+            if self.held.iter().any(|(q, _)| *q == p) || self.held.len() >= HELD_PAGES {
+                continue;
+            }
+            match &self.docs[doc].1 {
+                Bytes::Have(bytes) => {
+                    let c = ctx.clone();
+                    let job = Job::Page {
+                        page: p,
+                        bytes: bytes.clone(),
+                        index,
+                    };
+                    if self
+                        .jobs
+                        .submit(job, Box::new(move || c.request_repaint()))
+                        .is_ok()
+                    {
+                        self.held.push((p, PageState::Decoding));
+                    }
+                }
+                Bytes::Need {
+                    registration,
+                    sha256,
+                } => {
+                    out.send(Request::Registration(Req::Scan {
+                        id: *registration,
+                        sha256: sha256.clone(),
+                    }));
+                    self.docs[doc].1 = Bytes::Asked(sha256.clone());
+                }
+                Bytes::Asked(_) | Bytes::Failed(_) => {}
+            }
+        }
+    }
+
+    /// Draws the viewer over the screen. Returns true when 关闭 was clicked.
+    pub fn show(&mut self, ctx: &egui::Context, out: &mut Outbox) -> bool {
+        self.pump(ctx, out);
+        let mut close = false;
+        let screen = ctx.content_rect();
+        let size = (screen.size() - egui::vec2(40.0, 40.0)).max(egui::vec2(600.0, 400.0));
+        egui::Modal::new(egui::Id::unique("doc_viewer")).show(ctx, |ui| {
+            ui.set_width(size.x - 32.0);
+            ui.set_height(size.y - 32.0);
+            close = self.toolbar(ui);
+            if let Some((error, text)) = &self.note {
+                let colour = if *error { theme::ERROR } else { theme::MUTED };
+                ui.label(RichText::new(text).color(colour));
+            }
+            ui.horizontal_top(|ui| {
+                let canvas = egui::vec2(
+                    (ui.available_width() - FACTS_WIDTH - 12.0).max(200.0),
+                    ui.available_height(),
+                );
+                self.canvas(ui, canvas);
+                ui.separator();
+                ui.vertical(|ui| {
+                    ui.set_width(FACTS_WIDTH - 12.0);
+                    self.facts_panel(ui);
+                });
+            });
+        });
+        close
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut close = false;
+        let (doc, index) = self.pages.get(self.at).copied().unwrap_or((0, 0));
+        ui.horizontal_wrapped(|ui| {
+            if let Some((d, _)) = self.docs.get(doc) {
+                let pages = if d.pages > 1 {
+                    format!("（第 {}/{} 页）", index + 1, d.pages)
+                } else {
+                    String::new()
+                };
+                ui.label(RichText::new(format!("{}：{}{pages}", d.label, d.file_name)).strong());
+            }
+            ui.label(
+                RichText::new(format!("共 {} 页中第 {} 页", self.pages.len(), self.at + 1))
+                    .color(theme::MUTED),
+            );
+            let pct = match self.zoom {
+                Zoom::Fit => format!("适合窗口（{:.0} %）", self.fit_scale * 100.0),
+                Zoom::Scale(s) => format!("{:.0} %", s * 100.0),
+            };
+            ui.label(RichText::new(pct).color(theme::MUTED));
+        });
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(self.at > 0, egui::Button::new("上一页 (PageUp/←)"))
+                .clicked()
+            {
+                self.go(-1);
+            }
+            if ui
+                .add_enabled(
+                    self.at + 1 < self.pages.len(),
+                    egui::Button::new("下一页 (PageDown/→)"),
+                )
+                .clicked()
+            {
+                self.go(1);
+            }
+            ui.separator();
+            if ui.button("适合窗口 (F)").clicked() {
+                self.fit();
+            }
+            if ui.button("100 % (1)").clicked() {
+                self.actual_size();
+            }
+            if ui.button("放大 (+)").clicked() {
+                self.zoom_by(ZOOM_STEP);
+            }
+            if ui.button("缩小 (-)").clicked() {
+                self.zoom_by(1.0 / ZOOM_STEP);
+            }
+            if ui.button("旋转 90° (R)").clicked() {
+                self.rotate();
+            }
+            ui.separator();
+            if ui.button("关闭 (Esc)").clicked() {
+                close = true;
+            }
+        });
+        ui.label(
+            RichText::new("滚轮缩放，按住拖动平移。查看器打开时 F8、F9 不可用，Esc 只关闭查看器。")
+                .small()
+                .color(theme::MUTED),
+        );
+        close
+    }
+
+    fn canvas(&mut self, ui: &mut egui::Ui, size: Vec2) {
+        let (rect, resp) = ui.allocate_exact_size(size, egui::Sense::drag());
+        let painter = ui.painter_at(rect);
+        painter.rect_filled(rect, 0.0, Color32::from_gray(90));
+        let state = self
+            .held
+            .iter()
+            .find(|(p, _)| *p == self.at)
+            .map(|(_, s)| s);
+        let (doc, _) = self.pages.get(self.at).copied().unwrap_or((0, 0));
+        let waiting = |text: &str| {
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(16.0),
+                Color32::WHITE,
+            );
+        };
+        let tex = match (state, self.docs.get(doc).map(|d| &d.1)) {
+            (Some(PageState::Ready(t)), _) => t.clone(),
+            (Some(PageState::Failed(e)), _) => {
+                let e = e.clone();
+                self.failed_page(ui, rect, &e);
+                return;
+            }
+            (_, Some(Bytes::Failed(why))) => {
+                waiting(&format!("扫描件无法读取：{why}"));
+                return;
+            }
+            _ => {
+                waiting("正在读取…");
+                return;
+            }
+        };
+        let img = tex.size_vec2();
+        let turned = if self.rotation % 2 == 1 {
+            egui::vec2(img.y, img.x)
+        } else {
+            img
+        };
+        // Points per page pixel: 100 % means one page pixel per screen pixel.
+        let ppp = ui.ctx().pixels_per_point();
+        let fit = (rect.width() / turned.x).min(rect.height() / turned.y) * ppp;
+        self.fit_scale = fit.min(MAX_ZOOM);
+        let scale = match self.zoom {
+            Zoom::Fit => self.fit_scale,
+            Zoom::Scale(s) => s,
+        };
+        if resp.hovered() {
+            let wheel = ui.input(|i| i.smooth_scroll_delta.y);
+            if wheel != 0.0 {
+                self.zoom = Zoom::Scale((scale * (wheel * 0.003).exp()).clamp(MIN_ZOOM, MAX_ZOOM));
+            }
+        }
+        if resp.dragged() {
+            self.pan += resp.drag_delta();
+        }
+        let shown = turned * scale / ppp;
+        let centre = rect.center() + self.pan;
+        let dest = egui::Rect::from_center_size(centre, shown);
+        // Rotation by quarter turns: the texture's corners move round the
+        // destination rectangle.
+        let uv = [
+            egui::pos2(0.0, 0.0),
+            egui::pos2(1.0, 0.0),
+            egui::pos2(1.0, 1.0),
+            egui::pos2(0.0, 1.0),
+        ];
+        let corners = [
+            dest.left_top(),
+            dest.right_top(),
+            dest.right_bottom(),
+            dest.left_bottom(),
+        ];
+        let mut mesh = egui::Mesh::with_texture(tex.id());
+        let r = usize::from(self.rotation % 4);
+        for (k, corner) in corners.iter().enumerate() {
+            mesh.vertices.push(egui::epaint::Vertex {
+                pos: *corner,
+                uv: uv[(k + 4 - r) % 4],
+                color: Color32::WHITE,
+            });
+        }
+        mesh.add_triangle(0, 1, 2);
+        mesh.add_triangle(0, 2, 3);
+        painter.add(egui::Shape::mesh(mesh));
+    }
+
+    fn failed_page(&mut self, ui: &mut egui::Ui, rect: egui::Rect, e: &PageError) {
+        let mut child = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(rect.shrink(24.0))
+                .layout(egui::Layout::top_down(egui::Align::Center)),
+        );
+        child.add_space(rect.height() / 3.0);
+        child.label(
+            RichText::new(format!("此页无法在工作台中显示：{}。", e.message))
+                .color(Color32::WHITE)
+                .strong(),
+        );
+        if !e.pdf {
+            return;
+        }
+        let (doc, _) = self.pages.get(self.at).copied().unwrap_or((0, 0));
+        if let Some((d, Bytes::Have(bytes))) = self.docs.get(doc) {
+            child.label(RichText::new("可用本机的 PDF 程序查看原件。").color(Color32::WHITE));
+            if child.button("用系统程序打开").clicked() {
+                let name: String = d
+                    .file_name
+                    .chars()
+                    .map(|c| if matches!(c, '/' | '\\' | ':') { '_' } else { c })
+                    .collect();
+                let job = Job::Open {
+                    name,
+                    bytes: bytes.clone(),
+                };
+                if self.jobs.submit(job, Box::new(|| {})).is_err() {
+                    self.note = Some((true, "后台任务较多，请稍候再试。".to_owned()));
+                }
+            }
+        }
+    }
+
+    fn facts_panel(&self, ui: &mut egui::Ui) {
+        ui.label(RichText::new(&self.facts_title).strong());
+        egui::ScrollArea::vertical()
+            .id_salt("viewer_facts")
+            .show(ui, |ui| {
+                egui::Grid::new("viewer_facts_grid")
+                    .num_columns(2)
+                    .spacing([8.0, 4.0])
+                    .show(ui, |ui| {
+                        for (k, v) in &self.facts {
+                            ui.label(RichText::new(k).color(theme::MUTED));
+                            ui.add(egui::Label::new(v).wrap());
+                            ui.end_row();
+                        }
+                    });
+                ui.add_space(8.0);
+                ui.label(RichText::new("本记录的附件").strong());
+                let (current, _) = self.pages.get(self.at).copied().unwrap_or((0, 0));
+                for (i, (d, _)) in self.docs.iter().enumerate() {
+                    let text = format!("{}. {}：{}", i + 1, d.label, d.file_name);
+                    if i == current {
+                        ui.label(RichText::new(format!("▶ {text}")).strong());
+                    } else {
+                        ui.label(text);
+                    }
+                }
+            });
+    }
+}
