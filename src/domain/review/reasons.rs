@@ -156,7 +156,7 @@ impl Reason {
                 "手机号码与驾驶证登记的手机号码不一致：请先办理手机号码变更，再重新申请"
             }
             Reason::InfoMismatch => "填写的信息与驾驶证档案不一致：请按驾驶证上的信息如实填写",
-            Reason::LicenceStatus => "驾驶证状态异常：需先到车管所处理完异常情况后才能申领",
+            Reason::LicenceStatus => "驾驶证状态异常：需先处理完异常情况后才能申领",
             Reason::DocumentInvalid => "身份证明无效：请持有效身份证明重新申请",
             Reason::NotSamePerson => "照片或身份信息与驾驶证持证人不符：须由持证人本人申请",
             Reason::PhotoChangeTooSoon => "距上次使用相册或拍照更换照片未满 6 个月，暂不能更换照片：请满 6 个月后再申请",
