@@ -706,7 +706,7 @@ fn a_company_registration_is_countersigned_from_the_queue() {
     );
     // The agent's number is masked; the originals and scans are listed.
     assert!(ui.harness.query_by_label_contains("20000229").is_none());
-    assert!(ui.harness.query_by_label_contains("营业执照.jpg").is_some());
+    assert!(ui.harness.query_by_label_contains("营业执照.jpg（").is_some());
     // Only the reasons that fit a company are offered; a photo key does nothing.
     assert!(ui.harness.query_by_label_contains("背景").is_none());
     key(&mut ui, Key::A);
@@ -811,12 +811,12 @@ fn the_viewer_pages_through_the_countersign_scans_and_zooms() {
     open_queue(&mut ui, "zhaomin", "review2026");
     key(&mut ui, Key::F2);
     let app_no = reviewing(&ui).unwrap();
-    ui.click("查看 营业执照");
+    ui.click("查看 营业执照（或组织机构代码证书）");
     assert_eq!(viewer(&ui).position(), (0, 3));
     assert!(viewer(&ui).current_ready());
     // The record's typed facts beside the scan.
     assert!(ui.harness.query_by_label_contains("本记录的附件").is_some());
-    assert!(ui.harness.query_by_label_contains("1. 营业执照：营业执照.jpg").is_some());
+    assert!(ui.harness.query_by_label_contains("▶ 1. 营业执照（或组织机构代码证书）：营业执照.jpg").is_some());
     ui.harness.snapshot("viewer_countersign");
     key(&mut ui, Key::PageDown);
     assert_eq!(viewer(&ui).position(), (1, 3));

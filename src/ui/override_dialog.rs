@@ -73,7 +73,7 @@ impl OverrideDialog {
             ui.horizontal_wrapped(|ui| {
                 for r in PHOTO_OVERRIDE_REASONS {
                     if ui
-                        .add(egui::Button::selectable(self.reason == r, r))
+                        .add(egui::Button::new(r).selected(self.reason == r))
                         .clicked()
                     {
                         self.reason = r.to_owned();

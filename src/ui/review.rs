@@ -103,7 +103,11 @@ impl ReviewView {
         };
         ReviewView {
             ticket: item.ticket,
-            reasons: item.pre_checks.preselected.clone(),
+            // A decided application shows what was decided, not the suggestions.
+            reasons: match &item.decision {
+                Some(d) => d.reasons.clone(),
+                None => item.pre_checks.preselected.clone(),
+            },
             free_text: String::new(),
             rejecting: false,
             deciding: false,
@@ -737,7 +741,6 @@ fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
 /// The company's facts and its scans, each opening the viewer.
 fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) -> Option<usize> {
     let mut open = None;
-    ui.label(RichText::new(format!("单位面签 {}", reg.number)).strong());
     review_facts::grid(ui, "review_company", &review_facts::company(item, reg));
     ui.add_space(4.0);
     ui.label(RichText::new(format!("扫描件（{} 份）", reg.attachments.len())).strong());
@@ -751,15 +754,10 @@ fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) -> Opti
             _ => String::new(),
         };
         ui.horizontal(|ui| {
-            let text = format!("{}：{}（{}{extra}）", a.slot_label, a.file_name, a.size_text);
-            if ui
-                .button(format!("查看 {}", a.slot_label))
-                .on_hover_text(&text)
-                .clicked()
-            {
+            if ui.button(format!("查看 {}", a.slot_label)).clicked() {
                 open = Some(i);
             }
-            ui.label(text);
+            ui.label(format!("{}（{}{extra}）", a.file_name, a.size_text));
         });
     }
     if !reg.attachments.is_empty() {

@@ -28,7 +28,7 @@ const MAX_ZOOM: f32 = 8.0;
 /// One +/- step.
 const ZOOM_STEP: f32 = 1.25;
 /// Width of the typed facts beside the picture.
-const FACTS_WIDTH: f32 = 280.0;
+const FACTS_WIDTH: f32 = 360.0;
 
 /// Where a document's bytes come from.
 #[derive(Debug, Clone)]
@@ -370,7 +370,7 @@ impl DocViewer {
             ui.horizontal_top(|ui| {
                 let canvas = egui::vec2(
                     (ui.available_width() - FACTS_WIDTH - 12.0).max(200.0),
-                    ui.available_height(),
+                    (ui.available_height() - 8.0).max(200.0),
                 );
                 self.canvas(ui, canvas);
                 ui.separator();
@@ -396,7 +396,7 @@ impl DocViewer {
                 ui.label(RichText::new(format!("{}：{}{pages}", d.label, d.file_name)).strong());
             }
             ui.label(
-                RichText::new(format!("共 {} 页中第 {} 页", self.pages.len(), self.at + 1))
+                RichText::new(format!("全部附件第 {} / {} 页", self.at + 1, self.pages.len()))
                     .color(theme::MUTED),
             );
             let pct = match self.zoom {
