@@ -157,6 +157,18 @@ fn person_is_registered_once_with_a_scan_and_a_receipt() {
     assert_eq!(v.attachments.len(), 1);
     assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
     ui.harness.snapshot("registration_person_done");
+    // V: the scan in the document viewer, the record's facts beside it; Esc
+    // closes the viewer only.
+    ui.harness.key_press(Key::V);
+    ui.settle();
+    let viewer = person(&ui).core.record.viewer.as_ref().expect("viewer open");
+    assert_eq!(viewer.position(), (0, 1));
+    assert!(viewer.current_ready());
+    ui.harness.snapshot("viewer_record");
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    assert!(person(&ui).core.record.viewer.is_none());
+    assert!(person(&ui).core.record.view.is_some());
     // Next applicant: an empty form with a new key.
     let key = person(&ui).core.key.clone();
     ctrl(&mut ui, Key::N);

@@ -493,6 +493,15 @@ fn snapshots_of_the_queue_and_the_special_reviews() {
         AppKind::PhotoChange
     );
     ui.harness.snapshot("review_photo_change");
+    // The photos in the viewer: the new one, → the one it replaces.
+    key(&mut ui, Key::V);
+    assert_eq!(viewer(&ui).position(), (0, 2));
+    key(&mut ui, Key::ArrowRight);
+    assert_eq!(viewer(&ui).position(), (1, 2));
+    assert!(viewer(&ui).current_ready());
+    ui.harness.snapshot("viewer_photo_change_previous");
+    key(&mut ui, Key::Escape);
+    assert!(reviewing(&ui).is_some());
 }
 
 #[test]

@@ -313,6 +313,11 @@ impl FormCore {
             if input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
                 self.record.print(out);
             }
+            if self.record.mobile_edit.is_none()
+                && input.consume_key(egui::Modifiers::NONE, egui::Key::V)
+            {
+                self.record.open_viewer(0);
+            }
         }
         Shortcut::None
     }

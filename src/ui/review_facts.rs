@@ -91,13 +91,13 @@ pub fn company(item: &ReviewItem, reg: &RegistrationView) -> Facts {
         if !parts.is_empty() {
             row("代码解析", parts.join("；"));
         }
-        row("单位经办人", c.agent_name.clone());
+        row("代理人", c.agent_name.clone());
         row(
-            &format!("经办人{}", c.agent_doc_label),
+            &format!("代理人{}", c.agent_doc_label),
             c.masked_agent_doc_number.clone(),
         );
     }
-    row("经办人手机", reg.masked_mobile.clone());
+    row("代理人手机号码", reg.masked_mobile.clone());
     row(
         "已核验原件",
         if reg.originals.is_empty() {
@@ -187,13 +187,16 @@ pub fn record(v: &RegistrationView) -> Facts {
         (v.doc_label.clone(), v.doc_number_shown.clone()),
     ];
     if let Some(c) = &v.company {
-        rows.push(("单位经办人".to_owned(), c.agent_name.clone()));
+        rows.push(("代理人".to_owned(), c.agent_name.clone()));
         rows.push((
-            format!("经办人{}", c.agent_doc_label),
+            format!("代理人{}", c.agent_doc_label),
             c.masked_agent_doc_number.clone(),
         ));
     }
-    rows.push(("手机号码".to_owned(), v.masked_mobile.clone()));
+    rows.push((
+        if company { "代理人手机号码" } else { "手机号码" }.to_owned(),
+        v.masked_mobile.clone(),
+    ));
     if let Some(r) = &v.reason {
         rows.push(("办理原因".to_owned(), r.clone()));
     }
