@@ -910,6 +910,18 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
         "{}",
         tail[0].detail
     );
+    // 审计日志 names the application and the clerk as people know them.
+    let counterdesk::app::audit_view::Resp::Rows(rows) = counterdesk::app::audit_view::handle(
+        &mut store,
+        t0(),
+        &zhao,
+        counterdesk::app::audit_view::Req::Tail { limit: 1 },
+    )
+    .unwrap() else {
+        panic!("rows")
+    };
+    assert_eq!(rows[0].target, "申请 SL202611230000000");
+    assert_eq!(rows[0].actor, "赵敏 (zhaomin)");
     // The read-only review from 已通过 shows it.
     let item = review::handle(&mut store, t0(), &zhao, Req::Open { id }).unwrap();
     let Resp::Opened(item) = item else { panic!() };
