@@ -880,7 +880,9 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
             },
         )
     };
-    let err = decide(&mut store, Verdict::Approve).unwrap_err().to_string();
+    let err = decide(&mut store, Verdict::Approve)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("背景、反光") && err.contains("理由"), "{err}");
     let short = Verdict::ApproveDespitePhoto {
         reason: "好的".into(),
@@ -906,7 +908,9 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     );
     assert_eq!(tail[0].action, Some(AuditAction::ReviewApproved));
     assert!(
-        tail[0].detail.contains("照片检测不合格（背景、反光）仍通过，理由：系统误判，已人工核对"),
+        tail[0]
+            .detail
+            .contains("照片检测不合格（背景、反光）仍通过，理由：系统误判，已人工核对"),
         "{}",
         tail[0].detail
     );

@@ -161,7 +161,12 @@ fn person_is_registered_once_with_a_scan_and_a_receipt() {
     // closes the viewer only.
     ui.harness.key_press(Key::V);
     ui.settle();
-    let viewer = person(&ui).core.record.viewer.as_ref().expect("viewer open");
+    let viewer = person(&ui)
+        .core
+        .record
+        .viewer
+        .as_ref()
+        .expect("viewer open");
     assert_eq!(viewer.position(), (0, 1));
     assert!(viewer.current_ready());
     ui.harness.snapshot("viewer_record");
@@ -531,7 +536,8 @@ fn a_registered_number_is_said_as_soon_as_it_is_complete() {
             .is_some()
     );
     assert_eq!(person(&ui).core.stage, Stage::Editing, "nothing submitted");
-    ui.harness.snapshot("registration_person_already_registered");
+    ui.harness
+        .snapshot("registration_person_already_registered");
     ui.click("打开已有记录 MQ-20261120-0001");
     assert!(matches!(person(&ui).core.stage, Stage::Existing(_)));
     assert!(person(&ui).core.record.view.is_some());

@@ -630,19 +630,23 @@ fn company_registration(path: &std::path::Path) -> i64 {
     company_registration_with(
         path,
         vec![
-            (ScanSlot::BusinessLicence, "营业执照.jpg", photo_bytes("ok_260x378.jpg")),
-            (ScanSlot::Authorization, "委托书.jpg", photo_bytes("ok_260x378.jpg")),
+            (
+                ScanSlot::BusinessLicence,
+                "营业执照.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
+            (
+                ScanSlot::Authorization,
+                "委托书.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
         ],
     )
 }
 
 fn company_registration_with(
     path: &std::path::Path,
-    files: Vec<(
-        counterdesk::domain::registration::ScanSlot,
-        &str,
-        Vec<u8>,
-    )>,
+    files: Vec<(counterdesk::domain::registration::ScanSlot, &str, Vec<u8>)>,
 ) -> i64 {
     use counterdesk::app::attachments::{ScanInput, prepare};
     use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
@@ -715,7 +719,11 @@ fn a_company_registration_is_countersigned_from_the_queue() {
     );
     // The agent's number is masked; the originals and scans are listed.
     assert!(ui.harness.query_by_label_contains("20000229").is_none());
-    assert!(ui.harness.query_by_label_contains("营业执照.jpg（").is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("营业执照.jpg（")
+            .is_some()
+    );
     // Only the reasons that fit a company are offered; a photo key does nothing.
     assert!(ui.harness.query_by_label_contains("背景").is_none());
     key(&mut ui, Key::A);
@@ -812,7 +820,11 @@ fn the_viewer_pages_through_the_countersign_scans_and_zooms() {
     company_registration_with(
         &path,
         vec![
-            (ScanSlot::BusinessLicence, "营业执照.jpg", photo_bytes("ok_260x378.jpg")),
+            (
+                ScanSlot::BusinessLicence,
+                "营业执照.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
             (ScanSlot::Authorization, "委托书.pdf", pdf_with_pages(2)),
         ],
     );
@@ -825,7 +837,11 @@ fn the_viewer_pages_through_the_countersign_scans_and_zooms() {
     assert!(viewer(&ui).current_ready());
     // The record's typed facts beside the scan.
     assert!(ui.harness.query_by_label_contains("本记录的附件").is_some());
-    assert!(ui.harness.query_by_label_contains("▶ 1. 营业执照（或组织机构代码证书）：营业执照.jpg").is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("▶ 1. 营业执照（或组织机构代码证书）：营业执照.jpg")
+            .is_some()
+    );
     ui.harness.snapshot("viewer_countersign");
     key(&mut ui, Key::PageDown);
     assert_eq!(viewer(&ui).position(), (1, 3));
@@ -897,13 +913,15 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
     // A reason too short is refused, even with Ctrl+Enter.
     key(&mut ui, Key::F8);
     ui.type_into("理由（至少 4 个字，或选择上面的标准理由）", "好的");
-    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     ui.settle();
     assert_eq!(status_of(&path, "SL202611190000002").0, Status::Pending);
     assert!(queue(&ui).review.as_ref().unwrap().overriding.is_some());
     // A standard reason, then Ctrl+Enter: approved, with the reason kept.
     ui.click("系统误判，已人工核对");
-    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     ui.settle();
     assert_eq!(status_of(&path, "SL202611190000002").0, Status::Approved);
     let mut store = Store::open(&path).unwrap();
@@ -926,7 +944,9 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
         Some("系统误判，已人工核对")
     );
     assert!(
-        tail[0].detail.contains("仍通过，理由：系统误判，已人工核对"),
+        tail[0]
+            .detail
+            .contains("仍通过，理由：系统误判，已人工核对"),
         "{}",
         tail[0].detail
     );
@@ -964,9 +984,13 @@ fn a_company_rejection_notice_cites_the_receipt_number() {
     key(&mut ui, Key::K);
     key(&mut ui, Key::F9);
     let preview = queue(&ui).review.as_ref().unwrap().notice().unwrap();
-    assert!(preview.contains(&format!("回执编号：{reg_no}")), "{preview}");
+    assert!(
+        preview.contains(&format!("回执编号：{reg_no}")),
+        "{preview}"
+    );
     assert!(!preview.contains(&app_no), "{preview}");
-    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
     ui.settle();
     let (status, _, notice) = status_of(&path, &app_no);
     assert_eq!(status, Status::Returned);

@@ -9,8 +9,8 @@ use super::auth::SessionClerk;
 use super::demo::DEMO_CLERKS;
 use super::review::{self, Req, Resp, Verdict};
 use crate::domain::checksum::{credit_check, mod11_2, org_check};
-use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::holidays::is_working_day;
+use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{CST, cst_date, due_for};
 use crate::domain::review::{AppKind, PhotoSource, Reason};
 use crate::photo::{PhotoReport, Verdict as PhotoVerdict, check_bytes};
@@ -502,10 +502,7 @@ mod tests {
         let today_start = recent_working_days(now)[1];
         assert_eq!(cst_date(today_start).to_string(), "2026-11-20", "Friday");
         let apps: Vec<NewApplication> = offline(2000, 7, now, 1).collect();
-        let overdue = apps
-            .iter()
-            .filter(|a| a.due_day < cst_date(now))
-            .count();
+        let overdue = apps.iter().filter(|a| a.due_day < cst_date(now)).count();
         let share = overdue as f64 / apps.len() as f64;
         assert!((0.02..=0.11).contains(&share), "{overdue} of 2000 overdue");
         assert!(apps.iter().all(|a| a.submitted_at <= now));

@@ -75,7 +75,8 @@ fn image_page(bytes: &[u8], format: ImageFormat) -> Result<PagePixels, String> {
 fn render_pdf(bytes: &[u8], page: usize) -> Result<PagePixels, String> {
     use hayro::hayro_syntax::Pdf;
     use hayro::{PixmapSettings, RenderCache, RenderSettings};
-    let pdf = Pdf::new(bytes.to_vec()).map_err(|_| "无法读取该 PDF（已加密或已损坏）".to_owned())?;
+    let pdf =
+        Pdf::new(bytes.to_vec()).map_err(|_| "无法读取该 PDF（已加密或已损坏）".to_owned())?;
     let pages = pdf.pages();
     let Some(p) = pages.get(page) else {
         return Err(format!("该 PDF 没有第 {} 页", page + 1));
@@ -126,7 +127,9 @@ pub fn scan_bytes(
             "只有窗口和审核人员可以查看扫描件",
         )?;
         if !tx.attachments_of(id)?.iter().any(|a| a.sha256 == sha256) {
-            return Err(StoreError::Rejected("该扫描件不属于这条面签记录".to_owned()));
+            return Err(StoreError::Rejected(
+                "该扫描件不属于这条面签记录".to_owned(),
+            ));
         }
         tx.scan_blob(sha256)?
             .ok_or_else(|| StoreError::Rejected("扫描件已不在数据库中".to_owned()))

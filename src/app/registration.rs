@@ -100,7 +100,9 @@ impl Req {
     pub fn is_read_only(&self) -> bool {
         matches!(
             self,
-            Req::Search { .. } | Req::PendingCountersign { .. } | Req::Open { .. }
+            Req::Search { .. }
+                | Req::PendingCountersign { .. }
+                | Req::Open { .. }
                 | Req::Scan { .. }
                 | Req::Holding { .. }
         )

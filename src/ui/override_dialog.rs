@@ -63,7 +63,11 @@ impl OverrideDialog {
                 ui.label(RichText::new(format!("× {f}")).color(theme::ERROR));
             }
             if !self.warnings.is_empty() {
-                ui.label(RichText::new("需留意（无需说明理由）").strong().color(theme::WARN));
+                ui.label(
+                    RichText::new("需留意（无需说明理由）")
+                        .strong()
+                        .color(theme::WARN),
+                );
                 for w in &self.warnings {
                     ui.label(RichText::new(format!("⚠ {w}")).color(theme::WARN));
                 }

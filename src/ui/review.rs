@@ -148,7 +148,9 @@ impl ReviewView {
     /// screen has a failed item.
     pub fn needs_override(&self) -> bool {
         photo_override::needed(&self.item.photo_failed)
-            || self.live_report().is_some_and(|r| r.verdict == Verdict::Fail)
+            || self
+                .live_report()
+                .is_some_and(|r| r.verdict == Verdict::Fail)
     }
 
     /// The failed photo checks in words, for the override dialog.
@@ -399,7 +401,11 @@ impl ReviewView {
                 }
                 ui.vertical(|ui| {
                     ui.set_width(270.0);
-                    review_facts::grid(ui, "review_applicant", &review_facts::applicant(&self.item));
+                    review_facts::grid(
+                        ui,
+                        "review_applicant",
+                        &review_facts::applicant(&self.item),
+                    );
                 });
             }
             ui.separator();
@@ -488,16 +494,13 @@ impl ReviewView {
                 "通过 (F8)"
             };
             let ready = self.photo_ready();
-            let approve = widgets::primary_button(
-                ui,
-                approve_label,
-                enabled && block.is_none() && ready,
-            )
-            .on_disabled_hover_text(if ready {
-                "不能通过：见上方预检或审核状态"
-            } else {
-                "照片检测结果返回后才能通过"
-            });
+            let approve =
+                widgets::primary_button(ui, approve_label, enabled && block.is_none() && ready)
+                    .on_disabled_hover_text(if ready {
+                        "不能通过：见上方预检或审核状态"
+                    } else {
+                        "照片检测结果返回后才能通过"
+                    });
             if approve.clicked() {
                 action = Some(Action::Approve);
             }
@@ -540,9 +543,12 @@ impl ReviewView {
             let warnings = self.warnings();
             if !warnings.is_empty() {
                 ui.label(
-                    RichText::new(format!("通过前请留意（无需说明理由）：{}。", warnings.join("；")))
-                        .color(theme::WARN)
-                        .small(),
+                    RichText::new(format!(
+                        "通过前请留意（无需说明理由）：{}。",
+                        warnings.join("；")
+                    ))
+                    .color(theme::WARN)
+                    .small(),
                 );
             }
         }
@@ -553,9 +559,11 @@ impl ReviewView {
             });
         }
         ui.label(
-            RichText::new("键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因")
-                .small()
-                .color(theme::MUTED),
+            RichText::new(
+                "键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因",
+            )
+            .small()
+            .color(theme::MUTED),
         );
         ui.add_space(4.0);
         ui.label(RichText::new("退回原因").strong());

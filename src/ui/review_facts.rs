@@ -194,7 +194,12 @@ pub fn record(v: &RegistrationView) -> Facts {
         ));
     }
     rows.push((
-        if company { "代理人手机号码" } else { "手机号码" }.to_owned(),
+        if company {
+            "代理人手机号码"
+        } else {
+            "手机号码"
+        }
+        .to_owned(),
         v.masked_mobile.clone(),
     ));
     if let Some(r) = &v.reason {

@@ -216,7 +216,8 @@ impl DocViewer {
         } else if take(Key::R) {
             self.rotate();
         }
-        if i.consume_key(Modifiers::SHIFT, Key::Plus) || i.consume_key(Modifiers::SHIFT, Key::Equals)
+        if i.consume_key(Modifiers::SHIFT, Key::Plus)
+            || i.consume_key(Modifiers::SHIFT, Key::Equals)
         {
             self.zoom_by(ZOOM_STEP);
         }
@@ -396,8 +397,12 @@ impl DocViewer {
                 ui.label(RichText::new(format!("{}：{}{pages}", d.label, d.file_name)).strong());
             }
             ui.label(
-                RichText::new(format!("全部附件第 {} / {} 页", self.at + 1, self.pages.len()))
-                    .color(theme::MUTED),
+                RichText::new(format!(
+                    "全部附件第 {} / {} 页",
+                    self.at + 1,
+                    self.pages.len()
+                ))
+                .color(theme::MUTED),
             );
             let pct = match self.zoom {
                 Zoom::Fit => format!("适合窗口（{:.0} %）", self.fit_scale * 100.0),
@@ -561,7 +566,13 @@ impl DocViewer {
                 let name: String = d
                     .file_name
                     .chars()
-                    .map(|c| if matches!(c, '/' | '\\' | ':') { '_' } else { c })
+                    .map(|c| {
+                        if matches!(c, '/' | '\\' | ':') {
+                            '_'
+                        } else {
+                            c
+                        }
+                    })
                     .collect();
                 let job = Job::Open {
                     name,

@@ -178,10 +178,18 @@ mod tests {
     fn the_time_remaining_follows_the_pace_so_far() {
         let p = Progress::new();
         p.set(Phase::Writing, 1, 2); // 0.4 + 0.3 = 70 % done
-        assert_eq!(p.remaining(Duration::from_secs(1)), None, "too early to tell");
+        assert_eq!(
+            p.remaining(Duration::from_secs(1)),
+            None,
+            "too early to tell"
+        );
         let left = p.remaining(Duration::from_secs(70)).unwrap();
         assert!((left.as_secs_f64() - 30.0).abs() < 0.5, "{left:?}");
         p.set(Phase::Reading, 0, 100);
-        assert_eq!(p.remaining(Duration::from_secs(60)), None, "nothing done yet");
+        assert_eq!(
+            p.remaining(Duration::from_secs(60)),
+            None,
+            "nothing done yet"
+        );
     }
 }

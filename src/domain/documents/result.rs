@@ -91,9 +91,7 @@ pub struct Finding {
 pub fn sentence(message: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
     let m = message.into();
     let trimmed = m.trim_end();
-    if trimmed.is_empty()
-        || trimmed.ends_with(['。', '！', '？', '…'])
-        || trimmed.ends_with("。）")
+    if trimmed.is_empty() || trimmed.ends_with(['。', '！', '？', '…']) || trimmed.ends_with("。）")
     {
         return m;
     }

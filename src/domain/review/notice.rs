@@ -109,9 +109,7 @@ fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
             out.push_str(&format!("{}. {item}。\n", i + 1));
         }
     };
-    let mut notice = format!(
-        "一次性告知书\n{no_label}：{no}\n申请事项：{what}\n",
-    );
+    let mut notice = format!("一次性告知书\n{no_label}：{no}\n申请事项：{what}\n",);
     let submitted = date_cn(n.submitted_on);
     // A company registration is made in person only: the agent comes back.
     let company = n.kind == AppKind::CompanyRegistration;
@@ -119,7 +117,10 @@ fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
         notice.push_str(&format!(
             "您于{submitted}提交的申请经审核，不予办理，理由如下：\n"
         ));
-        let grounds: Vec<String> = refusals.iter().map(|r| r.requirement().to_owned()).collect();
+        let grounds: Vec<String> = refusals
+            .iter()
+            .map(|r| r.requirement().to_owned())
+            .collect();
         numbered(&grounds, &mut notice);
         if !fix_items.is_empty() {
             notice.push_str("如重新申请，请同时注意：\n");
@@ -206,7 +207,11 @@ mod tests {
         let mut i = input(Outcome::Reject, &[Reason::PhotoGlare], "");
         i.receipt_no = Some("MQ-20261123-0001");
         let n = compose(&i);
-        assert!(n.notice.contains("受理号：SL202611230000001"), "{}", n.notice);
+        assert!(
+            n.notice.contains("受理号：SL202611230000001"),
+            "{}",
+            n.notice
+        );
         assert!(!n.notice.contains("MQ-"), "{}", n.notice);
     }
 
@@ -238,7 +243,11 @@ mod tests {
 
     #[test]
     fn each_reason_appears_once_with_what_to_do() {
-        for kind in [AppKind::New, AppKind::PhotoChange, AppKind::CompanyRegistration] {
+        for kind in [
+            AppKind::New,
+            AppKind::PhotoChange,
+            AppKind::CompanyRegistration,
+        ] {
             let reasons: Vec<Reason> = Reason::ALL
                 .into_iter()
                 .filter(|r| r.applies_to(kind))
@@ -278,7 +287,11 @@ mod tests {
             &[Reason::PhotoGlare, Reason::ScanUnreadable],
             "",
         ));
-        assert!(n.notice.contains("一次性补正后，重新提交申请"), "{}", n.notice);
+        assert!(
+            n.notice.contains("一次性补正后，重新提交申请"),
+            "{}",
+            n.notice
+        );
         assert!(!n.notice.contains("不予办理"), "{}", n.notice);
         assert!(!n.notice.contains("如重新申请"), "{}", n.notice);
     }

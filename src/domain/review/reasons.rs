@@ -159,7 +159,9 @@ impl Reason {
             Reason::LicenceStatus => "驾驶证状态异常：需先处理完异常情况后才能申领",
             Reason::DocumentInvalid => "身份证明无效：请持有效身份证明重新申请",
             Reason::NotSamePerson => "照片或身份信息与驾驶证持证人不符：须由持证人本人申请",
-            Reason::PhotoChangeTooSoon => "距上次使用相册或拍照更换照片未满 6 个月，暂不能更换照片：请满 6 个月后再申请",
+            Reason::PhotoChangeTooSoon => {
+                "距上次使用相册或拍照更换照片未满 6 个月，暂不能更换照片：请满 6 个月后再申请"
+            }
             Reason::MustReapply => {
                 "驾驶证已换证或变更了准驾车型、有效期、发证机关，原电子驾驶证已失效：请重新申领电子驾驶证"
             }
