@@ -619,7 +619,7 @@ fn countersign(
             Some(actor),
             AuditAction::RegistrationCountersigned,
             target(id),
-            format!("{}（办理人 {}）", rec.reg_no, rec.clerk_name),
+            format!("{}（受理人 {}）", rec.reg_no, rec.clerk_name),
             now,
         )
     })?;

@@ -499,7 +499,12 @@ impl DocViewer {
         // Points per page pixel: 100 % means one page pixel per screen pixel.
         let ppp = ui.ctx().pixels_per_point();
         let fit = (rect.width() / turned.x).min(rect.height() / turned.y) * ppp;
-        self.fit_scale = fit.min(MAX_ZOOM);
+        let fit = fit.min(MAX_ZOOM);
+        if (fit - self.fit_scale).abs() > 0.001 {
+            // The toolbar above already showed last frame's figure.
+            self.fit_scale = fit;
+            ui.ctx().request_repaint();
+        }
         let scale = match self.zoom {
             Zoom::Fit => self.fit_scale,
             Zoom::Scale(s) => s,

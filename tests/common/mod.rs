@@ -159,47 +159,4 @@ impl Ui {
     }
 }
 
-/// A small valid PDF with `pages` pages, each a coloured block on white
-/// (hand-written objects with a correct cross-reference table).
-pub fn pdf_with_pages(pages: usize) -> Vec<u8> {
-    let mut objects: Vec<String> = Vec::new();
-    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 3 + 2 * i)).collect();
-    objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_owned());
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
-        kids.join(" ")
-    ));
-    for i in 0..pages {
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {} 0 R >>",
-            4 + 2 * i
-        ));
-        let shade = 0.2 + 0.3 * i as f32;
-        let stream = format!("{shade} 0.3 0.7 rg 40 60 340 {} re f", 200 + 100 * i);
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{stream}\nendstream",
-            stream.len()
-        ));
-    }
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
+pub use counterdesk::app::demo::sample_pdf as pdf_with_pages;

@@ -97,12 +97,12 @@ pub(crate) fn settle_registration(
     let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
     let detail = if labels.is_empty() {
         format!(
-            "{}（办理人 {}，审核队列 {app_no} {what}）",
+            "{}（受理人 {}，审核队列 {app_no} {what}）",
             reg.reg_no, reg.clerk_name
         )
     } else {
         format!(
-            "{}（办理人 {}，审核队列 {app_no} {what}，原因：{}）",
+            "{}（受理人 {}，审核队列 {app_no} {what}，原因：{}）",
             reg.reg_no,
             reg.clerk_name,
             labels.join("、")
