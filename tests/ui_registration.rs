@@ -536,6 +536,10 @@ fn a_registered_number_is_said_as_soon_as_it_is_complete() {
             .is_some()
     );
     assert_eq!(person(&ui).core.stage, Stage::Editing, "nothing submitted");
+    assert!(
+        ui.harness.get_by_label("证件号码").is_focused(),
+        "the clerk stays in the field"
+    );
     ui.harness
         .snapshot("registration_person_already_registered");
     ui.click("打开已有记录 MQ-20261120-0001");

@@ -113,7 +113,6 @@ impl<B: FormBody> RegistrationScreen<B> {
         let enabled = self.core.editing();
         let mut submit = false;
         self.core.ask_holding(self.body.complete_number(), out);
-        self.core.holding_ui(ui, out);
         ui.add_enabled_ui(enabled, |ui| {
             egui::Grid::new((B::SCREEN, "form"))
                 .num_columns(2)
@@ -167,7 +166,12 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
                         self.form_ui(ui, out);
                     });
                     ui.separator();
-                    ui.vertical(|ui| self.body.details(ui, cx.today));
+                    // Beside the number's check, after the form: the line
+                    // appearing moves no field (nor the focus) of the form.
+                    ui.vertical(|ui| {
+                        self.core.holding_ui(ui, out);
+                        self.body.details(ui, cx.today)
+                    });
                 });
             });
     }
