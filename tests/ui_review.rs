@@ -900,6 +900,14 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
     let mut ui = launch(DbTarget::File(path.clone()));
     open_queue(&mut ui, "zhaomin", "review2026");
     key(&mut ui, Key::F2);
+    // Until the photo report is back, 通过 waits (a fresh view of the same
+    // application has not decoded its photo yet).
+    let item = queue(&ui).review.as_ref().unwrap().item.clone();
+    let mut fresh = counterdesk::ui::review::ReviewView::new(item);
+    assert!(!fresh.photo_ready());
+    assert!(!fresh.approve_or_ask());
+    assert!(fresh.overriding.is_none());
+    assert!(fresh.error.unwrap().contains("照片检测结果尚未返回"));
     assert!(queue(&ui).review.as_ref().unwrap().photo_ready());
     key(&mut ui, Key::F8);
     assert!(queue(&ui).review.as_ref().unwrap().overriding.is_some());
@@ -996,4 +1004,43 @@ fn a_company_rejection_notice_cites_the_receipt_number() {
     assert_eq!(status, Status::Returned);
     assert!(notice.contains(&reg_no), "{notice}");
     assert!(!notice.contains(&app_no), "{notice}");
+}
+
+/// Issue 19: a PDF page the viewer cannot draw says so, and offers the
+/// system's own program (not clicked here: it would start one).
+#[test]
+fn a_pdf_page_that_cannot_be_drawn_says_so() {
+    use counterdesk::ui::viewer::{DocSource, DocViewer, ViewerDoc};
+    let doc = ViewerDoc {
+        label: "委托书".into(),
+        file_name: "委托书.pdf".into(),
+        pages: 1,
+        source: DocSource::Bytes(b"%PDF-1.7\n1 0 obj broken".to_vec().into()),
+    };
+    let viewer = DocViewer::new(vec![doc], "面签记录 MQ-20261120-0001", vec![], 0);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1024.0, 600.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui_state(
+            |ui, v: &mut DocViewer| {
+                let mut out = counterdesk::ui::outbox::Outbox::default();
+                v.show(ui.ctx(), &mut out);
+            },
+            viewer,
+        );
+    for _ in 0..400 {
+        h.step();
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("此页无法在工作台中显示：无法读取该 PDF")
+            .is_some()
+    );
+    assert!(h.query_by_label("用系统程序打开 (O)").is_some());
+    h.snapshot("viewer_pdf_failed");
 }

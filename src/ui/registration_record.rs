@@ -588,7 +588,7 @@ impl RecordPanel {
             let idle = !self.waiting && self.receipt_use.is_none();
             if ui
                 .add_enabled(idle, egui::Button::new("打印回执 (Ctrl+P)"))
-                .on_hover_text("在系统的 PDF 查看器中打开受理回执，从那里打印")
+                .on_hover_text("在系统的 PDF 查看器中打开受理回执，从那里打印。")
                 .clicked()
             {
                 self.print(out);

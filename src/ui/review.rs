@@ -355,7 +355,7 @@ impl ReviewView {
                 let text = if t.until > now {
                     RichText::new(format!("由您审核，至 {}", fmt_hm(t.until))).color(theme::MUTED)
                 } else {
-                    RichText::new("审核时限已过，保存时可能被拒绝").color(theme::ERROR)
+                    RichText::new("审核时限已过，保存时可能被拒绝。").color(theme::ERROR)
                 };
                 ui.label(text);
             }

@@ -107,6 +107,8 @@ pub struct DocViewer {
     held: Vec<(usize, PageState)>,
     jobs: Jobs<Job, Done>,
     note: Option<(bool, String)>,
+    /// `O` was pressed: open the current document with the system's program.
+    open_external: bool,
 }
 
 impl DocViewer {
@@ -165,6 +167,7 @@ impl DocViewer {
                 ),
             }),
             note: None,
+            open_external: false,
         }
     }
 
@@ -215,6 +218,8 @@ impl DocViewer {
             self.actual_size();
         } else if take(Key::R) {
             self.rotate();
+        } else if take(Key::O) {
+            self.open_external = true;
         }
         if i.consume_key(Modifiers::SHIFT, Key::Plus)
             || i.consume_key(Modifiers::SHIFT, Key::Equals)
@@ -381,6 +386,8 @@ impl DocViewer {
                 });
             });
         });
+        // `O` only counts on a page that offers it, in the frame it was pressed.
+        self.open_external = false;
         close
     }
 
@@ -567,7 +574,8 @@ impl DocViewer {
         let (doc, _) = self.pages.get(self.at).copied().unwrap_or((0, 0));
         if let Some((d, Bytes::Have(bytes))) = self.docs.get(doc) {
             child.label(RichText::new("可用本机的 PDF 程序查看原件。").color(Color32::WHITE));
-            if child.button("用系统程序打开").clicked() {
+            let asked = std::mem::take(&mut self.open_external);
+            if child.button("用系统程序打开 (O)").clicked() || asked {
                 let name: String = d
                     .file_name
                     .chars()
