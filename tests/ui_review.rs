@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::*;
+use counterdesk::app::demo::sample_pdf as pdf_with_pages;
 use counterdesk::app::demo_queue::photo_intake;
 use counterdesk::app::review::{self, Req, Resp};
 use counterdesk::app::session::SessionClerk;

@@ -158,5 +158,3 @@ impl Ui {
         self.harness.state()
     }
 }
-
-pub use counterdesk::app::demo::sample_pdf as pdf_with_pages;
