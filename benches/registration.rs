@@ -4,7 +4,10 @@
 //!   document number, name prefix (one page of 50);
 //! - submit-to-success with two 3 MB scans: prepare both (decode, hash,
 //!   thumbnail) and submit them in one transaction;
-//! - the receipt PDF.
+//! - the receipt PDF;
+//! - the document viewer's page decode on the job runner (`viewer_page`): a
+//!   3 MB A4 JPEG scan, a page of the receipt PDF (text, embedded font) and a
+//!   page of the demo's drawn PDF.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -151,7 +154,29 @@ fn bench(c: &mut Criterion) {
         b.iter(|| receipt::render(black_box(&data)))
     });
     group.finish();
+    // The viewer drawing that receipt's page: real text in an embedded font.
+    let mut group = c.benchmark_group("viewer_page");
+    group.sample_size(20);
+    group.bench_function("receipt_pdf_page", |b| {
+        b.iter(|| counterdesk::app::document_view::render_page(black_box(&pdf), 0).map(|p| p.width))
+    });
+    group.finish();
 }
 
-criterion_group!(benches, bench);
+fn viewer(c: &mut Criterion) {
+    use counterdesk::app::document_view::render_page;
+    let jpeg = scan_jpeg(7);
+    let sample = counterdesk::app::demo::sample_pdf(2);
+    let mut group = c.benchmark_group("viewer_page");
+    group.sample_size(20);
+    group.bench_function("jpeg_a4_3mb", |b| {
+        b.iter(|| render_page(black_box(&jpeg), 0).map(|p| p.width))
+    });
+    group.bench_function("drawn_pdf_page", |b| {
+        b.iter(|| render_page(black_box(&sample), 1).map(|p| p.width))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, viewer, bench);
 criterion_main!(benches);

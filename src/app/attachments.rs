@@ -125,9 +125,14 @@ impl PreparedScan {
     }
 }
 
-/// `3.0 MB`
+/// `3.0 MB`; under a megabyte in KB (`84 KB`), so a small scan never reads `0.0 MB`.
 pub fn fmt_size(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    const MB: f64 = 1024.0 * 1024.0;
+    if (bytes as f64) < MB * 0.95 {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    } else {
+        format!("{:.1} MB", bytes as f64 / MB)
+    }
 }
 
 fn refuse(name: &str, why: impl fmt::Display) -> AppError {
@@ -302,6 +307,18 @@ fn decode_error(e: image::ImageError) -> String {
 }
 
 fn inspect_image(bytes: &[u8], format: ImageFormat) -> Result<Inspected, String> {
+    let img = decode_image(bytes, format)?;
+    Ok(Inspected {
+        width: Some(img.width()),
+        height: Some(img.height()),
+        pages: None,
+        thumbnail: Some(thumbnail_png(&img)?),
+    })
+}
+
+/// A whole scan decoded under the photo module's size and memory limits,
+/// turned upright by its EXIF orientation. Slow: background jobs only.
+pub(crate) fn decode_image(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, String> {
     let t = &THRESHOLDS;
     // Header only: no pixel buffer exists yet.
     let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
@@ -332,12 +349,7 @@ fn inspect_image(bytes: &[u8], format: ImageFormat) -> Result<Inspected, String>
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
-    Ok(Inspected {
-        width: Some(img.width()),
-        height: Some(img.height()),
-        pages: None,
-        thumbnail: Some(thumbnail_png(&img)?),
-    })
+    Ok(img)
 }
 
 /// Longest side ≤ 256 px, as PNG for the screen to show.
@@ -419,6 +431,14 @@ mod tests {
         let e = prepare(bytes("big.pdf", vec![0u8; 40 * 1024 * 1024])).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("40.0 MB") && msg.contains("10.0 MB"), "{msg}");
+    }
+
+    #[test]
+    fn sizes_read_in_kb_below_a_megabyte() {
+        assert_eq!(fmt_size(1), "1 KB");
+        assert_eq!(fmt_size(86_000), "84 KB");
+        assert_eq!(fmt_size(3 * 1024 * 1024), "3.0 MB");
+        assert_eq!(fmt_size(10 * 1024 * 1024), "10.0 MB");
     }
 
     #[test]

@@ -10,7 +10,30 @@ use super::error::AppError;
 use super::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
-use crate::store::{AuditVerdict, Store};
+use crate::store::{AuditVerdict, Store, StoreError, Tx};
+
+/// An audit target in words: 申请 SL…, 面签记录 MQ-…, 系统设置; as stored otherwise.
+fn target_words(tx: &Tx<'_>, target: &str) -> Result<String, StoreError> {
+    let number = |prefix: &str| {
+        target
+            .strip_prefix(prefix)
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    if target == "settings" {
+        return Ok("系统设置".to_owned());
+    }
+    if let Some(id) = number("application:")
+        && let Some(no) = tx.app_no_of(id)?
+    {
+        return Ok(format!("申请 {no}"));
+    }
+    if let Some(id) = number("registration:")
+        && let Some(no) = tx.reg_no_of(id)?
+    {
+        return Ok(format!("面签记录 {no}"));
+    }
+    Ok(target.to_owned())
+}
 
 /// One audit row for the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +72,8 @@ pub fn handle(
         Req::Tail { limit } => store
             .read(|tx| {
                 require_role(tx, actor, Role::can_view_audit, REFUSAL)?;
-                let names: HashMap<String, String> = tx
-                    .list_clerks()?
+                let clerks = tx.list_clerks()?;
+                let names: HashMap<String, String> = clerks
                     .iter()
                     .map(|c| {
                         (
@@ -59,25 +82,34 @@ pub fn handle(
                         )
                     })
                     .collect();
-                Ok(tx
-                    .audit_tail(limit)?
-                    .into_iter()
-                    .map(|r| AuditEntry {
-                        target: names.get(&r.target).cloned().unwrap_or_else(|| {
-                            match r.target.as_str() {
-                                "settings" => "系统设置".to_owned(),
-                                other => other.to_owned(),
-                            }
-                        }),
+                // "赵敏 (zhaomin)": the name a colleague knows, and the login.
+                let actors: HashMap<&str, String> = clerks
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.username.as_str(),
+                            format!("{} ({})", c.display_name, c.username),
+                        )
+                    })
+                    .collect();
+                let mut rows = Vec::new();
+                for r in tx.audit_tail(limit)? {
+                    let target = match names.get(&r.target) {
+                        Some(n) => n.clone(),
+                        None => target_words(tx, &r.target)?,
+                    };
+                    rows.push(AuditEntry {
+                        target,
                         seq: r.seq,
                         at: r.at,
-                        actor: r.actor,
+                        actor: actors.get(r.actor.as_str()).cloned().unwrap_or(r.actor),
                         action: r.action,
                         action_code: r.action_code,
                         detail: r.detail,
                         hash: r.hash,
-                    })
-                    .collect())
+                    });
+                }
+                Ok(rows)
             })
             .map(Resp::Rows)
             .map_err(AppError::from),

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::auth::{AccountInput, create_first_admin};
+use super::auth::{AccountInput, SessionClerk, create_first_admin};
+use super::error::AppError;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::domain::password::hash_password;
@@ -60,4 +61,98 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         })?;
     }
     Ok(())
+}
+
+/// A small valid PDF with `pages` pages, each a coloured block on white
+/// (hand-written objects with a correct cross-reference table): the demo's
+/// power-of-attorney scan, and a fixture for the viewer's tests.
+pub fn sample_pdf(pages: usize) -> Vec<u8> {
+    let mut objects: Vec<String> = Vec::new();
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 3 + 2 * i)).collect();
+    objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_owned());
+    objects.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    ));
+    for i in 0..pages {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents {} 0 R >>",
+            4 + 2 * i
+        ));
+        let shade = 0.2 + 0.3 * (i % 3) as f32;
+        let stream = format!(
+            "0.1 0.1 0.1 RG 2 w 30 30 360 535 re S {shade} 0.3 0.7 rg 40 60 340 {} re f",
+            200 + 100 * (i % 4)
+        );
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ));
+    }
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// One company registration by 王丽 with two scans (a licence image and a
+/// two-page PDF), waiting for a supervisor's countersign: `--demo` shows
+/// the 单位注册复核 with its documents in the viewer.
+pub fn company_with_scans(store: &mut Store, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::attachments::{ScanInput, prepare};
+    use super::registration::{self, Req};
+    use crate::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
+    let Some(counter) = store.read(|tx| tx.clerk_by_username(DEMO_CLERKS[1].0))? else {
+        return Ok(());
+    };
+    let actor = SessionClerk::from(&counter);
+    let licence = prepare(ScanInput::Bytes {
+        file_name: "营业执照.jpg".into(),
+        bytes: include_bytes!("../../assets/demo/ok_260x378.jpg").to_vec(),
+    })?;
+    let attorney = prepare(ScanInput::Bytes {
+        file_name: "授权委托书.pdf".into(),
+        bytes: sample_pdf(2),
+    })?;
+    registration::handle(
+        store,
+        now,
+        &actor,
+        Req::SubmitCompany {
+            form: CompanyDraft {
+                company_name: "北京顺达物流有限公司".into(),
+                code: "91110000600037341L".into(),
+                agent_name: "李四".into(),
+                agent_doc_type: Some(IdDocType::ResidentId),
+                agent_doc_number: "110101200002290018".into(),
+                agent_mobile: "13900139000".into(),
+                sighted_licence: true,
+                sighted_authorization: true,
+                sighted_agent_id: true,
+            },
+            scans: vec![
+                (ScanSlot::BusinessLicence, licence),
+                (ScanSlot::Authorization, attorney),
+            ],
+            idempotency_key: "demo-company-with-scans".into(),
+        },
+    )
+    .map(drop)
 }

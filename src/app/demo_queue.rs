@@ -3,14 +3,15 @@
 //! check characters; photos are four public-domain JPEGs stored once each
 //! (content-addressed), so a million applications stay a few hundred MB.
 
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
 use super::auth::SessionClerk;
 use super::demo::DEMO_CLERKS;
 use super::review::{self, Req, Resp, Verdict};
 use crate::domain::checksum::{credit_check, mod11_2, org_check};
+use crate::domain::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;
-use crate::domain::review::queue::{cst_date, due_for};
+use crate::domain::review::queue::{CST, cst_date, due_for};
 use crate::domain::review::{AppKind, PhotoSource, Reason};
 use crate::photo::{PhotoReport, Verdict as PhotoVerdict, check_bytes};
 use crate::store::{NewApplication, Store, StoreError};
@@ -193,6 +194,27 @@ struct Generator {
     photos: Vec<(i64, PhotoIntake, u32)>,
     counter: Option<i64>,
     supervisor: Option<i64>,
+    /// Starts (CST midnight) of the working day before last and of the last one.
+    window: [DateTime<Utc>; 2],
+}
+
+/// Midnight (CST) at the start of the last two working days before `now`'s date.
+fn recent_working_days(now: DateTime<Utc>) -> [DateTime<Utc>; 2] {
+    let mut starts = [now; 2];
+    let mut day = cst_date(now);
+    for start in starts.iter_mut().rev() {
+        while let Some(prev) = day.pred_opt() {
+            day = prev;
+            if is_working_day(day).value {
+                break;
+            }
+        }
+        *start = CST
+            .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+            .single()
+            .map_or(now, |t| t.with_timezone(&Utc));
+    }
+    starts
 }
 
 impl Generator {
@@ -204,8 +226,16 @@ impl Generator {
             (AppKind::RenewalUpdate, 170),
             (AppKind::CompanyRegistration, 30),
         ]);
-        // Submitted within the last 12 days; older ones are overdue.
-        let submitted_at = self.now - Duration::seconds(rng.below(12 * 86_400) as i64);
+        // Submitted over the last one or two working days, as at a real
+        // counter: about 8 % on the working day before last, overdue today.
+        let [before_last, last] = self.window;
+        let (from, to) = if rng.permille(80) {
+            (before_last, last)
+        } else {
+            (last, self.now.max(last))
+        };
+        let span = (to - from).num_seconds().max(1) as u64;
+        let submitted_at = from + Duration::seconds(rng.below(span) as i64);
         let due = due_for(submitted_at);
         let (region, authority) = *rng.pick(&REGIONS);
         let created_by = if rng.permille(100) {
@@ -348,6 +378,7 @@ pub fn offline(
             .collect(),
         counter: None,
         supervisor: None,
+        window: recent_working_days(now),
     };
     (0..n).map(move |i| g.application(first + i as i64))
 }
@@ -392,6 +423,7 @@ pub fn generate(
         photos,
         counter: counter.as_ref().map(|c| c.id),
         supervisor: supervisor.as_ref().map(|c| c.id),
+        window: recent_working_days(now),
     };
     store.tune_for_bulk()?;
     // One transaction and cached statements: a million rows in seconds.
@@ -449,4 +481,40 @@ pub fn generate(
         summary.decided += 1;
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::exchange::demo_batch::FIRST_BATCH_SEQ;
+    use std::collections::HashSet;
+
+    /// Monday 2026-11-23 10:00 CST: the last working days are Friday and Thursday.
+    fn monday() -> DateTime<Utc> {
+        CST.with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_demo_day_has_few_overdue_applications() {
+        let now = monday();
+        let today_start = recent_working_days(now)[1];
+        assert_eq!(cst_date(today_start).to_string(), "2026-11-20", "Friday");
+        let apps: Vec<NewApplication> = offline(2000, 7, now, 1).collect();
+        let overdue = apps.iter().filter(|a| a.due_day < cst_date(now)).count();
+        let share = overdue as f64 / apps.len() as f64;
+        assert!((0.02..=0.11).contains(&share), "{overdue} of 2000 overdue");
+        assert!(apps.iter().all(|a| a.submitted_at <= now));
+    }
+
+    #[test]
+    fn batch_numbers_never_meet_the_demo_databases_own() {
+        let now = monday();
+        let db: HashSet<String> = offline(3000, 1, now, 1).map(|a| a.app_no).collect();
+        let batch: HashSet<String> = offline(3000, 2, now, FIRST_BATCH_SEQ)
+            .map(|a| a.app_no)
+            .collect();
+        assert!(db.is_disjoint(&batch));
+    }
 }

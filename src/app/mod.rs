@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod demo_queue;
 pub mod demo_registrations;
+pub mod document_view;
 pub mod drafts;
 pub mod error;
 pub mod exchange;

@@ -189,14 +189,17 @@ impl Typesetter {
         glyphs.iter().map(|g| g.x_advance).sum::<f32>() * size
     }
 
-    /// Splits `text` into lines no wider than `max` (by character: CJK has no spaces).
+    /// Splits `text` into lines no wider than `max` (by character: CJK has no
+    /// spaces); closing punctuation may overhang by one character.
     fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut w = 0.0;
         for (c, g) in text.chars().zip(self.glyphs(text)) {
             let adv = g.x_advance * size;
-            if w + adv > max && !line.is_empty() {
+            // Closing punctuation hangs at the end of the line rather than
+            // starting the next one (a line never begins with ；or 。).
+            if w + adv > max && !line.is_empty() && !NO_LINE_START.contains(c) {
                 lines.push(std::mem::take(&mut line));
                 w = 0.0;
             }
@@ -209,6 +212,9 @@ impl Typesetter {
         lines
     }
 }
+
+/// Characters a Chinese line must not begin with.
+const NO_LINE_START: &str = "，。；：、！？）》」』”’…%";
 
 fn status_text(d: &ReceiptData) -> String {
     match d.status {
@@ -384,6 +390,18 @@ mod tests {
             "面 is a high glyph id in this font"
         );
         assert!(g[0].x_advance > 0.5);
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_punctuation() {
+        let ts = Typesetter::new().unwrap();
+        let text = "说明：本回执证明窗口已受理面签注册，请妥善保管。状态为“待复核”的单位面签，经审核人员复核后生效；如需更改手机号码，请携带本人有效身份证明原件到窗口办理。";
+        for width in (100..=520).step_by(3) {
+            for line in ts.wrap(text, 10.0, width as f32) {
+                let first = line.chars().next().unwrap_or(' ');
+                assert!(!NO_LINE_START.contains(first), "{width}: {line}");
+            }
+        }
     }
 
     #[test]

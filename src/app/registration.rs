@@ -81,6 +81,17 @@ pub enum Req {
     Receipt {
         id: i64,
     },
+    /// Whether a complete number already has a registration (asked as soon
+    /// as the number is typed, before submitting).
+    Holding {
+        kind: RegistrationKind,
+        number: String,
+    },
+    /// One scan's bytes, for the document viewer.
+    Scan {
+        id: i64,
+        sha256: String,
+    },
 }
 
 impl Req {
@@ -89,7 +100,11 @@ impl Req {
     pub fn is_read_only(&self) -> bool {
         matches!(
             self,
-            Req::Search { .. } | Req::PendingCountersign { .. } | Req::Open { .. }
+            Req::Search { .. }
+                | Req::PendingCountersign { .. }
+                | Req::Open { .. }
+                | Req::Scan { .. }
+                | Req::Holding { .. }
         )
     }
 }
@@ -105,6 +120,15 @@ pub enum Resp {
     MobileUpdated(Box<RegistrationView>),
     Countersigned(Box<RegistrationView>),
     Receipt(ReceiptFile),
+    Scan {
+        sha256: String,
+        bytes: std::sync::Arc<[u8]>,
+    },
+    /// The answer to [`Req::Holding`] for `number`.
+    Holding {
+        number: String,
+        record: Option<RecordRef>,
+    },
 }
 
 pub fn handle(
@@ -158,6 +182,22 @@ pub fn handle(
             countersign(store, now, actor, id).map(|v| Resp::Countersigned(Box::new(v)))
         }
         Req::Receipt { id } => issue_receipt(store, now, Some(actor), id).map(Resp::Receipt),
+        Req::Holding { kind, number } => {
+            let org = match kind {
+                RegistrationKind::Company => org_code_of(&number),
+                RegistrationKind::Person => None,
+            };
+            let hit = store.read(|tx| {
+                require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
+                tx.registration_holding(&number, org.as_deref())
+            })?;
+            Ok(Resp::Holding {
+                number,
+                record: hit.map(|(id, n)| registration_ref(id, n)),
+            })
+        }
+        Req::Scan { id, sha256 } => super::document_view::scan_bytes(store, actor, id, &sha256)
+            .map(|bytes| Resp::Scan { sha256, bytes }),
     }
 }
 
@@ -579,7 +619,7 @@ fn countersign(
             Some(actor),
             AuditAction::RegistrationCountersigned,
             target(id),
-            format!("{}（办理人 {}）", rec.reg_no, rec.clerk_name),
+            format!("{}（受理人 {}）", rec.reg_no, rec.clerk_name),
             now,
         )
     })?;

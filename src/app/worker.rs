@@ -315,6 +315,9 @@ fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
             {
                 tracing::warn!(error = %e, "demo applications not generated");
             }
+            if let Err(e) = demo::company_with_scans(&mut store, clock.now()) {
+                tracing::warn!(error = %e, "demo company registration not made");
+            }
             Ok(store)
         }
     }

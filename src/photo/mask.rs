@@ -104,7 +104,7 @@ pub fn background_checks(
         return vec![
             Check {
                 id: "background_white",
-                name: "背景为白色",
+                name: "背景颜色",
                 verdict: Verdict::Fail,
                 value: format!("浅色背景仅占 {share}"),
                 limit: format!("白色背景 ≥ {:.0}%", t.bg_min_share * 100.0),
@@ -175,7 +175,7 @@ pub fn background_checks(
     };
     let white = Check {
         id: "background_white",
-        name: "背景为白色",
+        name: "背景颜色",
         verdict,
         value: format!("平均亮度 {mean:.0}，色度 {mean_chroma:.1}"),
         limit: format!(

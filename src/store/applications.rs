@@ -445,6 +445,15 @@ impl Tx<'_> {
         })
     }
 
+    /// Just the number (受理号) of an application, e.g. to name an audit target.
+    pub fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT app_no FROM applications WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()
+        })
+    }
+
     /// Ties an application (单位注册复核) to the company registration it reviews.
     pub fn link_registration(
         &self,

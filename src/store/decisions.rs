@@ -22,6 +22,8 @@ pub struct NewDecision {
     pub notice: String,
     /// What the reviewer saw: the photo-check summary.
     pub photo_report: String,
+    /// Why an approval went ahead although the photo check failed.
+    pub photo_override: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,7 @@ pub struct DecisionRecord {
     pub free_text: String,
     pub notice: String,
     pub photo_report: String,
+    pub photo_override: Option<String>,
     pub decided_by: i64,
     pub decided_by_name: Option<String>,
     pub decided_at: DateTime<Utc>,
@@ -71,8 +74,8 @@ impl Tx<'_> {
         let id = self.q(|c| {
             c.prepare_cached(
                 "INSERT INTO decisions (application_id, outcome, reasons, free_text, notice, \
-                 photo_report, decided_by, decided_at, claim_seq) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 photo_report, decided_by, decided_at, claim_seq, photo_override) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 d.application_id,
@@ -83,7 +86,8 @@ impl Tx<'_> {
                 d.photo_report,
                 d.clerk,
                 time::format(now),
-                d.claim_seq
+                d.claim_seq,
+                d.photo_override
             ])?;
             Ok(c.last_insert_rowid())
         })?;
@@ -97,7 +101,7 @@ impl Tx<'_> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
-                 d.photo_report, d.decided_by, c.display_name, d.decided_at \
+                 d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override \
                  FROM decisions d LEFT JOIN clerks c ON c.id = d.decided_by WHERE d.application_id = ?1",
             )?
             .query_row([application_id], |r| {
@@ -112,6 +116,7 @@ impl Tx<'_> {
                     free_text: r.get(4)?,
                     notice: r.get(5)?,
                     photo_report: r.get(6)?,
+                    photo_override: r.get(10)?,
                     decided_by: r.get(7)?,
                     decided_by_name: r.get(8)?,
                     decided_at: time::parse(&at).unwrap_or_default(),

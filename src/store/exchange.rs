@@ -25,6 +25,8 @@ pub struct DecisionExport {
     pub free_text: String,
     pub notice: String,
     pub photo_report: String,
+    /// The reviewer's reason for approving despite a failed photo check.
+    pub photo_override: Option<String>,
     pub decided_by: String,
     pub decided_by_name: String,
     pub decided_at: String,
@@ -249,7 +251,8 @@ impl Tx<'_> {
             .conn
             .prepare(
                 "SELECT d.id, a.app_no, a.kind, d.outcome, d.reasons, d.free_text, d.notice, \
-                 d.photo_report, COALESCE(c.username, ''), COALESCE(c.display_name, ''), d.decided_at \
+                 d.photo_report, COALESCE(c.username, ''), COALESCE(c.display_name, ''), d.decided_at, \
+                 d.photo_override \
                  FROM decisions d JOIN applications a ON a.id = d.application_id \
                  LEFT JOIN clerks c ON c.id = d.decided_by \
                  WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
@@ -270,6 +273,7 @@ impl Tx<'_> {
                     decided_by: r.get(8)?,
                     decided_by_name: r.get(9)?,
                     decided_at: r.get(10)?,
+                    photo_override: r.get(11)?,
                 })
             })?;
             f(row)?;

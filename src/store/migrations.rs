@@ -382,6 +382,11 @@ const MIGRATIONS: &[&str] = &[
     -- 我今日审核: one clerk's decisions in a time range.
     CREATE INDEX decisions_by_clerk ON decisions (decided_by, decided_at);
     "#,
+    // 7: an approval despite a failed automated photo check keeps the
+    // reviewer's reason with the decision (NULL: no override was needed).
+    r#"
+    ALTER TABLE decisions ADD COLUMN photo_override TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

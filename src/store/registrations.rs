@@ -234,6 +234,15 @@ impl Tx<'_> {
         self.q(|c| c.query_row(&sql, [arg], record).optional())
     }
 
+    /// Just the registration number (MQ-…), e.g. to name an audit target.
+    pub fn reg_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.q(|c| {
+            c.prepare_cached("SELECT reg_no FROM registrations WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()
+        })
+    }
+
     pub fn registration(&self, id: i64) -> Result<Option<RegistrationRecord>, StoreError> {
         self.registration_where("r.id = ?1", &id)
     }

@@ -35,7 +35,7 @@ impl FormBody for CompanyForm {
     const SUBMIT: &'static str = "提交单位面签 (Ctrl+Enter)";
     const SCANS_TITLE: &'static str = "扫描件";
     const NOTE: Option<&'static str> =
-        Some("提交后为“待复核”：须由经办人以外的审核人员复核后生效。");
+        Some("提交后为“待复核”：须由受理人以外的审核人员复核后生效。");
 
     fn new() -> Self {
         CompanyForm {
@@ -80,6 +80,13 @@ impl FormBody for CompanyForm {
             scans,
             idempotency_key: key,
         }
+    }
+
+    fn complete_number(&self) -> Option<String> {
+        self.code
+            .result()
+            .filter(|r| r.is_valid())
+            .map(|r| r.normalized.clone())
     }
 
     fn mobile(&self) -> &str {

@@ -30,6 +30,8 @@ enum Asked {
 pub struct Running {
     pub file_name: String,
     pub progress: Arc<Progress>,
+    /// When it started, by the app's clock (for the time still to go).
+    pub started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub struct Exchange {
@@ -65,6 +67,7 @@ impl Exchange {
         s.running = Some(Running {
             file_name: file_name.to_owned(),
             progress,
+            started: None,
         });
         s
     }
@@ -91,6 +94,7 @@ impl Exchange {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             progress: progress.clone(),
+            started: None,
         });
         out.send(Request::Exchange(exchange::Req::Import { path, progress }));
     }
@@ -111,10 +115,15 @@ impl Exchange {
             ui.label(RichText::new("导入申请批次").strong());
             ui.label(
                 RichText::new(
-                    "12123 申请批次（JSON Lines，每行一件申请；照片嵌入行内，或以 SHA-256 命名放在批次文件旁）。\
+                    "12123 申请批次文件：每件申请一行，照片放在文件里或批次文件旁。\
                      全部核对无误才导入，任何一行有问题则整批不导入；已导入过的受理号自动跳过。",
                 )
                 .color(theme::MUTED),
+            );
+            technical(
+                ui,
+                "import_tech",
+                "文件格式为 JSON Lines（每行一个 JSON 对象）；照片以 Base64 嵌入行内，或以照片的 SHA-256 校验值命名放在批次文件旁。",
             );
             ui.add_space(6.0);
             let b = widgets::primary_button(ui, "导入批次…", !self.busy());
@@ -138,10 +147,16 @@ impl Exchange {
             ui.label(RichText::new("导出数据").strong());
             ui.label(
                 RichText::new(
-                    "导出尚未导出的审核决定、面签记录、审计记录和待发通知，附带本机签名的清单（各文件条数和 SHA-256、审计链锚点）。\
-                     写入完成并同步到磁盘后才标记为已导出；中途失败下次会重新导出。",
+                    "导出尚未导出的审核决定、面签记录、审计记录和待发通知，并附一份由本机签名的清单，\
+                     写明每个文件的条数和校验值，可证明导出后未被改动。全部写入磁盘后才记为已导出；中途失败，下次会重新导出。",
                 )
                 .color(theme::MUTED),
+            );
+            technical(
+                ui,
+                "export_tech",
+                "文件格式为 JSON Lines；校验值为 SHA-256；清单用 Ed25519 签名，并记录审计链锚点（CDANCHOR1 seq=… hash=…）。\
+                 命令行 counterdesk verify-export 可核对导出目录。",
             );
             ui.add_space(6.0);
             if widgets::primary_button(ui, "导出到…", !self.busy()).clicked() {
@@ -156,7 +171,11 @@ impl Exchange {
                     e.decisions, e.registrations, e.audit, e.notices
                 ));
                 if let Some(a) = &e.anchor {
-                    ui.label(RichText::new(a).monospace().small().color(theme::MUTED));
+                    egui::CollapsingHeader::new("技术详情：审计链锚点")
+                        .id_salt("export_anchor")
+                        .show(ui, |ui| {
+                            ui.label(RichText::new(a).monospace().small().color(theme::MUTED));
+                        });
                 }
             }
             if let Some(k) = &self.public_key {
@@ -170,8 +189,9 @@ impl Exchange {
     }
 
     /// The modal while an import runs; Esc or 取消 asks the worker to stop.
-    fn progress_dialog(&mut self, ui: &mut egui::Ui) {
-        let Some(run) = &self.running else { return };
+    fn progress_dialog(&mut self, ui: &mut egui::Ui, now: chrono::DateTime<chrono::Utc>) {
+        let Some(run) = &mut self.running else { return };
+        let started = *run.started.get_or_insert(now);
         let ctx = ui.ctx().clone();
         ctx.request_repaint_after(std::time::Duration::from_millis(100));
         let p = run.progress.clone();
@@ -194,6 +214,17 @@ impl Exchange {
             };
             ui.label(&what);
             ui.add(egui::ProgressBar::new(p.fraction()).show_percentage());
+            let elapsed = (now - started).to_std().unwrap_or_default();
+            ui.label(
+                RichText::new(match p.remaining(elapsed) {
+                    Some(left) if left.as_secs() < 60 => {
+                        format!("预计还需约 {} 秒。", left.as_secs().max(1))
+                    }
+                    Some(left) => format!("预计还需约 {} 分钟。", left.as_secs().div_ceil(60)),
+                    None => "正在估算剩余时间…".to_owned(),
+                })
+                .color(theme::MUTED),
+            );
             ui.add_space(8.0);
             if p.cancelled() {
                 ui.label(RichText::new("正在取消…数据库不会有任何修改。").color(theme::WARN));
@@ -206,6 +237,15 @@ impl Exchange {
             }
         });
     }
+}
+
+/// What IT needs and a clerk does not, folded away.
+fn technical(ui: &mut egui::Ui, id: &str, text: &str) {
+    egui::CollapsingHeader::new("技术详情")
+        .id_salt(id)
+        .show(ui, |ui| {
+            ui.label(RichText::new(text).small().color(theme::MUTED));
+        });
 }
 
 /// "批次 X 未导入：N 处问题" and the problems by line.
@@ -285,7 +325,7 @@ impl Screen for Exchange {
         self.message = Some(Message::error(err.to_string()));
     }
 
-    fn show(&mut self, ui: &mut egui::Ui, _cx: &ScreenCx<'_>, out: &mut Outbox) {
+    fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
         let dropped = ui.ctx().input(|i| {
             i.raw
                 .dropped_files
@@ -311,7 +351,7 @@ impl Screen for Exchange {
                 ui.add_space(12.0);
                 self.export_card(ui);
             });
-        self.progress_dialog(ui);
+        self.progress_dialog(ui, cx.now);
     }
 
     fn is_busy(&self) -> bool {

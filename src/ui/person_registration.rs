@@ -75,6 +75,13 @@ impl FormBody for PersonForm {
         }
     }
 
+    fn complete_number(&self) -> Option<String> {
+        self.number
+            .result()
+            .filter(|r| r.is_valid())
+            .map(|r| r.normalized.clone())
+    }
+
     fn mobile(&self) -> &str {
         &self.form.mobile
     }

@@ -548,7 +548,7 @@ impl PhotoCheckPanel {
                     .is_some_and(|s| s.analysis.report.face_count == 1);
             if ui
                 .add_enabled(can_generate, egui::Button::new("生成合规照片"))
-                .on_hover_text("从留白充足的照片裁剪、缩放为 260×378 和 520×756，并重新检测")
+                .on_hover_text("从留白充足的照片裁剪、缩放为 260×378 和 520×756，并重新检测。")
                 .clicked()
                 && let Some(s) = &self.shown
             {

@@ -61,6 +61,10 @@ pub struct FormCore {
     pub focus: Option<FieldId>,
     /// Enter was pressed on a tick box or radio button: submit (never toggle).
     pub enter_submit: bool,
+    /// The complete number last asked about, and the registration already
+    /// holding it (`Some(None)`: none).
+    pub holding_asked: Option<String>,
+    pub holding: Option<Option<RecordRef>>,
 }
 
 impl FormCore {
@@ -77,7 +81,47 @@ impl FormCore {
             record: RecordPanel::new((env.picker)()),
             message: None,
             focus: None,
+            holding_asked: None,
+            holding: None,
         }
+    }
+
+    /// Asks, once per complete number, whether it is registered already.
+    pub fn ask_holding(&mut self, number: Option<String>, out: &mut Outbox) {
+        if !self.editing() || number == self.holding_asked {
+            return;
+        }
+        self.holding = None;
+        self.holding_asked = number.clone();
+        if let Some(number) = number {
+            out.send(Request::Registration(Req::Holding {
+                kind: self.kind,
+                number,
+            }));
+        }
+    }
+
+    /// A neutral line as soon as the number is known to be registered, with
+    /// the way to that record.
+    pub fn holding_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
+        let Some(Some(r)) = self.holding.clone() else {
+            return;
+        };
+        let who = match self.kind {
+            RegistrationKind::Person => "该证件号码",
+            RegistrationKind::Company => "该单位代码",
+        };
+        widgets::message(
+            ui,
+            &Message::info(format!("{who}已办理过面签（{}），无需重新登记。", r.number)),
+        );
+        if ui.link(format!("打开已有记录 {}", r.number)).clicked() {
+            self.record.waiting = true;
+            out.send(Request::Registration(Req::Open { id: r.id }));
+            self.stage = Stage::Existing(r);
+            self.message = None;
+        }
+        ui.add_space(4.0);
     }
 
     /// Makes the form's key when the clerk is known.
@@ -97,6 +141,8 @@ impl FormCore {
         self.scans.clear();
         self.record.clear();
         self.message = None;
+        self.holding_asked = None;
+        self.holding = None;
     }
 
     pub fn editing(&self) -> bool {
@@ -160,6 +206,11 @@ impl FormCore {
                 } else {
                     Message::success(format!("面签登记完成：{number}"))
                 });
+            }
+            Resp::Holding { number, record } => {
+                if self.holding_asked.as_deref() == Some(number.as_str()) {
+                    self.holding = Some(record);
+                }
             }
             Resp::Invalid(errors) if self.stage == Stage::Submitting => {
                 self.stage = Stage::Editing;
@@ -252,6 +303,9 @@ impl FormCore {
 
     /// Ctrl+N (next applicant) and Ctrl+P (print) after a submit; Ctrl+Enter submits.
     pub fn shortcuts(&mut self, input: &mut egui::InputState, out: &mut Outbox) -> Shortcut {
+        if self.record.viewer_keys(input) {
+            return Shortcut::None;
+        }
         if input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter) && self.editing() {
             return Shortcut::Submit;
         }
@@ -261,6 +315,11 @@ impl FormCore {
             }
             if input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
                 self.record.print(out);
+            }
+            if self.record.mobile_edit.is_none()
+                && input.consume_key(egui::Modifiers::NONE, egui::Key::V)
+            {
+                self.record.open_viewer(0);
             }
         }
         Shortcut::None

@@ -10,7 +10,9 @@ use eframe::egui::{self, Color32, RichText, TextureOptions};
 
 use super::outbox::Outbox;
 use super::photo_check::{FileKind, FilePicker, NO_DIALOG, Picked};
+use super::review_facts;
 use super::theme;
+use super::viewer::DocViewer;
 use super::widgets::{self, Message};
 use crate::app::attachments;
 use crate::app::error::AppError;
@@ -57,6 +59,8 @@ pub struct RecordPanel {
     thumbs_gen: u64,
     thumbs: Vec<Option<egui::TextureHandle>>,
     pending_thumbs: Option<Vec<Option<egui::ColorImage>>>,
+    /// The document viewer over the record's scans, while open.
+    pub viewer: Option<DocViewer>,
 }
 
 impl RecordPanel {
@@ -110,6 +114,7 @@ impl RecordPanel {
             thumbs_gen: 0,
             thumbs: Vec::new(),
             pending_thumbs: None,
+            viewer: None,
         }
     }
 
@@ -125,6 +130,9 @@ impl RecordPanel {
         }
         self.thumbs_gen += 1;
         self.thumbs.clear();
+        if self.view.as_ref().is_none_or(|old| old.id != view.id) {
+            self.viewer = None;
+        }
         let pngs: Vec<Option<Vec<u8>>> = view
             .attachments
             .iter()
@@ -146,6 +154,27 @@ impl RecordPanel {
         self.message = None;
         self.thumbs.clear();
         self.waiting = false;
+        self.viewer = None;
+    }
+
+    /// Opens the viewer at scan `at` of the record shown.
+    pub fn open_viewer(&mut self, at: usize) {
+        if let Some(v) = &self.view
+            && !v.attachments.is_empty()
+        {
+            self.viewer = Some(review_facts::scans_viewer(v, review_facts::record(v), at));
+        }
+    }
+
+    /// Gives the open viewer every key first; true when it took them.
+    pub fn viewer_keys(&mut self, input: &mut egui::InputState) -> bool {
+        let Some(v) = &mut self.viewer else {
+            return false;
+        };
+        if v.shortcuts(input) {
+            self.viewer = None;
+        }
+        true
     }
 
     /// Starts editing the mobile number with `proposed` filled in.
@@ -155,7 +184,7 @@ impl RecordPanel {
     }
 
     pub fn is_busy(&self) -> bool {
-        self.waiting || self.jobs.pending() > 0
+        self.waiting || self.jobs.pending() > 0 || self.viewer.as_ref().is_some_and(|v| v.is_busy())
     }
 
     /// A reply for this panel; false if it was not one.
@@ -189,6 +218,11 @@ impl RecordPanel {
                 self.receipt = Some(r.clone());
                 self.use_receipt();
             }
+            Resp::Scan { sha256, bytes } => {
+                if let Some(v) = &mut self.viewer {
+                    v.on_scan(sha256, bytes.clone());
+                }
+            }
             Resp::Invalid(errors) if self.mobile_edit.is_some() => {
                 self.waiting = false;
                 self.mobile_error = Some(errors.summary());
@@ -199,6 +233,13 @@ impl RecordPanel {
     }
 
     pub fn on_failed(&mut self, err: &AppError) {
+        if let Some(v) = &mut self.viewer
+            && v.is_busy()
+            && !self.waiting
+        {
+            v.on_failed(&err.to_string());
+            return;
+        }
         self.waiting = false;
         self.receipt_use = None;
         self.message = Some(Message::error(err.to_string()));
@@ -316,6 +357,11 @@ impl RecordPanel {
         }
         ui.add_space(6.0);
         self.attachments(ui, &v);
+        if let Some(vw) = &mut self.viewer
+            && vw.show(ui.ctx(), out)
+        {
+            self.viewer = None;
+        }
     }
 
     fn facts(&mut self, ui: &mut egui::Ui, v: &RegistrationView, out: &mut Outbox) {
@@ -404,7 +450,7 @@ impl RecordPanel {
             row(ui, "办理原因", r);
         }
         row(ui, "办理网点", &v.office);
-        row(ui, "经办人", &v.clerk_name);
+        row(ui, "受理人", &v.clerk_name);
         row(ui, "办理时间", &v.created_at_text);
         if let Some(by) = &v.countersigned_by {
             let at = v
@@ -416,11 +462,17 @@ impl RecordPanel {
     }
 
     fn attachments(&mut self, ui: &mut egui::Ui, v: &RegistrationView) {
-        ui.label(RichText::new(format!("扫描件（{} 份）", v.attachments.len())).strong());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("扫描件（{} 份）", v.attachments.len())).strong());
+            if !v.attachments.is_empty() && ui.button("查看扫描件 (V)").clicked() {
+                self.open_viewer(0);
+            }
+        });
         if v.attachments.is_empty() {
             ui.weak("未附扫描件。");
             return;
         }
+        let mut open = None;
         ui.horizontal_wrapped(|ui| {
             for (i, a) in v.attachments.iter().enumerate() {
                 ui.vertical(|ui| {
@@ -429,7 +481,11 @@ impl RecordPanel {
                         Some(t) => {
                             let size = t.size_vec2();
                             let scale = (96.0 / size.y).min(1.0);
-                            ui.image((t.id(), size * scale));
+                            let img = egui::Image::new((t.id(), size * scale))
+                                .sense(egui::Sense::click());
+                            if ui.add(img).on_hover_text("放大查看").clicked() {
+                                open = Some(i);
+                            }
                         }
                         None => {
                             let kind = if a.mime == "application/pdf" {
@@ -437,11 +493,13 @@ impl RecordPanel {
                             } else {
                                 "图像"
                             };
-                            ui.label(
-                                RichText::new(kind)
-                                    .color(Color32::WHITE)
-                                    .background_color(theme::ACCENT),
-                            );
+                            let tag = egui::Button::new(
+                                RichText::new(format!("{kind} 查看")).color(Color32::WHITE),
+                            )
+                            .fill(theme::ACCENT);
+                            if ui.add(tag).clicked() {
+                                open = Some(i);
+                            }
                         }
                     }
                     ui.label(RichText::new(a.slot_label).small());
@@ -458,6 +516,9 @@ impl RecordPanel {
                 });
             }
         });
+        if let Some(i) = open {
+            self.open_viewer(i);
+        }
     }
 
     fn mobile_editor(
@@ -527,7 +588,7 @@ impl RecordPanel {
             let idle = !self.waiting && self.receipt_use.is_none();
             if ui
                 .add_enabled(idle, egui::Button::new("打印回执 (Ctrl+P)"))
-                .on_hover_text("在系统的 PDF 查看器中打开受理回执，从那里打印")
+                .on_hover_text("在系统的 PDF 查看器中打开受理回执，从那里打印。")
                 .clicked()
             {
                 self.print(out);
@@ -558,7 +619,7 @@ impl RecordPanel {
         if v.status == RegistrationStatus::PendingCountersign && !v.can_countersign {
             ui.label(
                 RichText::new(
-                    "待复核：须由经办人以外的审核人员复核后生效（可在“面签记录”的待复核列表或审核队列中办理）。",
+                    "待复核：须由受理人以外的审核人员复核后生效（可在“面签记录”的待复核列表或审核队列中办理）。",
                 )
                 .color(theme::WARN),
             );

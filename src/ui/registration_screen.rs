@@ -45,6 +45,9 @@ pub trait FormBody: 'static {
     fn sync(&mut self);
     fn errors(&self, today: NaiveDate) -> FieldErrors;
     fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req;
+    /// The number, normalised, once it is complete and valid (asked about
+    /// at once: a registered number is said before submitting).
+    fn complete_number(&self) -> Option<String>;
     /// The mobile typed (offered as the new number of an existing record).
     fn mobile(&self) -> &str;
     /// Where the cursor goes on a fresh form.
@@ -114,6 +117,7 @@ impl<B: FormBody> RegistrationScreen<B> {
         let local = self.body.errors(self.today);
         let enabled = self.core.editing();
         let mut submit = false;
+        self.core.ask_holding(self.body.complete_number(), out);
         ui.add_enabled_ui(enabled, |ui| {
             egui::Grid::new((B::SCREEN, "form"))
                 .num_columns(2)
@@ -178,12 +182,16 @@ impl<B: FormBody> Screen for RegistrationScreen<B> {
                         ui.separator();
                         ui.vertical(|ui| {
                             ui.set_width(DETAILS_WIDTH);
+                            // Beside the number's check, after the form: the
+                            // line appearing moves no field (nor the focus).
+                            self.core.holding_ui(ui, out);
                             self.body.details(ui, cx.today);
                         });
                     });
                 } else {
                     self.form_ui(ui, out);
                     ui.separator();
+                    self.core.holding_ui(ui, out);
                     self.body.details(ui, cx.today);
                 }
                 widgets::follow_focus(ui);

@@ -303,6 +303,9 @@ impl Screen for Registrations {
     }
 
     fn shortcuts(&mut self, input: &mut egui::InputState, out: &mut Outbox) {
+        if self.record.viewer_keys(input) {
+            return;
+        }
         if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
             self.focus_search = true;
         }
@@ -327,6 +330,10 @@ impl Screen for Registrations {
         if self.record.view.is_some() && input.consume_key(egui::Modifiers::NONE, egui::Key::Escape)
         {
             self.record.clear();
+            return;
+        }
+        if self.record.view.is_some() && input.consume_key(egui::Modifiers::NONE, egui::Key::V) {
+            self.record.open_viewer(0);
             return;
         }
         let Some(page) = &self.page else {

@@ -7,8 +7,13 @@
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, Color32, ColorImage, RichText, TextureHandle, TextureOptions};
 
+mod approve;
+
+use super::override_dialog::{OverrideAction, OverrideDialog};
 use super::photo_check::{Overlays, draw_overlays};
+use super::review_facts;
 use super::theme;
+use super::viewer::DocViewer;
 use super::widgets::{self, Message};
 use crate::app::clock::{fmt_hm, fmt_minute};
 use crate::app::registration::RegistrationView;
@@ -71,6 +76,10 @@ pub struct ReviewView {
     pub(crate) dialog_fresh: bool,
     /// Claimed or decided elsewhere since it was opened (the store changed).
     pub changed_elsewhere: Option<String>,
+    /// The document viewer over the photos or scans, while open.
+    pub viewer: Option<DocViewer>,
+    /// 照片检测不合格仍通过: the dialog F8 opened.
+    pub overriding: Option<OverrideDialog>,
 }
 
 /// What the clerk pressed or clicked in the review.
@@ -80,6 +89,11 @@ pub enum Action {
     OpenReject,
     ConfirmReject,
     CloseReject,
+    /// Ctrl+Enter in the override dialog, with a valid reason.
+    ConfirmOverride,
+    CloseOverride,
+    /// Opens the viewer at this photo or scan.
+    View(usize),
     Next,
     Back,
 }
@@ -92,7 +106,11 @@ impl ReviewView {
         };
         ReviewView {
             ticket: item.ticket,
-            reasons: item.pre_checks.preselected.clone(),
+            // A decided application shows what was decided, not the suggestions.
+            reasons: match &item.decision {
+                Some(d) => d.reasons.clone(),
+                None => item.pre_checks.preselected.clone(),
+            },
             free_text: String::new(),
             rejecting: false,
             deciding: false,
@@ -107,6 +125,8 @@ impl ReviewView {
             free_text_focused: false,
             dialog_fresh: false,
             changed_elsewhere: None,
+            viewer: None,
+            overriding: None,
         }
     }
 
@@ -142,6 +162,7 @@ impl ReviewView {
         Ok(compose(&NoticeInput {
             kind: self.item.kind,
             app_no: &self.item.app_no,
+            receipt_no: self.item.registration.as_ref().map(|r| r.number.as_str()),
             submitted_on: cst_date(self.item.submitted_at),
             outcome: Outcome::Reject,
             reasons: &reasons,
@@ -155,6 +176,24 @@ impl ReviewView {
     pub fn shortcuts(&mut self, i: &mut egui::InputState) -> Option<Action> {
         use egui::{Key, Modifiers};
         let mut action = None;
+        if let Some(v) = &mut self.viewer {
+            // The viewer owns every key; Esc closes it and nothing else.
+            if v.shortcuts(i) {
+                self.viewer = None;
+            }
+            return None;
+        }
+        if self.overriding.is_some() {
+            // Enter is left to the focused button (取消 at first): only
+            // Ctrl+Enter confirms.
+            if i.consume_key(Modifiers::NONE, Key::Escape) {
+                return Some(Action::CloseOverride);
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Enter) {
+                return Some(Action::ConfirmOverride);
+            }
+            return None;
+        }
         if self.rejecting {
             if i.consume_key(Modifiers::NONE, Key::Escape) {
                 action = Some(Action::CloseReject);
@@ -171,6 +210,8 @@ impl ReviewView {
             action = Some(Action::Next);
         } else if i.consume_key(Modifiers::NONE, Key::Escape) {
             action = Some(Action::Back);
+        } else if i.consume_key(Modifiers::NONE, Key::V) {
+            action = Some(Action::View(0));
         }
         if !self.free_text_focused && self.can_decide() && !self.deciding {
             for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
@@ -224,7 +265,7 @@ impl ReviewView {
                 let text = if t.until > now {
                     RichText::new(format!("由您审核，至 {}", fmt_hm(t.until))).color(theme::MUTED)
                 } else {
-                    RichText::new("审核时限已过，保存时可能被拒绝").color(theme::ERROR)
+                    RichText::new("审核时限已过，保存时可能被拒绝。").color(theme::ERROR)
                 };
                 ui.label(text);
             }
@@ -236,18 +277,7 @@ impl ReviewView {
             widgets::message(ui, &Message::info(format!("只读：{r}")));
         }
         if let Some(d) = &item.decision {
-            ui.label(format!(
-                "{} 于 {} {}{}",
-                d.decided_by,
-                fmt_minute(d.decided_at),
-                d.outcome.label(),
-                if d.reasons.is_empty() {
-                    String::new()
-                } else {
-                    let l: Vec<&str> = d.reasons.iter().map(|r| r.label()).collect();
-                    format!("：{}", l.join("、"))
-                }
-            ));
+            decision_line(ui, d);
         }
         if let Some(e) = &self.error
             && !self.rejecting
@@ -266,7 +296,9 @@ impl ReviewView {
                 // 单位注册复核: the company's documents instead of a photo and licence.
                 ui.vertical(|ui| {
                     ui.set_width(photo_width + 270.0);
-                    company(ui, &self.item, reg);
+                    if let Some(i) = company(ui, &self.item, reg) {
+                        action = Some(Action::View(i));
+                    }
                 });
             } else {
                 // A company item with no registration behind it (demo or
@@ -274,13 +306,19 @@ impl ReviewView {
                 if self.item.kind.has_licence() {
                     ui.vertical(|ui| {
                         ui.set_width(photo_width);
-                        self.photos(ui);
+                        if let Some(i) = self.photos(ui) {
+                            action = Some(Action::View(i));
+                        }
                     });
                     ui.separator();
                 }
                 ui.vertical(|ui| {
                     ui.set_width(270.0);
-                    applicant(ui, &self.item);
+                    review_facts::grid(
+                        ui,
+                        "review_applicant",
+                        &review_facts::applicant(&self.item),
+                    );
                 });
             }
             ui.separator();
@@ -295,25 +333,35 @@ impl ReviewView {
         {
             action = Some(a);
         }
+        if let Some(d) = &mut self.overriding {
+            match d.show(ui.ctx(), &self.item.app_no, self.deciding) {
+                Some(OverrideAction::Confirm) => action = Some(Action::ConfirmOverride),
+                Some(OverrideAction::Cancel) => action = Some(Action::CloseOverride),
+                None => {}
+            }
+        }
         action
     }
 
-    fn photos(&mut self, ui: &mut egui::Ui) {
+    fn photos(&mut self, ui: &mut egui::Ui) -> Option<usize> {
         let change = self.item.kind == AppKind::PhotoChange;
+        let mut open = None;
         if matches!(self.photo, PhotoSlot::None) {
             ui.label(RichText::new("无照片").color(theme::MUTED));
-            return;
+            return None;
         }
         ui.horizontal_top(|ui| {
             if change {
                 ui.vertical(|ui| {
                     ui.label(RichText::new("原照片").strong());
-                    photo_box(ui, &self.previous, PHOTO_HEIGHT * 0.6, false);
+                    if photo_box(ui, &self.previous, PHOTO_HEIGHT * 0.6, false) {
+                        open = Some(1);
+                    }
                 });
             }
             ui.vertical(|ui| {
                 ui.label(RichText::new(if change { "新照片" } else { "申请照片" }).strong());
-                photo_box(
+                if photo_box(
                     ui,
                     &self.photo,
                     if change {
@@ -322,9 +370,16 @@ impl ReviewView {
                         PHOTO_HEIGHT
                     },
                     true,
-                );
+                ) {
+                    open = Some(0);
+                }
             });
         });
+        ui.label(
+            RichText::new("点击照片或按 V 放大查看")
+                .small()
+                .color(theme::MUTED),
+        );
         if let Some(s) = self.item.photo_source {
             ui.label(format!("照片来源：{}", s.label()));
         }
@@ -337,6 +392,7 @@ impl ReviewView {
         } else if !self.item.photo_summary.is_empty() {
             ui.label(RichText::new(&self.item.photo_summary).small());
         }
+        open
     }
 
     /// Buttons first (they must be on screen at 1024×600), then the reasons.
@@ -350,7 +406,14 @@ impl ReviewView {
             } else {
                 "通过 (F8)"
             };
-            let approve = widgets::primary_button(ui, approve_label, enabled && block.is_none());
+            let ready = self.photo_ready();
+            let approve =
+                widgets::primary_button(ui, approve_label, enabled && block.is_none() && ready)
+                    .on_disabled_hover_text(if ready {
+                        "不能通过：见上方预检或审核状态"
+                    } else {
+                        "照片检测结果返回后才能通过"
+                    });
             if approve.clicked() {
                 action = Some(Action::Approve);
             }
@@ -376,6 +439,32 @@ impl ReviewView {
                     .small(),
             );
         }
+        if self.can_decide() && block_none(self) {
+            if !self.photo_ready() {
+                ui.label(
+                    RichText::new("正在检测照片，检测结果返回后才能通过。")
+                        .color(theme::MUTED)
+                        .small(),
+                );
+            } else if self.needs_override() {
+                ui.label(
+                    RichText::new("照片检测有不合格项：按 F8 须说明理由才能通过。")
+                        .color(theme::ERROR)
+                        .small(),
+                );
+            }
+            let warnings = self.warnings();
+            if !warnings.is_empty() {
+                ui.label(
+                    RichText::new(format!(
+                        "通过前请留意（无需说明理由）：{}。",
+                        warnings.join("；")
+                    ))
+                    .color(theme::WARN)
+                    .small(),
+                );
+            }
+        }
         if self.deciding {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -383,9 +472,11 @@ impl ReviewView {
             });
         }
         ui.label(
-            RichText::new("键盘：F8 通过　F9 退回　F2 跳过　Esc 返回　字母键勾选原因")
-                .small()
-                .color(theme::MUTED),
+            RichText::new(
+                "键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因",
+            )
+            .small()
+            .color(theme::MUTED),
         );
         ui.add_space(4.0);
         ui.label(RichText::new("退回原因").strong());
@@ -487,6 +578,34 @@ impl ReviewView {
     }
 }
 
+/// Who decided what and when (a read-only review from 已通过 / 已退回),
+/// with the reason for approving despite a failed photo check.
+fn decision_line(ui: &mut egui::Ui, d: &crate::app::review::DecisionView) {
+    ui.label(format!(
+        "复核人 {} 于 {} {}{}",
+        d.decided_by,
+        fmt_minute(d.decided_at),
+        d.outcome.label(),
+        if d.reasons.is_empty() {
+            String::new()
+        } else {
+            let l: Vec<&str> = d.reasons.iter().map(|r| r.label()).collect();
+            format!("：{}", l.join("、"))
+        }
+    ));
+    if let Some(why) = &d.photo_override {
+        ui.label(
+            RichText::new(format!("照片检测不合格，经人工核对仍予通过。理由：{why}"))
+                .color(theme::WARN)
+                .strong(),
+        );
+    }
+}
+
+fn block_none(r: &ReviewView) -> bool {
+    r.blocking().is_none()
+}
+
 fn verdict_colour(v: PreVerdict) -> Color32 {
     match v {
         PreVerdict::Pass => theme::OK,
@@ -540,132 +659,40 @@ fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
         });
 }
 
-fn applicant(ui: &mut egui::Ui, item: &ReviewItem) {
-    egui::Grid::new("review_applicant")
-        .num_columns(2)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
-                ui.label(RichText::new(k).color(theme::MUTED));
-                ui.label(v);
-                ui.end_row();
-            };
-            row(
-                if item.kind == AppKind::CompanyRegistration {
-                    "单位名称"
-                } else {
-                    "姓名"
-                },
-                item.name.clone(),
-            );
-            row("证件号码", item.doc_no.clone());
-            row("手机号码", item.mobile.clone());
-            if let Some(l) = &item.licence {
-                row("驾驶证号", l.number.clone());
-                row(
-                    "准驾车型",
-                    format!("{}（{}）", l.classes, l.classes_described),
-                );
-                let names: Vec<String> = l
-                    .status_names
-                    .iter()
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect();
-                row("驾驶证状态", names.join("、"));
-                let d = |x: Option<chrono::NaiveDate>| {
-                    x.map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| "—".to_owned())
-                };
-                row(
-                    "有效期限",
-                    format!("{} 至 {}", d(l.valid_from), d(l.valid_until)),
-                );
-                row("发证机关", l.authority.clone());
-            }
-            if let Some(d) = item.last_photo_change {
-                row("上次换照片", d.format("%Y-%m-%d").to_string());
-            }
-        });
-}
-
-/// The company registration behind a 单位注册复核 item: what the counter
-/// clerk recorded and sighted, for the supervisor to countersign or return.
-fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) {
-    ui.label(RichText::new(format!("单位面签 {}", reg.number)).strong());
-    egui::Grid::new("review_company")
-        .num_columns(2)
-        .spacing([10.0, 4.0])
-        .show(ui, |ui| {
-            let mut row = |k: &str, v: String| {
-                ui.label(RichText::new(k).color(theme::MUTED));
-                ui.label(v);
-                ui.end_row();
-            };
-            row("单位名称", reg.name.clone());
-            // Masked like everywhere in the queue (the organisation code inside
-            // it is left out of the breakdown for the same reason); the check
-            // digits are verified by the 证件号码 pre-check above.
-            row(&reg.doc_label, item.doc_masked.clone());
-            if let Some(c) = &reg.company {
-                let b = &c.breakdown;
-                let parts: Vec<String> = [
-                    b.authority.as_deref().map(|x| format!("登记管理部门 {x}")),
-                    b.entity_type.as_deref().map(|x| format!("机构类别 {x}")),
-                    b.registrar_region.as_deref().map(|x| format!("登记地 {x}")),
-                ]
-                .into_iter()
-                .flatten()
-                .collect();
-                if !parts.is_empty() {
-                    row("代码解析", parts.join("；"));
-                }
-                row("经办人", c.agent_name.clone());
-                row(
-                    &format!("经办人{}", c.agent_doc_label),
-                    c.masked_agent_doc_number.clone(),
-                );
-            }
-            row("经办人手机", reg.masked_mobile.clone());
-            row(
-                "已核验原件",
-                if reg.originals.is_empty() {
-                    "无".to_owned()
-                } else {
-                    reg.originals
-                        .iter()
-                        .map(|o| format!("✓ {o}"))
-                        .collect::<Vec<_>>()
-                        .join("　")
-                },
-            );
-            row(
-                "办理",
-                format!(
-                    "{} 于 {}（{}）",
-                    reg.clerk_name, reg.created_at_text, reg.office
-                ),
-            );
-            row("状态", reg.status.label().to_owned());
-        });
+/// The company's facts and its scans, each opening the viewer.
+fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) -> Option<usize> {
+    let mut open = None;
+    review_facts::grid(ui, "review_company", &review_facts::company(item, reg));
     ui.add_space(4.0);
     ui.label(RichText::new(format!("扫描件（{} 份）", reg.attachments.len())).strong());
     if reg.attachments.is_empty() {
-        ui.label(RichText::new("未上传扫描件").color(theme::MUTED));
+        ui.label(RichText::new("未上传扫描件。").color(theme::MUTED));
     }
-    for a in &reg.attachments {
+    for (i, a) in reg.attachments.iter().enumerate() {
         let extra = match (a.dimensions, a.pages) {
             (_, Some(p)) => format!("，{p} 页"),
             (Some((w, h)), None) => format!("，{w}×{h}"),
             _ => String::new(),
         };
-        ui.label(format!(
-            "· {}：{}（{}{extra}）",
-            a.slot_label, a.file_name, a.size_text
-        ));
+        ui.horizontal(|ui| {
+            if ui.button(format!("查看 {}", a.slot_label)).clicked() {
+                open = Some(i);
+            }
+            ui.label(format!("{}（{}{extra}）", a.file_name, a.size_text));
+        });
     }
+    if !reg.attachments.is_empty() {
+        ui.label(
+            RichText::new("V 打开查看器：逐页查看全部扫描件，旁边显示登记信息。")
+                .small()
+                .color(theme::MUTED),
+        );
+    }
+    open
 }
 
-fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
+/// Draws one photo; true when it was clicked (to open the viewer).
+fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) -> bool {
     match slot {
         PhotoSlot::None => {
             ui.label(RichText::new("无").color(theme::MUTED));
@@ -688,7 +715,7 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
         PhotoSlot::Ready { texture, report } => {
             let size = texture.size_vec2();
             let w = height * size.x / size.y.max(1.0);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(w, height), egui::Sense::hover());
+            let (rect, resp) = ui.allocate_exact_size(egui::vec2(w, height), egui::Sense::click());
             ui.painter().image(
                 texture.id(),
                 rect,
@@ -698,8 +725,13 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) {
             if overlay && let Some(report) = report {
                 draw_overlays(ui.painter(), rect, report, Overlays::default(), None);
             }
+            return resp
+                .on_hover_cursor(egui::CursorIcon::ZoomIn)
+                .on_hover_text("放大查看 (V)")
+                .clicked();
         }
     }
+    false
 }
 
 fn photo_report(ui: &mut egui::Ui, r: &PhotoReport) {

@@ -77,6 +77,15 @@ impl Held {
     }
 }
 
+/// What the reviewer decided on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Choice {
+    Approve,
+    /// Approve despite a failed photo check, with the reason.
+    Override(String),
+    Reject,
+}
+
 type PhotoJob = (u64, bool, Vec<u8>, NaiveDate);
 type PhotoDone = (u64, bool, Result<Decoded, String>);
 
@@ -353,7 +362,35 @@ impl ReviewQueue {
         match a {
             Action::Back => self.leave(out),
             Action::Next => self.skip(out),
-            Action::Approve => self.decide(out, true),
+            Action::Approve => {
+                if self.writing.is_none()
+                    && let Some(r) = &mut self.review
+                    && !r.approve_or_ask()
+                {
+                    return;
+                }
+                self.decide(out, Choice::Approve);
+            }
+            Action::ConfirmOverride => {
+                let Some(r) = &mut self.review else { return };
+                let Some(d) = &mut r.overriding else { return };
+                match d.checked_reason() {
+                    Ok(reason) => self.decide(out, Choice::Override(reason)),
+                    Err(e) => d.error = Some(format!("{e}。")),
+                }
+            }
+            Action::CloseOverride => {
+                if let Some(r) = &mut self.review
+                    && !r.deciding
+                {
+                    r.overriding = None;
+                }
+            }
+            Action::View(i) => {
+                if let Some(r) = &mut self.review {
+                    r.open_viewer(i);
+                }
+            }
             Action::OpenReject => {
                 if let Some(r) = &mut self.review
                     && r.can_decide()
@@ -369,11 +406,11 @@ impl ReviewQueue {
                     r.free_text_focused = false;
                 }
             }
-            Action::ConfirmReject => self.decide(out, false),
+            Action::ConfirmReject => self.decide(out, Choice::Reject),
         }
     }
 
-    fn decide(&mut self, out: &mut Outbox, approve: bool) {
+    fn decide(&mut self, out: &mut Outbox, choice: Choice) {
         if self.writing.is_some() {
             return;
         }
@@ -386,12 +423,15 @@ impl ReviewQueue {
                 .or_else(|| Some("未领取该申请，不能作出决定".to_owned()));
             return;
         };
-        let verdict = if approve {
+        let verdict = if choice != Choice::Reject {
             if let Some(b) = r.blocking() {
                 r.error = Some(format!("不能通过：{b}。请按 F9 退回。"));
                 return;
             }
-            Verdict::Approve
+            match choice {
+                Choice::Override(reason) => Verdict::ApproveDespitePhoto { reason },
+                _ => Verdict::Approve,
+            }
         } else {
             if let Err(e) = r.notice() {
                 r.error = Some(e);
@@ -883,8 +923,15 @@ impl Screen for ReviewQueue {
     }
 
     fn on_reply(&mut self, reply: Response, out: &mut Outbox) {
-        let Response::Review(resp) = reply else {
-            return;
+        let resp = match reply {
+            Response::Review(r) => r,
+            Response::Registration(crate::app::registration::Resp::Scan { sha256, bytes }) => {
+                if let Some(v) = self.review.as_mut().and_then(|r| r.viewer.as_mut()) {
+                    v.on_scan(&sha256, bytes);
+                }
+                return;
+            }
+            _ => return,
         };
         match resp {
             Resp::Page(p) => {
@@ -994,7 +1041,10 @@ impl Screen for ReviewQueue {
                 if let Some(r) = &mut self.review {
                     // The clerk's reasons stay; only the error is added.
                     r.deciding = false;
-                    r.error = Some(text);
+                    match &mut r.overriding {
+                        Some(d) => d.error = Some(text),
+                        None => r.error = Some(text),
+                    }
                 }
             }
             Some(Writing::Open(app_no)) => match err {
@@ -1019,10 +1069,14 @@ impl Screen for ReviewQueue {
                 self.skipping = None;
                 self.message = Some(Message::error(text));
             }
-            None => {
-                self.loading = false;
-                self.message = Some(Message::error(text));
-            }
+            None => match self.review.as_mut().and_then(|r| r.viewer.as_mut()) {
+                // The viewer's scan could not be read: it says so on the page.
+                Some(v) if v.is_busy() => v.on_failed(&text),
+                _ => {
+                    self.loading = false;
+                    self.message = Some(Message::error(text));
+                }
+            },
         }
         let _ = out;
     }
@@ -1040,6 +1094,12 @@ impl Screen for ReviewQueue {
         if let Some(r) = &mut self.review {
             if let Some(a) = r.show(ui, cx.now) {
                 self.act(a, out);
+            }
+            if let Some(r) = &mut self.review
+                && let Some(v) = &mut r.viewer
+                && v.show(ui.ctx(), out)
+            {
+                r.viewer = None;
             }
             return;
         }
@@ -1068,6 +1128,11 @@ impl Screen for ReviewQueue {
 
     fn is_busy(&self) -> bool {
         self.jobs.pending() > 0
+            || self
+                .review
+                .as_ref()
+                .and_then(|r| r.viewer.as_ref())
+                .is_some_and(|v| v.is_busy())
     }
 
     fn is_dirty(&self) -> bool {

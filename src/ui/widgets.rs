@@ -5,6 +5,7 @@
 use eframe::egui::{self, Color32, RichText};
 
 use super::theme;
+use crate::domain::result::sentence;
 
 /// A label + single-line text field row inside a two-column `Grid`.
 /// Returns the field's response.
@@ -173,23 +174,24 @@ pub struct Message {
     pub text: String,
 }
 
+/// Messages read as sentences: 。 at the end (see [`sentence`]).
 impl Message {
     pub fn error(text: impl Into<String>) -> Self {
         Self {
             kind: MessageKind::Error,
-            text: text.into(),
+            text: sentence(text.into()).into_owned(),
         }
     }
     pub fn success(text: impl Into<String>) -> Self {
         Self {
             kind: MessageKind::Success,
-            text: text.into(),
+            text: sentence(text.into()).into_owned(),
         }
     }
     pub fn info(text: impl Into<String>) -> Self {
         Self {
             kind: MessageKind::Info,
-            text: text.into(),
+            text: sentence(text.into()).into_owned(),
         }
     }
 }

@@ -107,15 +107,32 @@ impl Ui {
     pub fn settle(&mut self) {
         // Requests (a picked file, a click) may only start work a frame or two later.
         self.harness.run_steps(3);
+        // A frame may start new work (a page fetched as the selection nears
+        // the end) while the app waits on it, it repaints: wait again rather
+        // than let `run` count those frames as never settling. On a loaded
+        // machine the worker can take longer than `run`'s step budget.
+        for _ in 0..20 {
+            self.wait_for_worker();
+            if self.harness.try_run().is_ok() && !self.busy() {
+                return;
+            }
+        }
+        self.harness.run();
+    }
+
+    fn busy(&self) -> bool {
+        let app = self.harness.state();
+        app.is_working() || matches!(app.phase, Phase::Opening)
+    }
+
+    fn wait_for_worker(&mut self) {
         for _ in 0..2000 {
             self.harness.step();
-            let app = self.harness.state();
-            if !app.is_working() && !matches!(app.phase, Phase::Opening) {
+            if !self.busy() {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        self.harness.run();
     }
 
     pub fn type_into(&mut self, label: &str, text: &str) {

@@ -842,3 +842,106 @@ fn demo_data_and_queue_commands() {
     let text = run(&["queue", "--search", rows[0]["app_no"].as_str().unwrap()]);
     assert!(text.contains(rows[0]["app_no"].as_str().unwrap()), "{text}");
 }
+
+/// Issue 19: approving a photo the automated check failed needs an explicit
+/// override with a reason, whatever path asks (here: no screen at all). The
+/// reason is stored with the decision, audited and exported.
+#[test]
+fn approving_a_failed_photo_needs_an_override_with_a_reason() {
+    let dir = temp_dir();
+    let path = dir.path().join("override.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let zhao = clerk(&mut store, "zhaomin", "赵敏", Role::Supervisor);
+    let id = store
+        .write(|tx| {
+            let photo = tx.put_blob(b"\xff\xd8 not really a jpeg", "image/jpeg", t0())?;
+            let mut a = app(0, t0() - Duration::hours(2), photo);
+            a.photo_verdict = Some("fail".into());
+            a.photo_failed = vec!["background_white".into(), "glare".into()];
+            tx.insert_application(&a)
+        })
+        .unwrap();
+    let Resp::Claimed(Some(item)) =
+        review::handle(&mut store, t0(), &zhao, Req::ClaimNext { kind: None }).unwrap()
+    else {
+        panic!("nothing claimed");
+    };
+    assert_eq!(item.photo_failed.len(), 2);
+    let ticket = item.ticket.unwrap();
+    let decide = |store: &mut Store, verdict: Verdict| {
+        review::handle(
+            store,
+            t0(),
+            &zhao,
+            Req::Decide {
+                ticket,
+                verdict,
+                then_next: false,
+            },
+        )
+    };
+    let err = decide(&mut store, Verdict::Approve)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("背景、反光") && err.contains("理由"), "{err}");
+    let short = Verdict::ApproveDespitePhoto {
+        reason: "好的".into(),
+    };
+    let err = decide(&mut store, short).unwrap_err().to_string();
+    assert!(err.contains("至少 4 个字"), "{err}");
+    let ok = Verdict::ApproveDespitePhoto {
+        reason: "系统误判，已人工核对".into(),
+    };
+    assert!(matches!(
+        decide(&mut store, ok).unwrap(),
+        Resp::Decided {
+            outcome: Outcome::Approve,
+            ..
+        }
+    ));
+    let (decision, tail) = store
+        .read(|tx| Ok((tx.decision_for(id)?.unwrap(), tx.audit_tail(1)?)))
+        .unwrap();
+    assert_eq!(
+        decision.photo_override.as_deref(),
+        Some("系统误判，已人工核对")
+    );
+    assert_eq!(tail[0].action, Some(AuditAction::ReviewApproved));
+    assert!(
+        tail[0]
+            .detail
+            .contains("照片检测不合格（背景、反光）仍通过，理由：系统误判，已人工核对"),
+        "{}",
+        tail[0].detail
+    );
+    // 审计日志 names the application and the clerk as people know them.
+    let counterdesk::app::audit_view::Resp::Rows(rows) = counterdesk::app::audit_view::handle(
+        &mut store,
+        t0(),
+        &zhao,
+        counterdesk::app::audit_view::Req::Tail { limit: 1 },
+    )
+    .unwrap() else {
+        panic!("rows")
+    };
+    assert_eq!(rows[0].target, "申请 SL202611230000000");
+    assert_eq!(rows[0].actor, "赵敏 (zhaomin)");
+    // The read-only review from 已通过 shows it.
+    let item = review::handle(&mut store, t0(), &zhao, Req::Open { id }).unwrap();
+    let Resp::Opened(item) = item else { panic!() };
+    assert_eq!(
+        item.decision.unwrap().photo_override.as_deref(),
+        Some("系统误判，已人工核对")
+    );
+    // The exported decision carries it as an added field.
+    let mut exported = Vec::new();
+    store
+        .read(|tx| {
+            tx.export_decisions(0, i64::MAX, |d| {
+                exported.push(serde_json::to_value(&d).unwrap());
+                Ok(())
+            })
+        })
+        .unwrap();
+    assert_eq!(exported[0]["photo_override"], "系统误判，已人工核对");
+}

@@ -334,6 +334,3 @@ fn drafts_are_kept_per_clerk() {
     );
     assert_eq!(s.read(|tx| tx.draft(b, "workspace")).unwrap(), None);
 }
-
-/// The office server backend (PostgreSQL), on throwaway clusters.
-mod office;

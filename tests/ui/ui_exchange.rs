@@ -134,6 +134,9 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
         must_change_password: false,
     };
     let settings = counterdesk::domain::settings::Settings::default();
+    // The app's clock, moved on by the test: the time still to go follows it.
+    let clock = std::rc::Rc::new(std::cell::Cell::new(t0()));
+    let now = clock.clone();
     let mut h = Harness::builder()
         .with_size([900.0, 560.0])
         .with_context_setup(counterdesk::ui::setup_context)
@@ -144,7 +147,7 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
                     clerk: &clerk,
                     settings: &settings,
                     db_path: std::path::Path::new("counterdesk.sqlite3"),
-                    now: t0(),
+                    now: now.get(),
                     today: t0().date_naive(),
                     busy: true,
                 };
@@ -154,6 +157,11 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
             screen,
         );
     h.run_steps(4);
+    assert!(h.query_by_label_contains("正在估算剩余时间").is_some());
+    // 65 % done after a minute: about half a minute to go.
+    clock.set(t0() + chrono::Duration::seconds(60));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("预计还需约 32 秒").is_some());
     h.snapshot("exchange_import_progress");
     h.get_by_label("取消 (Esc)").click();
     h.run_steps(2);
@@ -174,8 +182,11 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
     let db = seeded_db("dashboard_busy");
     {
         let mut store = Store::open(&db).unwrap();
-        counterdesk::app::demo_queue::generate(&mut store, 600, 5, t0() - Duration::days(3))
+        // Demo data spreads over the last working days: a batch from three
+        // days ago (overdue now) and one from today.
+        counterdesk::app::demo_queue::generate(&mut store, 300, 5, t0() - Duration::days(3))
             .unwrap();
+        counterdesk::app::demo_queue::generate(&mut store, 300, 6, t0()).unwrap();
         let sup = clerk(&mut store, "zhaomin");
         // Decisions on each of the last 14 days, some rejected for reasons.
         // Oldest day first: decision ids follow time, as at a real counter.
@@ -190,7 +201,13 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
                 let Some(ticket) = item.ticket else { continue };
                 let mut reasons = item.pre_checks.preselected.clone();
                 if reasons.is_empty() && i % 3 == 0 {
-                    reasons.push([Reason::PhotoGlare, Reason::PhotoBeautified][(k % 2) as usize]);
+                    let r = [Reason::PhotoGlare, Reason::PhotoBeautified][(k % 2) as usize];
+                    // A company item has no photo: its own reason instead.
+                    reasons.push(if r.applies_to(item.kind) {
+                        r
+                    } else {
+                        Reason::ScanUnreadable
+                    });
                 }
                 let verdict = if reasons.is_empty() {
                     Verdict::Approve

@@ -155,6 +155,23 @@ fn person_is_registered_once_with_a_scan_and_a_receipt() {
     assert_eq!(v.attachments.len(), 1);
     assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
     ui.harness.snapshot("registration_person_done");
+    // V: the scan in the document viewer, the record's facts beside it; Esc
+    // closes the viewer only.
+    ui.harness.key_press(Key::V);
+    ui.settle();
+    let viewer = person(&ui)
+        .core
+        .record
+        .viewer
+        .as_ref()
+        .expect("viewer open");
+    assert_eq!(viewer.position(), (0, 1));
+    assert!(viewer.current_ready());
+    ui.harness.snapshot("viewer_record");
+    ui.harness.key_press(Key::Escape);
+    ui.settle();
+    assert!(person(&ui).core.record.viewer.is_none());
+    assert!(person(&ui).core.record.view.is_some());
     // Next applicant: an empty form with a new key.
     let key = person(&ui).core.key.clone();
     ctrl(&mut ui, Key::N);
@@ -541,4 +558,42 @@ fn enter_on_an_unticked_box_tries_to_submit_and_space_ticks_it() {
     ui.harness.key_press(Key::Space);
     ui.settle();
     assert!(person(&ui).body.form.identity_confirmed, "Space ticks");
+}
+/// Issue 19: a number already registered is said as soon as it is complete
+/// (a neutral line, with the way to that record), not at submit; and no
+/// field shows an error while the clerk is still typing in it.
+#[test]
+fn a_registered_number_is_said_as_soon_as_it_is_complete() {
+    use counterdesk::domain::registration::FieldId;
+    let path = seeded_db("reg_person_dup_early");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, PERSON_ID, "张三", "13800138000");
+    ctrl(&mut ui, Key::Enter);
+    ctrl(&mut ui, Key::N);
+    // Half a number, still in the field: no red line yet.
+    ui.type_into("证件号码", "1101011990");
+    let p = person(&ui);
+    assert!(!p.core.attempted && !p.core.touched.contains(&FieldId::DocNumber));
+    assert!(ui.harness.query_by_label_contains("已办理过面签").is_none());
+    // The rest of it: at once a neutral line with a link to the record.
+    ui.type_into("证件号码", &PERSON_ID[10..]);
+    ui.settle();
+    assert!(
+        ui.harness
+            .query_by_label_contains("该证件号码已办理过面签（MQ-20261120-0001），无需重新登记。")
+            .is_some()
+    );
+    assert_eq!(person(&ui).core.stage, Stage::Editing, "nothing submitted");
+    assert!(
+        ui.harness.get_by_label("证件号码").is_focused(),
+        "the clerk stays in the field"
+    );
+    ui.harness
+        .snapshot("registration_person_already_registered");
+    ui.click("打开已有记录 MQ-20261120-0001");
+    assert!(matches!(person(&ui).core.stage, Stage::Existing(_)));
+    assert!(person(&ui).core.record.view.is_some());
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
 }

@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use counterdesk::app::demo::sample_pdf as pdf_with_pages;
 use counterdesk::app::demo_queue::photo_intake;
 use counterdesk::app::review::{self, Req, Resp};
 use counterdesk::app::session::SessionClerk;
@@ -491,6 +492,15 @@ fn snapshots_of_the_queue_and_the_special_reviews() {
         AppKind::PhotoChange
     );
     ui.harness.snapshot("review_photo_change");
+    // The photos in the viewer: the new one, → the one it replaces.
+    key(&mut ui, Key::V);
+    assert_eq!(viewer(&ui).position(), (0, 2));
+    key(&mut ui, Key::ArrowRight);
+    assert_eq!(viewer(&ui).position(), (1, 2));
+    assert!(viewer(&ui).current_ready());
+    ui.harness.snapshot("viewer_photo_change_previous");
+    key(&mut ui, Key::Escape);
+    assert!(reviewing(&ui).is_some());
 }
 
 #[test]
@@ -615,9 +625,31 @@ fn past_two_thousand_rows_the_window_moves_on() {
 /// 王丽 (counter) registers a company with two scans: it joins the queue as
 /// 单位注册复核. Returns the registration id.
 pub(crate) fn company_registration(path: &std::path::Path) -> i64 {
+    use counterdesk::domain::registration::ScanSlot;
+    company_registration_with(
+        path,
+        vec![
+            (
+                ScanSlot::BusinessLicence,
+                "营业执照.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
+            (
+                ScanSlot::Authorization,
+                "委托书.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
+        ],
+    )
+}
+
+fn company_registration_with(
+    path: &std::path::Path,
+    files: Vec<(counterdesk::domain::registration::ScanSlot, &str, Vec<u8>)>,
+) -> i64 {
     use counterdesk::app::attachments::{ScanInput, prepare};
     use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
-    use counterdesk::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
+    use counterdesk::domain::registration::{CompanyDraft, IdDocType};
     let mut store = Store::open(path).unwrap();
     let wang = SessionClerk::from(
         &store
@@ -625,13 +657,17 @@ pub(crate) fn company_registration(path: &std::path::Path) -> i64 {
             .unwrap()
             .unwrap(),
     );
-    let scan = |name: &str| {
-        prepare(ScanInput::Bytes {
-            file_name: name.into(),
-            bytes: photo_bytes("ok_260x378.jpg"),
+    let scans = files
+        .into_iter()
+        .map(|(slot, name, bytes)| {
+            let p = prepare(ScanInput::Bytes {
+                file_name: name.into(),
+                bytes,
+            })
+            .unwrap();
+            (slot, p)
         })
-        .unwrap()
-    };
+        .collect();
     let RegResp::Submitted(s) = registration::handle(
         &mut store,
         t0() - Duration::hours(20),
@@ -648,10 +684,7 @@ pub(crate) fn company_registration(path: &std::path::Path) -> i64 {
                 sighted_authorization: true,
                 sighted_agent_id: true,
             },
-            scans: vec![
-                (ScanSlot::BusinessLicence, scan("营业执照.jpg")),
-                (ScanSlot::Authorization, scan("委托书.jpg")),
-            ],
+            scans,
             idempotency_key: "ui-company".into(),
         },
     )
@@ -685,7 +718,11 @@ fn a_company_registration_is_countersigned_from_the_queue() {
     );
     // The agent's number is masked; the originals and scans are listed.
     assert!(ui.harness.query_by_label_contains("20000229").is_none());
-    assert!(ui.harness.query_by_label_contains("营业执照.jpg").is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("营业执照.jpg（")
+            .is_some()
+    );
     // Only the reasons that fit a company are offered; a photo key does nothing.
     assert!(ui.harness.query_by_label_contains("背景").is_none());
     key(&mut ui, Key::A);
@@ -854,4 +891,249 @@ fn a_review_decided_elsewhere_says_so_and_refuses_the_decision() {
     assert_eq!(r.error.as_deref(), Some(banner.as_str()));
     assert_eq!(r.reasons, chosen, "the clerk's reasons stay on screen");
     assert_eq!(status_of(&path, "SL202611190000002").0, Status::Approved);
+}
+
+fn viewer(ui: &Ui) -> &counterdesk::ui::viewer::DocViewer {
+    queue(ui)
+        .review
+        .as_ref()
+        .and_then(|r| r.viewer.as_ref())
+        .expect("viewer open")
+}
+
+/// Issue 19: the supervisor reads the scans they countersign — page by page
+/// through every attachment (a PDF's pages rendered when reached), zoomed,
+/// with the typed facts beside; F8/F9 and letters do nothing meanwhile, and
+/// Esc closes only the viewer.
+#[test]
+fn the_viewer_pages_through_the_countersign_scans_and_zooms() {
+    use counterdesk::domain::registration::ScanSlot;
+    use counterdesk::ui::viewer::Zoom;
+    let path = queue_db("review_viewer", &[]);
+    company_registration_with(
+        &path,
+        vec![
+            (
+                ScanSlot::BusinessLicence,
+                "营业执照.jpg",
+                photo_bytes("ok_260x378.jpg"),
+            ),
+            (ScanSlot::Authorization, "委托书.pdf", pdf_with_pages(2)),
+        ],
+    );
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    let app_no = reviewing(&ui).unwrap();
+    ui.click("查看 营业执照（或组织机构代码证书）");
+    assert_eq!(viewer(&ui).position(), (0, 3));
+    assert!(viewer(&ui).current_ready());
+    // The record's typed facts beside the scan.
+    assert!(ui.harness.query_by_label_contains("本记录的附件").is_some());
+    assert!(
+        ui.harness
+            .query_by_label_contains("▶ 1. 营业执照（或组织机构代码证书）：营业执照.jpg")
+            .is_some()
+    );
+    ui.harness.snapshot("viewer_countersign");
+    key(&mut ui, Key::PageDown);
+    assert_eq!(viewer(&ui).position(), (1, 3));
+    assert!(viewer(&ui).current_ready(), "PDF page 1 rendered");
+    key(&mut ui, Key::ArrowRight);
+    assert_eq!(viewer(&ui).position(), (2, 3));
+    assert!(viewer(&ui).current_ready(), "PDF page 2 rendered");
+    assert!(viewer(&ui).decoded_pages() <= 3);
+    key(&mut ui, Key::Plus);
+    key(&mut ui, Key::Plus);
+    let Zoom::Scale(z) = viewer(&ui).zoom else {
+        panic!("zoomed")
+    };
+    key(&mut ui, Key::Minus);
+    assert!(matches!(viewer(&ui).zoom, Zoom::Scale(s) if s < z));
+    ui.harness.snapshot("viewer_countersign_pdf_zoomed");
+    key(&mut ui, Key::R);
+    assert_eq!(viewer(&ui).rotation, 1);
+    key(&mut ui, Key::F);
+    assert_eq!(viewer(&ui).zoom, Zoom::Fit);
+    key(&mut ui, Key::ArrowRight);
+    assert_eq!(viewer(&ui).position(), (2, 3), "stays on the last page");
+    key(&mut ui, Key::ArrowLeft);
+    key(&mut ui, Key::PageUp);
+    assert_eq!(viewer(&ui).position(), (0, 3));
+    // F8, F9 and the reason letters are the viewer's now: nothing happens.
+    key(&mut ui, Key::K);
+    key(&mut ui, Key::F9);
+    key(&mut ui, Key::F8);
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert!(r.reasons.is_empty() && !r.rejecting && !r.deciding);
+    assert_eq!(status_of(&path, &app_no).0, Status::Pending);
+    // Esc closes the viewer only: the review and its claim stay.
+    key(&mut ui, Key::Escape);
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert!(r.viewer.is_none());
+    assert!(r.ticket.is_some());
+    key(&mut ui, Key::V);
+    assert_eq!(viewer(&ui).position(), (0, 3));
+    key(&mut ui, Key::Escape);
+    assert!(reviewing(&ui).is_some());
+}
+
+/// Issue 19: F8 on a photo the check failed opens the override dialog with
+/// focus on 取消: Enter there does not approve; an approval needs a reason
+/// and is audited and shown with it.
+#[test]
+fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
+    let path = queue_db(
+        "review_override",
+        &[Spec {
+            photo: "bad_grey_background.jpg",
+            ..Spec::new("SL202611190000002", "王伟", cst(19, 14, 20))
+        }],
+    );
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    // Until the photo report is back, 通过 waits (a fresh view of the same
+    // application has not decoded its photo yet).
+    let item = queue(&ui).review.as_ref().unwrap().item.clone();
+    let mut fresh = counterdesk::ui::review::ReviewView::new(item);
+    assert!(!fresh.photo_ready());
+    assert!(!fresh.approve_or_ask());
+    assert!(fresh.overriding.is_none());
+    assert!(fresh.error.unwrap().contains("照片检测结果尚未返回"));
+    assert!(queue(&ui).review.as_ref().unwrap().photo_ready());
+    key(&mut ui, Key::F8);
+    assert!(queue(&ui).review.as_ref().unwrap().overriding.is_some());
+    assert!(ui.harness.query_by_label_contains("× 背景颜色").is_some());
+    assert!(ui.harness.get_by_label("取消 (Esc)").is_focused());
+    ui.harness.snapshot("review_photo_override");
+    // Enter presses the focused 取消: nothing is approved.
+    key(&mut ui, Key::Enter);
+    assert_eq!(status_of(&path, "SL202611190000002").0, Status::Pending);
+    assert!(queue(&ui).review.as_ref().unwrap().overriding.is_none());
+    // A reason too short is refused, even with Ctrl+Enter.
+    key(&mut ui, Key::F8);
+    ui.type_into("理由（至少 4 个字，或选择上面的标准理由）", "好的");
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.settle();
+    assert_eq!(status_of(&path, "SL202611190000002").0, Status::Pending);
+    assert!(queue(&ui).review.as_ref().unwrap().overriding.is_some());
+    // A standard reason, then Ctrl+Enter: approved, with the reason kept.
+    ui.click("系统误判，已人工核对");
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.settle();
+    assert_eq!(status_of(&path, "SL202611190000002").0, Status::Approved);
+    let mut store = Store::open(&path).unwrap();
+    let (decision, tail) = store
+        .read(|tx| {
+            let id = (1..10)
+                .find(|id| {
+                    tx.application(*id)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|a| a.data.app_no == "SL202611190000002")
+                })
+                .unwrap();
+            Ok((tx.decision_for(id)?.unwrap(), tx.audit_tail(1)?))
+        })
+        .unwrap();
+    drop(store);
+    assert_eq!(
+        decision.photo_override.as_deref(),
+        Some("系统误判，已人工核对")
+    );
+    assert!(
+        tail[0]
+            .detail
+            .contains("仍通过，理由：系统误判，已人工核对"),
+        "{}",
+        tail[0].detail
+    );
+    // The read-only review from 已通过 says so.
+    let approved = ui
+        .harness
+        .get(By::new().role(A11y::Button).label_contains("已通过"));
+    approved.click();
+    ui.settle();
+    ui.click("SL202611190000002");
+    assert!(
+        ui.harness
+            .query_by_label_contains("理由：系统误判，已人工核对")
+            .is_some()
+    );
+    ui.harness.snapshot("review_approved_override");
+}
+
+/// Issue 19: a company's notice cites the 受理回执 number the agent holds.
+#[test]
+fn a_company_rejection_notice_cites_the_receipt_number() {
+    let path = queue_db("review_company_notice", &[]);
+    let reg = company_registration(&path);
+    let reg_no = Store::open(&path)
+        .unwrap()
+        .read(|tx| tx.registration(reg))
+        .unwrap()
+        .unwrap()
+        .reg_no;
+    assert!(reg_no.starts_with("MQ-"), "{reg_no}");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    let app_no = reviewing(&ui).unwrap();
+    key(&mut ui, Key::K);
+    key(&mut ui, Key::F9);
+    let preview = queue(&ui).review.as_ref().unwrap().notice().unwrap();
+    assert!(
+        preview.contains(&format!("回执编号：{reg_no}")),
+        "{preview}"
+    );
+    assert!(!preview.contains(&app_no), "{preview}");
+    ui.harness
+        .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
+    ui.settle();
+    let (status, _, notice) = status_of(&path, &app_no);
+    assert_eq!(status, Status::Returned);
+    assert!(notice.contains(&reg_no), "{notice}");
+    assert!(!notice.contains(&app_no), "{notice}");
+}
+
+/// Issue 19: a PDF page the viewer cannot draw says so, and offers the
+/// system's own program (not clicked here: it would start one).
+#[test]
+fn a_pdf_page_that_cannot_be_drawn_says_so() {
+    use counterdesk::ui::viewer::{DocSource, DocViewer, ViewerDoc};
+    let doc = ViewerDoc {
+        label: "委托书".into(),
+        file_name: "委托书.pdf".into(),
+        pages: 1,
+        source: DocSource::Bytes(b"%PDF-1.7\n1 0 obj broken".to_vec().into()),
+    };
+    let viewer = DocViewer::new(vec![doc], "面签记录 MQ-20261120-0001", vec![], 0);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([1024.0, 600.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui_state(
+            |ui, v: &mut DocViewer| {
+                let mut out = counterdesk::ui::outbox::Outbox::default();
+                v.show(ui.ctx(), &mut out);
+            },
+            viewer,
+        );
+    for _ in 0..400 {
+        h.step();
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    h.run_steps(3);
+    assert!(
+        h.query_by_label_contains("此页无法在工作台中显示：无法读取该 PDF")
+            .is_some()
+    );
+    assert!(h.query_by_label("用系统程序打开 (O)").is_some());
+    h.snapshot("viewer_pdf_failed");
 }

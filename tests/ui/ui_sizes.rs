@@ -85,11 +85,15 @@ fn every_view_at(size: [f32; 2]) {
     shot(&mut ui, size, "audit_log");
     ui.click("数据交换");
     shot(&mut ui, size, "exchange");
+    // Two harnesses in one test: their snapshot results are handled as one.
+    let mut results = ui.harness.take_snapshot_results();
     drop(ui);
     let mut ui = launch_sized(DbTarget::File(path), size, 1.0);
     ui.sign_in("admin", "admin2026");
     ui.click("账号管理");
     shot(&mut ui, size, "accounts");
+    results.extend_harness(&mut ui.harness);
+    results.unwrap();
 }
 
 #[test]

@@ -18,6 +18,9 @@ use crate::store::NewApplication;
 
 /// Lines between two embedded photos.
 const EMBED_EVERY: u64 = 10_000;
+/// Batch numbers count from here, so they never meet the numbers a demo
+/// database gives its own applications (1, 2, 3, …, the same days).
+pub const FIRST_BATCH_SEQ: i64 = 8_000_001;
 
 /// Writes the batch and its photo files; returns the number of lines.
 pub fn write_batch(out: &Path, n: u64, seed: u64, now: DateTime<Utc>) -> std::io::Result<u64> {
@@ -34,7 +37,7 @@ pub fn write_batch(out: &Path, n: u64, seed: u64, now: DateTime<Utc>) -> std::io
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
     let mut line = Vec::with_capacity(1024);
     // Batches carry 12123's online applications only (单位注册复核 is made here).
-    let online = offline(n.saturating_mul(2), seed, now, 1)
+    let online = offline(n.saturating_mul(2), seed, now, FIRST_BATCH_SEQ)
         .filter(|a| a.kind != AppKind::CompanyRegistration)
         .take(usize::try_from(n).unwrap_or(usize::MAX));
     for (i, a) in online.enumerate() {

@@ -86,6 +86,16 @@ impl Progress {
         )
     }
 
+    /// Time still to go at the pace so far, once there is a pace to go by
+    /// (a few per cent done and at least two seconds spent).
+    pub fn remaining(&self, elapsed: std::time::Duration) -> Option<std::time::Duration> {
+        let f = f64::from(self.fraction());
+        if !(0.02..1.0).contains(&f) || elapsed < std::time::Duration::from_secs(2) {
+            return None;
+        }
+        Some(elapsed.mul_f64((1.0 - f) / f))
+    }
+
     /// 0.0–1.0 over the whole job: reading counts for 40 %, writing for 60 %.
     pub fn fraction(&self) -> f32 {
         let (d, t) = self.counts();
@@ -156,5 +166,30 @@ pub fn handle(
                     other => AppError::Rejected(other.to_string()),
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_time_remaining_follows_the_pace_so_far() {
+        let p = Progress::new();
+        p.set(Phase::Writing, 1, 2); // 0.4 + 0.3 = 70 % done
+        assert_eq!(
+            p.remaining(Duration::from_secs(1)),
+            None,
+            "too early to tell"
+        );
+        let left = p.remaining(Duration::from_secs(70)).unwrap();
+        assert!((left.as_secs_f64() - 30.0).abs() < 0.5, "{left:?}");
+        p.set(Phase::Reading, 0, 100);
+        assert_eq!(
+            p.remaining(Duration::from_secs(60)),
+            None,
+            "nothing done yet"
+        );
     }
 }

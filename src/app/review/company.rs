@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::decide::write_decision;
+use super::decide::{Decision, write_decision};
 use crate::app::access::audit;
 use crate::app::auth::SessionClerk;
 use crate::app::clock::fmt_hm;
@@ -97,12 +97,12 @@ pub(crate) fn settle_registration(
     let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
     let detail = if labels.is_empty() {
         format!(
-            "{}（办理人 {}，审核队列 {app_no} {what}）",
+            "{}（受理人 {}，审核队列 {app_no} {what}）",
             reg.reg_no, reg.clerk_name
         )
     } else {
         format!(
-            "{}（办理人 {}，审核队列 {app_no} {what}，原因：{}）",
+            "{}（受理人 {}，审核队列 {app_no} {what}，原因：{}）",
             reg.reg_no,
             reg.clerk_name,
             labels.join("、")
@@ -165,9 +165,12 @@ pub fn close_from_record(
         actor,
         &rec,
         seq,
-        Outcome::Approve,
-        &[],
-        "",
+        &Decision {
+            outcome: Outcome::Approve,
+            reasons: &[],
+            free_text: "",
+            photo_override: None,
+        },
         now,
         "在面签记录上复核",
     )

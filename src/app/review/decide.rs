@@ -15,6 +15,7 @@ use crate::domain::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
+use crate::domain::review::photo_override;
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::reasons::normalise;
 use crate::domain::review::{AppKind, Outcome, Reason, Transition};
@@ -29,12 +30,20 @@ pub(crate) fn decide(
     then_next: bool,
 ) -> Result<Resp, AppError> {
     let (outcome, reasons, free_text) = match verdict {
-        Verdict::Approve => (Outcome::Approve, Vec::new(), String::new()),
+        Verdict::Approve | Verdict::ApproveDespitePhoto { .. } => {
+            (Outcome::Approve, Vec::new(), String::new())
+        }
         Verdict::Reject { reasons, free_text } => (
             Outcome::Reject,
             normalise(reasons).map_err(AppError::rejected)?,
             clean_free_text(free_text).map_err(AppError::Rejected)?,
         ),
+    };
+    let photo_override = match verdict {
+        Verdict::ApproveDespitePhoto { reason } => {
+            Some(photo_override::reason(reason).map_err(AppError::Rejected)?)
+        }
+        _ => None,
     };
     let today = cst_date(now);
     let out: Result<String, AppError> = store.write(|tx| {
@@ -65,6 +74,13 @@ pub(crate) fn decide(
                     block.title, block.message
                 ))));
             }
+            // The screen asks first; this keeps every other path honest too.
+            if photo_override::needed(&rec.data.photo_failed) && photo_override.is_none() {
+                return Ok(Err(AppError::rejected(format!(
+                    "照片检测不合格（{}）：须说明理由才能通过",
+                    photo_override::failed_labels(&rec.data.photo_failed).join("、")
+                ))));
+            }
         }
         if rec.data.kind == AppKind::CompanyRegistration
             && let Some(r) = reasons
@@ -77,7 +93,18 @@ pub(crate) fn decide(
             ))));
         }
         write_decision(
-            tx, actor, &rec, ticket.seq, outcome, &reasons, &free_text, now, "",
+            tx,
+            actor,
+            &rec,
+            ticket.seq,
+            &Decision {
+                outcome,
+                reasons: &reasons,
+                free_text: &free_text,
+                photo_override: photo_override.as_deref(),
+            },
+            now,
+            "",
         )?;
         if rec.data.kind == AppKind::CompanyRegistration {
             settle_registration(tx, actor, rec.id, &rec.data.app_no, outcome, &reasons, now)?;
@@ -98,26 +125,47 @@ pub(crate) fn decide(
         next,
     })
 }
+/// What was decided, as [`write_decision`] stores it.
+pub(crate) struct Decision<'a> {
+    pub outcome: Outcome,
+    pub reasons: &'a [Reason],
+    pub free_text: &'a str,
+    /// The reason for approving despite a failed photo check.
+    pub photo_override: Option<&'a str>,
+}
+
 /// Writes one decision under claim `seq`: closes the application and its
 /// claim, records the decision with its notice, queues the SMS and app
 /// messages and appends the audit row (`how` adds to its detail, e.g. where
 /// it was decided). Inside the caller's transaction.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_decision(
     tx: &Tx<'_>,
     actor: &SessionClerk,
     rec: &ApplicationRecord,
     seq: i64,
-    outcome: Outcome,
-    reasons: &[Reason],
-    free_text: &str,
+    d: &Decision<'_>,
     now: DateTime<Utc>,
     how: &str,
 ) -> Result<(), StoreError> {
+    let Decision {
+        outcome,
+        reasons,
+        free_text,
+        photo_override,
+    } = *d;
     let a = &rec.data;
+    // A company's agent holds the 受理回执: its notices cite that number.
+    let receipt_no = match a.kind {
+        AppKind::CompanyRegistration => match tx.registration_for_application(rec.id)? {
+            Some(reg) => tx.registration(reg)?.map(|r| r.reg_no),
+            None => None,
+        },
+        _ => None,
+    };
     let texts = compose(&NoticeInput {
         kind: a.kind,
         app_no: &a.app_no,
+        receipt_no: receipt_no.as_deref(),
         submitted_on: cst_date(a.submitted_at),
         outcome,
         reasons,
@@ -147,6 +195,7 @@ pub(crate) fn write_decision(
             free_text: free_text.to_owned(),
             notice: texts.notice,
             photo_report: photo_report_line(rec),
+            photo_override: photo_override.map(str::to_owned),
         },
         &messages,
         now,
@@ -155,6 +204,17 @@ pub(crate) fn write_decision(
     let mut detail = format!("受理号 {}", a.app_no);
     if !labels.is_empty() {
         detail.push_str(&format!("，原因：{}", labels.join("、")));
+    }
+    if let Some(why) = photo_override {
+        let failed = photo_override::failed_labels(&a.photo_failed);
+        detail.push_str(&format!(
+            "，照片检测不合格（{}）仍通过，理由：{why}",
+            if failed.is_empty() {
+                "复核时发现".to_owned()
+            } else {
+                failed.join("、")
+            }
+        ));
     }
     if !how.is_empty() {
         detail.push_str(&format!("（{how}）"));

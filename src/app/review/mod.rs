@@ -44,6 +44,11 @@ pub struct Ticket {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Approve,
+    /// Approve although the automated photo check failed: the reviewer's
+    /// reason (a standard one or at least 4 characters) is stored and audited.
+    ApproveDespitePhoto {
+        reason: String,
+    },
     Reject {
         reasons: Vec<Reason>,
         free_text: String,

@@ -71,6 +71,8 @@ pub struct DecisionView {
     pub reasons: Vec<Reason>,
     pub free_text: String,
     pub notice: String,
+    /// The reason for approving despite a failed photo check.
+    pub photo_override: Option<String>,
     pub decided_by: String,
     pub decided_at: DateTime<Utc>,
 }
@@ -94,6 +96,9 @@ pub struct ReviewItem {
     /// For a photo change: the photo being replaced.
     pub previous_photo: Option<PhotoView>,
     pub photo_verdict: Option<String>,
+    /// Ids of the automated photo checks that failed at intake: approving
+    /// then needs an override with a reason.
+    pub photo_failed: Vec<String>,
     /// One line per automated check, from intake.
     pub photo_summary: String,
     pub submitted_at: DateTime<Utc>,
@@ -211,6 +216,7 @@ pub fn review_item(
         reasons: d.reasons,
         free_text: d.free_text,
         notice: d.notice,
+        photo_override: d.photo_override,
         decided_by: d.decided_by_name.unwrap_or_default(),
         decided_at: d.decided_at,
     });
@@ -229,6 +235,7 @@ pub fn review_item(
         last_photo_change: a.last_photo_change,
         previous_photo: photo(tx, a.previous_photo_blob)?,
         photo_verdict: a.photo_verdict.clone(),
+        photo_failed: a.photo_failed.clone(),
         photo_summary: a.photo_summary.clone(),
         submitted_at: a.submitted_at,
         due_at: a.due_at,

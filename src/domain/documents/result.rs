@@ -86,11 +86,13 @@ pub struct Finding {
 }
 
 /// Every message a clerk reads ends as a sentence: "。" is added unless it
-/// already ends with 。！？.
+/// already ends with 。！？, trails off (…, a running task), or closes a
+/// bracketed sentence (。）).
 pub fn sentence(message: impl Into<Cow<'static, str>>) -> Cow<'static, str> {
     let m = message.into();
     let trimmed = m.trim_end();
-    if trimmed.is_empty() || trimmed.ends_with(['。', '！', '？']) {
+    if trimmed.is_empty() || trimmed.ends_with(['。', '！', '？', '…']) || trimmed.ends_with("。）")
+    {
         return m;
     }
     let mut owned = trimmed.to_owned();

@@ -6,6 +6,7 @@ pub mod application;
 pub mod eligibility;
 pub mod mask;
 pub mod notice;
+pub mod photo_override;
 pub mod queue;
 pub mod reasons;
 

@@ -14,6 +14,9 @@ pub const FREE_TEXT_MAX_CHARS: usize = 200;
 pub struct NoticeInput<'a> {
     pub kind: AppKind,
     pub app_no: &'a str,
+    /// For a company registration: the 受理回执 number (MQ-…) the agent
+    /// holds, cited instead of the internal application number.
+    pub receipt_no: Option<&'a str>,
     pub submitted_on: NaiveDate,
     pub outcome: Outcome,
     pub reasons: &'a [Reason],
@@ -52,6 +55,7 @@ fn date_cn(d: NaiveDate) -> String {
 /// [`super::reasons::normalise`]); an approval ignores them.
 pub fn compose(n: &NoticeInput<'_>) -> Notice {
     let what = n.kind.label();
+    let (no_label, no) = cited(n);
     match n.outcome {
         Outcome::Approve => {
             let result = match n.kind {
@@ -61,14 +65,10 @@ pub fn compose(n: &NoticeInput<'_>) -> Notice {
                 AppKind::PhotoChange => "已审核通过，电子驾驶证照片已更新",
                 AppKind::CompanyRegistration => "已复核通过，单位账号已开通",
             };
-            let sms = format!(
-                "【交管12123】您的{what}申请（受理号{}）{result}。",
-                n.app_no
-            );
+            let sms = format!("【交管12123】您的{what}申请（{no_label}{no}）{result}。");
             let app = format!(
-                "您于{}提交的{what}申请（受理号{}）{result}。",
+                "您于{}提交的{what}申请（{no_label}{no}）{result}。",
                 date_cn(n.submitted_on),
-                n.app_no
             );
             Notice {
                 notice: app.clone(),
@@ -80,45 +80,82 @@ pub fn compose(n: &NoticeInput<'_>) -> Notice {
     }
 }
 
+/// The number the applicant holds: a company's agent has the 受理回执
+/// (MQ-…); an applicant online has the 12123 受理号.
+fn cited<'a>(n: &NoticeInput<'a>) -> (&'static str, &'a str) {
+    match (n.kind, n.receipt_no) {
+        (AppKind::CompanyRegistration, Some(r)) if !r.is_empty() => ("回执编号", r),
+        _ => ("受理号", n.app_no),
+    }
+}
+
+/// A refusal says 不予办理 with its grounds; fixable items then only appear
+/// under 如重新申请，请同时注意, never as "correct and resubmit". Without a
+/// refusal every item is fixable and the applicant corrects them at once.
 fn reject(n: &NoticeInput<'_>, what: &str) -> Notice {
-    let refusal = n.reasons.iter().any(|r| r.kind() == ReasonKind::Refusal);
-    let mut items: Vec<String> = n
+    let (no_label, no) = cited(n);
+    let (refusals, fixable): (Vec<Reason>, Vec<Reason>) = n
         .reasons
         .iter()
-        .map(|r| r.requirement().to_owned())
-        .collect();
+        .partition(|r| r.kind() == ReasonKind::Refusal);
+    let refused = !refusals.is_empty();
+    let mut fix_items: Vec<String> = fixable.iter().map(|r| r.requirement().to_owned()).collect();
     if !n.free_text.is_empty() {
-        items.push(format!("其他：{}", n.free_text));
+        fix_items.push(format!("其他：{}", n.free_text));
     }
-    let mut notice = format!(
-        "一次性告知书\n受理号：{}\n申请事项：{what}\n您于{}提交的申请经审核未通过，存在以下全部问题：\n",
-        n.app_no,
-        date_cn(n.submitted_on)
-    );
-    for (i, item) in items.iter().enumerate() {
-        notice.push_str(&format!("{}. {item}\n", i + 1));
-    }
+    let numbered = |items: &[String], out: &mut String| {
+        for (i, item) in items.iter().enumerate() {
+            let item = item.trim_end_matches(['。', '.']);
+            out.push_str(&format!("{}. {item}。\n", i + 1));
+        }
+    };
+    let mut notice = format!("一次性告知书\n{no_label}：{no}\n申请事项：{what}\n",);
+    let submitted = date_cn(n.submitted_on);
     // A company registration is made in person only: the agent comes back.
     let company = n.kind == AppKind::CompanyRegistration;
-    let closing = match (refusal, company) {
-        (true, _) => "上述情形不予办理本次申请。如有疑问，请携带身份证明到车管所窗口咨询。",
-        (false, true) => {
+    if refused {
+        notice.push_str(&format!(
+            "您于{submitted}提交的申请经审核，不予办理，理由如下：\n"
+        ));
+        let grounds: Vec<String> = refusals
+            .iter()
+            .map(|r| r.requirement().to_owned())
+            .collect();
+        numbered(&grounds, &mut notice);
+        if !fix_items.is_empty() {
+            notice.push_str("如重新申请，请同时注意：\n");
+            numbered(&fix_items, &mut notice);
+        }
+        notice.push_str("如有疑问，请携带身份证明到车管所窗口咨询。");
+    } else {
+        notice.push_str(&format!(
+            "您于{submitted}提交的申请经审核未通过，存在以下全部问题：\n"
+        ));
+        numbered(&fix_items, &mut notice);
+        notice.push_str(if company {
             "请按以上事项一次性补正后，由经办人携带营业执照、授权委托书和本人身份证明原件到车管所窗口重新办理。"
-        }
-        (false, false) => "请按以上事项一次性补正后，重新提交申请。",
-    };
-    notice.push_str(closing);
+        } else {
+            "请按以上事项一次性补正后，重新提交申请。"
+        });
+    }
     let labels: Vec<&str> = n.reasons.iter().map(|r| r.label()).collect();
-    let sms = format!(
-        "【交管12123】您的{what}申请（受理号{}）未通过审核：{}。{}",
-        n.app_no,
-        labels.join("、"),
-        match (refusal, company) {
-            (true, _) => "详情请登录交管12123 App查看。",
-            (false, true) => "请按一次性告知补正后，由经办人到车管所窗口重新办理。",
-            (false, false) => "请登录交管12123 App查看一次性告知，补正后重新提交。",
-        }
-    );
+    let sms = if refused {
+        let grounds: Vec<&str> = refusals.iter().map(|r| r.label()).collect();
+        format!(
+            "【交管12123】您的{what}申请（{no_label}{no}）不予办理：{}。详情请登录交管12123 App查看一次性告知。",
+            grounds.join("、")
+        )
+    } else {
+        format!(
+            "【交管12123】您的{what}申请（{no_label}{no}）未通过审核：{}。{}",
+            labels.join("、"),
+            if company {
+                "请按一次性告知补正后，由经办人到车管所窗口重新办理。"
+            } else {
+                "请登录交管12123 App查看一次性告知，补正后重新提交。"
+            }
+        )
+    };
     Notice {
         app: notice.clone(),
         notice,
@@ -135,6 +172,7 @@ mod tests {
         let n = compose(&NoticeInput {
             kind: AppKind::CompanyRegistration,
             app_no: "DW202611230001",
+            receipt_no: Some("MQ-20261123-0001"),
             submitted_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             outcome: Outcome::Reject,
             reasons: &[Reason::ScanUnreadable],
@@ -142,12 +180,127 @@ mod tests {
         });
         assert!(n.notice.contains("由经办人携带"), "{}", n.notice);
         assert!(n.sms.contains("到车管所窗口重新办理"), "{}", n.sms);
+        // The agent holds the 受理回执, not the internal DW… number.
+        for t in [&n.notice, &n.sms, &n.app] {
+            assert!(t.contains("MQ-20261123-0001"), "{t}");
+            assert!(!t.contains("DW202611230001"), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_company_approval_cites_the_receipt_number_too() {
+        let n = compose(&NoticeInput {
+            kind: AppKind::CompanyRegistration,
+            app_no: "DW202611230001",
+            receipt_no: Some("MQ-20261123-0001"),
+            submitted_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            outcome: Outcome::Approve,
+            reasons: &[],
+            free_text: "",
+        });
+        assert!(n.sms.contains("回执编号MQ-20261123-0001"), "{}", n.sms);
+        assert!(!n.app.contains("DW"), "{}", n.app);
+    }
+
+    #[test]
+    fn an_application_keeps_its_12123_number() {
+        let mut i = input(Outcome::Reject, &[Reason::PhotoGlare], "");
+        i.receipt_no = Some("MQ-20261123-0001");
+        let n = compose(&i);
+        assert!(
+            n.notice.contains("受理号：SL202611230000001"),
+            "{}",
+            n.notice
+        );
+        assert!(!n.notice.contains("MQ-"), "{}", n.notice);
+    }
+
+    #[test]
+    fn a_refusal_never_asks_to_correct_and_resubmit() {
+        let reasons = [
+            Reason::PhotoBackground,
+            Reason::MobileMismatch,
+            Reason::InfoMismatch,
+            Reason::LicenceStatus,
+        ];
+        let n = compose(&input(Outcome::Reject, &reasons, "衣领遮挡下颌"));
+        let (head, tail) = n
+            .notice
+            .split_once("如重新申请，请同时注意：")
+            .expect("fixable items under their own heading");
+        assert!(head.contains("不予办理，理由如下"), "{}", n.notice);
+        assert!(head.contains("需先处理完异常情况后才能申领"), "{head}");
+        assert!(!head.contains("照片背景"), "{head}");
+        assert!(tail.contains("照片背景不符合要求"), "{tail}");
+        assert!(tail.contains("其他：衣领遮挡下颌"), "{tail}");
+        for t in [&n.notice, &n.sms] {
+            for word in ["补正", "重新提交"] {
+                assert!(!t.contains(word), "{word} in {t}");
+            }
+        }
+        assert!(n.sms.contains("不予办理"), "{}", n.sms);
+    }
+
+    #[test]
+    fn each_reason_appears_once_with_what_to_do() {
+        for kind in [
+            AppKind::New,
+            AppKind::PhotoChange,
+            AppKind::CompanyRegistration,
+        ] {
+            let reasons: Vec<Reason> = Reason::ALL
+                .into_iter()
+                .filter(|r| r.applies_to(kind))
+                .collect();
+            let n = compose(&NoticeInput {
+                kind,
+                app_no: "SL202611230000001",
+                receipt_no: Some("MQ-20261123-0001"),
+                submitted_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+                outcome: Outcome::Reject,
+                reasons: &reasons,
+                free_text: "",
+            });
+            for r in &reasons {
+                assert_eq!(
+                    n.notice.matches(r.requirement()).count(),
+                    1,
+                    "{:?} in {}",
+                    r,
+                    n.notice
+                );
+                // What is wrong, then what to bring or do.
+                assert!(
+                    r.requirement().contains('：') || r.requirement().contains("请"),
+                    "{:?}",
+                    r
+                );
+            }
+            assert!(!n.notice.contains("。。"), "{}", n.notice);
+        }
+    }
+
+    #[test]
+    fn fixable_items_alone_ask_for_one_correction() {
+        let n = compose(&input(
+            Outcome::Reject,
+            &[Reason::PhotoGlare, Reason::ScanUnreadable],
+            "",
+        ));
+        assert!(
+            n.notice.contains("一次性补正后，重新提交申请"),
+            "{}",
+            n.notice
+        );
+        assert!(!n.notice.contains("不予办理"), "{}", n.notice);
+        assert!(!n.notice.contains("如重新申请"), "{}", n.notice);
     }
 
     fn input<'a>(outcome: Outcome, reasons: &'a [Reason], free: &'a str) -> NoticeInput<'a> {
         NoticeInput {
             kind: AppKind::New,
             app_no: "SL202611230000001",
+            receipt_no: None,
             submitted_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             outcome,
             reasons,

@@ -145,21 +145,23 @@ impl Reason {
             Reason::PhotoLighting => {
                 "照片曝光或光线不符合要求：面部应光线均匀，不过亮、不过暗、无明显阴影"
             }
-            Reason::PhotoColour => "照片须为彩色照片",
+            Reason::PhotoColour => "照片不是彩色照片：请使用彩色的本人近照",
             Reason::PhotoFormat => "照片尺寸或格式不符合要求：请上传符合规格的 JPEG 照片",
             Reason::PhotoFace => "照片中面部不清晰或不止一人：须为本人单人正面免冠照片",
-            Reason::PhotoNotRecent => "照片须为近 6 个月内拍摄的本人照片",
+            Reason::PhotoNotRecent => "照片不是近期照片：请使用近 6 个月内拍摄的本人照片",
             Reason::ScanUnreadable => {
                 "证件扫描件不清晰或不完整：请重新上传清晰、完整、无遮挡的证件照片"
             }
             Reason::MobileMismatch => {
                 "手机号码与驾驶证登记的手机号码不一致：请先办理手机号码变更，再重新申请"
             }
-            Reason::InfoMismatch => "填写的信息与驾驶证档案不一致：请核对后重新提交",
-            Reason::LicenceStatus => "驾驶证状态异常，需先处理完异常情况后才能申领",
+            Reason::InfoMismatch => "填写的信息与驾驶证档案不一致：请按驾驶证上的信息如实填写",
+            Reason::LicenceStatus => "驾驶证状态异常：需先处理完异常情况后才能申领",
             Reason::DocumentInvalid => "身份证明无效：请持有效身份证明重新申请",
             Reason::NotSamePerson => "照片或身份信息与驾驶证持证人不符：须由持证人本人申请",
-            Reason::PhotoChangeTooSoon => "距上次使用相册或拍照更换照片未满 6 个月，暂不能更换照片",
+            Reason::PhotoChangeTooSoon => {
+                "距上次使用相册或拍照更换照片未满 6 个月，暂不能更换照片：请满 6 个月后再申请"
+            }
             Reason::MustReapply => {
                 "驾驶证已换证或变更了准驾车型、有效期、发证机关，原电子驾驶证已失效：请重新申领电子驾驶证"
             }
@@ -195,6 +197,14 @@ impl Reason {
         })
     }
 }
+
+/// Standard reasons for approving although the automated photo check failed
+/// (see [`super::photo_override`]); the reviewer may also type their own.
+pub const PHOTO_OVERRIDE_REASONS: [&str; 3] = [
+    "已现场重新采集照片",
+    "系统误判，已人工核对",
+    "照片经人工比对符合规格",
+];
 
 /// Reasons a rejection may carry: at least one, no duplicates (kept in the
 /// standard order so every notice reads the same way).

@@ -468,6 +468,11 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER imports_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON imports
         FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
     "#,
+    // 7: an approval despite a failed automated photo check keeps the
+    // reviewer's reason with the decision (NULL: no override was needed).
+    r#"
+    ALTER TABLE decisions ADD COLUMN photo_override TEXT;
+    "#,
 ];
 
 /// The schema version this build expects on the server.

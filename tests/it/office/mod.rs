@@ -6,7 +6,7 @@
 //! return early after one loud message, and `COUNTERDESK_REQUIRE_PG=1`
 //! (set by `.ci/run`) turns that into a failure.
 
-#[path = "../common/pg.rs"]
+#[path = "../../common/pg.rs"]
 mod pg;
 
 mod access;
