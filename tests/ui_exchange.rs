@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use common::*;
-use counterdesk::app::exchange::verify::{export_folders, verify_folder};
+use counterdesk::app::exchange::verify::{find_exports, verify_folder};
 use counterdesk::app::exchange::{Phase, Progress, demo_batch};
 use counterdesk::app::review::{self, Req, Resp, Verdict};
 use counterdesk::app::session::SessionClerk;
@@ -72,7 +72,7 @@ fn import_through_the_dialog_then_export() {
     assert!(s.message.as_ref().unwrap().text.contains("新增 200 件"));
     ui.click("导出到…");
     ui.settle();
-    let folders = export_folders(&usb).unwrap();
+    let folders = find_exports(&usb).unwrap();
     assert_eq!(folders.len(), 1);
     assert!(verify_folder(&folders[0], None).intact);
     assert_eq!(

@@ -13,6 +13,7 @@ use crate::app::demo_queue::{demo_photos, offline};
 use crate::domain::exchange::batch::{
     BatchIssued, BatchLicence, BatchLine, BatchPhoto, sha256_hex,
 };
+use crate::domain::licence::valid_until_text;
 use crate::domain::review::AppKind;
 use crate::store::NewApplication;
 
@@ -73,7 +74,7 @@ pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bo
             classes: a.classes.clone(),
             status: a.licence_status.clone(),
             valid_from: a.valid_from.map(|d| d.to_string()),
-            valid_until: a.valid_until.map(|d| d.to_string()),
+            valid_until: a.valid_until.map(valid_until_text),
             authority: a.authority.clone(),
         }),
         photo: a
@@ -87,7 +88,7 @@ pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bo
         last_photo_change: a.last_photo_change.map(|d| d.to_string()),
         issued: a.issued.as_ref().map(|i| BatchIssued {
             classes: i.classes.clone(),
-            valid_until: i.valid_until.to_string(),
+            valid_until: valid_until_text(i.valid_until),
             authority: i.authority.clone(),
             photo_source: i.photo_source.code().to_owned(),
         }),
