@@ -300,6 +300,7 @@ fn a_failure_between_chunks_or_a_cancel_leaves_the_database_unchanged() {
         &Progress::new(),
         &ImportOptions {
             fail_after_chunks: Some(3),
+            ..ImportOptions::default()
         },
     )
     .unwrap_err();

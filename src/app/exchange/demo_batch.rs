@@ -63,6 +63,7 @@ fn photo(photos: &[(String, &'static [u8])], i: i64, embed: bool) -> Option<Batc
 /// One application as a batch line.
 pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bool) -> BatchLine {
     BatchLine {
+        batch_version: None,
         app_no: a.app_no.clone(),
         kind: a.kind.code().to_owned(),
         submitted_at: crate::store::format_time(a.submitted_at),

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use sha2::Digest;
 
 use super::batch_file::{Line, LineReader, find_beside, open_regular};
 use super::photos::{self, CheckHooks, Photo, Source};
