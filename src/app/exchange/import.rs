@@ -113,7 +113,10 @@ fn read_lines(
             ),
         );
     }
-    while !too_big {
+    loop {
+        if too_big {
+            break;
+        }
         let span = match reader.next_line(&mut buf).map_err(io_err(path))? {
             Line::End => break,
             Line::TooLong(_) => {

@@ -131,6 +131,9 @@ pub struct CheckHooks {
     pub panic: bool,
 }
 
+/// One photo's outcome: its intake (applicants' photos) or why it cannot be used.
+type Slot = Mutex<Option<Result<Option<PhotoIntake>, String>>>;
+
 /// A photo thread stopped by a panic: the batch is not imported.
 #[derive(Debug)]
 pub struct ThreadPanicked;
@@ -164,8 +167,7 @@ pub fn check_all(
         used: Mutex::new(0),
         freed: Condvar::new(),
     };
-    let slots: Vec<Mutex<Option<Result<Option<PhotoIntake>, String>>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Slot> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let work = |first: bool| {
         let mut store = Store::open_reader(db).ok();
         loop {
