@@ -470,6 +470,9 @@ fn a_short_main_file_whose_pages_are_in_its_log_is_recovered_not_called_truncate
             )
             .unwrap();
         }
+        // VACUUM rewrites every page: in WAL mode all of them land in the
+        // log, as for a database created and filled without a checkpoint.
+        c.execute_batch("VACUUM;").unwrap();
         let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
         assert!(pages > 1);
     }
