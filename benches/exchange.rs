@@ -1,7 +1,7 @@
 //! 数据交换 and 工作台 speed (criterion, release):
 //! - `import_100k`: a 100 000-line demo batch into a fresh database (clerks only);
 //! - `export_100k_decisions`: exporting 100 000 decisions (with their 200 000
-//!   notices) after the marks are reset;
+//!   notices) after every row is queued for export again;
 //! - `dashboard_1m`: every number 工作台 shows, on a reader connection, at
 //!   1 000 000 applications with 60 000 decisions over 14 days.
 //!
@@ -49,6 +49,46 @@ fn batch_100k() -> PathBuf {
     if !p.exists() {
         demo_batch::write_batch(&p, 100_000, 42, now()).unwrap_or_else(|e| panic!("{e}"));
     }
+    p
+}
+
+/// Lines in the batch where every line brings its own photo.
+const OWN_PHOTOS: u64 = 500;
+
+/// A batch of `OWN_PHOTOS` lines, each with a distinct photo file beside it
+/// (a demo photo with a JPEG comment naming the line: same pixels, new hash).
+fn batch_own_photos() -> PathBuf {
+    let p = dir().join(format!("own/batch-{OWN_PHOTOS}.jsonl"));
+    if p.exists() {
+        return p;
+    }
+    demo_batch::write_batch(&p, OWN_PHOTOS, 43, now()).unwrap_or_else(|e| panic!("{e}"));
+    let folder = p.parent().unwrap_or_else(|| panic!("no folder"));
+    let photos: Vec<&'static [u8]> = demo_queue::demo_photos().map(|(_, b)| b).collect();
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        let base = photos[i % photos.len()];
+        let note = format!("CounterDesk bench line {i}");
+        let len = u16::try_from(note.len() + 2).unwrap_or(u16::MAX);
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xFE];
+        bytes.extend_from_slice(&len.to_be_bytes());
+        bytes.extend_from_slice(note.as_bytes());
+        bytes.extend_from_slice(&base[2..]);
+        let sha = counterdesk::domain::exchange::batch::sha256_hex(&bytes);
+        std::fs::write(folder.join(format!("{sha}.jpg")), &bytes).unwrap_or_else(|e| panic!("{e}"));
+        v["photo"]["sha256"] = sha.into();
+        if let Some(o) = v["photo"].as_object_mut() {
+            o.remove("base64");
+        }
+        if let Some(o) = v.as_object_mut() {
+            o.remove("previous_photo");
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    std::fs::write(&p, out).unwrap_or_else(|e| panic!("{e}"));
     p
 }
 
@@ -189,14 +229,57 @@ fn bench(c: &mut Criterion) {
         )
     });
 
+    // Every line its own photo: the cost is the photo checks (report it per photo).
+    let own = batch_own_photos();
+    group.bench_function("import_500_own_photos", |b| {
+        b.iter_batched(
+            || {
+                remove_db(&work);
+                std::fs::copy(&empty, &work).unwrap_or_else(|e| panic!("{e}"));
+                Store::open(&work).unwrap_or_else(|e| panic!("{e}"))
+            },
+            |mut store| {
+                let s = import_file(
+                    &mut store,
+                    now(),
+                    None,
+                    &own,
+                    &Progress::new(),
+                    &ImportOptions::default(),
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(s.photos, OWN_PHOTOS);
+                store
+            },
+            BatchSize::PerIteration,
+        )
+    });
+
     let decided = decisions_db();
     let out = dir().join("usb");
     group.bench_function("export_100k_decisions", |b| {
         b.iter_batched(
             || {
                 let _ = std::fs::remove_dir_all(&out);
+                // Everything waits to be exported again (the queue as the
+                // triggers filled it before the last run).
                 Connection::open(&decided)
-                    .and_then(|c| c.execute_batch("DELETE FROM export_marks;"))
+                    .and_then(|c| {
+                        c.execute_batch(
+                            "BEGIN;
+                             DELETE FROM export_pending;
+                             INSERT INTO export_pending (stream, row_id)
+                                 SELECT 'decisions', id FROM decisions;
+                             INSERT INTO export_pending (stream, row_id)
+                                 SELECT 'notices', id FROM outbox;
+                             INSERT INTO export_pending (stream, row_id)
+                                 SELECT 'audit', seq FROM audit_log;
+                             INSERT INTO export_pending (stream, row_id)
+                                 SELECT 'registrations', seq FROM registration_changes;
+                             UPDATE exports SET state = 'done';
+                             COMMIT;",
+                        )
+                    })
                     .unwrap_or_else(|e| panic!("{e}"));
                 Store::open(&decided).unwrap_or_else(|e| panic!("{e}"))
             },

@@ -51,8 +51,17 @@ enum Command {
     Import(ImportArgs),
     /// Export decisions, registrations, audit rows and notices not yet exported.
     Export(ExportArgs),
-    /// Check an export folder's hashes and signature: exit 0 intact, 1 not.
+    /// Check every export in a folder tree (hashes, signature, no extra files): exit 0 intact, 1 not, 2 none found.
     VerifyExport(VerifyExportArgs),
+    /// Copy the database (online backup, safe while windows are open) and check the copy.
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug)]
+struct BackupArgs {
+    /// The backup file to create (must not exist).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -70,7 +79,7 @@ struct ExportArgs {
 
 #[derive(Args, Debug)]
 struct VerifyExportArgs {
-    /// An export folder, or a folder holding several.
+    /// An export folder, or a folder tree holding exports at any depth.
     dir: PathBuf,
     /// The workstation's public key (hex) the receiver has on file.
     #[arg(long, value_name = "HEX")]
@@ -225,6 +234,7 @@ fn main() -> ExitCode {
         Some(Command::VerifyExport(a)) => {
             cli::exchange::verify_export(&a.dir, a.key.as_deref(), &mut io::stdout().lock())
         }
+        Some(Command::Backup(a)) => cli::exchange::backup(cli.db, &a.out, &mut io::stdout().lock()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

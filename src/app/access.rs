@@ -8,7 +8,8 @@ use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::store::{ClerkRecord, NewAuditEvent, StoreError, Tx};
 
-/// Appends one audit row inside the caller's transaction.
+/// Appends one audit row inside the caller's transaction. Without a clerk
+/// (the command line) the row names the OS account and host instead.
 pub fn audit(
     tx: &Tx<'_>,
     actor: Option<&SessionClerk>,
@@ -20,7 +21,7 @@ pub fn audit(
     tx.append_audit(
         &NewAuditEvent {
             actor_id: actor.map(|a| a.id),
-            actor: actor.map(|a| a.username.clone()).unwrap_or_default(),
+            actor: actor.map(|a| a.username.clone()).unwrap_or_else(cli_actor),
             action,
             target,
             detail,
@@ -42,4 +43,9 @@ pub fn require_role(
         Some(c) if allowed(c.role) && !c.disabled => Ok(c),
         _ => Err(StoreError::Rejected(refusal.to_owned())),
     }
+}
+
+/// The audit's actor for a command-line operation: `命令行 root@ws-01`.
+pub fn cli_actor() -> String {
+    format!("命令行 {}", super::os_account::os_actor())
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::auth::SessionClerk;
 use super::error::AppError;
 use super::review::may_view;
+use crate::domain::anchor;
 use crate::domain::exchange::limits;
 use crate::store::{DashboardData, QueueClock, Store};
 
@@ -28,6 +29,11 @@ pub struct Dashboard {
     pub warn_days: u32,
     /// Un-exported decisions older than `warn_days`.
     pub export_overdue: bool,
+    /// Administrators only: no backup in the last day, no audit anchor
+    /// taken for `anchor_days` working days.
+    pub backup_overdue: bool,
+    pub anchor_overdue: bool,
+    pub anchor_days: u32,
     pub loaded_at: DateTime<Utc>,
 }
 
@@ -45,12 +51,15 @@ pub fn handle(
     match req {
         Req::Load => {
             let clock = QueueClock::at(now, actor.id);
-            let (mut data, settings) = reader.read(|tx| {
+            let (mut data, settings, last_backup, last_anchor) = reader.read(|tx| {
                 Ok((
                     tx.dashboard(&clock, limits::CHART_DAYS, limits::OVERDUE_LIST)?,
                     tx.settings()?,
+                    tx.last_backup_at()?,
+                    tx.last_anchor_at()?,
                 ))
             })?;
+            let admin = actor.role == crate::domain::clerk::Role::Admin;
             if !may_view(actor.role) {
                 // Administrators do not open applications: no list to open.
                 data.oldest_overdue.clear();
@@ -63,6 +72,10 @@ pub fn handle(
                 data,
                 warn_days,
                 export_overdue,
+                backup_overdue: admin && anchor::backup_overdue(last_backup, now),
+                anchor_overdue: admin
+                    && anchor::anchor_overdue(last_anchor, now, settings.anchor_remind_days),
+                anchor_days: settings.anchor_remind_days,
                 loaded_at: now,
             })))
         }

@@ -56,7 +56,7 @@ pub fn reset_admin(
             tx.append_audit(
                 &NewAuditEvent {
                     actor_id: None,
-                    actor: String::new(),
+                    actor: super::access::cli_actor(),
                     action: AuditAction::AdminRecovered,
                     target: clerk_target(target.id),
                     detail: format!("命令行 reset-admin：账号 {name}，已解除锁定并设置新密码"),

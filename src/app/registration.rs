@@ -651,6 +651,17 @@ pub fn issue_receipt(
             now,
         )?;
         let (seq, hash) = tx.audit_head()?.unwrap_or_default();
+        // The printed receipt carries the chain head off the PC: an anchor.
+        let anchor = crate::domain::anchor::Anchor {
+            seq,
+            hash: hash.clone(),
+        };
+        tx.record_anchor(
+            &anchor,
+            crate::store::AnchorSource::Receipt,
+            &rec.reg_no,
+            now,
+        )?;
         Ok(receipt::ReceiptData::from_record(&rec, now, seq, hash))
     })?;
     let pdf = receipt::render(&data).map_err(|e| AppError::rejected(e.to_string()))?;

@@ -55,8 +55,17 @@ pub fn verify(db: Option<PathBuf>, anchors: &[PathBuf], out: &mut dyn Write) -> 
     }
     if found.is_empty() {
         writeln!(out, "OK {rows}")?;
+        writeln!(
+            out,
+            "注意：未给出锚点（--anchor），这只证明哈希链前后自洽。能写数据库文件的人可以删去末尾记录并改回链头，或整条重写哈希链，这两种改动只有用离开本机的锚点（导出、回执、锚点文件）才能发现。"
+        )?;
     } else {
+        let newest = found.iter().map(|(a, _)| a.seq).max().unwrap_or(0);
         writeln!(out, "OK {rows} (anchors {})", found.len())?;
+        writeln!(
+            out,
+            "锚点核对：数据库仍完整含有这些锚点记载的记录（至第 {newest} 条）；第 {newest} 条之后的记录只由哈希链本身保护。"
+        )?;
     }
     Ok(0)
 }
@@ -77,11 +86,28 @@ pub fn anchor(
     let Some(anchor) = db.audit_anchor()? else {
         bail!("审计日志为空，没有可记录的锚点");
     };
+    drop(db);
     match out_file {
         Some(f) => {
             crate::app::files::write_atomically(f, format!("{anchor}\n").as_bytes())
                 .with_context(|| format!("无法写入 {}", f.display()))?;
             writeln!(out, "{anchor}")?;
+            // Recorded, so the window's reminder knows an anchor left the PC.
+            let recorded = crate::store::Store::open(&path).and_then(|mut s| {
+                s.write(|tx| {
+                    tx.record_anchor(
+                        &anchor,
+                        crate::store::AnchorSource::File,
+                        &f.display().to_string(),
+                        super::queue::now(),
+                    )
+                })
+            });
+            if let Err(e) = recorded {
+                eprintln!(
+                    "提示：锚点已写入文件，但未能记入数据库（{e}），工作台的锚点提醒不会知道这次锚点。"
+                );
+            }
         }
         None => writeln!(out, "{anchor}")?,
     }

@@ -31,6 +31,7 @@ pub fn run(db: Option<PathBuf>, out: &mut impl Write) -> anyhow::Result<u8> {
                 path.display(),
                 size as f64 / 1_048_576.0
             )?;
+            unfinished_exports(&path, out)?;
             Ok(0)
         }
         Err(e @ StoreError::Corrupt { .. }) => {
@@ -42,4 +43,35 @@ pub fn run(db: Option<PathBuf>, out: &mut impl Write) -> anyhow::Result<u8> {
             Ok(2)
         }
     }
+}
+
+/// Exports a crash left unconfirmed, with the folders they left: a partial
+/// folder holds full identity numbers until the next export removes it.
+fn unfinished_exports(path: &std::path::Path, out: &mut impl Write) -> anyhow::Result<()> {
+    let runs = crate::store::ReadOnlyDb::open(path)?.unfinished_exports()?;
+    for run in runs {
+        let dir = PathBuf::from(&run.out_dir);
+        let partial = dir.join(format!(".{}.partial", run.folder));
+        let folder = dir.join(&run.folder);
+        if partial.exists() {
+            writeln!(
+                out,
+                "注意：中断的导出留下了临时文件夹 {}（含完整证件号码），下次导出时会自动删除并以原导出编号重新导出。",
+                partial.display()
+            )?;
+        } else if folder.exists() {
+            writeln!(
+                out,
+                "注意：导出 {} 已写出但未确认，下次导出时会核对并确认。",
+                folder.display()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "注意：导出 {} 中断（文件夹不在本机，可能在拔下的 U 盘上），下次导出时会以原导出编号重新导出。",
+                folder.display()
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 
 use super::queue::now;
-use crate::app::exchange::export::export;
+use crate::app::exchange::export::{ExportOptions, Settled, export_with};
 use crate::app::exchange::import::{ImportError, ImportOptions, import_file};
-use crate::app::exchange::verify::{export_folders, verify_folder};
+use crate::app::exchange::verify::{find_exports, verify_folder};
 use crate::app::exchange::{Phase, Progress, demo_batch};
 use crate::store::Store;
 
@@ -35,7 +35,7 @@ fn progress_printer(progress: Arc<Progress>, stop: Arc<AtomicBool>) -> std::thre
             let line = match progress.phase() {
                 Phase::Reading if total > 0 => format!("导入进度：读取 {}%", done * 100 / total),
                 Phase::Reading => String::new(),
-                Phase::Photos => "导入进度：核对照片".to_owned(),
+                Phase::Photos => format!("导入进度：核对照片 {done}/{total}"),
                 Phase::Writing => format!("导入进度：写入 {done}/{total}"),
                 Phase::Done => String::new(),
             };
@@ -82,7 +82,7 @@ pub fn import(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::
         Err(ImportError::Rejected(r)) => {
             writeln!(
                 out,
-                "批次 {} 未导入：{} 处问题（共 {} 行），数据库未作任何修改。",
+                "批次 {} 未导入：{} 处问题（共 {} 行）。申请数据未作任何修改；本次尝试已记入审计日志。",
                 r.file_name, r.problems.total, r.lines
             )?;
             for p in &r.problems.shown {
@@ -109,8 +109,28 @@ pub fn import(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::
 pub fn run_export(db: Option<PathBuf>, dir: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
     let path = existing_db(db)?;
     let mut store = Store::open(&path)?;
-    let s = export(&mut store, now(), None, dir)?;
-    writeln!(out, "已导出到 {}", s.folder.display())?;
+    let s = export_with(&mut store, now(), None, dir, &ExportOptions::default())?;
+    for p in &s.removed_partials {
+        writeln!(out, "已删除上次中断的导出留下的临时文件夹 {}", p.display())?;
+    }
+    for st in &s.settled {
+        match st {
+            Settled::Confirmed(p) => {
+                writeln!(out, "上次中断的导出 {} 已完整写出，现已确认", p.display())?
+            }
+            Settled::Redone(p) => writeln!(
+                out,
+                "上次中断的导出已按原导出编号重新写出到 {}",
+                p.display()
+            )?,
+        }
+    }
+    writeln!(
+        out,
+        "已导出到 {}（导出编号 {}）",
+        s.folder.display(),
+        s.export_id
+    )?;
     writeln!(
         out,
         "审核决定 {} 条，面签 {} 条，审计记录 {} 条，通知 {} 条",
@@ -123,20 +143,21 @@ pub fn run_export(db: Option<PathBuf>, dir: &Path, out: &mut dyn Write) -> anyho
     Ok(0)
 }
 
-/// `counterdesk verify-export DIR [--key HEX]`: 0 every folder intact, 1 not.
+/// `counterdesk verify-export DIR [--key HEX]`: 0 every export in the tree
+/// intact, 1 any not (or a partial or manifest-less lookalike), 2 none found.
 pub fn verify_export(dir: &Path, key: Option<&str>, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let folders = export_folders(dir).with_context(|| format!("无法读取目录 {}", dir.display()))?;
+    let folders = find_exports(dir).with_context(|| format!("无法读取目录 {}", dir.display()))?;
     if folders.is_empty() {
         writeln!(
             out,
-            "BROKEN {}：没有找到导出清单（manifest.json）",
+            "{} 及其子文件夹中没有任何导出（没有导出清单 manifest.json，也没有导出文件夹）",
             dir.display()
         )?;
-        return Ok(1);
+        return Ok(2);
     }
-    let mut all = true;
-    for f in folders {
-        let r = verify_folder(&f, key);
+    let mut broken = 0;
+    for f in &folders {
+        let r = verify_folder(f, key);
         writeln!(
             out,
             "{} {}",
@@ -146,9 +167,19 @@ pub fn verify_export(dir: &Path, key: Option<&str>, out: &mut dyn Write) -> anyh
         for l in &r.lines {
             writeln!(out, "  {l}")?;
         }
-        all &= r.intact;
+        if !r.intact {
+            broken += 1;
+        }
     }
-    Ok(if all { 0 } else { 1 })
+    if folders.len() > 1 {
+        writeln!(
+            out,
+            "共 {} 个导出，{} 个完好，{broken} 个有问题",
+            folders.len(),
+            folders.len() - broken
+        )?;
+    }
+    Ok(if broken == 0 { 0 } else { 1 })
 }
 
 /// `counterdesk demo-data --out FILE --applications N [--seed N]`.
@@ -160,6 +191,22 @@ pub fn demo_batch(file: &Path, n: u64, seed: u64, out: &mut dyn Write) -> anyhow
         out,
         "已生成 {n} 件申请的批次 {}（照片在同一目录，以 SHA-256 命名），用时 {:.1} 秒",
         file.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(0)
+}
+
+/// `counterdesk backup --out FILE [--db PATH]`: an online copy, checked.
+pub fn backup(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let path = existing_db(db)?;
+    let started = std::time::Instant::now();
+    let bytes =
+        crate::app::backup::backup_file(&path, file, crate::app::backup::By::CommandLine, now())?;
+    writeln!(
+        out,
+        "已备份到 {}（{:.1} MB，完整性检查通过，用时 {:.1} 秒）",
+        file.display(),
+        bytes as f64 / 1_048_576.0,
         started.elapsed().as_secs_f64()
     )?;
     Ok(0)

@@ -173,6 +173,10 @@ pub fn run_demo_data(
     let started = Instant::now();
     let mut store = Store::open(db).with_context(|| format!("打开 {}", db.display()))?;
     let s = demo_queue::generate(&mut store, applications, seed, now())?;
+    audit_demo(
+        &mut store,
+        format!("命令行 demo-data：演示申请 {} 件", s.inserted),
+    )?;
     writeln!(
         out,
         "已生成 {} 件申请（其中 {} 件已审核，{} 件审核中），用时 {:.1} 秒：{}",
@@ -183,4 +187,19 @@ pub fn run_demo_data(
         db.display()
     )?;
     Ok(0)
+}
+
+/// Demo data changes the database: audited with the OS account that ran it.
+pub fn audit_demo(store: &mut Store, detail: String) -> anyhow::Result<()> {
+    store.write(|tx| {
+        crate::app::access::audit(
+            tx,
+            None,
+            crate::domain::audit::AuditAction::DemoDataAdded,
+            "demo".into(),
+            detail,
+            now(),
+        )
+    })?;
+    Ok(())
 }

@@ -108,6 +108,7 @@ pub fn demo_data(db: Option<PathBuf>, registrations: Option<usize>) -> anyhow::R
     let mut store = open(Some(path))?;
     if let Some(n) = registrations {
         let added = demo_registrations::add(&mut store, Utc::now(), n)?;
+        super::queue::audit_demo(&mut store, format!("命令行 demo-data：演示面签 {added} 条"))?;
         println!("已添加 {added} 条演示面签注册");
     }
     Ok(0)

@@ -130,6 +130,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, PhotoError> {
     })
 }
 
+/// Width and height from the header alone (no pixels), for callers that
+/// budget memory before decoding several photos at once.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 /// What the decode will hold besides the RGB output.
 #[derive(Clone, Copy)]
 struct Budget {

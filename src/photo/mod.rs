@@ -26,7 +26,7 @@ mod zones;
 
 pub use check::{Analysis, analyse, check_bytes, check_file};
 pub use compose::{Generated, all_acceptable, generate_compliant, reports};
-pub use decode::{Decoded, decode, read_file};
+pub use decode::{Decoded, decode, dimensions, read_file};
 pub use error::PhotoError;
 pub use mask::BackgroundMask;
 pub use report::{Check, Geometry, MANUAL_CHECKLIST, ManualItem, PhotoReport, Rect, Verdict};

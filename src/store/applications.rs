@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::error::StoreError;
 use super::{Tx, time};
+use crate::domain::licence::{parse_valid_until, valid_until_text};
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{cst_date, cst_day_start};
 use crate::domain::review::{
@@ -169,6 +170,15 @@ fn day(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+/// A licence's end date: `YYYY-MM-DD`, or 长期 for a long-term licence.
+fn until(d: Option<NaiveDate>) -> Option<String> {
+    d.map(valid_until_text)
+}
+
+fn parse_until(s: Option<String>) -> Option<NaiveDate> {
+    s.as_deref().and_then(parse_valid_until)
+}
+
 fn parse_day(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
@@ -189,7 +199,7 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
     let kind: String = r.get(3)?;
     let source: Option<String> = r.get(14)?;
     let issued_classes: Option<String> = r.get(17)?;
-    let issued_until = parse_day(r.get(18)?);
+    let issued_until = parse_until(r.get(18)?);
     let issued_authority: Option<String> = r.get(19)?;
     let issued_source: Option<String> = r.get(20)?;
     let issued = match (
@@ -223,7 +233,7 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
             classes: r.get(8)?,
             licence_status: r.get(9)?,
             valid_from: parse_day(r.get(10)?),
-            valid_until: parse_day(r.get(11)?),
+            valid_until: parse_until(r.get(11)?),
             authority: r.get(12)?,
             photo_blob: r.get(13)?,
             photo_source: source.as_deref().and_then(PhotoSource::from_code),
@@ -412,14 +422,14 @@ impl Tx<'_> {
                 a.classes,
                 a.licence_status,
                 day(a.valid_from),
-                day(a.valid_until),
+                until(a.valid_until),
                 a.authority,
                 a.photo_blob,
                 a.photo_source.map(PhotoSource::code),
                 day(a.last_photo_change),
                 a.previous_photo_blob,
                 issued.map(|i| i.classes.as_str()),
-                issued.map(|i| i.valid_until.to_string()),
+                issued.map(|i| valid_until_text(i.valid_until)),
                 issued.map(|i| i.authority.as_str()),
                 issued.map(|i| i.photo_source.code()),
                 a.photo_verdict,

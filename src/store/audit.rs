@@ -39,14 +39,18 @@ pub use crate::domain::audit::AuditVerdict;
 impl Tx<'_> {
     /// Appends one event and moves the head, inside the caller's transaction.
     pub fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let (prev_seq, prev_hash) = self
-            .q(|c| {
-                c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()
-            })?
-            .unwrap_or((0, GENESIS_HASH.to_owned()));
+        let head = self
+            .conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            });
+        let (prev_seq, prev_hash) = match head.optional() {
+            Ok(h) => h.unwrap_or((0, GENESIS_HASH.to_owned())),
+            Err(err) if head_damaged(&err) => {
+                return Err(StoreError::Rejected(HEAD_DAMAGED_ACTION.to_owned()));
+            }
+            Err(err) => return Err(StoreError::from_sqlite(self.path, err)),
+        };
         let seq = prev_seq + 1;
         let at = time::format(now);
         let content = AuditContent {
@@ -216,10 +220,20 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         .optional()
     {
         Ok(h) => h,
-        Err(rusqlite::Error::InvalidColumnType(..)) => {
+        Err(
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..),
+        ) => {
             return Ok(AuditVerdict::Broken {
                 seq: rows_seen.max(1),
-                reason: "链头字段类型被改动".into(),
+                reason: "审计链头（audit_head）的字段类型被改动".into(),
+            });
+        }
+        Err(e) if head_damaged(&e) => {
+            return Ok(AuditVerdict::Broken {
+                seq: rows_seen.max(1),
+                reason: HEAD_DAMAGED.into(),
             });
         }
         Err(e) => return Err(e),
@@ -237,6 +251,20 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
             seq: rows_seen.max(1),
             reason: "链头与最后一条记录不符".into(),
         }),
+    }
+}
+
+/// The chain head is what proves the last rows were not cut off.
+const HEAD_DAMAGED: &str = "审计链头（audit_head 表）被删除或损坏：无法确认末尾记录未被删除。请联系信息科，用锚点核对（verify-audit --anchor）并从备份恢复";
+const HEAD_DAMAGED_ACTION: &str = "审计链头（audit_head 表）被删除或损坏，无法记录审计日志，本次操作未保存。请联系信息科：运行 counterdesk verify-audit 检查，并从备份恢复";
+
+/// A missing or rebuilt `audit_head` table (dropped, or columns changed).
+fn head_damaged(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => {
+            msg.contains("audit_head") || msg.contains("no such column")
+        }
+        _ => false,
     }
 }
 

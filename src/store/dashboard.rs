@@ -49,11 +49,12 @@ const REASONS_SQL: &str = "SELECT reason, SUM(n) FROM decision_reasons \
      WHERE day >= ?1 AND day <= ?2 GROUP BY reason ORDER BY 2 DESC, reason";
 const OVERDUE_SQL: &str = "SELECT id, app_no, kind, due_at FROM applications \
      WHERE status = 'pending' AND due_at < ?1 ORDER BY due_at, id LIMIT ?2";
-const UNEXPORTED_SQL: &str = "SELECT COALESCE(MAX(id), 0) FROM decisions";
-const OLDEST_UNEXPORTED_SQL: &str =
-    "SELECT decided_at FROM decisions WHERE id > ?1 ORDER BY id LIMIT 1";
-const MARK_SQL: &str = "SELECT last_id FROM export_marks WHERE stream = 'decisions'";
-const LAST_EXPORT_SQL: &str = "SELECT at FROM exports ORDER BY id DESC LIMIT 1";
+/// Decisions not yet in a confirmed export wait in the export queue.
+const UNEXPORTED_SQL: &str = "SELECT COUNT(*) FROM export_pending WHERE stream = 'decisions'";
+const OLDEST_UNEXPORTED_SQL: &str = "SELECT d.decided_at FROM export_pending p \
+     JOIN decisions d ON d.id = p.row_id WHERE p.stream = 'decisions' ORDER BY p.row_id LIMIT 1";
+const LAST_EXPORT_SQL: &str =
+    "SELECT at FROM exports WHERE state = 'done' ORDER BY id DESC LIMIT 1";
 
 impl Tx<'_> {
     /// Everything 工作台 shows, in one read snapshot.
@@ -122,19 +123,13 @@ impl Tx<'_> {
             })?;
             rows.collect()
         })?;
-        let mark: i64 = self.q(|c| {
-            c.prepare_cached(MARK_SQL)?
-                .query_row([], |r| r.get(0))
-                .optional()
-                .map(|v| v.unwrap_or(0))
-        })?;
-        let head: i64 = self.q(|c| {
+        let unexported: i64 = self.q(|c| {
             c.prepare_cached(UNEXPORTED_SQL)?
                 .query_row([], |r| r.get(0))
         })?;
         let oldest: Option<String> = self.q(|c| {
             c.prepare_cached(OLDEST_UNEXPORTED_SQL)?
-                .query_row([mark], |r| r.get(0))
+                .query_row([], |r| r.get(0))
                 .optional()
         })?;
         let last: Option<String> = self.q(|c| {
@@ -148,8 +143,7 @@ impl Tx<'_> {
             days: per_day,
             reasons,
             oldest_overdue,
-            // Decisions are append-only and never deleted, so ids are dense.
-            unexported: (head - mark).max(0),
+            unexported,
             oldest_unexported: oldest.as_deref().and_then(time::parse),
             last_export: last.as_deref().and_then(time::parse),
         })
@@ -187,7 +181,7 @@ impl Tx<'_> {
                 vec![now.to_owned().into(), 8.into()],
             ),
             ("unexported head", UNEXPORTED_SQL, vec![]),
-            ("oldest unexported", OLDEST_UNEXPORTED_SQL, vec![0.into()]),
+            ("oldest unexported", OLDEST_UNEXPORTED_SQL, vec![]),
             ("last export", LAST_EXPORT_SQL, vec![]),
         ];
         let mut out = Vec::new();

@@ -19,6 +19,12 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("无法写入数据库 {path}：{detail}")]
     Unwritable { path: PathBuf, detail: String },
+    /// The clerk's sentence names the cause: a full disk is the one thing
+    /// they (or IT) can fix at once.
+    #[error(
+        "磁盘空间不足：无法写入 {path}。本次操作未保存；请清理该磁盘的空间（或换到空间充足的磁盘）后重试。"
+    )]
+    DiskFull { path: PathBuf, detail: String },
     #[error("数据库 {path} 正被其他程序占用，请稍后重试。")]
     Busy { path: PathBuf },
     #[error(
@@ -50,15 +56,20 @@ impl StoreError {
                 path,
                 detail: format!("文件结构损坏（{e}）"),
             },
-            Some(
-                ErrorCode::ReadOnly
-                | ErrorCode::CannotOpen
-                | ErrorCode::PermissionDenied
-                | ErrorCode::DiskFull,
-            ) => StoreError::Unwritable {
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull {
                 path,
-                detail: format!("磁盘已满、文件只读或没有权限（{e}）"),
+                detail: e.to_string(),
             },
+            Some(ErrorCode::SystemIoFailure) if is_enospc(&e) => StoreError::DiskFull {
+                path,
+                detail: e.to_string(),
+            },
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                StoreError::Unwritable {
+                    path,
+                    detail: format!("文件只读或没有权限（{e}）"),
+                }
+            }
             _ => StoreError::Sqlite { path, source: e },
         }
     }
@@ -70,6 +81,7 @@ impl StoreError {
             StoreError::NewerSchema { .. } => "数据库版本过新",
             StoreError::Corrupt { .. } => "数据库已损坏",
             StoreError::Unwritable { .. } => "数据库无法写入",
+            StoreError::DiskFull { .. } => "磁盘空间不足",
             StoreError::Busy { .. } => "数据库被占用",
             StoreError::Foreign { .. } => "不是工作台数据库",
             StoreError::Sqlite { .. } => "数据库错误",
@@ -84,9 +96,9 @@ impl StoreError {
     pub fn technical(&self) -> Option<String> {
         match self {
             StoreError::Sqlite { source, .. } => Some(source.to_string()),
-            StoreError::Corrupt { detail, .. } | StoreError::Unwritable { detail, .. } => {
-                Some(detail.clone())
-            }
+            StoreError::Corrupt { detail, .. }
+            | StoreError::Unwritable { detail, .. }
+            | StoreError::DiskFull { detail, .. } => Some(detail.clone()),
             _ => None,
         }
     }
@@ -105,4 +117,27 @@ pub fn io_detail(e: &std::io::Error) -> String {
         _ => "系统无法访问该文件",
     };
     format!("{what}（系统信息：{e}）")
+}
+
+/// SQLite reports a failed write as an I/O error; the OS said "no space".
+fn is_enospc(e: &rusqlite::Error) -> bool {
+    let text = e.to_string().to_ascii_lowercase();
+    text.contains("no space") || text.contains("disk is full") || text.contains("disk full")
+}
+
+/// An OS error while writing a file the store owns (a backup, a new database).
+pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |e| {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            StoreError::DiskFull {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            }
+        } else {
+            StoreError::Unwritable {
+                path: path.to_path_buf(),
+                detail: io_detail(&e),
+            }
+        }
+    }
 }

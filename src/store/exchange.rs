@@ -1,6 +1,5 @@
-//! Data exchange: imports (applications skipped by number), exports (rows
-//! after each stream's high-water mark, then the marks), and the import and
-//! export logs.
+//! Data exchange: imports (applications skipped by number), the rows an
+//! export run carries (see `export_runs` for the runs), and the import log.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -79,33 +78,6 @@ pub struct NoticeExport {
     pub recipient: String,
     pub body: String,
     pub created_at: String,
-}
-
-/// Where each stream stands: exported up to `mark`, rows up to `head`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StreamPos {
-    pub mark: i64,
-    pub head: i64,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ExportPositions {
-    pub decisions: StreamPos,
-    pub registrations: StreamPos,
-    pub audit: StreamPos,
-    pub notices: StreamPos,
-}
-
-/// One finished export, for the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportRecord {
-    pub folder: String,
-    pub clerk_id: Option<i64>,
-    pub decisions: u64,
-    pub registrations: u64,
-    pub audit: u64,
-    pub notices: u64,
-    pub manifest_sha256: String,
 }
 
 /// One finished import, for the log.
@@ -205,46 +177,10 @@ impl Tx<'_> {
         })
     }
 
-    fn mark(&self, stream: &str) -> Result<i64, StoreError> {
-        self.q(|c| {
-            c.prepare_cached("SELECT last_id FROM export_marks WHERE stream = ?1")?
-                .query_row([stream], |r| r.get(0))
-                .optional()
-                .map(|v| v.unwrap_or(0))
-        })
-    }
-
-    fn max_id(&self, sql: &str) -> Result<i64, StoreError> {
-        self.q(|c| c.prepare_cached(sql)?.query_row([], |r| r.get(0)))
-    }
-
-    /// Each stream's mark and newest row, read in the caller's snapshot.
-    pub fn export_positions(&self) -> Result<ExportPositions, StoreError> {
-        Ok(ExportPositions {
-            decisions: StreamPos {
-                mark: self.mark(STREAM_DECISIONS)?,
-                head: self.max_id("SELECT COALESCE(MAX(id), 0) FROM decisions")?,
-            },
-            registrations: StreamPos {
-                mark: self.mark(STREAM_REGISTRATIONS)?,
-                head: self.max_id("SELECT COALESCE(MAX(seq), 0) FROM registration_changes")?,
-            },
-            audit: StreamPos {
-                mark: self.mark(STREAM_AUDIT)?,
-                head: self.max_id("SELECT COALESCE(MAX(seq), 0) FROM audit_log")?,
-            },
-            notices: StreamPos {
-                mark: self.mark(STREAM_NOTICES)?,
-                head: self.max_id("SELECT COALESCE(MAX(id), 0) FROM outbox")?,
-            },
-        })
-    }
-
-    /// Decisions with `after < id <= upto`, in id order.
+    /// The decisions export run `run` carries, in id order.
     pub fn export_decisions(
         &self,
-        after: i64,
-        upto: i64,
+        run: i64,
         mut f: impl FnMut(DecisionExport) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
@@ -253,12 +189,13 @@ impl Tx<'_> {
                 "SELECT d.id, a.app_no, a.kind, d.outcome, d.reasons, d.free_text, d.notice, \
                  d.photo_report, COALESCE(c.username, ''), COALESCE(c.display_name, ''), d.decided_at, \
                  d.photo_override \
-                 FROM decisions d JOIN applications a ON a.id = d.application_id \
+                 FROM export_pending p JOIN decisions d ON d.id = p.row_id \
+                 JOIN applications a ON a.id = d.application_id \
                  LEFT JOIN clerks c ON c.id = d.decided_by \
-                 WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
+                 WHERE p.stream = 'decisions' AND p.export_run = ?1 ORDER BY p.row_id",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let row = self.q(|_| {
                 Ok(DecisionExport {
@@ -281,12 +218,11 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Registrations changed by changes `after < seq <= upto`, each once, at its
-    /// newest state.
+    /// The registrations changed by the changes run `run` carries, each once,
+    /// at its newest state.
     pub fn export_registrations(
         &self,
-        after: i64,
-        upto: i64,
+        run: i64,
         mut f: impl FnMut(RegistrationExport) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
@@ -296,14 +232,16 @@ impl Tx<'_> {
                  r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
                  r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), r.created_at, \
                  r.updated_at, s.username, r.countersigned_at \
-                 FROM (SELECT registration_id, MAX(seq) AS last FROM registration_changes \
-                       WHERE seq > ?1 AND seq <= ?2 GROUP BY registration_id) ch \
+                 FROM (SELECT ch.registration_id, MAX(ch.seq) AS last FROM export_pending p \
+                       JOIN registration_changes ch ON ch.seq = p.row_id \
+                       WHERE p.stream = 'registrations' AND p.export_run = ?1 \
+                       GROUP BY ch.registration_id) ch \
                  JOIN registrations r ON r.id = ch.registration_id \
                  LEFT JOIN clerks c ON c.id = r.clerk_id \
                  LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let row = self.q(|_| {
                 Ok(RegistrationExport {
@@ -335,22 +273,22 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Audit rows `after < seq <= upto`, with their hashes (the receiver can
+    /// The audit rows run `run` carries, with their hashes (the receiver can
     /// check the chain continues from the previous export's head).
     pub fn export_audit(
         &self,
-        after: i64,
-        upto: i64,
+        run: i64,
         mut f: impl FnMut(AuditExport) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
-                 FROM audit_log WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+                "SELECT l.seq, l.at, l.actor_id, l.actor, l.action, l.target, l.detail, \
+                 l.prev_hash, l.hash FROM export_pending p JOIN audit_log l ON l.seq = p.row_id \
+                 WHERE p.stream = 'audit' AND p.export_run = ?1 ORDER BY p.row_id",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let row = self.q(|_| {
                 Ok(AuditExport {
@@ -370,22 +308,22 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Outbox notices `after < id <= upto`.
+    /// The outbox notices run `run` carries.
     pub fn export_notices(
         &self,
-        after: i64,
-        upto: i64,
+        run: i64,
         mut f: impl FnMut(NoticeExport) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT o.id, a.app_no, o.channel, o.recipient, o.body, o.created_at \
-                 FROM outbox o JOIN applications a ON a.id = o.application_id \
-                 WHERE o.id > ?1 AND o.id <= ?2 ORDER BY o.id",
+                 FROM export_pending p JOIN outbox o ON o.id = p.row_id \
+                 JOIN applications a ON a.id = o.application_id \
+                 WHERE p.stream = 'notices' AND p.export_run = ?1 ORDER BY p.row_id",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params![after, upto]).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let row = self.q(|_| {
                 Ok(NoticeExport {
@@ -400,48 +338,5 @@ impl Tx<'_> {
             f(row)?;
         }
         Ok(())
-    }
-
-    /// Moves a stream's mark forward (never back: an older export finishing
-    /// late must not re-open rows a newer one already took).
-    pub fn set_export_mark(&self, stream: &str, upto: i64) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO export_marks (stream, last_id) VALUES (?1, ?2) \
-                 ON CONFLICT (stream) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)",
-                params![stream, upto],
-            )
-            .map(drop)
-        })
-    }
-
-    pub fn record_export(&self, r: &ExportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, notices, \
-                 manifest_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    time::format(now),
-                    r.folder,
-                    r.clerk_id,
-                    r.decisions as i64,
-                    r.registrations as i64,
-                    r.audit as i64,
-                    r.notices as i64,
-                    r.manifest_sha256
-                ],
-            )?;
-            Ok(c.last_insert_rowid())
-        })
-    }
-
-    /// When the last export was made.
-    pub fn last_export_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let at: Option<String> = self.q(|c| {
-            c.prepare_cached("SELECT at FROM exports ORDER BY id DESC LIMIT 1")?
-                .query_row([], |r| r.get(0))
-                .optional()
-        })?;
-        Ok(at.as_deref().and_then(time::parse))
     }
 }

@@ -387,6 +387,68 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE decisions ADD COLUMN photo_override TEXT;
     "#,
+    // 8: exactly-once exports, anchors taken, backups made. Every exportable
+    // row is queued in `export_pending` by a trigger in its own transaction
+    // (ids or ranges would miss rows that commit out of order on a server).
+    // An export claims the queued rows under its id and target folder before
+    // writing anything, and deletes them once its folder is in place, so a
+    // crash at any step is finished or redone with the same id and rows.
+    r#"
+    ALTER TABLE exports ADD COLUMN export_id TEXT;
+    ALTER TABLE exports ADD COLUMN out_dir TEXT;
+    ALTER TABLE exports ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
+        CHECK (state IN ('writing', 'done'));
+    CREATE UNIQUE INDEX exports_export_id ON exports (export_id) WHERE export_id IS NOT NULL;
+    CREATE INDEX exports_unfinished ON exports (state) WHERE state <> 'done';
+
+    CREATE TABLE export_pending (
+        stream     TEXT NOT NULL,
+        row_id     INTEGER NOT NULL,
+        export_run INTEGER REFERENCES exports(id),
+        PRIMARY KEY (stream, row_id)
+    ) WITHOUT ROWID;
+    INSERT INTO export_pending (stream, row_id)
+        SELECT 'decisions', id FROM decisions
+        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'decisions'), 0);
+    INSERT INTO export_pending (stream, row_id)
+        SELECT 'registrations', seq FROM registration_changes
+        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'registrations'), 0);
+    INSERT INTO export_pending (stream, row_id)
+        SELECT 'audit', seq FROM audit_log
+        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'audit'), 0);
+    INSERT INTO export_pending (stream, row_id)
+        SELECT 'notices', id FROM outbox
+        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'notices'), 0);
+    CREATE TRIGGER decisions_export AFTER INSERT ON decisions BEGIN
+        INSERT INTO export_pending (stream, row_id) VALUES ('decisions', NEW.id);
+    END;
+    CREATE TRIGGER registration_changes_export AFTER INSERT ON registration_changes BEGIN
+        INSERT INTO export_pending (stream, row_id) VALUES ('registrations', NEW.seq);
+    END;
+    CREATE TRIGGER audit_log_export AFTER INSERT ON audit_log BEGIN
+        INSERT INTO export_pending (stream, row_id) VALUES ('audit', NEW.seq);
+    END;
+    CREATE TRIGGER outbox_export AFTER INSERT ON outbox BEGIN
+        INSERT INTO export_pending (stream, row_id) VALUES ('notices', NEW.id);
+    END;
+
+    -- Chain heads that left the PC (anchor file, export, printed receipt).
+    CREATE TABLE anchors (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        seq    INTEGER NOT NULL,
+        hash   TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('file', 'export', 'receipt')),
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE backups (
+        id     INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        file   TEXT NOT NULL,
+        bytes  INTEGER NOT NULL,
+        auto   INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

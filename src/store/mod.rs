@@ -1,9 +1,11 @@
 //! The only module that speaks SQL. One SQLite file (WAL, foreign keys on,
 //! busy timeout), numbered migrations, an append-only hash-chained audit log.
 
+mod anchors;
 mod applications;
 mod attachments;
 mod audit;
+mod backups;
 mod blobs;
 mod claims;
 mod clerks;
@@ -12,6 +14,7 @@ mod decisions;
 mod drafts;
 mod error;
 mod exchange;
+mod export_runs;
 mod migrations;
 mod open;
 mod outbox;
@@ -25,11 +28,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use anchors::AnchorSource;
 pub use applications::{
     ApplicationRecord, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow, SearchKey,
 };
 pub use attachments::{AttachmentRecord, NewAttachment};
 pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
+pub use backups::backup_to;
 pub use blobs::{Blob, MAX_BLOB_BYTES, sha256_hex};
 pub use claims::{Claim, ClaimInfo};
 pub use clerks::{ClerkRecord, NewClerk};
@@ -37,12 +42,12 @@ pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
 pub use error::StoreError;
 pub use exchange::{
-    AuditExport, DecisionExport, ExportPositions, ExportRecord, ImportRecord, NoticeExport,
-    RegistrationExport, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
-    StreamPos,
+    AuditExport, DecisionExport, ImportRecord, NoticeExport, RegistrationExport, STREAM_AUDIT,
+    STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
 };
+pub use export_runs::{ExportRecord, ExportRun, RunStream};
 pub use migrations::LATEST_VERSION;
-pub use open::full_check;
+pub use open::{full_check, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
 pub use registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
@@ -98,11 +103,19 @@ impl ReadOnlyDb {
     }
 
     pub fn audit_anchor(&self) -> Result<Option<crate::domain::anchor::Anchor>, StoreError> {
+        self.tx().audit_anchor()
+    }
+
+    /// Exports a crash left unconfirmed (`check-db` names their folders).
+    pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
+        self.tx().unfinished_exports()
+    }
+
+    fn tx(&self) -> Tx<'_> {
         Tx {
             conn: &self.conn,
             path: &self.path,
         }
-        .audit_anchor()
     }
 }
 
@@ -111,6 +124,10 @@ impl Store {
     /// that is not SQLite, is corrupt, or was written by a newer version is
     /// refused before anything in it is modified.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+        {
+            open::create_new(path)?;
+        }
         let conn = open::open_checked(path)?;
         let mut store = Store {
             conn,

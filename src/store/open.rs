@@ -219,7 +219,14 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
     if page_size < 512 || !page_size.is_power_of_two() {
         return Err(damaged(path, "文件头中的页大小无效"));
     }
-    if meta.len() < page_size || meta.len() < pages.saturating_mul(page_size) {
+    // A checkpoint that ran out of disk leaves a short main file whose pages
+    // are still in its `-wal`: judge the file as SQLite reads it, log
+    // included (read-only), rather than calling it truncated.
+    let wal_len = std::fs::metadata(wal_path(path))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let short = meta.len() < page_size || meta.len() < pages.saturating_mul(page_size);
+    if short && wal_len == 0 {
         return Err(damaged(
             path,
             format!(
@@ -254,7 +261,7 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
             path: path.to_path_buf(),
         });
     }
-    if meta.len() <= QUICK_CHECK_MAX_BYTES {
+    if meta.len() <= QUICK_CHECK_MAX_BYTES || short {
         let check: String = conn
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
             .map_err(sql)?;
@@ -291,5 +298,79 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
             path,
             format!("完整性检查未通过（{}）", findings.join("；")),
         ))
+    }
+}
+
+/// Syncs a directory's entries (a rename is durable only then). Windows
+/// cannot open directories for this; NTFS journals renames itself.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// Creates a new database under a temporary name beside `path`, migrates
+/// it, and only then gives it its name: a first start that fails (a full
+/// disk) leaves no file behind to block the next one.
+pub fn create_new(path: &Path) -> Result<(), StoreError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(StoreError::Unwritable {
+            path: path.to_path_buf(),
+            detail: format!("目录 {} 不存在", dir.display()),
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.creating", std::process::id()));
+    let result = build_at(&tmp, path).and_then(|()| claim_name(&tmp, path));
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut p = tmp.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(p));
+    }
+    result?;
+    sync_dir(dir).map_err(super::error::io_error(path))
+}
+
+fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+    // Errors name the database the clerk knows, not the temporary file.
+    let sql = |e| StoreError::from_sqlite(path, e);
+    let mut conn = Connection::open_with_flags(
+        tmp,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    conn.execute_batch("PRAGMA synchronous=FULL;")
+        .map_err(sql)?;
+    super::migrations::migrate(&mut conn, path)?;
+    conn.close().map_err(|(_, e)| sql(e))?;
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(super::error::io_error(path))
+}
+
+/// Links the finished file to its name without replacing one that another
+/// process created meanwhile (then that one is used).
+fn claim_name(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+    match std::fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // File systems without hard links: rename, which is atomic but
+        // would replace; checked just before.
+        Err(_) if !path.exists() => {
+            std::fs::rename(tmp, path).map_err(super::error::io_error(path))
+        }
+        Err(e) => Err(super::error::io_error(path)(e)),
     }
 }

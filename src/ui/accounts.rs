@@ -50,6 +50,8 @@ pub struct Accounts {
     pub db_check: super::db_check::DbCheck,
     /// The workstation's export signing key (hex), shown under 系统设置.
     pub public_key: Option<String>,
+    /// 立即备份, off the UI thread.
+    pub backup_now: super::backup::BackupNow,
 }
 
 impl Accounts {
@@ -141,7 +143,7 @@ impl Screen for Accounts {
     }
 
     fn is_busy(&self) -> bool {
-        self.db_check.is_running()
+        self.db_check.is_running() || self.backup_now.is_running()
     }
 
     fn show(&mut self, ui: &mut egui::Ui, cx: &ScreenCx<'_>, out: &mut Outbox) {
@@ -392,6 +394,24 @@ impl Accounts {
                         crate::domain::exchange::limits::EXPORT_WARN_RANGE,
                         " 天",
                     );
+                    widgets::number_row(
+                        ui,
+                        "锚点提醒",
+                        &mut form.anchor_remind_days,
+                        rules::ANCHOR_DAYS,
+                        " 个工作日",
+                    );
+                    widgets::text_row(ui, "备份文件夹", &mut form.backup_dir, false);
+                    widgets::number_row(
+                        ui,
+                        "备份保留",
+                        &mut form.backup_keep,
+                        rules::BACKUP_KEEP,
+                        " 份",
+                    );
+                    ui.label("自动备份");
+                    ui.checkbox(&mut form.backup_daily, "每天自动备份到备份文件夹");
+                    ui.end_row();
                 });
             let dirty = form != cx.settings;
             let form = form.clone();
@@ -404,6 +424,9 @@ impl Accounts {
             }
             self.show_message(ui, Section::Settings);
             ui.add_space(6.0);
+            self.backup_now
+                .show(ui, cx.db_path, cx.settings, cx.clerk, cx.now);
+            ui.add_space(4.0);
             self.db_check.show(ui, cx.db_path);
             ui.add_space(8.0);
             ui.label(RichText::new("本机导出签名公钥（Ed25519）").strong());

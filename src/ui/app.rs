@@ -91,6 +91,8 @@ pub struct CounterDeskApp {
     startup_probe: StartupProbe,
     /// `COUNTERDESK_FRAME_LOG=N`: frame-time medians every N frames.
     frame_timer: Option<super::frame_timer::FrameTimer>,
+    /// The daily automatic backup (系统设置), while anyone is signed in.
+    auto_backup: super::backup::AutoBackup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +135,7 @@ impl CounterDeskApp {
                 StartupProbe::Off
             },
             frame_timer: super::frame_timer::FrameTimer::from_env(),
+            auto_backup: super::backup::AutoBackup::default(),
         }
     }
 
@@ -217,6 +220,11 @@ impl eframe::App for CounterDeskApp {
             }
         }
         self.track_activity(ctx);
+        if self.session().is_some() {
+            let now = self.clock.now();
+            self.auto_backup
+                .tick(&self.db_path, self.settings.backup_daily, now);
+        }
         if self.startup_probe == StartupProbe::LoginDrawn {
             // The previous pass drew the login form and eframe has presented it.
             let ms = std::time::SystemTime::now()

@@ -279,6 +279,38 @@ impl Dashboard {
         ui.add_space(10.0);
     }
 
+    /// Administrators: a backup older than a day, no anchor off the PC lately.
+    fn safeguard_warnings(ui: &mut egui::Ui, d: &Data, out: &mut Outbox) {
+        let mut lines = Vec::new();
+        if d.backup_overdue {
+            lines.push("⚠ 超过一天没有备份数据库。请在 账号管理 → 系统设置 设定备份文件夹并开启每日自动备份，或立即备份一次。".to_owned());
+        }
+        if d.anchor_overdue {
+            lines.push(format!(
+                "⚠ 已超过 {} 个工作日没有审计锚点离开本机。请导出数据、打印回执或运行 counterdesk audit-anchor --out 到 U 盘：没有锚点，删去日志末尾的改动无法被发现。",
+                d.anchor_days
+            ));
+        }
+        if lines.is_empty() {
+            return;
+        }
+        egui::Frame::new()
+            .fill(Color32::from_rgb(0xff, 0xf4, 0xe0))
+            .stroke(egui::Stroke::new(1.0, theme::WARN))
+            .corner_radius(6.0)
+            .inner_margin(egui::Margin::symmetric(14, 10))
+            .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
+                for l in lines {
+                    ui.label(RichText::new(l).color(theme::WARN).strong());
+                }
+                if ui.button("前往系统设置").clicked() {
+                    out.push(Command::Navigate(ScreenId::Accounts));
+                }
+            });
+        ui.add_space(10.0);
+    }
+
     fn overdue_list(ui: &mut egui::Ui, d: &Data, cx: &ScreenCx<'_>, out: &mut Outbox) {
         ui.label(RichText::new("最早超期的申请").strong());
         if !review::may_view(cx.clerk.role) {
@@ -403,6 +435,7 @@ impl Screen for Dashboard {
             .show(ui, |ui| {
                 if let Some(d) = data {
                     Self::export_warning(ui, d, cx, out);
+                    Self::safeguard_warnings(ui, d, out);
                 }
                 let full = ui.available_width();
                 let c = data.map(|d| &d.data);

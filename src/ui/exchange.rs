@@ -252,7 +252,7 @@ fn technical(ui: &mut egui::Ui, id: &str, text: &str) {
 fn problem_list(ui: &mut egui::Ui, r: &ImportRejection) {
     ui.label(
         RichText::new(format!(
-            "× 批次 {} 未导入：{} 处问题（共 {} 行），数据库未作任何修改。请退回发送方修正后重新导入。",
+            "× 批次 {} 未导入：{} 处问题（共 {} 行）。申请数据未作任何修改，本次尝试已记入审计日志。请退回发送方修正后重新导入。",
             r.file_name, r.problems.total, r.lines
         ))
         .color(theme::ERROR),
@@ -308,10 +308,17 @@ impl Screen for Exchange {
             }
             Resp::Exported(e) => {
                 self.exporting = false;
-                self.message = Some(Message::success(format!(
-                    "已导出并签名，共 {} 条审核决定。",
-                    e.decisions
-                )));
+                let mut text = format!("已导出并签名，共 {} 条审核决定。", e.decisions);
+                for p in &e.removed_partials {
+                    text.push_str(&format!("已删除上次中断留下的临时文件夹 {}。", p.display()));
+                }
+                if !e.settled.is_empty() {
+                    text.push_str(&format!(
+                        "上次中断的导出 {} 个已补齐（原导出编号）。",
+                        e.settled.len()
+                    ));
+                }
+                self.message = Some(Message::success(text));
                 self.public_key = Some(e.public_key.clone());
                 self.exported = Some(e);
             }

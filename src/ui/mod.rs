@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod app;
 pub mod audit_log;
+pub mod backup;
 mod commands;
 pub mod company_registration;
 pub mod dashboard;

@@ -59,7 +59,13 @@ pub fn applicant(item: &ReviewItem) -> Facts {
         };
         row(
             "有效期限",
-            format!("{} 至 {}", d(l.valid_from), d(l.valid_until)),
+            format!(
+                "{} 至 {}",
+                d(l.valid_from),
+                l.valid_until
+                    .map(crate::domain::licence::valid_until_text)
+                    .unwrap_or_else(|| "—".to_owned())
+            ),
         );
         row("发证机关", l.authority.clone());
     }

@@ -40,11 +40,14 @@ pub fn db_path(name: &str) -> PathBuf {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     // A fixed workstation key: its fingerprint appears on screen (系统设置, 数据交换).
-    std::fs::write(
-        counterdesk::app::exchange::keys::key_path(&path),
-        format!("# test key\n{}\n", "5a".repeat(32)),
-    )
-    .unwrap();
+    let key = counterdesk::app::exchange::keys::key_path(&path);
+    std::fs::write(&key, format!("# test key\n{}\n", "5a".repeat(32))).unwrap();
+    // Owner-only, as the app writes it (a readable key is refused).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     path
 }
 
@@ -139,7 +142,8 @@ impl Ui {
         let node = self.harness.get_by_label(label);
         node.focus();
         node.type_text(text);
-        self.harness.run();
+        // Typing may ask the worker something (is this number registered?).
+        self.settle();
     }
 
     /// Clicks the button (or radio button) with this label.

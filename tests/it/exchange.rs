@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::auth::SessionClerk;
-use counterdesk::app::exchange::export::{ExportOptions, export, export_with};
+use counterdesk::app::exchange::export::{ExportOptions, Settled, export, export_with};
 use counterdesk::app::exchange::import::{ImportError, ImportOptions, import_file};
 use counterdesk::app::exchange::verify::verify_folder;
 use counterdesk::app::exchange::{Progress, demo_batch, keys};
@@ -300,6 +300,7 @@ fn a_failure_between_chunks_or_a_cancel_leaves_the_database_unchanged() {
         &Progress::new(),
         &ImportOptions {
             fail_after_chunks: Some(3),
+            ..ImportOptions::default()
         },
     )
     .unwrap_err();
@@ -383,12 +384,23 @@ fn tampering_fails_verify_export_and_a_failed_export_is_exported_again() {
     let usb = dir.path().join("usb");
     // A crash after the folder is written but before marking: the retry takes the same rows.
     let opts = ExportOptions {
-        fail_before_marking: true,
+        crash_after: Some(counterdesk::app::exchange::export::Step::Rename),
     };
     assert!(export_with(&mut store, t0(), None, &usb, &opts).is_err());
-    let e = export(&mut store, t0(), None, &usb).unwrap();
-    assert_eq!(e.decisions, decided);
-    assert!(verify_folder(&e.folder, None).intact);
+    // The next export finds that folder in place and intact, and confirms it
+    // instead of exporting the same rows again.
+    let next = export(&mut store, t0(), None, &usb).unwrap();
+    assert_eq!(next.decisions, 0);
+    let [Settled::Confirmed(first)] = &next.settled[..] else {
+        panic!("{:?}", next.settled)
+    };
+    let r = verify_folder(first, None);
+    assert!(r.intact);
+    assert_eq!(r.manifest.as_ref().unwrap().count("decisions"), decided);
+    let e = counterdesk::app::exchange::ExportSummary {
+        folder: first.clone(),
+        ..next
+    };
 
     // One changed byte in a data file.
     let f = e.folder.join("decisions.jsonl");
@@ -505,5 +517,644 @@ fn dashboard_statements_use_indexes() {
                 );
             }
         }
+    }
+}
+
+// ---- Issue 20: strict, bounded imports -----------------------------------
+
+/// Runs the CLI and waits at most `secs` (a hang is a failure, not a wait).
+/// Returns the exit code, stdout, stderr and the peak resident memory in
+/// KiB (0 when it cannot be measured). The peak is taken by `/usr/bin/time`:
+/// a child's own `ru_maxrss` would include the test process's peak, which
+/// Linux carries over into a child at `exec`.
+fn run_bounded(args: &[&std::ffi::OsStr], secs: u64) -> (Option<i32>, String, String, u64) {
+    let timer = Path::new("/usr/bin/time");
+    let mut cmd = if timer.exists() {
+        let mut c = Command::new(timer);
+        c.args(["-f", "maxrss-kib %M"]).arg(bin());
+        c
+    } else {
+        Command::new(bin())
+    };
+    let mut child = cmd
+        .args(args)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut out, &mut s).ok();
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut err, &mut s).ok();
+        s
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed().as_secs() > secs {
+            child.kill().unwrap();
+            let _ = child.wait();
+            panic!("{args:?} did not finish within {secs} s (hangs)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stderr = t_err.join().unwrap();
+    let mut rss = 0;
+    let mut code = status.code();
+    let mut kept = Vec::new();
+    for l in stderr.lines() {
+        if let Some(n) = l.strip_prefix("maxrss-kib ") {
+            rss = n.trim().parse().unwrap_or(0);
+        } else if let Some(c) = l.strip_prefix("Command exited with non-zero status ") {
+            code = c.trim().parse().ok();
+        } else {
+            kept.push(l);
+        }
+    }
+    (code, t_out.join().unwrap(), kept.join("\n"), rss)
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+#[cfg(unix)]
+#[test]
+fn f1_a_fifo_or_device_is_refused_before_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = seeded(dir.path());
+    drop(store);
+    let fifo = dir.path().join("batch.jsonl");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for target in [fifo.as_os_str(), os("/dev/zero")] {
+        let (code, out, err, _) =
+            run_bounded(&[os("--db"), path.as_os_str(), os("import"), target], 60);
+        assert_eq!(code, Some(2), "{out}{err}");
+        assert!(err.contains("不是普通文件"), "{err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn f2_an_endless_line_is_named_and_memory_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = seeded(dir.path());
+    drop(store);
+    let before = fingerprint(&path);
+    // 64 MiB without a newline, then a second line: the first is cut at the
+    // cap and skipped without being held.
+    let batch = dir.path().join("endless.jsonl");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&batch).unwrap());
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..64 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.write_all(b"\n{}\n").unwrap();
+    }
+    let (code, out, err, rss_kib) = run_bounded(
+        &[
+            os("--db"),
+            path.as_os_str(),
+            os("import"),
+            batch.as_os_str(),
+        ],
+        300,
+    );
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("第 1 行：该行过长"), "{out}");
+    assert!(out.contains("第 2 行"), "{out}");
+    if rss_kib == 0 {
+        eprintln!("peak memory not measured: /usr/bin/time is missing");
+    }
+    assert!(
+        rss_kib <= 300 * 1024,
+        "peak RSS {} MiB > 300 MiB",
+        rss_kib / 1024
+    );
+    assert_eq!(fingerprint(&path).0, before.0);
+}
+
+/// A valid batch of `n` lines and its lines as JSON values, to break.
+fn small_batch(dir: &Path, n: u64, seed: u64) -> (PathBuf, Vec<serde_json::Value>) {
+    let batch = dir.join("in/batch.jsonl");
+    demo_batch::write_batch(&batch, n, seed, t0()).unwrap();
+    let lines = std::fs::read_to_string(&batch)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (batch, lines)
+}
+
+fn write_lines(path: &Path, lines: &[serde_json::Value]) {
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(path, text.join("\n") + "\n").unwrap();
+}
+
+fn rejected(store: &mut Store, batch: &Path) -> Vec<(u64, String)> {
+    match import_file(
+        store,
+        t0(),
+        None,
+        batch,
+        &Progress::new(),
+        &ImportOptions::default(),
+    ) {
+        Err(ImportError::Rejected(r)) => r
+            .problems
+            .shown
+            .into_iter()
+            .map(|p| (p.line, p.message))
+            .collect(),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+fn has(problems: &[(u64, String)], line: u64, text: &str) -> bool {
+    problems.iter().any(|(l, m)| *l == line && m.contains(text))
+}
+
+#[test]
+fn f3_f4_f5_text_dates_lists_and_unknown_fields_name_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let (batch, mut lines) = small_batch(dir.path(), 12, 21);
+    // Lines with a licence are all kinds here; break one field each.
+    lines[1]["submitted_at"] = "9999-12-31T00:00:00Z".into();
+    lines[2]["submitted_at"] = "0000-01-01T00:00:00Z".into();
+    lines[3]["licence"]["status"] = "QZ".into();
+    let from = lines[4]["licence"]["valid_from"].take();
+    lines[4]["licence"]["valid_fro"] = from;
+    lines[4]["licence"]
+        .as_object_mut()
+        .unwrap()
+        .remove("valid_from");
+    lines[5]["name"] = "王\u{0}伟".into();
+    lines[6]["name"] = "李\u{202E}四".into();
+    lines[7]["name"] = "张".repeat(1_000_000).into();
+    lines[8]["app_no"] = lines[8]["app_no"].as_str().unwrap().to_lowercase().into();
+    lines[9]["licence"]["valid_from"] = "1900-01-01".into();
+    lines[10]["licence"]["classes"] = "C9".into();
+    lines[11]["batch_version"] = 2.into();
+    write_lines(&batch, &lines);
+    let before = fingerprint(&path);
+    let p = rejected(&mut store, &batch);
+    assert!(has(&p, 2, "提交时间 9999-12-31"), "{p:?}");
+    assert!(has(&p, 3, "提交时间"), "{p:?}");
+    assert!(has(&p, 4, "驾驶证状态“QZ”"), "{p:?}");
+    assert!(has(&p, 5, "未知字段 licence.valid_fro"), "{p:?}");
+    assert!(has(&p, 6, "U+0000"), "{p:?}");
+    assert!(has(&p, 7, "U+202E"), "{p:?}");
+    assert!(has(&p, 8, "超过上限 50"), "{p:?}");
+    assert!(has(&p, 9, "小写"), "{p:?}");
+    assert!(has(&p, 10, "驾驶证有效期起 1900-01-01"), "{p:?}");
+    assert!(has(&p, 11, "准驾车型"), "{p:?}");
+    assert!(has(&p, 12, "批次格式版本 2"), "{p:?}");
+    assert!(!p.iter().any(|(l, _)| *l == 1), "line 1 is fine: {p:?}");
+    assert_eq!(fingerprint(&path).0, before.0);
+}
+
+#[test]
+fn f3_a_long_term_licence_imports_and_shows_as_long_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let (batch, mut lines) = small_batch(dir.path(), 3, 22);
+    lines[0]["licence"]["valid_until"] = "长期".into();
+    write_lines(&batch, &lines);
+    let s = import_file(
+        &mut store,
+        t0(),
+        None,
+        &batch,
+        &Progress::new(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(s.imported, 3);
+    let app_no = lines[0]["app_no"].as_str().unwrap().to_owned();
+    let stored: String = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT valid_until FROM applications WHERE app_no = ?1",
+            [&app_no],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, "长期");
+}
+
+/// A JPEG that starts right and is broken after its header.
+fn corrupt_jpeg() -> Vec<u8> {
+    let good = counterdesk::app::demo_queue::demo_photos()
+        .next()
+        .unwrap()
+        .1
+        .to_vec();
+    let mut bad = good[..good.len().min(700)].to_vec();
+    bad.extend(std::iter::repeat_n(0x55, 4000));
+    bad
+}
+
+#[test]
+fn f6_a_corrupt_previous_photo_is_refused_at_its_line_and_each_photo_is_decoded_once() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let (batch, mut lines) = small_batch(dir.path(), 6, 23);
+    let bad = corrupt_jpeg();
+    let sha = counterdesk::domain::exchange::batch::sha256_hex(&bad);
+    lines[3]["previous_photo"] = serde_json::json!({
+        "sha256": sha,
+        "base64": base64::engine::general_purpose::STANDARD.encode(&bad),
+    });
+    // The same bad photo, by hash only, on another line: named there too.
+    lines[5]["previous_photo"] = serde_json::json!({ "sha256": sha });
+    write_lines(&batch, &lines);
+    let before = fingerprint(&path);
+    let p = rejected(&mut store, &batch);
+    assert!(has(&p, 4, "无法使用"), "{p:?}");
+    assert!(has(&p, 6, "无法使用"), "{p:?}");
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!(fingerprint(&path).0, before.0);
+}
+
+#[cfg(unix)]
+#[test]
+fn files_beside_the_batch_never_lead_out_of_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let (batch, mut lines) = small_batch(dir.path(), 4, 24);
+    // Every photo comes from beside the batch (line 1 embeds none here).
+    lines[0]["photo"].as_object_mut().unwrap().remove("base64");
+    write_lines(&batch, &lines);
+    // Replace a photo file beside the batch by a link to a copy outside it.
+    let sha = lines[2]["photo"]["sha256"].as_str().unwrap().to_owned();
+    let inside = batch.parent().unwrap().join(format!("{sha}.jpg"));
+    let outside = dir.path().join("elsewhere.jpg");
+    std::fs::rename(&inside, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &inside).unwrap();
+    let before = fingerprint(&path);
+    let p = rejected(&mut store, &batch);
+    assert!(p.iter().any(|(_, m)| m.contains("批次文件夹以外")), "{p:?}");
+    assert_eq!(fingerprint(&path).0, before.0);
+    // A link that stays inside the folder is followed.
+    std::fs::remove_file(&inside).unwrap();
+    let kept = batch.parent().unwrap().join("photos/keep.jpg");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::rename(&outside, &kept).unwrap();
+    std::os::unix::fs::symlink(&kept, &inside).unwrap();
+    import_file(
+        &mut store,
+        t0(),
+        None,
+        &batch,
+        &Progress::new(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_panic_in_the_photo_thread_is_an_error_not_a_silent_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = seeded(dir.path());
+    let (batch, _) = small_batch(dir.path(), 5, 25);
+    // Photos the database already has are checked too (intake verdicts).
+    let before = fingerprint(&path);
+    let err = import_file(
+        &mut store,
+        t0(),
+        None,
+        &batch,
+        &Progress::new(),
+        &ImportOptions {
+            panic_in_photo_check: true,
+            ..ImportOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::PhotoThread), "{err:?}");
+    assert!(err.to_string().contains("照片检测线程意外中止"));
+    assert_eq!(fingerprint(&path), before);
+}
+
+#[test]
+fn command_line_changes_name_the_os_account_and_a_refusal_says_it_was_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = seeded(dir.path());
+    drop(store);
+    let (batch, mut lines) = small_batch(dir.path(), 3, 26);
+    let ok = Command::new(bin())
+        .arg("--db")
+        .arg(&path)
+        .arg("import")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    lines[0]["kind"] = "visa".into();
+    write_lines(&batch, &lines);
+    let bad = Command::new(bin())
+        .arg("--db")
+        .arg(&path)
+        .arg("import")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(!text.contains("数据库未作任何修改"), "{text}");
+    assert!(
+        text.contains("申请数据未作任何修改；本次尝试已记入审计日志"),
+        "{text}"
+    );
+    let c = Connection::open(&path).unwrap();
+    let actors: Vec<String> = c
+        .prepare(
+            "SELECT actor FROM audit_log WHERE action IN ('batch_imported', 'batch_rejected') \
+             ORDER BY seq",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actors.len(), 2);
+    for a in actors {
+        assert!(a.starts_with("命令行 ") && a.contains('@'), "{a}");
+    }
+}
+
+// ---- Issue 20: exports exactly once, nothing stale verifies --------------
+
+/// A database with `n` decisions to export.
+fn with_decisions(dir: &Path, n: usize) -> (PathBuf, Store) {
+    let (path, mut store) = seeded(dir);
+    let (batch, _) = small_batch(dir, 40, 31);
+    import_file(
+        &mut store,
+        t0(),
+        None,
+        &batch,
+        &Progress::new(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(decide_some(&mut store, n), n);
+    (path, store)
+}
+
+fn verify_cli(dir: &Path) -> (Option<i32>, String) {
+    let o = Command::new(bin())
+        .arg("verify-export")
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn f7_an_extra_or_missing_file_fails_verification_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut store) = with_decisions(dir.path(), 3);
+    let usb = dir.path().join("usb");
+    let e = export(&mut store, t0(), None, &usb).unwrap();
+    assert!(verify_folder(&e.folder, None).intact);
+    std::fs::write(e.folder.join("extra.jsonl"), b"{}\n").unwrap();
+    let r = verify_folder(&e.folder, None);
+    assert!(!r.intact);
+    assert!(
+        r.lines.iter().any(|l| l.contains("extra.jsonl 不在清单中")),
+        "{:?}",
+        r.lines
+    );
+    std::fs::remove_file(e.folder.join("extra.jsonl")).unwrap();
+    std::fs::remove_file(e.folder.join("notices.jsonl")).unwrap();
+    let r = verify_folder(&e.folder, None);
+    assert!(
+        r.lines.iter().any(|l| l.contains("notices.jsonl")),
+        "{:?}",
+        r.lines
+    );
+    assert!(!r.intact);
+}
+
+#[test]
+fn f8_verification_walks_the_whole_tree_and_fails_on_any_bad_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut store) = with_decisions(dir.path(), 3);
+    let usb = dir.path().join("usb");
+    let deep = usb.join("2026/11");
+    let a = export(&mut store, t0(), None, &deep).unwrap();
+    let b = export(&mut store, t0(), None, &usb).unwrap();
+    assert_eq!(verify_cli(&usb).0, Some(0));
+    // A damaged export two levels down fails the whole tree.
+    std::fs::write(a.folder.join("decisions.jsonl"), b"{}\n").unwrap();
+    let (code, out) = verify_cli(&usb);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!("BROKEN {}", a.folder.display())),
+        "{out}"
+    );
+    assert!(out.contains(&format!("OK {}", b.folder.display())), "{out}");
+    // Something that looks like an export but has no manifest fails too.
+    std::fs::remove_dir_all(&a.folder).unwrap();
+    let fake = deep.join("counterdesk-export-20261120-000000");
+    std::fs::create_dir_all(&fake).unwrap();
+    let (code, out) = verify_cli(&usb);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("没有清单"), "{out}");
+    std::fs::remove_dir_all(&fake).unwrap();
+    let loose = deep.join("misc");
+    std::fs::create_dir_all(&loose).unwrap();
+    std::fs::write(loose.join("decisions.jsonl"), b"").unwrap();
+    assert_eq!(verify_cli(&usb).0, Some(1));
+    // A tree with no export at all.
+    let empty = dir.path().join("empty/a/b");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (code, out) = verify_cli(&dir.path().join("empty"));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("没有任何导出"), "{out}");
+}
+
+/// Every decision id in every intact export under `usb`, with repeats.
+fn exported_decision_ids(usb: &Path) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for f in counterdesk::app::exchange::verify::find_exports(usb).unwrap() {
+        let r = verify_folder(&f, None);
+        assert!(r.intact, "{}: {:?}", f.display(), r.lines);
+        let text = std::fs::read_to_string(f.join("decisions.jsonl")).unwrap();
+        for l in text.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            ids.push(v["id"].as_i64().unwrap());
+        }
+    }
+    ids.sort();
+    ids
+}
+
+#[test]
+fn f9_f10_a_crash_at_each_export_step_doubles_nothing_and_loses_nothing() {
+    use counterdesk::app::exchange::export::Step;
+    for step in Step::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut store) = with_decisions(dir.path(), 5);
+        let usb = dir.path().join("usb");
+        let opts = ExportOptions {
+            crash_after: Some(step),
+        };
+        let crashed = export_with(&mut store, t0(), None, &usb, &opts);
+        assert!(crashed.is_err(), "{step:?}");
+        // Whatever the crash left, nothing unfinished verifies.
+        let leftovers: Vec<PathBuf> = std::fs::read_dir(&usb)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        for p in &leftovers {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".partial") {
+                let r = verify_folder(p, None);
+                assert!(!r.intact, "{step:?}: a partial verified");
+                let (code, _) = verify_cli(&usb);
+                assert_eq!(code, Some(1), "{step:?}: the tree holds a partial");
+            }
+        }
+        // check-db names the partial a crash left.
+        if leftovers
+            .iter()
+            .any(|p| p.to_string_lossy().ends_with(".partial"))
+        {
+            let o = Command::new(bin())
+                .arg("--db")
+                .arg(&path)
+                .arg("check-db")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&o.stdout);
+            assert!(text.contains(".partial"), "{step:?}: {text}");
+        }
+        // The next export settles it: 0 doubled, 0 lost.
+        let more = decide_some(&mut store, 2);
+        let next = export(&mut store, t0(), None, &usb).unwrap();
+        let ids = exported_decision_ids(&usb);
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique, "{step:?}: a decision was exported twice");
+        assert_eq!(ids.len(), 5 + more, "{step:?}: a decision was lost");
+        assert!(
+            !std::fs::read_dir(&usb).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial")),
+            "{step:?}: a partial was left"
+        );
+        // The claim is recorded before the folder exists; files and
+        // manifest crashes leave a partial, removed and named.
+        let partials = usize::from(matches!(step, Step::Files | Step::Manifest));
+        assert_eq!(next.removed_partials.len(), partials, "{step:?}");
+        if matches!(step, Step::Claim | Step::Files | Step::Manifest) {
+            assert!(matches!(next.settled[..], [Settled::Redone(_)]), "{step:?}");
+        }
+        if step == Step::Rename {
+            assert!(
+                matches!(next.settled[..], [Settled::Confirmed(_)]),
+                "{step:?}"
+            );
+        }
+        // Every export carries its id; a redone one keeps the crashed one's.
+        let queued = count(
+            &path,
+            "SELECT COUNT(*) FROM export_pending WHERE export_run IS NOT NULL",
+        );
+        assert_eq!(queued, 0, "{step:?}");
+    }
+}
+
+#[test]
+fn f9_a_partial_made_by_another_database_is_never_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut store) = with_decisions(dir.path(), 2);
+    let usb = dir.path().join("usb");
+    let foreign = usb.join(".counterdesk-export-20261120-093000.partial");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("decisions.jsonl"), b"{}\n").unwrap();
+    let e = export(&mut store, t0(), None, &usb).unwrap();
+    assert!(e.removed_partials.is_empty());
+    assert!(foreign.exists());
+    // A renamed partial fails by the name its manifest signed.
+    let renamed = usb.join("counterdesk-export-copy");
+    std::fs::rename(&e.folder, &renamed).unwrap();
+    let r = verify_folder(&renamed, None);
+    assert!(!r.intact);
+    assert!(
+        r.lines.iter().any(|l| l.contains("与清单签名的名称")),
+        "{:?}",
+        r.lines
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn exports_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut store) = with_decisions(dir.path(), 1);
+    let e = export(&mut store, t0(), None, &dir.path().join("usb")).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&e.folder), 0o700);
+    for f in std::fs::read_dir(&e.folder).unwrap() {
+        assert_eq!(mode(&f.unwrap().path()), 0o600);
+    }
+}
+
+#[cfg(feature = "fault-injection")]
+#[test]
+fn a_killed_cli_export_at_each_step_is_settled_by_the_next() {
+    use counterdesk::app::exchange::export::Step;
+    for step in Step::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, store) = with_decisions(dir.path(), 4);
+        drop(store);
+        let usb = dir.path().join("usb");
+        let o = Command::new(bin())
+            .arg("--db")
+            .arg(&path)
+            .arg("export")
+            .arg("--out")
+            .arg(&usb)
+            .env("COUNTERDESK_CRASH_AFTER", format!("{step:?}"))
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{step:?} aborted");
+        let o = Command::new(bin())
+            .arg("--db")
+            .arg(&path)
+            .arg("export")
+            .arg("--out")
+            .arg(&usb)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{step:?}");
+        let ids = exported_decision_ids(&usb);
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!((ids.len(), unique.len()), (4, 4), "{step:?}");
     }
 }

@@ -101,12 +101,13 @@ fn a_cut_tail_with_a_matching_head_is_caught_by_an_anchor() {
         )
         .unwrap();
     }
+    // Without an anchor it cannot tell, and says so instead of promising.
     let o = cli(&["verify-audit", "--db", dbs]);
-    assert_eq!(
-        stdout(&o).trim(),
-        "OK 25",
-        "without an anchor it cannot tell"
-    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert_eq!(text.lines().next(), Some("OK 25"), "{text}");
+    assert!(text.contains("只证明哈希链前后自洽"), "{text}");
+    assert!(text.contains("删去末尾记录并改回链头"), "{text}");
     let o = cli(&[
         "verify-audit",
         "--db",
@@ -184,7 +185,10 @@ fn a_rewritten_chain_is_caught_by_an_anchor_in_a_folder() {
         c.execute("UPDATE audit_head SET hash = ?1", [&prev])
             .unwrap();
     }
-    assert_eq!(stdout(&cli(&["verify-audit", "--db", dbs])).trim(), "OK 10");
+    assert_eq!(
+        stdout(&cli(&["verify-audit", "--db", dbs])).lines().next(),
+        Some("OK 10")
+    );
     let o = cli(&[
         "verify-audit",
         "--db",
@@ -206,7 +210,7 @@ fn an_intact_database_passes_its_anchors_and_a_missing_anchor_is_a_usage_error()
     cli(&["audit-anchor", "--db", dbs, "--out", a.to_str().unwrap()]);
     db_with_events(&db, 3); // the chain grows past the anchor: still fine
     let o = cli(&["verify-audit", "--db", dbs, "--anchor", a.to_str().unwrap()]);
-    assert_eq!(stdout(&o).trim(), "OK 7 (anchors 1)");
+    assert_eq!(stdout(&o).lines().next(), Some("OK 7 (anchors 1)"));
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "nothing here").unwrap();
     let o = cli(&[
@@ -232,7 +236,7 @@ fn verify_audit_works_on_a_read_only_copy_and_leaves_nothing_behind() {
     perm.set_readonly(true);
     std::fs::set_permissions(&copy, perm).unwrap();
     let o = cli(&["verify-audit", "--db", copy.to_str().unwrap()]);
-    assert_eq!(stdout(&o).trim(), "OK 6", "{o:?}");
+    assert_eq!(stdout(&o).lines().next(), Some("OK 6"), "{o:?}");
     let names: Vec<_> = std::fs::read_dir(&ro_dir).unwrap().collect();
     assert_eq!(names.len(), 1, "no -wal/-shm beside the copy");
     // A directory is named as one, in Chinese.
@@ -412,4 +416,102 @@ fn a_receipt_carries_an_anchor_that_verify_audit_checks() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(stdout(&o).contains("(anchors 1)"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_dropped_audit_head_is_named_as_the_chain_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("head.sqlite3");
+    db_with_events(&db, 5);
+    {
+        let c = Connection::open(&db).unwrap();
+        drop_triggers(&c);
+        c.execute_batch("DROP TABLE audit_head;").unwrap();
+    }
+    let o = cli(&["verify-audit", "--db", db.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(stdout(&o).contains("审计链头"), "{}", stdout(&o));
+    // Writing anything audited says the same, not a generic SQL error.
+    let mut s = Store::open(&db).unwrap();
+    let err = s
+        .write(|tx| {
+            tx.append_audit(
+                &NewAuditEvent {
+                    actor_id: None,
+                    actor: "x".into(),
+                    action: counterdesk::domain::audit::AuditAction::LoginFailed,
+                    target: String::new(),
+                    detail: String::new(),
+                },
+                t0(),
+            )
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("审计链头"), "{err}");
+}
+
+#[test]
+fn anchors_taken_are_recorded_for_the_reminder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("anchored.sqlite3");
+    db_with_events(&db, 3);
+    let anchors = |db: &Path| -> i64 {
+        Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(*) FROM anchors WHERE source = 'file'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(anchors(&db), 0);
+    let out = dir.path().join("a.txt");
+    let o = cli(&[
+        "audit-anchor",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(anchors(&db), 1);
+    // The reminder rule: none for one working day is overdue.
+    use counterdesk::domain::anchor::anchor_overdue;
+    let last = Store::open(&db)
+        .unwrap()
+        .read(|tx| tx.last_anchor_at())
+        .unwrap();
+    assert!(last.is_some());
+    assert!(anchor_overdue(None, t0(), 1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("k.sqlite3");
+    db_with_events(&db, 1);
+    let usb = dir.path().join("usb");
+    let o = cli(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        usb.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let key = counterdesk::app::exchange::keys::key_path(&db);
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = cli(&[
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        usb.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("0644") && err.contains("chmod 600"), "{err}");
 }

@@ -936,8 +936,9 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     // The exported decision carries it as an added field.
     let mut exported = Vec::new();
     store
-        .read(|tx| {
-            tx.export_decisions(0, i64::MAX, |d| {
+        .write(|tx| {
+            let run = tx.begin_export("test-export", "/nowhere", "folder", None, t0())?;
+            tx.export_decisions(run, |d| {
                 exported.push(serde_json::to_value(&d).unwrap());
                 Ok(())
             })

@@ -334,3 +334,243 @@ fn drafts_are_kept_per_clerk() {
     );
     assert_eq!(s.read(|tx| tx.draft(b, "workspace")).unwrap(), None);
 }
+
+// ---- Issue 20: full disks, recovery from the log, backups -----------------
+
+/// A small tmpfs on a fresh mount point, unmounted when dropped. `None`
+/// (with a message) when not root or mounting is not permitted here.
+#[cfg(target_os = "linux")]
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(target_os = "linux")]
+impl Tmpfs {
+    fn new(kib: u32) -> Option<Tmpfs> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("SKIPPED: a full-disk test needs root to mount a small tmpfs");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: mounting a tmpfs is not permitted here");
+            return None;
+        }
+        Some(Tmpfs { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills the disk, then frees `leave` bytes; returns the filler.
+    fn fill(&self, leave: u64) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.sync_all();
+        let len = std::fs::metadata(&filler).unwrap().len();
+        f.set_len(len.saturating_sub(leave)).unwrap();
+        filler
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_at_first_open_leaves_nothing_and_says_so() {
+    let Some(fs) = Tmpfs::new(1024) else { return };
+    let filler = fs.fill(8 * 1024);
+    let path = fs.path().join("counterdesk.sqlite3");
+    let err = Store::open(&path).err().expect("no room for the schema");
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::DiskFull { .. }), "{err:?}");
+    assert!(text.contains("磁盘空间不足"), "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    let left: Vec<_> = std::fs::read_dir(fs.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "filler")
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    // Space freed: the next start creates it.
+    std::fs::remove_file(filler).unwrap();
+    let s = Store::open(&path).unwrap();
+    drop(s);
+    assert_eq!(user_version(&path), LATEST_VERSION);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_disk_that_fills_during_writes_says_so_and_the_next_start_recovers() {
+    let Some(fs) = Tmpfs::new(6 * 1024) else {
+        return;
+    };
+    let path = fs.path().join("counterdesk.sqlite3");
+    let mut s = store_with_events(&path, 20);
+    let filler = fs.fill(256 * 1024);
+    let mut written = 20;
+    let err = loop {
+        let big = NewAuditEvent {
+            detail: "x".repeat(60_000),
+            ..event(written)
+        };
+        match s.write(|tx| tx.append_audit(&big, now())) {
+            Ok(_) => written += 1,
+            Err(e) => break e,
+        }
+        assert!(written < 1000, "the disk never filled");
+    };
+    assert!(err.to_string().contains("磁盘空间不足"), "{err}");
+    drop(s);
+    let main = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let wal = std::fs::metadata(format!("{}-wal", path.display()))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    eprintln!("after the full disk: main {main} bytes, -wal {wal} bytes");
+    std::fs::remove_file(filler).unwrap();
+    let s = Store::open(&path).expect("the next start works once there is room");
+    drop(s);
+    assert_eq!(
+        verify(&path),
+        AuditVerdict::Intact {
+            rows: written as i64
+        }
+    );
+}
+
+#[test]
+fn a_short_main_file_whose_pages_are_in_its_log_is_recovered_not_called_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.sqlite3");
+    drop(store_with_events(&path, 5));
+    {
+        // What a checkpoint cut short by a full disk leaves: the header
+        // counts every page, the file holds one, the log holds them all.
+        let c = Connection::open(&path).unwrap();
+        c.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .unwrap();
+        c.execute_batch("PRAGMA wal_autocheckpoint = 0;").unwrap();
+        for i in 0..400 {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                rusqlite::params![format!("filler{i}"), "y".repeat(4000)],
+            )
+            .unwrap();
+        }
+        // VACUUM rewrites every page: in WAL mode all of them land in the
+        // log, as for a database created and filled without a checkpoint.
+        c.execute_batch("VACUUM;").unwrap();
+        let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        assert!(pages > 1);
+    }
+    let wal = format!("{}-wal", path.display());
+    assert!(std::fs::metadata(&wal).unwrap().len() > 4096);
+    // Page 1 as the log has it (header counting every page), nothing else.
+    let c = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let page_count: u32 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+    drop(c);
+    let mut head = std::fs::read(&path).unwrap();
+    head.truncate(4096);
+    head[28..32].copy_from_slice(&page_count.to_be_bytes());
+    std::fs::write(&path, &head).unwrap();
+    let _ = std::fs::remove_file(format!("{}-shm", path.display()));
+    let s = Store::open(&path).expect("recovered from its log");
+    drop(s);
+    let n: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM settings WHERE key LIKE 'filler%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 400);
+    assert_eq!(verify(&path), AuditVerdict::Intact { rows: 5 });
+    counterdesk::store::full_check(&path).unwrap();
+}
+
+#[test]
+fn backup_copies_online_checks_the_copy_and_keeps_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.sqlite3");
+    let live = store_with_events(&path, 30);
+    let out = dir.path().join("copy.sqlite3");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+        .arg("--db")
+        .arg(&path)
+        .arg("backup")
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("完整性检查通过"));
+    // The copy is a whole database, taken while the store was open.
+    assert_eq!(verify(&out), AuditVerdict::Intact { rows: 30 });
+    assert!(!dir.path().join("copy.sqlite3.partial").exists());
+    // Never over an existing file.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+        .arg("--db")
+        .arg(&path)
+        .arg("backup")
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    drop(live);
+    // Audited with the OS account, and logged for the reminder.
+    let c = Connection::open(&path).unwrap();
+    let actor: String = c
+        .query_row(
+            "SELECT actor FROM audit_log WHERE action = 'database_backed_up'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(actor.starts_with("命令行 "), "{actor}");
+    drop(c);
+    // The daily backup: due after a day, keeps the newest N.
+    let folder = dir.path().join("backups");
+    let mut s = Store::open(&path).unwrap();
+    s.write(|tx| {
+        let mut set = tx.settings()?;
+        set.backup_dir = folder.to_string_lossy().into_owned();
+        set.backup_daily = true;
+        set.backup_keep = 2;
+        tx.save_settings(&set)
+    })
+    .unwrap();
+    drop(s);
+    use counterdesk::app::backup::daily_if_due;
+    let mut made = 0;
+    for day in 1..=4 {
+        let t = Utc::now() + chrono::Duration::days(day);
+        if daily_if_due(&path, t).unwrap().is_some() {
+            made += 1;
+        }
+        assert!(daily_if_due(&path, t).unwrap().is_none(), "once a day");
+    }
+    assert_eq!(made, 4);
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+}

@@ -13,6 +13,7 @@ use crate::app::demo_queue::{demo_photos, offline};
 use crate::domain::exchange::batch::{
     BatchIssued, BatchLicence, BatchLine, BatchPhoto, sha256_hex,
 };
+use crate::domain::licence::valid_until_text;
 use crate::domain::review::AppKind;
 use crate::store::NewApplication;
 
@@ -65,6 +66,7 @@ fn photo(photos: &[(String, &'static [u8])], i: i64, embed: bool) -> Option<Batc
 /// One application as a batch line.
 pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bool) -> BatchLine {
     BatchLine {
+        batch_version: None,
         app_no: a.app_no.clone(),
         kind: a.kind.code().to_owned(),
         submitted_at: crate::store::format_time(a.submitted_at),
@@ -76,7 +78,7 @@ pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bo
             classes: a.classes.clone(),
             status: a.licence_status.clone(),
             valid_from: a.valid_from.map(|d| d.to_string()),
-            valid_until: a.valid_until.map(|d| d.to_string()),
+            valid_until: a.valid_until.map(valid_until_text),
             authority: a.authority.clone(),
         }),
         photo: a
@@ -90,7 +92,7 @@ pub fn to_line(a: &NewApplication, photos: &[(String, &'static [u8])], embed: bo
         last_photo_change: a.last_photo_change.map(|d| d.to_string()),
         issued: a.issued.as_ref().map(|i| BatchIssued {
             classes: i.classes.clone(),
-            valid_until: i.valid_until.to_string(),
+            valid_until: valid_until_text(i.valid_until),
             authority: i.authority.clone(),
             photo_source: i.photo_source.code().to_owned(),
         }),

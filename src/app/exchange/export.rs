@@ -1,72 +1,167 @@
-//! Exporting: everything after each stream's mark, read in one snapshot,
-//! written as JSON Lines into a hidden temporary folder, synced, signed,
-//! renamed into place — and only then the marks move. A failure anywhere
-//! before that leaves the marks where they were, so the next export takes
-//! the same rows again: nothing is lost (a receiver may see a row twice).
+//! Exporting, exactly once. Steps (each a fault-injection point, see
+//! [`Step`]):
+//! 1. claim: one write transaction records the export's id and target
+//!    folder and claims every queued row (`export_pending`) for it;
+//! 2. files: the rows are written into a hidden `.NAME.partial` folder
+//!    (0700, files 0600), each synced;
+//! 3. manifest: the manifest (with the export id and final folder name) is
+//!    signed and synced;
+//! 4. rename: the folder takes its final name, the parent is synced;
+//! 5. confirm: one write transaction drops the rows from the queue, logs and
+//!    audits the export.
+//!
+//! A crash anywhere leaves the run recorded as `writing`. The next export
+//! first settles those runs: one whose folder is in place and verifies is
+//! confirmed; any other is redone with the same id and the same rows, after
+//! its partial folder (recorded in this database, so never another
+//! workstation's) is removed and named.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Utc};
+use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::keys::{self, KeyError};
+use super::verify::verify_folder;
 use crate::app::access::audit;
 use crate::app::auth::SessionClerk;
 use crate::app::clock;
 use crate::domain::audit::AuditAction;
 use crate::domain::exchange::manifest::{
-    FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
+    FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
 };
 use crate::store::{
-    ExportPositions, ExportRecord, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS, Store, StoreError, StreamPos,
+    AnchorSource, ExportRecord, ExportRun, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
+    STREAM_REGISTRATIONS, Store, StoreError, sync_dir,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportSummary {
     pub folder: PathBuf,
+    pub export_id: String,
     pub decisions: u64,
     pub registrations: u64,
     pub audit: u64,
     pub notices: u64,
     pub anchor: Option<String>,
     pub public_key: String,
+    /// Earlier exports settled first: confirmed as found, or redone.
+    pub settled: Vec<Settled>,
+    /// Unfinished `.partial` folders of this database that were removed.
+    pub removed_partials: Vec<PathBuf>,
+}
+
+/// What became of an export a crash had left unconfirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Its folder was in place and verified.
+    Confirmed(PathBuf),
+    /// Written again, same id and rows.
+    Redone(PathBuf),
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("无法写入导出目录 {path}：{source}。本次未标记为已导出，下次导出会重新包含这些数据。")]
+    #[error(
+        "无法写入导出目录 {path}：{source}。这些数据仍记为未导出，下次导出时会以同一导出编号重新写出，不会重复也不会遗漏。"
+    )]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "磁盘空间不足：无法写入导出目录 {path}。这些数据仍记为未导出，请换用空间充足的 U 盘或清理空间后重新导出。"
+    )]
+    DiskFull { path: PathBuf },
+    #[error("另一个导出正在进行（同一数据库），请等它完成后再导出。")]
+    Busy,
+    #[error("导出在第 {0:?} 步后被中止（故障注入）")]
+    Injected(Step),
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Test hooks; the defaults are what the app and CLI use.
+/// The steps of an export, in order; a fault can be injected after each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Claim,
+    Files,
+    Manifest,
+    Rename,
+    Confirm,
+}
+
+impl Step {
+    pub const ALL: [Step; 5] = [
+        Step::Claim,
+        Step::Files,
+        Step::Manifest,
+        Step::Rename,
+        Step::Confirm,
+    ];
+
+    pub fn from_name(s: &str) -> Option<Step> {
+        Self::ALL
+            .into_iter()
+            .find(|st| format!("{st:?}").eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// Fault injection (a library hook, so integration tests and the CLI's
+/// `fault-injection` feature use the same points).
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
-    /// Stop after the folder is in place but before the marks move (a crash there).
-    pub fail_before_marking: bool,
+    /// Stop right after this step, as a crash would.
+    pub crash_after: Option<Step>,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
-    move |source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
+    move |source| {
+        if source.kind() == std::io::ErrorKind::StorageFull {
+            ExportError::DiskFull {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ExportError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
     }
+}
+
+/// Owner-only files and folders: exports hold full identity numbers.
+fn create_private_file(path: &Path) -> std::io::Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
 }
 
 /// One stream's file being written: bytes, hash and line count as it goes.
 struct StreamFile {
-    path: PathBuf,
     w: BufWriter<File>,
     hash: Sha256,
     count: u64,
@@ -75,11 +170,9 @@ struct StreamFile {
 }
 
 impl StreamFile {
-    fn create(path: PathBuf) -> std::io::Result<Self> {
-        let f = File::create(&path)?;
+    fn create(path: &Path) -> std::io::Result<Self> {
         Ok(StreamFile {
-            path,
-            w: BufWriter::with_capacity(1 << 20, f),
+            w: BufWriter::with_capacity(1 << 20, create_private_file(path)?),
             hash: Sha256::new(),
             count: 0,
             bytes: 0,
@@ -99,7 +192,7 @@ impl StreamFile {
     }
 
     /// Flushes and syncs; the entry for the manifest.
-    fn finish(self, stream: &str, name: &str, pos: StreamPos) -> std::io::Result<FileEntry> {
+    fn finish(self, stream: &str, name: &str, first: i64, last: i64) -> std::io::Result<FileEntry> {
         let f = self.w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         Ok(FileEntry {
@@ -108,21 +201,10 @@ impl StreamFile {
             count: self.count,
             bytes: self.bytes,
             sha256: hex(&self.hash.finalize()),
-            after: pos.mark,
-            upto: pos.head,
+            after: (first - 1).max(0),
+            upto: last,
         })
     }
-}
-
-/// Syncs a directory's entries (a rename is durable only then). Windows
-/// cannot open directories for this; NTFS journals renames itself.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()?;
-    }
-    let _ = dir;
-    Ok(())
 }
 
 pub fn export(
@@ -134,6 +216,26 @@ pub fn export(
     export_with(store, now, actor, out, &ExportOptions::default())
 }
 
+/// Holds `<db>.export-lock` while exporting: a second export from another
+/// window or the command line would take a running export for a crashed one.
+/// The OS drops the lock when the process dies.
+fn lock(db: &Path) -> Result<File, ExportError> {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".export-lock");
+    let p = PathBuf::from(p);
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .map_err(io_err(&p))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ExportError::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err(&p)(e)),
+    }
+}
+
 pub fn export_with(
     store: &mut Store,
     now: DateTime<Utc>,
@@ -142,27 +244,256 @@ pub fn export_with(
     opts: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
     let started = std::time::Instant::now();
+    let _lock = lock(store.path())?;
     let key = keys::load_or_create(store.path())?;
     let public_key = keys::public_hex(&key);
     std::fs::create_dir_all(out).map_err(io_err(out))?;
-    let stamp = clock::to_local(now).format("%Y%m%d-%H%M%S").to_string();
-    let mut name = format!("counterdesk-export-{stamp}");
-    let mut n = 1;
-    while out.join(&name).exists() {
-        n += 1;
-        name = format!("counterdesk-export-{stamp}-{n}");
+    let mut ctx = Ctx {
+        key: &key,
+        public_key: &public_key,
+        now,
+        actor,
+        opts,
+        removed: Vec::new(),
+    };
+    let mut settled = Vec::new();
+    for run in store.read(|tx| tx.unfinished_exports())? {
+        settled.push(ctx.settle(store, out, &run)?);
     }
-    let tmp = out.join(format!(".{name}.partial"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
-    }
-    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+    let name = free_name(out, now);
+    let export_id = new_export_id();
+    let run = store.write(|tx| {
+        let id = tx.begin_export(
+            &export_id,
+            &out.to_string_lossy(),
+            &name,
+            actor.map(|a| a.id),
+            now,
+        )?;
+        Ok(ExportRun {
+            id,
+            export_id: export_id.clone(),
+            out_dir: out.to_string_lossy().into_owned(),
+            folder: name.clone(),
+        })
+    })?;
+    ctx.fault(Step::Claim)?;
+    let mut summary = ctx.write_run(store, out, &run)?;
+    summary.settled = settled;
+    summary.removed_partials = ctx.removed;
+    tracing::info!(
+        decisions = summary.decisions,
+        registrations = summary.registrations,
+        audit = summary.audit,
+        notices = summary.notices,
+        settled = summary.settled.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "export done"
+    );
+    Ok(summary)
+}
 
-    // One read snapshot: the rows, the positions and the chain head agree.
+fn new_export_id() -> String {
+    let mut b = [0u8; 16];
+    OsRng.fill_bytes(&mut b);
+    hex(&b)
+}
+
+/// `counterdesk-export-YYYYMMDD-HHMMSS`, with `-2`, `-3` … if taken.
+fn free_name(out: &Path, now: DateTime<Utc>) -> String {
+    let stamp = clock::to_local(now).format("%Y%m%d-%H%M%S").to_string();
+    let mut name = format!("{FOLDER_PREFIX}{stamp}");
+    let mut n = 1;
+    while out.join(&name).exists() || out.join(partial_name(&name)).exists() {
+        n += 1;
+        name = format!("{FOLDER_PREFIX}{stamp}-{n}");
+    }
+    name
+}
+
+fn partial_name(name: &str) -> String {
+    format!(".{name}.partial")
+}
+
+struct Ctx<'a> {
+    key: &'a SigningKey,
+    public_key: &'a str,
+    now: DateTime<Utc>,
+    actor: Option<&'a SessionClerk>,
+    opts: &'a ExportOptions,
+    removed: Vec<PathBuf>,
+}
+
+impl Ctx<'_> {
+    fn fault(&self, step: Step) -> Result<(), ExportError> {
+        if self.opts.crash_after == Some(step) {
+            return Err(ExportError::Injected(step));
+        }
+        fault_injection::maybe_abort(step);
+        Ok(())
+    }
+
+    /// Finishes an export a crash left `writing`.
+    fn settle(
+        &mut self,
+        store: &mut Store,
+        out: &Path,
+        run: &ExportRun,
+    ) -> Result<Settled, ExportError> {
+        let old_dir = PathBuf::from(&run.out_dir);
+        let folder = old_dir.join(&run.folder);
+        if folder.is_dir() {
+            let r = verify_folder(&folder, Some(self.public_key));
+            let intact = r.intact;
+            let ours = r
+                .manifest
+                .filter(|m| intact && m.export_id.as_deref() == Some(run.export_id.as_str()));
+            if let Some(m) = ours {
+                let bytes = std::fs::read(folder.join(MANIFEST_FILE)).map_err(io_err(&folder))?;
+                self.confirm(store, run, &m, &bytes)?;
+                return Ok(Settled::Confirmed(folder));
+            }
+        }
+        let partial = old_dir.join(partial_name(&run.folder));
+        if partial.is_dir() {
+            std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
+            self.removed.push(partial);
+        }
+        // Redo into today's folder: a name of its own, recorded before writing.
+        let name = free_name(out, self.now);
+        let redo = ExportRun {
+            id: run.id,
+            export_id: run.export_id.clone(),
+            out_dir: out.to_string_lossy().into_owned(),
+            folder: name,
+        };
+        store.write(|tx| tx.retarget_export(redo.id, &redo.out_dir, &redo.folder))?;
+        let s = self.write_run(store, out, &redo)?;
+        Ok(Settled::Redone(s.folder))
+    }
+
+    /// Steps 2–5 for a claimed run.
+    fn write_run(
+        &mut self,
+        store: &mut Store,
+        out: &Path,
+        run: &ExportRun,
+    ) -> Result<ExportSummary, ExportError> {
+        let tmp = out.join(partial_name(&run.folder));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        create_private_dir(&tmp).map_err(io_err(&tmp))?;
+        let (files, anchor, office) = match write_files(store, &tmp, run.id) {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        };
+        self.fault(Step::Files)?;
+        let manifest = Manifest {
+            format: FORMAT.to_owned(),
+            office,
+            created_at: crate::store::format_time(self.now),
+            audit_anchor: anchor.as_ref().map(ToString::to_string),
+            public_key: self.public_key.to_owned(),
+            files,
+            export_id: Some(run.export_id.clone()),
+            folder: Some(run.folder.clone()),
+        };
+        let bytes = manifest.to_bytes();
+        let write_signed = || -> std::io::Result<()> {
+            let mut f = create_private_file(&tmp.join(MANIFEST_FILE))?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            let mut s = create_private_file(&tmp.join(SIGNATURE_FILE))?;
+            s.write_all(format!("{}\n", keys::sign(self.key, &bytes)).as_bytes())?;
+            s.sync_all()?;
+            sync_dir(&tmp)
+        };
+        if let Err(e) = write_signed() {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(io_err(&tmp)(e));
+        }
+        self.fault(Step::Manifest)?;
+        let folder = out.join(&run.folder);
+        std::fs::rename(&tmp, &folder).map_err(io_err(&folder))?;
+        sync_dir(out).map_err(io_err(out))?;
+        self.fault(Step::Rename)?;
+        let summary = self.confirm(store, run, &manifest, &bytes)?;
+        self.fault(Step::Confirm)?;
+        Ok(ExportSummary { folder, ..summary })
+    }
+
+    /// Step 5: the rows leave the queue; logged, audited, anchor recorded.
+    fn confirm(
+        &self,
+        store: &mut Store,
+        run: &ExportRun,
+        manifest: &Manifest,
+        bytes: &[u8],
+    ) -> Result<ExportSummary, ExportError> {
+        let manifest_sha = crate::domain::exchange::batch::sha256_hex(bytes);
+        let record = ExportRecord {
+            decisions: manifest.count(STREAM_DECISIONS),
+            registrations: manifest.count(STREAM_REGISTRATIONS),
+            audit: manifest.count(STREAM_AUDIT),
+            notices: manifest.count(STREAM_NOTICES),
+            manifest_sha256: manifest_sha.clone(),
+        };
+        let name = &run.folder;
+        store.write(|tx| {
+            tx.finish_export(run.id, &record, self.now)?;
+            if let Some(a) = manifest
+                .audit_anchor
+                .as_deref()
+                .and_then(|t| crate::domain::anchor::Anchor::find_all(t.as_bytes()).pop())
+            {
+                tx.record_anchor(&a, AnchorSource::Export, name, self.now)?;
+            }
+            audit(
+                tx,
+                self.actor,
+                AuditAction::DataExported,
+                "export".into(),
+                format!(
+                    "{name}（导出编号 {}）：审核决定 {} 条，面签 {} 条，审计 {} 条，通知 {} 条；清单 SHA-256 {}…",
+                    &run.export_id[..run.export_id.len().min(12)],
+                    record.decisions,
+                    record.registrations,
+                    record.audit,
+                    record.notices,
+                    &manifest_sha[..12]
+                ),
+                self.now,
+            )
+        })?;
+        Ok(ExportSummary {
+            folder: PathBuf::from(&run.out_dir).join(name),
+            export_id: run.export_id.clone(),
+            decisions: record.decisions,
+            registrations: record.registrations,
+            audit: record.audit,
+            notices: record.notices,
+            anchor: manifest.audit_anchor.clone(),
+            public_key: self.public_key.to_owned(),
+            settled: Vec::new(),
+            removed_partials: Vec::new(),
+        })
+    }
+}
+
+type Written = (
+    Vec<FileEntry>,
+    Option<crate::domain::anchor::Anchor>,
+    String,
+);
+
+/// Step 2: the run's rows, read in one snapshot, into the partial folder.
+fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, ExportError> {
     let mut io_failure: Option<ExportError> = None;
-    let snapshot = store.read(|tx| {
-        let pos = tx.export_positions()?;
-        let anchor = tx.audit_anchor()?;
+    let result = store.read(|tx| {
         let office = tx.settings()?.office_name;
         let mut entries = Vec::new();
         let mut fail = |e: std::io::Error, p: &Path| {
@@ -170,137 +501,64 @@ pub fn export_with(
             StoreError::Rejected("export write failed".into())
         };
         macro_rules! stream {
-            ($stream:expr, $file:expr, $pos:expr, $method:ident) => {{
+            ($stream:expr, $file:expr, $method:ident) => {{
                 let path = tmp.join($file);
-                let mut f = match StreamFile::create(path.clone()) {
+                let range = tx.run_stream(run, $stream)?;
+                let mut f = match StreamFile::create(&path) {
                     Ok(f) => f,
                     Err(e) => return Err(fail(e, &path)),
                 };
                 let mut err = None;
-                tx.$method($pos.mark, $pos.head, |row| {
+                tx.$method(run, |row| {
                     f.push(&row).map_err(|e| {
                         err = Some(e);
                         StoreError::Rejected("export write failed".into())
                     })
                 })
                 .or_else(|e| match err.take() {
-                    Some(io) => Err(fail(io, &f.path.clone())),
+                    Some(io) => Err(fail(io, &path)),
                     None => Err(e),
                 })?;
-                match f.finish($stream, $file, $pos) {
+                match f.finish($stream, $file, range.first, range.last) {
                     Ok(entry) => entries.push(entry),
                     Err(e) => return Err(fail(e, &path)),
                 }
+                range
             }};
         }
-        stream!(
-            STREAM_DECISIONS,
-            STREAMS[0].1,
-            pos.decisions,
-            export_decisions
-        );
-        stream!(
-            STREAM_REGISTRATIONS,
-            STREAMS[1].1,
-            pos.registrations,
-            export_registrations
-        );
-        stream!(STREAM_AUDIT, STREAMS[2].1, pos.audit, export_audit);
-        stream!(STREAM_NOTICES, STREAMS[3].1, pos.notices, export_notices);
-        Ok((pos, anchor, office, entries))
+        stream!(STREAM_DECISIONS, STREAMS[0].1, export_decisions);
+        stream!(STREAM_REGISTRATIONS, STREAMS[1].1, export_registrations);
+        let audit = stream!(STREAM_AUDIT, STREAMS[2].1, export_audit);
+        stream!(STREAM_NOTICES, STREAMS[3].1, export_notices);
+        // The chain head as of the newest audit row carried, or the current
+        // head when the export carries none.
+        let anchor = if audit.count > 0 {
+            tx.anchor_at(audit.last)?
+        } else {
+            tx.audit_anchor()?
+        };
+        Ok((entries, anchor, office))
     });
-    let (pos, anchor, office, files) = match snapshot {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(io_failure.unwrap_or(ExportError::Store(e)));
-        }
-    };
-    let manifest = Manifest {
-        format: FORMAT.to_owned(),
-        office,
-        created_at: crate::store::format_time(now),
-        audit_anchor: anchor.as_ref().map(ToString::to_string),
-        public_key: public_key.clone(),
-        files,
-    };
-    let bytes = manifest.to_bytes();
-    let write_signed = || -> std::io::Result<()> {
-        let mut f = File::create(tmp.join(MANIFEST_FILE))?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        let mut s = File::create(tmp.join(SIGNATURE_FILE))?;
-        s.write_all(format!("{}\n", keys::sign(&key, &bytes)).as_bytes())?;
-        s.sync_all()?;
-        sync_dir(&tmp)
-    };
-    if let Err(e) = write_signed() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io_err(&tmp)(e));
-    }
-    let folder = out.join(&name);
-    std::fs::rename(&tmp, &folder).map_err(io_err(&folder))?;
-    sync_dir(out).map_err(io_err(out))?;
-    if opts.fail_before_marking {
-        return Err(ExportError::Io {
-            path: folder,
-            source: std::io::Error::other("injected failure before marking"),
-        });
-    }
-    let summary = ExportSummary {
-        folder: folder.clone(),
-        decisions: manifest.count(STREAM_DECISIONS),
-        registrations: manifest.count(STREAM_REGISTRATIONS),
-        audit: manifest.count(STREAM_AUDIT),
-        notices: manifest.count(STREAM_NOTICES),
-        anchor: manifest.audit_anchor.clone(),
-        public_key,
-    };
-    let manifest_sha = crate::domain::exchange::batch::sha256_hex(&bytes);
-    store.write(|tx| {
-        mark(tx, &pos)?;
-        tx.record_export(
-            &ExportRecord {
-                folder: name.clone(),
-                clerk_id: actor.map(|a| a.id),
-                decisions: summary.decisions,
-                registrations: summary.registrations,
-                audit: summary.audit,
-                notices: summary.notices,
-                manifest_sha256: manifest_sha.clone(),
-            },
-            now,
-        )?;
-        audit(
-            tx,
-            actor,
-            AuditAction::DataExported,
-            "export".into(),
-            format!(
-                "{name}：审核决定 {} 条，面签 {} 条，审计 {} 条，通知 {} 条；清单 SHA-256 {}…",
-                summary.decisions,
-                summary.registrations,
-                summary.audit,
-                summary.notices,
-                &manifest_sha[..12]
-            ),
-            now,
-        )
-    })?;
-    tracing::info!(
-        decisions = summary.decisions,
-        registrations = summary.registrations,
-        audit = summary.audit,
-        notices = summary.notices,
-        ms = started.elapsed().as_millis() as u64,
-        "export done"
-    );
-    Ok(summary)
+    result.map_err(|e| io_failure.unwrap_or(ExportError::Store(e)))
 }
 
-fn mark(tx: &crate::store::Tx<'_>, pos: &ExportPositions) -> Result<(), StoreError> {
-    tx.set_export_mark(STREAM_DECISIONS, pos.decisions.head)?;
-    tx.set_export_mark(STREAM_REGISTRATIONS, pos.registrations.head)?;
-    tx.set_export_mark(STREAM_AUDIT, pos.audit.head)?;
-    tx.set_export_mark(STREAM_NOTICES, pos.notices.head)
+/// The CLI's crash points: with the `fault-injection` feature, the process
+/// aborts (no unwinding, no cleanup, as a kill) right after the step named
+/// in `COUNTERDESK_CRASH_AFTER` (claim, files, manifest, rename, confirm).
+#[cfg(feature = "fault-injection")]
+mod fault_injection {
+    pub fn maybe_abort(step: super::Step) {
+        let wanted = std::env::var("COUNTERDESK_CRASH_AFTER")
+            .ok()
+            .and_then(|s| super::Step::from_name(&s));
+        if wanted == Some(step) {
+            eprintln!("fault injection: abort after {step:?}");
+            std::process::abort();
+        }
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+mod fault_injection {
+    pub fn maybe_abort(_step: super::Step) {}
 }

@@ -1,24 +1,24 @@
 //! Importing a batch: read and check every line first (nothing touches the
-//! database), then load the photos, then write everything in one IMMEDIATE
-//! transaction, checking the cancel flag between chunks. A rejected,
-//! cancelled, failed or killed import leaves the database as it was: the
-//! transaction never commits, and SQLite's WAL drops what it wrote.
+//! database), then decode and check each distinct photo once, then write
+//! everything in one IMMEDIATE transaction, checking the cancel flag between
+//! chunks. A rejected, cancelled, failed or killed import leaves the
+//! application data as it was: the transaction never commits, and SQLite's
+//! WAL drops what it wrote. Memory stays bounded for any input: lines and
+//! the batch are capped, and photos are loaded one at a time.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
+use sha2::Digest;
 
+use super::batch_file::{Line, LineReader, find_beside, open_regular};
+use super::photos::{self, CheckHooks, Photo, Source};
 use super::{Phase, Progress};
 use crate::app::access::audit;
 use crate::app::auth::SessionClerk;
-use crate::app::demo_queue::{PhotoIntake, photo_intake};
 use crate::domain::audit::AuditAction;
-use crate::domain::exchange::batch::{
-    CheckedLine, MAX_PHOTO_BYTES, Problems, parse_line, photo_mime, sha256_hex,
-};
+use crate::domain::exchange::batch::{CheckedLine, Problems, parse_line, photo_mime};
 use crate::domain::exchange::limits;
 use crate::domain::review::queue::{cst_date, due_for};
 use crate::store::{ImportRecord, NewApplication, Store, StoreError};
@@ -35,7 +35,8 @@ pub struct ImportSummary {
     pub photos: u64,
 }
 
-/// A batch refused as a whole: nothing was written.
+/// A batch refused as a whole: no application was written (the refusal
+/// itself is audited).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRejection {
     pub file_name: String,
@@ -45,7 +46,7 @@ pub struct ImportRejection {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("批次有 {} 处问题，未导入任何申请", .0.problems.total)]
+    #[error("批次有 {} 处问题，未导入任何申请（本次尝试已记入审计日志）", .0.problems.total)]
     Rejected(ImportRejection),
     #[error("导入已取消，数据库未作任何修改")]
     Cancelled,
@@ -55,6 +56,8 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+    #[error("照片检测线程意外中止，批次未导入，申请数据未作任何修改。请把批次文件交信息科检查")]
+    PhotoThread,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -64,13 +67,8 @@ pub enum ImportError {
 pub struct ImportOptions {
     /// Fail (as a full disk would) after this many chunks have been written.
     pub fail_after_chunks: Option<usize>,
-}
-
-/// A photo the batch needs: its bytes (from the line or a file beside the
-/// batch) or the id of the same photo already stored.
-enum PhotoData {
-    Bytes(Vec<u8>),
-    Stored(i64),
+    /// Panic inside a photo thread.
+    pub panic_in_photo_check: bool,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
@@ -78,6 +76,136 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// The lines that passed, the batch's photos, and what the reading found.
+struct Read {
+    lines: Vec<(u64, CheckedLine)>,
+    photos: HashMap<String, Photo>,
+    problems: Problems,
+    line_no: u64,
+    file_sha: String,
+}
+
+fn read_lines(
+    path: &Path,
+    today: chrono::NaiveDate,
+    progress: &Progress,
+) -> Result<Read, ImportError> {
+    let file = open_regular(path).map_err(io_err(path))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    progress.set(Phase::Reading, 0, size);
+    let mut reader = LineReader::new(file);
+    let mut problems = Problems::default();
+    let mut lines: Vec<(u64, CheckedLine)> = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut photos: HashMap<String, Photo> = HashMap::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut line_no: u64 = 0;
+    let mut applications: u64 = 0;
+    let too_big = size > limits::MAX_BATCH_BYTES;
+    if too_big {
+        problems.push(
+            1,
+            format!(
+                "批次文件 {size} 字节，超过上限 {} GB：请分成几个批次",
+                limits::MAX_BATCH_BYTES >> 30
+            ),
+        );
+    }
+    loop {
+        if too_big {
+            break;
+        }
+        let span = match reader.next_line(&mut buf).map_err(io_err(path))? {
+            Line::End => break,
+            Line::TooLong(_) => {
+                line_no += 1;
+                problems.push(
+                    line_no,
+                    format!(
+                        "该行过长（超过 {} 字节，即最大照片的 base64 加 64 KB），已跳过",
+                        limits::MAX_LINE_BYTES
+                    ),
+                );
+                continue;
+            }
+            Line::Text(span) => span,
+        };
+        line_no += 1;
+        if reader.over_size() {
+            problems.push(
+                line_no,
+                format!("批次文件超过上限 {} GB", limits::MAX_BATCH_BYTES >> 30),
+            );
+            break;
+        }
+        if line_no.is_multiple_of(1024) {
+            progress.advance(reader.read);
+            if progress.cancelled() {
+                return Err(ImportError::Cancelled);
+            }
+        }
+        let mut text: &[u8] = &buf;
+        if line_no == 1 {
+            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+        }
+        let text = text.trim_ascii();
+        if text.is_empty() {
+            continue;
+        }
+        applications += 1;
+        if applications > limits::MAX_BATCH_LINES {
+            problems.push(
+                line_no,
+                format!(
+                    "批次超过 {} 件申请的上限：请分成几个批次",
+                    limits::MAX_BATCH_LINES
+                ),
+            );
+            break;
+        }
+        match parse_line(text, today) {
+            Ok(mut l) => {
+                let main = l.photo.as_mut().map(|(p, _)| (p, true)).into_iter();
+                for (p, is_main) in main.chain(l.previous_photo.as_mut().map(|p| (p, false))) {
+                    // The bytes are dropped here and read again when needed.
+                    let carried = p.embedded.take().is_some();
+                    let e = photos.entry(p.sha256.clone()).or_insert_with(|| Photo {
+                        source: Source::Pending,
+                        main: false,
+                        lines: Vec::new(),
+                        intake: None,
+                    });
+                    if carried && !matches!(e.source, Source::Embedded(_)) {
+                        e.source = Source::Embedded(span);
+                    }
+                    e.main |= is_main;
+                    if e.lines.len() < limits::MAX_PROBLEMS {
+                        e.lines.push(line_no);
+                    }
+                }
+                if let Some(first) = seen.get(&l.app_no) {
+                    problems.push(line_no, format!("受理号 {} 与第 {first} 行重复", l.app_no));
+                } else {
+                    seen.insert(l.app_no.clone(), line_no);
+                    lines.push((line_no, l));
+                }
+            }
+            Err(errs) => {
+                for e in errs {
+                    problems.push(line_no, e);
+                }
+            }
+        }
+    }
+    Ok(Read {
+        lines,
+        photos,
+        problems,
+        line_no,
+        file_sha: hex(&reader.hasher.finalize()),
+    })
 }
 
 /// Imports the batch at `path` (see docs/exchange.md for the format).
@@ -95,134 +223,66 @@ pub fn import_file(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let today = cst_date(now);
-    let file = std::fs::File::open(path).map_err(io_err(path))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    progress.set(Phase::Reading, 0, size);
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let mut hasher = Sha256::new();
-    let mut problems = Problems::default();
-    let mut lines: Vec<(u64, CheckedLine)> = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut embedded: HashMap<String, Vec<u8>> = HashMap::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut read: u64 = 0;
-    let mut line_no: u64 = 0;
-    loop {
-        buf.clear();
-        let n = (&mut reader)
-            .take(limits::MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(io_err(path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf);
-        read += n as u64;
-        line_no += 1;
-        if buf.len() > limits::MAX_LINE_BYTES {
-            problems.push(line_no, "该行过长（超过 12 MB）");
-            // Skip the rest of the over-long line.
-            let mut rest = Vec::new();
-            let skipped = reader.read_until(b'\n', &mut rest).map_err(io_err(path))?;
-            hasher.update(&rest);
-            read += skipped as u64;
-            continue;
-        }
-        if line_no.is_multiple_of(1024) {
-            progress.advance(read);
-            if progress.cancelled() {
-                return Err(ImportError::Cancelled);
-            }
-        }
-        let mut text: &[u8] = &buf;
-        if line_no == 1 {
-            text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-        }
-        let text = text.trim_ascii();
-        if text.is_empty() {
-            continue;
-        }
-        match parse_line(text, today) {
-            Ok(mut l) => {
-                // Keep one copy of each embedded photo, not one per line.
-                let refs = l.photo.as_mut().map(|(p, _)| p).into_iter();
-                for p in refs.chain(l.previous_photo.as_mut()) {
-                    if let Some(b) = p.embedded.take() {
-                        embedded.entry(p.sha256.clone()).or_insert(b);
-                    }
-                }
-                if let Some(first) = seen.get(&l.app_no) {
-                    problems.push(line_no, format!("受理号 {} 与第 {first} 行重复", l.app_no));
-                } else {
-                    seen.insert(l.app_no.clone(), line_no);
-                    lines.push((line_no, l));
-                }
-            }
-            Err(errs) => {
-                for e in errs {
-                    problems.push(line_no, e);
-                }
-            }
+    let Read {
+        mut lines,
+        mut photos,
+        mut problems,
+        line_no,
+        file_sha,
+    } = read_lines(path, today, progress)?;
+    let read_ms = started.elapsed().as_millis() as u64;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    locate_photos(store, dir, &mut photos, &mut problems)?;
+    let bad = photos::check_all(
+        store.path(),
+        path,
+        &mut photos,
+        today,
+        progress,
+        CheckHooks {
+            panic: opts.panic_in_photo_check,
+        },
+    )
+    .map_err(|_| ImportError::PhotoThread)?;
+    if progress.cancelled() {
+        return Err(ImportError::Cancelled);
+    }
+    let mut bad: Vec<(String, String)> = bad.into_iter().collect();
+    bad.sort();
+    for (sha, msg) in bad {
+        for no in photos.get(&sha).map(|p| p.lines.as_slice()).unwrap_or(&[]) {
+            problems.push(*no, msg.clone());
         }
     }
-    drop(seen);
-    let read_ms = started.elapsed().as_millis() as u64;
-    progress.set(Phase::Photos, 0, 0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let photos = gather_photos(store, dir, &lines, embedded, &mut problems, today)?;
+    let photos_ms = started.elapsed().as_millis() as u64;
     if lines.is_empty() && problems.is_empty() {
         problems.push(1, "批次中没有申请");
     }
     if !problems.is_empty() {
-        let rejection = ImportRejection {
-            file_name: file_name.clone(),
-            lines: line_no,
-            problems,
-        };
-        // The refusal is audited; the batch itself changed nothing.
-        let detail = format!(
-            "文件 {file_name}：{} 行，{} 处问题，未导入",
-            line_no, rejection.problems.total
-        );
-        store.write(|tx| {
-            audit(
-                tx,
-                actor,
-                AuditAction::BatchRejected,
-                "batch".into(),
-                detail,
-                now,
-            )
-        })?;
-        tracing::info!(
-            lines = line_no,
-            problems = rejection.problems.total,
-            "import rejected"
-        );
-        return Err(ImportError::Rejected(rejection));
+        return Err(reject(store, now, actor, file_name, line_no, problems));
     }
     // In due order: the queue indexes then grow at their end instead of
     // splitting pages all over (ids follow due times, as for live intake).
     lines.sort_by(|a, b| (a.1.submitted_at, &a.1.app_no).cmp(&(b.1.submitted_at, &b.1.app_no)));
     let total = lines.len() as u64;
-    let checked_ms = started.elapsed().as_millis() as u64;
     progress.set(Phase::Writing, 0, total);
-    let file_sha = hex(&hasher.finalize());
     store.tune_for_bulk()?;
     let cancelled = std::cell::Cell::new(false);
     let result = store.write(|tx| {
         let mut blob_ids: HashMap<&str, i64> = HashMap::new();
         let mut new_photos = 0u64;
-        for (sha, (data, _)) in &photos {
-            let id = match data {
-                PhotoData::Stored(id) => *id,
-                PhotoData::Bytes(b) => match tx.blob_id(sha)? {
-                    Some(id) => id,
-                    None => {
-                        new_photos += 1;
-                        tx.put_blob(b, photo_mime(b).unwrap_or("image/jpeg"), now)?
-                    }
-                },
+        let mut shas: Vec<&String> = photos.keys().collect();
+        shas.sort();
+        for sha in shas {
+            let id = match (&photos[sha].source, tx.blob_id(sha)?) {
+                (Source::Stored(id), _) => *id,
+                (_, Some(id)) => id,
+                (source, None) => {
+                    let b =
+                        photos::load_unstored(path, sha, source).map_err(StoreError::Rejected)?;
+                    new_photos += 1;
+                    tx.put_blob(&b, photo_mime(&b).unwrap_or("image/jpeg"), now)?
+                }
             };
             blob_ids.insert(sha.as_str(), id);
         }
@@ -293,178 +353,105 @@ pub fn import_file(
         lines = summary.lines,
         imported = summary.imported,
         skipped = summary.skipped,
+        photos = photos.len(),
         read_ms,
-        checked_ms,
+        photos_ms,
         ms = started.elapsed().as_millis() as u64,
         "import done"
     );
     Ok(summary)
 }
 
+/// Audits the refusal (who tried what matters) and builds the error.
+fn reject(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: Option<&SessionClerk>,
+    file_name: String,
+    line_no: u64,
+    problems: Problems,
+) -> ImportError {
+    let detail = format!(
+        "文件 {file_name}：{line_no} 行，{} 处问题，未导入",
+        problems.total
+    );
+    let written = store.write(|tx| {
+        audit(
+            tx,
+            actor,
+            AuditAction::BatchRejected,
+            "batch".into(),
+            detail,
+            now,
+        )
+    });
+    if let Err(e) = written {
+        return e.into();
+    }
+    tracing::info!(
+        lines = line_no,
+        problems = problems.total,
+        "import rejected"
+    );
+    ImportError::Rejected(ImportRejection {
+        file_name,
+        lines: line_no,
+        problems,
+    })
+}
+
 fn hex(b: &[u8]) -> String {
     crate::domain::exchange::manifest::hex(b)
 }
 
-/// Every photo the lines refer to: embedded, a file beside the batch, or
-/// already in the database. Each new photo is checked once (intake check);
-/// a missing, mismatched or unreadable photo is a problem on every line using it.
-fn gather_photos(
+/// Finds every photo no line embeds: beside the batch, else in the
+/// database; a missing one, or a link out of the folder, is a problem on
+/// every line using it.
+fn locate_photos(
     store: &mut Store,
     dir: &Path,
-    lines: &[(u64, CheckedLine)],
-    embedded: HashMap<String, Vec<u8>>,
+    photos: &mut HashMap<String, Photo>,
     problems: &mut Problems,
-    today: chrono::NaiveDate,
-) -> Result<HashMap<String, (PhotoData, Option<PhotoIntake>)>, ImportError> {
-    // sha → (lines using it, whether the intake check is needed)
-    let mut wanted: HashMap<String, (Vec<u64>, bool)> = HashMap::new();
-    let mut out: HashMap<String, (PhotoData, Option<PhotoIntake>)> = embedded
-        .into_iter()
-        .map(|(sha, b)| (sha, (PhotoData::Bytes(b), None)))
+) -> Result<(), ImportError> {
+    let mut shas: Vec<String> = photos
+        .iter()
+        .filter(|(_, p)| matches!(p.source, Source::Pending))
+        .map(|(s, _)| s.clone())
         .collect();
-    for (no, l) in lines {
-        let refs = l
-            .photo
-            .as_ref()
-            .map(|(p, _)| (p, true))
-            .into_iter()
-            .chain(l.previous_photo.as_ref().map(|p| (p, false)));
-        for (p, main) in refs {
-            let e = wanted.entry(p.sha256.clone()).or_default();
-            if e.0.len() < limits::MAX_PROBLEMS {
-                e.0.push(*no);
-            }
-            e.1 |= main;
-        }
-    }
-    let mut keys: Vec<&String> = wanted.keys().collect();
-    keys.sort();
-    let mut to_check: Vec<(String, Vec<u8>)> = Vec::new();
-    for sha in keys {
-        let (used_by, main) = &wanted[sha];
-        if !out.contains_key(sha) {
-            match read_beside(dir, sha) {
-                Ok(Some(bytes)) => {
-                    out.insert(sha.clone(), (PhotoData::Bytes(bytes), None));
-                }
-                Ok(None) => match store.read(|tx| tx.blob_id(sha))? {
-                    Some(id) => {
-                        out.insert(sha.clone(), (PhotoData::Stored(id), None));
-                    }
-                    None => {
-                        for no in used_by {
-                            problems.push(
-                                *no,
-                                format!(
-                                    "照片 {}… 既未嵌入，也不在批次文件旁（{sha}.jpg），数据库中也没有",
-                                    &sha[..12]
-                                ),
-                            );
-                        }
-                        continue;
-                    }
-                },
-                Err(msg) => {
-                    for no in used_by {
-                        problems.push(*no, msg.clone());
-                    }
-                    continue;
-                }
-            }
-        }
-        if !main {
-            continue;
-        }
-        // The intake photo check, once per photo, as the 12123 intake would.
-        let bytes = match &out[sha].0 {
-            PhotoData::Bytes(b) => b.clone(),
-            PhotoData::Stored(id) => match store.read(|tx| tx.blob(*id))? {
-                Some(b) => b.bytes,
-                None => continue,
+    shas.sort();
+    for sha in shas {
+        let found = match find_beside(dir, &sha) {
+            Ok(Some(p)) => Ok(Source::Beside(p)),
+            Ok(None) => match store.read(|tx| tx.blob_id(&sha))? {
+                Some(id) => Ok(Source::Stored(id)),
+                None => Err(format!(
+                    "照片 {}… 既未嵌入，也不在批次文件旁（{sha}.jpg），数据库中也没有",
+                    &sha[..12]
+                )),
             },
+            Err(msg) => Err(msg),
         };
-        to_check.push((sha.clone(), bytes));
-    }
-    // Face detection dominates: check the photos on every core.
-    for (sha, result) in check_all(to_check, today) {
-        match result {
-            Ok(intake) => {
-                if let Some(slot) = out.get_mut(&sha) {
-                    slot.1 = Some(intake);
+        match found {
+            Ok(source) => {
+                if let Some(p) = photos.get_mut(&sha) {
+                    p.source = source;
                 }
             }
-            Err(e) => {
-                for no in &wanted[&sha].0 {
-                    problems.push(*no, format!("照片 {}… 无法读取：{e}", &sha[..12]));
+            Err(msg) => {
+                if let Some(p) = photos.remove(&sha) {
+                    for no in p.lines {
+                        problems.push(no, msg.clone());
+                    }
                 }
             }
         }
     }
-    Ok(out)
-}
-
-/// Runs the intake check on each photo, spread over the available cores.
-fn check_all(
-    photos: Vec<(String, Vec<u8>)>,
-    today: chrono::NaiveDate,
-) -> Vec<(String, Result<PhotoIntake, String>)> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let per = photos.len().div_ceil(threads).max(1);
-    let check = |(sha, bytes): &(String, Vec<u8>)| {
-        let r = crate::photo::check_bytes(bytes, today)
-            .map(|a| photo_intake(&a.report))
-            .map_err(|e| e.to_string());
-        (sha.clone(), r)
-    };
-    std::thread::scope(|s| {
-        let handles: Vec<_> = photos
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(check).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
-/// `<sha>.jpg`, `.jpeg`, `.png` or no extension, beside the batch; checked
-/// against its name. `Ok(None)`: no such file.
-fn read_beside(dir: &Path, sha: &str) -> Result<Option<Vec<u8>>, String> {
-    for ext in ["jpg", "jpeg", "png", ""] {
-        let name = if ext.is_empty() {
-            sha.to_owned()
-        } else {
-            format!("{sha}.{ext}")
-        };
-        let p = dir.join(&name);
-        let meta = match std::fs::metadata(&p) {
-            Ok(m) => m,
-            Err(_) => continue,
-        };
-        if !meta.is_file() || meta.len() == 0 || meta.len() > MAX_PHOTO_BYTES as u64 {
-            return Err(format!("照片文件 {name} 不是 1 字节至 8 MB 的普通文件"));
-        }
-        let bytes = std::fs::read(&p).map_err(|e| format!("照片文件 {name} 无法读取：{e}"))?;
-        if sha256_hex(&bytes) != sha {
-            return Err(format!(
-                "照片文件 {name} 的内容与文件名中的 SHA-256 不符（已损坏或被改动）"
-            ));
-        }
-        if photo_mime(&bytes).is_none() {
-            return Err(format!("照片文件 {name} 不是 JPEG 或 PNG 图片"));
-        }
-        return Ok(Some(bytes));
-    }
-    Ok(None)
+    Ok(())
 }
 
 fn to_new(
     l: &CheckedLine,
-    photos: &HashMap<String, (PhotoData, Option<PhotoIntake>)>,
+    photos: &HashMap<String, Photo>,
     blob_ids: &HashMap<&str, i64>,
 ) -> NewApplication {
     let due = due_for(l.submitted_at);
@@ -472,7 +459,7 @@ fn to_new(
         .photo
         .as_ref()
         .and_then(|(p, _)| photos.get(&p.sha256))
-        .and_then(|(_, i)| i.clone());
+        .and_then(|p| p.intake.clone());
     let lic = l.licence.as_ref();
     NewApplication {
         app_no: l.app_no.clone(),

@@ -20,6 +20,10 @@ pub enum KeyError {
     },
     #[error("本机签名密钥文件 {0} 内容无效，请联系信息科（不要删除：旧导出需用它的公钥核对）。")]
     Invalid(PathBuf),
+    #[error(
+        "本机签名密钥文件 {path} 的权限为 {mode:04o}，同组或其他用户也能读取，已拒绝使用。请由该文件的所有者执行 chmod 600 {path} 后重试；如不确定密钥是否已外泄，请联系信息科更换密钥。"
+    )]
+    Exposed { path: PathBuf, mode: u32 },
 }
 
 /// Where the key for the database at `db` lives.
@@ -36,11 +40,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     }
 }
 
-/// The key for `db`, created (owner-only) if there is none yet.
+/// The key for `db`, created (owner-only) if there is none yet. A key that
+/// group or others may read is refused: whoever read it can sign exports.
 pub fn load_or_create(db: &Path) -> Result<SigningKey, KeyError> {
     let path = key_path(db);
     match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&text).ok_or(KeyError::Invalid(path)),
+        Ok(text) => {
+            private(&path)?;
+            parse(&text).ok_or(KeyError::Invalid(path))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(&path),
         Err(e) => Err(io(&path)(e)),
     }
@@ -56,6 +64,31 @@ pub fn existing_public(db: &Path) -> Result<Option<String>, KeyError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(io(&path)(e)),
     }
+}
+
+/// On Unix the key file must have no group or world bits. On Windows the
+/// file sits in the user's profile (`%APPDATA%`), whose ACLs give access to
+/// that user, administrators and SYSTEM only.
+#[cfg(unix)]
+fn private(path: &Path) -> Result<(), KeyError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(io(path))?
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Exposed {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private(_path: &Path) -> Result<(), KeyError> {
+    Ok(())
 }
 
 fn parse(text: &str) -> Option<SigningKey> {
@@ -79,6 +112,7 @@ fn create(path: &Path) -> Result<SigningKey, KeyError> {
     let mut f = match opts.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            private(path)?;
             let text = std::fs::read_to_string(path).map_err(io(path))?;
             return parse(&text).ok_or_else(|| KeyError::Invalid(path.to_path_buf()));
         }
@@ -131,6 +165,21 @@ pub fn fingerprint(public_hex: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_others_can_read_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.sqlite3");
+        load_or_create(&db).unwrap();
+        let p = key_path(&db);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = load_or_create(&db).unwrap_err().to_string();
+        assert!(e.contains("0644") && e.contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(load_or_create(&db).is_ok());
+    }
 
     #[test]
     fn created_once_owner_only_and_signs() {

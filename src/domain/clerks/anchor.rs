@@ -46,6 +46,30 @@ impl Anchor {
     }
 }
 
+/// Whether the administrator should be reminded to take an anchor: none was
+/// ever taken, or the last one's CST day is more than `working_days` working
+/// days behind today (1: an anchor on Friday is due by the end of Monday).
+pub fn anchor_overdue(
+    last: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+    working_days: u32,
+) -> bool {
+    use crate::domain::holidays::add_working_days;
+    use crate::domain::review::queue::cst_date;
+    match last {
+        None => true,
+        Some(t) => add_working_days(cst_date(t), working_days).value < cst_date(now),
+    }
+}
+
+/// Whether the last backup is older than a day (or there is none).
+pub fn backup_overdue(
+    last: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    last.is_none_or(|t| now - t > chrono::Duration::days(1))
+}
+
 /// `N hash=<64 hex>` → the anchor and the bytes consumed.
 fn parse_rest(b: &[u8]) -> Option<(Anchor, usize)> {
     let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -81,6 +105,20 @@ mod tests {
         };
         let text = format!("\u{0}xx{a}\n{{\"anchor\":\"{b}\"}} {a} CDANCHOR1 seq=x");
         assert_eq!(Anchor::find_all(text.as_bytes()), vec![a, b]);
+    }
+
+    #[test]
+    fn reminders_count_working_days_and_hours() {
+        use chrono::TimeZone;
+        let at = |d: u32, h: u32| chrono::Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+        // Friday 20 Nov 2026 (CST): one working day later is Monday 23rd.
+        assert!(!anchor_overdue(Some(at(20, 2)), at(23, 10), 1));
+        assert!(anchor_overdue(Some(at(20, 2)), at(24, 2), 1));
+        assert!(!anchor_overdue(Some(at(20, 2)), at(24, 2), 2));
+        assert!(anchor_overdue(None, at(20, 2), 1));
+        assert!(!backup_overdue(Some(at(20, 2)), at(21, 1)));
+        assert!(backup_overdue(Some(at(20, 2)), at(21, 3)));
+        assert!(backup_overdue(None, at(21, 3)));
     }
 
     #[test]

@@ -41,10 +41,12 @@ pub enum AuditAction {
     BatchImported,
     BatchRejected,
     DataExported,
+    DemoDataAdded,
+    DatabaseBackedUp,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -75,6 +77,8 @@ impl AuditAction {
         AuditAction::BatchImported,
         AuditAction::BatchRejected,
         AuditAction::DataExported,
+        AuditAction::DemoDataAdded,
+        AuditAction::DatabaseBackedUp,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +113,8 @@ impl AuditAction {
             AuditAction::BatchImported => "batch_imported",
             AuditAction::BatchRejected => "batch_rejected",
             AuditAction::DataExported => "data_exported",
+            AuditAction::DemoDataAdded => "demo_data_added",
+            AuditAction::DatabaseBackedUp => "database_backed_up",
         }
     }
 
@@ -148,6 +154,8 @@ impl AuditAction {
             AuditAction::BatchImported => "导入申请批次",
             AuditAction::BatchRejected => "申请批次未导入",
             AuditAction::DataExported => "导出数据",
+            AuditAction::DemoDataAdded => "生成演示数据",
+            AuditAction::DatabaseBackedUp => "备份数据库",
         }
     }
 }

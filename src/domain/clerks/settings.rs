@@ -14,7 +14,31 @@ pub struct Settings {
     /// Warn on 工作台 when decisions wait longer than this to be exported.
     #[serde(default = "default_export_warn_days")]
     pub export_warn_days: u32,
+    /// Remind administrators when no audit anchor left the PC for this many
+    /// working days.
+    #[serde(default = "default_anchor_days")]
+    pub anchor_remind_days: u32,
+    /// The folder daily backups go to (empty: none chosen yet).
+    #[serde(default)]
+    pub backup_dir: String,
+    /// Back up once a day by itself (needs `backup_dir`).
+    #[serde(default)]
+    pub backup_daily: bool,
+    /// Automatic backups kept in `backup_dir`; older ones are deleted.
+    #[serde(default = "default_backup_keep")]
+    pub backup_keep: u32,
 }
+
+fn default_anchor_days() -> u32 {
+    1
+}
+
+fn default_backup_keep() -> u32 {
+    7
+}
+
+pub const ANCHOR_DAYS: std::ops::RangeInclusive<u32> = 1..=10;
+pub const BACKUP_KEEP: std::ops::RangeInclusive<u32> = 1..=90;
 
 fn default_export_warn_days() -> u32 {
     crate::domain::exchange::limits::EXPORT_WARN_DAYS
@@ -27,6 +51,10 @@ impl Default for Settings {
             idle_minutes: 5,
             lockout: LockoutPolicy::default(),
             export_warn_days: default_export_warn_days(),
+            anchor_remind_days: default_anchor_days(),
+            backup_dir: String::new(),
+            backup_daily: false,
+            backup_keep: default_backup_keep(),
         }
     }
 }
@@ -72,6 +100,24 @@ impl Settings {
                 warn.start(),
                 warn.end()
             ));
+        }
+        if !ANCHOR_DAYS.contains(&self.anchor_remind_days) {
+            return Err(format!(
+                "锚点提醒需在 {}–{} 个工作日之间",
+                ANCHOR_DAYS.start(),
+                ANCHOR_DAYS.end()
+            ));
+        }
+        if !BACKUP_KEEP.contains(&self.backup_keep) {
+            return Err(format!(
+                "备份保留份数需在 {}–{} 份之间",
+                BACKUP_KEEP.start(),
+                BACKUP_KEEP.end()
+            ));
+        }
+        self.backup_dir = self.backup_dir.trim().to_owned();
+        if self.backup_daily && self.backup_dir.is_empty() {
+            return Err("开启每日自动备份前，请先填写备份文件夹".to_owned());
         }
         Ok(self)
     }

@@ -8,6 +8,31 @@ use super::rules::{
     ELICENCE_EXTENSION, LICENCE_CLASSES, LICENCE_STATUSES,
 };
 
+/// A 长期 (long-term) licence's end date. A holder who renewed twice gets a
+/// licence without an end date; in memory that is the latest date, so every
+/// "still valid?" comparison holds, and it is written and shown as 长期.
+pub const LONG_TERM: chrono::NaiveDate = chrono::NaiveDate::MAX;
+/// How 长期 is written in batches, the database and on screen.
+pub const LONG_TERM_TEXT: &str = "长期";
+
+/// `YYYY-MM-DD` or 长期.
+pub fn parse_valid_until(s: &str) -> Option<chrono::NaiveDate> {
+    let s = s.trim();
+    if s == LONG_TERM_TEXT {
+        return Some(LONG_TERM);
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The inverse of [`parse_valid_until`].
+pub fn valid_until_text(d: chrono::NaiveDate) -> String {
+    if d == LONG_TERM {
+        LONG_TERM_TEXT.to_owned()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
 /// Chinese name of a GA/T 16.25 status letter.
 pub fn status_name(letter: char) -> Option<&'static str> {
     LICENCE_STATUSES

@@ -26,9 +26,19 @@ pub struct FileEntry {
     pub count: u64,
     pub bytes: u64,
     pub sha256: String,
-    /// Rows `(after, upto]` of the stream's sequence this file holds.
+    /// The file's rows lie in `(after, upto]` of the stream's ids (the lowest
+    /// id minus one and the highest); a row in that range may have left in
+    /// an earlier export. Receivers key rows on their own ids.
     pub after: i64,
     pub upto: i64,
+}
+
+/// Prefix of every export folder's name.
+pub const FOLDER_PREFIX: &str = "counterdesk-export-";
+
+/// Whether a folder name is an unfinished export (`.NAME.partial`).
+pub fn is_partial_name(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".partial") && name.contains(FOLDER_PREFIX)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +51,15 @@ pub struct Manifest {
     /// Hex Ed25519 public key that signed this manifest.
     pub public_key: String,
     pub files: Vec<FileEntry>,
+    /// This export's id (random, 32 hex digits). A crashed export redone
+    /// carries the same id and rows: receivers de-duplicate by export id
+    /// and row id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_id: Option<String>,
+    /// The folder's final name, signed: a renamed copy (or a renamed
+    /// unfinished `.partial` folder) fails verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
 }
 
 impl Manifest {
@@ -110,6 +129,8 @@ mod tests {
             created_at: "t".into(),
             audit_anchor: None,
             public_key: String::new(),
+            export_id: None,
+            folder: None,
             files: vec![FileEntry {
                 stream: "decisions".into(),
                 name: "../etc/passwd".into(),

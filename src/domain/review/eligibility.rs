@@ -257,7 +257,10 @@ fn validity(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
             "validity",
             "有效期",
             PreVerdict::Pass,
-            format!("有效期至 {}", f.valid_until),
+            format!(
+                "有效期至 {}",
+                crate::domain::licence::valid_until_text(f.valid_until)
+            ),
             None,
         )
     }

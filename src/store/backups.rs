@@ -1,0 +1,97 @@
+//! Backups: SQLite's online backup API copies the live database page by page
+//! under one read transaction (safe while windows write to it), into a
+//! temporary file that is checked with the full integrity check before it
+//! takes its name. `backups` logs each copy for the reminder.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::{StoreError, io_error};
+use super::{Tx, open, time};
+
+/// Copies the database at `src` to `dest` (which must not exist yet) and
+/// checks the copy; returns its size. Nothing is left at `dest` on failure.
+pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
+    if dest.exists() {
+        return Err(StoreError::Rejected(format!(
+            "备份文件 {} 已存在，未覆盖：请换一个文件名",
+            dest.display()
+        )));
+    }
+    let mut tmp = dest.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    let result = copy_and_check(src, &tmp, dest);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError> {
+    let source = open::open_read_only(src)?;
+    {
+        let _ = std::fs::remove_file(tmp);
+        let mut target = Connection::open(tmp).map_err(|e| StoreError::from_sqlite(tmp, e))?;
+        let backup =
+            Backup::new(&source, &mut target).map_err(|e| StoreError::from_sqlite(tmp, e))?;
+        // -1: every page in one step, so the copy is one consistent snapshot.
+        loop {
+            match backup
+                .step(-1)
+                .map_err(|e| StoreError::from_sqlite(tmp, e))?
+            {
+                StepResult::Done => break,
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+    drop(source);
+    open::full_check(tmp)?;
+    let file = std::fs::File::open(tmp).map_err(io_error(tmp))?;
+    file.sync_all().map_err(io_error(tmp))?;
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    drop(file);
+    std::fs::rename(tmp, dest).map_err(io_error(dest))?;
+    if let Some(dir) = dest.parent() {
+        super::sync_dir(dir).map_err(io_error(dir))?;
+    }
+    Ok(bytes)
+}
+
+impl Tx<'_> {
+    pub fn record_backup(
+        &self,
+        file: &Path,
+        bytes: u64,
+        auto: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO backups (at, file, bytes, auto) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    time::format(now),
+                    file.to_string_lossy(),
+                    bytes as i64,
+                    auto
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    /// When the last backup was made, if ever.
+    pub fn last_backup_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<String> = self.q(|c| {
+            c.prepare_cached("SELECT at FROM backups ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| r.get(0))
+                .optional()
+        })?;
+        Ok(at.as_deref().and_then(time::parse))
+    }
+}
