@@ -331,6 +331,9 @@ pub struct PhotoCheckPanel {
 impl PhotoCheckPanel {
     /// A panel using `picker` for dialogs; `today` decides the 6-month rule.
     pub fn new(picker: Box<dyn FilePicker>, today: NaiveDate) -> Self {
+        // the models load on a background thread; the first check waits for
+        // them on the worker, never on this (UI) thread
+        photo::preload_models();
         PhotoCheckPanel {
             picker,
             today,
@@ -642,6 +645,9 @@ impl PhotoCheckPanel {
                 g.px_per_mm
             ));
         }
+        if let (Some(yaw), Some(pitch)) = (g.yaw_deg, g.pitch_deg) {
+            ui.label(format!("头部姿态：左右 {yaw:+.0}°，上下 {pitch:+.0}°"));
+        }
         ui.label(RichText::new("点击检查项可在照片上标出检测位置").small());
         ui.add_space(4.0);
         let mut clicked = None;
@@ -750,6 +756,17 @@ pub(crate) fn draw_overlays(
             let (dx, dy) = (f.w / 2.0, f.w / 2.0 * deg.to_radians().tan());
             let tilt = Stroke::new(1.5, Color32::from_rgb(255, 140, 0));
             painter.line_segment([at(ex - dx, ey - dy), at(ex + dx, ey + dy)], tilt);
+            // where the face points (pose): from the eye line's middle, half
+            // a face width at the sine of yaw and pitch
+            if let (Some(yaw), Some(pitch)) = (g.yaw_deg, g.pitch_deg) {
+                let to = (
+                    ex + f.w / 2.0 * yaw.to_radians().sin(),
+                    ey + f.w / 2.0 * pitch.to_radians().sin(),
+                );
+                let pose = Stroke::new(2.0, Color32::from_rgb(200, 0, 200));
+                painter.line_segment([at(ex, ey), at(to.0, to.1)], pose);
+                painter.circle_filled(at(to.0, to.1), 3.0, pose.color);
+            }
         }
     }
     if o.head_width

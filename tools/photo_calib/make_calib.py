@@ -208,10 +208,11 @@ def even_light(person, lab, cap=2.5):
 
 
 def ear_row(lab):
-    """Ear level: 0.24 of the way from the eye line to the chin (about the
-    tragus; src/photo/thresholds.rs `ear_from_eyes` uses the same share)."""
+    """Head-width row: a quarter of the way from the eye line to the chin
+    (issue 23's definition, about the tragus; src/photo/thresholds.rs
+    `ear_from_eyes` uses the same share; 0.24 before issue 23)."""
     eye_y = (lab["eyes"][0][1] + lab["eyes"][1][1]) / 2
-    return eye_y + 0.24 * (lab["chin"] - eye_y)
+    return eye_y + 0.25 * (lab["chin"] - eye_y)
 
 
 def silhouette_width(alpha, row, cx):
