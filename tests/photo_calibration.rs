@@ -324,9 +324,16 @@ fn off_nominal_heads_fail_head_length_with_the_right_value() {
         let c = r.check("head_length").unwrap();
         let measured = r.geometry.head_length_mm.unwrap();
         let err = measured - num(&v, "head_length_mm");
-        println!("{name:32} truth {:.2} measured {measured:.2} err {err:+.2}", num(&v, "head_length_mm"));
+        println!(
+            "{name:32} truth {:.2} measured {measured:.2} err {err:+.2}",
+            num(&v, "head_length_mm")
+        );
         assert_eq!(c.verdict, Verdict::Fail, "{name}: {}", c.value);
-        assert!(c.value.starts_with(&format!("{measured:.1} mm")), "{}", c.value);
+        assert!(
+            c.value.starts_with(&format!("{measured:.1} mm")),
+            "{}",
+            c.value
+        );
         errs.push(err.abs());
         assert!(err.abs() <= 1.0, "{name}: {measured} vs {v}");
     }
@@ -396,7 +403,10 @@ fn glare_only_where_there_are_lenses() {
     let shine = report("astronaut_skin_shine.jpg");
     let c = shine.check("glare").unwrap();
     assert_eq!(c.verdict, Verdict::Pass, "{}", c.value);
-    for r in compliant_rows().iter().filter(|r| !r.face.starts_with("hopper")) {
+    for r in compliant_rows()
+        .iter()
+        .filter(|r| !r.face.starts_with("hopper"))
+    {
         let c = r.report.check("glare").unwrap();
         assert_eq!(c.verdict, Verdict::Pass, "{}: {}", r.name, c.value);
         assert!(c.value.contains("未检测到眼镜"), "{}: {}", r.name, c.value);
@@ -411,7 +421,13 @@ fn backdrops_that_are_not_white_fail() {
     for (name, _) in cases {
         let r = report(&name);
         let c = r.check("background_white").unwrap();
-        assert_eq!(c.verdict, Verdict::Fail, "{name}: {} {}", c.value, c.message);
+        assert_eq!(
+            c.verdict,
+            Verdict::Fail,
+            "{name}: {} {}",
+            c.value,
+            c.message
+        );
         assert!(c.message.contains("背景不是白色"), "{name}: {}", c.message);
     }
 }
@@ -422,7 +438,10 @@ fn no_nan_in_any_calibration_report() {
     for (name, _) in labels() {
         let r = report(&name);
         let text = serde_json::to_string(&r).unwrap();
-        assert!(!text.contains("NaN") && !text.contains("inf"), "{name}: {text}");
+        assert!(
+            !text.contains("NaN") && !text.contains("inf"),
+            "{name}: {text}"
+        );
         let g = &r.geometry;
         for v in [
             g.crown_y,

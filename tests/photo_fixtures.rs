@@ -257,14 +257,21 @@ fn failed_models_fall_back_and_say_so() {
     let bytes = std::fs::read(fixture("ok_520x756.jpg")).unwrap();
     let broken = photo::Models::from_bytes(b"not a model", b"", b"\x08\x01");
     assert_eq!(broken.errors().len(), 3);
-    let r = photo::check_bytes_with(&bytes, today(), &broken).unwrap().report;
+    let r = photo::check_bytes_with(&bytes, today(), &broken)
+        .unwrap()
+        .report;
     assert_eq!(r.face_count, 1, "{}", summary(&r));
     let fc = r.check("face_count").unwrap();
     assert!(fc.message.contains("传统方法"), "{}", fc.message);
     let bg = r.check("background_white").unwrap();
     assert!(bg.message.contains("按颜色估计背景"), "{}", bg.message);
     assert_eq!(r.check("pose").unwrap().value, "无法测量");
-    assert_eq!(verdict_of(&r, "head_length"), Verdict::Pass, "{}", summary(&r));
+    assert_eq!(
+        verdict_of(&r, "head_length"),
+        Verdict::Pass,
+        "{}",
+        summary(&r)
+    );
 }
 
 #[test]

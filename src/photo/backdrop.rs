@@ -65,10 +65,22 @@ fn tint_words(rgb: [f32; 3]) -> &'static str {
         return "无偏色";
     }
     if b >= max - 0.5 {
-        if g > r + 3.0 { "偏青" } else { "偏蓝" }
+        if g > b - 10.0 && g > r + 10.0 {
+            "偏青"
+        } else {
+            "偏蓝"
+        }
     } else if r >= max - 0.5 {
-        if g > b + (r - b) * 0.5 { "偏黄" } else { "偏红" }
-    } else if r > b { "偏黄绿" } else { "偏绿" }
+        if g > b + (r - b) * 0.5 {
+            "偏黄"
+        } else {
+            "偏红"
+        }
+    } else if r > b {
+        "偏黄绿"
+    } else {
+        "偏绿"
+    }
 }
 
 /// The two backdrop checks. `rows`: only rows above it count (the fallback
@@ -168,9 +180,15 @@ pub fn checks(
     } else if mean < t.bg_near_white_luma {
         (Verdict::Fail, "背景不是白色（偏灰或偏暗）".to_owned())
     } else if ring_mean.is_some_and(|r| r < t.bg_near_white_luma) {
-        (Verdict::Fail, "背景不是白色：头部周围发灰（阴影或灰圈）".to_owned())
+        (
+            Verdict::Fail,
+            "背景不是白色：头部周围发灰（阴影或灰圈）".to_owned(),
+        )
     } else if darkest < t.bg_near_white_luma {
-        (Verdict::Fail, "背景不是白色：部分区域发灰（暗角或阴影）".to_owned())
+        (
+            Verdict::Fail,
+            "背景不是白色：部分区域发灰（暗角或阴影）".to_owned(),
+        )
     } else if worst < t.bg_white_luma {
         (Verdict::Warn, "背景偏灰，请人工确认是否为白色".to_owned())
     } else {

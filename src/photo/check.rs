@@ -129,12 +129,21 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
                 }
             };
             let f = geometry.face_box.unwrap_or(primary.rect);
-            checks.extend(backdrop::checks(rgb, &grey, &person, bg_rows, geometry.chin_y));
+            checks.extend(backdrop::checks(
+                rgb,
+                &grey,
+                &person,
+                bg_rows,
+                geometry.chin_y,
+            ));
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
             checks.push(pose::pose_check(
                 primary.pose,
                 f,
-                faces.note.as_deref().or(primary.mesh.is_none().then_some(NO_MESH)),
+                faces
+                    .note
+                    .as_deref()
+                    .or(primary.mesh.is_none().then_some(NO_MESH)),
             ));
             checks.push(colour);
             // the checks that must stay on skin, placed by the eye line and chin
@@ -155,7 +164,10 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
         }
     }
     if let Some(note) = mask_note {
-        for c in checks.iter_mut().filter(|c| c.id.starts_with("background_")) {
+        for c in checks
+            .iter_mut()
+            .filter(|c| c.id.starts_with("background_"))
+        {
             c.message = format!("{}（{note}）", c.message);
         }
     }

@@ -42,7 +42,10 @@ fn anchors() -> Vec<(f32, f32)> {
         for y in 0..grid {
             for x in 0..grid {
                 for _ in 0..per {
-                    a.push(((x as f32 + 0.5) / grid as f32, (y as f32 + 0.5) / grid as f32));
+                    a.push((
+                        (x as f32 + 0.5) / grid as f32,
+                        (y as f32 + 0.5) / grid as f32,
+                    ));
                 }
             }
         }
@@ -74,7 +77,12 @@ fn detect_square(
         let Some(r) = reg.get(i * 16..i * 16 + 16) else {
             break;
         };
-        let to_img = |dx: f32, dy: f32| (x0 + (ax + dx / N as f32) * side, y0 + (ay + dy / N as f32) * side);
+        let to_img = |dx: f32, dy: f32| {
+            (
+                x0 + (ax + dx / N as f32) * side,
+                y0 + (ay + dy / N as f32) * side,
+            )
+        };
         let (cx, cy) = to_img(r[0], r[1]);
         let (w, h) = (r[2] / N as f32 * side, r[3] / N as f32 * side);
         let mut keypoints = [(0.0, 0.0); 6];
@@ -127,7 +135,9 @@ fn tiles(w: f32, h: f32, side: f32) -> Vec<(f32, f32, f32)> {
             return vec![(len - side) / 2.0];
         }
         let n = ((len - side) / (side * 0.6)).ceil() as usize;
-        (0..=n).map(|i| i as f32 * (len - side) / n as f32).collect()
+        (0..=n)
+            .map(|i| i as f32 * (len - side) / n as f32)
+            .collect()
     };
     let mut out = Vec::new();
     for y in steps(h) {

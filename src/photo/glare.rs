@@ -17,7 +17,10 @@ use super::zones::{self, FaceFrame};
 /// Frame evidence: the strongest horizontal edge across the nose bridge or
 /// below the eyes, over the typical edge there (1 = nothing stands out).
 pub fn frame_score(grey: &GrayImage, mesh: &FaceMesh) -> f32 {
-    let (l, r) = (mesh.xy(idx::INNER_CORNERS[0]), mesh.xy(idx::INNER_CORNERS[1]));
+    let (l, r) = (
+        mesh.xy(idx::INNER_CORNERS[0]),
+        mesh.xy(idx::INNER_CORNERS[1]),
+    );
     let ew = {
         let d = |a: usize, b: usize| {
             let (p, q) = (mesh.xy(a), mesh.xy(b));
@@ -36,7 +39,13 @@ pub fn frame_score(grey: &GrayImage, mesh: &FaceMesh) -> f32 {
     let [(lx, ly), (rx, ry)] = mesh.eyes();
     let rims = [(lx, ly), (rx, ry)]
         .iter()
-        .map(|&(x, y)| edge_ratio(grey, (x - 0.5 * ew, x + 0.5 * ew), (y + 0.35 * ew, y + 1.0 * ew)))
+        .map(|&(x, y)| {
+            edge_ratio(
+                grey,
+                (x - 0.5 * ew, x + 0.5 * ew),
+                (y + 0.35 * ew, y + 1.0 * ew),
+            )
+        })
         .fold(1.0f32, f32::min);
     bridge.max(rims)
 }
@@ -53,11 +62,16 @@ fn edge_ratio(grey: &GrayImage, cols: (f32, f32), rows: (f32, f32)) -> f32 {
         return 1.0;
     }
     let mean = |y: i64| -> f32 {
-        let s: u32 = (x0..=x1).map(|x| u32::from(grey.get_pixel(x as u32, y as u32).0[0])).sum();
+        let s: u32 = (x0..=x1)
+            .map(|x| u32::from(grey.get_pixel(x as u32, y as u32).0[0]))
+            .sum();
         s as f32 / (x1 - x0 + 1) as f32
     };
     let profile: Vec<f32> = (y0 - 1..=y1 + 1).map(mean).collect();
-    let mut g: Vec<f32> = profile.windows(3).map(|v| (v[2] - v[0]).abs() / 2.0).collect();
+    let mut g: Vec<f32> = profile
+        .windows(3)
+        .map(|v| (v[2] - v[0]).abs() / 2.0)
+        .collect();
     let max = g.iter().copied().fold(0.0f32, f32::max);
     g.sort_by(f32::total_cmp);
     let median = g.get(g.len() / 2).copied().unwrap_or(0.0);

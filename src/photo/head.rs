@@ -29,9 +29,14 @@ pub fn chin(grey: &GrayImage, mesh: &FaceMesh, eye_y: f32) -> (f32, f32) {
     let (cx, cy) = JAW_BOTTOM
         .iter()
         .map(|&i| mesh.xy(i))
-        .fold((0.0f32, f32::MIN), |best, p| if p.1 > best.1 { p } else { best });
+        .fold(
+            (0.0f32, f32::MIN),
+            |best, p| if p.1 > best.1 { p } else { best },
+        );
     let span = (cy - eye_y).max(1.0);
-    let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0).abs().max(1.0);
+    let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0)
+        .abs()
+        .max(1.0);
     let (w, h) = (grey.width() as i64, grey.height() as i64);
     let half = (t.chin_refine_strip * face_w).max(1.0);
     let (x0, x1) = (
@@ -41,7 +46,9 @@ pub fn chin(grey: &GrayImage, mesh: &FaceMesh, eye_y: f32) -> (f32, f32) {
     // mean luma per row over the strip, smoothed over 3 rows
     let row = |y: i64| -> f32 {
         let y = y.clamp(0, h - 1) as u32;
-        let s: u32 = (x0..=x1).map(|x| u32::from(grey.get_pixel(x as u32, y).0[0])).sum();
+        let s: u32 = (x0..=x1)
+            .map(|x| u32::from(grey.get_pixel(x as u32, y).0[0]))
+            .sum();
         s as f32 / (x1 - x0 + 1) as f32
     };
     let smooth = |y: i64| (row(y - 1) + row(y) + row(y + 1)) / 3.0;
@@ -52,9 +59,11 @@ pub fn chin(grey: &GrayImage, mesh: &FaceMesh, eye_y: f32) -> (f32, f32) {
     if lo < 1 || limit >= h - 2 {
         return (cx, cy);
     }
-    let (peak, g) = (lo..=hi)
-        .map(|y| (y, grad(y)))
-        .fold((lo, f32::MIN), |best, c| if c.1 > best.1 { c } else { best });
+    let (peak, g) =
+        (lo..=hi).map(|y| (y, grad(y))).fold(
+            (lo, f32::MIN),
+            |best, c| if c.1 > best.1 { c } else { best },
+        );
     if g < t.chin_min_edge {
         return (cx, cy);
     }
@@ -92,7 +101,12 @@ pub fn face_box(eyes: EyeLine, chin_y: f32) -> Rect {
 }
 
 /// Geometry in analysed pixels.
-pub fn measure(person: &PersonMask, grey: &GrayImage, mesh: &FaceMesh, pose: Option<Pose>) -> Geometry {
+pub fn measure(
+    person: &PersonMask,
+    grey: &GrayImage,
+    mesh: &FaceMesh,
+    pose: Option<Pose>,
+) -> Geometry {
     let t = &THRESHOLDS;
     let (w, h) = (person.width, person.height);
     let k = px_per_mm(w);

@@ -96,20 +96,20 @@ pub struct SubjectCounts {
 
 impl SubjectCounts {
     pub fn new(mask: &BackgroundMask, rows: u32) -> SubjectCounts {
-    let w = mask.width as usize;
-    let mut sums = vec![0u32; (w + 1) * (rows as usize + 1)];
-    for y in 0..rows as usize {
-        let mut run = 0u32;
-        for x in 0..w {
-            run += u32::from(!mask.is_bg(x as u32, y as u32));
-            sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+        let w = mask.width as usize;
+        let mut sums = vec![0u32; (w + 1) * (rows as usize + 1)];
+        for y in 0..rows as usize {
+            let mut run = 0u32;
+            for x in 0..w {
+                run += u32::from(!mask.is_bg(x as u32, y as u32));
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+            }
         }
-    }
-    SubjectCounts {
-        width: mask.width,
-        rows,
-        sums,
-    }
+        SubjectCounts {
+            width: mask.width,
+            rows,
+            sums,
+        }
     }
 
     /// No subject pixel within the (2r+1)² square around (x, y).

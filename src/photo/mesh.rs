@@ -80,7 +80,11 @@ impl FaceMesh {
 
 /// Landmarks for one detected face; `None` when the model says the crop
 /// holds no face.
-pub fn landmarks(net: &Net, rgb: &RgbImage, face: &Detection) -> Result<Option<FaceMesh>, ModelError> {
+pub fn landmarks(
+    net: &Net,
+    rgb: &RgbImage,
+    face: &Detection,
+) -> Result<Option<FaceMesh>, ModelError> {
     let n = MESH_INPUT[1];
     let r = face.rect;
     let centre = (r.x + r.w / 2.0, r.y + r.h / 2.0);

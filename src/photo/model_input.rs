@@ -105,7 +105,12 @@ pub fn sample(rgb: &RgbImage, warp: &Warp, w: usize, h: usize, lo: f32, hi: f32)
                     let (x0, y0) = (fx.floor(), fy.floor());
                     let (ax, ay) = (fx - x0, fy - y0);
                     let (x0, y0) = (x0 as i64, y0 as i64);
-                    let (a, b, c, d) = (px(x0, y0), px(x0 + 1, y0), px(x0, y0 + 1), px(x0 + 1, y0 + 1));
+                    let (a, b, c, d) = (
+                        px(x0, y0),
+                        px(x0 + 1, y0),
+                        px(x0, y0 + 1),
+                        px(x0 + 1, y0 + 1),
+                    );
                     let mut q = [0.0f32; 3];
                     for ch in 0..3 {
                         let top = a[ch] + (b[ch] - a[ch]) * ax;
@@ -136,7 +141,14 @@ mod tests {
         let mid = (3 * 10 + 5) * 3;
         assert!((small[mid] - 1.0).abs() < 1e-5 && (small[mid + 1] + 1.0).abs() < 1e-5);
         // outside the photo reads black
-        let off = sample(&img, &Warp::scaled((100.0, 100.0), 1.0, 1.0), 2, 2, 0.0, 1.0);
+        let off = sample(
+            &img,
+            &Warp::scaled((100.0, 100.0), 1.0, 1.0),
+            2,
+            2,
+            0.0,
+            1.0,
+        );
         assert!(off.iter().all(|v| *v == 0.0));
     }
 

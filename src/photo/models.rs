@@ -57,7 +57,10 @@ impl Net {
             .map_err(err)?
             .with_input_fact(
                 0,
-                InferenceFact::dt_shape(f32::datum_type(), tvec!(input[0], input[1], input[2], input[3])),
+                InferenceFact::dt_shape(
+                    f32::datum_type(),
+                    tvec!(input[0], input[1], input[2], input[3]),
+                ),
             )
             .map_err(err)?
             .into_optimized()

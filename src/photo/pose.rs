@@ -195,7 +195,11 @@ pub fn pose_check(pose: Option<Pose>, region: Rect, note: Option<&str>) -> Check
         Verdict::Pass
     };
     let turn = if p.yaw.abs() > warn {
-        Some(if p.yaw > 0.0 { "脸转向照片右侧" } else { "脸转向照片左侧" })
+        Some(if p.yaw > 0.0 {
+            "脸转向照片右侧"
+        } else {
+            "脸转向照片左侧"
+        })
     } else {
         None
     };
@@ -237,7 +241,11 @@ mod tests {
             // pitch (chin down positive): y' = y cos − z sin ; z' = y sin + z cos
             let (y, z) = (y * cp - z * sp, y * sp + z * cp);
             // to image pixels: 20 px per cm, y down, z away from the camera
-            points[i] = [200.0 + 20.0 * x as f32, 300.0 - 20.0 * y as f32, -20.0 * z as f32];
+            points[i] = [
+                200.0 + 20.0 * x as f32,
+                300.0 - 20.0 * y as f32,
+                -20.0 * z as f32,
+            ];
         }
         FaceMesh {
             points,

@@ -26,7 +26,11 @@ impl PersonMask {
         PersonMask {
             width: mask.width,
             height: mask.height,
-            prob: mask.bits.iter().map(|&bg| if bg { 0.0 } else { 1.0 }).collect(),
+            prob: mask
+                .bits
+                .iter()
+                .map(|&bg| if bg { 0.0 } else { 1.0 })
+                .collect(),
             learned: false,
         }
     }
@@ -102,7 +106,11 @@ impl PersonMask {
         } else {
             // mirror: crossing measured leftwards from the outside pixel
             right as f32 + 1.5
-                - crossing(0.0, self.p(right + 1, y).min(0.5), self.p(right, y).max(0.5))
+                - crossing(
+                    0.0,
+                    self.p(right + 1, y).min(0.5),
+                    self.p(right, y).max(0.5),
+                )
         };
         (l, r.max(l))
     }
@@ -134,7 +142,11 @@ pub fn segment(net: &Net, rgb: &RgbImage) -> Result<PersonMask, ModelError> {
     // stretch back, bilinear, pixel centres aligned
     let at = |u: usize, v: usize| {
         let p = m[v * n + u];
-        if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 }
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
     };
     let col: Vec<(usize, usize, f32)> = (0..w)
         .map(|x| split((x as f32 + 0.5) / sx - 0.5, n))
