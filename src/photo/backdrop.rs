@@ -18,7 +18,6 @@ use super::thresholds::THRESHOLDS;
 struct Sums {
     n: f64,
     l: f64,
-    l2: f64,
     rgb: [f64; 3],
     chroma: f64,
 }
@@ -28,7 +27,6 @@ impl Sums {
         let l = f64::from(luma(p));
         self.n += 1.0;
         self.l += l;
-        self.l2 += l * l;
         for (s, c) in self.rgb.iter_mut().zip(p) {
             *s += f64::from(c);
         }
@@ -38,11 +36,38 @@ impl Sums {
     fn mean(&self) -> Option<f32> {
         (self.n > 0.0).then(|| (self.l / self.n) as f32)
     }
+}
 
-    fn sd(&self) -> Option<f32> {
-        let m = self.l / self.n.max(1.0);
-        (self.n > 0.0).then(|| (self.l2 / self.n - m * m).max(0.0).sqrt() as f32)
+/// SD of the luma histogram over the levels within `trim` of its median: a
+/// shadow or gradient on the backdrop counts, a few pixels of clothing or hair
+/// the mask calls backdrop (30–100 levels darker) do not.
+fn trimmed_sd(hist: &[u64; 256], trim: f32) -> f32 {
+    let n: u64 = hist.iter().sum();
+    if n == 0 {
+        return 0.0;
     }
+    let mut seen = 0;
+    let median = hist
+        .iter()
+        .position(|&c| {
+            seen += c;
+            seen * 2 >= n
+        })
+        .unwrap_or(0) as f32;
+    let (mut k, mut s, mut s2) = (0.0f64, 0.0f64, 0.0f64);
+    for (l, &c) in hist.iter().enumerate() {
+        if (l as f32 - median).abs() <= trim {
+            let (l, c) = (l as f64, c as f64);
+            k += c;
+            s += c * l;
+            s2 += c * l * l;
+        }
+    }
+    if k == 0.0 {
+        return 0.0;
+    }
+    let m = s / k;
+    (s2 / k - m * m).max(0.0).sqrt() as f32
 }
 
 /// Brightness in a clerk's words.
@@ -104,7 +129,7 @@ pub fn checks(
     let ring_rows = head_bottom.map_or(rows, |b| (b.max(0.0) as u32).min(rows));
     let (zx, zy) = t.bg_zones;
     let mut all = Sums::default();
-    let mut inner = Sums::default();
+    let mut inner = [0u64; 256];
     let mut near_head = Sums::default();
     let mut zones = vec![Sums::default(); (zx * zy) as usize];
     let (mut sg, mut ng) = (0.0f64, 0.0f64);
@@ -115,11 +140,15 @@ pub fn checks(
             }
             let p = rgb.get_pixel(x, y).0;
             all.add(p);
-            if !near.none_within(x, y, rim) {
+            // spread, zones and ring only where the mask is sure: its soft
+            // edge (a few pixels of blended hair) would dominate the spread
+            if person.p(i64::from(x), i64::from(y)) >= t.bg_sure_prob
+                || !near.none_within(x, y, rim)
+            {
                 continue;
             }
             // interior backdrop: spread, zones, gradient
-            inner.add(p);
+            inner[usize::from(luma(p))] += 1;
             zones[((y * zy / rows) * zx + x * zx / w) as usize].add(p);
             if y < ring_rows && !near.none_within(x, y, ring) {
                 near_head.add(p);
@@ -160,7 +189,7 @@ pub fn checks(
     let n = all.n.max(1.0);
     let mean_rgb = all.rgb.map(|s| (s / n) as f32);
     let mean_chroma = (all.chroma / n) as f32;
-    let sd = inner.sd().unwrap_or(0.0);
+    let sd = trimmed_sd(&inner, t.bg_sd_trim);
     let grad = if ng > 0.0 { (sg / ng) as f32 } else { 0.0 };
     let ring_mean = near_head.mean().filter(|_| near_head.n >= f64::from(w));
     // zones holding enough backdrop to judge
@@ -235,6 +264,16 @@ pub fn checks(
 mod tests {
     use super::*;
     use crate::photo::pixels::to_grey;
+
+    #[test]
+    fn trimmed_sd_ignores_far_outliers_only() {
+        let mut h = [0u64; 256];
+        h[250] = 1000;
+        h[40] = 30; // clothing the mask missed
+        assert_eq!(trimmed_sd(&h, 40.0), 0.0);
+        h[225] = 300; // a shadow 25 levels down counts
+        assert!(trimmed_sd(&h, 40.0) > 9.0);
+    }
     use image::Rgb;
 
     /// A 200×300 photo: backdrop `bg`, a person block in the middle, and

@@ -7,16 +7,11 @@ use image::RgbImage;
 use super::detector::{Detection, LEFT_EYE, RIGHT_EYE};
 use super::model_input::{Warp, sample};
 use super::models::{MESH_INPUT, ModelError, Net};
-use super::report::Rect;
 use super::thresholds::THRESHOLDS;
 
 /// Mesh point indices used by the checks (MediaPipe's canonical numbering).
 pub mod idx {
-    pub const CHIN: usize = 152;
     pub const FOREHEAD: usize = 10;
-    pub const NOSE_TIP: usize = 1;
-    pub const UPPER_LIP: usize = 13;
-    pub const LOWER_LIP: usize = 14;
     /// Cheek contour at the eyes, on the picture's left and right.
     pub const CHEEK_LEFT: usize = 234;
     pub const CHEEK_RIGHT: usize = 454;
@@ -25,15 +20,6 @@ pub mod idx {
     pub const EYE_RIGHT: [usize; 4] = [362, 263, 386, 374];
     /// Inner eye corners, the nose bridge between them.
     pub const INNER_CORNERS: [usize; 2] = [133, 362];
-    pub const BRIDGE: usize = 168;
-    /// Outline of the face from the forehead round the jaw.
-    pub const FACE_OVAL: [usize; 36] = [
-        10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
-        152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
-    ];
-    /// Eyebrows (for the top of the lens zones).
-    pub const BROW_LEFT: [usize; 5] = [70, 63, 105, 66, 107];
-    pub const BROW_RIGHT: [usize; 5] = [336, 296, 334, 293, 300];
 }
 
 /// 468 points in image pixels; `z` in the same units, negative towards the camera.
@@ -62,19 +48,6 @@ impl FaceMesh {
     /// Eye centres, the picture's left first.
     pub fn eyes(&self) -> [(f32, f32); 2] {
         [self.mean(&idx::EYE_LEFT), self.mean(&idx::EYE_RIGHT)]
-    }
-
-    /// Bounding box of the face outline (forehead to chin, cheek to cheek).
-    pub fn oval_box(&self) -> Rect {
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for &i in &idx::FACE_OVAL {
-            let (x, y) = self.xy(i);
-            x0 = x0.min(x);
-            y0 = y0.min(y);
-            x1 = x1.max(x);
-            y1 = y1.max(y);
-        }
-        Rect::new(x0, y0, (x1 - x0).max(0.0), (y1 - y0).max(0.0))
     }
 }
 
@@ -121,18 +94,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mean_and_box_of_points() {
+    fn means_and_eyes_of_points() {
         let mut points = vec![[0.0f32; 3]; 468];
-        for (k, &i) in idx::FACE_OVAL.iter().enumerate() {
-            points[i] = [100.0 + k as f32, 50.0 + 2.0 * k as f32, 0.0];
+        for (k, &i) in idx::EYE_LEFT.iter().chain(&idx::EYE_RIGHT).enumerate() {
+            points[i] = [100.0 + 10.0 * k as f32, 50.0, 0.0];
         }
         let m = FaceMesh {
             points,
             presence: 1.0,
         };
-        let b = m.oval_box();
-        assert_eq!((b.x, b.y), (100.0, 50.0));
-        assert_eq!((b.w, b.h), (35.0, 70.0));
-        assert_eq!(m.mean(&[idx::FOREHEAD]), (100.0, 50.0));
+        let [l, r] = m.eyes();
+        assert_eq!(l, (115.0, 50.0));
+        assert_eq!(r, (155.0, 50.0));
+        assert_eq!(m.xy(idx::FOREHEAD), (0.0, 0.0));
+        assert_eq!(m.xy(9999), (0.0, 0.0));
     }
 }

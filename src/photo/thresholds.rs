@@ -76,6 +76,12 @@ pub struct Thresholds {
     pub bg_max_zone_spread: f32,
     /// Mean backdrop colour with channels within this of each other has no cast.
     pub bg_neutral_chroma: f32,
+    /// Spread, zones and the ring near the head use only pixels whose person
+    /// probability is below this (the mask's soft edge is left out).
+    pub bg_sure_prob: f32,
+    /// The luma spread ignores levels farther than this from the median
+    /// (pixels of clothing or hair the mask calls backdrop; a shadow is nearer).
+    pub bg_sd_trim: f32,
     /// Below this share of the image the background is "not found".
     pub bg_min_share: f32,
 
@@ -256,6 +262,8 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     bg_zones: (4, 4),
     bg_max_zone_spread: 12.0,
     bg_neutral_chroma: 4.0,
+    bg_sure_prob: 0.1,
+    bg_sd_trim: 40.0,
     bg_min_share: 0.05,
 
     chin_from_box: 1.16,
