@@ -322,7 +322,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     texture_cheek_rows: (0.20, 0.55),
     texture_sigmas: (1.0, 3.0),
     texture_ref_box_px: 300.0,
-    min_skin_texture: 2.15,
+    min_skin_texture: 2.3,
 
     output_jpeg_quality: 92,
     max_upscale: 1.6,
