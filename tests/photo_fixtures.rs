@@ -255,7 +255,7 @@ mod fuzz {
 #[test]
 fn failed_models_fall_back_and_say_so() {
     let bytes = std::fs::read(fixture("ok_520x756.jpg")).unwrap();
-    let broken = photo::Models::from_bytes(b"not a model", b"", b"\x08\x01");
+    let broken = photo::Models::from_bytes(b"not a model", b"not a model", b"not a model");
     assert_eq!(broken.errors().len(), 3);
     let r = photo::check_bytes_with(&bytes, today(), &broken)
         .unwrap()

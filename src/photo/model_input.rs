@@ -111,13 +111,11 @@ pub fn sample(rgb: &RgbImage, warp: &Warp, w: usize, h: usize, lo: f32, hi: f32)
                         px(x0, y0 + 1),
                         px(x0 + 1, y0 + 1),
                     );
-                    let mut q = [0.0f32; 3];
-                    for ch in 0..3 {
+                    std::array::from_fn(|ch| {
                         let top = a[ch] + (b[ch] - a[ch]) * ax;
                         let bottom = c[ch] + (d[ch] - c[ch]) * ax;
-                        q[ch] = top + (bottom - top) * ay;
-                    }
-                    q
+                        top + (bottom - top) * ay
+                    })
                 }
             };
             out.extend(p.iter().map(|c| lo + c * k));

@@ -219,7 +219,8 @@ mod tests {
         let m = shared();
         assert!(m.errors().is_empty(), "{:?}", m.errors());
         let det = m.detector.as_ref().unwrap();
-        let out = det.run(&vec![0.0; 128 * 128 * 3]).unwrap();
+        let zeros: Vec<f32> = std::iter::repeat_n(0.0, 128 * 128 * 3).collect();
+        let out = det.run(&zeros).unwrap();
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].len(), 896 * 16);
         assert_eq!(out[1].len(), 896);

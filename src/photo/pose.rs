@@ -5,6 +5,9 @@
 //! the turn left/right, pitch the nod up/down, roll the tilt in the picture's
 //! plane. The `pose` check judges yaw and pitch; roll stays with `tilt`.
 
+// 3×3 matrix arithmetic reads clearest with explicit indices
+#![allow(clippy::needless_range_loop)]
+
 use super::canonical_face::RIGID_POINTS;
 use super::mesh::FaceMesh;
 use super::report::{Check, Rect, Verdict};
