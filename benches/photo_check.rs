@@ -1,5 +1,6 @@
-//! Full photo check vs bare decode. Run: `cargo bench --bench photo_check`.
-//! Goals: 520×756 ≤ 50 ms median; 4000×3000 ≤ 2× its bare decode.
+//! Full photo check vs bare decode, and the learned models' load time.
+//! Run: `cargo bench --bench photo_check`.
+//! Goals (issue 23): 520×756 ≤ 25 ms median (aim 12); 4000×3000 ≤ 2× its bare decode.
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -36,6 +37,11 @@ fn big_jpeg() -> Vec<u8> {
 fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
     let mut g = c.benchmark_group("photo");
+    g.sample_size(10);
+    // loading the three models (parse + optimise), as the background loader does
+    g.bench_function("load_models", |b| b.iter(photo::Models::load));
+    // the checks below use the shared models: loaded once, before measuring
+    photo::check_bytes(&fixture("ok_260x378.jpg"), today).expect("warm-up");
     g.sample_size(20);
     for (name, bytes) in [
         ("check_520x756", fixture("ok_520x756.jpg")),

@@ -1,18 +1,28 @@
-//! The pipeline: decode → spec → face → background mask → geometry → checks.
+//! The pipeline: decode → spec → faces and landmarks ‖ person mask →
+//! geometry → checks. Learned models when they loaded, the classical
+//! method (rustface, flood fill, edge landmarks) for any that did not.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 
+use image::{GrayImage, RgbImage};
+
+use super::backdrop;
 use super::decode::{self, Decoded};
 use super::detail;
 use super::error::PhotoError;
-use super::face;
+use super::faces;
+use super::glare;
+use super::head;
 use super::landmarks;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
+use super::models::{self, Models};
 use super::pixels::{shrink, to_grey};
-use super::report::{Check, Geometry, PhotoReport, Verdict};
+use super::pose;
+use super::report::{Check, Geometry, PhotoReport};
+use super::segment::{self, PersonMask};
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
 use super::tone;
@@ -38,12 +48,29 @@ pub fn check_bytes(bytes: &[u8], today: NaiveDate) -> Result<Analysis, PhotoErro
     Ok(analyse(decoded, bytes, today))
 }
 
+/// Runs every automated check on a decoded photo, with the models compiled
+/// into the binary (waits while they are still loading).
+pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
+    analyse_with(decoded, bytes, today, models::shared())
+}
+
+/// [`check_bytes`] with the given models (tests pass [`Models::none`] or
+/// broken ones to see the fallback).
+pub fn check_bytes_with(
+    bytes: &[u8],
+    today: NaiveDate,
+    models: &Models,
+) -> Result<Analysis, PhotoError> {
+    let decoded = decode::decode(bytes)?;
+    Ok(analyse_with(decoded, bytes, today, models))
+}
+
 /// Runs every automated check on a decoded photo.
 ///
 /// Camera-sized photos are analysed on a reduced copy (long side ≤
 /// `analysis_long_side_px`): every measure is in mm or relative to the face,
 /// so only speed changes. Geometry and regions are mapped back to full-size pixels.
-pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
+pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &Models) -> Analysis {
     let (full_w, full_h) = decoded.rgb.dimensions();
     let spec = spec_for(full_w, full_h);
     let mut checks: Vec<Check> = vec![
@@ -63,83 +90,85 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     let grey = to_grey(rgb);
     let whole = detail::whole(w, h);
 
-    // Face detection is most of the run time and the backdrop mask and the
-    // colour count do not need it: they run beside it on the second core
-    // (the detector stays on this thread, where its thread-local copy lives).
-    let (faces, mask, colour) = std::thread::scope(|s| {
+    // The person mask (segmentation, the slowest model) runs on the second
+    // core while this thread finds the faces and the landmarks of one face.
+    let (person, colour, faces) = std::thread::scope(|s| {
         let side = s.spawn(|| {
-            (
-                mask::background_mask(rgb, &grey),
-                tone::colour_check(rgb, whole),
-            )
+            let person = person_mask(models, rgb, &grey);
+            (person, tone::colour_check(rgb, whole))
         });
-        let faces = face::detect(&grey);
+        let faces = faces::find(models, rgb, &grey);
         match side.join() {
-            Ok((mask, colour)) => (faces, mask, colour),
+            Ok((person, colour)) => (person, colour, faces),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
-    let face_count = faces.as_ref().map_or(0, Vec::len);
-    let best_score = faces.as_ref().and_then(|f| f.first()).map(|f| f.score);
-    checks.push(face_count_check(
-        faces.is_some(),
-        face_count,
-        best_score,
-        w,
-        h,
-    ));
+    let (person, mask_note) = person;
+    let mask = person.background();
+    checks.push(faces::face_count_check(&faces, w, h));
 
-    // the backdrop beside the head: rows down to mid-face (or the top half)
-    let bg_rows = match faces.as_deref() {
-        Some([f]) => (f.rect.y + f.rect.h / 2.0).max(1.0) as u32,
-        _ => h / 2,
+    // the fallback mask also takes light clothes for backdrop: only the
+    // rows down to mid-face (or the top half) there
+    let bg_rows = match (&faces.primary, person.learned) {
+        (_, true) => h,
+        (Some(p), false) => (p.rect.y + p.rect.h / 2.0).max(1.0) as u32,
+        (None, false) => h / 2,
     };
-
     let mut geometry = Geometry {
         px_per_mm: px_per_mm(w),
         ..Geometry::default()
     };
-    match faces.as_deref() {
-        Some([only]) => {
-            let f = only.rect.clamp_to(w, h);
-            // landmarks and geometry on this thread; the backdrop and the
-            // face-box checks, which need neither, beside them
-            let (marks, (background, face_checks)) = std::thread::scope(|s| {
-                let side = s.spawn(|| {
-                    let background = mask::background_checks(rgb, &grey, &mask, bg_rows);
-                    let face_checks = [
-                        tone::skin_colour_check(rgb, f),
-                        tone::lighting_check(&grey, f, &mask),
-                        detail::sharpness_check(&grey, f),
-                    ];
-                    (background, face_checks)
-                });
-                let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
-                match side.join() {
-                    Ok(side) => (marks, side),
-                    Err(panic) => std::panic::resume_unwind(panic),
+    match &faces.primary {
+        Some(primary) => {
+            geometry = match &primary.mesh {
+                Some(mesh) => head::measure(&person, &grey, mesh, primary.pose),
+                None => {
+                    let f = primary.rect;
+                    let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
+                    super::geometry::measure(&mask, f, marks)
                 }
-            });
-            checks.extend(background);
-            geometry = super::geometry::measure(&mask, f, marks);
+            };
+            let f = geometry.face_box.unwrap_or(primary.rect);
+            checks.extend(backdrop::checks(
+                rgb,
+                &grey,
+                &person,
+                bg_rows,
+                geometry.chin_y,
+            ));
             checks.extend(super::geometry::geometry_checks(&geometry, w, scale));
+            checks.push(pose::pose_check(
+                primary.pose,
+                f,
+                faces
+                    .note
+                    .as_deref()
+                    .or(primary.mesh.is_none().then_some(NO_MESH)),
+            ));
             checks.push(colour);
             // the checks that must stay on skin, placed by the eye line and chin
             let frame = FaceFrame::new(f, &geometry);
-            let [skin_colour, lighting, sharpness] = face_checks;
             checks.extend([
-                skin_colour,
+                tone::skin_colour_check(rgb, f),
                 tone::exposure_check(&grey, &frame),
-                lighting,
-                sharpness,
-                detail::glare_check(rgb, &frame, &mask),
+                tone::lighting_check(&grey, f, &mask),
+                detail::sharpness_check(&grey, f),
+                glare::glare_check(rgb, &grey, &frame, &mask, primary.mesh.as_ref()),
                 detail::skin_texture_check(&grey, &frame),
             ]);
         }
         // without exactly one face only the face-free checks can run
-        _ => {
-            checks.extend(mask::background_checks(rgb, &grey, &mask, bg_rows));
+        None => {
+            checks.extend(backdrop::checks(rgb, &grey, &person, bg_rows, None));
             checks.push(colour);
+        }
+    }
+    if let Some(note) = mask_note {
+        for c in checks
+            .iter_mut()
+            .filter(|c| c.id.starts_with("background_"))
+        {
+            c.message = format!("{}（{note}）", c.message);
         }
     }
 
@@ -156,7 +185,7 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
         }
     }
     geometry.px_per_mm = px_per_mm(full_w);
-    let report = PhotoReport::new(spec, (full_w, full_h), face_count, checks, geometry);
+    let report = PhotoReport::new(spec, (full_w, full_h), faces.count(), checks, geometry);
     Analysis {
         report,
         decoded,
@@ -164,29 +193,23 @@ pub fn analyse(decoded: Decoded, bytes: &[u8], today: NaiveDate) -> Analysis {
     }
 }
 
-fn face_count_check(model_ok: bool, n: usize, score: Option<f64>, w: u32, h: u32) -> Check {
-    let (verdict, message) = match (model_ok, n) {
-        (false, _) => (Verdict::Fail, "人脸检测模型加载失败".to_owned()),
-        (true, 1) => (Verdict::Pass, "检测到一张正面人脸".to_owned()),
-        (true, 0) => (
-            Verdict::Fail,
-            "未检测到正面人脸（须免冠正面、面部无遮挡）".to_owned(),
-        ),
-        (true, n) => (
-            Verdict::Fail,
-            format!("检测到 {n} 张人脸，照片只能有申请人一人"),
-        ),
-    };
-    Check {
-        id: "face_count",
-        name: "单人正面人脸",
-        verdict,
-        value: match score {
-            Some(s) => format!("{n} 张（最高得分 {s:.1}）"),
-            None => format!("{n} 张"),
+/// Why the pose could not be measured when the face mesh found nothing.
+const NO_MESH: &str = "未能定位面部特征点，无法测量头部姿态，请人工确认是否正面";
+
+/// The person mask: segmentation, or the flood-fill backdrop as 0/1 when the
+/// model is missing or fails (with the note the report shows).
+fn person_mask(models: &Models, rgb: &RgbImage, grey: &GrayImage) -> (PersonMask, Option<String>) {
+    let failed = match &models.segmenter {
+        Ok(net) => match segment::segment(net, rgb) {
+            Ok(m) => return (m, None),
+            Err(e) => e,
         },
-        limit: "恰好 1 张".into(),
-        message,
-        region: Some(detail::whole(w, h)),
-    }
+        Err(e) => e.clone(),
+    };
+    tracing::warn!(error = %failed, "segmentation unavailable, colour backdrop mask");
+    let flood = mask::background_mask(rgb, grey);
+    (
+        PersonMask::from_background(&flood),
+        Some("人像分割模型不可用，已按颜色估计背景".to_owned()),
+    )
 }

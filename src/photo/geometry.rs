@@ -1,7 +1,8 @@
-//! Head geometry: crown from the background mask, chin and ear level from the
-//! landmarks (landmarks.rs: eye line and the chin's edge), head width on
-//! the background mask at ear level. Without landmarks the face box is scaled
-//! by fixed shares (one face's proportions), as a fallback only.
+//! Head geometry of the classical fallback (head.rs has the learned one):
+//! crown from the background mask, chin and ear level from the landmarks
+//! (landmarks.rs: eye line and the chin's edge), head width on the background
+//! mask at ear level. Without landmarks the face box is scaled by fixed shares
+//! (one face's proportions). The four geometry checks below serve both.
 
 use super::landmarks::Landmarks;
 use super::mask::BackgroundMask;
@@ -61,6 +62,8 @@ pub fn measure(mask: &BackgroundMask, face: Rect, marks: Option<Landmarks>) -> G
         head_length_mm: Some(length / k),
         head_width_mm: Some(width / k),
         crown_margin_mm: Some(crown_y / k),
+        yaw_deg: None,
+        pitch_deg: None,
     }
 }
 

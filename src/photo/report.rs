@@ -108,6 +108,10 @@ pub struct Geometry {
     pub head_length_mm: Option<f32>,
     pub head_width_mm: Option<f32>,
     pub crown_margin_mm: Option<f32>,
+    /// Head pose from the face mesh (pose.rs), degrees: yaw positive when the
+    /// face turns to the picture's right, pitch positive chin down.
+    pub yaw_deg: Option<f32>,
+    pub pitch_deg: Option<f32>,
 }
 
 impl Geometry {

@@ -331,6 +331,9 @@ pub struct PhotoCheckPanel {
 impl PhotoCheckPanel {
     /// A panel using `picker` for dialogs; `today` decides the 6-month rule.
     pub fn new(picker: Box<dyn FilePicker>, today: NaiveDate) -> Self {
+        // the models load on a background thread; the first check waits for
+        // them on the worker, never on this (UI) thread
+        photo::preload_models();
         PhotoCheckPanel {
             picker,
             today,
@@ -521,9 +524,15 @@ impl PhotoCheckPanel {
         }
         ui.horizontal_top(|ui| {
             self.preview(ui);
+            // The report takes exactly the width left: sized from its own
+            // last frame it could overflow by a few pixels when the screen's
+            // scroll bar appears, and the two bars then toggle for ever.
+            let width = ui.available_width();
             ui.vertical(|ui| {
+                ui.set_width(width);
                 egui::ScrollArea::vertical()
                     .id_salt("photo-check-report")
+                    .auto_shrink([false, true])
                     .show(ui, |ui| self.report_ui(ui));
             });
         });
@@ -575,12 +584,18 @@ impl PhotoCheckPanel {
     }
 
     fn preview(&mut self, ui: &mut egui::Ui) {
+        // The title bar, status bar, toolbar and the lines under the photo.
+        const PREVIEW_CHROME: f32 = 300.0;
         let Some(shown) = &self.shown else {
             return;
         };
         let report = &shown.analysis.report;
         let (iw, ih) = (report.width_px as f32, report.height_px as f32);
-        let h = ui.available_height().clamp(200.0, MAX_PREVIEW_HEIGHT);
+        // From the window's height, not the space left in the scroll area:
+        // that shrinks when a scroll bar appears, the preview would shrink
+        // with it, the bar would no longer be needed, and so on every frame.
+        let window = ui.ctx().content_rect().height();
+        let h = (window - PREVIEW_CHROME).clamp(200.0, MAX_PREVIEW_HEIGHT);
         let w = (h * iw / ih).min(ui.available_width() * 0.5);
         let h = w * ih / iw;
         ui.vertical(|ui| {
@@ -641,6 +656,9 @@ impl PhotoCheckPanel {
                 g.crown_margin_mm.unwrap_or(0.0),
                 g.px_per_mm
             ));
+        }
+        if let (Some(yaw), Some(pitch)) = (g.yaw_deg, g.pitch_deg) {
+            ui.label(format!("头部姿态：左右 {yaw:+.0}°，上下 {pitch:+.0}°"));
         }
         ui.label(RichText::new("点击检查项可在照片上标出检测位置").small());
         ui.add_space(4.0);
@@ -750,6 +768,17 @@ pub(crate) fn draw_overlays(
             let (dx, dy) = (f.w / 2.0, f.w / 2.0 * deg.to_radians().tan());
             let tilt = Stroke::new(1.5, Color32::from_rgb(255, 140, 0));
             painter.line_segment([at(ex - dx, ey - dy), at(ex + dx, ey + dy)], tilt);
+            // where the face points (pose): from the eye line's middle, half
+            // a face width at the sine of yaw and pitch
+            if let (Some(yaw), Some(pitch)) = (g.yaw_deg, g.pitch_deg) {
+                let to = (
+                    ex + f.w / 2.0 * yaw.to_radians().sin(),
+                    ey + f.w / 2.0 * pitch.to_radians().sin(),
+                );
+                let pose = Stroke::new(2.0, Color32::from_rgb(200, 0, 200));
+                painter.line_segment([at(ex, ey), at(to.0, to.1)], pose);
+                painter.circle_filled(at(to.0, to.1), 3.0, pose.color);
+            }
         }
     }
     if o.head_width

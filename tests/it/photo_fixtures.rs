@@ -209,7 +209,69 @@ mod fuzz {
                 Err(e) => prop_assert!(!e.to_string().is_empty()),
             }
         }
+
+        /// Random pictures (noise, flat colour, blocks, any size) give a
+        /// report without NaN or infinity anywhere (issue 23).
+        #[test]
+        fn random_images_never_report_nan(
+            w in 8u32..240,
+            h in 8u32..320,
+            seed in any::<u64>(),
+            flat in any::<bool>(),
+            blocks in proptest::collection::vec((0u32..240, 0u32..320, 1u32..120, any::<[u8; 3]>()), 0..5),
+        ) {
+            let mut state = seed | 1;
+            let mut next = move || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let base = [next() as u8, next() as u8, next() as u8];
+            let mut img = image::RgbImage::from_fn(w, h, |_, _| {
+                if flat { image::Rgb(base) } else { let v = next(); image::Rgb([v as u8, (v >> 8) as u8, (v >> 16) as u8]) }
+            });
+            for (x, y, s, c) in blocks {
+                for yy in y..(y + s).min(h) {
+                    for xx in x..(x + s).min(w) {
+                        img.put_pixel(xx, yy, image::Rgb(c));
+                    }
+                }
+            }
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+            let r = photo::check_bytes(bytes.get_ref(), today()).unwrap().report;
+            let text = serde_json::to_string(&r).unwrap();
+            prop_assert!(!text.contains("NaN") && !text.contains("inf"), "{}", text);
+            let g = &r.geometry;
+            for v in [g.crown_y, g.chin_y, g.head_length_mm, g.head_width_mm, g.yaw_deg, g.pitch_deg, g.tilt_deg].into_iter().flatten() {
+                prop_assert!(v.is_finite());
+            }
+        }
     }
+}
+
+/// A model that fails to load gives the classical check and says so; no panic.
+#[test]
+fn failed_models_fall_back_and_say_so() {
+    let bytes = std::fs::read(fixture("ok_520x756.jpg")).unwrap();
+    let broken = photo::Models::from_bytes(b"not a model", b"not a model", b"not a model");
+    assert_eq!(broken.errors().len(), 3);
+    let r = photo::check_bytes_with(&bytes, today(), &broken)
+        .unwrap()
+        .report;
+    assert_eq!(r.face_count, 1, "{}", summary(&r));
+    let fc = r.check("face_count").unwrap();
+    assert!(fc.message.contains("传统方法"), "{}", fc.message);
+    let bg = r.check("background_white").unwrap();
+    assert!(bg.message.contains("按颜色估计背景"), "{}", bg.message);
+    assert_eq!(r.check("pose").unwrap().value, "无法测量");
+    assert_eq!(
+        verdict_of(&r, "head_length"),
+        Verdict::Pass,
+        "{}",
+        summary(&r)
+    );
 }
 
 #[test]

@@ -1,0 +1,197 @@
+//! Head geometry from the learned models: eyes and chin from the face mesh,
+//! crown and width from the person mask.
+//!
+//! - Chin: the lowest point of the mesh's jaw contour, refined by a bounded
+//!   search for the chin's lower edge on the photo (the mesh point sits on the
+//!   chin's front; the outline is where its lit skin meets the shadow below):
+//!   the steepest bright-above/dark-below edge within ±`chin_search` of the
+//!   eye–chin span, followed to its foot, never further than `chin_limit`.
+//! - Crown: the first row above the eyes where the person mask covers the
+//!   head's columns (hair of any colour is person, not backdrop).
+//! - Width: the person's run through the face axis on the row a quarter of
+//!   the way from the eye line to the chin (face, ears and hair at that height).
+
+use image::GrayImage;
+
+use super::mesh::{FaceMesh, idx};
+use super::pose::Pose;
+use super::report::{Geometry, Rect};
+use super::segment::PersonMask;
+use super::spec::px_per_mm;
+use super::thresholds::THRESHOLDS;
+
+/// Points along the jaw around the chin; the lowest is the chin.
+const JAW_BOTTOM: [usize; 5] = [148, 152, 377, 176, 400];
+
+/// Chin row: the mesh's, moved to the chin's lower edge when the photo shows one.
+pub fn chin(grey: &GrayImage, mesh: &FaceMesh, eye_y: f32) -> (f32, f32) {
+    let t = &THRESHOLDS;
+    let (cx, cy) = JAW_BOTTOM
+        .iter()
+        .map(|&i| mesh.xy(i))
+        .fold(
+            (0.0f32, f32::MIN),
+            |best, p| if p.1 > best.1 { p } else { best },
+        );
+    let span = (cy - eye_y).max(1.0);
+    let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0)
+        .abs()
+        .max(1.0);
+    let (w, h) = (grey.width() as i64, grey.height() as i64);
+    let half = (t.chin_refine_strip * face_w).max(1.0);
+    let (x0, x1) = (
+        ((cx - half) as i64).clamp(0, w - 1),
+        ((cx + half) as i64).clamp(0, w - 1),
+    );
+    // mean luma per row over the strip, smoothed over 3 rows
+    let row = |y: i64| -> f32 {
+        let y = y.clamp(0, h - 1) as u32;
+        let s: u32 = (x0..=x1)
+            .map(|x| u32::from(grey.get_pixel(x as u32, y).0[0]))
+            .sum();
+        s as f32 / (x1 - x0 + 1) as f32
+    };
+    let smooth = |y: i64| (row(y - 1) + row(y) + row(y + 1)) / 3.0;
+    let grad = |y: i64| (smooth(y - 1) - smooth(y + 1)) / 2.0;
+    let lo = (cy - t.chin_search * span).round() as i64;
+    let hi = (cy + t.chin_search * span).round() as i64;
+    let limit = (cy + t.chin_limit * span).round() as i64;
+    if lo < 1 || limit >= h - 2 {
+        return (cx, cy);
+    }
+    let (peak, g) =
+        (lo..=hi).map(|y| (y, grad(y))).fold(
+            (lo, f32::MIN),
+            |best, c| if c.1 > best.1 { c } else { best },
+        );
+    if g < t.chin_min_edge {
+        return (cx, cy);
+    }
+    let mut foot = peak;
+    while foot < limit && grad(foot) >= t.chin_foot_share * g {
+        foot += 1;
+    }
+    (cx, foot as f32)
+}
+
+/// Landmark-derived face frame: eye centres, axis, roll.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EyeLine {
+    pub axis_x: f32,
+    pub eye_y: f32,
+    pub tilt_deg: f32,
+}
+
+pub fn eye_line(mesh: &FaceMesh) -> EyeLine {
+    let [(lx, ly), (rx, ry)] = mesh.eyes();
+    EyeLine {
+        axis_x: (lx + rx) / 2.0,
+        eye_y: (ly + ry) / 2.0,
+        tilt_deg: (ry - ly).atan2(rx - lx).to_degrees(),
+    }
+}
+
+/// A face box with the proportions of the classical detector's (its top
+/// 0.35 box heights above the eyes, the chin 1.16 box heights below its top),
+/// so the box-share zones calibrated on it (cheeks, sharpness) keep their place.
+pub fn face_box(eyes: EyeLine, chin_y: f32) -> Rect {
+    let t = &THRESHOLDS;
+    let h = ((chin_y - eyes.eye_y) / (t.chin_from_box - t.eye_from_box)).max(1.0);
+    Rect::new(eyes.axis_x - h / 2.0, eyes.eye_y - t.eye_from_box * h, h, h)
+}
+
+/// Geometry in analysed pixels.
+pub fn measure(
+    person: &PersonMask,
+    grey: &GrayImage,
+    mesh: &FaceMesh,
+    pose: Option<Pose>,
+) -> Geometry {
+    let t = &THRESHOLDS;
+    let (w, h) = (person.width, person.height);
+    let k = px_per_mm(w);
+    let eyes = eye_line(mesh);
+    let (_, chin_y) = chin(grey, mesh, eyes.eye_y);
+    let chin_y = chin_y.min(h as f32);
+    let face = face_box(eyes, chin_y);
+    let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0).abs();
+    let x0 = (eyes.axis_x - t.crown_cols_share * face_w).max(0.0) as u32;
+    let x1 = ((eyes.axis_x + t.crown_cols_share * face_w).max(0.0) as u32).min(w);
+    let limit = eyes.eye_y.max(0.0) as u32;
+    let crown_y = person
+        .crown(x0, x1, limit, t.crown_min_run_px)
+        .unwrap_or_else(|| mesh.xy(idx::FOREHEAD).1.max(0.0));
+    let length = (chin_y - crown_y).max(0.0);
+    let ear = eyes.eye_y + t.ear_from_eyes * (chin_y - eyes.eye_y);
+    let cx = eyes.axis_x.clamp(0.0, (w.max(1) - 1) as f32) as u32;
+    let half_band = (length * t.ear_band_share).max(1.0) as i64;
+    let mut runs: Vec<(f32, f32)> = (-half_band..=half_band)
+        .filter_map(|d| {
+            let y = ear.round() as i64 + d;
+            (y >= 0 && y < i64::from(h)).then(|| person.run_through(cx, y as u32))
+        })
+        .collect();
+    runs.sort_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+    let (left, right) = runs.get(runs.len() / 2).copied().unwrap_or((0.0, 0.0));
+    Geometry {
+        px_per_mm: k,
+        face_box: Some(face),
+        crown_y: Some(crown_y),
+        chin_y: Some(chin_y),
+        head_width_line: Some((ear, left, right)),
+        head_centre_x: Some((left + right) / 2.0),
+        eye_line: Some((eyes.axis_x, eyes.eye_y)),
+        tilt_deg: Some(eyes.tilt_deg),
+        head_length_mm: Some(length / k),
+        head_width_mm: Some((right - left) / k),
+        crown_margin_mm: Some(crown_y / k),
+        yaw_deg: pose.map(|p| p.yaw),
+        pitch_deg: pose.map(|p| p.pitch),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn face_box_keeps_the_classical_proportions() {
+        let e = EyeLine {
+            axis_x: 200.0,
+            eye_y: 300.0,
+            tilt_deg: 0.0,
+        };
+        let b = face_box(e, 300.0 + 0.81 * 250.0);
+        assert!((b.w - 250.0).abs() < 1e-3 && (b.h - 250.0).abs() < 1e-3);
+        assert!((b.x - 75.0).abs() < 1e-3);
+        assert!((b.y - (300.0 - 0.35 * 250.0)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn chin_moves_to_the_foot_of_the_edge_within_bounds() {
+        // a bright face down to row 200, a ramp to dark until 212, dark below
+        let grey = GrayImage::from_fn(100, 300, |_, y| {
+            let v = if y < 200 {
+                180.0
+            } else if y < 212 {
+                180.0 - (y - 200) as f32 * 14.0
+            } else {
+                12.0
+            };
+            image::Luma([v as u8])
+        });
+        let mut points = vec![[50.0f32, 100.0, 0.0]; 468];
+        points[152] = [50.0, 203.0, 0.0];
+        points[idx::CHEEK_LEFT] = [20.0, 120.0, 0.0];
+        points[idx::CHEEK_RIGHT] = [80.0, 120.0, 0.0];
+        let mesh = FaceMesh {
+            points,
+            presence: 1.0,
+        };
+        let (_, y) = chin(&grey, &mesh, 100.0);
+        assert!((210.0..=214.0).contains(&y), "{y}");
+        // a flat photo leaves the mesh's chin alone
+        let flat = GrayImage::from_pixel(100, 300, image::Luma([128]));
+        assert_eq!(chin(&flat, &mesh, 100.0).1, 203.0);
+    }
+}
