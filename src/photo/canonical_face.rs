@@ -4,6 +4,9 @@
 //! tools/photo_models/canonical_face.py from @mediapipe/face_mesh
 //! (Apache-2.0, assets/models/SOURCES.md); do not edit.
 
+// The figures are copied as the model ships them, not rounded for f32.
+#![allow(clippy::excessive_precision)]
+
 /// (mesh point index, [x, y, z]).
 pub const RIGID_POINTS: [(usize, [f32; 3]); 26] = [
     (33, [-4.445859, 2.663991, 3.173422]),
