@@ -147,6 +147,13 @@ impl ReviewView {
             .map(|i| format!("{}：{}", i.title, i.message.trim_end_matches('。')))
     }
 
+    /// F9: the reject dialog, with the cursor in 补充说明.
+    pub fn open_reject(&mut self) {
+        self.rejecting = true;
+        self.dialog_fresh = true;
+        self.error = None;
+    }
+
     pub fn toggle(&mut self, r: Reason) {
         if let Some(i) = self.reasons.iter().position(|x| *x == r) {
             self.reasons.remove(i);
@@ -202,6 +209,19 @@ impl ReviewView {
             {
                 action = Some(Action::ConfirmReject);
             }
+            // The cursor is in 补充说明, so letters type there: Alt+letter
+            // toggles a reason instead (and types nothing).
+            let mut toggled = false;
+            for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
+                if r.applies_to(self.item.kind) && i.consume_key(Modifiers::ALT, k) {
+                    self.toggle(r);
+                    toggled = true;
+                }
+            }
+            if toggled {
+                i.events.retain(|e| !matches!(e, egui::Event::Text(_)));
+            }
+            return action;
         } else if i.consume_key(Modifiers::NONE, Key::F8) {
             action = Some(Action::Approve);
         } else if i.consume_key(Modifiers::NONE, Key::F9) {
@@ -510,7 +530,8 @@ impl ReviewView {
 
     fn reject_dialog(&mut self, ui: &mut egui::Ui) -> Option<Action> {
         let mut action = None;
-        if std::mem::take(&mut self.dialog_fresh) {
+        let fresh = std::mem::take(&mut self.dialog_fresh);
+        if fresh {
             // A field behind the dialog must not keep receiving keys.
             ui.ctx().memory_mut(|m| m.stop_text_input());
         }
@@ -524,9 +545,9 @@ impl ReviewView {
                 r.iter().map(|r| r.label()).collect::<Vec<_>>()
             };
             ui.label(if labels.is_empty() {
-                "尚未选择原因：按字母键勾选（见审核页），至少一项。".to_owned()
+                "尚未选择原因：按 Alt+字母键勾选（字母见审核页），至少一项。".to_owned()
             } else {
-                format!("已选原因：{}", labels.join("、"))
+                format!("已选原因：{}（Alt+字母键增减）", labels.join("、"))
             });
             let l = ui.label("补充说明（选填，最多 200 字）");
             let r = ui
@@ -537,7 +558,10 @@ impl ReviewView {
                         .id_salt("review_free_text"),
                 )
                 .labelled_by(l.id);
-            self.free_text_focused = r.has_focus();
+            if fresh {
+                r.request_focus();
+            }
+            self.free_text_focused = r.has_focus() || fresh;
             ui.add_space(4.0);
             ui.label(RichText::new("一次性告知（将发给申请人）").strong());
             egui::Frame::new()

@@ -24,7 +24,7 @@ use crate::app::photo_view;
 use crate::app::review::{self, QueueItem, QueuePage, Req, Resp, ReviewItem, Verdict};
 use crate::app::worker::{Request, Response};
 use crate::domain::review::queue::CST;
-use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Scope};
+use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Reason, Scope};
 
 /// Rows per request.
 pub const PAGE: u32 = 200;
@@ -129,8 +129,11 @@ pub struct ReviewQueue {
     pub refused: Option<String>,
     /// The signed-in role may claim and decide (F2); a counter clerk only looks.
     may_decide: bool,
-    /// The application whose claim the lock gave back, to take again at unlock.
-    reclaim: Option<(i64, String)>,
+    /// The application whose claim the lock gave back, to take again at
+    /// unlock, with what the clerk had chosen and typed in it.
+    reclaim: Option<Reclaim>,
+    /// The choices to put back when the reclaimed application opens again.
+    restore_choices: Option<Reclaim>,
     /// The store changed: the same window is being read again, kept aside
     /// until complete so the table never flickers or loses its place.
     refresh: Option<Refresh>,
@@ -190,6 +193,7 @@ impl ReviewQueue {
             refused: None,
             may_decide: false,
             reclaim: None,
+            restore_choices: None,
             refresh: None,
             missed_change: false,
             table_gen: 0,
@@ -395,9 +399,7 @@ impl ReviewQueue {
                 if let Some(r) = &mut self.review
                     && r.can_decide()
                 {
-                    r.rejecting = true;
-                    r.dialog_fresh = true;
-                    r.error = None;
+                    r.open_reject();
                 }
             }
             Action::CloseReject => {
@@ -853,14 +855,21 @@ impl Screen for ReviewQueue {
         if let Some(r) = &mut self.review
             && r.ticket.take().is_some()
         {
-            self.reclaim = Some((r.item.id, r.item.app_no.clone()));
+            self.reclaim = Some(Reclaim {
+                id: r.item.id,
+                app_no: r.item.app_no.clone(),
+                reasons: r.reasons.clone(),
+                free_text: r.free_text.clone(),
+                rejecting: r.rejecting,
+            });
         }
     }
 
     fn on_unlock(&mut self, out: &mut Outbox) {
-        let Some((id, app_no)) = self.reclaim.take() else {
+        let Some(reclaim) = self.reclaim.take() else {
             return;
         };
+        let (id, app_no) = (reclaim.id, reclaim.app_no.clone());
         self.review = None;
         if self.writing.is_some() {
             self.message = Some(Message::info(format!(
@@ -869,7 +878,9 @@ impl Screen for ReviewQueue {
             return;
         }
         // Taken again if still free; otherwise the list says who has it.
+        // The clerk's reasons and note come back with it.
         self.writing = Some(Writing::Open(app_no));
+        self.restore_choices = Some(reclaim);
         out.send(Request::Review(Req::Open { id }));
     }
 
@@ -984,7 +995,17 @@ impl Screen for ReviewQueue {
             Resp::Opened(item) => {
                 self.writing = None;
                 self.message = None;
+                let choices = self.restore_choices.take().filter(|c| c.id == item.id);
                 self.show_item(item);
+                if let (Some(c), Some(r)) = (choices, &mut self.review)
+                    && r.can_decide()
+                {
+                    r.reasons = c.reasons;
+                    r.free_text = c.free_text;
+                    if c.rejecting {
+                        r.open_reject();
+                    }
+                }
             }
             Resp::Renewed(t) => {
                 self.writing = None;
@@ -1144,4 +1165,14 @@ impl Screen for ReviewQueue {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// A review the lock gave back: its application and the clerk's choices.
+#[derive(Debug, Clone)]
+struct Reclaim {
+    id: i64,
+    app_no: String,
+    reasons: Vec<Reason>,
+    free_text: String,
+    rejecting: bool,
 }

@@ -1137,3 +1137,48 @@ fn a_pdf_page_that_cannot_be_drawn_says_so() {
     assert!(h.query_by_label("用系统程序打开 (O)").is_some());
     h.snapshot("viewer_pdf_failed");
 }
+
+/// Issue 19: F9 puts the cursor in 补充说明; letters type there, Alt+letter
+/// toggles a reason (and types nothing). The reasons and the note survive a
+/// lock and unlock, the dialog open again as it was.
+#[test]
+fn the_reject_dialog_types_notes_toggles_with_alt_and_survives_a_lock() {
+    let path = queue_db(
+        "review_reject_keys",
+        &[Spec::new("SL202611190000002", "王伟", cst(19, 14, 20))],
+    );
+    let mut ui = launch(DbTarget::File(path.clone()));
+    open_queue(&mut ui, "zhaomin", "review2026");
+    key(&mut ui, Key::F2);
+    key(&mut ui, Key::A);
+    key(&mut ui, Key::F9);
+    assert!(queue(&ui).review.as_ref().unwrap().free_text_focused);
+    assert!(
+        ui.harness.get_by_label("补充说明（选填，最多 200 字）").is_focused(),
+        "the cursor starts in the note"
+    );
+    ui.harness.get_by_label("补充说明（选填，最多 200 字）").type_text("b");
+    ui.settle();
+    ui.harness.key_press_modifiers(Modifiers::ALT, Key::B);
+    ui.settle();
+    let r = queue(&ui).review.as_ref().unwrap();
+    assert_eq!(r.free_text, "b", "a plain letter types into the note");
+    assert_eq!(r.reasons, vec![Reason::PhotoBackground, Reason::PhotoGlare]);
+    assert!(
+        ui.harness
+            .query_by_label_contains("Alt+字母键增减")
+            .is_some(),
+        "the dialog says how"
+    );
+    // Lock, unlock: the application is taken again with the same choices.
+    ui.harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    ui.settle();
+    ui.type_into("密码", "review2026");
+    ui.press_enter();
+    ui.settle();
+    let r = queue(&ui).review.as_ref().expect("reopened after unlock");
+    assert!(r.can_decide());
+    assert_eq!(r.reasons, vec![Reason::PhotoBackground, Reason::PhotoGlare]);
+    assert_eq!(r.free_text, "b");
+    assert!(r.rejecting, "the dialog is open again");
+}
