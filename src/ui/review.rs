@@ -15,6 +15,10 @@ use super::review_facts;
 use super::theme;
 use super::viewer::DocViewer;
 use super::widgets::{self, Message};
+
+/// Why a counter clerk's F2 does nothing (the queue and the review say it).
+pub(crate) const NO_CLAIM_FOR_ROLE: &str =
+    "领取和审核（F2）仅限审核岗；窗口岗可以查看申请，不作审核决定。";
 use crate::app::clock::{fmt_hm, fmt_minute};
 use crate::app::registration::RegistrationView;
 use crate::app::review::{ReviewItem, Ticket};
@@ -80,6 +84,8 @@ pub struct ReviewView {
     pub viewer: Option<DocViewer>,
     /// 照片检测不合格仍通过: the dialog F8 opened.
     pub overriding: Option<OverrideDialog>,
+    /// The signed-in role may claim (F2); a counter clerk only looks.
+    pub may_claim: bool,
 }
 
 /// What the clerk pressed or clicked in the review.
@@ -127,6 +133,7 @@ impl ReviewView {
             changed_elsewhere: None,
             viewer: None,
             overriding: None,
+            may_claim: true,
         }
     }
 
@@ -135,6 +142,21 @@ impl ReviewView {
         self.ticket.is_some()
             && self.item.read_only_reason.is_none()
             && self.changed_elsewhere.is_none()
+    }
+
+    /// Why 通过 and 退回 are unavailable, in the clerk's words (`None`: they
+    /// are available).
+    pub fn why_no_decision(&self) -> Option<String> {
+        if let Some(r) = &self.item.read_only_reason {
+            return Some(format!("只读：{r}"));
+        }
+        if let Some(c) = &self.changed_elsewhere {
+            return Some(c.clone());
+        }
+        if self.ticket.is_none() {
+            return Some("未领取该申请：按 F2 领取后才能作决定。".to_owned());
+        }
+        self.deciding.then(|| "正在保存上一个决定…".to_owned())
     }
 
     /// A pre-check that forbids approving, if any.
@@ -427,23 +449,29 @@ impl ReviewView {
                 "通过 (F8)"
             };
             let ready = self.photo_ready();
+            let why = self.why_no_decision();
             let approve =
                 widgets::primary_button(ui, approve_label, enabled && block.is_none() && ready)
-                    .on_disabled_hover_text(if ready {
-                        "不能通过：见上方预检或审核状态"
-                    } else {
-                        "照片检测结果返回后才能通过"
+                    .on_disabled_hover_text(match (&why, &block) {
+                        (Some(w), _) => w.clone(),
+                        (None, Some(b)) => format!("不能通过：{b}"),
+                        (None, None) => "照片检测结果返回后才能通过".to_owned(),
                     });
             if approve.clicked() {
                 action = Some(Action::Approve);
             }
             if ui
                 .add_enabled(enabled, egui::Button::new("退回… (F9)"))
+                .on_disabled_hover_text(why.clone().unwrap_or_default())
                 .clicked()
             {
                 action = Some(Action::OpenReject);
             }
-            if ui.button("跳过，领取下一件 (F2)").clicked() {
+            if ui
+                .add_enabled(self.may_claim, egui::Button::new("跳过，领取下一件 (F2)"))
+                .on_disabled_hover_text(NO_CLAIM_FOR_ROLE)
+                .clicked()
+            {
                 action = Some(Action::Next);
             }
             if ui.button("返回队列 (Esc)").clicked() {
@@ -491,13 +519,20 @@ impl ReviewView {
                 ui.label("正在保存…");
             });
         }
-        ui.label(
-            RichText::new(
-                "键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因",
-            )
-            .small()
-            .color(theme::MUTED),
-        );
+        // Only the keys that do something for this clerk here.
+        let keys = if self.can_decide() {
+            "键盘：F8 通过　F9 退回　F2 跳过　V 查看照片或扫描件　Esc 返回　字母键勾选原因"
+        } else if self.may_claim {
+            "键盘：F2 领取下一件　V 查看照片或扫描件　Esc 返回（本件不能作决定，原因见上方）"
+        } else {
+            "键盘：V 查看照片或扫描件　Esc 返回（只读）"
+        };
+        ui.label(RichText::new(keys).small().color(theme::MUTED));
+        if let Some(w) = self.why_no_decision()
+            && self.item.decision.is_none()
+        {
+            ui.label(RichText::new(w).small().color(theme::MUTED));
+        }
         ui.add_space(4.0);
         ui.label(RichText::new("退回原因").strong());
         for kind in [ReasonKind::Fixable, ReasonKind::Refusal] {

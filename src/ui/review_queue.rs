@@ -13,7 +13,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::outbox::Outbox;
-use super::review::{Action, Decoded, PhotoSlot, ReviewView};
+use super::review::{Action, Decoded, NO_CLAIM_FOR_ROLE, PhotoSlot, ReviewView};
 use super::screen::{Screen, ScreenCx};
 use super::theme;
 use super::widgets::{self, Message};
@@ -31,7 +31,6 @@ pub const PAGE: u32 = 200;
 /// Rows kept in the table at once.
 pub const WINDOW: usize = 2_000;
 /// Why F2 does nothing for a counter clerk.
-const NO_CLAIM_FOR_ROLE: &str = "领取和审核（F2）仅限审核岗；窗口岗可以查看申请，不作审核决定。";
 const ROW_HEIGHT: f32 = 24.0;
 /// Background of an overdue row.
 const OVERDUE_BG: Color32 = Color32::from_rgb(0xfd, 0xe8, 0xe8);
@@ -329,7 +328,9 @@ impl ReviewQueue {
     fn show_item(&mut self, item: Box<ReviewItem>) {
         self.photo_gen += 1;
         self.held = None;
-        self.review = Some(ReviewView::new(item));
+        let mut view = ReviewView::new(item);
+        view.may_claim = self.may_decide;
+        self.review = Some(view);
     }
 
     /// Leaves the review: gives the claim back so others can take it. The
@@ -554,7 +555,16 @@ impl ReviewQueue {
                 self.reload(self.window_start, out);
             }
             ui.separator();
-            let claim = widgets::primary_button(ui, "领取下一件 (F2)", self.writing.is_none());
+            let claim = widgets::primary_button(
+                ui,
+                "领取下一件 (F2)",
+                self.may_decide && self.writing.is_none(),
+            )
+            .on_disabled_hover_text(if self.may_decide {
+                "正在处理上一个操作…"
+            } else {
+                NO_CLAIM_FOR_ROLE
+            });
             if claim.clicked() {
                 self.claim_next(out);
             }

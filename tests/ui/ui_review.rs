@@ -21,7 +21,7 @@ use counterdesk::ui::review_queue::ReviewQueue;
 use counterdesk::ui::screen::ScreenId;
 use eframe::egui::accesskit::Role as A11y;
 use eframe::egui::{Key, Modifiers};
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 
 pub(crate) fn photo_bytes(name: &str) -> Vec<u8> {
     std::fs::read(
@@ -518,10 +518,27 @@ fn a_counter_clerk_may_look_but_not_decide() {
     let path = queue_db("review_counter", &mixed());
     let mut ui = launch(DbTarget::File(path.clone()));
     open_queue(&mut ui, "wangli", "counter2026");
+    let disabled = |ui: &Ui, label: &str| {
+        ui.harness
+            .get_by_label(label)
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(disabled(&ui, "领取下一件 (F2)"), "the queue's F2 is greyed");
     ui.click("SL202611190000002");
     let r = queue(&ui).review.as_ref().unwrap();
     assert!(r.ticket.is_none());
     assert!(r.item.read_only_reason.is_some());
+    // Every decision control is greyed, and the screen says why.
+    for label in ["通过 (F8)", "退回… (F9)", "跳过，领取下一件 (F2)"] {
+        assert!(disabled(&ui, label), "{label}");
+    }
+    assert!(
+        ui.harness
+            .query_by_label("键盘：V 查看照片或扫描件　Esc 返回（只读）")
+            .is_some()
+    );
+    ui.harness.snapshot("review_counter_read_only");
     key(&mut ui, Key::F8);
     assert_eq!(status_of(&path, "SL202611190000002").0, Status::Pending);
     key(&mut ui, Key::F2);
