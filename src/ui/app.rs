@@ -119,7 +119,15 @@ impl CounterDeskApp {
             db_path,
             clock: config.clock,
             worker,
-            picker: config.picker,
+            // Every dialog gives the keyboard focus back when it closes.
+            picker: {
+                let base = config.picker;
+                let ctx = cc.egui_ctx.clone();
+                Arc::new(move || {
+                    Box::new(super::picker_focus::FocusReturn::new(base(), ctx.clone()))
+                        as Box<dyn FilePicker>
+                })
+            },
             live_clock: config.live_clock,
             routes: HashMap::new(),
             generation: 0,

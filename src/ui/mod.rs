@@ -25,6 +25,7 @@ pub mod password;
 pub mod person_registration;
 pub mod photo_check;
 pub mod photo_screen;
+mod picker_focus;
 pub mod registration_form;
 pub mod registration_record;
 pub mod registration_screen;

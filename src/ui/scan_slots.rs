@@ -51,6 +51,10 @@ pub struct ScanSlots {
     message: Option<String>,
     /// Where each row was drawn last frame, to drop a file onto it.
     rects: Vec<(ScanSlot, egui::Rect)>,
+    /// The open dialog was asked for from the keyboard (its button focused).
+    pick_had_focus: bool,
+    /// The slot whose button takes the focus back once its file is in.
+    refocus: Option<ScanSlot>,
 }
 
 impl ScanSlots {
@@ -80,6 +84,8 @@ impl ScanSlots {
             next_job: 0,
             message: None,
             rects: Vec::new(),
+            pick_had_focus: false,
+            refocus: None,
         }
     }
 
@@ -156,6 +162,9 @@ impl ScanSlots {
     pub fn poll(&mut self, ctx: &egui::Context) {
         while let Some(p) = self.picker.poll() {
             let slot = self.picking.take();
+            if std::mem::take(&mut self.pick_had_focus) {
+                self.refocus = slot;
+            }
             match (p, slot) {
                 (Picked::Unavailable, _) => {
                     self.message = Some(NO_DIALOG.replace("照片", "扫描件"))
@@ -258,6 +267,23 @@ impl ScanSlots {
         }
     }
 
+    /// The slot's 添加 / 更换 / 重新选择 button. Opened from the keyboard, the
+    /// dialog gives the focus back to this slot's button once the file is in
+    /// (its label, and so its id, has changed meanwhile).
+    fn pick_button(&mut self, ui: &mut egui::Ui, slot: ScanSlot, label: &str) -> bool {
+        let r = ui.button(label);
+        if self.refocus == Some(slot)
+            && !matches!(self.slots.get(&slot), Some(SlotState::Preparing { .. }))
+        {
+            self.refocus = None;
+            r.request_focus();
+        }
+        if r.clicked() {
+            self.pick_had_focus = r.has_focus();
+        }
+        r.clicked()
+    }
+
     fn row(&mut self, ui: &mut egui::Ui, slot: ScanSlot) {
         ui.vertical(|ui| self.row_line(ui, slot));
     }
@@ -270,7 +296,7 @@ impl ScanSlots {
             match self.slots.get(&slot) {
                 None => {
                     ui.weak("未添加");
-                    pick = ui.button(format!("添加{}…", short(slot))).clicked();
+                    pick = self.pick_button(ui, slot, &format!("添加{}…", short(slot)));
                 }
                 Some(SlotState::Preparing { path, .. }) => {
                     ui.spinner();
@@ -289,12 +315,12 @@ impl ScanSlots {
                         );
                     }
                     ui.label(describe(scan));
-                    pick = ui.button("更换…").clicked();
+                    pick = self.pick_button(ui, slot, "更换…");
                     remove = ui.button(format!("移除{}", short(slot))).clicked();
                 }
                 Some(SlotState::Failed(_)) => {
                     ui.label(RichText::new("未能添加").color(theme::ERROR));
-                    pick = ui.button("重新选择…").clicked();
+                    pick = self.pick_button(ui, slot, "重新选择…");
                     remove = ui.button("清除").clicked();
                 }
             }

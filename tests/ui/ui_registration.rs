@@ -597,3 +597,28 @@ fn a_registered_number_is_said_as_soon_as_it_is_complete() {
     assert!(person(&ui).core.record.view.is_some());
     assert_eq!(count(&path, "SELECT COUNT(*) FROM registrations"), 1);
 }
+
+/// Issue 19: a file dialog opened from the keyboard gives the focus back to
+/// the slot's button (now 更换…), so Tab carries on from there.
+#[test]
+fn the_focus_returns_to_the_scan_button_after_the_dialog() {
+    let path = seeded_db("reg_focus_after_dialog");
+    let mut ui = launch_with_picker(DbTarget::File(path.clone()), scan_picker());
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    let back = ui.harness.get_by_label("添加（背面）…");
+    back.focus();
+    ui.harness.run();
+    ui.harness.key_press(Key::Space);
+    ui.settle();
+    assert_eq!(person(&ui).core.scans.ready().len(), 1, "the scan was read");
+    let focused = ui
+        .harness
+        .query_all_by_role(A11y::Button)
+        .find(|n| n.is_focused())
+        .map(|n| format!("{n:?}"));
+    assert!(
+        focused.as_deref().is_some_and(|f| f.contains("更换")),
+        "focused after the dialog: {focused:?}"
+    );
+}

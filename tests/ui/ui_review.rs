@@ -1171,10 +1171,14 @@ fn the_reject_dialog_types_notes_toggles_with_alt_and_survives_a_lock() {
     key(&mut ui, Key::F9);
     assert!(queue(&ui).review.as_ref().unwrap().free_text_focused);
     assert!(
-        ui.harness.get_by_label("补充说明（选填，最多 200 字）").is_focused(),
+        ui.harness
+            .get_by_label("补充说明（选填，最多 200 字）")
+            .is_focused(),
         "the cursor starts in the note"
     );
-    ui.harness.get_by_label("补充说明（选填，最多 200 字）").type_text("b");
+    ui.harness
+        .get_by_label("补充说明（选填，最多 200 字）")
+        .type_text("b");
     ui.settle();
     ui.harness.key_press_modifiers(Modifiers::ALT, Key::B);
     ui.settle();
