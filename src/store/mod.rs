@@ -40,14 +40,14 @@ pub use claims::{Claim, ClaimInfo};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
-pub use error::StoreError;
+pub use error::{StoreError, io_detail};
 pub use exchange::{
     AuditExport, DecisionExport, ImportRecord, NoticeExport, RegistrationExport, STREAM_AUDIT,
     STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
 };
 pub use export_runs::{ExportRecord, ExportRun, RunStream};
 pub use migrations::LATEST_VERSION;
-pub use open::{full_check, sync_dir};
+pub use open::{create_private_dir, create_private_file, full_check, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
 pub use registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,

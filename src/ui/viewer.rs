@@ -165,7 +165,13 @@ impl DocViewer {
                 Job::Open { name, bytes } => Done::Opened(
                     files::open_in_viewer(&name, &bytes)
                         .map(drop)
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| {
+                            if e.kind() == std::io::ErrorKind::StorageFull {
+                                files::write_failed(&files::print_dir(), &e)
+                            } else {
+                                e.to_string()
+                            }
+                        }),
                 ),
             }),
             note: None,

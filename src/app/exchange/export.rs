@@ -37,7 +37,7 @@ use crate::domain::exchange::manifest::{
 };
 use crate::store::{
     AnchorSource, ExportRecord, ExportRun, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS, Store, StoreError, sync_dir,
+    STREAM_REGISTRATIONS, Store, StoreError, create_private_dir, create_private_file, sync_dir,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,28 +136,6 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
             }
         }
     }
-}
-
-/// Owner-only files and folders: exports hold full identity numbers.
-fn create_private_file(path: &Path) -> std::io::Result<File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(path)
 }
 
 /// One stream's file being written: bytes, hash and line count as it goes.
