@@ -143,11 +143,17 @@ mod tests {
     fn a_full_disk_is_said_first_with_the_path() {
         let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
         let m = write_failed(Path::new("/media/usb/回执.pdf"), &full);
-        assert!(m.starts_with("磁盘空间不足") && m.contains("/media/usb/回执.pdf"), "{m}");
+        assert!(
+            m.starts_with("磁盘空间不足") && m.contains("/media/usb/回执.pdf"),
+            "{m}"
+        );
         assert!(is_disk_full(&full));
         let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         let m = write_failed(Path::new("/x"), &denied);
-        assert!(!m.contains("磁盘空间不足") && m.contains("没有访问权限"), "{m}");
+        assert!(
+            !m.contains("磁盘空间不足") && m.contains("没有访问权限"),
+            "{m}"
+        );
         assert!(!is_disk_full(&denied));
     }
 }

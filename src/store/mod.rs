@@ -45,7 +45,7 @@ pub use exchange::{
     AuditExport, DecisionExport, ImportRecord, NoticeExport, RegistrationExport, STREAM_AUDIT,
     STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
 };
-pub use export_runs::{ExportRecord, ExportRun, RunStream};
+pub use export_runs::{ExportRecord, ExportRun, Leftover, RunStream};
 pub use migrations::LATEST_VERSION;
 pub use open::{create_private_dir, create_private_file, full_check, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
@@ -109,6 +109,10 @@ impl ReadOnlyDb {
     /// Exports a crash left unconfirmed (`check-db` names their folders).
     pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
         self.tx().unfinished_exports()
+    }
+
+    pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
+        self.tx().export_leftovers()
     }
 
     fn tx(&self) -> Tx<'_> {

@@ -958,7 +958,10 @@ fn every_command_line_change_names_the_os_account_and_host() {
         matches!(refused, Err(counterdesk::app::error::AppError::Rejected(_))),
         "{refused:?}"
     );
-    assert!(!keys::key_path(&path).exists(), "a refused request made a key");
+    assert!(
+        !keys::key_path(&path).exists(),
+        "a refused request made a key"
+    );
     let sup = clerk(&mut store, "zhaomin");
     assert!(
         counterdesk::app::exchange::handle(
@@ -1233,6 +1236,66 @@ fn f9_f10_a_crash_at_each_export_step_doubles_nothing_and_loses_nothing() {
         );
         assert_eq!(queued, 0, "{step:?}");
     }
+}
+
+#[test]
+fn f9_a_partial_on_a_stick_unplugged_before_the_redo_is_removed_when_it_is_back() {
+    use counterdesk::app::exchange::export::Step;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = with_decisions(dir.path(), 4);
+    let stick = dir.path().join("stick");
+    let crashed = export_with(
+        &mut store,
+        t0(),
+        None,
+        &stick,
+        &ExportOptions {
+            crash_after: Some(Step::Files),
+        },
+    );
+    assert!(crashed.is_err());
+    let partial = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".partial"))
+        .expect("the crash left a partial");
+    // The clerk pulls the stick and exports to another one.
+    let away = dir.path().join("drawer");
+    std::fs::rename(&stick, &away).unwrap();
+    let other = dir.path().join("other");
+    let redo = export(&mut store, t0(), None, &other).unwrap();
+    assert!(matches!(redo.settled[..], [Settled::Redone(_)]));
+    assert!(redo.removed_partials.is_empty());
+    // The stick is back: check-db names the partial, the next export
+    // removes and names it; nothing was exported twice or lost.
+    std::fs::rename(&away, &stick).unwrap();
+    let o = Command::new(bin())
+        .arg("--db")
+        .arg(&path)
+        .arg("check-db")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&partial.display().to_string()),
+        "check-db: {text}"
+    );
+    let next = export(&mut store, t0(), None, &other).unwrap();
+    assert_eq!(next.removed_partials, vec![partial.clone()]);
+    assert!(!partial.exists());
+    assert_eq!(verify_cli(&stick).0, Some(2), "the stick holds nothing now");
+    assert_each_row_once(&other, &path, "unplugged");
+    assert_eq!(exported_decision_ids(&other).len(), 4);
+    // Once removed, it is forgotten.
+    let again = export(&mut store, t0(), None, &other).unwrap();
+    assert!(again.removed_partials.is_empty());
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM export_leftovers WHERE removed_at IS NULL"
+        ),
+        0
+    );
 }
 
 #[test]

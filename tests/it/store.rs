@@ -477,11 +477,24 @@ fn a_full_disk_under_any_written_file_is_said_in_the_sentence_with_the_path() {
     let cases: Vec<(&str, Vec<String>)> = vec![
         (
             "receipt",
-            vec!["--db".into(), dbs.clone(), "receipt".into(), reg_no, "--out".into(), out("r.pdf")],
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "receipt".into(),
+                reg_no,
+                "--out".into(),
+                out("r.pdf"),
+            ],
         ),
         (
             "audit-anchor",
-            vec!["--db".into(), dbs.clone(), "audit-anchor".into(), "--out".into(), out("a.txt")],
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "audit-anchor".into(),
+                "--out".into(),
+                out("a.txt"),
+            ],
         ),
         (
             "demo-data --out",
@@ -495,11 +508,23 @@ fn a_full_disk_under_any_written_file_is_said_in_the_sentence_with_the_path() {
         ),
         (
             "backup",
-            vec!["--db".into(), dbs.clone(), "backup".into(), "--out".into(), out("copy.sqlite3")],
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "backup".into(),
+                "--out".into(),
+                out("copy.sqlite3"),
+            ],
         ),
         (
             "export",
-            vec!["--db".into(), dbs.clone(), "export".into(), "--out".into(), out("usb")],
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "export".into(),
+                "--out".into(),
+                out("usb"),
+            ],
         ),
     ];
     for (what, args) in cases {
