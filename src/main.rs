@@ -241,7 +241,7 @@ fn main() -> ExitCode {
         Err(err) => {
             // The Chinese sentence first; the technical causes (English OS or
             // SQLite words) on their own line for IT.
-            eprintln!("错误：{err}");
+            eprintln!("错误：{}", cli::error_sentence(&err));
             let causes: Vec<String> = err.chain().skip(1).map(ToString::to_string).collect();
             if !causes.is_empty() {
                 eprintln!("详情：{}", causes.join("；"));

@@ -76,7 +76,7 @@ pub fn backup_to_folder(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, AppError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| AppError::Rejected(format!("无法创建备份文件夹 {}：{e}", dir.display())))?;
+        .map_err(|e| AppError::Rejected(super::files::write_failed(dir, &e)))?;
     let stamp = super::clock::to_local(now)
         .format("%Y%m%d-%H%M%S")
         .to_string();

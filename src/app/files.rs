@@ -28,6 +28,43 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// A failed write of `path` in the clerk's words. A full disk is said in
+/// the sentence itself (磁盘空间不足, with the path), not only in the OS
+/// words: it is the one cause the clerk or IT can fix at once.
+pub fn write_failed(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        format!(
+            "磁盘空间不足：无法写入 {}。请清理该磁盘的空间（或换到空间充足的磁盘）后重试",
+            path.display()
+        )
+    } else {
+        format!(
+            "无法写入 {}：{}",
+            path.display(),
+            crate::store::io_detail(e)
+        )
+    }
+}
+
+/// Whether an error, or any error it was caused by, is the OS saying the
+/// disk is full.
+pub fn is_disk_full(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+            || matches!(
+                e.downcast_ref::<crate::store::StoreError>(),
+                Some(crate::store::StoreError::DiskFull { .. })
+            )
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
 /// Where receipts opened for printing are written (the system viewer needs a file).
 pub fn print_dir() -> std::path::PathBuf {
     std::env::temp_dir().join("counterdesk-print")
@@ -95,5 +132,28 @@ fn sweep_old(dir: &Path) {
         if old {
             let _ = std::fs::remove_file(e.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_said_first_with_the_path() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let m = write_failed(Path::new("/media/usb/回执.pdf"), &full);
+        assert!(
+            m.starts_with("磁盘空间不足") && m.contains("/media/usb/回执.pdf"),
+            "{m}"
+        );
+        assert!(is_disk_full(&full));
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let m = write_failed(Path::new("/x"), &denied);
+        assert!(
+            !m.contains("磁盘空间不足") && m.contains("没有访问权限"),
+            "{m}"
+        );
+        assert!(!is_disk_full(&denied));
     }
 }

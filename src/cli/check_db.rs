@@ -48,10 +48,22 @@ pub fn run(db: Option<PathBuf>, out: &mut impl Write) -> anyhow::Result<u8> {
 /// Exports a crash left unconfirmed, with the folders they left: a partial
 /// folder holds full identity numbers until the next export removes it.
 fn unfinished_exports(path: &std::path::Path, out: &mut impl Write) -> anyhow::Result<()> {
-    let runs = crate::store::ReadOnlyDb::open(path)?.unfinished_exports()?;
+    let db = crate::store::ReadOnlyDb::open(path)?;
+    // Folders of exports redone elsewhere, found again (a stick plugged back in).
+    for l in db.export_leftovers()? {
+        let p = std::path::Path::new(&l.path);
+        if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+            writeln!(
+                out,
+                "注意：中断的导出留下了临时文件夹 {}（含完整证件号码），该导出已在别处重新写出；下次导出时会自动删除它。",
+                p.display()
+            )?;
+        }
+    }
+    let runs = db.unfinished_exports()?;
     for run in runs {
         let dir = PathBuf::from(&run.out_dir);
-        let partial = dir.join(format!(".{}.partial", run.folder));
+        let partial = dir.join(crate::domain::exchange::manifest::partial_name(&run.folder));
         let folder = dir.join(&run.folder);
         if partial.exists() {
             writeln!(

@@ -34,17 +34,18 @@ pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
 
 fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError> {
     let source = open::open_read_only(src)?;
+    // Errors name the file asked for, not the temporary one.
+    let sql = |e| StoreError::from_sqlite(dest, e);
     {
         let _ = std::fs::remove_file(tmp);
-        let mut target = Connection::open(tmp).map_err(|e| StoreError::from_sqlite(tmp, e))?;
-        let backup =
-            Backup::new(&source, &mut target).map_err(|e| StoreError::from_sqlite(tmp, e))?;
+        // A backup holds every identity number: owner-only from its first
+        // byte (SQLite gives its journal the same mode).
+        open::create_private_file(tmp).map_err(io_error(dest))?;
+        let mut target = Connection::open(tmp).map_err(sql)?;
+        let backup = Backup::new(&source, &mut target).map_err(sql)?;
         // -1: every page in one step, so the copy is one consistent snapshot.
         loop {
-            match backup
-                .step(-1)
-                .map_err(|e| StoreError::from_sqlite(tmp, e))?
-            {
+            match backup.step(-1).map_err(sql)? {
                 StepResult::Done => break,
                 _ => std::thread::sleep(Duration::from_millis(50)),
             }
@@ -52,8 +53,8 @@ fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError
     }
     drop(source);
     open::full_check(tmp)?;
-    let file = std::fs::File::open(tmp).map_err(io_error(tmp))?;
-    file.sync_all().map_err(io_error(tmp))?;
+    let file = std::fs::File::open(tmp).map_err(io_error(dest))?;
+    file.sync_all().map_err(io_error(dest))?;
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     drop(file);
     std::fs::rename(tmp, dest).map_err(io_error(dest))?;

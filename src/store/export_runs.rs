@@ -20,6 +20,14 @@ pub struct ExportRun {
     pub folder: String,
 }
 
+/// A partial folder an interrupted export may have left out of reach of
+/// the export that redid it (see migration 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    pub id: i64,
+    pub path: String,
+}
+
 /// One stream of a run: how many rows, and the lowest and highest id.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStream {
@@ -90,6 +98,51 @@ impl Tx<'_> {
             c.execute(
                 "UPDATE exports SET out_dir = ?2, folder = ?3 WHERE id = ?1 AND state = 'writing'",
                 params![run, out_dir, folder],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Remembers a partial folder of `run` that could not be reached (it
+    /// may be on an unplugged stick, or never have been written).
+    pub fn record_leftover(
+        &self,
+        run: i64,
+        path: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO export_leftovers (export_run, path, at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (path) DO NOTHING",
+                params![run, path, time::format(now)],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Every partial folder remembered and not yet removed, oldest first.
+    pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
+        self.q(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, path FROM export_leftovers WHERE removed_at IS NULL ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(Leftover {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// The folder was found and removed (or was never an export's).
+    pub fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.q(|c| {
+            c.execute(
+                "UPDATE export_leftovers SET removed_at = ?2 WHERE id = ?1",
+                params![id, time::format(now)],
             )
             .map(drop)
         })

@@ -449,6 +449,20 @@ const MIGRATIONS: &[&str] = &[
         auto   INTEGER NOT NULL
     );
     "#,
+    // 9: a partial folder an interrupted export may have left where the
+    // export that redid it could not reach (a USB stick unplugged). The redo
+    // writes elsewhere, so the run's own record no longer names it: kept
+    // here until an export finds and removes it (check-db names it), and
+    // then marked removed (nothing is deleted from the log).
+    r#"
+    CREATE TABLE export_leftovers (
+        id         INTEGER PRIMARY KEY,
+        export_run INTEGER NOT NULL REFERENCES exports(id),
+        path       TEXT NOT NULL UNIQUE,
+        at         TEXT NOT NULL,
+        removed_at TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -40,14 +40,14 @@ pub use claims::{Claim, ClaimInfo};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
-pub use error::StoreError;
+pub use error::{StoreError, io_detail};
 pub use exchange::{
     AuditExport, DecisionExport, ImportRecord, NoticeExport, RegistrationExport, STREAM_AUDIT,
     STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
 };
-pub use export_runs::{ExportRecord, ExportRun, RunStream};
+pub use export_runs::{ExportRecord, ExportRun, Leftover, RunStream};
 pub use migrations::LATEST_VERSION;
-pub use open::{full_check, sync_dir};
+pub use open::{create_private_dir, create_private_file, full_check, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
 pub use registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
@@ -109,6 +109,10 @@ impl ReadOnlyDb {
     /// Exports a crash left unconfirmed (`check-db` names their folders).
     pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
         self.tx().unfinished_exports()
+    }
+
+    pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
+        self.tx().export_leftovers()
     }
 
     fn tx(&self) -> Tx<'_> {

@@ -312,6 +312,31 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Creates a new, empty file that only its owner may read (0600 on Unix;
+/// on Windows it inherits the folder's ACL, the user's profile for ours).
+/// For files holding personal data outside the database: exports, backups.
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// A new folder only its owner may enter (0700 on Unix).
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(path)
+}
+
 /// Creates a new database under a temporary name beside `path`, migrates
 /// it, and only then gives it its name: a first start that fails (a full
 /// disk) leaves no file behind to block the next one.

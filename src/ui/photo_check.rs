@@ -857,7 +857,8 @@ fn save_generated(path: &Path, generated: &[Generated]) -> Result<Vec<PathBuf>, 
                 .map_or_else(|| "照片".to_owned(), |s| s.to_string_lossy().into_owned());
             path.with_file_name(format!("{stem}_{}x{}.jpg", g.width, g.height))
         };
-        std::fs::write(&target, &g.jpeg).map_err(|e| format!("{}：{e}", target.display()))?;
+        std::fs::write(&target, &g.jpeg)
+            .map_err(|e| crate::app::files::write_failed(&target, &e))?;
         saved.push(target);
     }
     Ok(saved)

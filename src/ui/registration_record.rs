@@ -92,13 +92,15 @@ impl RecordPanel {
                 Job::Print(r) => Done::Printed(
                     files::open_in_viewer(&r.file_name, &r.pdf)
                         .map(drop)
-                        .map_err(|e| {
-                            let why = if e.kind() == std::io::ErrorKind::NotFound {
-                                "本机没有可打开 PDF 的程序".to_owned()
-                            } else {
-                                e.to_string()
-                            };
-                            format!("无法打开回执：{why}。可改用“保存回执…”后打印。")
+                        .map_err(|e| match e.kind() {
+                            std::io::ErrorKind::NotFound => {
+                                "无法打开回执：本机没有可打开 PDF 的程序。可改用“保存回执…”后打印。"
+                                    .to_owned()
+                            }
+                            std::io::ErrorKind::StorageFull => {
+                                format!("{}。", files::write_failed(&files::print_dir(), &e))
+                            }
+                            _ => format!("无法打开回执：{e}。可改用“保存回执…”后打印。"),
                         }),
                 ),
                 Job::Save(path, r) => Done::Saved(
@@ -108,7 +110,7 @@ impl RecordPanel {
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_default()
                         })
-                        .map_err(|e| format!("回执保存失败：{e}")),
+                        .map_err(|e| format!("回执保存失败：{}。", files::write_failed(&path, &e))),
                 ),
             }),
             thumbs_gen: 0,

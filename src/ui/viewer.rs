@@ -162,11 +162,15 @@ impl DocViewer {
                         egui::ColorImage::from_rgba_unmultiplied([p.width, p.height], &p.rgba)
                     }),
                 },
-                Job::Open { name, bytes } => Done::Opened(
-                    files::open_in_viewer(&name, &bytes)
-                        .map(drop)
-                        .map_err(|e| e.to_string()),
-                ),
+                Job::Open { name, bytes } => {
+                    Done::Opened(files::open_in_viewer(&name, &bytes).map(drop).map_err(|e| {
+                        if e.kind() == std::io::ErrorKind::StorageFull {
+                            files::write_failed(&files::print_dir(), &e)
+                        } else {
+                            e.to_string()
+                        }
+                    }))
+                }
             }),
             note: None,
             open_external: false,

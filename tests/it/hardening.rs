@@ -515,3 +515,72 @@ fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("0644") && err.contains("chmod 600"), "{err}");
 }
+
+#[test]
+fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
+    use counterdesk::app::auth::SessionClerk;
+    use counterdesk::app::dashboard::{self, Dashboard, Req, Resp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("remind.sqlite3");
+    let mut s = Store::open(&db).unwrap();
+    counterdesk::app::demo::seed(&mut s, t0()).unwrap();
+    let who = |s: &mut Store, name: &str| {
+        s.read(|tx| Ok(tx.clerk_by_username(name)?.map(|c| SessionClerk::from(&c))))
+            .unwrap()
+            .unwrap()
+    };
+    let admin = who(&mut s, "admin");
+    let supervisor = who(&mut s, "zhaomin");
+    let load = |s: &mut Store, c: &SessionClerk, at| -> Dashboard {
+        match dashboard::handle(s, at, c, Req::Load).unwrap() {
+            Resp::Loaded(d) => *d,
+        }
+    };
+    let hours = |h| t0() + chrono::Duration::hours(h);
+    // Nothing ever left the PC: the administrator (only) is told.
+    let d = load(&mut s, &admin, t0());
+    assert!(d.anchor_overdue && d.backup_overdue);
+    assert_eq!(d.anchor_days, 1, "1 working day by default");
+    let d = load(&mut s, &supervisor, t0());
+    assert!(!d.anchor_overdue && !d.backup_overdue);
+    // An export takes an anchor off the PC, and records it.
+    counterdesk::app::exchange::export::export(&mut s, t0(), None, &dir.path().join("usb"))
+        .unwrap();
+    assert!(!load(&mut s, &admin, hours(2)).anchor_overdue);
+    // Friday's anchor is due again after Monday (one working day).
+    assert!(!load(&mut s, &admin, hours(72)).anchor_overdue);
+    assert!(load(&mut s, &admin, hours(96)).anchor_overdue);
+    s.write(|tx| {
+        let mut set = tx.settings()?;
+        set.anchor_remind_days = 2;
+        tx.save_settings(&set)
+    })
+    .unwrap();
+    assert!(!load(&mut s, &admin, hours(96)).anchor_overdue);
+    // A printed receipt is an anchor too.
+    counterdesk::app::demo_registrations::add(&mut s, t0(), 1).unwrap();
+    let reg: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT id FROM registrations LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    counterdesk::app::registration::issue_receipt(&mut s, hours(1), None, reg).unwrap();
+    let sources: Vec<String> = Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT source FROM anchors ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(sources, ["export", "receipt"]);
+    // A backup silences its reminder for a day.
+    counterdesk::app::backup::backup_file(
+        &db,
+        &dir.path().join("copy.sqlite3"),
+        counterdesk::app::backup::By::CommandLine,
+        t0(),
+    )
+    .unwrap();
+    assert!(!load(&mut s, &admin, hours(23)).backup_overdue);
+    assert!(load(&mut s, &admin, hours(25)).backup_overdue);
+}

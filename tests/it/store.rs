@@ -455,6 +455,98 @@ fn a_disk_that_fills_during_writes_says_so_and_the_next_start_recovers() {
     );
 }
 
+/// Every command that writes a file outside the database says 磁盘空间不足
+/// in its sentence (not only on the 详情 line) and names the path.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_under_any_written_file_is_said_in_the_sentence_with_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.sqlite3");
+    let mut s = store_with_events(&db, 3);
+    counterdesk::app::demo_registrations::add(&mut s, now(), 1).unwrap();
+    drop(s);
+    let reg_no: String = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT reg_no FROM registrations LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let Some(fs) = Tmpfs::new(1024) else { return };
+    let _filler = fs.fill(0);
+    let full = fs.path();
+    let out = |name: &str| full.join(name).to_string_lossy().into_owned();
+    let dbs = db.to_string_lossy().into_owned();
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "receipt",
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "receipt".into(),
+                reg_no,
+                "--out".into(),
+                out("r.pdf"),
+            ],
+        ),
+        (
+            "audit-anchor",
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "audit-anchor".into(),
+                "--out".into(),
+                out("a.txt"),
+            ],
+        ),
+        (
+            "demo-data --out",
+            vec![
+                "demo-data".into(),
+                "--out".into(),
+                out("batch/batch.jsonl"),
+                "--applications".into(),
+                "20".into(),
+            ],
+        ),
+        (
+            "backup",
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "backup".into(),
+                "--out".into(),
+                out("copy.sqlite3"),
+            ],
+        ),
+        (
+            "export",
+            vec![
+                "--db".into(),
+                dbs.clone(),
+                "export".into(),
+                "--out".into(),
+                out("usb"),
+            ],
+        ),
+    ];
+    for (what, args) in cases {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let first = err.lines().find(|l| l.starts_with("错误：")).unwrap_or("");
+        assert_eq!(o.status.code(), Some(2), "{what}: {o:?}");
+        assert!(first.contains("磁盘空间不足"), "{what}: {err}");
+        assert!(
+            first.contains(&full.display().to_string()),
+            "{what} names no path: {err}"
+        );
+    }
+    // Nothing half-written is left on the full disk under a final name.
+    for name in ["r.pdf", "a.txt", "copy.sqlite3"] {
+        assert!(!full.join(name).exists(), "{name} left behind");
+    }
+}
+
 #[test]
 fn a_short_main_file_whose_pages_are_in_its_log_is_recovered_not_called_truncated() {
     let dir = tempfile::tempdir().unwrap();
@@ -573,4 +665,14 @@ fn backup_copies_online_checks_the_copy_and_keeps_the_newest() {
     }
     assert_eq!(made, 4);
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 2);
+    // A backup holds every identity number: owner-only, like exports.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o600);
+        for f in std::fs::read_dir(&folder).unwrap() {
+            assert_eq!(mode(&f.unwrap().path()), 0o600);
+        }
+    }
 }

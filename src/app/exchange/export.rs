@@ -34,10 +34,11 @@ use crate::app::clock;
 use crate::domain::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
+    is_partial_name, partial_name,
 };
 use crate::store::{
     AnchorSource, ExportRecord, ExportRun, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS, Store, StoreError, sync_dir,
+    STREAM_REGISTRATIONS, Store, StoreError, create_private_dir, create_private_file, sync_dir,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,28 +139,6 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
     }
 }
 
-/// Owner-only files and folders: exports hold full identity numbers.
-fn create_private_file(path: &Path) -> std::io::Result<File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(path)
-}
-
 /// One stream's file being written: bytes, hash and line count as it goes.
 struct StreamFile {
     w: BufWriter<File>,
@@ -256,6 +235,7 @@ pub fn export_with(
         opts,
         removed: Vec::new(),
     };
+    ctx.clear_leftovers(store)?;
     let mut settled = Vec::new();
     for run in store.read(|tx| tx.unfinished_exports())? {
         settled.push(ctx.settle(store, out, &run)?);
@@ -311,10 +291,6 @@ fn free_name(out: &Path, now: DateTime<Utc>) -> String {
     name
 }
 
-fn partial_name(name: &str) -> String {
-    format!(".{name}.partial")
-}
-
 struct Ctx<'a> {
     key: &'a SigningKey,
     public_key: &'a str,
@@ -330,6 +306,33 @@ impl Ctx<'_> {
             return Err(ExportError::Injected(step));
         }
         fault_injection::maybe_abort(step);
+        Ok(())
+    }
+
+    /// Removes (and names) the partial folders of earlier interrupted
+    /// exports that were out of reach when those were redone, now that they
+    /// can be reached again. Only `.counterdesk-export-….partial` folders
+    /// this database recorded are ever removed; one that cannot be removed
+    /// stays recorded (a read-only stick) and does not stop the export.
+    fn clear_leftovers(&mut self, store: &mut Store) -> Result<(), ExportError> {
+        for l in store.read(|tx| tx.export_leftovers())? {
+            let p = PathBuf::from(&l.path);
+            let partial = p
+                .file_name()
+                .is_some_and(|n| is_partial_name(&n.to_string_lossy()));
+            let here = std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir());
+            if !partial {
+                store.write(|tx| tx.forget_leftover(l.id, self.now))?;
+            } else if here {
+                match std::fs::remove_dir_all(&p) {
+                    Ok(()) => {
+                        store.write(|tx| tx.forget_leftover(l.id, self.now))?;
+                        self.removed.push(p);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "leftover export folder not removed"),
+                }
+            }
+        }
         Ok(())
     }
 
@@ -355,9 +358,10 @@ impl Ctx<'_> {
             }
         }
         let partial = old_dir.join(partial_name(&run.folder));
-        if partial.is_dir() {
+        let reached = partial.is_dir();
+        if reached {
             std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
-            self.removed.push(partial);
+            self.removed.push(partial.clone());
         }
         // Redo into today's folder: a name of its own, recorded before writing.
         let name = free_name(out, self.now);
@@ -367,7 +371,16 @@ impl Ctx<'_> {
             out_dir: out.to_string_lossy().into_owned(),
             folder: name,
         };
-        store.write(|tx| tx.retarget_export(redo.id, &redo.out_dir, &redo.folder))?;
+        // A partial not found may be on a stick that is not plugged in: the
+        // run will name the new folder, so the old one is remembered apart.
+        let unreached = (!reached && partial != out.join(partial_name(&redo.folder)))
+            .then(|| partial.to_string_lossy().into_owned());
+        store.write(|tx| {
+            if let Some(p) = &unreached {
+                tx.record_leftover(run.id, p, self.now)?;
+            }
+            tx.retarget_export(redo.id, &redo.out_dir, &redo.folder)
+        })?;
         let s = self.write_run(store, out, &redo)?;
         Ok(Settled::Redone(s.folder))
     }

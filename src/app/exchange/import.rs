@@ -134,7 +134,7 @@ fn read_lines(
         };
         line_no += 1;
         if reader.over_size() {
-            problems.push(
+            problems.push_first(
                 line_no,
                 format!("批次文件超过上限 {} GB", limits::MAX_BATCH_BYTES >> 30),
             );
@@ -156,7 +156,7 @@ fn read_lines(
         }
         applications += 1;
         if applications > limits::MAX_BATCH_LINES {
-            problems.push(
+            problems.push_first(
                 line_no,
                 format!(
                     "批次超过 {} 件申请的上限：请分成几个批次",

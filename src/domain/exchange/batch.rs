@@ -145,6 +145,20 @@ impl Problems {
         }
     }
 
+    /// A problem with the whole batch (too large, too many lines): listed
+    /// first, so it is seen even after a hundred problems of single lines.
+    pub fn push_first(&mut self, line: u64, message: impl Into<String>) {
+        self.total += 1;
+        self.shown.insert(
+            0,
+            Problem {
+                line,
+                message: message.into(),
+            },
+        );
+        self.shown.truncate(limits::MAX_PROBLEMS);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.total == 0
     }
@@ -638,5 +652,9 @@ mod tests {
         }
         assert_eq!(p.shown.len(), limits::MAX_PROBLEMS);
         assert_eq!(p.total, 250);
+        p.push_first(251, "too many");
+        assert_eq!(p.shown[0].line, 251);
+        assert_eq!(p.shown.len(), limits::MAX_PROBLEMS);
+        assert_eq!(p.total, 251);
     }
 }

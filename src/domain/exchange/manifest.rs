@@ -36,6 +36,11 @@ pub struct FileEntry {
 /// Prefix of every export folder's name.
 pub const FOLDER_PREFIX: &str = "counterdesk-export-";
 
+/// The hidden name an export is written under until it is complete.
+pub fn partial_name(folder: &str) -> String {
+    format!(".{folder}.partial")
+}
+
 /// Whether a folder name is an unfinished export (`.NAME.partial`).
 pub fn is_partial_name(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".partial") && name.contains(FOLDER_PREFIX)

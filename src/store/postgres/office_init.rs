@@ -45,6 +45,8 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
     ("exports", "SELECT, INSERT, UPDATE"),
     // Rows wait here until an export carries them (filled by triggers).
     ("export_pending", "SELECT, UPDATE, DELETE"),
+    // UPDATE: marked removed once an export finds the folder again.
+    ("export_leftovers", "SELECT, INSERT, UPDATE"),
     ("anchors", "SELECT, INSERT"),
     ("backups", "SELECT, INSERT"),
     ("imports", "SELECT, INSERT"),
