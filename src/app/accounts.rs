@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::error::AppError;
-use super::session::{SessionClerk, clerk_target};
+use super::session::{SessionClerk, clerk_target, existing_clerk};
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::{Role, validate_display_name, validate_username};
 use crate::domain::password::{check_policy, hash_password};
@@ -50,11 +50,6 @@ pub(crate) fn validated_new_clerk(
         password_hash,
         must_change_password: must_change,
     })
-}
-
-pub(crate) fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, StoreError> {
-    tx.clerk_by_id(id)?
-        .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))
 }
 
 fn require_admin(tx: &Tx<'_>, actor: &SessionClerk) -> Result<(), StoreError> {

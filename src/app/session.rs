@@ -5,14 +5,13 @@
 use chrono::{DateTime, Utc};
 
 use super::access::audit;
-use super::accounts::existing_clerk;
 use super::clock;
 use super::error::AppError;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::domain::lockout::Attempt;
 use crate::domain::password::{check_policy, hash_password, verify_password};
-use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError};
+use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError, Tx};
 
 /// The signed-in clerk as the UI sees it (no password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -406,4 +405,10 @@ pub fn handle(
             Resp::PasswordChanged(change_own_password(store, signed_in()?, &old, &new, now)?)
         }
     })
+}
+
+/// The clerk with this id, or "账号不存在" (the account was removed meanwhile).
+pub(crate) fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, StoreError> {
+    tx.clerk_by_id(id)?
+        .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::decide::{Decision, write_decision};
+use super::record::{Decision, write_decision};
 use crate::app::access::audit;
 use crate::app::auth::SessionClerk;
 use crate::app::clock::fmt_hm;

@@ -9,6 +9,7 @@
 mod claim;
 pub mod company;
 mod decide;
+mod record;
 mod search;
 mod view;
 
