@@ -12,7 +12,7 @@ use chrono::{DateTime, Timelike, Utc};
 use eframe::egui;
 
 use super::outbox::{Outbox, Sender};
-use super::photo_check::{FilePicker, RfdPicker};
+use super::photo_check::{FilePicker, PickerFactory, RfdPicker};
 use super::session::Session;
 use super::widgets::Message;
 use super::{lock, login, setup, shell};
@@ -20,9 +20,6 @@ use crate::app::clock::Clock;
 use crate::app::session::SessionClerk;
 use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
 use crate::domain::settings::Settings;
-
-/// Makes the file-dialog picker for a new session's 照片检测 panel.
-pub type PickerFactory = Arc<dyn Fn() -> Box<dyn FilePicker> + Send + Sync>;
 
 /// Native rfd dialogs on a helper thread.
 pub fn native_picker() -> PickerFactory {

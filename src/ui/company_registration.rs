@@ -10,7 +10,7 @@ use eframe::egui::{self, RichText};
 use super::id_check::IdCheckPanel;
 use super::registration_form::{FormCore, after_field, doc_type_radios, error_under, text_field};
 use super::registration_screen::{FormBody, RegistrationScreen};
-use super::screen::ScreenId;
+use super::screen_id::ScreenId;
 use super::widgets;
 use crate::app::attachments::PreparedScan;
 use crate::app::registration::Req;

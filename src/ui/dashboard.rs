@@ -11,7 +11,8 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot};
 
 use super::outbox::{Command, Outbox};
-use super::screen::{REGISTRY, Screen, ScreenCx, ScreenId};
+use super::screen::{Screen, ScreenCx};
+use super::screen_id::{REGISTRY, ScreenId};
 use super::{theme, widgets};
 use crate::app::dashboard::{self, Dashboard as Data};
 use crate::app::error::AppError;

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::id_check::IdCheckPanel;
 use super::outbox::Outbox;
-use super::screen::{Screen, ScreenCx, ScreenId};
+use super::screen::{Screen, ScreenCx};
+use super::screen_id::ScreenId;
 
 #[derive(Default)]
 pub struct DocumentCheck {

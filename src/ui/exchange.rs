@@ -10,7 +10,8 @@ use eframe::egui::{self, RichText};
 
 use super::outbox::Outbox;
 use super::photo_check::{FileKind, FilePicker, Picked};
-use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::screen::{Screen, ScreenCx, ScreenEnv};
+use super::screen_id::ScreenId;
 use super::theme;
 use super::widgets::{self, Message};
 use crate::app::error::AppError;

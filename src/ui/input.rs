@@ -5,7 +5,7 @@
 use eframe::egui;
 
 use super::app::CounterDeskApp;
-use super::screen::ScreenId;
+use super::screen_id::ScreenId;
 use crate::app::session::LockReason;
 use crate::domain::clerk::Role;
 

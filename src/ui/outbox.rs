@@ -1,7 +1,7 @@
 //! What screens and forms ask the app to do, applied after the frame is
 //! drawn. Every request remembers who sent it, so its reply goes back there.
 
-use super::screen::ScreenId;
+use super::screen_id::ScreenId;
 use super::widgets::Message;
 use crate::app::session::LockReason;
 use crate::app::worker::Request;

@@ -45,6 +45,9 @@ const FASTEST_HUMAN_CANCEL: std::time::Duration = std::time::Duration::from_mill
 
 /// Native file dialogs, behind a trait so tests can inject a file.
 /// Requests never block; answers arrive through `poll`.
+/// Makes a file-dialog picker for each panel that opens dialogs.
+pub type PickerFactory = std::sync::Arc<dyn Fn() -> Box<dyn FilePicker> + Send + Sync>;
+
 pub trait FilePicker: Send {
     fn request_open(&mut self);
     fn request_save(&mut self, suggested_name: &str);

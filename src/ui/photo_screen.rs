@@ -6,7 +6,8 @@ use eframe::egui;
 
 use super::outbox::Outbox;
 use super::photo_check::PhotoCheckPanel;
-use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::screen::{Screen, ScreenCx, ScreenEnv};
+use super::screen_id::ScreenId;
 
 pub struct PhotoScreen {
     pub panel: PhotoCheckPanel,

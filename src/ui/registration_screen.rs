@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::outbox::Outbox;
 use super::registration_form::{FormCore, ResultAction, Shortcut, Stage, submit_row};
-use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::screen::{Screen, ScreenCx, ScreenEnv};
+use super::screen_id::ScreenId;
 use super::theme;
 use super::widgets;
 use crate::app::attachments::PreparedScan;

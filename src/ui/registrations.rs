@@ -11,7 +11,8 @@ use egui_extras::{Column, TableBuilder};
 
 use super::outbox::Outbox;
 use super::registration_record::{RecordPanel, status_badge};
-use super::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::screen::{Screen, ScreenCx, ScreenEnv};
+use super::screen_id::ScreenId;
 use super::widgets::{self, Message};
 use crate::app::error::AppError;
 use crate::app::registration::{Req, Resp, SearchPage};

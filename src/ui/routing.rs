@@ -206,7 +206,7 @@ fn restore(
     settings: &crate::domain::settings::Settings,
     db_path: &std::path::Path,
     now: chrono::DateTime<chrono::Utc>,
-) -> Option<super::screen::ScreenId> {
+) -> Option<super::screen_id::ScreenId> {
     let clerk = s.clerk.clone();
     let cx = ScreenCx {
         clerk: &clerk,

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::lock::LockForm;
 use super::password::PasswordForm;
-use super::screen::{REGISTRY, Screen, ScreenCx, ScreenEnv, ScreenId};
+use super::screen::{Screen, ScreenCx, ScreenEnv};
+use super::screen_id::{REGISTRY, ScreenId};
 use super::widgets::Message;
 use crate::app::session::SessionClerk;
 use crate::domain::idle::IdleTimer;
@@ -109,7 +110,7 @@ impl Session {
         let env = &self.env;
         self.screens
             .entry(id)
-            .or_insert_with(|| (id.info().make)(env))
+            .or_insert_with(|| super::registry::make(id, env))
     }
 
     /// A screen already made (tests read their state through this).
@@ -231,7 +232,7 @@ impl Session {
     }
 
     /// Registry entries this clerk sees, in order.
-    pub fn nav(&self) -> impl Iterator<Item = &'static super::screen::ScreenInfo> + '_ {
+    pub fn nav(&self) -> impl Iterator<Item = &'static super::screen_id::ScreenInfo> + '_ {
         REGISTRY.iter().filter(|i| (i.allowed)(self.clerk.role))
     }
 }

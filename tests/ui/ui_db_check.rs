@@ -4,7 +4,7 @@
 use crate::common::*;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::ui::accounts::Accounts;
-use counterdesk::ui::screen::ScreenId;
+use counterdesk::ui::screen_id::ScreenId;
 use egui_kittest::kittest::Queryable;
 
 #[test]

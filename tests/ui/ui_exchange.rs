@@ -17,7 +17,8 @@ use counterdesk::store::Store;
 use counterdesk::ui::exchange::Exchange;
 use counterdesk::ui::photo_check::ScriptedPicker;
 use counterdesk::ui::review_queue::ReviewQueue;
-use counterdesk::ui::screen::{Screen, ScreenCx, ScreenEnv, ScreenId};
+use counterdesk::ui::screen::{Screen, ScreenCx, ScreenEnv};
+use counterdesk::ui::screen_id::ScreenId;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -30,7 +31,7 @@ fn work_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::app::PickerFactory {
+fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::photo_check::PickerFactory {
     Arc::new(move || Box::new(ScriptedPicker::new(Some(open.clone()), Some(save.clone()))))
 }
 

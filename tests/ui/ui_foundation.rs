@@ -10,7 +10,7 @@ use counterdesk::domain::clerk::Role;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
 use counterdesk::ui::photo_screen::PhotoScreen;
-use counterdesk::ui::screen::ScreenId;
+use counterdesk::ui::screen_id::ScreenId;
 use egui_kittest::kittest::Queryable;
 
 fn photo(s: &counterdesk::ui::session::Session) -> &counterdesk::ui::photo_check::PhotoCheckPanel {

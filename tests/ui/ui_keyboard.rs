@@ -10,7 +10,7 @@ use counterdesk::app::worker::DbTarget;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
 use counterdesk::ui::document_check::DocumentCheck;
-use counterdesk::ui::screen::ScreenId;
+use counterdesk::ui::screen_id::ScreenId;
 use eframe::egui::{self, Event, Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 

@@ -18,7 +18,7 @@ use counterdesk::domain::review::{AppKind, PhotoSource, Reason, Status};
 use counterdesk::photo::check_bytes;
 use counterdesk::store::{NewApplication, NewClerk, Store};
 use counterdesk::ui::review_queue::ReviewQueue;
-use counterdesk::ui::screen::ScreenId;
+use counterdesk::ui::screen_id::ScreenId;
 use eframe::egui::accesskit::Role as A11y;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::kittest::{By, NodeT, Queryable};
