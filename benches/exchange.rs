@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::exchange::export::export;
 use counterdesk::app::exchange::import::{ImportOptions, import_file};
 use counterdesk::app::exchange::{Progress, demo_batch};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::app::{dashboard, demo, demo_queue};
 use counterdesk::store::Store;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

@@ -5,7 +5,11 @@
 //!     cargo bench --bench login
 
 use chrono::{TimeZone, Utc};
-use counterdesk::app::auth::{self, AccountInput, LoginPurpose};
+use counterdesk::app::accounts::AccountInput;
+use counterdesk::app::session;
+use counterdesk::app::session::LoginPurpose;
+use counterdesk::app::settings;
+use counterdesk::app::setup;
 use counterdesk::domain::clerk::Role;
 use counterdesk::store::Store;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
@@ -17,7 +21,7 @@ fn bench(c: &mut Criterion) {
         .with_ymd_and_hms(2026, 11, 20, 1, 30, 0)
         .single()
         .expect("time");
-    auth::create_first_admin(
+    setup::create_first_admin(
         &mut store,
         &AccountInput {
             username: "admin".into(),
@@ -30,19 +34,19 @@ fn bench(c: &mut Criterion) {
     )
     .expect("admin");
     // A large lockout so repeated failures keep doing the full work.
-    let mut settings = auth::settings(&mut store).expect("settings");
+    let mut settings = setup::settings(&mut store).expect("settings");
     settings.lockout.max_failures = 10;
-    let admin = match auth::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, t0) {
-        Ok(auth::LoginOutcome::Success(a)) => a,
+    let admin = match session::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, t0) {
+        Ok(session::LoginOutcome::Success(a)) => a,
         other => panic!("{other:?}"),
     };
-    auth::save_settings(&mut store, &admin, settings, t0).expect("settings");
+    settings::save_settings(&mut store, &admin, settings, t0).expect("settings");
     let mut g = c.benchmark_group("login");
     g.sample_size(50).sampling_mode(SamplingMode::Flat);
     let mut n = 0i64;
     g.bench_function("unknown_name", |b| {
         b.iter(|| {
-            auth::login(
+            session::login(
                 &mut store,
                 "nosuchclerk",
                 "wrongpass1",
@@ -56,10 +60,10 @@ fn bench(c: &mut Criterion) {
             // Spread attempts over time so the account never locks.
             n += 1;
             let at = t0 + chrono::Duration::hours(n);
-            let r = auth::login(&mut store, "admin", "wrongpass1", LoginPurpose::SignIn, at);
+            let r = session::login(&mut store, "admin", "wrongpass1", LoginPurpose::SignIn, at);
             // Reset the failure count with a success every few attempts.
             if n % 5 == 0 {
-                let _ = auth::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, at);
+                let _ = session::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, at);
             }
             r
         })

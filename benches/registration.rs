@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use counterdesk::app::attachments::{ScanInput, prepare};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::receipt::{self, ReceiptData};
 use counterdesk::app::registration::{self, Req, Resp};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::checksum::mod11_2;
 use counterdesk::domain::registration::{IdDocType, PersonDraft, ReasonKind, ScanSlot};
 use counterdesk::store::Store;

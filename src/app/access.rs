@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::auth::SessionClerk;
+use super::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::store::{ClerkRecord, NewAuditEvent, StoreError, Tx};

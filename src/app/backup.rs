@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::auth::SessionClerk;
 use super::error::AppError;
+use super::session::SessionClerk;
 use crate::domain::anchor::backup_overdue;
 use crate::domain::audit::AuditAction;
 use crate::store::{NewAuditEvent, Store, backup_to};

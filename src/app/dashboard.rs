@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::auth::SessionClerk;
 use super::error::AppError;
 use super::review::may_view;
+use super::session::SessionClerk;
 use crate::domain::anchor;
 use crate::domain::exchange::limits;
 use crate::store::{DashboardData, QueueClock, Store};

@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::auth::{AccountInput, SessionClerk, create_first_admin};
+use super::accounts::AccountInput;
 use super::error::AppError;
+use super::session::SessionClerk;
+use super::setup::create_first_admin;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::domain::password::hash_password;

@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
-use super::auth::SessionClerk;
 use super::demo::DEMO_CLERKS;
 use super::review::{self, Req, Resp, Verdict};
+use super::session::SessionClerk;
 use crate::domain::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;

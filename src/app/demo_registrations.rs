@@ -5,10 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::access::audit;
-use super::auth::SessionClerk;
 use super::clock;
 use super::demo;
 use super::error::AppError;
+use super::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::clerk::Role;

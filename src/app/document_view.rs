@@ -8,8 +8,8 @@ use image::ImageFormat;
 
 use super::access::require_role;
 use super::attachments::{ScanFormat, decode_image, sniff};
-use super::auth::SessionClerk;
 use super::error::AppError;
+use super::session::SessionClerk;
 use crate::domain::clerk::Role;
 use crate::store::{Store, StoreError};
 

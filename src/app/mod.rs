@@ -6,7 +6,6 @@ pub mod access;
 pub mod accounts;
 pub mod attachments;
 pub mod audit_view;
-pub mod auth;
 pub mod backup;
 pub mod clock;
 pub mod dashboard;

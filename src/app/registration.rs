@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::attachments::PreparedScan;
-use super::auth::SessionClerk;
 use super::clock;
 use super::error::{AppError, RecordRef};
 use super::receipt;
@@ -16,6 +15,7 @@ pub use super::registration_view::{
     SearchPage, Submitted,
 };
 use super::registration_view::{row, view};
+use super::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::domain::normalize::normalize;

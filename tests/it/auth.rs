@@ -1,7 +1,12 @@
 //! Accounts and sessions end to end against a temp database, with an injected clock.
 
 use chrono::{Duration, TimeZone, Utc};
-use counterdesk::app::auth::{self, AccountInput, LoginOutcome, LoginPurpose, SessionClerk};
+use counterdesk::app::accounts;
+use counterdesk::app::accounts::AccountInput;
+use counterdesk::app::session;
+use counterdesk::app::session::{LoginOutcome, LoginPurpose, SessionClerk};
+use counterdesk::app::settings;
+use counterdesk::app::setup;
 use counterdesk::domain::audit::AuditAction;
 use counterdesk::domain::clerk::Role;
 use counterdesk::store::{AuditVerdict, Store, StoreError};
@@ -22,7 +27,7 @@ fn input(user: &str, role: Role, pw: &str) -> AccountInput {
 fn setup() -> (tempfile::TempDir, Store, SessionClerk) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("auth.sqlite3")).unwrap();
-    let admin = auth::create_first_admin(
+    let admin = setup::create_first_admin(
         &mut s,
         &input("admin", Role::Admin, "admin2026"),
         "测试车管所",
@@ -33,7 +38,7 @@ fn setup() -> (tempfile::TempDir, Store, SessionClerk) {
 }
 
 fn login(s: &mut Store, user: &str, pw: &str, at: chrono::DateTime<Utc>) -> LoginOutcome {
-    auth::login(s, user, pw, LoginPurpose::SignIn, at).unwrap()
+    session::login(s, user, pw, LoginPurpose::SignIn, at).unwrap()
 }
 
 fn actions(s: &mut Store) -> Vec<AuditAction> {
@@ -46,8 +51,8 @@ fn actions(s: &mut Store) -> Vec<AuditAction> {
 fn first_admin_only_once() {
     let (_d, mut s, admin) = setup();
     assert_eq!(admin.role, Role::Admin);
-    assert!(!auth::needs_setup(&mut s).unwrap());
-    let err = auth::create_first_admin(
+    assert!(!setup::needs_setup(&mut s).unwrap());
+    let err = setup::create_first_admin(
         &mut s,
         &input("admin2", Role::Admin, "admin2026"),
         "x",
@@ -128,7 +133,7 @@ fn unknown_user_gets_a_generic_message() {
 #[test]
 fn admin_manages_accounts_and_the_rules_hold() {
     let (_d, mut s, admin) = setup();
-    let id = auth::create_account(
+    let id = accounts::create_account(
         &mut s,
         &admin,
         &input("wangli", Role::Counter, "temp2026a"),
@@ -141,12 +146,13 @@ fn admin_manages_accounts_and_the_rules_hold() {
     };
     assert!(clerk.must_change_password);
     // Counter clerks cannot manage accounts.
-    assert!(auth::list_clerks(&mut s, &clerk, t0()).is_err());
+    assert!(accounts::list_clerks(&mut s, &clerk, t0()).is_err());
     assert!(
-        auth::create_account(&mut s, &clerk, &input("x", Role::Admin, "abcd12345"), t0()).is_err()
+        accounts::create_account(&mut s, &clerk, &input("x", Role::Admin, "abcd12345"), t0())
+            .is_err()
     );
     // Duplicate user names are refused with a clear message.
-    let dup = auth::create_account(
+    let dup = accounts::create_account(
         &mut s,
         &admin,
         &input("WangLi", Role::Counter, "temp2026a"),
@@ -154,15 +160,16 @@ fn admin_manages_accounts_and_the_rules_hold() {
     );
     assert!(matches!(dup, Err(StoreError::Rejected(m)) if m.contains("已被使用")));
     // Changing one's own password needs the old one.
-    assert!(auth::change_own_password(&mut s, &clerk, "bad", "mine2026x", t0()).is_err());
-    let clerk = auth::change_own_password(&mut s, &clerk, "temp2026a", "mine2026x", t0()).unwrap();
+    assert!(session::change_own_password(&mut s, &clerk, "bad", "mine2026x", t0()).is_err());
+    let clerk =
+        session::change_own_password(&mut s, &clerk, "temp2026a", "mine2026x", t0()).unwrap();
     assert!(!clerk.must_change_password);
     // Disable: login refused even with the right password.
-    auth::set_disabled(&mut s, &admin, id, true, t0()).unwrap();
+    accounts::set_disabled(&mut s, &admin, id, true, t0()).unwrap();
     assert!(
         matches!(login(&mut s, "wangli", "mine2026x", t0()), LoginOutcome::Refused(m) if m.contains("停用"))
     );
-    auth::set_disabled(&mut s, &admin, id, false, t0()).unwrap();
+    accounts::set_disabled(&mut s, &admin, id, false, t0()).unwrap();
     // Reset clears a lockout and forces a change.
     for _ in 0..5 {
         login(&mut s, "wangli", "nope12345", t0());
@@ -171,7 +178,7 @@ fn admin_manages_accounts_and_the_rules_hold() {
         login(&mut s, "wangli", "mine2026x", t0()),
         LoginOutcome::Refused(_)
     ));
-    auth::reset_password(&mut s, &admin, id, "reset2026b", t0()).unwrap();
+    accounts::reset_password(&mut s, &admin, id, "reset2026b", t0()).unwrap();
     assert!(
         matches!(login(&mut s, "wangli", "reset2026b", t0()), LoginOutcome::Success(c) if c.must_change_password)
     );
@@ -180,8 +187,8 @@ fn admin_manages_accounts_and_the_rules_hold() {
 #[test]
 fn the_last_admin_cannot_be_disabled() {
     let (_d, mut s, admin) = setup();
-    assert!(auth::set_disabled(&mut s, &admin, admin.id, true, t0()).is_err());
-    let id2 = auth::create_account(
+    assert!(accounts::set_disabled(&mut s, &admin, admin.id, true, t0()).is_err());
+    let id2 = accounts::create_account(
         &mut s,
         &admin,
         &input("admin2", Role::Admin, "admin2026b"),
@@ -191,20 +198,20 @@ fn the_last_admin_cannot_be_disabled() {
     let LoginOutcome::Success(admin2) = login(&mut s, "admin2", "admin2026b", t0()) else {
         panic!()
     };
-    auth::set_disabled(&mut s, &admin2, admin.id, true, t0()).unwrap();
+    accounts::set_disabled(&mut s, &admin2, admin.id, true, t0()).unwrap();
     // admin2 is now the only enabled admin; nobody may disable it.
-    assert!(auth::set_disabled(&mut s, &admin2, id2, true, t0()).is_err());
+    assert!(accounts::set_disabled(&mut s, &admin2, id2, true, t0()).is_err());
 }
 
 #[test]
 fn settings_are_validated_and_change_the_lockout() {
     let (_d, mut s, admin) = setup();
-    let mut st = auth::settings(&mut s).unwrap();
+    let mut st = setup::settings(&mut s).unwrap();
     st.idle_minutes = 0;
-    assert!(auth::save_settings(&mut s, &admin, st.clone(), t0()).is_err());
+    assert!(settings::save_settings(&mut s, &admin, st.clone(), t0()).is_err());
     st.idle_minutes = 10;
     st.lockout.max_failures = 3;
-    auth::save_settings(&mut s, &admin, st, t0()).unwrap();
+    settings::save_settings(&mut s, &admin, st, t0()).unwrap();
     assert!(
         matches!(login(&mut s, "admin", "bad123456", t0()), LoginOutcome::Refused(m) if m.contains("连续失败 3 次"))
     );
@@ -219,13 +226,13 @@ fn settings_are_validated_and_change_the_lockout() {
 #[test]
 fn session_end_and_idle_lock_are_audited() {
     let (_d, mut s, admin) = setup();
-    auth::record_idle_lock(&mut s, &admin, t0()).unwrap();
+    session::record_idle_lock(&mut s, &admin, t0()).unwrap();
     assert!(matches!(
-        auth::login(&mut s, "admin", "admin2026", LoginPurpose::Unlock, t0()).unwrap(),
+        session::login(&mut s, "admin", "admin2026", LoginPurpose::Unlock, t0()).unwrap(),
         LoginOutcome::Success(_)
     ));
-    auth::end_session(&mut s, &admin, Some("wangli"), t0()).unwrap();
-    auth::end_session(&mut s, &admin, None, t0()).unwrap();
+    session::end_session(&mut s, &admin, Some("wangli"), t0()).unwrap();
+    session::end_session(&mut s, &admin, None, t0()).unwrap();
     let acts = actions(&mut s);
     assert_eq!(
         &acts[acts.len() - 4..],

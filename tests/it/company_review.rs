@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
 use counterdesk::app::review::{self, Req, Resp, ReviewItem, Verdict};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::app::session::{self as session_uc, LockReason};
 use counterdesk::domain::audit::AuditAction;
 use counterdesk::domain::clerk::Role;

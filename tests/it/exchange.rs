@@ -8,12 +8,12 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::exchange::export::{ExportOptions, Settled, export, export_with};
 use counterdesk::app::exchange::import::{ImportError, ImportOptions, import_file};
 use counterdesk::app::exchange::verify::verify_folder;
 use counterdesk::app::exchange::{Progress, demo_batch, keys};
 use counterdesk::app::review::{self, Req, Resp, Verdict};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::exchange::manifest::{MANIFEST_FILE, Manifest};
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;

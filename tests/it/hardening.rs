@@ -2,11 +2,14 @@
 //! verification works on a read-only copy, login says the same for unknown
 //! and existing names, and the audit never stores a typed unknown name.
 
+use counterdesk::app::session;
+use counterdesk::app::setup;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
-use counterdesk::app::auth::{self, AccountInput, LoginOutcome, LoginPurpose};
+use counterdesk::app::accounts::AccountInput;
+use counterdesk::app::session::{LoginOutcome, LoginPurpose};
 use counterdesk::domain::audit::{AuditContent, GENESIS_HASH};
 use counterdesk::domain::clerk::Role;
 use counterdesk::store::{NewAuditEvent, Store};
@@ -265,7 +268,7 @@ fn a_column_of_the_wrong_type_is_broken_not_a_driver_error() {
 fn login_setup() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("login.sqlite3")).unwrap();
-    auth::create_first_admin(
+    setup::create_first_admin(
         &mut s,
         &AccountInput {
             username: "admin".into(),
@@ -283,7 +286,7 @@ fn login_setup() -> (tempfile::TempDir, Store) {
 #[test]
 fn unknown_and_existing_names_get_the_same_message() {
     let (_d, mut s) = login_setup();
-    let refusal = |s: &mut Store, user: &str| match auth::login(
+    let refusal = |s: &mut Store, user: &str| match session::login(
         s,
         user,
         "wrongpass1",
@@ -305,7 +308,7 @@ fn unknown_and_existing_names_get_the_same_message() {
     }
     assert_eq!(refusal(&mut s, "admin"), unknown);
     // Only the right password learns the account is locked.
-    match auth::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
+    match session::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
         LoginOutcome::Refused(m) => assert!(m.contains("已锁定"), "{m}"),
         LoginOutcome::Success(_) => panic!("locked account signed in"),
     }
@@ -315,7 +318,7 @@ fn unknown_and_existing_names_get_the_same_message() {
 fn the_audit_never_holds_a_typed_unknown_name() {
     let (_d, mut s) = login_setup();
     for _ in 0..2 {
-        let _ = auth::login(
+        let _ = session::login(
             &mut s,
             "S3cretPassw0rd",
             "whatever1",
@@ -323,7 +326,7 @@ fn the_audit_never_holds_a_typed_unknown_name() {
             t0(),
         );
     }
-    let _ = auth::login(&mut s, "other", "whatever1", LoginPurpose::SignIn, t0());
+    let _ = session::login(&mut s, "other", "whatever1", LoginPurpose::SignIn, t0());
     let rows = s.read(|tx| tx.audit_tail(100)).unwrap();
     let failed: Vec<_> = rows
         .iter()
@@ -346,7 +349,7 @@ fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
     use std::io::Write;
     let (dir, mut s) = login_setup();
     for _ in 0..5 {
-        let _ = auth::login(&mut s, "admin", "wrongpass1", LoginPurpose::SignIn, t0());
+        let _ = session::login(&mut s, "admin", "wrongpass1", LoginPurpose::SignIn, t0());
     }
     drop(s);
     let db = dir.path().join("login.sqlite3");
@@ -372,7 +375,7 @@ fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let mut s = Store::open(&db).unwrap();
     assert!(matches!(
-        auth::login(&mut s, "admin", "Fresh2027a", LoginPurpose::SignIn, t0()).unwrap(),
+        session::login(&mut s, "admin", "Fresh2027a", LoginPurpose::SignIn, t0()).unwrap(),
         LoginOutcome::Success(_)
     ));
     let rows = s.read(|tx| tx.audit_tail(10)).unwrap();
@@ -518,8 +521,8 @@ fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
 
 #[test]
 fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
-    use counterdesk::app::auth::SessionClerk;
     use counterdesk::app::dashboard::{self, Dashboard, Req, Resp};
+    use counterdesk::app::session::SessionClerk;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("remind.sqlite3");
     let mut s = Store::open(&db).unwrap();

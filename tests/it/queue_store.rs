@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::error::AppError;
 use counterdesk::app::review::{self, Req, Resp, ReviewItem, Ticket, Verdict};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::audit::AuditAction;
 use counterdesk::domain::clerk::Role;
 use counterdesk::domain::review::eligibility::PreVerdict;

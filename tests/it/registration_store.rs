@@ -7,9 +7,9 @@ use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::attachments::{PreparedScan, ScanInput, prepare};
-use counterdesk::app::auth::SessionClerk;
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req, Resp, Submitted};
+use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::audit::AuditAction;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{

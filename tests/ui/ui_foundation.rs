@@ -1,10 +1,12 @@
 //! Screenshot tests of the foundation screens, driven through accessible labels.
 
 use crate::common;
+use counterdesk::app::accounts;
+use counterdesk::app::session;
 
 use crate::common::{Ui, db_path, launch, seeded_db, t0};
 use chrono::Duration;
-use counterdesk::app::auth::{self, LoginPurpose};
+use counterdesk::app::session::LoginPurpose;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::clerk::Role;
 use counterdesk::store::Store;
@@ -84,7 +86,7 @@ fn locked_account_says_until_when() {
     {
         let mut s = Store::open(&path).unwrap();
         for _ in 0..5 {
-            auth::login(&mut s, "wangli", "wrong2026", LoginPurpose::SignIn, t0()).unwrap();
+            session::login(&mut s, "wangli", "wrong2026", LoginPurpose::SignIn, t0()).unwrap();
         }
     }
     let mut ui = launch(DbTarget::File(path));
@@ -181,17 +183,18 @@ fn forced_password_change_after_reset() {
     let path = seeded_db("forced_change");
     {
         let mut s = Store::open(&path).unwrap();
-        let admin =
-            match auth::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
-                auth::LoginOutcome::Success(c) => c,
-                other => panic!("{other:?}"),
-            };
+        let admin = match session::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0())
+            .unwrap()
+        {
+            session::LoginOutcome::Success(c) => c,
+            other => panic!("{other:?}"),
+        };
         let id = s
             .read(|tx| tx.clerk_by_username("wangli"))
             .unwrap()
             .unwrap()
             .id;
-        auth::reset_password(&mut s, &admin, id, "temp2026x", t0()).unwrap();
+        accounts::reset_password(&mut s, &admin, id, "temp2026x", t0()).unwrap();
     }
     let mut ui = launch(DbTarget::File(path));
     ui.sign_in("wangli", "temp2026x");

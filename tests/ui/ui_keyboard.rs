@@ -121,18 +121,18 @@ fn forced_password_change_opens_on_the_old_password() {
     let path = seeded_db("kb_forced");
     {
         let mut s = Store::open(&path).unwrap();
-        let admin = counterdesk::app::auth::login(
+        let admin = counterdesk::app::session::login(
             &mut s,
             "admin",
             "admin2026",
-            counterdesk::app::auth::LoginPurpose::SignIn,
+            counterdesk::app::session::LoginPurpose::SignIn,
             t0(),
         )
         .unwrap();
-        let counterdesk::app::auth::LoginOutcome::Success(admin) = admin else {
+        let counterdesk::app::session::LoginOutcome::Success(admin) = admin else {
             panic!("admin")
         };
-        counterdesk::app::auth::reset_password(&mut s, &admin, 2, "temp2026a", t0()).unwrap();
+        counterdesk::app::accounts::reset_password(&mut s, &admin, 2, "temp2026a", t0()).unwrap();
     }
     let mut ui = launch(DbTarget::File(path));
     ui.sign_in("wangli", "temp2026a");

@@ -29,8 +29,8 @@ use sha2::{Digest, Sha256};
 use super::keys::{self, KeyError};
 use super::verify::verify_folder;
 use crate::app::access::audit;
-use crate::app::auth::SessionClerk;
 use crate::app::clock;
+use crate::app::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,

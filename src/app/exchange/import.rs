@@ -16,7 +16,7 @@ use super::batch_file::{Line, LineReader, find_beside, open_regular};
 use super::photos::{self, CheckHooks, Photo, Source};
 use super::{Phase, Progress};
 use crate::app::access::audit;
-use crate::app::auth::SessionClerk;
+use crate::app::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::exchange::batch::{CheckedLine, Problems, parse_line, photo_mime};
 use crate::domain::exchange::limits;

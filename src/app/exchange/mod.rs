@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use chrono::{DateTime, Utc};
 
 use super::access::require_role;
-use super::auth::SessionClerk;
 use super::error::AppError;
+use super::session::SessionClerk;
 use crate::domain::clerk::Role;
 use crate::store::Store;
 

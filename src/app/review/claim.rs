@@ -8,8 +8,8 @@ use super::{
     target,
 };
 use crate::app::access::{audit, require_role};
-use crate::app::auth::SessionClerk;
 use crate::app::error::AppError;
+use crate::app::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::clerk::Role;
 use crate::domain::review::application::apply;

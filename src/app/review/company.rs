@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::record::{Decision, write_decision};
 use crate::app::access::audit;
-use crate::app::auth::SessionClerk;
 use crate::app::clock::fmt_hm;
+use crate::app::session::SessionClerk;
 use crate::domain::audit::AuditAction;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};

@@ -15,8 +15,8 @@ mod view;
 
 use chrono::{DateTime, Utc};
 
-use super::auth::SessionClerk;
 use super::error::AppError;
+use super::session::SessionClerk;
 use crate::domain::clerk::Role;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
