@@ -10,7 +10,7 @@ use counterdesk::app::session;
 use counterdesk::app::session::LoginPurpose;
 use counterdesk::app::settings;
 use counterdesk::app::setup;
-use counterdesk::domain::clerk::Role;
+use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::Store;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 

@@ -18,7 +18,7 @@ use counterdesk::app::attachments::{ScanInput, prepare};
 use counterdesk::app::receipt::{self, ReceiptData};
 use counterdesk::app::registration::{self, Req, Resp};
 use counterdesk::app::session::SessionClerk;
-use counterdesk::domain::checksum::mod11_2;
+use counterdesk::domain::documents::checksum::mod11_2;
 use counterdesk::domain::registration::{IdDocType, PersonDraft, ReasonKind, ScanSlot};
 use counterdesk::store::Store;
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use chrono::NaiveDate;
-use counterdesk::domain::check_identity;
+use counterdesk::domain::documents::router::check_identity;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {

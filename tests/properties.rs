@@ -2,8 +2,9 @@
 //! caught, arbitrary input never panics.
 
 use chrono::NaiveDate;
-use counterdesk::domain::checksum::{credit_check, mod11_2, org_check};
-use counterdesk::domain::{DocKind, Verdict, check_any, check_code, check_identity, check_phone};
+use counterdesk::domain::documents::checksum::{credit_check, mod11_2, org_check};
+use counterdesk::domain::documents::result::{DocKind, Verdict};
+use counterdesk::domain::documents::router::{check_any, check_code, check_identity, check_phone};
 use proptest::prelude::*;
 
 fn today() -> NaiveDate {

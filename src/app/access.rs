@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
 use crate::store::{ClerkRecord, NewAuditEvent, StoreError, Tx};
 
 /// Appends one audit row inside the caller's transaction. Without a clerk

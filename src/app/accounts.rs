@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use super::access::{audit, require_role};
 use super::error::AppError;
 use super::session::{SessionClerk, clerk_target, existing_clerk};
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::{Role, validate_display_name, validate_username};
-use crate::domain::password::{check_policy, hash_password};
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::{Role, validate_display_name, validate_username};
+use crate::domain::clerks::password::{check_policy, hash_password};
 use crate::store::{ClerkRecord, NewClerk, Store, StoreError, Tx};
 
 /// An account row for the administrator's list.

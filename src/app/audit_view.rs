@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::access::require_role;
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
 use crate::store::{AuditVerdict, Store, StoreError, Tx};
 
 /// An audit target in words: 申请 SL…, 面签记录 MQ-…, 系统设置; as stored otherwise.

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::anchor::backup_overdue;
-use crate::domain::audit::AuditAction;
+use crate::domain::clerks::anchor::backup_overdue;
+use crate::domain::clerks::audit::AuditAction;
 use crate::store::{NewAuditEvent, Store, backup_to};
 
 /// Prefix and suffix of the files the automatic backup makes (and prunes).

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::error::AppError;
 use super::review::may_view;
 use super::session::SessionClerk;
-use crate::domain::anchor;
+use crate::domain::clerks::anchor;
 use crate::domain::exchange::limits;
 use crate::store::{DashboardData, QueueClock, Store};
 
@@ -59,7 +59,7 @@ pub fn handle(
                     tx.last_anchor_at()?,
                 ))
             })?;
-            let admin = actor.role == crate::domain::clerk::Role::Admin;
+            let admin = actor.role == crate::domain::clerks::clerk::Role::Admin;
             if !may_view(actor.role) {
                 // Administrators do not open applications: no list to open.
                 data.oldest_overdue.clear();

@@ -7,9 +7,9 @@ use super::accounts::AccountInput;
 use super::error::AppError;
 use super::session::SessionClerk;
 use super::setup::create_first_admin;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::password::hash_password;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::password::hash_password;
 use crate::store::{NewAuditEvent, NewClerk, Store, StoreError};
 
 /// (user name, display name, role, password)

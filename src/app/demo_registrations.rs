@@ -9,9 +9,9 @@ use super::clock;
 use super::demo;
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::checksum::{credit_check, mod11_2, org_check};
-use crate::domain::clerk::Role;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, ReasonKind, RegistrationKind, RegistrationNo};
 use crate::store::{NewRegistration, Store, StoreError};
@@ -215,7 +215,7 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::router::{check_code, check_identity};
+    use crate::domain::documents::router::{check_code, check_identity};
 
     #[test]
     fn synthetic_numbers_are_valid_and_distinct() {

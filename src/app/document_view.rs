@@ -10,7 +10,7 @@ use super::access::require_role;
 use super::attachments::{ScanFormat, decode_image, sniff};
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::clerk::Role;
 use crate::store::{Store, StoreError};
 
 /// Longest side of a page handed to the screen (a texture must stay small).

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::result::sentence;
+use crate::domain::documents::result::sentence;
 use crate::store::StoreError;
 
 /// A record that already exists, so the UI can open it instead of creating a twin.

@@ -316,7 +316,7 @@ pub fn render(d: &ReceiptData) -> Result<Vec<u8>, ReceiptError> {
             // The chain head as an anchor token, in the document's metadata
             // where `verify-audit --anchor` finds it in the file's bytes.
             .keywords(vec![
-                crate::domain::anchor::Anchor {
+                crate::domain::clerks::anchor::Anchor {
                     seq: d.audit_seq,
                     hash: d.audit_hash.clone(),
                 }

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use super::accounts::account_label;
 use super::error::AppError;
 use super::session::clerk_target;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::password::{check_policy, hash_password};
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::password::{check_policy, hash_password};
 use crate::store::{NewAuditEvent, Store, StoreError};
 
 /// Sets a new password for the administrator `username` (or the only one),

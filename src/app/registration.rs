@@ -16,9 +16,9 @@ pub use super::registration_view::{
 };
 use super::registration_view::{row, view};
 use super::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::normalize::normalize;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::documents::normalize::normalize;
 use crate::domain::registration::mask::mask_mobile;
 use crate::domain::registration::name::search_key;
 use crate::domain::registration::scan::Original;
@@ -652,7 +652,7 @@ pub fn issue_receipt(
         )?;
         let (seq, hash) = tx.audit_head()?.unwrap_or_default();
         // The printed receipt carries the chain head off the PC: an anchor.
-        let anchor = crate::domain::anchor::Anchor {
+        let anchor = crate::domain::clerks::anchor::Anchor {
             seq,
             hash: hash.clone(),
         };

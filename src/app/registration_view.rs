@@ -5,12 +5,12 @@ use chrono::{DateTime, Utc};
 
 use super::attachments::fmt_size;
 use super::clock;
+use crate::domain::documents::result::DocKind;
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
     CreditBreakdown, IdDocType, Reason, RegistrationKind, RegistrationStatus, ScanSlot,
 };
-use crate::domain::result::DocKind;
 use crate::store::{AttachmentRecord, RegistrationRecord, RegistrationSummary};
 
 /// One registration, opened.

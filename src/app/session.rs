@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use super::access::audit;
 use super::clock;
 use super::error::AppError;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::lockout::Attempt;
-use crate::domain::password::{check_policy, hash_password, verify_password};
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::lockout::Attempt;
+use crate::domain::clerks::password::{check_policy, hash_password, verify_password};
 use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError, Tx};
 
 /// The signed-in clerk as the UI sees it (no password hash).

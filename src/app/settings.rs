@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use super::access::{audit, require_role};
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::settings::Settings;
 use crate::store::{Store, StoreError};
 
 pub fn save_settings(

@@ -6,9 +6,9 @@ use super::access::audit;
 use super::accounts::{AccountInput, validated_new_clerk};
 use super::error::AppError;
 use super::session::{SessionClerk, clerk_target};
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::settings::Settings;
 use crate::store::{Store, StoreError};
 
 pub fn needs_setup(store: &mut Store) -> Result<bool, StoreError> {

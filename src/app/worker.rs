@@ -19,7 +19,7 @@ use super::{
     accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
 };
 use super::{dashboard, exchange};
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 use crate::store::{Store, StoreError};
 
 /// Applications `--demo` adds to its throwaway database.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::domain::anchor::Anchor;
+use crate::domain::clerks::anchor::Anchor;
 use crate::store::{AuditVerdict, ReadOnlyDb};
 
 /// Files larger than this are not searched for anchors (a receipt or a

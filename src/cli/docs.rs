@@ -5,9 +5,10 @@ use std::io::{BufRead, Write};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::domain::normalize::normalize_into;
-use crate::domain::router::route_identity;
-use crate::domain::{CheckResult, Severity, Verdict, check_code, check_phone};
+use crate::domain::documents::normalize::normalize_into;
+use crate::domain::documents::result::{CheckResult, Severity, Verdict};
+use crate::domain::documents::router::route_identity;
+use crate::domain::documents::router::{check_code, check_phone};
 
 /// Which family of numbers a `check-*` subcommand accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -195,7 +195,7 @@ pub fn audit_demo(store: &mut Store, detail: String) -> anyhow::Result<()> {
         crate::app::access::audit(
             tx,
             None,
-            crate::domain::audit::AuditAction::DemoDataAdded,
+            crate::domain::clerks::audit::AuditAction::DemoDataAdded,
             "demo".into(),
             detail,
             now(),

@@ -10,14 +10,3 @@ pub mod exchange;
 pub mod registration;
 /// The review queue: application kinds and states, reasons, notices, pre-checks.
 pub mod review;
-
-// The families' modules under their short names, so `domain::identity`
-// and `domain::audit` read as before.
-pub use clerks::{anchor, audit, clerk, idle, lockout, password, settings};
-pub use documents::{
-    checksum, credit_code, findings, foreign_pr, holidays, identity, licence, normalize, org_code,
-    phone, regions, result, router, rules,
-};
-
-pub use result::{CheckResult, DocKind, Fields, Finding, Gender, RegionInfo, Severity, Verdict};
-pub use router::{check_any, check_code, check_identity, check_phone};

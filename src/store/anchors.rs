@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::anchor::Anchor;
+use crate::domain::clerks::anchor::Anchor;
 
 /// Where an anchor went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::licence::{parse_valid_until, valid_until_text};
+use crate::domain::documents::licence::{parse_valid_until, valid_until_text};
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{cst_date, cst_day_start};
 use crate::domain::review::{

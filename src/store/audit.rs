@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::anchor::Anchor;
-use crate::domain::audit::{AuditAction, AuditContent, GENESIS_HASH};
+use crate::domain::clerks::anchor::Anchor;
+use crate::domain::clerks::audit::{AuditAction, AuditContent, GENESIS_HASH};
 
 /// What the app layer hands in; the store assigns `seq`, time and hashes.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ pub struct AuditRow {
     pub hash: String,
 }
 
-pub use crate::domain::audit::AuditVerdict;
+pub use crate::domain::clerks::audit::AuditVerdict;
 
 impl Tx<'_> {
     /// Appends one event and moves the head, inside the caller's transaction.

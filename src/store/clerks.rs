@@ -5,8 +5,8 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::clerk::Role;
-use crate::domain::lockout::LockoutState;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::lockout::LockoutState;
 
 /// A clerk as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::error::StoreError;
 use super::{Tx, time};
-use crate::domain::anchor::Anchor;
+use crate::domain::clerks::anchor::Anchor;
 
 /// An export that claimed its rows but was not confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,12 +97,14 @@ impl ReadOnlyDb {
     /// `Ok(Err(reason))` when the database no longer holds the anchor's row.
     pub fn check_anchor(
         &self,
-        anchor: &crate::domain::anchor::Anchor,
+        anchor: &crate::domain::clerks::anchor::Anchor,
     ) -> Result<Result<(), String>, StoreError> {
         audit::check_anchor(&self.conn, anchor).map_err(|e| StoreError::from_sqlite(&self.path, e))
     }
 
-    pub fn audit_anchor(&self) -> Result<Option<crate::domain::anchor::Anchor>, StoreError> {
+    pub fn audit_anchor(
+        &self,
+    ) -> Result<Option<crate::domain::clerks::anchor::Anchor>, StoreError> {
         self.tx().audit_anchor()
     }
 

@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Tx;
 use super::error::StoreError;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 const KEY: &str = "office";
 

@@ -16,8 +16,8 @@ use crate::app::clock;
 use crate::app::error::AppError;
 use crate::app::settings as settings_uc;
 use crate::app::worker::{Request, Response};
-use crate::domain::clerk::Role;
-use crate::domain::settings::{self as rules, Settings};
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::settings::{self as rules, Settings};
 
 /// Where the last action was taken, so its answer is shown there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

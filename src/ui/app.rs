@@ -19,7 +19,7 @@ use super::{lock, login, setup, shell};
 use crate::app::clock::Clock;
 use crate::app::session::SessionClerk;
 use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 /// Native rfd dialogs on a helper thread.
 pub fn native_picker() -> PickerFactory {

@@ -11,7 +11,7 @@ use super::theme;
 use crate::app::audit_view::{self, AuditEntry};
 use crate::app::clock;
 use crate::app::worker::{Request, Response};
-use crate::domain::audit::AuditVerdict;
+use crate::domain::clerks::audit::AuditVerdict;
 
 /// Rows shown (the newest).
 const TAIL: usize = 200;

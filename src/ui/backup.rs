@@ -86,7 +86,7 @@ impl BackupNow {
         &mut self,
         ui: &mut egui::Ui,
         db: &std::path::Path,
-        saved: &crate::domain::settings::Settings,
+        saved: &crate::domain::clerks::settings::Settings,
         clerk: &SessionClerk,
         now: DateTime<Utc>,
     ) {

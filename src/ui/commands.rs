@@ -91,7 +91,8 @@ impl CounterDeskApp {
                 let now = self.clock.now();
                 self.settings = settings.clone();
                 if let Some(s) = self.session_mut() {
-                    s.idle = crate::domain::idle::IdleTimer::new(settings.idle_minutes, now);
+                    s.idle =
+                        crate::domain::clerks::idle::IdleTimer::new(settings.idle_minutes, now);
                 }
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),

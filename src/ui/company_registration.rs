@@ -14,10 +14,10 @@ use super::screen_id::ScreenId;
 use super::widgets;
 use crate::app::attachments::PreparedScan;
 use crate::app::registration::Req;
+use crate::domain::documents::result::DocKind;
 use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot,
 };
-use crate::domain::result::DocKind;
 
 pub type CompanyRegistration = RegistrationScreen<CompanyForm>;
 

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, RichText};
 
-use crate::domain::{CheckResult, DocKind, Severity, Verdict, check_any};
+use crate::domain::documents::result::{CheckResult, DocKind, Severity, Verdict};
+use crate::domain::documents::router::check_any;
 
 const GREEN: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3a);
 const AMBER: Color32 = Color32::from_rgb(0xb0, 0x6a, 0x00);

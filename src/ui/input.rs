@@ -7,7 +7,7 @@ use eframe::egui;
 use super::app::CounterDeskApp;
 use super::screen_id::ScreenId;
 use crate::app::session::LockReason;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::clerk::Role;
 
 impl CounterDeskApp {
     /// Alt+N and Ctrl+L are taken out of the input before any widget sees

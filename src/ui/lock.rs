@@ -9,7 +9,7 @@ use super::outbox::Outbox;
 use super::widgets::{self, Message};
 use crate::app::session::{self, LockReason, LoginPurpose, SessionClerk};
 use crate::app::worker::Request;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 pub struct LockForm {
     /// Said honestly on screen: the clerk locked, or the idle timer did.

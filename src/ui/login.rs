@@ -8,7 +8,7 @@ use super::outbox::Outbox;
 use super::widgets::{self, Message};
 use crate::app::session::{self, LoginPurpose};
 use crate::app::worker::Request;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 pub struct LoginForm {
     pub username: String,

@@ -41,7 +41,7 @@ pub enum Command {
     ClosePasswordDialog,
     Toast(Message),
     /// An administrator saved new settings (idle lock, office name).
-    SettingsChanged(crate::domain::settings::Settings),
+    SettingsChanged(crate::domain::clerks::settings::Settings),
     Quit,
 }
 

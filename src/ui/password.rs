@@ -8,7 +8,7 @@ use super::outbox::{Command, Outbox};
 use super::widgets::Message;
 use crate::app::session::{self, SessionClerk};
 use crate::app::worker::Request;
-use crate::domain::password::MIN_PASSWORD_LEN;
+use crate::domain::clerks::password::MIN_PASSWORD_LEN;
 
 pub struct PasswordForm {
     pub old: String,

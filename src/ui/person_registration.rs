@@ -13,10 +13,10 @@ use super::screen_id::ScreenId;
 use super::widgets;
 use crate::app::attachments::PreparedScan;
 use crate::app::registration::Req;
+use crate::domain::documents::result::DocKind;
 use crate::domain::registration::{
     FieldErrors, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationKind, ScanSlot,
 };
-use crate::domain::result::DocKind;
 
 pub type PersonRegistration = RegistrationScreen<PersonForm>;
 

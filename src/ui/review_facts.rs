@@ -63,7 +63,7 @@ pub fn applicant(item: &ReviewItem) -> Facts {
                 "{} 至 {}",
                 d(l.valid_from),
                 l.valid_until
-                    .map(crate::domain::licence::valid_until_text)
+                    .map(crate::domain::documents::licence::valid_until_text)
                     .unwrap_or_else(|| "—".to_owned())
             ),
         );

@@ -15,7 +15,7 @@ use crate::app::error::AppError;
 use crate::app::session::{self as session_uc, LoginPurpose};
 use crate::app::setup as setup_uc;
 use crate::app::worker::{Event, Reply, Response};
-use crate::domain::audit::AuditVerdict;
+use crate::domain::clerks::audit::AuditVerdict;
 
 impl CounterDeskApp {
     pub(super) fn handle_event(&mut self, event: Event) {
@@ -203,7 +203,7 @@ impl CounterDeskApp {
 fn restore(
     s: &mut Session,
     ws: Workspace,
-    settings: &crate::domain::settings::Settings,
+    settings: &crate::domain::clerks::settings::Settings,
     db_path: &std::path::Path,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<super::screen_id::ScreenId> {

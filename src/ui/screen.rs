@@ -12,7 +12,7 @@ use super::widgets::Message;
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
 use crate::app::worker::Response;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 /// Read-only facts a screen may show.
 pub struct ScreenCx<'a> {

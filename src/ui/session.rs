@@ -15,8 +15,8 @@ use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::{REGISTRY, ScreenId};
 use super::widgets::Message;
 use crate::app::session::SessionClerk;
-use crate::domain::idle::IdleTimer;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::idle::IdleTimer;
+use crate::domain::clerks::settings::Settings;
 
 /// Draft key under which a clerk's workspace is stored.
 pub const WORKSPACE_DRAFT: &str = "workspace";

@@ -10,8 +10,8 @@ use super::widgets::{self, Message};
 use crate::app::accounts::AccountInput;
 use crate::app::setup as setup_uc;
 use crate::app::worker::Request;
-use crate::domain::clerk::Role;
-use crate::domain::password::MIN_PASSWORD_LEN;
+use crate::domain::clerks::clerk::Role;
+use crate::domain::clerks::password::MIN_PASSWORD_LEN;
 
 pub struct SetupForm {
     pub office_name: String,

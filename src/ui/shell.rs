@@ -15,7 +15,7 @@ use super::session::{Confirm, Session};
 use super::{password, theme, widgets};
 use crate::app::clock;
 use crate::app::session::LockReason;
-use crate::domain::settings::Settings;
+use crate::domain::clerks::settings::Settings;
 
 /// Read-only facts the shell shows.
 pub struct ShellContext<'a> {

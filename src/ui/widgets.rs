@@ -5,7 +5,7 @@
 use eframe::egui::{self, Color32, RichText};
 
 use super::theme;
-use crate::domain::result::sentence;
+use crate::domain::documents::result::sentence;
 
 /// A label + single-line text field row inside a two-column `Grid`.
 /// Returns the field's response.

@@ -7,8 +7,8 @@ use counterdesk::app::session;
 use counterdesk::app::session::{LoginOutcome, LoginPurpose, SessionClerk};
 use counterdesk::app::settings;
 use counterdesk::app::setup;
-use counterdesk::domain::audit::AuditAction;
-use counterdesk::domain::clerk::Role;
+use counterdesk::domain::clerks::audit::AuditAction;
+use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::{AuditVerdict, Store, StoreError};
 
 fn t0() -> chrono::DateTime<Utc> {

@@ -2,12 +2,11 @@
 //! synthetic (check characters computed here) or the standards' own examples.
 
 use chrono::NaiveDate;
-use counterdesk::domain::checksum::{credit_check, mod11_2, org_check};
-use counterdesk::domain::credit_code::check_agree;
-use counterdesk::domain::findings as code;
-use counterdesk::domain::{
-    CheckResult, DocKind, Gender, Verdict, check_any, check_code, check_identity, check_phone,
-};
+use counterdesk::domain::documents::checksum::{credit_check, mod11_2, org_check};
+use counterdesk::domain::documents::credit_code::check_agree;
+use counterdesk::domain::documents::findings as code;
+use counterdesk::domain::documents::result::{CheckResult, DocKind, Gender, Verdict};
+use counterdesk::domain::documents::router::{check_any, check_code, check_identity, check_phone};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()

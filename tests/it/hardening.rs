@@ -10,8 +10,8 @@ use std::process::{Command, Output};
 use chrono::{TimeZone, Utc};
 use counterdesk::app::accounts::AccountInput;
 use counterdesk::app::session::{LoginOutcome, LoginPurpose};
-use counterdesk::domain::audit::{AuditContent, GENESIS_HASH};
-use counterdesk::domain::clerk::Role;
+use counterdesk::domain::clerks::audit::{AuditContent, GENESIS_HASH};
+use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::{NewAuditEvent, Store};
 use rusqlite::Connection;
 
@@ -42,7 +42,7 @@ fn db_with_events(path: &Path, n: usize) {
                 &NewAuditEvent {
                     actor_id: Some(1),
                     actor: "admin".into(),
-                    action: counterdesk::domain::audit::AuditAction::LoginSucceeded,
+                    action: counterdesk::domain::clerks::audit::AuditAction::LoginSucceeded,
                     target: "clerk:1".into(),
                     detail: format!("event {i}"),
                 },
@@ -442,7 +442,7 @@ fn a_dropped_audit_head_is_named_as_the_chain_head() {
                 &NewAuditEvent {
                     actor_id: None,
                     actor: "x".into(),
-                    action: counterdesk::domain::audit::AuditAction::LoginFailed,
+                    action: counterdesk::domain::clerks::audit::AuditAction::LoginFailed,
                     target: String::new(),
                     detail: String::new(),
                 },
@@ -480,7 +480,7 @@ fn anchors_taken_are_recorded_for_the_reminder() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert_eq!(anchors(&db), 1);
     // The reminder rule: none for one working day is overdue.
-    use counterdesk::domain::anchor::anchor_overdue;
+    use counterdesk::domain::clerks::anchor::anchor_overdue;
     let last = Store::open(&db)
         .unwrap()
         .read(|tx| tx.last_anchor_at())

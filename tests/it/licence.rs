@@ -1,7 +1,7 @@
 //! Driving-licence statuses, e-licence eligibility, 准驾车型 and 档案编号.
 
-use counterdesk::domain::findings as code;
-use counterdesk::domain::licence::{
+use counterdesk::domain::documents::findings as code;
+use counterdesk::domain::documents::licence::{
     LicenceClass, check_archive_number, describe, e_licence_eligibility, parse_classes,
     permitted_classes, status_name,
 };

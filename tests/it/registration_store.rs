@@ -10,7 +10,7 @@ use counterdesk::app::attachments::{PreparedScan, ScanInput, prepare};
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req, Resp, Submitted};
 use counterdesk::app::session::SessionClerk;
-use counterdesk::domain::audit::AuditAction;
+use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{
     CompanyDraft, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationStatus, ScanSlot,
@@ -463,7 +463,8 @@ fn numbers_stay_unique_under_two_connections() {
                 for i in 0..per_thread {
                     // valid synthetic numbers: vary the order code, fix the check digit
                     let body = format!("11010119900307{:03}", t * 100 + i);
-                    let check = counterdesk::domain::checksum::mod11_2(body.as_bytes()).unwrap();
+                    let check =
+                        counterdesk::domain::documents::checksum::mod11_2(body.as_bytes()).unwrap();
                     let n = format!("{body}{}", check as char);
                     let out = submit_person(
                         &mut store,

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use counterdesk::domain::audit::AuditAction;
+use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::store::{AuditVerdict, LATEST_VERSION, NewAuditEvent, Store, StoreError};
 use rusqlite::Connection;
 
@@ -312,7 +312,7 @@ fn drafts_are_kept_per_clerk() {
     let mk = |name: &str| counterdesk::store::NewClerk {
         username: name.into(),
         display_name: name.into(),
-        role: counterdesk::domain::clerk::Role::Counter,
+        role: counterdesk::domain::clerks::clerk::Role::Counter,
         password_hash: "x".into(),
         must_change_password: false,
     };

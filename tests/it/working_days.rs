@@ -1,8 +1,8 @@
 //! Holiday data against the published 2026 schedule (documents.md §7).
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use counterdesk::domain::findings as code;
-use counterdesk::domain::holidays::{
+use counterdesk::domain::documents::findings as code;
+use counterdesk::domain::documents::holidays::{
     add_working_days, data_years, is_working_day, review_deadline,
 };
 

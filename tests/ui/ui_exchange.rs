@@ -131,10 +131,10 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
         id: 3,
         username: "zhaomin".into(),
         display_name: "赵敏".into(),
-        role: counterdesk::domain::clerk::Role::Supervisor,
+        role: counterdesk::domain::clerks::clerk::Role::Supervisor,
         must_change_password: false,
     };
-    let settings = counterdesk::domain::settings::Settings::default();
+    let settings = counterdesk::domain::clerks::settings::Settings::default();
     // The app's clock, moved on by the test: the time still to go follows it.
     let clock = std::rc::Rc::new(std::cell::Cell::new(t0()));
     let now = clock.clone();

@@ -8,7 +8,7 @@ use crate::common::{Ui, db_path, launch, seeded_db, t0};
 use chrono::Duration;
 use counterdesk::app::session::LoginPurpose;
 use counterdesk::app::worker::DbTarget;
-use counterdesk::domain::clerk::Role;
+use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
 use counterdesk::ui::photo_screen::PhotoScreen;

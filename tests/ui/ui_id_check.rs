@@ -2,7 +2,7 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui_id_check` on Mesa llvmpipe.
 
 use chrono::NaiveDate;
-use counterdesk::domain::{DocKind, Verdict};
+use counterdesk::domain::documents::result::{DocKind, Verdict};
 use counterdesk::ui::id_check::IdCheckPanel;
 use eframe::egui;
 use egui_kittest::Harness;

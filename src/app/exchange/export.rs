@@ -31,7 +31,7 @@ use super::verify::verify_folder;
 use crate::app::access::audit;
 use crate::app::clock;
 use crate::app::session::SessionClerk;
-use crate::domain::audit::AuditAction;
+use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
     is_partial_name, partial_name,
@@ -461,7 +461,7 @@ impl Ctx<'_> {
             if let Some(a) = manifest
                 .audit_anchor
                 .as_deref()
-                .and_then(|t| crate::domain::anchor::Anchor::find_all(t.as_bytes()).pop())
+                .and_then(|t| crate::domain::clerks::anchor::Anchor::find_all(t.as_bytes()).pop())
             {
                 tx.record_anchor(&a, AnchorSource::Export, name, self.now)?;
             }
@@ -499,7 +499,7 @@ impl Ctx<'_> {
 
 type Written = (
     Vec<FileEntry>,
-    Option<crate::domain::anchor::Anchor>,
+    Option<crate::domain::clerks::anchor::Anchor>,
     String,
 );
 

@@ -17,7 +17,7 @@ use super::photos::{self, CheckHooks, Photo, Source};
 use super::{Phase, Progress};
 use crate::app::access::audit;
 use crate::app::session::SessionClerk;
-use crate::domain::audit::AuditAction;
+use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::batch::{CheckedLine, Problems, parse_line, photo_mime};
 use crate::domain::exchange::limits;
 use crate::domain::review::queue::{cst_date, due_for};

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use super::access::require_role;
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 
 pub use export::ExportSummary;

@@ -10,8 +10,8 @@ use super::{
 use crate::app::access::{audit, require_role};
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
-use crate::domain::audit::AuditAction;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::{AppKind, AppState, LEASE, Transition};
 use crate::store::{STALE_CLAIM, Store};

@@ -10,7 +10,7 @@ use super::record::{Decision, write_decision};
 use crate::app::access::audit;
 use crate::app::clock::fmt_hm;
 use crate::app::session::SessionClerk;
-use crate::domain::audit::AuditAction;
+use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};
 use crate::store::{NewApplication, StoreError, Tx};

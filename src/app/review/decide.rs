@@ -11,7 +11,7 @@ use super::{NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, Verdict, refused};
 use crate::app::access::require_role;
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::clean_free_text;

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::AppError;
 use super::session::SessionClerk;
-use crate::domain::clerk::Role;
+use crate::domain::clerks::clerk::Role;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::target;
 use crate::app::access::audit;
 use crate::app::session::SessionClerk;
-use crate::domain::audit::AuditAction;
+use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::notice::{NoticeInput, compose};
 use crate::domain::review::photo_override;
 use crate::domain::review::queue::cst_date;

@@ -1,6 +1,6 @@
 //! Reading the search box: application number, document number or name.
 
-use crate::domain::normalize::normalize;
+use crate::domain::documents::normalize::normalize;
 use crate::domain::review::AppKind;
 use crate::store::SearchKey;
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Ticket;
 use crate::app::registration_view::{self, RegistrationView};
-use crate::domain::licence::{describe, parse_classes, status_name};
+use crate::domain::documents::licence::{describe, parse_classes, status_name};
 use crate::domain::review::eligibility::{Facts, PreChecks, pre_checks};
 use crate::domain::review::mask::mask_document;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, PhotoSource, Reason, Status};

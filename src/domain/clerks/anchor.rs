@@ -54,7 +54,7 @@ pub fn anchor_overdue(
     now: chrono::DateTime<chrono::Utc>,
     working_days: u32,
 ) -> bool {
-    use crate::domain::holidays::add_working_days;
+    use crate::domain::documents::holidays::add_working_days;
     use crate::domain::review::queue::cst_date;
     match last {
         None => true,

@@ -281,7 +281,7 @@ pub fn verdict_of(findings: &[Finding]) -> Verdict {
 
 #[cfg(test)]
 mod incomplete_tests {
-    use crate::domain::check_any;
+    use crate::domain::documents::router::check_any;
     use chrono::NaiveDate;
 
     #[test]

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{fields, limits};
+use crate::domain::documents::router::{check_any, check_identity};
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::{AppKind, PhotoSource};
-use crate::domain::{check_any, check_identity};
 
 pub use super::limits::MAX_PHOTO_BYTES;
 
@@ -330,7 +330,7 @@ fn licence(x: &BatchLicence, today: NaiveDate, errs: &mut Vec<String>) -> Checke
         None => {
             errs.push(format!(
                 "缺少字段 licence.valid_until（驾驶证有效期止，日期或“{}”）",
-                crate::domain::licence::LONG_TERM_TEXT
+                crate::domain::documents::licence::LONG_TERM_TEXT
             ));
             None
         }
@@ -612,7 +612,7 @@ mod tests {
         let c = check_line(&l, today()).unwrap();
         assert_eq!(
             c.licence.unwrap().valid_until,
-            Some(crate::domain::licence::LONG_TERM)
+            Some(crate::domain::documents::licence::LONG_TERM)
         );
         // A blocking but known status is the reviewer's business, not a broken batch.
         let mut l = good();

@@ -6,8 +6,10 @@
 use chrono::{Months, NaiveDate};
 
 use super::limits;
-use crate::domain::licence::{LONG_TERM, LONG_TERM_TEXT, parse_classes, parse_valid_until};
-use crate::domain::rules::LICENCE_STATUSES;
+use crate::domain::documents::licence::{
+    LONG_TERM, LONG_TERM_TEXT, parse_classes, parse_valid_until,
+};
+use crate::domain::documents::rules::LICENCE_STATUSES;
 
 /// At most 24 characters of a value, for messages (never a whole photo).
 pub fn short(s: &str) -> String {

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::doc_type::IdDocType;
-use crate::domain::result::{CheckResult, DocKind};
-use crate::domain::router::{check_code, check_identity, check_phone};
+use crate::domain::documents::result::{CheckResult, DocKind};
+use crate::domain::documents::router::{check_code, check_identity, check_phone};
 
 /// A number that passed its check.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::checks;
 use super::doc_type::IdDocType;
 use super::field::{FieldErrors, FieldId};
 use super::name::{company_name, person_name};
-use crate::domain::result::DocKind;
+use crate::domain::documents::result::DocKind;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyDraft {

@@ -2,7 +2,7 @@
 //! of minority and transliterated foreign names), Latin names on foreign PR
 //! cards, and company names.
 
-use crate::domain::normalize::fold_width;
+use crate::domain::documents::normalize::fold_width;
 
 const MAX_CHINESE: usize = 40;
 const MAX_LATIN: usize = 80;

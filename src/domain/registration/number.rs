@@ -27,7 +27,7 @@ impl RegistrationNo {
 
     /// Parses `MQ-20261123-0001` (case and width folded, dashes optional).
     pub fn parse(s: &str) -> Option<Self> {
-        let n = crate::domain::normalize::normalize(s);
+        let n = crate::domain::documents::normalize::normalize(s);
         let rest = n.strip_prefix(PREFIX)?;
         if rest.len() != 12 || !rest.bytes().all(|b| b.is_ascii_digit()) {
             return None;

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::application::{AppKind, PhotoSource};
 use super::reasons::Reason;
-use crate::domain::licence::{e_licence_eligibility, parse_classes};
-use crate::domain::result::{Severity, Verdict};
-use crate::domain::{check_any, check_identity, check_phone};
+use crate::domain::documents::licence::{e_licence_eligibility, parse_classes};
+use crate::domain::documents::result::{Severity, Verdict};
+use crate::domain::documents::router::{check_any, check_identity, check_phone};
 
 /// Months after an album/camera photo before the next photo change.
 pub const PHOTO_CHANGE_MONTHS: u32 = 6;
@@ -259,7 +259,7 @@ fn validity(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
             PreVerdict::Pass,
             format!(
                 "有效期至 {}",
-                crate::domain::licence::valid_until_text(f.valid_until)
+                crate::domain::documents::licence::valid_until_text(f.valid_until)
             ),
             None,
         )
@@ -272,7 +272,7 @@ fn classes(f: &Facts<'_>) -> PreCheck {
             "classes",
             "准驾车型",
             PreVerdict::Pass,
-            crate::domain::licence::describe(&c),
+            crate::domain::documents::licence::describe(&c),
             None,
         ),
         Err(e) => item(

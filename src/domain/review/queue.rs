@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::application::AppKind;
-use crate::domain::holidays::review_deadline;
+use crate::domain::documents::holidays::review_deadline;
 
 /// UTC+8, checked at compile time.
 pub const CST: FixedOffset = match FixedOffset::east_opt(8 * 3600) {

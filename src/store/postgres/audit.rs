@@ -6,7 +6,7 @@
 use ::postgres::GenericClient;
 
 use super::SCHEMA;
-use crate::domain::anchor::Anchor;
+use crate::domain::clerks::anchor::Anchor;
 use crate::store::NewAuditEvent;
 
 /// Appends `e` inside the caller's transaction and returns its sequence

@@ -4,7 +4,7 @@
 
 use std::sync::Barrier;
 
-use counterdesk::domain::audit::{AuditAction, AuditContent, AuditVerdict, GENESIS_HASH};
+use counterdesk::domain::clerks::audit::{AuditAction, AuditContent, AuditVerdict, GENESIS_HASH};
 use counterdesk::store::postgres::{append_audit, audit_anchor};
 use counterdesk::store::{NewAuditEvent, ReadOnlyDb, Store};
 use postgres::Client;

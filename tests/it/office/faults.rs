@@ -1,7 +1,7 @@
 //! The server stopped (`pg_ctl stop -m immediate`, like a power cut of the
 //! server) in the middle of a workstation's transaction.
 
-use counterdesk::domain::audit::{AuditAction, AuditVerdict};
+use counterdesk::domain::clerks::audit::{AuditAction, AuditVerdict};
 use counterdesk::store::NewAuditEvent;
 use counterdesk::store::postgres::{
     Connector, OfficeError, Prompt, append_audit, audit_anchor, connection_lost,
