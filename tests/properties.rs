@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use counterdesk::domain::documents::checksum::{credit_check, mod11_2, org_check};
-use counterdesk::domain::documents::result::{DocKind, Verdict};
+use counterdesk::domain::documents::result::{DocKind, DocVerdict};
 use counterdesk::domain::documents::router::{check_any, check_code, check_identity, check_phone};
 use proptest::prelude::*;
 
@@ -74,14 +74,14 @@ proptest! {
         b[pos] = repl;
         let changed = String::from_utf8(b).unwrap();
         let r = check_identity(&changed, today());
-        prop_assert_eq!(r.verdict, Verdict::Invalid, "{} → {}: {:?}", id, changed, r.findings);
+        prop_assert_eq!(r.verdict, DocVerdict::Invalid, "{} → {}: {:?}", id, changed, r.findings);
     }
 
     #[test]
     fn generated_credit_codes_validate(code in credit_code()) {
         let r = check_code(&code, today());
         prop_assert_eq!(r.kind, DocKind::CreditCode);
-        prop_assert_eq!(r.verdict, Verdict::Valid, "{}: {:?}", code, r.findings);
+        prop_assert_eq!(r.verdict, DocVerdict::Valid, "{}: {:?}", code, r.findings);
     }
 
     #[test]
@@ -161,7 +161,7 @@ proptest! {
     fn generated_org_codes_validate(code in org_code()) {
         let r = check_code(&code, today());
         prop_assert_eq!(r.kind, DocKind::OrgCode);
-        prop_assert_eq!(r.verdict, Verdict::Valid, "{}: {:?}", code, r.findings);
+        prop_assert_eq!(r.verdict, DocVerdict::Valid, "{}: {:?}", code, r.findings);
         prop_assert_eq!(r.fields.org_code.as_deref(), Some(code.as_str()));
     }
 
@@ -171,7 +171,7 @@ proptest! {
         let id = format!("{body}{}", mod11_2(body.as_bytes()).unwrap() as char);
         let r = check_identity(&id, today());
         prop_assert_eq!(r.kind, DocKind::HmtPermit);
-        prop_assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.findings);
+        prop_assert_eq!(r.verdict, DocVerdict::Valid, "{:?}", r.findings);
     }
 }
 
@@ -258,7 +258,7 @@ fn short_landline_prefixes_do_not_panic() {
         "02转",
     ] {
         let r = check_phone(input, today());
-        assert_eq!(r.verdict, Verdict::Invalid, "{input}");
+        assert_eq!(r.verdict, DocVerdict::Invalid, "{input}");
         check_all(input);
     }
 }

@@ -6,14 +6,14 @@
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
 use super::demo::DEMO_CLERKS;
-use super::review::{self, Req, Resp, Verdict};
+use super::review::{self, Decision, Req, Resp};
 use super::session::SessionClerk;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::documents::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{CST, cst_date, due_for};
 use crate::domain::review::{AppKind, PhotoSource, Reason};
-use crate::photo::{PhotoReport, Verdict as PhotoVerdict, check_bytes};
+use crate::photo::{PhotoReport, PhotoVerdict, check_bytes};
 use crate::store::{NewApplication, Store, StoreError};
 
 /// (file, bytes, share in ‰ of applications with a photo)
@@ -461,9 +461,9 @@ pub fn generate(
             reasons.push(Reason::PhotoBeautified);
         }
         let verdict = if reasons.is_empty() {
-            Verdict::Approve
+            Decision::Approve
         } else {
-            Verdict::Reject {
+            Decision::Reject {
                 reasons,
                 free_text: String::new(),
             }

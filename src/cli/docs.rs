@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use chrono::{Datelike, NaiveDate};
 
 use crate::domain::documents::normalize::normalize_into;
-use crate::domain::documents::result::{CheckResult, Severity, Verdict};
+use crate::domain::documents::result::{CheckResult, DocVerdict, Severity};
 use crate::domain::documents::router::route_identity;
 use crate::domain::documents::router::{check_code, check_phone};
 
@@ -90,7 +90,7 @@ impl Checker {
             DocCommand::Code => check_code(input, self.today),
             DocCommand::Phone => check_phone(input, self.today),
         };
-        self.any_invalid |= result.verdict == Verdict::Invalid;
+        self.any_invalid |= result.verdict == DocVerdict::Invalid;
         self.line.clear();
         if self.json {
             write_json(&result, &mut self.line);
@@ -197,9 +197,9 @@ pub fn write_json(r: &CheckResult, out: &mut String) {
     out.push_str(",\"valid\":");
     out.push_str(if r.is_valid() { "true" } else { "false" });
     let verdict = match r.verdict {
-        Verdict::Valid => "valid",
-        Verdict::ValidWithWarnings => "valid_with_warnings",
-        Verdict::Invalid => "invalid",
+        DocVerdict::Valid => "valid",
+        DocVerdict::ValidWithWarnings => "valid_with_warnings",
+        DocVerdict::Invalid => "invalid",
     };
     json_field("verdict", verdict, out);
     out.push_str(",\"errors\":");

@@ -7,7 +7,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-use crate::photo::{self, PhotoError, PhotoReport, Verdict};
+use crate::photo::{self, PhotoError, PhotoReport, PhotoVerdict};
 
 /// Environment variable that pins "today" (YYYY-MM-DD) for the 6-month rule,
 /// so tests and re-checks of old cases are reproducible.
@@ -36,7 +36,7 @@ pub fn run_with_today(
         let result = photo::check_file(file, today).map(|a| a.report);
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         let bad = match &result {
-            Ok(r) => r.verdict == Verdict::Fail,
+            Ok(r) => r.verdict == PhotoVerdict::Fail,
             Err(_) => true,
         };
         if bad {

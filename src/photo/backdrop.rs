@@ -9,7 +9,7 @@ use image::{GrayImage, RgbImage};
 
 use super::mask::SubjectCounts;
 use super::pixels::{chroma, luma, sobel};
-use super::report::{Check, Rect, Verdict};
+use super::report::{Check, PhotoVerdict, Rect};
 use super::segment::PersonMask;
 use super::thresholds::THRESHOLDS;
 
@@ -169,7 +169,7 @@ pub fn checks(
             Check {
                 id: "background_white",
                 name: "背景颜色",
-                verdict: Verdict::Fail,
+                verdict: PhotoVerdict::Fail,
                 value: format!("背景仅占 {share}"),
                 limit: format!("背景 ≥ {:.0}%", t.bg_min_share * 100.0),
                 message: "未找到背景：人像占满画面或背景无法分辨".into(),
@@ -178,7 +178,7 @@ pub fn checks(
             Check {
                 id: "background_uniform",
                 name: "背景均匀",
-                verdict: Verdict::Fail,
+                verdict: PhotoVerdict::Fail,
                 value: "无法测量".into(),
                 limit: "背景纯色、无阴影".into(),
                 message: "未找到背景，无法判断是否均匀".into(),
@@ -205,23 +205,26 @@ pub fn checks(
     let tint = tint_words(mean_rgb);
 
     let (verdict, message) = if mean_chroma > t.bg_max_mean_chroma {
-        (Verdict::Fail, format!("背景不是白色（{tint}）"))
+        (PhotoVerdict::Fail, format!("背景不是白色（{tint}）"))
     } else if mean < t.bg_near_white_luma {
-        (Verdict::Fail, "背景不是白色（偏灰或偏暗）".to_owned())
+        (PhotoVerdict::Fail, "背景不是白色（偏灰或偏暗）".to_owned())
     } else if ring_mean.is_some_and(|r| r < t.bg_near_white_luma) {
         (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             "背景不是白色：头部周围发灰（阴影或灰圈）".to_owned(),
         )
     } else if darkest < t.bg_near_white_luma {
         (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             "背景不是白色：部分区域发灰（暗角或阴影）".to_owned(),
         )
     } else if worst < t.bg_white_luma {
-        (Verdict::Warn, "背景偏灰，请人工确认是否为白色".to_owned())
+        (
+            PhotoVerdict::Warn,
+            "背景偏灰，请人工确认是否为白色".to_owned(),
+        )
     } else {
-        (Verdict::Pass, "背景为白色".to_owned())
+        (PhotoVerdict::Pass, "背景为白色".to_owned())
     };
     let ring_text = ring_mean.map_or(String::new(), |r| format!("，头部周围 {r:.0}"));
     let white = Check {
@@ -244,7 +247,11 @@ pub fn checks(
     let uniform = Check {
         id: "background_uniform",
         name: "背景均匀",
-        verdict: if uneven { Verdict::Warn } else { Verdict::Pass },
+        verdict: if uneven {
+            PhotoVerdict::Warn
+        } else {
+            PhotoVerdict::Pass
+        },
         value: format!("亮度标准差 {sd:.1}，平均梯度 {grad:.1}，明暗差 {spread:.0}"),
         limit: format!(
             "标准差 ≤ {:.0}，梯度 ≤ {:.0}，明暗差 ≤ {:.0}",
@@ -302,7 +309,7 @@ mod tests {
         (img, m)
     }
 
-    fn verdicts(bg: [u8; 3], ring: Option<[u8; 3]>) -> (Verdict, Verdict, String) {
+    fn verdicts(bg: [u8; 3], ring: Option<[u8; 3]>) -> (PhotoVerdict, PhotoVerdict, String) {
         let (img, m) = photo(bg, ring);
         let c = checks(&img, &to_grey(&img), &m, 300, Some(250.0));
         (c[0].verdict, c[1].verdict, c[0].value.clone())
@@ -311,15 +318,19 @@ mod tests {
     #[test]
     fn white_passes_grey_blue_and_rings_fail() {
         let (white, uniform, value) = verdicts([252, 252, 252], None);
-        assert_eq!((white, uniform), (Verdict::Pass, Verdict::Pass), "{value}");
+        assert_eq!(
+            (white, uniform),
+            (PhotoVerdict::Pass, PhotoVerdict::Pass),
+            "{value}"
+        );
         assert!(value.contains("无偏色"), "{value}");
-        assert_eq!(verdicts([200, 200, 200], None).0, Verdict::Fail);
+        assert_eq!(verdicts([200, 200, 200], None).0, PhotoVerdict::Fail);
         let (blue, _, value) = verdicts([200, 225, 250], None);
-        assert_eq!(blue, Verdict::Fail);
+        assert_eq!(blue, PhotoVerdict::Fail);
         assert!(value.contains("偏蓝"), "{value}");
         // white sheet, grey halo around the head
         let (ring, _, value) = verdicts([252, 252, 252], Some([200, 200, 200]));
-        assert_eq!(ring, Verdict::Fail, "{value}");
+        assert_eq!(ring, PhotoVerdict::Fail, "{value}");
     }
 
     #[test]
@@ -332,7 +343,7 @@ mod tests {
             learned: true,
         };
         let c = checks(&img, &to_grey(&img), &m, 50, None);
-        assert_eq!(c[0].verdict, Verdict::Fail);
+        assert_eq!(c[0].verdict, PhotoVerdict::Fail);
         assert!(c.iter().all(|c| !c.value.contains("NaN")));
     }
 }

@@ -9,7 +9,7 @@ use image::{ImageEncoder, RgbImage, codecs::jpeg::JpegEncoder, imageops};
 use super::check::{Analysis, check_bytes};
 use super::error::PhotoError;
 use super::exif;
-use super::report::{PhotoReport, Verdict};
+use super::report::{PhotoReport, PhotoVerdict};
 use super::spec::SPEC;
 use super::thresholds::THRESHOLDS;
 
@@ -35,7 +35,10 @@ pub fn generate_compliant(
         )));
     }
     for id in ["colour", "background_white", "sharpness", "exposure"] {
-        if report.check(id).is_some_and(|c| c.verdict == Verdict::Fail) {
+        if report
+            .check(id)
+            .is_some_and(|c| c.verdict == PhotoVerdict::Fail)
+        {
             let name = report.check(id).map_or("", |c| c.name);
             return Err(PhotoError::CannotCompose(format!(
                 "原照片“{name}”不合格，裁剪无法修正"
@@ -165,7 +168,7 @@ fn encode_jpeg(
 pub fn all_acceptable(generated: &[Generated]) -> bool {
     generated
         .iter()
-        .all(|g| g.analysis.report.verdict != Verdict::Fail)
+        .all(|g| g.analysis.report.verdict != PhotoVerdict::Fail)
 }
 
 /// Convenience for callers that only want the reports.

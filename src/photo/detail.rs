@@ -7,7 +7,7 @@ use image::{GrayImage, RgbImage};
 
 use super::mask::BackgroundMask;
 use super::pixels::{band_robust_sd, bounds, grey_patch, laplacian_variance};
-use super::report::{Check, Rect, Verdict};
+use super::report::{Check, PhotoVerdict, Rect};
 use super::thresholds::THRESHOLDS;
 use super::zones::{self, FaceFrame};
 
@@ -19,11 +19,11 @@ pub fn sharpness_check(grey: &GrayImage, face: Rect) -> Check {
         .unwrap_or(0.0);
     let (fail, warn) = t.sharpness;
     let (verdict, message) = if v < fail {
-        (Verdict::Fail, "照片模糊，面部细节不清")
+        (PhotoVerdict::Fail, "照片模糊，面部细节不清")
     } else if v < warn {
-        (Verdict::Warn, "照片略模糊，请人工确认")
+        (PhotoVerdict::Warn, "照片略模糊，请人工确认")
     } else {
-        (Verdict::Pass, "清晰")
+        (PhotoVerdict::Pass, "清晰")
     };
     Check {
         id: "sharpness",
@@ -112,7 +112,11 @@ pub fn glare_check(rgb: &RgbImage, frame: &FaceFrame, mask: &BackgroundMask) -> 
     Check {
         id: "glare",
         name: "眼镜反光",
-        verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+        verdict: if ok {
+            PhotoVerdict::Pass
+        } else {
+            PhotoVerdict::Warn
+        },
         value: format!("最大反光斑 {blob} px（面部 {:.2}%）", share * 100.0),
         limit: format!("< {:.2}%", t.glare_min_blob_share * 100.0),
         message: if ok {
@@ -145,7 +149,7 @@ pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
         return Check {
             id: "skin_texture",
             name: "过度美颜",
-            verdict: Verdict::Warn,
+            verdict: PhotoVerdict::Warn,
             value: "无法测量".into(),
             limit,
             message: "面颊不在照片内，无法判断是否美颜，请人工确认".into(),
@@ -157,7 +161,11 @@ pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
     Check {
         id: "skin_texture",
         name: "过度美颜",
-        verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+        verdict: if ok {
+            PhotoVerdict::Pass
+        } else {
+            PhotoVerdict::Warn
+        },
         value: format!("面颊细节 {texture:.2}"),
         limit,
         message: if ok {
@@ -187,7 +195,7 @@ mod tests {
     fn texture_off_the_picture_is_not_called_smooth() {
         let grey = GrayImage::from_pixel(60, 80, image::Luma([128]));
         let c = skin_texture_check(&grey, &frame(Rect::new(500.0, 500.0, 100.0, 100.0)));
-        assert_eq!(c.verdict, Verdict::Warn);
+        assert_eq!(c.verdict, PhotoVerdict::Warn);
         assert_eq!(c.value, "无法测量");
     }
 
@@ -197,7 +205,7 @@ mod tests {
         let flat = GrayImage::from_pixel(160, 200, image::Luma([150]));
         assert_eq!(
             skin_texture_check(&flat, &frame(face)).verdict,
-            Verdict::Warn
+            PhotoVerdict::Warn
         );
         // a pseudo-random ±12 grain, as untouched skin and sensor noise give
         let grainy = GrayImage::from_fn(160, 200, |x, y| {
@@ -206,7 +214,7 @@ mod tests {
         });
         assert_eq!(
             skin_texture_check(&grainy, &frame(face)).verdict,
-            Verdict::Pass
+            PhotoVerdict::Pass
         );
     }
 }

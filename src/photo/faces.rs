@@ -10,7 +10,7 @@ use super::face;
 use super::mesh::{self, FaceMesh};
 use super::models::Models;
 use super::pose::{self, Pose};
-use super::report::{Check, Rect, Verdict};
+use super::report::{Check, PhotoVerdict, Rect};
 use super::thresholds::THRESHOLDS;
 
 /// The one face the geometry is measured on.
@@ -131,22 +131,22 @@ pub fn face_count_check(f: &Faces, w: u32, h: u32) -> Check {
     let n = f.count();
     let cut = f.cut.iter().filter(|&&c| c).count();
     let (verdict, mut message) = match (f.detector_ok, n) {
-        (false, _) => (Verdict::Fail, "人脸检测模型加载失败".to_owned()),
+        (false, _) => (PhotoVerdict::Fail, "人脸检测模型加载失败".to_owned()),
         (true, 1) if cut == 1 => (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             "人脸被照片边缘截断，须完整拍摄头部".to_owned(),
         ),
-        (true, 1) => (Verdict::Pass, "检测到一张人脸".to_owned()),
+        (true, 1) => (PhotoVerdict::Pass, "检测到一张人脸".to_owned()),
         (true, 0) => (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             "未检测到人脸（须免冠正面、面部无遮挡）".to_owned(),
         ),
         (true, n) if cut > 0 => (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             format!("检测到 {n} 张人脸（其中 {cut} 张被照片边缘截断），照片只能有申请人一人"),
         ),
         (true, n) => (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             format!("检测到 {n} 张人脸，照片只能有申请人一人"),
         ),
     };

@@ -6,7 +6,7 @@
 
 use super::landmarks::Landmarks;
 use super::mask::BackgroundMask;
-use super::report::{Check, Geometry, Rect, Verdict};
+use super::report::{Check, Geometry, PhotoVerdict, Rect};
 use super::spec::{SPEC, px_per_mm};
 use super::thresholds::THRESHOLDS;
 
@@ -88,22 +88,22 @@ fn head_run(mask: &BackgroundMask, cx: u32, y: u32) -> (f32, f32) {
     (left as f32, right as f32 + 1.0)
 }
 
-fn range_verdict(v: f32, (lo, hi): (f32, f32)) -> Verdict {
+fn range_verdict(v: f32, (lo, hi): (f32, f32)) -> PhotoVerdict {
     if v >= lo && v <= hi {
-        Verdict::Pass
+        PhotoVerdict::Pass
     } else {
-        Verdict::Fail
+        PhotoVerdict::Fail
     }
 }
 
 /// Like [`range_verdict`], but a value outside the range by no more than the
 /// measurement's own uncertainty warns instead of failing: the check cannot
 /// tell such a photo from a compliant one.
-fn range_verdict_within(v: f32, (lo, hi): (f32, f32), tolerance: f32) -> Verdict {
+fn range_verdict_within(v: f32, (lo, hi): (f32, f32), tolerance: f32) -> PhotoVerdict {
     match range_verdict(v, (lo, hi)) {
-        Verdict::Pass => Verdict::Pass,
-        _ if v >= lo - tolerance && v <= hi + tolerance => Verdict::Warn,
-        _ => Verdict::Fail,
+        PhotoVerdict::Pass => PhotoVerdict::Pass,
+        _ if v >= lo - tolerance && v <= hi + tolerance => PhotoVerdict::Warn,
+        _ => PhotoVerdict::Fail,
     }
 }
 
@@ -126,8 +126,8 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
 
     let lv = range_verdict_within(length, SPEC.head_length_mm, t.head_length_tolerance_mm);
     let length_msg = match lv {
-        Verdict::Pass => "头部长度符合要求".to_owned(),
-        Verdict::Warn => format!(
+        PhotoVerdict::Pass => "头部长度符合要求".to_owned(),
+        PhotoVerdict::Warn => format!(
             "头部长度在界限附近（测量误差约 ±{:.1} mm），请人工确认",
             t.head_length_tolerance_mm
         ),
@@ -136,13 +136,13 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
     };
     let wv = range_verdict(head_w, SPEC.head_width_mm);
     let width_msg = match wv {
-        Verdict::Pass => "头部宽度符合要求".to_owned(),
+        PhotoVerdict::Pass => "头部宽度符合要求".to_owned(),
         _ if head_w < SPEC.head_width_mm.0 => "头部过窄".to_owned(),
         _ => "头部过宽（可能头发蓬松或人像过大）".to_owned(),
     };
     let mv = range_verdict(margin, SPEC.crown_margin_mm);
     let margin_msg = match mv {
-        Verdict::Pass => "头顶留白符合要求".to_owned(),
+        PhotoVerdict::Pass => "头顶留白符合要求".to_owned(),
         _ if margin < SPEC.crown_margin_mm.0 => "头顶距上边缘太近（或头顶被裁切）".to_owned(),
         _ => "头顶距上边缘太远".to_owned(),
     };
@@ -152,7 +152,11 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
         Check {
             id: "tilt",
             name: "头部端正",
-            verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+            verdict: if ok {
+                PhotoVerdict::Pass
+            } else {
+                PhotoVerdict::Warn
+            },
             value: format!("双眼连线倾斜 {d:+.0}°"),
             limit: format!("±{:.0}°", t.max_tilt_deg),
             message: if ok {
@@ -208,9 +212,9 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
             id: "centred",
             name: "人像居中",
             verdict: if centred {
-                Verdict::Pass
+                PhotoVerdict::Pass
             } else {
-                Verdict::Warn
+                PhotoVerdict::Warn
             },
             value: format!("偏离中线 {offset:+.1} mm"),
             limit: format!("±{:.1} mm", t.max_centre_offset_mm),
@@ -252,8 +256,8 @@ mod tests {
         assert!((g.head_width_mm.unwrap() - 180.0 / (260.0 / 22.0)).abs() < 0.01);
         let checks = geometry_checks(&g, 260, 1.0);
         let margin = checks.iter().find(|c| c.id == "crown_margin").unwrap();
-        assert_eq!(margin.verdict, Verdict::Pass);
+        assert_eq!(margin.verdict, PhotoVerdict::Pass);
         let centred = checks.iter().find(|c| c.id == "centred").unwrap();
-        assert_eq!(centred.verdict, Verdict::Pass);
+        assert_eq!(centred.verdict, PhotoVerdict::Pass);
     }
 }

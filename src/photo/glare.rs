@@ -10,7 +10,7 @@ use image::{GrayImage, RgbImage};
 use super::detail;
 use super::mask::BackgroundMask;
 use super::mesh::{FaceMesh, idx};
-use super::report::{Check, Verdict};
+use super::report::{Check, PhotoVerdict};
 use super::thresholds::THRESHOLDS;
 use super::zones::{self, FaceFrame};
 
@@ -95,7 +95,7 @@ pub fn glare_check(
         return Check {
             id: "glare",
             name: "眼镜反光",
-            verdict: Verdict::Pass,
+            verdict: PhotoVerdict::Pass,
             value: format!("未检测到眼镜（镜框特征 {score:.1}）"),
             limit: format!(
                 "镜框特征 ≥ {:.1} 时检查镜片反光",

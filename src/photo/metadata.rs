@@ -5,7 +5,7 @@ use chrono::{Months, NaiveDate};
 use image::ImageFormat;
 
 use super::decode::Decoded;
-use super::report::{Check, Verdict};
+use super::report::{Check, PhotoVerdict};
 use super::spec::{SPEC, SpecKind};
 use super::thresholds::THRESHOLDS;
 
@@ -17,28 +17,28 @@ pub fn format_check(d: &Decoded, bytes: &[u8]) -> Check {
         ImageFormat::Jpeg => match estimate_jpeg_quality(bytes) {
             // well below the floor: fail; just below: the estimate may be off, warn
             Some(q) if q + THRESHOLDS.jpeg_quality_slack < u32::from(SPEC.min_jpeg_quality) => (
-                Verdict::Fail,
+                PhotoVerdict::Fail,
                 format!("JPEG，{kb:.1} KB，质量约 {q}"),
                 "JPEG 压缩过度，画质不足，请使用原图".to_owned(),
             ),
             Some(q) if q < u32::from(SPEC.min_jpeg_quality) => (
-                Verdict::Warn,
+                PhotoVerdict::Warn,
                 format!("JPEG，{kb:.1} KB，质量约 {q}"),
                 "JPEG 压缩偏高，画质可能不足".to_owned(),
             ),
             Some(q) => (
-                Verdict::Pass,
+                PhotoVerdict::Pass,
                 format!("JPEG，{kb:.1} KB，质量约 {q}"),
                 "格式符合要求".to_owned(),
             ),
             None => (
-                Verdict::Pass,
+                PhotoVerdict::Pass,
                 format!("JPEG，{kb:.1} KB"),
                 "格式符合要求".to_owned(),
             ),
         },
         _ => (
-            Verdict::Pass,
+            PhotoVerdict::Pass,
             format!("PNG，{kb:.1} KB"),
             "PNG 可检测；档案照片需另存为 JPEG".to_owned(),
         ),
@@ -71,8 +71,8 @@ pub fn size_check(spec: SpecKind, width: u32, height: u32) -> Check {
         SPEC.upload_aspect_max
     );
     let (verdict, message) = match spec {
-        SpecKind::Archive => (Verdict::Pass, "驾驶证档案照片尺寸".to_owned()),
-        SpecKind::Upload => (Verdict::Pass, "12123 上传照片尺寸".to_owned()),
+        SpecKind::Archive => (PhotoVerdict::Pass, "驾驶证档案照片尺寸".to_owned()),
+        SpecKind::Upload => (PhotoVerdict::Pass, "12123 上传照片尺寸".to_owned()),
         SpecKind::Nonconforming => {
             let aspect_ok = aspect > SPEC.upload_aspect_min && aspect < SPEC.upload_aspect_max;
             let why = if !aspect_ok {
@@ -80,7 +80,7 @@ pub fn size_check(spec: SpecKind, width: u32, height: u32) -> Check {
             } else {
                 "像素尺寸过小（宽度不足 520 像素）"
             };
-            (Verdict::Fail, why.to_owned())
+            (PhotoVerdict::Fail, why.to_owned())
         }
     };
     Check {
@@ -104,9 +104,9 @@ pub fn software_check(software: Option<&str>) -> Check {
         id: "exif_software",
         name: "修图软件痕迹",
         verdict: if editor.is_some() {
-            Verdict::Warn
+            PhotoVerdict::Warn
         } else {
-            Verdict::Pass
+            PhotoVerdict::Pass
         },
         value: software.map_or_else(|| "无".to_owned(), str::to_owned),
         limit: "不含修图软件".into(),
@@ -130,18 +130,18 @@ pub fn date_check(taken: Option<NaiveDate>, taken_text: Option<String>, today: N
     );
     let (verdict, message) = match (taken, earliest) {
         (None, _) | (_, None) => (
-            Verdict::Warn,
+            PhotoVerdict::Warn,
             "照片无拍摄日期（EXIF 可能被删除），请询问拍摄时间".to_owned(),
         ),
         (Some(t), _) if t > today + chrono::Days::new(1) => (
-            Verdict::Warn,
+            PhotoVerdict::Warn,
             "拍摄日期晚于今天，相机时钟可能不准，请人工确认".to_owned(),
         ),
         (Some(t), Some(e)) if t < e => (
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             format!("照片拍摄于 {months} 个月以前，须使用近期照片"),
         ),
-        _ => (Verdict::Pass, format!("近 {months} 个月内拍摄")),
+        _ => (PhotoVerdict::Pass, format!("近 {months} 个月内拍摄")),
     };
     Check {
         id: "taken_date",
@@ -194,20 +194,20 @@ mod tests {
         let today = d("2026-11-20");
         assert_eq!(
             date_check(Some(d("2026-10-02")), None, today).verdict,
-            Verdict::Pass
+            PhotoVerdict::Pass
         );
         assert_eq!(
             date_check(Some(d("2026-05-20")), None, today).verdict,
-            Verdict::Pass
+            PhotoVerdict::Pass
         );
         assert_eq!(
             date_check(Some(d("2026-05-19")), None, today).verdict,
-            Verdict::Fail
+            PhotoVerdict::Fail
         );
-        assert_eq!(date_check(None, None, today).verdict, Verdict::Warn);
+        assert_eq!(date_check(None, None, today).verdict, PhotoVerdict::Warn);
         assert_eq!(
             date_check(Some(d("2027-01-01")), None, today).verdict,
-            Verdict::Warn
+            PhotoVerdict::Warn
         );
     }
 
@@ -215,11 +215,14 @@ mod tests {
     fn editors_are_flagged() {
         assert_eq!(
             software_check(Some("Adobe Photoshop 25.0")).verdict,
-            Verdict::Warn
+            PhotoVerdict::Warn
         );
-        assert_eq!(software_check(Some("美图秀秀")).verdict, Verdict::Warn);
-        assert_eq!(software_check(Some("Canon EOS")).verdict, Verdict::Pass);
-        assert_eq!(software_check(None).verdict, Verdict::Pass);
+        assert_eq!(software_check(Some("美图秀秀")).verdict, PhotoVerdict::Warn);
+        assert_eq!(
+            software_check(Some("Canon EOS")).verdict,
+            PhotoVerdict::Pass
+        );
+        assert_eq!(software_check(None).verdict, PhotoVerdict::Pass);
     }
 
     #[test]

@@ -41,5 +41,5 @@ pub use decode::{Decoded, decode, dimensions, read_file};
 pub use error::PhotoError;
 pub use mask::BackgroundMask;
 pub use models::{Models, preload as preload_models};
-pub use report::{Check, Geometry, MANUAL_CHECKLIST, ManualItem, PhotoReport, Rect, Verdict};
+pub use report::{Check, Geometry, MANUAL_CHECKLIST, ManualItem, PhotoReport, PhotoVerdict, Rect};
 pub use spec::{SPEC, SpecKind};

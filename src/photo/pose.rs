@@ -10,7 +10,7 @@
 
 use super::canonical_face::RIGID_POINTS;
 use super::mesh::FaceMesh;
-use super::report::{Check, Rect, Verdict};
+use super::report::{Check, PhotoVerdict, Rect};
 use super::thresholds::THRESHOLDS;
 
 /// Degrees. Yaw positive: the face turned towards the picture's right;
@@ -180,7 +180,7 @@ pub fn pose_check(pose: Option<Pose>, region: Rect, note: Option<&str>) -> Check
         return Check {
             id: "pose",
             name: "正面姿态",
-            verdict: Verdict::Warn,
+            verdict: PhotoVerdict::Warn,
             value: "无法测量".into(),
             limit,
             message: note
@@ -191,11 +191,11 @@ pub fn pose_check(pose: Option<Pose>, region: Rect, note: Option<&str>) -> Check
     };
     let worst = p.yaw.abs().max(p.pitch.abs());
     let verdict = if worst > fail {
-        Verdict::Fail
+        PhotoVerdict::Fail
     } else if worst > warn {
-        Verdict::Warn
+        PhotoVerdict::Warn
     } else {
-        Verdict::Pass
+        PhotoVerdict::Pass
     };
     let turn = if p.yaw.abs() > warn {
         Some(if p.yaw > 0.0 {
@@ -213,9 +213,9 @@ pub fn pose_check(pose: Option<Pose>, region: Rect, note: Option<&str>) -> Check
     };
     let what: Vec<&str> = turn.into_iter().chain(nod).collect();
     let message = match verdict {
-        Verdict::Pass => "正面免冠，头部未明显转动".to_owned(),
-        Verdict::Warn => format!("头部略有转动（{}），请人工确认是否正面", what.join("、")),
-        Verdict::Fail => format!("头部明显转动（{}），不是正面照", what.join("、")),
+        PhotoVerdict::Pass => "正面免冠，头部未明显转动".to_owned(),
+        PhotoVerdict::Warn => format!("头部略有转动（{}），请人工确认是否正面", what.join("、")),
+        PhotoVerdict::Fail => format!("头部明显转动（{}），不是正面照", what.join("、")),
     };
     Check {
         id: "pose",
@@ -283,9 +283,9 @@ mod tests {
             )
             .verdict
         };
-        assert_eq!(at(3.0, -4.0), Verdict::Pass);
-        assert_eq!(at(10.0, 0.0), Verdict::Warn);
-        assert_eq!(at(0.0, -20.0), Verdict::Fail);
-        assert_eq!(pose_check(None, r, None).verdict, Verdict::Warn);
+        assert_eq!(at(3.0, -4.0), PhotoVerdict::Pass);
+        assert_eq!(at(10.0, 0.0), PhotoVerdict::Warn);
+        assert_eq!(at(0.0, -20.0), PhotoVerdict::Fail);
+        assert_eq!(pose_check(None, r, None).verdict, PhotoVerdict::Warn);
     }
 }

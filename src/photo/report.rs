@@ -7,28 +7,28 @@ use super::spec::SpecKind;
 /// Outcome of one check or of the whole photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum PhotoVerdict {
     Pass,
     Warn,
     Fail,
 }
 
-impl Verdict {
+impl PhotoVerdict {
     /// `pass` / `warn` / `fail`, as in the JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
+            PhotoVerdict::Pass => "pass",
+            PhotoVerdict::Warn => "warn",
+            PhotoVerdict::Fail => "fail",
         }
     }
 
     /// Chinese badge text.
     pub fn label(self) -> &'static str {
         match self {
-            Verdict::Pass => "合格",
-            Verdict::Warn => "注意",
-            Verdict::Fail => "不合格",
+            PhotoVerdict::Pass => "合格",
+            PhotoVerdict::Warn => "注意",
+            PhotoVerdict::Fail => "不合格",
         }
     }
 }
@@ -79,7 +79,7 @@ pub struct Check {
     pub id: &'static str,
     /// Short Chinese name of the check.
     pub name: &'static str,
-    pub verdict: Verdict,
+    pub verdict: PhotoVerdict,
     /// What was measured, with unit.
     pub value: String,
     /// The limit it was compared with.
@@ -176,7 +176,7 @@ pub const MANUAL_CHECKLIST: &[ManualItem] = &[
 /// Full result for one photo.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhotoReport {
-    pub verdict: Verdict,
+    pub verdict: PhotoVerdict,
     pub spec: SpecKind,
     pub width_px: u32,
     pub height_px: u32,
@@ -199,7 +199,7 @@ impl PhotoReport {
             .iter()
             .map(|c| c.verdict)
             .max()
-            .unwrap_or(Verdict::Pass);
+            .unwrap_or(PhotoVerdict::Pass);
         PhotoReport {
             verdict,
             spec,

@@ -4,7 +4,7 @@ use image::{GrayImage, RgbImage};
 
 use super::mask::BackgroundMask;
 use super::pixels::{bounds, chroma, lab};
-use super::report::{Check, Rect, Verdict};
+use super::report::{Check, PhotoVerdict, Rect};
 use super::thresholds::THRESHOLDS;
 use super::zones::{self, FaceFrame};
 
@@ -27,7 +27,11 @@ pub fn colour_check(rgb: &RgbImage, region: Rect) -> Check {
     Check {
         id: "colour",
         name: "彩色照片",
-        verdict: if ok { Verdict::Pass } else { Verdict::Fail },
+        verdict: if ok {
+            PhotoVerdict::Pass
+        } else {
+            PhotoVerdict::Fail
+        },
         value: format!("彩色像素 {:.1}%", share * 100.0),
         limit: format!("≥ {:.0}%", t.colour_min_share * 100.0),
         message: if ok {
@@ -67,7 +71,11 @@ pub fn skin_colour_check(rgb: &RgbImage, face: Rect) -> Check {
     Check {
         id: "skin_colour",
         name: "肤色自然",
-        verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+        verdict: if ok {
+            PhotoVerdict::Pass
+        } else {
+            PhotoVerdict::Warn
+        },
         value: format!("a* {a:.1}，b* {b:.1}"),
         limit: format!(
             "a* {:.0}–{:.0}，b* {:.0}–{:.0}",
@@ -111,15 +119,15 @@ pub fn exposure_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
     let (wl, wh) = t.face_luma_warn;
     let (cw, cf) = t.clip_share;
     let (verdict, message) = if mean < fl || dark > cf {
-        (Verdict::Fail, "面部严重曝光不足（过暗）")
+        (PhotoVerdict::Fail, "面部严重曝光不足（过暗）")
     } else if mean > fh || bright > cf {
-        (Verdict::Fail, "面部严重曝光过度（过亮）")
+        (PhotoVerdict::Fail, "面部严重曝光过度（过亮）")
     } else if mean < wl || dark > cw {
-        (Verdict::Warn, "面部偏暗，请人工确认")
+        (PhotoVerdict::Warn, "面部偏暗，请人工确认")
     } else if mean > wh || bright > cw {
-        (Verdict::Warn, "面部偏亮，请人工确认")
+        (PhotoVerdict::Warn, "面部偏亮，请人工确认")
     } else {
-        (Verdict::Pass, "曝光正常")
+        (PhotoVerdict::Pass, "曝光正常")
     };
     Check {
         id: "exposure",
@@ -162,7 +170,11 @@ pub fn lighting_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Ch
     Check {
         id: "lighting",
         name: "光线均匀（无阴阳脸）",
-        verdict: if ok { Verdict::Pass } else { Verdict::Warn },
+        verdict: if ok {
+            PhotoVerdict::Pass
+        } else {
+            PhotoVerdict::Warn
+        },
         value: format!("左右脸直方图重合 {:.0}%", overlap * 100.0),
         limit: format!("≥ {:.0}%", t.min_lighting_overlap * 100.0),
         message: if ok {

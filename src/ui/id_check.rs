@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, RichText};
 
-use crate::domain::documents::result::{CheckResult, DocKind, Severity, Verdict};
+use crate::domain::documents::result::{CheckResult, DocKind, DocVerdict, Severity};
 use crate::domain::documents::router::check_any;
 
 const GREEN: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3a);
@@ -226,11 +226,11 @@ fn pending_badge(ui: &mut egui::Ui) {
         });
 }
 
-fn badge(ui: &mut egui::Ui, verdict: Verdict) {
+fn badge(ui: &mut egui::Ui, verdict: DocVerdict) {
     let color = match verdict {
-        Verdict::Valid => GREEN,
-        Verdict::ValidWithWarnings => AMBER,
-        Verdict::Invalid => RED,
+        DocVerdict::Valid => GREEN,
+        DocVerdict::ValidWithWarnings => AMBER,
+        DocVerdict::Invalid => RED,
     };
     egui::Frame::new()
         .fill(color)

@@ -16,7 +16,7 @@ use eframe::egui::{
 };
 
 use crate::app::jobs::Jobs;
-use crate::photo::{self, Analysis, Generated, PhotoReport, SPEC, Verdict};
+use crate::photo::{self, Analysis, Generated, PhotoReport, PhotoVerdict, SPEC};
 
 /// Textures are downscaled to at most this side before upload.
 const MAX_TEXTURE_SIDE: u32 = 2048;
@@ -640,7 +640,7 @@ impl PhotoCheckPanel {
         let all_ticked = self.manual.iter().all(|t| *t);
         ui.horizontal(|ui| {
             // A pass is not a pass until a person has done the manual checks.
-            if r.verdict == Verdict::Fail || all_ticked {
+            if r.verdict == PhotoVerdict::Fail || all_ticked {
                 verdict_badge(ui, r.verdict);
             } else {
                 badge(ui, "待人工核对", Color32::from_rgb(110, 110, 110));
@@ -707,15 +707,15 @@ fn display_name(path: &Path) -> String {
     )
 }
 
-fn verdict_colour(v: Verdict) -> Color32 {
+fn verdict_colour(v: PhotoVerdict) -> Color32 {
     match v {
-        Verdict::Pass => Color32::from_rgb(30, 130, 60),
-        Verdict::Warn => Color32::from_rgb(190, 120, 0),
-        Verdict::Fail => Color32::from_rgb(190, 30, 30),
+        PhotoVerdict::Pass => Color32::from_rgb(30, 130, 60),
+        PhotoVerdict::Warn => Color32::from_rgb(190, 120, 0),
+        PhotoVerdict::Fail => Color32::from_rgb(190, 30, 30),
     }
 }
 
-fn verdict_badge(ui: &mut egui::Ui, v: Verdict) {
+fn verdict_badge(ui: &mut egui::Ui, v: PhotoVerdict) {
     badge(ui, v.label(), verdict_colour(v));
 }
 

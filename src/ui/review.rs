@@ -27,7 +27,7 @@ use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::reasons::normalise;
 use crate::domain::review::{AppKind, Outcome, Reason, ReasonKind};
-use crate::photo::{PhotoReport, Verdict};
+use crate::photo::{PhotoReport, PhotoVerdict};
 
 /// Keys of the reason toggles, in [`Reason::ALL`] order (fixable first).
 pub const REASON_KEYS: [egui::Key; 18] = {
@@ -795,9 +795,9 @@ fn photo_box(ui: &mut egui::Ui, slot: &PhotoSlot, height: f32, overlay: bool) ->
 
 fn photo_report(ui: &mut egui::Ui, r: &PhotoReport) {
     let colour = match r.verdict {
-        Verdict::Pass => theme::OK,
-        Verdict::Warn => theme::WARN,
-        Verdict::Fail => theme::ERROR,
+        PhotoVerdict::Pass => theme::OK,
+        PhotoVerdict::Warn => theme::WARN,
+        PhotoVerdict::Fail => theme::ERROR,
     };
     ui.label(
         RichText::new(format!("照片检测：{}", r.verdict.label()))
@@ -807,13 +807,13 @@ fn photo_report(ui: &mut egui::Ui, r: &PhotoReport) {
     let notable: Vec<_> = r
         .checks
         .iter()
-        .filter(|c| c.verdict != Verdict::Pass)
+        .filter(|c| c.verdict != PhotoVerdict::Pass)
         .collect();
     if notable.is_empty() {
         ui.label(RichText::new("自动检测全部合格；请人工核对表情、眼镜和美颜。").small());
     }
     for c in notable {
-        let colour = if c.verdict == Verdict::Fail {
+        let colour = if c.verdict == PhotoVerdict::Fail {
             theme::ERROR
         } else {
             theme::WARN

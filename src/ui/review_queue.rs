@@ -21,7 +21,7 @@ use crate::app::clock::fmt_hm;
 use crate::app::error::AppError;
 use crate::app::jobs::Jobs;
 use crate::app::photo_view;
-use crate::app::review::{self, QueueItem, QueuePage, Req, Resp, ReviewItem, Verdict};
+use crate::app::review::{self, Decision, QueueItem, QueuePage, Req, Resp, ReviewItem};
 use crate::app::worker::{Request, Response};
 use crate::domain::review::queue::CST;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Reason, Scope};
@@ -432,15 +432,15 @@ impl ReviewQueue {
                 return;
             }
             match choice {
-                Choice::Override(reason) => Verdict::ApproveDespitePhoto { reason },
-                _ => Verdict::Approve,
+                Choice::Override(reason) => Decision::ApproveDespitePhoto { reason },
+                _ => Decision::Approve,
             }
         } else {
             if let Err(e) = r.notice() {
                 r.error = Some(e);
                 return;
             }
-            Verdict::Reject {
+            Decision::Reject {
                 reasons: r.reasons.clone(),
                 free_text: r.free_text.clone(),
             }

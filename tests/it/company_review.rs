@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
-use counterdesk::app::review::{self, Req, Resp, ReviewItem, Verdict};
+use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem};
 use counterdesk::app::session::SessionClerk;
 use counterdesk::app::session::{self as session_uc, LockReason};
 use counterdesk::domain::clerks::audit::AuditAction;
@@ -127,7 +127,7 @@ fn decide(
     d: &mut Db,
     who: &SessionClerk,
     item: &ReviewItem,
-    verdict: Verdict,
+    verdict: Decision,
 ) -> Result<Resp, AppError> {
     review::handle(
         &mut d.store,
@@ -231,7 +231,7 @@ fn approving_in_the_queue_countersigns_the_registration_in_one_transaction() {
     );
     assert_eq!(company.originals.len(), 3);
     assert!(item.licence.is_none() && item.photo.is_none());
-    match decide(&mut d, &zhao, &item, Verdict::Approve).unwrap() {
+    match decide(&mut d, &zhao, &item, Decision::Approve).unwrap() {
         Resp::Decided { outcome, .. } => assert_eq!(outcome, Outcome::Approve),
         other => panic!("{other:?}"),
     }
@@ -265,7 +265,7 @@ fn rejecting_returns_the_registration_and_the_company_may_register_again() {
         &mut d,
         &zhao,
         &item,
-        Verdict::Reject {
+        Decision::Reject {
             reasons: vec![Reason::PhotoBlur],
             free_text: String::new(),
         },
@@ -280,7 +280,7 @@ fn rejecting_returns_the_registration_and_the_company_may_register_again() {
         &mut d,
         &zhao,
         &item,
-        Verdict::Reject {
+        Decision::Reject {
             reasons: vec![Reason::ScanUnreadable, Reason::InfoMismatch],
             free_text: "委托书未加盖公章".into(),
         },
@@ -342,7 +342,7 @@ fn four_eyes_own_registration_and_administrators() {
     assert!(countersign(&mut d, &admin, reg).is_err());
     // Another supervisor may.
     let item = claim_company(&mut d, &qian, t0()).unwrap();
-    decide(&mut d, &qian, &item, Verdict::Approve).unwrap();
+    decide(&mut d, &qian, &item, Decision::Approve).unwrap();
     assert_eq!(reg_status(&mut d, reg), RegistrationStatus::Countersigned);
 }
 
@@ -392,7 +392,7 @@ fn two_supervisors_race_one_wins_the_other_is_told_who() {
         RegistrationStatus::PendingCountersign
     );
     // 钱峰 decides; 赵敏 retrying is told it is done and by whom.
-    decide(&mut d, &qian, &item, Verdict::Approve).unwrap();
+    decide(&mut d, &qian, &item, Decision::Approve).unwrap();
     let err = countersign(&mut d, &zhao, reg).unwrap_err();
     assert!(err.to_string().contains("已由 钱峰 复核"), "{err}");
 
@@ -409,7 +409,7 @@ fn two_supervisors_race_one_wins_the_other_is_told_who() {
         RegReq::Countersign { id: reg },
     )
     .unwrap();
-    let err = decide(&mut d, &qian, &item, Verdict::Approve).unwrap_err();
+    let err = decide(&mut d, &qian, &item, Decision::Approve).unwrap_err();
     assert!(err.to_string().contains("已通过"), "{err}");
     let dec = d
         .store
@@ -443,7 +443,7 @@ fn locking_or_signing_out_gives_claims_back_audited() {
         .expect("release audited");
     assert!(released.2.contains("锁屏"), "{}", released.2);
     // 赵敏's old ticket is dead; 钱峰 may take it now.
-    assert!(decide(&mut d, &zhao, &item, Verdict::Approve).is_err());
+    assert!(decide(&mut d, &zhao, &item, Decision::Approve).is_err());
     let taken = claim_company(&mut d, &qian, t0() + Duration::minutes(2)).unwrap();
     assert_eq!(taken.id, item.id);
     // Signing out gives it back as well.

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use counterdesk::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use counterdesk::domain::documents::credit_code::check_agree;
 use counterdesk::domain::documents::findings as code;
-use counterdesk::domain::documents::result::{CheckResult, DocKind, Gender, Verdict};
+use counterdesk::domain::documents::result::{CheckResult, DocKind, DocVerdict, Gender};
 use counterdesk::domain::documents::router::{check_any, check_code, check_identity, check_phone};
 
 fn today() -> NaiveDate {
@@ -33,7 +33,7 @@ fn codes(r: &CheckResult) -> Vec<&'static str> {
 }
 
 #[track_caller]
-fn expect(r: &CheckResult, kind: DocKind, verdict: Verdict, must_have: &[&str]) {
+fn expect(r: &CheckResult, kind: DocKind, verdict: DocVerdict, must_have: &[&str]) {
     assert_eq!(r.kind, kind, "{r:#?}");
     assert_eq!(r.verdict, verdict, "{r:#?}");
     for c in must_have {
@@ -47,8 +47,8 @@ fn expect(r: &CheckResult, kind: DocKind, verdict: Verdict, must_have: &[&str]) 
 #[test]
 fn identity_vectors() {
     use DocKind::*;
-    use Verdict::*;
-    let cases: &[(&str, DocKind, Verdict, &[&str])] = &[
+    use DocVerdict::*;
+    let cases: &[(&str, DocKind, DocVerdict, &[&str])] = &[
         // Standard's own examples (1949 Beijing 朝阳区 woman, 1880 Guangdong man).
         ("11010519491231002X", ResidentId, Valid, &[]),
         ("11010519491231002x", ResidentId, Valid, &[]),
@@ -137,7 +137,7 @@ fn identity_fields() {
     for (p, name) in [("820000", "澳门特别行政区"), ("830000", "台湾省")] {
         let r = check_identity(&id18(&format!("{p}19940823002")), today());
         assert_eq!(r.kind, DocKind::HmtPermit);
-        assert_eq!(r.verdict, Verdict::Valid);
+        assert_eq!(r.verdict, DocVerdict::Valid);
         assert_eq!(r.fields.region.as_ref().unwrap().display_name(), name);
     }
 }
@@ -149,37 +149,37 @@ fn dates_leap_and_future() {
     expect(
         &check_identity(&id18("11010120261122001"), t),
         DocKind::ResidentId,
-        Verdict::Valid,
+        DocVerdict::Valid,
         &[],
     );
     expect(
         &check_identity(&id18("11010120261123001"), t),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::BIRTH_DATE_FUTURE],
     );
     expect(
         &check_identity(&id18("11010118790101001"), t),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::BIRTH_DATE_TOO_EARLY],
     );
     expect(
         &check_identity(&id18("11010119000229001"), t),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::BIRTH_DATE_INVALID],
     );
     expect(
         &check_identity(&id18("11010120240229001"), t),
         DocKind::ResidentId,
-        Verdict::Valid,
+        DocVerdict::Valid,
         &[],
     );
     expect(
         &check_identity(&id18("11010119901301001"), t),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::BIRTH_DATE_INVALID],
     );
 }
@@ -191,7 +191,7 @@ fn region_history_is_a_warning_never_an_error() {
     expect(
         &r,
         DocKind::ResidentId,
-        Verdict::ValidWithWarnings,
+        DocVerdict::ValidWithWarnings,
         &[code::REGION_ABOLISHED],
     );
     assert_eq!(
@@ -205,13 +205,13 @@ fn region_history_is_a_warning_never_an_error() {
     expect(
         &check_identity(&id18("11019919900307001"), today()),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::REGION_UNKNOWN],
     );
     expect(
         &check_identity(&id18("16010119900307001"), today()),
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::PROVINCE_INVALID],
     );
 }
@@ -224,13 +224,13 @@ fn foreign_pr_vectors() {
     expect(
         &check_identity(&id18("90068219850101001"), today()),
         DocKind::ForeignPr,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::FOREIGN_PR_PROVINCE_INVALID],
     );
     expect(
         &check_identity(&id18("93200019850101001"), today()),
         DocKind::ForeignPr,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::FOREIGN_PR_NATIONALITY_INVALID],
     );
     let r = check_identity("usa110185030100", today());
@@ -240,8 +240,8 @@ fn foreign_pr_vectors() {
 
 #[test]
 fn credit_code_vectors() {
-    use Verdict::*;
-    let cases: &[(&str, Verdict, &[&str])] = &[
+    use DocVerdict::*;
+    let cases: &[(&str, DocVerdict, &[&str])] = &[
         ("91110000600037341L", Valid, &[]),
         ("91110000MA00000820", Valid, &[]),
         ("91110000ma00000820", Valid, &[]),
@@ -327,7 +327,7 @@ fn every_authority_letter_and_type() {
     for (rt, authority, entity) in types {
         let c = credit_with_org(rt, "110000", "MA000004");
         let r = check_code(&c, today());
-        expect(&r, DocKind::CreditCode, Verdict::Valid, &[]);
+        expect(&r, DocKind::CreditCode, DocVerdict::Valid, &[]);
         assert_eq!(r.fields.authority, Some(*authority), "{rt}");
         assert_eq!(r.fields.entity_type, Some(*entity), "{rt}");
     }
@@ -343,7 +343,7 @@ fn every_authority_letter_and_type() {
     expect(
         &r,
         DocKind::CreditCode,
-        Verdict::ValidWithWarnings,
+        DocVerdict::ValidWithWarnings,
         &[code::CREDIT_REGION_UNKNOWN],
     );
 }
@@ -360,7 +360,7 @@ fn check_characters_zero_and_x() {
         "ＭＡ０００００９－０",
     ] {
         let r = check_code(org, today());
-        expect(&r, DocKind::OrgCode, Verdict::Valid, &[]);
+        expect(&r, DocKind::OrgCode, DocVerdict::Valid, &[]);
     }
     assert_eq!(
         check_code("MA000004-X", today()).fields.org_code.as_deref(),
@@ -369,13 +369,13 @@ fn check_characters_zero_and_x() {
     expect(
         &check_code("MA000004-0", today()),
         DocKind::OrgCode,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::ORG_CODE_CHECK_MISMATCH],
     );
     expect(
         &check_code("MA00000!-0", today()),
         DocKind::OrgCode,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
         &[code::ORG_CODE_FORMAT],
     );
     // A resident ID whose check character is X (the standard's example) and one ending in 0.
@@ -404,8 +404,8 @@ fn credit_and_org_agree() {
 #[test]
 fn phone_vectors() {
     use DocKind::*;
-    use Verdict::*;
-    let cases: &[(&str, DocKind, Verdict, &str, &[&str])] = &[
+    use DocVerdict::*;
+    let cases: &[(&str, DocKind, DocVerdict, &str, &[&str])] = &[
         ("13800138000", Mobile, Valid, "13800138000", &[]),
         ("+86 138 0013 8000", Mobile, Valid, "13800138000", &[]),
         ("0086-138-0013-8000", Mobile, Valid, "13800138000", &[]),

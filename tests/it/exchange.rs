@@ -12,7 +12,7 @@ use counterdesk::app::exchange::export::{ExportOptions, Settled, export, export_
 use counterdesk::app::exchange::import::{ImportError, ImportOptions, import_file};
 use counterdesk::app::exchange::verify::verify_folder;
 use counterdesk::app::exchange::{Progress, demo_batch, keys};
-use counterdesk::app::review::{self, Req, Resp, Verdict};
+use counterdesk::app::review::{self, Decision, Req, Resp};
 use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::exchange::manifest::{MANIFEST_FILE, Manifest};
 use counterdesk::domain::review::Reason;
@@ -93,9 +93,9 @@ fn decide_some(store: &mut Store, n: usize) -> usize {
             reasons.push(Reason::PhotoGlare);
         }
         let verdict = if reasons.is_empty() {
-            Verdict::Approve
+            Decision::Approve
         } else {
-            Verdict::Reject {
+            Decision::Reject {
                 reasons,
                 free_text: String::new(),
             }

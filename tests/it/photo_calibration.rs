@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use counterdesk::photo::{self, PhotoReport, Verdict};
+use counterdesk::photo::{self, PhotoReport, PhotoVerdict};
 use serde_json::Value;
 
 fn today() -> NaiveDate {
@@ -35,7 +35,7 @@ fn report(name: &str) -> PhotoReport {
 fn summary(r: &PhotoReport) -> String {
     r.checks
         .iter()
-        .filter(|c| c.verdict != Verdict::Pass)
+        .filter(|c| c.verdict != PhotoVerdict::Pass)
         .map(|c| format!("{} {:?} {} | ", c.id, c.verdict, c.value))
         .collect()
 }
@@ -137,13 +137,13 @@ fn no_compliant_photo_fails_and_few_warn() {
     let rows = compliant_rows();
     let failed: Vec<String> = rows
         .iter()
-        .filter(|r| r.report.verdict == Verdict::Fail)
+        .filter(|r| r.report.verdict == PhotoVerdict::Fail)
         .map(|r| format!("{}: {}", r.name, summary(&r.report)))
         .collect();
     assert!(failed.is_empty(), "{failed:#?}");
     let warned = rows
         .iter()
-        .filter(|r| r.report.verdict == Verdict::Warn)
+        .filter(|r| r.report.verdict == PhotoVerdict::Warn)
         .count();
     // Warnings per check, for docs/photo.md.
     let mut per_check: BTreeMap<&str, usize> = BTreeMap::new();
@@ -152,7 +152,7 @@ fn no_compliant_photo_fails_and_few_warn() {
             .report
             .checks
             .iter()
-            .filter(|c| c.verdict == Verdict::Warn)
+            .filter(|c| c.verdict == PhotoVerdict::Warn)
         {
             *per_check.entry(c.id).or_default() += 1;
         }
@@ -168,7 +168,7 @@ fn no_compliant_photo_fails_and_few_warn() {
                 .report
                 .checks
                 .iter()
-                .filter(|c| c.verdict == Verdict::Warn && !expected.iter().any(|e| e == c.id))
+                .filter(|c| c.verdict == PhotoVerdict::Warn && !expected.iter().any(|e| e == c.id))
                 .map(|c| c.id)
                 .collect();
             (!unexpected.is_empty()).then(|| format!("{}: {unexpected:?}", r.name))
@@ -191,7 +191,13 @@ fn no_compliant_photo_fails_and_few_warn() {
     for r in &rows {
         for id in expected_warnings(&r.name) {
             let c = r.report.check(&id).unwrap();
-            assert_eq!(c.verdict, Verdict::Warn, "{}: {id} {}", r.name, c.value);
+            assert_eq!(
+                c.verdict,
+                PhotoVerdict::Warn,
+                "{}: {id} {}",
+                r.name,
+                c.value
+            );
         }
     }
 }
@@ -218,7 +224,7 @@ fn doctored_photos_warn_for_the_right_reason() {
         };
         let r = report(&name);
         let c = r.check(id).unwrap();
-        assert!(c.verdict >= Verdict::Warn, "{name}: {id} {}", c.value);
+        assert!(c.verdict >= PhotoVerdict::Warn, "{name}: {id} {}", c.value);
         checked += 1;
     }
     assert_eq!(checked, 12 + 16 + 3 + 7);
@@ -277,14 +283,17 @@ fn tilted_head_is_flagged() {
         let tilt = r
             .check("tilt")
             .unwrap_or_else(|| panic!("{deg}: {}", summary(&r)));
-        assert_eq!(tilt.verdict, Verdict::Warn, "{deg}: {}", tilt.value);
+        assert_eq!(tilt.verdict, PhotoVerdict::Warn, "{deg}: {}", tilt.value);
         let measured = r.geometry.tilt_deg.unwrap();
         assert!(
             (measured - own - deg).abs() <= 3.0,
             "{deg}: {measured} (upright {own})"
         );
     }
-    assert_eq!(report(name).check("tilt").unwrap().verdict, Verdict::Pass);
+    assert_eq!(
+        report(name).check("tilt").unwrap().verdict,
+        PhotoVerdict::Pass
+    );
 }
 
 // ---- Issue 23: learned landmarks, segmentation, every face, pose ----
@@ -344,7 +353,7 @@ fn off_nominal_heads_fail_head_length_with_the_right_value() {
             "{name:32} truth {:.2} measured {measured:.2} err {err:+.2}",
             num(&v, "head_length_mm")
         );
-        assert_eq!(c.verdict, Verdict::Fail, "{name}: {}", c.value);
+        assert_eq!(c.verdict, PhotoVerdict::Fail, "{name}: {}", c.value);
         assert!(
             c.value.starts_with(&format!("{measured:.1} mm")),
             "{}",
@@ -369,7 +378,7 @@ fn group_photos_fail_face_count_naming_the_count() {
         let n = v["faces"].as_u64().unwrap() as usize;
         let c = r.check("face_count").unwrap();
         assert_eq!(r.face_count, n, "{name}: {}", c.value);
-        assert_eq!(c.verdict, Verdict::Fail);
+        assert_eq!(c.verdict, PhotoVerdict::Fail);
         assert!(c.message.contains(&n.to_string()), "{}", c.message);
     }
 }
@@ -382,7 +391,7 @@ fn yawed_faces_get_a_pose_finding() {
     for (name, _) in yawed {
         let r = report(&name);
         let c = r.check("pose").unwrap();
-        assert!(c.verdict >= Verdict::Warn, "{name}: {}", c.value);
+        assert!(c.verdict >= PhotoVerdict::Warn, "{name}: {}", c.value);
     }
 }
 
@@ -420,16 +429,16 @@ fn light_hair_on_white_stays_head() {
 fn glare_only_where_there_are_lenses() {
     let glare = report("hopper_glare.jpg");
     let c = glare.check("glare").unwrap();
-    assert_eq!(c.verdict, Verdict::Warn, "{}", c.value);
+    assert_eq!(c.verdict, PhotoVerdict::Warn, "{}", c.value);
     let shine = report("astronaut_skin_shine.jpg");
     let c = shine.check("glare").unwrap();
-    assert_eq!(c.verdict, Verdict::Pass, "{}", c.value);
+    assert_eq!(c.verdict, PhotoVerdict::Pass, "{}", c.value);
     for r in compliant_rows()
         .iter()
         .filter(|r| !r.face.starts_with("hopper"))
     {
         let c = r.report.check("glare").unwrap();
-        assert_eq!(c.verdict, Verdict::Pass, "{}: {}", r.name, c.value);
+        assert_eq!(c.verdict, PhotoVerdict::Pass, "{}: {}", r.name, c.value);
         assert!(c.value.contains("未检测到眼镜"), "{}: {}", r.name, c.value);
     }
 }
@@ -444,7 +453,7 @@ fn backdrops_that_are_not_white_fail() {
         let c = r.check("background_white").unwrap();
         assert_eq!(
             c.verdict,
-            Verdict::Fail,
+            PhotoVerdict::Fail,
             "{name}: {} {}",
             c.value,
             c.message

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use counterdesk::photo::{self, PhotoError, PhotoReport, SpecKind, Verdict};
+use counterdesk::photo::{self, PhotoError, PhotoReport, PhotoVerdict, SpecKind};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
@@ -31,7 +31,7 @@ fn summary(r: &PhotoReport) -> String {
         .collect()
 }
 
-fn verdict_of(r: &PhotoReport, id: &str) -> Verdict {
+fn verdict_of(r: &PhotoReport, id: &str) -> PhotoVerdict {
     r.check(id)
         .unwrap_or_else(|| panic!("no check {id}: {}", summary(r)))
         .verdict
@@ -39,13 +39,13 @@ fn verdict_of(r: &PhotoReport, id: &str) -> Verdict {
 
 fn assert_pass(name: &str) -> PhotoReport {
     let r = report(name);
-    assert_eq!(r.verdict, Verdict::Pass, "{name}: {}", summary(&r));
+    assert_eq!(r.verdict, PhotoVerdict::Pass, "{name}: {}", summary(&r));
     assert_eq!(r.face_count, 1);
     r
 }
 
 /// The variant trips `id` with at least `at_least`.
-fn assert_trips(name: &str, id: &str, at_least: Verdict) {
+fn assert_trips(name: &str, id: &str, at_least: PhotoVerdict) {
     let r = report(name);
     let v = verdict_of(&r, id);
     assert!(v >= at_least, "{name}: {id} is {v:?}: {}", summary(&r));
@@ -79,7 +79,7 @@ fn handled_formats_pass() {
         "exif_rotated.jpg",
     ] {
         let r = report(name);
-        assert_ne!(r.verdict, Verdict::Fail, "{name}: {}", summary(&r));
+        assert_ne!(r.verdict, PhotoVerdict::Fail, "{name}: {}", summary(&r));
         assert_eq!((r.width_px, r.height_px), (260, 378), "{name}");
         assert_eq!(r.face_count, 1, "{name}");
     }
@@ -93,30 +93,38 @@ fn cmyk_conversion_is_reported() {
 
 #[test]
 fn sixteen_bit_greyscale_is_decoded_then_fails_colour() {
-    assert_trips("fmt_grey16.png", "colour", Verdict::Fail);
+    assert_trips("fmt_grey16.png", "colour", PhotoVerdict::Fail);
 }
 
 #[test]
 fn each_variant_trips_its_check() {
     let cases = [
-        ("bad_grey_background.jpg", "background_white", Verdict::Fail),
-        ("bad_greyscale.jpg", "colour", Verdict::Fail),
-        ("bad_head_small.jpg", "head_length", Verdict::Fail),
-        ("bad_head_large.jpg", "head_length", Verdict::Fail),
-        ("bad_two_faces.jpg", "face_count", Verdict::Fail),
-        ("bad_no_face.jpg", "face_count", Verdict::Fail),
-        ("bad_blurred.jpg", "sharpness", Verdict::Warn),
-        ("bad_over_exposed.jpg", "exposure", Verdict::Warn),
-        ("bad_under_exposed.jpg", "exposure", Verdict::Warn),
-        ("bad_glare.jpg", "glare", Verdict::Warn),
-        ("bad_smoothed_skin.jpg", "skin_texture", Verdict::Warn),
-        ("bad_uneven_light.jpg", "lighting", Verdict::Warn),
-        ("bad_wrong_aspect.jpg", "size", Verdict::Fail),
-        ("bad_too_small.jpg", "size", Verdict::Fail),
-        ("bad_old_exif_date.jpg", "taken_date", Verdict::Fail),
-        ("bad_jpeg_quality.jpg", "format", Verdict::Fail),
-        ("warn_editor_software.jpg", "exif_software", Verdict::Warn),
-        ("warn_no_exif_date.jpg", "taken_date", Verdict::Warn),
+        (
+            "bad_grey_background.jpg",
+            "background_white",
+            PhotoVerdict::Fail,
+        ),
+        ("bad_greyscale.jpg", "colour", PhotoVerdict::Fail),
+        ("bad_head_small.jpg", "head_length", PhotoVerdict::Fail),
+        ("bad_head_large.jpg", "head_length", PhotoVerdict::Fail),
+        ("bad_two_faces.jpg", "face_count", PhotoVerdict::Fail),
+        ("bad_no_face.jpg", "face_count", PhotoVerdict::Fail),
+        ("bad_blurred.jpg", "sharpness", PhotoVerdict::Warn),
+        ("bad_over_exposed.jpg", "exposure", PhotoVerdict::Warn),
+        ("bad_under_exposed.jpg", "exposure", PhotoVerdict::Warn),
+        ("bad_glare.jpg", "glare", PhotoVerdict::Warn),
+        ("bad_smoothed_skin.jpg", "skin_texture", PhotoVerdict::Warn),
+        ("bad_uneven_light.jpg", "lighting", PhotoVerdict::Warn),
+        ("bad_wrong_aspect.jpg", "size", PhotoVerdict::Fail),
+        ("bad_too_small.jpg", "size", PhotoVerdict::Fail),
+        ("bad_old_exif_date.jpg", "taken_date", PhotoVerdict::Fail),
+        ("bad_jpeg_quality.jpg", "format", PhotoVerdict::Fail),
+        (
+            "warn_editor_software.jpg",
+            "exif_software",
+            PhotoVerdict::Warn,
+        ),
+        ("warn_no_exif_date.jpg", "taken_date", PhotoVerdict::Warn),
     ];
     for (name, id, v) in cases {
         assert_trips(name, id, v);
@@ -161,7 +169,7 @@ fn compliant_photo_is_generated_from_a_larger_one() {
     // the source itself is not compliant: the head is too small for 640 px
     assert_eq!(
         src.report.check("head_length").unwrap().verdict,
-        Verdict::Fail
+        PhotoVerdict::Fail
     );
     let out = photo::generate_compliant(&src, today()).unwrap();
     assert_eq!(out.len(), 2);
@@ -169,7 +177,7 @@ fn compliant_photo_is_generated_from_a_larger_one() {
         let r = &g.analysis.report;
         assert_eq!(
             r.verdict,
-            Verdict::Pass,
+            PhotoVerdict::Pass,
             "{}x{}: {}",
             g.width,
             g.height,
@@ -268,7 +276,7 @@ fn failed_models_fall_back_and_say_so() {
     assert_eq!(r.check("pose").unwrap().value, "无法测量");
     assert_eq!(
         verdict_of(&r, "head_length"),
-        Verdict::Pass,
+        PhotoVerdict::Pass,
         "{}",
         summary(&r)
     );
@@ -297,5 +305,5 @@ fn camera_sized_photo_is_measured_in_full_size_pixels() {
         "{crown}"
     );
     // no EXIF date on the re-encoded copy, so at most a warning
-    assert_ne!(r.verdict, Verdict::Fail, "{}", summary(&r));
+    assert_ne!(r.verdict, PhotoVerdict::Fail, "{}", summary(&r));
 }

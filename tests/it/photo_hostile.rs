@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use counterdesk::photo::{self, PhotoError, Verdict};
+use counterdesk::photo::{self, PhotoError, PhotoVerdict};
 
 /// Generators for memory-bomb photos, made at run time (no large files committed).
 mod bombs {
@@ -121,7 +121,7 @@ fn whole_progressive_jpeg_passes_like_the_baseline_one() {
     let b = photo::check_file(&fixture("ok_260x378.jpg"), today())
         .unwrap()
         .report;
-    assert_eq!(p.verdict, Verdict::Pass);
+    assert_eq!(p.verdict, PhotoVerdict::Pass);
     assert_eq!(p.face_count, b.face_count);
 }
 

@@ -5,7 +5,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use counterdesk::photo::{self, PhotoReport, Verdict};
+use counterdesk::photo::{self, PhotoReport, PhotoVerdict};
 use exif::experimental::Writer;
 use exif::{Field, In, Tag, Value};
 use image::codecs::jpeg::JpegEncoder;
@@ -74,7 +74,7 @@ fn check(bytes: &[u8]) -> PhotoReport {
 fn all_eight_orientations_measure_like_the_upright_photo() {
     let up = upright();
     let base = check(&jpeg_with_orientation(&up, 1));
-    assert_eq!(base.verdict, Verdict::Pass);
+    assert_eq!(base.verdict, PhotoVerdict::Pass);
     let stored = dihedral(&up);
     for o in 1..=8u8 {
         let orientation = Orientation::from_exif(o).unwrap();

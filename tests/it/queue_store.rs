@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use counterdesk::app::error::AppError;
-use counterdesk::app::review::{self, Req, Resp, ReviewItem, Ticket, Verdict};
+use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem, Ticket};
 use counterdesk::app::session::SessionClerk;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
@@ -165,7 +165,7 @@ fn decide(
     who: &SessionClerk,
     now: DateTime<Utc>,
     ticket: Ticket,
-    verdict: Verdict,
+    verdict: Decision,
 ) -> Result<Resp, AppError> {
     review::handle(
         &mut d.store,
@@ -186,8 +186,8 @@ fn count(path: &Path, sql: &str) -> i64 {
         .unwrap()
 }
 
-fn reject() -> Verdict {
-    Verdict::Reject {
+fn reject() -> Decision {
+    Decision::Reject {
         reasons: vec![Reason::PhotoGlare, Reason::PhotoBackground],
         free_text: "衣领遮挡下颌".into(),
     }
@@ -440,7 +440,7 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
     assert_eq!(taken.id, item.id);
     // 赵敏's decision under the old ticket is refused, in Chinese, and nothing is written.
     let before = count(&d.path, "SELECT COUNT(*) FROM audit_log");
-    match decide(&mut d, &zhao, later, renewed, Verdict::Approve) {
+    match decide(&mut d, &zhao, later, renewed, Decision::Approve) {
         Err(AppError::HeldBy { .. }) | Err(AppError::Rejected(_)) => {}
         other => panic!("{other:?}"),
     }
@@ -449,7 +449,7 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
         &zhao,
         later + Duration::minutes(20),
         renewed,
-        Verdict::Approve,
+        Decision::Approve,
     )
     .unwrap_err()
     .to_string();
@@ -462,7 +462,7 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
         &qian,
         later,
         taken.ticket.unwrap(),
-        Verdict::Approve,
+        Decision::Approve,
     )
     .unwrap();
 }
@@ -561,7 +561,7 @@ fn decide_again(store: &mut Store, who: &SessionClerk, ticket: Ticket) -> String
         who,
         Req::Decide {
             ticket,
-            verdict: Verdict::Approve,
+            verdict: Decision::Approve,
             then_next: false,
         },
     )
@@ -602,7 +602,7 @@ fn four_eyes_and_roles() {
         seq: 0,
         until: t0(),
     };
-    let err = decide(&mut d, &zhao, t0(), forged, Verdict::Approve)
+    let err = decide(&mut d, &zhao, t0(), forged, Decision::Approve)
         .unwrap_err()
         .to_string();
     assert!(err.contains("四眼"), "{err}");
@@ -617,7 +617,7 @@ fn four_eyes_and_roles() {
         let err =
             review::handle(&mut d.store, t0(), who, Req::ClaimNext { kind: None }).unwrap_err();
         assert!(err.to_string().contains("只有审核岗"), "{err}");
-        let err = decide(&mut d, who, t0(), theirs.ticket.unwrap(), Verdict::Approve).unwrap_err();
+        let err = decide(&mut d, who, t0(), theirs.ticket.unwrap(), Decision::Approve).unwrap_err();
         assert!(err.to_string().contains("只有审核岗"), "{err}");
     }
     // Rejecting needs a reason.
@@ -626,7 +626,7 @@ fn four_eyes_and_roles() {
         &qian,
         t0(),
         theirs.ticket.unwrap(),
-        Verdict::Reject {
+        Decision::Reject {
             reasons: vec![],
             free_text: "x".into(),
         },
@@ -665,7 +665,7 @@ fn a_supervisor_may_release_anothers_claim_audited() {
     assert_eq!(tail[0].action, Some(AuditAction::ReviewReleasedForOther));
     assert!(tail[0].detail.contains("赵敏"));
     // 赵敏's ticket is now stale.
-    let msg = decide(&mut d, &zhao, t0(), item.ticket.unwrap(), Verdict::Approve)
+    let msg = decide(&mut d, &zhao, t0(), item.ticket.unwrap(), Decision::Approve)
         .unwrap_err()
         .to_string();
     assert!(msg.contains("审核结果未保存"), "{msg}");
@@ -701,14 +701,14 @@ fn a_blocked_licence_cannot_be_approved_and_preselects_the_refusal() {
         "110101********0012".replace("0012", &item.doc_no[14..])
     );
     assert!(item.photo.as_ref().is_some_and(|p| p.sha256.len() == 64));
-    let err = decide(&mut d, &zhao, t0(), item.ticket.unwrap(), Verdict::Approve).unwrap_err();
+    let err = decide(&mut d, &zhao, t0(), item.ticket.unwrap(), Decision::Approve).unwrap_err();
     assert!(err.to_string().contains("不能通过"), "{err}");
     decide(
         &mut d,
         &zhao,
         t0(),
         item.ticket.unwrap(),
-        Verdict::Reject {
+        Decision::Reject {
             reasons: item.pre_checks.preselected.clone(),
             free_text: String::new(),
         },
@@ -775,7 +775,7 @@ fn decide_then_next_opens_the_following_application() {
         &zhao,
         Req::Decide {
             ticket: first.ticket.unwrap(),
-            verdict: Verdict::Approve,
+            verdict: Decision::Approve,
             then_next: true,
         },
     )
@@ -868,7 +868,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     };
     assert_eq!(item.photo_failed.len(), 2);
     let ticket = item.ticket.unwrap();
-    let decide = |store: &mut Store, verdict: Verdict| {
+    let decide = |store: &mut Store, verdict: Decision| {
         review::handle(
             store,
             t0(),
@@ -880,16 +880,16 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
             },
         )
     };
-    let err = decide(&mut store, Verdict::Approve)
+    let err = decide(&mut store, Decision::Approve)
         .unwrap_err()
         .to_string();
     assert!(err.contains("背景、反光") && err.contains("理由"), "{err}");
-    let short = Verdict::ApproveDespitePhoto {
+    let short = Decision::ApproveDespitePhoto {
         reason: "好的".into(),
     };
     let err = decide(&mut store, short).unwrap_err().to_string();
     assert!(err.contains("至少 4 个字"), "{err}");
-    let ok = Verdict::ApproveDespitePhoto {
+    let ok = Decision::ApproveDespitePhoto {
         reason: "系统误判，已人工核对".into(),
     };
     assert!(matches!(

@@ -9,7 +9,7 @@ use crate::common::*;
 use chrono::Duration;
 use counterdesk::app::exchange::verify::{find_exports, verify_folder};
 use counterdesk::app::exchange::{Phase, Progress, demo_batch};
-use counterdesk::app::review::{self, Req, Resp, Verdict};
+use counterdesk::app::review::{self, Decision, Req, Resp};
 use counterdesk::app::session::SessionClerk;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::review::Reason;
@@ -211,9 +211,9 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
                     });
                 }
                 let verdict = if reasons.is_empty() {
-                    Verdict::Approve
+                    Decision::Approve
                 } else {
-                    Verdict::Reject {
+                    Decision::Reject {
                         reasons,
                         free_text: String::new(),
                     }

@@ -2,7 +2,7 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test ui_id_check` on Mesa llvmpipe.
 
 use chrono::NaiveDate;
-use counterdesk::domain::documents::result::{DocKind, Verdict};
+use counterdesk::domain::documents::result::{DocKind, DocVerdict};
 use counterdesk::ui::id_check::IdCheckPanel;
 use eframe::egui;
 use egui_kittest::Harness;
@@ -28,7 +28,7 @@ fn harness(text: &str) -> Harness<'static, IdCheckPanel> {
         )
 }
 
-fn check(text: &str, name: &str, kind: DocKind, verdict: Verdict) {
+fn check(text: &str, name: &str, kind: DocKind, verdict: DocVerdict) {
     let mut h = harness(text);
     h.run();
     let r = h.state().result().expect("a result");
@@ -48,7 +48,7 @@ fn valid_id_typed_into_the_field() {
     h.run();
     let r = h.state().result().expect("a result");
     assert_eq!(r.kind, DocKind::ResidentId);
-    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(r.verdict, DocVerdict::Valid);
     assert_eq!(r.normalized, "11010519491231002X");
     h.snapshot("id_check_valid_id");
 }
@@ -59,7 +59,7 @@ fn wrong_check_character() {
         "110101199003070010",
         "id_check_wrong_check",
         DocKind::ResidentId,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
     );
 }
 
@@ -69,7 +69,7 @@ fn hk_permit() {
         "810000199408230021",
         "id_check_hk_permit",
         DocKind::HmtPermit,
-        Verdict::Valid,
+        DocVerdict::Valid,
     );
 }
 
@@ -79,7 +79,7 @@ fn valid_credit_code() {
         "91110000600037341L",
         "id_check_credit_valid",
         DocKind::CreditCode,
-        Verdict::Valid,
+        DocVerdict::Valid,
     );
 }
 
@@ -89,7 +89,7 @@ fn invalid_credit_code() {
         "91350203M0001QKT19",
         "id_check_credit_invalid",
         DocKind::CreditCode,
-        Verdict::Invalid,
+        DocVerdict::Invalid,
     );
 }
 
@@ -99,7 +99,7 @@ fn phone_warning() {
         "146 1234 5678",
         "id_check_phone_warning",
         DocKind::Mobile,
-        Verdict::ValidWithWarnings,
+        DocVerdict::ValidWithWarnings,
     );
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use counterdesk::photo::Verdict;
+use counterdesk::photo::PhotoVerdict;
 use counterdesk::ui::photo_check::{PhotoCheckPanel, ScriptedPicker};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -67,7 +67,7 @@ fn empty_panel() {
 fn compliant_photo_with_overlays() {
     let mut h = harness(Some("ok_520x756.jpg"), None);
     open(&mut h);
-    assert_eq!(h.state().report().unwrap().verdict, Verdict::Pass);
+    assert_eq!(h.state().report().unwrap().verdict, PhotoVerdict::Pass);
     h.get_by_label("背景区域着色").click();
     h.run_steps(2);
     h.snapshot("photo_check_compliant");
@@ -77,7 +77,7 @@ fn compliant_photo_with_overlays() {
 fn failing_photo_highlights_clicked_check() {
     let mut h = harness(Some("bad_head_small.jpg"), None);
     open(&mut h);
-    assert_eq!(h.state().report().unwrap().verdict, Verdict::Fail);
+    assert_eq!(h.state().report().unwrap().verdict, PhotoVerdict::Fail);
     h.get_by_label_contains("头部长度（头顶至下颌）：").click();
     h.run_steps(2);
     h.snapshot("photo_check_failing");
@@ -97,13 +97,13 @@ fn generates_and_saves_compliant_crop() {
     let target = dir.path().join("合规照片.jpg");
     let mut h = harness(Some("large_margin_640x960.jpg"), Some(target.clone()));
     open(&mut h);
-    assert_eq!(h.state().report().unwrap().verdict, Verdict::Fail);
+    assert_eq!(h.state().report().unwrap().verdict, PhotoVerdict::Fail);
     h.get_by_label("生成合规照片").click();
     h.run_steps(1);
     wait_idle(&mut h);
     let r = h.state().report().unwrap();
     assert_eq!((r.width_px, r.height_px), (260, 378));
-    assert_eq!(r.verdict, Verdict::Pass);
+    assert_eq!(r.verdict, PhotoVerdict::Pass);
     h.snapshot("photo_check_generated");
 
     h.get_by_label("保存合规照片…").click();
@@ -137,8 +137,8 @@ fn dropped_file_is_checked() {
     h.run_steps(1);
     wait_idle(&mut h);
     let r = h.state().report().unwrap();
-    assert_eq!(r.verdict, Verdict::Fail);
-    assert_eq!(r.check("colour").unwrap().verdict, Verdict::Fail);
+    assert_eq!(r.verdict, PhotoVerdict::Fail);
+    assert_eq!(r.check("colour").unwrap().verdict, PhotoVerdict::Fail);
 }
 
 #[test]

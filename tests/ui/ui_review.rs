@@ -882,7 +882,7 @@ fn a_review_decided_elsewhere_says_so_and_refuses_the_decision() {
             &qian,
             Req::Decide {
                 ticket: item.ticket.unwrap(),
-                verdict: review::Verdict::Approve,
+                verdict: review::Decision::Approve,
                 then_next: false,
             },
         )

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::record::{Decision, write_decision};
+use super::record::{DecisionWrite, write_decision};
 use crate::app::access::audit;
 use crate::app::clock::fmt_hm;
 use crate::app::session::SessionClerk;
@@ -165,7 +165,7 @@ pub fn close_from_record(
         actor,
         &rec,
         seq,
-        &Decision {
+        &DecisionWrite {
             outcome: Outcome::Approve,
             reasons: &[],
             free_text: "",

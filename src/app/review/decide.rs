@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::claim::claim_next;
 use super::company::settle_registration;
-use super::record::{Decision, write_decision};
+use super::record::{DecisionWrite, write_decision};
 use super::view::checks_for;
-use super::{NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, Verdict, refused};
+use super::{Decision, NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, refused};
 use crate::app::access::require_role;
 use crate::app::error::AppError;
 use crate::app::session::SessionClerk;
@@ -26,21 +26,21 @@ pub(crate) fn decide(
     now: DateTime<Utc>,
     actor: &SessionClerk,
     ticket: Ticket,
-    verdict: &Verdict,
+    verdict: &Decision,
     then_next: bool,
 ) -> Result<Resp, AppError> {
     let (outcome, reasons, free_text) = match verdict {
-        Verdict::Approve | Verdict::ApproveDespitePhoto { .. } => {
+        Decision::Approve | Decision::ApproveDespitePhoto { .. } => {
             (Outcome::Approve, Vec::new(), String::new())
         }
-        Verdict::Reject { reasons, free_text } => (
+        Decision::Reject { reasons, free_text } => (
             Outcome::Reject,
             normalise(reasons).map_err(AppError::rejected)?,
             clean_free_text(free_text).map_err(AppError::Rejected)?,
         ),
     };
     let photo_override = match verdict {
-        Verdict::ApproveDespitePhoto { reason } => {
+        Decision::ApproveDespitePhoto { reason } => {
             Some(photo_override::reason(reason).map_err(AppError::Rejected)?)
         }
         _ => None,
@@ -97,7 +97,7 @@ pub(crate) fn decide(
             actor,
             &rec,
             ticket.seq,
-            &Decision {
+            &DecisionWrite {
                 outcome,
                 reasons: &reasons,
                 free_text: &free_text,

@@ -43,7 +43,7 @@ pub struct Ticket {
 
 /// Approve, or reject with reasons and free text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub enum Decision {
     Approve,
     /// Approve although the automated photo check failed: the reviewer's
     /// reason (a standard one or at least 4 characters) is stored and audited.
@@ -95,7 +95,7 @@ pub enum Req {
     },
     Decide {
         ticket: Ticket,
-        verdict: Verdict,
+        verdict: Decision,
         /// Claim and open the next application in the same reply.
         then_next: bool,
     },

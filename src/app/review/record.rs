@@ -15,7 +15,7 @@ use crate::domain::review::{AppKind, Outcome, Reason};
 use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, StoreError, Tx};
 
 /// What was decided, as [`write_decision`] stores it.
-pub(crate) struct Decision<'a> {
+pub(crate) struct DecisionWrite<'a> {
     pub outcome: Outcome,
     pub reasons: &'a [Reason],
     pub free_text: &'a str,
@@ -32,11 +32,11 @@ pub(crate) fn write_decision(
     actor: &SessionClerk,
     rec: &ApplicationRecord,
     seq: i64,
-    d: &Decision<'_>,
+    d: &DecisionWrite<'_>,
     now: DateTime<Utc>,
     how: &str,
 ) -> Result<(), StoreError> {
-    let Decision {
+    let DecisionWrite {
         outcome,
         reasons,
         free_text,

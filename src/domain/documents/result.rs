@@ -58,18 +58,18 @@ impl DocKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum DocVerdict {
     Valid,
     ValidWithWarnings,
     Invalid,
 }
 
-impl Verdict {
+impl DocVerdict {
     pub fn label(self) -> &'static str {
         match self {
-            Verdict::Valid => "有效",
-            Verdict::ValidWithWarnings => "有效（有提示）",
-            Verdict::Invalid => "无效",
+            DocVerdict::Valid => "有效",
+            DocVerdict::ValidWithWarnings => "有效（有提示）",
+            DocVerdict::Invalid => "无效",
         }
     }
 }
@@ -192,7 +192,7 @@ pub struct CheckResult {
     pub input: String,
     pub normalized: String,
     pub kind: DocKind,
-    pub verdict: Verdict,
+    pub verdict: DocVerdict,
     pub findings: Vec<Finding>,
     pub fields: Fields,
 }
@@ -205,7 +205,7 @@ impl CheckResult {
     /// a landline with its local number) is judged as it stands.
     pub fn looks_incomplete(&self) -> bool {
         let n = self.normalized.as_bytes();
-        if self.verdict != Verdict::Invalid
+        if self.verdict != DocVerdict::Invalid
             || n.is_empty()
             || n.len() >= 18
             || !n.iter().all(u8::is_ascii_alphanumeric)
@@ -239,7 +239,7 @@ impl CheckResult {
     }
 
     pub fn is_valid(&self) -> bool {
-        self.verdict != Verdict::Invalid
+        self.verdict != DocVerdict::Invalid
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
@@ -257,7 +257,7 @@ impl CheckResult {
     /// True when a supervisor may override the rejection with a recorded
     /// reason (the Xiamen pre-2016 credit-code exception).
     pub fn supervisor_may_override(&self) -> bool {
-        self.verdict == Verdict::Invalid
+        self.verdict == DocVerdict::Invalid
             && self
                 .findings
                 .iter()
@@ -269,13 +269,13 @@ impl CheckResult {
 }
 
 /// Any error → invalid; else any warning → valid with warnings.
-pub fn verdict_of(findings: &[Finding]) -> Verdict {
+pub fn verdict_of(findings: &[Finding]) -> DocVerdict {
     if findings.iter().any(|f| f.severity == Severity::Error) {
-        Verdict::Invalid
+        DocVerdict::Invalid
     } else if findings.is_empty() {
-        Verdict::Valid
+        DocVerdict::Valid
     } else {
-        Verdict::ValidWithWarnings
+        DocVerdict::ValidWithWarnings
     }
 }
 

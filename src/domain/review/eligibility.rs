@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::application::{AppKind, PhotoSource};
 use super::reasons::Reason;
 use crate::domain::documents::licence::{e_licence_eligibility, parse_classes};
-use crate::domain::documents::result::{Severity, Verdict};
+use crate::domain::documents::result::{DocVerdict, Severity};
 use crate::domain::documents::router::{check_any, check_identity, check_phone};
 
 /// Months after an album/camera photo before the next photo change.
@@ -150,21 +150,21 @@ fn document(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
             .unwrap_or_default()
     };
     match r.verdict {
-        Verdict::Valid => item(
+        DocVerdict::Valid => item(
             "document",
             "证件号码",
             PreVerdict::Pass,
             format!("{}有效", r.kind.label()),
             None,
         ),
-        Verdict::ValidWithWarnings => item(
+        DocVerdict::ValidWithWarnings => item(
             "document",
             "证件号码",
             PreVerdict::Warn,
             first(Severity::Warning),
             None,
         ),
-        Verdict::Invalid => item(
+        DocVerdict::Invalid => item(
             "document",
             "证件号码",
             PreVerdict::Block,
@@ -177,14 +177,14 @@ fn document(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
 fn mobile(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
     let r = check_phone(f.mobile, today);
     match r.verdict {
-        Verdict::Valid => item(
+        DocVerdict::Valid => item(
             "mobile",
             "手机号码",
             PreVerdict::Pass,
             "手机号码格式正确",
             None,
         ),
-        Verdict::ValidWithWarnings => item(
+        DocVerdict::ValidWithWarnings => item(
             "mobile",
             "手机号码",
             PreVerdict::Warn,
@@ -194,7 +194,7 @@ fn mobile(f: &Facts<'_>, today: NaiveDate) -> PreCheck {
                 .unwrap_or_default(),
             None,
         ),
-        Verdict::Invalid => item(
+        DocVerdict::Invalid => item(
             "mobile",
             "手机号码",
             PreVerdict::Block,

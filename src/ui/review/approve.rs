@@ -5,7 +5,7 @@
 use super::{PhotoSlot, ReviewView};
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::photo_override;
-use crate::photo::{PhotoReport, Verdict};
+use crate::photo::{PhotoReport, PhotoVerdict};
 use crate::ui::override_dialog::OverrideDialog;
 use crate::ui::review_facts;
 
@@ -34,16 +34,16 @@ impl ReviewView {
         photo_override::needed(&self.item.photo_failed)
             || self
                 .live_report()
-                .is_some_and(|r| r.verdict == Verdict::Fail)
+                .is_some_and(|r| r.verdict == PhotoVerdict::Fail)
     }
 
     /// The failed photo checks in words, for the override dialog.
     pub fn failed_items(&self) -> Vec<String> {
         match self.live_report() {
-            Some(r) if r.checks.iter().any(|c| c.verdict == Verdict::Fail) => r
+            Some(r) if r.checks.iter().any(|c| c.verdict == PhotoVerdict::Fail) => r
                 .checks
                 .iter()
-                .filter(|c| c.verdict == Verdict::Fail)
+                .filter(|c| c.verdict == PhotoVerdict::Fail)
                 .map(|c| format!("{}：{}（{}）", c.name, c.value, c.limit))
                 .collect(),
             _ => photo_override::failed_labels(&self.item.photo_failed),
@@ -65,7 +65,7 @@ impl ReviewView {
             out.extend(
                 r.checks
                     .iter()
-                    .filter(|c| c.verdict == Verdict::Warn)
+                    .filter(|c| c.verdict == PhotoVerdict::Warn)
                     .map(|c| format!("{}：{}（{}）", c.name, c.value, c.limit)),
             );
         }
