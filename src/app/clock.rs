@@ -50,14 +50,9 @@ impl Clock for ManualClock {
     }
 }
 
-/// UTC+8, checked at compile time.
-pub const CHINA_OFFSET: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(o) => o,
-    None => panic!("UTC+8 is a valid offset"),
-};
-
+/// China Standard Time (the one UTC+8, in the domain's queue rules).
 pub fn to_local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&CHINA_OFFSET)
+    t.with_timezone(&crate::domain::review::queue::CST)
 }
 
 /// Today's date in China Standard Time: what the window and the command line

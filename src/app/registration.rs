@@ -454,10 +454,7 @@ pub fn classify(text: &str) -> (RegistrationQuery, &'static str) {
         return (RegistrationQuery::RegNo(no.to_string()), "按编号");
     }
     let n = normalize(text);
-    let number_like = n.len() >= 9
-        && n.bytes().all(|b| b.is_ascii_alphanumeric())
-        && n.bytes().any(|b| b.is_ascii_digit());
-    if number_like {
+    if crate::domain::documents::normalize::looks_like_number(&n) {
         return (RegistrationQuery::Number(n), "按证件号码或代码");
     }
     (

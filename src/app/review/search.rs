@@ -1,6 +1,6 @@
 //! Reading the search box: application number, document number or name.
 
-use crate::domain::documents::normalize::normalize;
+use crate::domain::documents::normalize::{looks_like_number, normalize};
 use crate::domain::review::AppKind;
 use crate::store::SearchKey;
 
@@ -20,10 +20,7 @@ pub fn classify_search(text: &str) -> Option<(SearchKey, &'static str)> {
     if is_app_no {
         return Some((SearchKey::AppNo(n), "受理号"));
     }
-    if n.len() >= 6
-        && n.bytes().all(|b| b.is_ascii_alphanumeric())
-        && n.bytes().any(|b| b.is_ascii_digit())
-    {
+    if looks_like_number(&n) {
         return Some((SearchKey::DocNo(n), "证件号码"));
     }
     Some((SearchKey::NamePrefix(raw.to_owned()), "姓名"))

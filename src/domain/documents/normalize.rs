@@ -41,6 +41,19 @@ pub fn normalize(raw: &str) -> String {
     s
 }
 
+/// The shortest document number or code a search box can mean (the 9
+/// characters of an organisation code): shorter text is a name.
+pub const MIN_NUMBER_LEN: usize = 9;
+
+/// Whether normalised search text reads as a document number or code
+/// (letters and digits, at least one digit, long enough), not a name. The
+/// queue's and 面签记录's search boxes both ask this.
+pub fn looks_like_number(n: &str) -> bool {
+    n.len() >= MIN_NUMBER_LEN
+        && n.bytes().all(|b| b.is_ascii_alphanumeric())
+        && n.bytes().any(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +66,14 @@ mod tests {
         );
         assert_eq!(normalize("ｍａ０００００４－ｘ"), "MA000004X");
         assert_eq!(normalize(""), "");
+    }
+
+    #[test]
+    fn a_number_is_nine_letters_or_digits_with_a_digit() {
+        assert!(looks_like_number("60003734X"));
+        assert!(looks_like_number("110101199003070011"));
+        assert!(!looks_like_number("6000373"), "too short: a name");
+        assert!(!looks_like_number("ZHANGSANFENG"), "no digit");
+        assert!(!looks_like_number("张三丰1234567890"));
     }
 }
