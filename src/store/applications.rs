@@ -583,19 +583,6 @@ impl Tx<'_> {
         })
     }
 
-    /// The highest application number starting with `prefix` (e.g. `SL20261123`), to number the next one.
-    pub fn last_app_no(&self, prefix: &str) -> Result<Option<String>, StoreError> {
-        self.q(|c| {
-            c.query_row(
-                "SELECT app_no FROM applications WHERE app_no >= ?1 AND app_no < ?2 \
-                 ORDER BY app_no DESC LIMIT 1",
-                params![prefix, format!("{prefix}\u{10FFFF}")],
-                |r| r.get(0),
-            )
-            .optional()
-        })
-    }
-
     /// `EXPLAIN QUERY PLAN` of every queue statement (each scope with and
     /// without a kind, each search, the counts and claim-next), as
     /// `(statement name, plan lines)`. Tests check that none scans the table.

@@ -65,10 +65,6 @@ impl Tx<'_> {
         })
     }
 
-    pub fn scan_blob_count(&self) -> Result<i64, StoreError> {
-        self.q(|c| c.query_row("SELECT count(*) FROM scan_blobs", [], |r| r.get(0)))
-    }
-
     pub fn insert_attachment(
         &self,
         a: &NewAttachment<'_>,

@@ -208,16 +208,4 @@ impl Tx<'_> {
             .map(drop)
         })
     }
-
-    /// When the last export was confirmed.
-    pub fn last_export_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let at: Option<String> = self.q(|c| {
-            c.prepare_cached(
-                "SELECT at FROM exports WHERE state = 'done' ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([], |r| r.get(0))
-            .optional()
-        })?;
-        Ok(at.as_deref().and_then(time::parse))
-    }
 }

@@ -101,14 +101,4 @@ impl Tx<'_> {
             rows.collect()
         })
     }
-
-    pub fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1",
-                params![id, time::format(now)],
-            )
-            .map(drop)
-        })
-    }
 }
