@@ -233,15 +233,20 @@ impl ReviewView {
             }
             // The cursor is in 补充说明, so letters type there: Alt+letter
             // toggles a reason instead (and types nothing).
-            let mut toggled = false;
+            // With Alt held nothing types (X11 sends the letter as text too),
+            // whether or not the letter is a reason for this kind. Judged per
+            // key event: a quick Alt+K may press and release Alt in one frame.
+            let alt_pressed = i.events.iter().any(
+                |e| matches!(e, egui::Event::Key { pressed: true, modifiers, .. } if modifiers.alt),
+            );
             for (r, k) in Reason::ALL.into_iter().zip(REASON_KEYS) {
                 if r.applies_to(self.item.kind) && i.consume_key(Modifiers::ALT, k) {
                     self.toggle(r);
-                    toggled = true;
                 }
             }
-            if toggled {
-                i.events.retain(|e| !matches!(e, egui::Event::Text(_)));
+            if alt_pressed {
+                i.events
+                    .retain(|e| !matches!(e, egui::Event::Text(_) | egui::Event::Ime(_)));
             }
             return action;
         } else if i.consume_key(Modifiers::NONE, Key::F8) {
