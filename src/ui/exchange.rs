@@ -209,7 +209,7 @@ impl Exchange {
                     done as f64 / 1e6,
                     total as f64 / 1e6
                 ),
-                Phase::Photos => "第 1 步（共 2 步）核对照片…".to_owned(),
+                Phase::Photos => format!("第 1 步（共 2 步）核对照片：{done} / {total} 张"),
                 Phase::Writing => format!("第 2 步（共 2 步）写入数据库：{done} / {total} 件"),
                 Phase::Done => "完成".to_owned(),
             };
