@@ -502,27 +502,23 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO export_pending (stream, row_id)
         SELECT 'notices', id FROM outbox
         WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'notices'), 0);
-    -- Two functions: PL/pgSQL plans `NEW.id` even in an untaken branch.
-    CREATE FUNCTION export_queue_id() RETURNS trigger
+    -- One function for every stream; the key column is named by the
+    -- trigger (PL/pgSQL would plan `NEW.id` even in an untaken branch).
+    CREATE FUNCTION export_queue() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = counterdesk, pg_temp AS $$
     BEGIN
-        INSERT INTO export_pending (stream, row_id) VALUES (TG_ARGV[0], NEW.id);
-        RETURN NULL;
-    END $$;
-    CREATE FUNCTION export_queue_seq() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = counterdesk, pg_temp AS $$
-    BEGIN
-        INSERT INTO export_pending (stream, row_id) VALUES (TG_ARGV[0], NEW.seq);
+        INSERT INTO export_pending (stream, row_id)
+            VALUES (TG_ARGV[0], (to_jsonb(NEW) ->> TG_ARGV[1])::bigint);
         RETURN NULL;
     END $$;
     CREATE TRIGGER decisions_export AFTER INSERT ON decisions
-        FOR EACH ROW EXECUTE FUNCTION export_queue_id('decisions');
+        FOR EACH ROW EXECUTE FUNCTION export_queue('decisions', 'id');
     CREATE TRIGGER registration_changes_export AFTER INSERT ON registration_changes
-        FOR EACH ROW EXECUTE FUNCTION export_queue_seq('registrations');
+        FOR EACH ROW EXECUTE FUNCTION export_queue('registrations', 'seq');
     CREATE TRIGGER audit_log_export AFTER INSERT ON audit_log
-        FOR EACH ROW EXECUTE FUNCTION export_queue_seq('audit');
+        FOR EACH ROW EXECUTE FUNCTION export_queue('audit', 'seq');
     CREATE TRIGGER outbox_export AFTER INSERT ON outbox
-        FOR EACH ROW EXECUTE FUNCTION export_queue_id('notices');
+        FOR EACH ROW EXECUTE FUNCTION export_queue('notices', 'id');
 
     -- Chain heads that left the PC (anchor file, export, printed receipt).
     CREATE TABLE anchors (
