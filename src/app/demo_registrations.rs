@@ -12,6 +12,7 @@ use super::session::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
+use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, ReasonKind, RegistrationKind, RegistrationNo};
 use crate::store::{NewRegistration, Store, StoreError};
@@ -105,7 +106,7 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
             reg_no,
             kind: RegistrationKind::Company,
             doc_type: "credit_code".to_owned(),
-            org_code: code.get(8..17).map(str::to_owned),
+            org_code: org_code_of(&code).map(str::to_owned),
             doc_number: code,
             name: format!(
                 "{}{}{}有限公司",

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::documents::result::sentence;
+use crate::domain::review::application::held_by_sentence;
 use crate::store::StoreError;
 
 /// A record that already exists, so the UI can open it instead of creating a twin.
@@ -22,7 +23,7 @@ pub enum AppError {
     #[error("{0}")]
     Rejected(String),
     /// Someone else holds the record (a review claim).
-    #[error("正在由 {clerk} 处理，至 {}", crate::app::clock::fmt_hm(*until))]
+    #[error("{}", held_by_sentence(Some(clerk), &crate::app::clock::fmt_hm(*until)))]
     HeldBy { clerk: String, until: DateTime<Utc> },
     /// The record exists already.
     #[error("已有记录 {}", .0.number)]

@@ -18,6 +18,7 @@ use super::registration_view::{row, view};
 use super::session::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
+use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::documents::normalize::normalize;
 use crate::domain::registration::mask::mask_mobile;
 use crate::domain::registration::name::search_key;
@@ -184,7 +185,7 @@ pub fn handle(
         Req::Receipt { id } => issue_receipt(store, now, Some(actor), id).map(Resp::Receipt),
         Req::Holding { kind, number } => {
             let org = match kind {
-                RegistrationKind::Company => org_code_of(&number),
+                RegistrationKind::Company => org_code_of(&number).map(str::to_owned),
                 RegistrationKind::Person => None,
             };
             let hit = store.read(|tx| {
@@ -253,7 +254,7 @@ impl Valid {
                 kind: RegistrationKind::Company,
                 doc_type: c.code_kind.as_str().to_owned(),
                 doc_number: c.code.clone(),
-                org_code: org_code_of(&c.code),
+                org_code: org_code_of(&c.code).map(str::to_owned),
                 name: c.name.clone(),
                 mobile: c.agent_mobile.clone(),
                 reason: None,
@@ -275,15 +276,6 @@ impl Valid {
                 idempotency_key: key.to_owned(),
             },
         }
-    }
-}
-
-/// The organisation code inside a credit code (positions 9–17), or the code itself.
-fn org_code_of(code: &str) -> Option<String> {
-    match code.len() {
-        18 => code.get(8..17).map(str::to_owned),
-        9 => Some(code.to_owned()),
-        _ => None,
     }
 }
 

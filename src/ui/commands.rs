@@ -22,6 +22,18 @@ impl CounterDeskApp {
         self.queued.extend(out.commands);
     }
 
+    /// Commands raised while applying another: requests go to the worker now
+    /// (their order matters), the rest wait for the end of the frame.
+    fn send_now(&mut self, out: Outbox) {
+        for cmd in out.commands {
+            if let Command::Send { from, req } = cmd {
+                self.send(from, req);
+            } else {
+                self.queued.push(cmd);
+            }
+        }
+    }
+
     pub(super) fn apply(&mut self, ctx: &egui::Context, cmd: Command) {
         match cmd {
             Command::Send { from, req } => {
@@ -48,13 +60,7 @@ impl CounterDeskApp {
                         s.screen_mut(screen).open_record(id, &label, out)
                     });
                 }
-                for cmd in out.commands {
-                    if let Command::Send { from, req } = cmd {
-                        self.send(from, req);
-                    } else {
-                        self.queued.push(cmd);
-                    }
-                }
+                self.send_now(out);
             }
             Command::Lock(reason) => self.lock_now(reason),
             Command::Logout => {
@@ -109,26 +115,13 @@ impl CounterDeskApp {
         {
             s.screen = screen;
             let clerk = s.clerk.clone();
-            let cx = ScreenCx {
-                clerk: &clerk,
-                settings: &settings,
-                db_path: &db_path,
-                now,
-                today: clock::to_local(now).date_naive(),
-                busy: false,
-            };
+            let cx = ScreenCx::new(&clerk, &settings, &db_path, now, false);
             out.scoped(Sender::Screen(screen), |out| {
                 s.screen_mut(screen).on_open(&cx, out)
             });
             s.touched(now);
         }
-        for cmd in out.commands {
-            if let Command::Send { from, req } = cmd {
-                self.send(from, req);
-            } else {
-                self.queued.push(cmd);
-            }
-        }
+        self.send_now(out);
     }
 
     pub(super) fn save_draft(&mut self, body: String) {
@@ -188,13 +181,7 @@ impl CounterDeskApp {
             let mut out = Outbox::default();
             s.unlock_all(&mut out);
             self.pending_replacement = None;
-            for cmd in out.commands {
-                if let Command::Send { from, req } = cmd {
-                    self.send(from, req);
-                } else {
-                    self.queued.push(cmd);
-                }
-            }
+            self.send_now(out);
             return;
         }
         if let Some(old) = self.pending_replacement.take() {

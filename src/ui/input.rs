@@ -74,14 +74,7 @@ impl CounterDeskApp {
         let mut out = super::outbox::Outbox::default();
         if let Some(s) = self.session_mut() {
             let clerk = s.clerk.clone();
-            let cx = super::screen::ScreenCx {
-                clerk: &clerk,
-                settings: &settings,
-                db_path: &db_path,
-                now,
-                today: crate::app::clock::to_local(now).date_naive(),
-                busy: false,
-            };
+            let cx = super::screen::ScreenCx::new(&clerk, &settings, &db_path, now, false);
             s.tick_all(&cx, &mut out);
         }
         self.queued.extend(out.commands);

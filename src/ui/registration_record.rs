@@ -164,7 +164,11 @@ impl RecordPanel {
         if let Some(v) = &self.view
             && !v.attachments.is_empty()
         {
-            self.viewer = Some(review_facts::scans_viewer(v, review_facts::record(v), at));
+            self.viewer = Some(review_facts::scans_viewer(
+                v,
+                review_facts::registration(v, None),
+                at,
+            ));
         }
     }
 
@@ -404,18 +408,8 @@ impl RecordPanel {
         });
         ui.end_row();
         if let Some(c) = &v.company {
-            let b = &c.breakdown;
-            if let Some(a) = &b.authority {
-                row(ui, "登记管理部门", a);
-            }
-            if let Some(t) = &b.entity_type {
-                row(ui, "机构类别", t);
-            }
-            if let Some(r) = &b.registrar_region {
-                row(ui, "登记地区", r);
-            }
-            if let Some(o) = &b.org_code {
-                row(ui, "组织机构代码", o);
+            for (k, val) in review_facts::code_breakdown(&c.breakdown, true) {
+                row(ui, &k, &val);
             }
             row(ui, "代理人", &c.agent_name);
             let agent = self

@@ -726,7 +726,11 @@ fn pre_checks(ui: &mut egui::Ui, item: &ReviewItem) {
 /// The company's facts and its scans, each opening the viewer.
 fn company(ui: &mut egui::Ui, item: &ReviewItem, reg: &RegistrationView) -> Option<usize> {
     let mut open = None;
-    review_facts::grid(ui, "review_company", &review_facts::company(item, reg));
+    review_facts::grid(
+        ui,
+        "review_company",
+        &review_facts::registration(reg, Some(&item.doc_masked)),
+    );
     ui.add_space(4.0);
     ui.label(RichText::new(format!("扫描件（{} 份）", reg.attachments.len())).strong());
     if reg.attachments.is_empty() {

@@ -10,6 +10,7 @@ use super::theme;
 use super::viewer::{DocSource, DocViewer, ViewerDoc};
 use crate::app::registration::RegistrationView;
 use crate::app::review::ReviewItem;
+use crate::domain::registration::CreditBreakdown;
 use crate::domain::review::AppKind;
 
 pub type Facts = Vec<(String, String)>;
@@ -75,35 +76,47 @@ pub fn applicant(item: &ReviewItem) -> Facts {
     rows
 }
 
-/// The company registration behind a 单位注册复核 item: what the counter
-/// clerk recorded and sighted. The code stays masked like everywhere in the
-/// queue; its check digits are verified by the 证件号码 pre-check.
-pub fn company(item: &ReviewItem, reg: &RegistrationView) -> Facts {
+/// A 面签记录 (person or company) as the review and the viewer show it
+/// beside the scans: the one list of its facts. `masked_code`: the review
+/// queue shows a company's code masked like every number in the queue, so
+/// the breakdown then leaves out the organisation code, which would unmask it.
+pub fn registration(reg: &RegistrationView, masked_code: Option<&str>) -> Facts {
     let mut rows: Facts = Vec::new();
     let mut row = |k: &str, v: String| rows.push((k.to_owned(), v));
+    let company = reg.company.is_some();
     row("回执编号", reg.number.clone());
-    row("单位名称", reg.name.clone());
-    row(&reg.doc_label, item.doc_masked.clone());
+    row(if company { "单位名称" } else { "姓名" }, reg.name.clone());
+    row(
+        &reg.doc_label,
+        masked_code.unwrap_or(&reg.doc_number_shown).to_owned(),
+    );
     if let Some(c) = &reg.company {
-        let b = &c.breakdown;
-        let parts: Vec<String> = [
-            b.authority.as_deref().map(|x| format!("登记管理部门 {x}")),
-            b.entity_type.as_deref().map(|x| format!("机构类别 {x}")),
-            b.registrar_region.as_deref().map(|x| format!("登记地 {x}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        // One row here, beside the scans; the record's own page lists them.
+        let parts: Vec<String> = code_breakdown(&c.breakdown, masked_code.is_none())
+            .into_iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         if !parts.is_empty() {
-            row("代码解析", parts.join("；"));
+            rows.push(("代码解析".to_owned(), parts.join("；")));
         }
-        row("代理人", c.agent_name.clone());
-        row(
-            &format!("代理人{}", c.agent_doc_label),
+        rows.push(("代理人".to_owned(), c.agent_name.clone()));
+        rows.push((
+            format!("代理人{}", c.agent_doc_label),
             c.masked_agent_doc_number.clone(),
-        );
+        ));
     }
-    row("代理人手机号码", reg.masked_mobile.clone());
+    let mut row = |k: &str, v: String| rows.push((k.to_owned(), v));
+    row(
+        if company {
+            "代理人手机号码"
+        } else {
+            "手机号码"
+        },
+        reg.masked_mobile.clone(),
+    );
+    if let Some(r) = &reg.reason {
+        row("办理原因", r.clone());
+    }
     row(
         "已核验原件",
         if reg.originals.is_empty() {
@@ -125,6 +138,20 @@ pub fn company(item: &ReviewItem, reg: &RegistrationView) -> Facts {
     );
     row("状态", reg.status.label().to_owned());
     rows
+}
+
+/// What a company's code says about it (登记管理部门, 机构类别, 登记地区 and,
+/// where the code is shown in full, the organisation code it embeds).
+pub fn code_breakdown(b: &CreditBreakdown, org_code: bool) -> Facts {
+    [
+        ("登记管理部门", b.authority.as_ref()),
+        ("机构类别", b.entity_type.as_ref()),
+        ("登记地区", b.registrar_region.as_ref()),
+        ("组织机构代码", b.org_code.as_ref().filter(|_| org_code)),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k.to_owned(), v?.clone())))
+    .collect()
 }
 
 /// The viewer over a registration's scans, opened at scan `start`.
@@ -179,50 +206,4 @@ pub fn photos_viewer(item: &ReviewItem, start: usize) -> Option<DocViewer> {
         facts,
         start,
     ))
-}
-
-/// A 面签记录 as the viewer shows it beside its scans (numbers masked).
-pub fn record(v: &RegistrationView) -> Facts {
-    let company = v.company.is_some();
-    let mut rows: Facts = vec![
-        ("回执编号".to_owned(), v.number.clone()),
-        (
-            if company { "单位名称" } else { "姓名" }.to_owned(),
-            v.name.clone(),
-        ),
-        (v.doc_label.clone(), v.doc_number_shown.clone()),
-    ];
-    if let Some(c) = &v.company {
-        rows.push(("代理人".to_owned(), c.agent_name.clone()));
-        rows.push((
-            format!("代理人{}", c.agent_doc_label),
-            c.masked_agent_doc_number.clone(),
-        ));
-    }
-    rows.push((
-        if company {
-            "代理人手机号码"
-        } else {
-            "手机号码"
-        }
-        .to_owned(),
-        v.masked_mobile.clone(),
-    ));
-    if let Some(r) = &v.reason {
-        rows.push(("办理原因".to_owned(), r.clone()));
-    }
-    rows.push((
-        "已核验原件".to_owned(),
-        if v.originals.is_empty() {
-            "无".to_owned()
-        } else {
-            v.originals.join("、")
-        },
-    ));
-    rows.push((
-        "受理人".to_owned(),
-        format!("{}（{}）", v.clerk_name, v.created_at_text),
-    ));
-    rows.push(("状态".to_owned(), v.status.label().to_owned()));
-    rows
 }

@@ -23,6 +23,7 @@ use crate::app::jobs::Jobs;
 use crate::app::photo_view;
 use crate::app::review::{self, Decision, QueueItem, QueuePage, Req, Resp, ReviewItem};
 use crate::app::worker::{Request, Response};
+use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::CST;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, QueueCounts, Reason, Scope};
 
@@ -72,7 +73,7 @@ pub struct Held {
 impl Held {
     /// "正在由 赵敏 审核，至 14:35"
     pub fn sentence(&self) -> String {
-        format!("正在由 {} 审核，至 {}", self.clerk, fmt_hm(self.until))
+        held_by_sentence(Some(&self.clerk), &fmt_hm(self.until))
     }
 }
 

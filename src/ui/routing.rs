@@ -9,7 +9,6 @@ use super::session::{Session, WORKSPACE_DRAFT, Workspace};
 use super::widgets::Message;
 use super::{login, setup};
 use crate::app::audit_view;
-use crate::app::clock;
 use crate::app::drafts;
 use crate::app::error::AppError;
 use crate::app::session::{self as session_uc, LoginPurpose};
@@ -208,13 +207,6 @@ fn restore(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<super::screen_id::ScreenId> {
     let clerk = s.clerk.clone();
-    let cx = ScreenCx {
-        clerk: &clerk,
-        settings,
-        db_path,
-        now,
-        today: clock::to_local(now).date_naive(),
-        busy: false,
-    };
+    let cx = ScreenCx::new(&clerk, settings, db_path, now, false);
     s.restore(ws, &cx)
 }

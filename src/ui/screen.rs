@@ -24,6 +24,27 @@ pub struct ScreenCx<'a> {
     pub busy: bool,
 }
 
+impl<'a> ScreenCx<'a> {
+    /// The one way a context is made: `today` is `now`'s date in China
+    /// Standard Time, whatever the PC's own setting.
+    pub fn new(
+        clerk: &'a SessionClerk,
+        settings: &'a Settings,
+        db_path: &'a Path,
+        now: DateTime<Utc>,
+        busy: bool,
+    ) -> Self {
+        ScreenCx {
+            clerk,
+            settings,
+            db_path,
+            now,
+            today: crate::app::clock::to_local(now).date_naive(),
+            busy,
+        }
+    }
+}
+
 /// What a new screen is made with.
 pub struct ScreenEnv {
     pub picker: super::photo_check::PickerFactory,

@@ -114,17 +114,9 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         if let Some(confirm) = s.confirm.clone() {
             confirm_dialog(ui, &confirm, out);
         }
-        let today = clock::to_local(cx.now).date_naive();
         let id = s.screen;
         let clerk = s.clerk.clone();
-        let scx = ScreenCx {
-            clerk: &clerk,
-            settings: cx.settings,
-            db_path: cx.db_path,
-            now: cx.now,
-            today,
-            busy: cx.busy,
-        };
+        let scx = ScreenCx::new(&clerk, cx.settings, cx.db_path, cx.now, cx.busy);
         // PageUp/PageDown scroll the page when no list took them (a screen's
         // own keys are taken before this runs).
         let page = ui.input_mut(|i| {

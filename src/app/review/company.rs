@@ -11,6 +11,7 @@ use crate::app::access::audit;
 use crate::app::clock::fmt_hm;
 use crate::app::session::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};
 use crate::store::{NewApplication, StoreError, Tx};
@@ -142,10 +143,10 @@ pub fn close_from_record(
     let seq = match (state, info.state.holder) {
         (AppState::InReview, Some(h)) if h == actor.id => info.state.claim_seq,
         (AppState::InReview, _) => {
+            let until = info.state.lease_until.map(fmt_hm).unwrap_or_default();
             return Err(StoreError::Rejected(format!(
-                "该单位面签正在由 {} 在审核队列中审核，至 {}；请稍后再复核，或请其放回队列",
-                info.holder_name.as_deref().unwrap_or("其他审核员"),
-                info.state.lease_until.map(fmt_hm).unwrap_or_default()
+                "该单位面签在审核队列中{}；请稍后再复核，或请其放回队列",
+                held_by_sentence(info.holder_name.as_deref(), &until)
             )));
         }
         _ => match tx.claim(app_id, actor.id, now, now + LEASE)? {

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use super::error::AppError;
 use super::session::SessionClerk;
 use crate::domain::clerks::clerk::Role;
+use crate::domain::review::application::SOME_OTHER_REVIEWER;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };
@@ -227,7 +228,7 @@ pub(crate) fn held_by(info: &ClaimInfo) -> AppError {
         clerk: info
             .holder_name
             .clone()
-            .unwrap_or_else(|| "其他审核员".to_owned()),
+            .unwrap_or_else(|| SOME_OTHER_REVIEWER.to_owned()),
         until: info.state.lease_until.unwrap_or_default(),
     }
 }

@@ -45,6 +45,20 @@ fn registrar_region(d: &str, findings: &mut Vec<Finding>) -> Option<RegionInfo> 
     }
 }
 
+/// Positions 9–17 of a credit code: the organisation code it embeds.
+pub const EMBEDDED_ORG: std::ops::Range<usize> = 8..17;
+
+/// The organisation code (undashed) that a normalised code stands for: the
+/// one embedded in an 18-character credit code, or a 9-character organisation
+/// code itself. `None` for any other length.
+pub fn org_code_of(code: &str) -> Option<&str> {
+    match code.len() {
+        18 => code.get(EMBEDDED_ORG),
+        9 => Some(code),
+        _ => None,
+    }
+}
+
 /// Checks an 18-character normalised credit code.
 pub fn check(raw: &str, n: String) -> CheckResult {
     let mut findings = Vec::new();
@@ -95,8 +109,12 @@ pub fn check(raw: &str, n: String) -> CheckResult {
     }
     let all_in_alphabet = findings.iter().all(|f| f.code != code::CREDIT_BAD_CHAR);
     if all_in_alphabet {
-        if org_code::check_body(&b[8..17], code::CREDIT_ORG_CHECK_MISMATCH, &mut findings) {
-            fields.org_code = Some(org_code::display(&n[8..17]));
+        if org_code::check_body(
+            &b[EMBEDDED_ORG],
+            code::CREDIT_ORG_CHECK_MISMATCH,
+            &mut findings,
+        ) {
+            fields.org_code = org_code_of(&n).map(org_code::display);
         }
         if let Some(expected) = credit_check(&b[..17])
             && expected != b[17]
@@ -123,11 +141,11 @@ pub fn check(raw: &str, n: String) -> CheckResult {
 /// organisation code. `None` when they agree.
 pub fn check_agree(credit: &str, org: &str) -> Option<Finding> {
     let (c, o) = (normalize(credit), normalize(org));
-    if c.len() == 18 && c.get(8..17) == Some(o.as_str()) {
+    if c.len() == 18 && org_code_of(&c) == Some(o.as_str()) {
         return None;
     }
     let embedded = c
-        .get(8..17)
+        .get(EMBEDDED_ORG)
         .map_or_else(|| "（无法取出）".to_owned(), org_code::display);
     Some(Finding::error(
         code::CREDIT_ORG_DISAGREE,
@@ -136,4 +154,17 @@ pub fn check_agree(credit: &str, org: &str) -> Option<Finding> {
             org.trim()
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_code_of_credit_and_org_codes() {
+        assert_eq!(org_code_of("91110000600037341L"), Some("600037341"));
+        assert_eq!(org_code_of("600037341"), Some("600037341"));
+        assert_eq!(org_code_of("9111000060003734"), None);
+        assert_eq!(org_code_of(""), None);
+    }
 }

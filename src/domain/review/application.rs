@@ -233,6 +233,19 @@ pub enum TransitionError {
     Stale,
 }
 
+/// Shown when the holder's name is not known.
+pub const SOME_OTHER_REVIEWER: &str = "其他审核员";
+
+/// The one sentence for an application someone else has open:
+/// "正在由 赵敏 审核，至 14:35". `until_hm` is the lease end as the clerk
+/// reads it (China Standard Time, `HH:MM`).
+pub fn held_by_sentence(clerk: Option<&str>, until_hm: &str) -> String {
+    format!(
+        "正在由 {} 审核，至 {until_hm}",
+        clerk.unwrap_or(SOME_OTHER_REVIEWER)
+    )
+}
+
 /// Who holds the claim, as the rules need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimState {
@@ -290,6 +303,18 @@ mod tests {
 
     fn t(min: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap() + Duration::minutes(min)
+    }
+
+    #[test]
+    fn held_by_sentence_names_the_holder_or_someone() {
+        assert_eq!(
+            held_by_sentence(Some("赵敏"), "14:35"),
+            "正在由 赵敏 审核，至 14:35"
+        );
+        assert_eq!(
+            held_by_sentence(None, "14:35"),
+            "正在由 其他审核员 审核，至 14:35"
+        );
     }
 
     fn claimed(holder: i64, seq: i64, until: i64) -> ClaimState {

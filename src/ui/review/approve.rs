@@ -92,11 +92,10 @@ impl ReviewView {
 
     /// Opens the viewer at photo or scan `at`.
     pub fn open_viewer(&mut self, at: usize) {
-        let facts = self
-            .item
-            .registration
-            .as_ref()
-            .map(|reg| (review_facts::company(&self.item, reg), reg));
+        let facts = self.item.registration.as_ref().map(|reg| {
+            let facts = review_facts::registration(reg, Some(&self.item.doc_masked));
+            (facts, reg)
+        });
         self.viewer = match facts {
             Some((facts, reg)) if !reg.attachments.is_empty() => {
                 Some(review_facts::scans_viewer(reg, facts, at))
