@@ -121,14 +121,7 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
             agent_doc_type: Some(IdDocType::ResidentId.code().to_owned()),
             agent_doc_number: Some(agent_doc),
             breakdown: None,
-            sighted: [
-                Original::BusinessLicence,
-                Original::Authorization,
-                Original::AgentIdentity,
-            ]
-            .iter()
-            .map(|o| o.code().to_owned())
-            .collect(),
+            sighted: Original::required_codes(RegistrationKind::Company),
             office: office.to_owned(),
             clerk_id,
             idempotency_key: format!("demo-{i}"),
@@ -149,7 +142,7 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
             agent_doc_type: None,
             agent_doc_number: None,
             breakdown: None,
-            sighted: vec![Original::IdentityDocument.code().to_owned()],
+            sighted: Original::required_codes(RegistrationKind::Person),
             office: office.to_owned(),
             clerk_id,
             idempotency_key: format!("demo-{i}"),

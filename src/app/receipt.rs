@@ -108,12 +108,7 @@ impl ReceiptData {
                 .as_deref()
                 .and_then(|c| Reason::from_parts(c, r.reason_text.as_deref()))
                 .map(|r| r.display()),
-            originals: r
-                .sighted
-                .iter()
-                .filter_map(|c| Original::from_code(c))
-                .map(Original::label)
-                .collect(),
+            originals: Original::labels_of(&r.sighted),
             audit_seq,
             audit_hash,
         }

@@ -244,7 +244,7 @@ impl Valid {
                 agent_doc_type: None,
                 agent_doc_number: None,
                 breakdown: None,
-                sighted: vec![Original::IdentityDocument.code().to_owned()],
+                sighted: Original::required_codes(RegistrationKind::Person),
                 office,
                 clerk_id,
                 idempotency_key: key.to_owned(),
@@ -263,14 +263,7 @@ impl Valid {
                 agent_doc_type: Some(c.agent_doc_type.code().to_owned()),
                 agent_doc_number: Some(c.agent_doc_number.clone()),
                 breakdown: serde_json::to_string(&c.breakdown).ok(),
-                sighted: [
-                    Original::BusinessLicence,
-                    Original::Authorization,
-                    Original::AgentIdentity,
-                ]
-                .iter()
-                .map(|o| o.code().to_owned())
-                .collect(),
+                sighted: Original::required_codes(RegistrationKind::Company),
                 office,
                 clerk_id,
                 idempotency_key: key.to_owned(),

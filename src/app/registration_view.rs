@@ -205,12 +205,7 @@ pub fn view(
         masked_mobile: mask_mobile(&r.mobile),
         reason,
         company,
-        originals: r
-            .sighted
-            .iter()
-            .filter_map(|c| Original::from_code(c))
-            .map(Original::label)
-            .collect(),
+        originals: Original::labels_of(&r.sighted),
         attachments: attachments.into_iter().map(attachment).collect(),
         created_at_text: clock::fmt_second(r.created_at),
         can_countersign: viewer_can_decide

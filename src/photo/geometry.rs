@@ -37,7 +37,7 @@ pub fn measure(mask: &BackgroundMask, face: Rect, marks: Option<Landmarks>) -> G
     };
     let cx = (face.x + face.w / 2.0).clamp(0.0, (w.max(1) - 1) as f32) as u32;
     let half_band = (length * t.ear_band_share).max(1.0) as i64;
-    let mut runs: Vec<(f32, f32)> = (-half_band..=half_band)
+    let runs: Vec<(f32, f32)> = (-half_band..=half_band)
         .filter_map(|d| {
             let y = ear as i64 + d;
             if y < 0 || y >= i64::from(h) {
@@ -46,25 +46,60 @@ pub fn measure(mask: &BackgroundMask, face: Rect, marks: Option<Landmarks>) -> G
             Some(head_run(mask, cx, y as u32))
         })
         .collect();
-    runs.sort_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
-    let (left, right) = runs.get(runs.len() / 2).copied().unwrap_or((0.0, 0.0));
-    let width = right - left;
-
-    Geometry {
-        px_per_mm: k,
-        face_box: Some(face),
-        crown_y: Some(crown_y),
-        chin_y: Some(chin_y),
-        head_width_line: Some((ear, left, right)),
-        head_centre_x: Some((left + right) / 2.0),
+    HeadLines {
+        face,
+        crown_y,
+        chin_y,
+        ear_y: ear,
+        sides: median_run(runs),
         eye_line: marks.map(|m| (m.axis_x, m.eye_y)),
         tilt_deg: marks.map(|m| m.tilt_deg),
-        head_length_mm: Some(length / k),
-        head_width_mm: Some(width / k),
-        crown_margin_mm: Some(crown_y / k),
-        yaw_deg: None,
-        pitch_deg: None,
     }
+    .geometry(k)
+}
+
+/// Where a measurer found the head, in pixels. Both measurers (this one and
+/// head.rs) turn theirs into millimetres with [`HeadLines::geometry`].
+pub(super) struct HeadLines {
+    pub face: Rect,
+    pub crown_y: f32,
+    pub chin_y: f32,
+    /// The row the head width is taken on.
+    pub ear_y: f32,
+    /// Left and right edge of the head on that row.
+    pub sides: (f32, f32),
+    pub eye_line: Option<(f32, f32)>,
+    pub tilt_deg: Option<f32>,
+}
+
+impl HeadLines {
+    /// The report's geometry at `px_per_mm` (no pose: head.rs adds its own).
+    pub(super) fn geometry(&self, px_per_mm: f32) -> Geometry {
+        let k = px_per_mm;
+        let (left, right) = self.sides;
+        Geometry {
+            px_per_mm: k,
+            face_box: Some(self.face),
+            crown_y: Some(self.crown_y),
+            chin_y: Some(self.chin_y),
+            head_width_line: Some((self.ear_y, left, right)),
+            head_centre_x: Some((left + right) / 2.0),
+            eye_line: self.eye_line,
+            tilt_deg: self.tilt_deg,
+            head_length_mm: Some((self.chin_y - self.crown_y).max(0.0) / k),
+            head_width_mm: Some((right - left) / k),
+            crown_margin_mm: Some(self.crown_y / k),
+            yaw_deg: None,
+            pitch_deg: None,
+        }
+    }
+}
+
+/// The run of median width among the rows of the ear band: one stray row
+/// (a collar, a strand of hair) neither widens nor narrows the head.
+pub(super) fn median_run(mut runs: Vec<(f32, f32)>) -> (f32, f32) {
+    runs.sort_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+    runs.get(runs.len() / 2).copied().unwrap_or((0.0, 0.0))
 }
 
 /// Left and right ends of the non-background run through `cx` on row `y`;

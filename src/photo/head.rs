@@ -13,6 +13,7 @@
 
 use image::GrayImage;
 
+use super::geometry::{HeadLines, median_run};
 use super::mesh::{FaceMesh, idx};
 use super::pose::Pose;
 use super::report::{Geometry, Rect};
@@ -125,28 +126,25 @@ pub fn measure(
     let ear = eyes.eye_y + t.ear_from_eyes * (chin_y - eyes.eye_y);
     let cx = eyes.axis_x.clamp(0.0, (w.max(1) - 1) as f32) as u32;
     let half_band = (length * t.ear_band_share).max(1.0) as i64;
-    let mut runs: Vec<(f32, f32)> = (-half_band..=half_band)
+    let runs: Vec<(f32, f32)> = (-half_band..=half_band)
         .filter_map(|d| {
             let y = ear.round() as i64 + d;
             (y >= 0 && y < i64::from(h)).then(|| person.run_through(cx, y as u32))
         })
         .collect();
-    runs.sort_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
-    let (left, right) = runs.get(runs.len() / 2).copied().unwrap_or((0.0, 0.0));
-    Geometry {
-        px_per_mm: k,
-        face_box: Some(face),
-        crown_y: Some(crown_y),
-        chin_y: Some(chin_y),
-        head_width_line: Some((ear, left, right)),
-        head_centre_x: Some((left + right) / 2.0),
+    let lines = HeadLines {
+        face,
+        crown_y,
+        chin_y,
+        ear_y: ear,
+        sides: median_run(runs),
         eye_line: Some((eyes.axis_x, eyes.eye_y)),
         tilt_deg: Some(eyes.tilt_deg),
-        head_length_mm: Some(length / k),
-        head_width_mm: Some((right - left) / k),
-        crown_margin_mm: Some(crown_y / k),
+    };
+    Geometry {
         yaw_deg: pose.map(|p| p.yaw),
         pitch_deg: pose.map(|p| p.pitch),
+        ..lines.geometry(k)
     }
 }
 

@@ -113,15 +113,7 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .max()
         .unwrap_or(0)
         .max(4) as f64;
-    Plot::new("dashboard_outcomes")
-        .width(width)
-        .height(190.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_crosshair(false)
+    still_plot("dashboard_outcomes", width)
         .show_x(false)
         .y_axis_min_width(24.0)
         .include_y(0.0)
@@ -150,17 +142,33 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
                         .unwrap_or_default()
                 }),
         ])
-        .y_axis_formatter(|m, _| {
-            if m.value.fract() == 0.0 && m.value >= 0.0 {
-                format!("{}", m.value as i64)
-            } else {
-                String::new()
-            }
-        })
+        .y_axis_formatter(whole_number)
         .show(ui, |p| {
             p.bar_chart(a);
             p.bar_chart(r);
         });
+}
+
+/// A chart that only shows: no drag, zoom, scroll or crosshair.
+fn still_plot<'a>(id: &str, width: f32) -> Plot<'a> {
+    Plot::new(id)
+        .width(width)
+        .height(190.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_crosshair(false)
+}
+
+/// Axis labels at whole non-negative counts only.
+fn whole_number(m: GridMark, _: &std::ops::RangeInclusive<f64>) -> String {
+    if m.value.fract() == 0.0 && m.value >= 0.0 {
+        format!("{}", m.value as i64)
+    } else {
+        String::new()
+    }
 }
 
 fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
@@ -192,15 +200,7 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         .collect();
     let labels: Vec<String> = top.iter().rev().map(|(l, _)| l.clone()).collect();
     let max = top.iter().map(|x| x.1).max().unwrap_or(1).max(4) as f64;
-    Plot::new("dashboard_reasons")
-        .width(width)
-        .height(190.0)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_crosshair(false)
+    still_plot("dashboard_reasons", width)
         .show_y(false)
         .include_x(0.0)
         .include_x(max * 1.1)
@@ -227,13 +227,7 @@ fn reasons_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
                 }),
         ])
         .x_grid_spacer(move |input| whole_marks(max, input.bounds.1))
-        .x_axis_formatter(|m, _| {
-            if m.value.fract() == 0.0 && m.value >= 0.0 {
-                format!("{}", m.value as i64)
-            } else {
-                String::new()
-            }
-        })
+        .x_axis_formatter(whole_number)
         .show(ui, |p| {
             p.bar_chart(
                 BarChart::new("退回原因", bars)

@@ -38,6 +38,7 @@ mod routing;
 pub mod scan_slots;
 pub mod screen;
 pub mod screen_id;
+pub mod search_box;
 pub mod session;
 pub mod setup;
 pub mod shell;

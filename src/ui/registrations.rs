@@ -13,6 +13,7 @@ use super::outbox::Outbox;
 use super::registration_record::{RecordPanel, status_badge};
 use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
+use super::search_box::SearchBox;
 use super::widgets::{self, Message};
 use crate::app::error::AppError;
 use crate::app::registration::{Req, Resp, SearchPage};
@@ -30,7 +31,7 @@ pub enum List {
 const NARROW_BELOW: f32 = 1000.0;
 
 pub struct Registrations {
-    pub search: String,
+    search: SearchBox,
     pub list: List,
     pub page: Option<SearchPage>,
     page_no: usize,
@@ -41,10 +42,6 @@ pub struct Registrations {
     scroll_to: Option<usize>,
     pub record: RecordPanel,
     pub message: Option<Message>,
-    focus_search: bool,
-    search_focused: bool,
-    /// ↓ in the search box: the focus moves into the list.
-    leave_search: bool,
     can_countersign: bool,
     today: NaiveDate,
     /// A refresh (the store changed) is reading the page again: the row to
@@ -55,7 +52,7 @@ pub struct Registrations {
 impl Registrations {
     pub fn new(env: &ScreenEnv) -> Self {
         Registrations {
-            search: String::new(),
+            search: SearchBox::default(),
             list: List::Search,
             page: None,
             page_no: 0,
@@ -65,9 +62,6 @@ impl Registrations {
             scroll_to: None,
             record: RecordPanel::new((env.picker)()),
             message: None,
-            focus_search: false,
-            search_focused: false,
-            leave_search: false,
             can_countersign: false,
             today: env.today,
             keep_selected: None,
@@ -81,7 +75,7 @@ impl Registrations {
         self.selected = None;
         out.send(Request::Registration(match self.list {
             List::Search => Req::Search {
-                text: self.search.clone(),
+                text: self.search.text.clone(),
                 page,
                 generation: self.generation,
             },
@@ -126,22 +120,13 @@ impl Registrations {
 
     fn toolbar(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
         ui.horizontal(|ui| {
-            let l = ui.label("查找");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.search)
-                        .hint_text("面签编号、姓名或单位名称（开头）、完整证件号码或单位代码")
-                        .desired_width(360.0),
-                )
-                .labelled_by(l.id);
-            if std::mem::take(&mut self.focus_search) {
-                r.request_focus();
-            }
-            if std::mem::take(&mut self.leave_search) {
-                r.surrender_focus();
-            }
-            self.search_focused = r.has_focus();
-            let enter = widgets::submitted(ui, &r);
+            let enter = self.search.show(
+                ui,
+                "查找",
+                "面签编号、姓名或单位名称（开头）、完整证件号码或单位代码",
+                360.0,
+                None,
+            );
             if ui.button("查找 (Enter)").clicked() || enter {
                 self.list = List::Search;
                 self.fetch(0, out);
@@ -307,25 +292,17 @@ impl Screen for Registrations {
         if self.record.viewer_keys(input) {
             return;
         }
-        if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
-            self.focus_search = true;
-        }
-        if self.record.view.is_some() && input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
-            self.record.print(out);
-        }
         let rows = self.page.as_ref().map_or(0, |p| p.rows.len());
-        if self.search_focused
-            && rows > 0
-            && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown)
-        {
+        if self.search.keys(input, rows > 0) {
             // ↓ from the search box goes into the results.
-            self.leave_search = true;
-            self.search_focused = false;
             self.selected = Some(0);
             self.scroll_to = Some(0);
             return;
         }
-        if self.search_focused || self.record.mobile_edit.is_some() {
+        if self.record.view.is_some() && input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
+            self.record.print(out);
+        }
+        if self.search.has_focus() || self.record.mobile_edit.is_some() {
             return;
         }
         if self.record.view.is_some() && input.consume_key(egui::Modifiers::NONE, egui::Key::Escape)
@@ -360,7 +337,7 @@ impl Screen for Registrations {
 
     fn on_open(&mut self, cx: &ScreenCx<'_>, out: &mut Outbox) {
         self.can_countersign = cx.clerk.role.can_decide();
-        self.focus_search = true;
+        self.search.focus();
         self.fetch(self.page_no, out);
         if let Some(id) = self.record.view.as_ref().map(|v| v.id) {
             self.open(id, out);

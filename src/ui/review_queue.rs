@@ -15,6 +15,7 @@ use egui_extras::{Column, TableBuilder};
 use super::outbox::Outbox;
 use super::review::{Action, Decoded, NO_CLAIM_FOR_ROLE, PhotoSlot, ReviewView};
 use super::screen::{Screen, ScreenCx};
+use super::search_box::SearchBox;
 use super::theme;
 use super::widgets::{self, Message};
 use crate::app::clock::fmt_hm;
@@ -92,7 +93,7 @@ type PhotoDone = (u64, bool, Result<Decoded, String>);
 pub struct ReviewQueue {
     pub scope: Scope,
     pub kind: Option<AppKind>,
-    pub search: String,
+    search: SearchBox,
     /// The search the rows answer (the box may have changed since).
     applied_search: Option<String>,
     pub search_as: Option<&'static str>,
@@ -111,9 +112,6 @@ pub struct ReviewQueue {
     /// The row ↑/↓ moved to (Enter opens it).
     pub selected: Option<usize>,
     scroll_to: Option<usize>,
-    search_focused: bool,
-    /// ↓ in the search box: the focus moves into the list.
-    leave_search: bool,
     pub message: Option<Message>,
     pub review: Option<ReviewView>,
     pub held: Option<Held>,
@@ -121,7 +119,6 @@ pub struct ReviewQueue {
     /// The claim to give back once the next one is taken (F2 in a review:
     /// claiming first means claim-next cannot hand the same one back).
     skipping: Option<review::Ticket>,
-    focus_search: bool,
     jobs: Jobs<PhotoJob, PhotoDone>,
     photo_gen: u64,
     today: NaiveDate,
@@ -158,7 +155,7 @@ impl ReviewQueue {
         ReviewQueue {
             scope: Scope::Open,
             kind: None,
-            search: String::new(),
+            search: SearchBox::default(),
             applied_search: None,
             search_as: None,
             counts: None,
@@ -172,14 +169,11 @@ impl ReviewQueue {
             last_visible: 0,
             selected: None,
             scroll_to: None,
-            search_focused: false,
-            leave_search: false,
             message: None,
             review: None,
             held: None,
             writing: None,
             skipping: None,
-            focus_search: false,
             jobs: Jobs::new("review-photo", 4, |(g, prev, bytes, today): PhotoJob| {
                 // The photo being replaced is only shown, not checked again.
                 let done = photo_view::prepare(&bytes, today, !prev).map(|p| Decoded {
@@ -524,30 +518,20 @@ impl ReviewQueue {
             }
         });
         ui.horizontal(|ui| {
-            let l = ui.label("搜索");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.search)
-                        .hint_text("受理号、完整证件号码或姓名")
-                        .desired_width(260.0)
-                        .id_salt("queue_search"),
-                )
-                .labelled_by(l.id);
-            if std::mem::take(&mut self.focus_search) {
-                r.request_focus();
-            }
-            if std::mem::take(&mut self.leave_search) {
-                r.surrender_focus();
-            }
-            self.search_focused = r.has_focus();
-            let go = widgets::submitted(ui, &r) || ui.button("查找").clicked();
-            if go {
-                let t = self.search.trim().to_owned();
+            let enter = self.search.show(
+                ui,
+                "搜索",
+                "受理号、完整证件号码或姓名",
+                260.0,
+                Some("queue_search"),
+            );
+            if enter || ui.button("查找").clicked() {
+                let t = self.search.text.trim().to_owned();
                 self.applied_search = (!t.is_empty()).then_some(t);
                 self.restart(out);
             }
             if self.applied_search.is_some() && ui.button("清除搜索").clicked() {
-                self.search.clear();
+                self.search.text.clear();
                 self.applied_search = None;
                 self.restart(out);
             }
@@ -815,21 +799,13 @@ impl Screen for ReviewQueue {
                 self.message = Some(Message::info(NO_CLAIM_FOR_ROLE));
             }
         }
-        if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
-            self.focus_search = true;
-        }
-        if self.search_focused
-            && !self.rows.is_empty()
-            && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown)
-        {
+        if self.search.keys(input, !self.rows.is_empty()) {
             // ↓ from the search box goes into the results.
-            self.leave_search = true;
-            self.search_focused = false;
             self.selected = Some(0);
             self.scroll_to = Some(0);
             return;
         }
-        if self.search_focused || self.rows.is_empty() {
+        if self.search.has_focus() || self.rows.is_empty() {
             return;
         }
         let last = self.rows.len() - 1;

@@ -100,6 +100,35 @@ impl Original {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// The originals a registration of `kind` requires the clerk to sight.
+    pub fn required_for(kind: RegistrationKind) -> &'static [Original] {
+        match kind {
+            RegistrationKind::Person => &[Original::IdentityDocument],
+            RegistrationKind::Company => &[
+                Original::BusinessLicence,
+                Original::Authorization,
+                Original::AgentIdentity,
+            ],
+        }
+    }
+
+    /// The stored codes of [`Original::required_for`].
+    pub fn required_codes(kind: RegistrationKind) -> Vec<String> {
+        Self::required_for(kind)
+            .iter()
+            .map(|o| o.code().to_owned())
+            .collect()
+    }
+
+    /// The labels of stored codes, in their order; an unknown code is left out.
+    pub fn labels_of(codes: &[String]) -> Vec<&'static str> {
+        codes
+            .iter()
+            .filter_map(|c| Original::from_code(c))
+            .map(Original::label)
+            .collect()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Original::IdentityDocument => "身份证明原件（人证一致）",
@@ -107,5 +136,33 @@ impl Original {
             Original::Authorization => "委托书原件",
             Original::AgentIdentity => "代理人身份证明原件",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_originals_and_their_labels() {
+        assert_eq!(
+            Original::required_codes(RegistrationKind::Person),
+            ["identity_document"]
+        );
+        let company = Original::required_codes(RegistrationKind::Company);
+        assert_eq!(
+            company,
+            ["business_licence", "authorization", "agent_identity"]
+        );
+        let mut codes = company;
+        codes.insert(1, "no_such_original".to_owned());
+        assert_eq!(
+            Original::labels_of(&codes),
+            [
+                "营业执照（或组织机构代码证书）原件",
+                "委托书原件",
+                "代理人身份证明原件"
+            ]
+        );
     }
 }

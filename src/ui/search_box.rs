@@ -1,0 +1,72 @@
+//! The search box above a list: Ctrl+F puts the cursor in it, Enter (or the
+//! button beside it) searches, ↓ leaves it for the first result.
+
+use eframe::egui;
+
+use super::widgets;
+
+#[derive(Debug, Default)]
+pub struct SearchBox {
+    pub text: String,
+    /// Ctrl+F was pressed: focus the box at the next frame.
+    focus: bool,
+    /// ↓ was pressed in the box: give the focus up at the next frame.
+    leave: bool,
+    focused: bool,
+}
+
+impl SearchBox {
+    /// Draws `label` and the box; true when Enter was pressed in it.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        label: &str,
+        hint: &str,
+        width: f32,
+        id_salt: Option<&str>,
+    ) -> bool {
+        let l = ui.label(label);
+        let mut edit = egui::TextEdit::singleline(&mut self.text)
+            .hint_text(hint)
+            .desired_width(width);
+        if let Some(salt) = id_salt {
+            edit = edit.id_salt(salt);
+        }
+        let r = ui.add(edit).labelled_by(l.id);
+        if std::mem::take(&mut self.focus) {
+            r.request_focus();
+        }
+        if std::mem::take(&mut self.leave) {
+            r.surrender_focus();
+        }
+        self.focused = r.has_focus();
+        widgets::submitted(ui, &r)
+    }
+
+    /// Focus the box at the next frame.
+    pub fn focus(&mut self) {
+        self.focus = true;
+    }
+
+    /// The cursor is in the box (its keys are the box's, not the list's).
+    pub fn has_focus(&self) -> bool {
+        self.focused
+    }
+
+    /// Ctrl+F focuses the box. ↓ in the box, with results below, leaves it:
+    /// true then, and the caller selects the first result.
+    pub fn keys(&mut self, input: &mut egui::InputState, has_results: bool) -> bool {
+        if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
+            self.focus = true;
+        }
+        if self.focused
+            && has_results
+            && input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown)
+        {
+            self.leave = true;
+            self.focused = false;
+            return true;
+        }
+        false
+    }
+}
