@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
 use super::demo::DEMO_CLERKS;
+use super::photo_intake::PhotoIntake;
 use super::review::{self, Decision, Req, Resp};
 use super::session::SessionClerk;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
@@ -13,7 +14,7 @@ use crate::domain::documents::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{CST, cst_date, due_for};
 use crate::domain::review::{AppKind, PhotoSource, Reason};
-use crate::photo::{PhotoReport, PhotoVerdict, check_bytes};
+use crate::photo::check_bytes;
 use crate::store::{NewApplication, Store, StoreError};
 
 /// (file, bytes, share in ‰ of applications with a photo)
@@ -119,39 +120,6 @@ impl Rng {
     }
     fn permille(&mut self, p: u64) -> bool {
         self.below(1000) < p
-    }
-}
-
-/// What the intake photo check recorded for one stored photo.
-#[derive(Debug, Clone)]
-pub struct PhotoIntake {
-    pub verdict: String,
-    pub failed: Vec<String>,
-    pub summary: String,
-}
-
-/// Verdict, failing check ids and a one-line summary of a report.
-pub fn photo_intake(report: &PhotoReport) -> PhotoIntake {
-    let failed: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.verdict == PhotoVerdict::Fail)
-        .map(|c| c.id.to_owned())
-        .collect();
-    let notable: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.verdict != PhotoVerdict::Pass)
-        .map(|c| format!("{}{}（{}）", c.name, c.verdict.label(), c.value))
-        .collect();
-    PhotoIntake {
-        verdict: report.verdict.as_str().to_owned(),
-        failed,
-        summary: if notable.is_empty() {
-            "自动检测全部合格".to_owned()
-        } else {
-            notable.join("；")
-        },
     }
 }
 
@@ -362,11 +330,7 @@ pub fn offline(
     now: DateTime<Utc>,
     first: i64,
 ) -> impl Iterator<Item = NewApplication> {
-    let none = PhotoIntake {
-        verdict: String::new(),
-        failed: Vec::new(),
-        summary: String::new(),
-    };
+    let none = PhotoIntake::default();
     let mut g = Generator {
         rng: Rng(seed),
         now,
@@ -414,7 +378,7 @@ pub fn generate(
         let report =
             check_bytes(bytes, today).map_err(|e| anyhow::anyhow!("演示照片 {name}：{e}"))?;
         let id = store.write(|tx| tx.put_blob(bytes, "image/jpeg", now))?;
-        photos.push((id, photo_intake(&report.report), share));
+        photos.push((id, PhotoIntake::from_report(&report.report), share));
     }
     let mut g = Generator {
         rng: Rng(seed),

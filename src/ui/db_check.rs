@@ -1,17 +1,16 @@
 //! 系统设置 → 检查数据库完整性 (administrators): the full integrity check that
-//! start-up skips for large files, run on its own background thread with its
-//! own read-only connection (`store::full_check`), so the window stays live
-//! and the writer is never held up. Same check as `counterdesk check-db`.
+//! start-up skips for large files, run on its own background thread
+//! (`app::db_check`, with its own read-only connection), so the window stays
+//! live and the writer is never held up. Same check as `counterdesk check-db`.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use eframe::egui::{self, RichText};
 
 use super::theme;
 use super::widgets::{self, Message};
+use crate::app::db_check;
 use crate::app::jobs::Jobs;
-use crate::store::full_check;
 
 type Done = Result<f64, String>;
 
@@ -24,9 +23,8 @@ impl Default for DbCheck {
     fn default() -> Self {
         DbCheck {
             jobs: Jobs::new("db-check", 1, |path: PathBuf| {
-                let started = Instant::now();
-                full_check(&path)
-                    .map(|()| started.elapsed().as_secs_f64())
+                db_check::run(&path)
+                    .map(|took| took.as_secs_f64())
                     .map_err(|e| e.to_string())
             }),
             result: None,

@@ -6,7 +6,7 @@
 use crate::common::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use counterdesk::app::demo::sample_pdf as pdf_with_pages;
-use counterdesk::app::demo_queue::photo_intake;
+use counterdesk::app::photo_intake::PhotoIntake;
 use counterdesk::app::review::{self, Req, Resp};
 use counterdesk::app::session::SessionClerk;
 use counterdesk::app::worker::DbTarget;
@@ -64,7 +64,7 @@ impl Spec {
 
 pub(crate) fn insert(store: &mut Store, s: &Spec) -> i64 {
     let bytes = photo_bytes(s.photo);
-    let intake = photo_intake(&check_bytes(&bytes, t0().date_naive()).unwrap().report);
+    let intake = PhotoIntake::from_report(&check_bytes(&bytes, t0().date_naive()).unwrap().report);
     let previous = if s.kind == AppKind::PhotoChange {
         let b = photo_bytes("ok_260x378.jpg");
         Some(

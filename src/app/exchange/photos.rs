@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use super::Progress;
 use super::batch_file::{Span, read_beside, read_span};
-use crate::app::demo_queue::{PhotoIntake, photo_intake};
+use crate::app::photo_intake::PhotoIntake;
 use crate::domain::exchange::batch::{BatchLine, sha256_hex};
 use crate::store::Store;
 
@@ -242,7 +242,7 @@ fn check_one(
         + bytes.len() as u64;
     let held = budget.acquire(want);
     let result = if photo.main {
-        crate::photo::check_bytes(&bytes, today).map(|a| Some(photo_intake(&a.report)))
+        crate::photo::check_bytes(&bytes, today).map(|a| Some(PhotoIntake::from_report(&a.report)))
     } else {
         crate::photo::decode(&bytes).map(|_| None)
     };
