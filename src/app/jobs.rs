@@ -1,5 +1,5 @@
-//! One small runner for background jobs (photo checks now; scan hashing,
-//! thumbnails and the receipt PDF next): a named thread started on first use,
+//! One small runner for background jobs (photo checks, thumbnails, the
+//! receipt PDF, the full database check): a named thread started on first use,
 //! a bounded queue, results polled by the UI each frame. Heavy results
 //! (decoded images) are moved to the UI, never copied on it.
 

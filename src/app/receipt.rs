@@ -20,7 +20,8 @@ use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
 use super::clock;
-use super::registration_view::{company_code_label, doc_label, doc_number_shown};
+use super::error::AppError;
+use super::registration_view::{ReceiptFile, company_code_label, doc_label, doc_number_shown};
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, Reason, RegistrationKind, RegistrationStatus};
@@ -296,6 +297,20 @@ fn rule(s: &mut Surface<'_>, y: f32) {
     }
     if let Some(p) = pb.finish() {
         s.draw_path(&p);
+    }
+}
+
+impl ReceiptData {
+    /// The PDF to save or print. Rendering takes a while (fonts, layout, QR
+    /// code), so it runs on a job runner: never inside the write that issued
+    /// the receipt, never on the writer thread, never on the UI thread.
+    pub fn render_file(&self) -> Result<ReceiptFile, AppError> {
+        let pdf = render(self).map_err(|e| AppError::rejected(e.to_string()))?;
+        Ok(ReceiptFile {
+            file_name: format!("面签回执-{}.pdf", self.number),
+            number: self.number.clone(),
+            pdf,
+        })
     }
 }
 

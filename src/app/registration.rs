@@ -9,7 +9,7 @@ use super::access::{audit, require_role};
 use super::attachments::PreparedScan;
 use super::clock;
 use super::error::{AppError, RecordRef};
-use super::receipt;
+use super::receipt::{self, ReceiptData};
 pub use super::registration_view::{
     AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
     SearchPage, Submitted,
@@ -120,7 +120,9 @@ pub enum Resp {
     Revealed(RevealedNumbers),
     MobileUpdated(Box<RegistrationView>),
     Countersigned(Box<RegistrationView>),
-    Receipt(ReceiptFile),
+    /// The receipt was issued (audited, anchored): what it prints. The PDF
+    /// is made from it on a job runner ([`ReceiptData::render_file`]).
+    Receipt(Box<ReceiptData>),
     Scan {
         sha256: String,
         bytes: std::sync::Arc<[u8]>,
@@ -182,7 +184,9 @@ pub fn handle(
         Req::Countersign { id } => {
             countersign(store, now, actor, id).map(|v| Resp::Countersigned(Box::new(v)))
         }
-        Req::Receipt { id } => issue_receipt(store, now, Some(actor), id).map(Resp::Receipt),
+        Req::Receipt { id } => {
+            issue_receipt(store, now, Some(actor), id).map(|d| Resp::Receipt(Box::new(d)))
+        }
         Req::Holding { kind, number } => {
             let org = match kind {
                 RegistrationKind::Company => org_code_of(&number).map(str::to_owned),
@@ -608,15 +612,16 @@ fn countersign(
     Ok(store.read(|tx| load_view(tx, actor, id))?)
 }
 
-/// Writes the receipt's audit row, then renders the PDF anchored to that row
-/// (its sequence number and hash are printed). `actor` is `None` for the
-/// command line.
+/// Writes the receipt's audit row and records the chain head it prints as an
+/// anchor; returns what the receipt prints (its sequence number and hash
+/// included). The PDF is rendered afterwards, outside the write, by
+/// [`ReceiptData::render_file`]. `actor` is `None` for the command line.
 pub fn issue_receipt(
     store: &mut Store,
     now: DateTime<Utc>,
     actor: Option<&SessionClerk>,
     id: i64,
-) -> Result<ReceiptFile, AppError> {
+) -> Result<ReceiptData, AppError> {
     let data = store.write(|tx| {
         if let Some(a) = actor {
             require_role(tx, a, Role::can_register, NOT_ALLOWED)?;
@@ -646,12 +651,7 @@ pub fn issue_receipt(
         )?;
         Ok(receipt::ReceiptData::from_record(&rec, now, seq, hash))
     })?;
-    let pdf = receipt::render(&data).map_err(|e| AppError::rejected(e.to_string()))?;
-    Ok(ReceiptFile {
-        file_name: format!("面签回执-{}.pdf", data.number),
-        number: data.number,
-        pdf,
-    })
+    Ok(data)
 }
 
 /// Finds a registration by its number (the command line's reprint).

@@ -88,7 +88,7 @@ pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Re
     let Some(id) = registration::id_by_number(&mut store, number)? else {
         bail!("没有编号为 {number} 的面签记录");
     };
-    let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?;
+    let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?.render_file()?;
     crate::app::files::write_atomically(out_path, &file.pdf)
         .with_context(|| format!("无法写入 {}", out_path.display()))?;
     println!(

@@ -18,6 +18,7 @@ use crate::app::attachments;
 use crate::app::error::AppError;
 use crate::app::files;
 use crate::app::jobs::Jobs;
+use crate::app::receipt::ReceiptData;
 use crate::app::registration::{ReceiptFile, RegistrationView, Req, Resp, RevealedNumbers};
 use crate::app::worker::Request;
 use crate::domain::registration::checks;
@@ -32,12 +33,15 @@ enum ReceiptUse {
 
 enum Job {
     Thumbs(u64, Vec<Option<Vec<u8>>>),
+    /// The receipt the worker issued, to render as PDF.
+    Render(Box<ReceiptData>),
     Print(ReceiptFile),
     Save(std::path::PathBuf, ReceiptFile),
 }
 
 enum Done {
     Thumbs(u64, Vec<Option<egui::ColorImage>>),
+    Rendered(Result<ReceiptFile, String>),
     Printed(Result<(), String>),
     Saved(Result<String, String>),
 }
@@ -89,6 +93,7 @@ impl RecordPanel {
                         })
                         .collect(),
                 ),
+                Job::Render(d) => Done::Rendered(d.render_file().map_err(|e| e.to_string())),
                 Job::Print(r) => Done::Printed(
                     files::open_in_viewer(&r.file_name, &r.pdf)
                         .map(drop)
@@ -219,10 +224,13 @@ impl RecordPanel {
                 self.set((**v).clone());
                 self.message = Some(Message::success("已复核通过，该单位注册已生效。"));
             }
-            Resp::Receipt(r) => {
-                self.waiting = false;
-                self.receipt = Some(r.clone());
-                self.use_receipt();
+            Resp::Receipt(data) => {
+                // Still waiting: the PDF is rendered on the panel's job runner.
+                if let Err(e) = self.jobs.submit(Job::Render(data.clone()), Box::new(|| {})) {
+                    self.waiting = false;
+                    self.receipt_use = None;
+                    self.message = Some(Message::error(e.to_string()));
+                }
             }
             Resp::Scan { sha256, bytes } => {
                 if let Some(v) = &mut self.viewer {
@@ -310,6 +318,16 @@ impl RecordPanel {
             match done {
                 Done::Thumbs(g, imgs) if g == self.thumbs_gen => self.pending_thumbs = Some(imgs),
                 Done::Thumbs(..) => {}
+                Done::Rendered(Ok(r)) => {
+                    self.waiting = false;
+                    self.receipt = Some(r);
+                    self.use_receipt();
+                }
+                Done::Rendered(Err(m)) => {
+                    self.waiting = false;
+                    self.receipt_use = None;
+                    self.message = Some(Message::error(m));
+                }
                 Done::Printed(Ok(())) => {
                     self.message =
                         Some(Message::success("回执已在系统查看器中打开，请从那里打印。"))

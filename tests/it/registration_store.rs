@@ -708,11 +708,13 @@ fn the_receipt_pdf_holds_the_number_the_name_and_its_title_as_text() {
     )
     .unwrap()
     .record;
-    let Resp::Receipt(file) =
+    let Resp::Receipt(data) =
         registration::handle(&mut s, now(), &wang, Req::Receipt { id: r.id }).unwrap()
     else {
         panic!()
     };
+    // Issued (audited, anchored) by the write; the PDF is made afterwards.
+    let file = data.render_file().unwrap();
     assert!(file.pdf.starts_with(b"%PDF-"));
     assert_eq!(file.file_name, "面签回执-MQ-20261120-0001.pdf");
     let text = pdf_extract::extract_text_from_mem(&file.pdf).unwrap();
@@ -731,6 +733,11 @@ fn the_receipt_pdf_holds_the_number_the_name_and_its_title_as_text() {
     assert!(!flat.contains("110101199003070011"));
     let head = s.read(|tx| tx.audit_tail(1)).unwrap();
     assert_eq!(head[0].action, Some(AuditAction::RegistrationReceiptIssued));
+    // The data the write returned is anchored to the row it wrote.
+    assert_eq!(
+        (data.audit_seq, &data.audit_hash),
+        (head[0].seq, &head[0].hash)
+    );
     assert!(
         flat.contains(&head[0].hash),
         "the receipt carries the chain head"
@@ -738,11 +745,12 @@ fn the_receipt_pdf_holds_the_number_the_name_and_its_title_as_text() {
 
     // A company receipt says it awaits countersigning; the PDF is itself a valid scan.
     let c = submit_company(&mut s, &wang, "c").record;
-    let Resp::Receipt(file) =
+    let Resp::Receipt(data) =
         registration::handle(&mut s, now(), &wang, Req::Receipt { id: c.id }).unwrap()
     else {
         panic!()
     };
+    let file = data.render_file().unwrap();
     let text: String = pdf_extract::extract_text_from_mem(&file.pdf)
         .unwrap()
         .chars()
