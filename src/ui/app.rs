@@ -11,8 +11,8 @@ use std::time::Duration;
 use chrono::{DateTime, Timelike, Utc};
 use eframe::egui;
 
+use super::file_picker::{FilePicker, PickerFactory, RfdPicker};
 use super::outbox::{Outbox, Sender};
-use super::photo_check::{FilePicker, PickerFactory, RfdPicker};
 use super::session::Session;
 use super::widgets::Message;
 use super::{lock, login, setup, shell};

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use eframe::egui::{self, RichText};
 
+use super::file_picker::{FileKind, FilePicker, Picked};
 use super::outbox::Outbox;
-use super::photo_check::{FileKind, FilePicker, Picked};
 use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
 use super::theme;

@@ -7,14 +7,15 @@
 //! a job ends.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use chrono::NaiveDate;
 use eframe::egui::{
-    self, Color32, ColorImage, CornerRadius, Pos2, Rect, RichText, Sense, Stroke, StrokeKind,
-    TextureHandle, TextureOptions, Vec2, pos2, vec2,
+    self, Color32, ColorImage, Rect, RichText, Sense, TextureHandle, TextureOptions, Vec2, pos2,
+    vec2,
 };
 
+use super::file_picker::{FilePicker, NO_DIALOG, Picked, RfdPicker};
+use super::photo_overlays::{Overlays, draw_overlays};
 use crate::app::jobs::Jobs;
 use crate::photo::{self, Analysis, Generated, PhotoReport, PhotoVerdict, SPEC};
 
@@ -24,245 +25,6 @@ const MAX_TEXTURE_SIDE: u32 = 2048;
 const MAX_PREVIEW_HEIGHT: f32 = 520.0;
 /// Room the panel needs to show preview and report side by side, for embedding screens.
 pub const MIN_SIZE: Vec2 = Vec2::new(720.0, 480.0);
-
-/// What a picker reports back.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Picked {
-    /// A photo to open (`None`: the clerk cancelled).
-    Open(Option<PathBuf>),
-    /// Where to save the generated photo (`None`: cancelled).
-    Save(Option<PathBuf>),
-    /// No dialog could be shown on this PC (no portal, no zenity).
-    Unavailable,
-}
-
-/// What the clerk reads when no file dialog can be shown.
-pub const NO_DIALOG: &str = "无法打开文件选择窗口：本机没有可用的文件对话框（Linux 需安装 xdg-desktop-portal-gtk 或 zenity）。请直接把照片文件拖到本窗口。";
-
-/// A dialog that comes back empty faster than a person can cancel it did
-/// not appear (rfd reports a missing portal/zenity as a cancel).
-const FASTEST_HUMAN_CANCEL: std::time::Duration = std::time::Duration::from_millis(250);
-
-/// Native file dialogs, behind a trait so tests can inject a file.
-/// Requests never block; answers arrive through `poll`.
-/// Makes a file-dialog picker for each panel that opens dialogs.
-pub type PickerFactory = std::sync::Arc<dyn Fn() -> Box<dyn FilePicker> + Send + Sync>;
-
-pub trait FilePicker: Send {
-    fn request_open(&mut self);
-    fn request_save(&mut self, suggested_name: &str);
-    fn poll(&mut self) -> Option<Picked>;
-    /// A dialog for another kind of file (test pickers answer as for a photo).
-    fn request_open_kind(&mut self, kind: FileKind) {
-        let _ = kind;
-        self.request_open();
-    }
-    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
-        let _ = kind;
-        self.request_save(suggested_name);
-    }
-    /// A folder to export into (answered as [`Picked::Save`]).
-    fn request_folder(&mut self) {
-        self.request_save("");
-    }
-}
-
-/// What a dialog is for: its title and file-type filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Photo,
-    /// A document scan (JPEG, PNG, TIFF, PDF).
-    Scan,
-    /// A receipt PDF to save.
-    Receipt,
-    /// An application batch to import (JSON Lines).
-    Batch,
-}
-
-impl FileKind {
-    fn open_title(self) -> &'static str {
-        match self {
-            FileKind::Photo => "打开照片",
-            FileKind::Scan => "添加扫描件",
-            FileKind::Receipt => "打开 PDF",
-            FileKind::Batch => "导入申请批次",
-        }
-    }
-
-    fn save_title(self) -> &'static str {
-        match self {
-            FileKind::Photo => "保存合规照片",
-            FileKind::Scan => "保存扫描件",
-            FileKind::Receipt => "保存受理回执",
-            FileKind::Batch => "保存申请批次",
-        }
-    }
-
-    fn filter(self) -> (&'static str, &'static [&'static str]) {
-        match self {
-            FileKind::Photo => ("照片（JPEG/PNG）", &["jpg", "jpeg", "png"]),
-            FileKind::Scan => (
-                "扫描件（JPEG/PNG/TIFF/PDF）",
-                &["jpg", "jpeg", "png", "tif", "tiff", "pdf"],
-            ),
-            FileKind::Receipt => ("PDF", &["pdf"]),
-            FileKind::Batch => ("申请批次（JSON Lines）", &["jsonl", "json", "txt"]),
-        }
-    }
-}
-
-/// rfd dialogs on a helper thread (a blocking dialog in `ui()` would freeze the window).
-pub struct RfdPicker {
-    tx: SyncSender<Picked>,
-    rx: Receiver<Picked>,
-}
-
-impl Default for RfdPicker {
-    fn default() -> Self {
-        let (tx, rx) = sync_channel(2);
-        RfdPicker { tx, rx }
-    }
-}
-
-impl RfdPicker {
-    /// Runs a blocking dialog on its own thread and reports its answer.
-    fn run(
-        &self,
-        dialog: impl FnOnce() -> Option<PathBuf> + Send + 'static,
-        answer: fn(Option<PathBuf>) -> Picked,
-    ) {
-        let tx = self.tx.clone();
-        std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            let path = dialog();
-            let unavailable = cfg!(target_os = "linux")
-                && path.is_none()
-                && started.elapsed() < FASTEST_HUMAN_CANCEL;
-            let _ = tx.send(if unavailable {
-                Picked::Unavailable
-            } else {
-                answer(path)
-            });
-        });
-    }
-}
-
-impl FilePicker for RfdPicker {
-    fn request_open(&mut self) {
-        self.request_open_kind(FileKind::Photo);
-    }
-
-    fn request_save(&mut self, suggested_name: &str) {
-        let name = suggested_name.to_owned();
-        self.run(
-            move || {
-                rfd::FileDialog::new()
-                    .set_title("保存合规照片")
-                    .add_filter("JPEG", &["jpg"])
-                    .set_file_name(name)
-                    .save_file()
-            },
-            Picked::Save,
-        );
-    }
-
-    fn request_open_kind(&mut self, kind: FileKind) {
-        let (filter, exts) = kind.filter();
-        self.run(
-            move || {
-                rfd::FileDialog::new()
-                    .set_title(kind.open_title())
-                    .add_filter(filter, exts)
-                    .pick_file()
-            },
-            Picked::Open,
-        );
-    }
-
-    fn request_save_kind(&mut self, kind: FileKind, suggested_name: &str) {
-        if kind == FileKind::Photo {
-            return self.request_save(suggested_name);
-        }
-        let name = suggested_name.to_owned();
-        let (filter, exts) = kind.filter();
-        self.run(
-            move || {
-                rfd::FileDialog::new()
-                    .set_title(kind.save_title())
-                    .add_filter(filter, exts)
-                    .set_file_name(name)
-                    .save_file()
-            },
-            Picked::Save,
-        );
-    }
-
-    fn poll(&mut self) -> Option<Picked> {
-        self.rx.try_recv().ok()
-    }
-
-    fn request_folder(&mut self) {
-        self.run(
-            || {
-                rfd::FileDialog::new()
-                    .set_title("选择导出位置（如 U 盘）")
-                    .pick_folder()
-            },
-            Picked::Save,
-        );
-    }
-}
-
-/// A picker that answers with prepared paths, for tests and scripted demos.
-#[derive(Debug, Default, Clone)]
-pub struct ScriptedPicker {
-    pub open: Option<PathBuf>,
-    pub save: Option<PathBuf>,
-    pending: Vec<Picked>,
-    /// Dialogs opened so far (shared, so a test can read it).
-    pub opened: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    /// Polls a dialog stays open before it answers (a person choosing a file).
-    pub stays_open_for: usize,
-    polls: usize,
-}
-
-impl ScriptedPicker {
-    pub fn new(open: Option<PathBuf>, save: Option<PathBuf>) -> Self {
-        ScriptedPicker {
-            open,
-            save,
-            ..Self::default()
-        }
-    }
-}
-
-impl FilePicker for ScriptedPicker {
-    fn request_open(&mut self) {
-        self.opened
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.polls = 0;
-        self.pending.push(match &self.open {
-            Some(p) if p.as_os_str() == "<unavailable>" => Picked::Unavailable,
-            other => Picked::Open(other.clone()),
-        });
-    }
-
-    fn request_save(&mut self, _suggested_name: &str) {
-        self.opened
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        self.polls = 0;
-        self.pending.push(Picked::Save(self.save.clone()));
-    }
-
-    fn poll(&mut self) -> Option<Picked> {
-        self.polls += 1;
-        if self.pending.is_empty() || self.polls <= self.stays_open_for {
-            None
-        } else {
-            Some(self.pending.remove(0))
-        }
-    }
-}
 
 enum Job {
     Check(PathBuf),
@@ -281,28 +43,6 @@ enum Done {
     Checked(PathBuf, Result<(Box<Analysis>, Prepared), String>),
     Generated(Result<(Vec<Generated>, Prepared), String>),
     Saved(Result<Vec<PathBuf>, String>),
-}
-
-/// Which overlays are drawn on the preview.
-#[derive(Debug, Clone, Copy)]
-pub struct Overlays {
-    pub head_length: bool,
-    pub head_width: bool,
-    pub crown: bool,
-    pub face_box: bool,
-    pub mask: bool,
-}
-
-impl Default for Overlays {
-    fn default() -> Self {
-        Overlays {
-            head_length: true,
-            head_width: true,
-            crown: true,
-            face_box: true,
-            mask: false,
-        }
-    }
 }
 
 struct Shown {
@@ -728,100 +468,6 @@ fn badge(ui: &mut egui::Ui, text: &str, colour: Color32) {
     );
 }
 
-/// Spec bands and measurements in image pixels, mapped onto the preview rect.
-pub(crate) fn draw_overlays(
-    painter: &egui::Painter,
-    rect: Rect,
-    r: &PhotoReport,
-    o: Overlays,
-    selected: Option<&'static str>,
-) {
-    let s = rect.width() / r.width_px.max(1) as f32;
-    let at = |x: f32, y: f32| Pos2::new(rect.min.x + x * s, rect.min.y + y * s);
-    let g = &r.geometry;
-    let k = g.px_per_mm;
-    let green = Color32::from_rgba_unmultiplied(0, 170, 80, 60);
-    let line = Stroke::new(1.5, Color32::from_rgb(0, 120, 255));
-    if o.crown {
-        let (a, b) = SPEC.crown_margin_mm;
-        painter.rect_filled(
-            Rect::from_min_max(at(0.0, a * k), at(r.width_px as f32, b * k)),
-            CornerRadius::ZERO,
-            green,
-        );
-        if let Some(c) = g.crown_y {
-            painter.hline(rect.x_range(), at(0.0, c).y, line);
-        }
-    }
-    if o.head_length
-        && let Some(c) = g.crown_y
-    {
-        // where the chin must lie for a 19–22 mm head
-        let (a, b) = SPEC.head_length_mm;
-        painter.rect_filled(
-            Rect::from_min_max(at(0.0, c + a * k), at(r.width_px as f32, c + b * k)),
-            CornerRadius::ZERO,
-            green,
-        );
-        if let Some(chin) = g.chin_y {
-            painter.hline(rect.x_range(), at(0.0, chin).y, line);
-        }
-        // the measured eye line at its tilt, as wide as the face box
-        if let (Some((ex, ey)), Some(deg), Some(f)) = (g.eye_line, g.tilt_deg, g.face_box) {
-            let (dx, dy) = (f.w / 2.0, f.w / 2.0 * deg.to_radians().tan());
-            let tilt = Stroke::new(1.5, Color32::from_rgb(255, 140, 0));
-            painter.line_segment([at(ex - dx, ey - dy), at(ex + dx, ey + dy)], tilt);
-            // where the face points (pose): from the eye line's middle, half
-            // a face width at the sine of yaw and pitch
-            if let (Some(yaw), Some(pitch)) = (g.yaw_deg, g.pitch_deg) {
-                let to = (
-                    ex + f.w / 2.0 * yaw.to_radians().sin(),
-                    ey + f.w / 2.0 * pitch.to_radians().sin(),
-                );
-                let pose = Stroke::new(2.0, Color32::from_rgb(200, 0, 200));
-                painter.line_segment([at(ex, ey), at(to.0, to.1)], pose);
-                painter.circle_filled(at(to.0, to.1), 3.0, pose.color);
-            }
-        }
-    }
-    if o.head_width
-        && let (Some((y, l, rr)), Some(cx)) = (g.head_width_line, g.head_centre_x)
-    {
-        // where the head's sides must lie for a 14–16 mm head
-        let (a, b) = SPEC.head_width_mm;
-        let band = 0.06 * r.height_px as f32;
-        for side in [-1.0f32, 1.0] {
-            let x0 = cx + side * a * k / 2.0;
-            let x1 = cx + side * b * k / 2.0;
-            painter.rect_filled(
-                Rect::from_two_pos(at(x0, y - band), at(x1, y + band)),
-                CornerRadius::ZERO,
-                green,
-            );
-        }
-        painter.line_segment([at(l, y), at(rr, y)], line);
-    }
-    if o.face_box
-        && let Some(f) = g.face_box
-    {
-        painter.rect_stroke(
-            Rect::from_min_size(at(f.x, f.y), vec2(f.w * s, f.h * s)),
-            CornerRadius::ZERO,
-            Stroke::new(1.5, Color32::from_rgb(255, 200, 0)),
-            StrokeKind::Inside,
-        );
-    }
-    if let Some(region) = selected.and_then(|id| r.check(id)).and_then(|c| c.region) {
-        let rr = Rect::from_min_size(at(region.x, region.y), vec2(region.w * s, region.h * s));
-        painter.rect_stroke(
-            rr.intersect(rect),
-            CornerRadius::ZERO,
-            Stroke::new(3.0, Color32::from_rgb(255, 60, 200)),
-            StrokeKind::Inside,
-        );
-    }
-}
-
 fn run_job(job: Job, today: NaiveDate) -> Done {
     match job {
         Job::Check(path) => {
@@ -887,19 +533,4 @@ fn prepare(a: &Analysis) -> Prepared {
     }
     let mask = ColorImage::from_rgba_unmultiplied([sw as usize, sh as usize], &tint);
     Prepared { image, mask }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripted_picker_answers_in_order() {
-        let mut p = ScriptedPicker::new(Some(PathBuf::from("a.jpg")), None);
-        assert_eq!(p.poll(), None);
-        p.request_open();
-        p.request_save("x.jpg");
-        assert_eq!(p.poll(), Some(Picked::Open(Some(PathBuf::from("a.jpg")))));
-        assert_eq!(p.poll(), Some(Picked::Save(None)));
-    }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
-use super::photo_check::{FileKind, FilePicker, Picked};
+use super::file_picker::{FileKind, FilePicker, Picked};
 
 pub struct FocusReturn {
     inner: Box<dyn FilePicker>,

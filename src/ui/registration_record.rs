@@ -8,8 +8,8 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, RichText, TextureOptions};
 
+use super::file_picker::{FileKind, FilePicker, NO_DIALOG, Picked};
 use super::outbox::Outbox;
-use super::photo_check::{FileKind, FilePicker, NO_DIALOG, Picked};
 use super::review_facts;
 use super::theme;
 use super::viewer::DocViewer;

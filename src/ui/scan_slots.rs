@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, Color32, RichText, TextureOptions};
 
-use super::photo_check::{FileKind, FilePicker, NO_DIALOG, Picked};
+use super::file_picker::{FileKind, FilePicker, NO_DIALOG, Picked};
 use super::theme;
 use super::widgets;
 use crate::app::attachments::{self, PreparedScan, fmt_size};

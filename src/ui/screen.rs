@@ -47,7 +47,7 @@ impl<'a> ScreenCx<'a> {
 
 /// What a new screen is made with.
 pub struct ScreenEnv {
-    pub picker: super::photo_check::PickerFactory,
+    pub picker: super::file_picker::PickerFactory,
     pub today: NaiveDate,
 }
 

@@ -15,7 +15,7 @@ use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;
 use counterdesk::ui::exchange::Exchange;
-use counterdesk::ui::photo_check::ScriptedPicker;
+use counterdesk::ui::file_picker::ScriptedPicker;
 use counterdesk::ui::review_queue::ReviewQueue;
 use counterdesk::ui::screen::{Screen, ScreenCx, ScreenEnv};
 use counterdesk::ui::screen_id::ScreenId;
@@ -31,7 +31,7 @@ fn work_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::photo_check::PickerFactory {
+fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::file_picker::PickerFactory {
     Arc::new(move || Box::new(ScriptedPicker::new(Some(open.clone()), Some(save.clone()))))
 }
 

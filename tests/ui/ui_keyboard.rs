@@ -280,7 +280,7 @@ fn a_reply_for_a_closed_session_is_dropped() {
 
 #[test]
 fn a_double_click_opens_one_file_dialog() {
-    use counterdesk::ui::photo_check::ScriptedPicker;
+    use counterdesk::ui::file_picker::ScriptedPicker;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let opened = Arc::new(AtomicUsize::new(0));
@@ -307,7 +307,7 @@ fn a_double_click_opens_one_file_dialog() {
 
 #[test]
 fn no_file_dialog_says_so_and_offers_drag_and_drop() {
-    use counterdesk::ui::photo_check::ScriptedPicker;
+    use counterdesk::ui::file_picker::ScriptedPicker;
     use std::sync::Arc;
     let mut ui = launch_with_picker(
         DbTarget::File(seeded_db("kb_no_dialog")),

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use counterdesk::photo::PhotoVerdict;
-use counterdesk::ui::photo_check::{PhotoCheckPanel, ScriptedPicker};
+use counterdesk::ui::file_picker::ScriptedPicker;
+use counterdesk::ui::photo_check::PhotoCheckPanel;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 

@@ -6,7 +6,7 @@ use eframe::egui::{self, Color32, RichText};
 use super::{PhotoSlot, ReviewView};
 use crate::domain::review::AppKind;
 use crate::photo::{PhotoReport, PhotoVerdict};
-use crate::ui::photo_check::{Overlays, draw_overlays};
+use crate::ui::photo_overlays::{Overlays, draw_overlays};
 use crate::ui::theme;
 
 /// The photo column's height in points.
