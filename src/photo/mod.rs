@@ -18,6 +18,7 @@ mod faces;
 mod geometry;
 mod glare;
 mod head;
+mod jpeg_entropy;
 mod jpeg_scan;
 mod jpeg_segments;
 pub mod landmarks;
