@@ -5,16 +5,19 @@
 
 use chrono::{DateTime, Utc};
 
+mod record;
+mod submit;
+
 use super::access::{audit, require_role};
 use super::attachments::PreparedScan;
 use super::clock;
 use super::error::{AppError, RecordRef};
 use super::receipt::{self, ReceiptData};
+use super::registration_view::row;
 pub use super::registration_view::{
     AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
     SearchPage, Submitted,
 };
-use super::registration_view::{row, view};
 use super::session::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
@@ -22,20 +25,16 @@ use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::documents::normalize::normalize;
 use crate::domain::registration::mask::mask_mobile;
 use crate::domain::registration::name::search_key;
-use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, PersonDraft, RegistrationKind, RegistrationNo,
-    RegistrationStatus, ScanSlot, ValidCompany, ValidPerson, checks,
+    RegistrationStatus, ScanSlot, checks,
 };
-use crate::store::{NewAttachment, NewRegistration, RegistrationQuery, Store, StoreError, Tx};
+use crate::store::{RegistrationQuery, Store, StoreError, Tx};
+use record::{NOT_ALLOWED, NOT_FOUND, NOT_SUPERVISOR, load_view, registration_ref, target};
+use submit::{Valid, submit};
 
 /// Rows per search page.
 pub const PAGE_SIZE: usize = 50;
-const MAX_KEY_LEN: usize = 128;
-
-const NOT_ALLOWED: &str = "只有窗口或审核人员可以办理和查看面签注册。";
-const NOT_SUPERVISOR: &str = "只有审核人员可以复核单位面签。";
-const NOT_FOUND: &str = "未找到该面签记录，可能已被删除或编号有误。";
 
 #[derive(Debug, Clone)]
 pub enum Req {
@@ -219,97 +218,6 @@ pub fn new_form_key(clerk_id: i64) -> String {
     super::attachments::hex_sha256(seed.as_bytes())[..32].to_owned()
 }
 
-enum Valid {
-    Person(ValidPerson),
-    Company(Box<ValidCompany>),
-}
-
-impl Valid {
-    fn kind(&self) -> RegistrationKind {
-        match self {
-            Valid::Person(_) => RegistrationKind::Person,
-            Valid::Company(_) => RegistrationKind::Company,
-        }
-    }
-
-    fn record(&self, reg_no: String, office: String, clerk_id: i64, key: &str) -> NewRegistration {
-        match self {
-            Valid::Person(p) => NewRegistration {
-                reg_no,
-                kind: RegistrationKind::Person,
-                doc_type: p.doc_type.code().to_owned(),
-                doc_number: p.doc_number.clone(),
-                org_code: None,
-                name: p.name.clone(),
-                mobile: p.mobile.clone(),
-                reason: Some(p.reason.kind().code().to_owned()),
-                reason_text: p.reason.text().map(str::to_owned),
-                agent_name: None,
-                agent_doc_type: None,
-                agent_doc_number: None,
-                breakdown: None,
-                sighted: Original::required_codes(RegistrationKind::Person),
-                office,
-                clerk_id,
-                idempotency_key: key.to_owned(),
-            },
-            Valid::Company(c) => NewRegistration {
-                reg_no,
-                kind: RegistrationKind::Company,
-                doc_type: c.code_kind.as_str().to_owned(),
-                doc_number: c.code.clone(),
-                org_code: org_code_of(&c.code).map(str::to_owned),
-                name: c.name.clone(),
-                mobile: c.agent_mobile.clone(),
-                reason: None,
-                reason_text: None,
-                agent_name: Some(c.agent_name.clone()),
-                agent_doc_type: Some(c.agent_doc_type.code().to_owned()),
-                agent_doc_number: Some(c.agent_doc_number.clone()),
-                breakdown: serde_json::to_string(&c.breakdown).ok(),
-                sighted: Original::required_codes(RegistrationKind::Company),
-                office,
-                clerk_id,
-                idempotency_key: key.to_owned(),
-            },
-        }
-    }
-}
-
-fn check_scans(kind: RegistrationKind, scans: &[(ScanSlot, PreparedScan)]) -> Result<(), AppError> {
-    let allowed = ScanSlot::slots_for(kind);
-    for (i, (slot, _)) in scans.iter().enumerate() {
-        if !allowed.contains(slot) {
-            return Err(AppError::rejected(format!(
-                "{}面签不收“{}”扫描件。",
-                kind.label(),
-                slot.label()
-            )));
-        }
-        if scans[..i].iter().any(|(s, _)| s == slot) {
-            return Err(AppError::rejected(format!(
-                "“{}”扫描件重复添加：每项只能保留一份。",
-                slot.label()
-            )));
-        }
-    }
-    Ok(())
-}
-
-enum Outcome {
-    Created(i64),
-    Replayed(i64),
-    Duplicate(RecordRef),
-}
-
-fn registration_ref(id: i64, number: String) -> RecordRef {
-    RecordRef {
-        kind: "registration",
-        id,
-        number,
-    }
-}
-
 /// A form the domain refused comes back with its field messages; a valid one is saved.
 fn submit_checked(
     store: &mut Store,
@@ -320,117 +228,9 @@ fn submit_checked(
     scans: &[(ScanSlot, PreparedScan)],
 ) -> Result<Resp, AppError> {
     match valid {
-        Ok(v) => submit(store, now, actor, key, &v, scans),
+        Ok(v) => submit(store, now, actor, key, &v, scans).map(|s| Resp::Submitted(Box::new(s))),
         Err(e) => Ok(Resp::Invalid(e)),
     }
-}
-
-fn submit(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    key: &str,
-    valid: &Valid,
-    scans: &[(ScanSlot, PreparedScan)],
-) -> Result<Resp, AppError> {
-    let key = key.trim();
-    if key.is_empty() || key.len() > MAX_KEY_LEN {
-        return Err(AppError::rejected("表单标识无效：请关闭后重新打开表单。"));
-    }
-    check_scans(valid.kind(), scans)?;
-    let day = clock::to_local(now).date_naive();
-    let outcome = store.write(|tx| {
-        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        if let Some(existing) = tx.registration_by_key(key)? {
-            return Ok(Outcome::Replayed(existing.id));
-        }
-        let new = valid.record(String::new(), String::new(), actor.id, key);
-        if let Some((id, number)) =
-            tx.registration_holding(&new.doc_number, new.org_code.as_deref())?
-        {
-            return Ok(Outcome::Duplicate(registration_ref(id, number)));
-        }
-        let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
-        let reg_no = RegistrationNo::new(day, seq).map_err(StoreError::Rejected)?;
-        let office = tx.settings()?.office_name;
-        let id = tx.insert_registration(
-            &NewRegistration {
-                reg_no: reg_no.to_string(),
-                office,
-                ..new
-            },
-            now,
-        )?;
-        if let Valid::Company(c) = valid {
-            // 单位注册复核: queued for a supervisor in this same transaction.
-            super::review::company::enqueue(
-                tx,
-                &super::review::company::CompanyIntake {
-                    registration_id: id,
-                    reg_no: &reg_no.to_string(),
-                    name: &c.name,
-                    code: &c.code,
-                    mobile: &c.agent_mobile,
-                    clerk_id: actor.id,
-                },
-                now,
-            )?;
-        }
-        for (slot, scan) in scans {
-            tx.put_scan_blob(scan.sha256(), scan.bytes(), now)?;
-            let (width, height) = scan.dimensions().unzip();
-            tx.insert_attachment(
-                &NewAttachment {
-                    registration_id: id,
-                    slot: slot.code(),
-                    sha256: scan.sha256(),
-                    file_name: scan.file_name(),
-                    mime: scan.mime(),
-                    size: scan.size(),
-                    width,
-                    height,
-                    pages: scan.pages(),
-                    thumbnail: scan.thumbnail_png(),
-                },
-                now,
-            )?;
-        }
-        audit(
-            tx,
-            Some(actor),
-            AuditAction::RegistrationCreated,
-            target(id),
-            format!(
-                "{reg_no}（{}，{}，扫描件 {} 份）",
-                valid.kind().label(),
-                RegistrationStatus::initial(valid.kind()).label(),
-                scans.len()
-            ),
-            now,
-        )?;
-        Ok(Outcome::Created(id))
-    })?;
-    let (id, replayed) = match outcome {
-        Outcome::Created(id) => (id, false),
-        Outcome::Replayed(id) => (id, true),
-        Outcome::Duplicate(r) => return Err(AppError::Duplicate(r)),
-    };
-    tracing::info!(id, replayed, "registration submitted");
-    let record = store.read(|tx| load_view(tx, actor, id))?;
-    Ok(Resp::Submitted(Box::new(Submitted { record, replayed })))
-}
-
-fn target(id: i64) -> String {
-    format!("registration:{id}")
-}
-
-fn load_view(tx: &Tx<'_>, actor: &SessionClerk, id: i64) -> Result<RegistrationView, StoreError> {
-    let clerk = require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-    let rec = tx
-        .registration(id)?
-        .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
-    let attachments = tx.attachments_of(id)?;
-    Ok(view(rec, attachments, clerk.id, clerk.role.can_decide()))
 }
 
 /// Reads a search text: a registration number, an exact document number or
