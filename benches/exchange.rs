@@ -76,7 +76,7 @@ fn batch_own_photos() -> PathBuf {
         bytes.extend_from_slice(&len.to_be_bytes());
         bytes.extend_from_slice(note.as_bytes());
         bytes.extend_from_slice(&base[2..]);
-        let sha = counterdesk::domain::exchange::batch::sha256_hex(&bytes);
+        let sha = counterdesk::domain::digest::sha256_hex(&bytes);
         std::fs::write(folder.join(format!("{sha}.jpg")), &bytes).unwrap_or_else(|e| panic!("{e}"));
         v["photo"]["sha256"] = sha.into();
         if let Some(o) = v["photo"].as_object_mut() {

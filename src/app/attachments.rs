@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
-use sha2::{Digest, Sha256};
 
 use super::error::AppError;
+use crate::domain::digest::sha256_hex;
 use crate::domain::registration::scan::{MAX_SCAN_BYTES, THUMBNAIL_PX};
 use crate::photo::thresholds::THRESHOLDS;
 
@@ -227,7 +227,7 @@ pub fn prepare(input: impl Into<ScanInput>) -> Result<PreparedScan, AppError> {
     let inspected = std::panic::catch_unwind(|| inspect(&bytes, format))
         .map_err(|_| refuse(&name, "无法解析：文件已损坏。请重新扫描。"))?
         .map_err(|why| refuse(&name, why))?;
-    let sha256 = hex_sha256(&bytes);
+    let sha256 = sha256_hex(&bytes);
     tracing::debug!(format = format.label(), size = bytes.len(), "scan prepared");
     Ok(PreparedScan {
         file_name: name,
@@ -252,11 +252,6 @@ pub fn thumbnail_rgba(png: &[u8]) -> Option<(u32, u32, Vec<u8>)> {
     reader.limits(limits);
     let img = reader.decode().ok()?.to_rgba8();
     Some((img.width(), img.height(), img.into_raw()))
-}
-
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Default)]

@@ -215,7 +215,7 @@ pub fn new_form_key(clerk_id: i64) -> String {
         .map(|d| d.as_nanos())
         .unwrap_or_default();
     let seed = format!("{clerk_id}:{}:{nanos}:{n}", std::process::id());
-    super::attachments::hex_sha256(seed.as_bytes())[..32].to_owned()
+    crate::domain::digest::sha256_hex(seed.as_bytes())[..32].to_owned()
 }
 
 /// A form the domain refused comes back with its field messages; a valid one is saved.

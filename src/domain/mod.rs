@@ -4,6 +4,7 @@
 //! parameters: nothing here reads the clock.
 
 pub mod clerks;
+pub mod digest;
 pub mod documents;
 /// Data exchange: the import batch format, the export manifest, their limits.
 pub mod exchange;

@@ -425,7 +425,7 @@ fn tampering_fails_verify_export_and_a_failed_export_is_exported_again() {
     // A manifest edited to match the tampered file: the signature catches it.
     let mp = e.folder.join(MANIFEST_FILE);
     let mut m = Manifest::parse(&std::fs::read(&mp).unwrap()).unwrap();
-    m.files[0].sha256 = counterdesk::domain::exchange::batch::sha256_hex(&bytes);
+    m.files[0].sha256 = counterdesk::domain::digest::sha256_hex(&bytes);
     std::fs::write(&mp, m.to_bytes()).unwrap();
     let r = verify_folder(&e.folder, None);
     assert!(!r.intact);
@@ -775,7 +775,7 @@ fn f6_a_corrupt_previous_photo_is_refused_at_its_line_and_each_photo_is_decoded_
     let (path, mut store) = seeded(dir.path());
     let (batch, mut lines) = small_batch(dir.path(), 6, 23);
     let bad = corrupt_jpeg();
-    let sha = counterdesk::domain::exchange::batch::sha256_hex(&bad);
+    let sha = counterdesk::domain::digest::sha256_hex(&bad);
     lines[3]["previous_photo"] = serde_json::json!({
         "sha256": sha,
         "base64": base64::engine::general_purpose::STANDARD.encode(&bad),

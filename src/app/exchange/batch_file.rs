@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::exchange::batch::{MAX_PHOTO_BYTES, photo_mime, sha256_hex};
+use crate::domain::digest::sha256_hex;
+use crate::domain::exchange::batch_photo::photo_mime;
 use crate::domain::exchange::limits;
+use crate::domain::exchange::limits::MAX_PHOTO_BYTES;
 
 /// Opens a path only if it is a regular file: checked before opening (a
 /// FIFO's `open` blocks until a writer comes), opened without blocking, and

@@ -10,10 +10,10 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 
 use crate::app::demo_queue::{demo_photos, offline};
+use crate::domain::digest::sha256_hex;
 use crate::domain::documents::licence::valid_until_text;
-use crate::domain::exchange::batch::{
-    BatchIssued, BatchLicence, BatchLine, BatchPhoto, sha256_hex,
-};
+use crate::domain::exchange::batch::{BatchIssued, BatchLicence, BatchLine};
+use crate::domain::exchange::batch_photo::BatchPhoto;
 use crate::domain::review::AppKind;
 use crate::store::NewApplication;
 

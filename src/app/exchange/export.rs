@@ -447,7 +447,7 @@ impl Ctx<'_> {
         manifest: &Manifest,
         bytes: &[u8],
     ) -> Result<ExportSummary, ExportError> {
-        let manifest_sha = crate::domain::exchange::batch::sha256_hex(bytes);
+        let manifest_sha = crate::domain::digest::sha256_hex(bytes);
         let record = ExportRecord {
             decisions: manifest.count(STREAM_DECISIONS),
             registrations: manifest.count(STREAM_REGISTRATIONS),

@@ -18,8 +18,10 @@ use super::{Phase, Progress};
 use crate::app::access::audit;
 use crate::app::session::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
-use crate::domain::exchange::batch::{CheckedLine, Problems, parse_line, photo_mime};
+use crate::domain::exchange::batch::{CheckedLine, parse_line};
+use crate::domain::exchange::batch_photo::photo_mime;
 use crate::domain::exchange::limits;
+use crate::domain::exchange::problems::Problems;
 use crate::domain::review::queue::{cst_date, due_for};
 use crate::store::{ImportRecord, NewApplication, Store, StoreError};
 

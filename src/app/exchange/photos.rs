@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 use super::Progress;
 use super::batch_file::{Span, read_beside, read_span};
 use crate::app::photo_intake::PhotoIntake;
-use crate::domain::exchange::batch::{BatchLine, sha256_hex};
+use crate::domain::digest::sha256_hex;
+use crate::domain::exchange::batch::BatchLine;
 use crate::store::Store;
 
 /// Where a photo's bytes are.

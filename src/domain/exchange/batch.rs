@@ -4,18 +4,15 @@
 //! Photos travel embedded (`base64`) or as files beside the batch named by
 //! their SHA-256; either way the line carries the hash and it must match.
 
-use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use super::batch_photo::{BatchPhoto, PhotoRef, photo, source};
 use super::{fields, limits};
 use crate::domain::documents::router::{check_any, check_identity};
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::{AppKind, PhotoSource};
-
-pub use super::limits::MAX_PHOTO_BYTES;
 
 /// One line as written in the batch. Every record type refuses fields it
 /// does not know (a misspelt `valid_fro` must not lose `valid_from`).
@@ -66,32 +63,11 @@ pub struct BatchLicence {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BatchPhoto {
-    /// Lower-case hex SHA-256 of the photo file.
-    pub sha256: String,
-    /// `held`, `album` or `camera` (ignored for `previous_photo`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The photo itself; absent: a file `<sha256>.jpg`/`.png` beside the batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base64: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct BatchIssued {
     pub classes: String,
     pub valid_until: String,
     pub authority: String,
     pub photo_source: String,
-}
-
-/// A photo a checked line refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PhotoRef {
-    pub sha256: String,
-    /// Decoded and hash-checked, when it was embedded.
-    pub embedded: Option<Vec<u8>>,
 }
 
 /// A line that passed every check.
@@ -118,123 +94,6 @@ pub struct CheckedLicence {
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub authority: String,
-}
-
-/// One problem: its 1-based line and what is wrong, in Chinese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub line: u64,
-    pub message: String,
-}
-
-/// Problems of a batch: the first [`limits::MAX_PROBLEMS`] kept, all counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Problems {
-    pub shown: Vec<Problem>,
-    pub total: u64,
-}
-
-impl Problems {
-    pub fn push(&mut self, line: u64, message: impl Into<String>) {
-        self.total += 1;
-        if self.shown.len() < limits::MAX_PROBLEMS {
-            self.shown.push(Problem {
-                line,
-                message: message.into(),
-            });
-        }
-    }
-
-    /// A problem with the whole batch (too large, too many lines): listed
-    /// first, so it is seen even after a hundred problems of single lines.
-    pub fn push_first(&mut self, line: u64, message: impl Into<String>) {
-        self.total += 1;
-        self.shown.insert(
-            0,
-            Problem {
-                line,
-                message: message.into(),
-            },
-        );
-        self.shown.truncate(limits::MAX_PROBLEMS);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-}
-
-/// Lower-case hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Whether `s` looks like a SHA-256 in lower-case hex.
-pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
-}
-
-/// The photo's MIME type from its first bytes (JPEG or PNG only).
-pub fn photo_mime(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else {
-        None
-    }
-}
-
-fn source(s: &str, what: &str, errs: &mut Vec<String>) -> Option<PhotoSource> {
-    let p = PhotoSource::from_code(s);
-    if p.is_none() {
-        errs.push(format!(
-            "{what}“{}”未知（应为 held、album 或 camera）",
-            fields::short(s)
-        ));
-    }
-    p
-}
-
-fn photo(p: &BatchPhoto, what: &str, errs: &mut Vec<String>) -> Option<PhotoRef> {
-    if !is_sha256_hex(&p.sha256) {
-        errs.push(format!("{what}的 sha256 应为 64 位小写十六进制"));
-        return None;
-    }
-    let embedded = match &p.base64 {
-        None => None,
-        Some(b64) => {
-            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
-                errs.push(format!("{what}的 base64 内容无法解码"));
-                return None;
-            };
-            if bytes.is_empty() || bytes.len() > MAX_PHOTO_BYTES {
-                errs.push(format!(
-                    "{what}大小 {} 字节超出允许范围（1 字节至 8 MB）",
-                    bytes.len()
-                ));
-                return None;
-            }
-            if sha256_hex(&bytes) != p.sha256 {
-                errs.push(format!("{what}内容与 sha256 不符（文件已损坏或被改动）"));
-                return None;
-            }
-            if photo_mime(&bytes).is_none() {
-                errs.push(format!("{what}不是 JPEG 或 PNG 图片"));
-                return None;
-            }
-            Some(bytes)
-        }
-    };
-    Some(PhotoRef {
-        sha256: p.sha256.clone(),
-        embedded,
-    })
 }
 
 /// Which record an "unknown field" error came from, by the fields serde
@@ -478,6 +337,9 @@ pub fn check_line(l: &BatchLine, today: NaiveDate) -> Result<CheckedLine, Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+
+    use crate::domain::digest::sha256_hex;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
@@ -642,19 +504,5 @@ mod tests {
         assert!(e[0].contains("不是有效的 JSON"), "{e:?}");
         let e = parse_line(b"{\"app_no\": \"X1\"}", today()).unwrap_err();
         assert!(e[0].contains("缺少字段"), "{e:?}");
-    }
-
-    #[test]
-    fn problems_keep_the_first_hundred_and_count_all() {
-        let mut p = Problems::default();
-        for i in 0..250 {
-            p.push(i, "x");
-        }
-        assert_eq!(p.shown.len(), limits::MAX_PROBLEMS);
-        assert_eq!(p.total, 250);
-        p.push_first(251, "too many");
-        assert_eq!(p.shown[0].line, 251);
-        assert_eq!(p.shown.len(), limits::MAX_PROBLEMS);
-        assert_eq!(p.total, 251);
     }
 }

@@ -3,8 +3,10 @@
 //! files, hashing them and signing happen in `app::exchange`.
 
 pub mod batch;
+pub mod batch_photo;
 pub mod fields;
 pub mod manifest;
+pub mod problems;
 
 /// The exchange's numbers, in one place.
 pub mod limits {
