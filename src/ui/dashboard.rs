@@ -149,6 +149,15 @@ fn outcomes_chart(ui: &mut egui::Ui, d: &Data, width: f32) {
         });
 }
 
+/// The amber box of a warning the clerk should act on.
+fn warning_frame() -> egui::Frame {
+    egui::Frame::new()
+        .fill(Color32::from_rgb(0xff, 0xf4, 0xe0))
+        .stroke(egui::Stroke::new(1.0, theme::WARN))
+        .corner_radius(6.0)
+        .inner_margin(egui::Margin::symmetric(14, 10))
+}
+
 /// A chart that only shows: no drag, zoom, scroll or crosshair.
 fn still_plot<'a>(id: &str, width: f32) -> Plot<'a> {
     Plot::new(id)
@@ -248,12 +257,7 @@ impl Dashboard {
             .oldest_unexported
             .map(|t| clock::to_local(t).format("%m月%d日").to_string())
             .unwrap_or_default();
-        egui::Frame::new()
-            .fill(Color32::from_rgb(0xff, 0xf4, 0xe0))
-            .stroke(egui::Stroke::new(1.0, theme::WARN))
-            .corner_radius(6.0)
-            .inner_margin(egui::Margin::symmetric(14, 10))
-            .show(ui, |ui| {
+        warning_frame().show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 ui.horizontal(|ui| {
                     ui.label(
@@ -289,20 +293,15 @@ impl Dashboard {
         if lines.is_empty() {
             return;
         }
-        egui::Frame::new()
-            .fill(Color32::from_rgb(0xff, 0xf4, 0xe0))
-            .stroke(egui::Stroke::new(1.0, theme::WARN))
-            .corner_radius(6.0)
-            .inner_margin(egui::Margin::symmetric(14, 10))
-            .show(ui, |ui| {
-                ui.set_min_width(ui.available_width());
-                for l in lines {
-                    ui.label(RichText::new(l).color(theme::WARN).strong());
-                }
-                if ui.button("前往系统设置").clicked() {
-                    out.push(Command::Navigate(ScreenId::Accounts));
-                }
-            });
+        warning_frame().show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            for l in lines {
+                ui.label(RichText::new(l).color(theme::WARN).strong());
+            }
+            if ui.button("前往系统设置").clicked() {
+                out.push(Command::Navigate(ScreenId::Accounts));
+            }
+        });
         ui.add_space(10.0);
     }
 

@@ -52,7 +52,11 @@ pub struct Registrations {
 impl Registrations {
     pub fn new(env: &ScreenEnv) -> Self {
         Registrations {
-            search: SearchBox::default(),
+            search: SearchBox::new(
+                "查找",
+                "面签编号、姓名或单位名称（开头）、完整证件号码或单位代码",
+                360.0,
+            ),
             list: List::Search,
             page: None,
             page_no: 0,
@@ -120,13 +124,7 @@ impl Registrations {
 
     fn toolbar(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
         ui.horizontal(|ui| {
-            let enter = self.search.show(
-                ui,
-                "查找",
-                "面签编号、姓名或单位名称（开头）、完整证件号码或单位代码",
-                360.0,
-                None,
-            );
+            let enter = self.search.show(ui);
             if ui.button("查找 (Enter)").clicked() || enter {
                 self.list = List::Search;
                 self.fetch(0, out);

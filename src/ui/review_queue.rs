@@ -134,7 +134,8 @@ impl ReviewQueue {
         ReviewQueue {
             scope: Scope::Open,
             kind: None,
-            search: SearchBox::default(),
+            search: SearchBox::new("搜索", "受理号、完整证件号码或姓名", 260.0)
+                .with_id_salt("queue_search"),
             applied_search: None,
             search_as: None,
             counts: None,

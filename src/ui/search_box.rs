@@ -5,9 +5,14 @@ use eframe::egui;
 
 use super::widgets;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SearchBox {
     pub text: String,
+    label: &'static str,
+    hint: &'static str,
+    width: f32,
+    /// Where the box keeps its state when its screen has more than one.
+    id_salt: Option<&'static str>,
     /// Ctrl+F was pressed: focus the box at the next frame.
     focus: bool,
     /// ↓ was pressed in the box: give the focus up at the next frame.
@@ -16,20 +21,34 @@ pub struct SearchBox {
 }
 
 impl SearchBox {
-    /// Draws `label` and the box; true when Enter was pressed in it.
-    pub fn show(
-        &mut self,
-        ui: &mut egui::Ui,
-        label: &str,
-        hint: &str,
-        width: f32,
-        id_salt: Option<&str>,
-    ) -> bool {
-        let l = ui.label(label);
+    /// An empty box labelled `label`, `hint` inside it while empty.
+    pub fn new(label: &'static str, hint: &'static str, width: f32) -> Self {
+        SearchBox {
+            text: String::new(),
+            label,
+            hint,
+            width,
+            id_salt: None,
+            focus: false,
+            leave: false,
+            focused: false,
+        }
+    }
+
+    pub fn with_id_salt(self, id_salt: &'static str) -> Self {
+        SearchBox {
+            id_salt: Some(id_salt),
+            ..self
+        }
+    }
+
+    /// Draws the label and the box; true when Enter was pressed in it.
+    pub fn show(&mut self, ui: &mut egui::Ui) -> bool {
+        let l = ui.label(self.label);
         let mut edit = egui::TextEdit::singleline(&mut self.text)
-            .hint_text(hint)
-            .desired_width(width);
-        if let Some(salt) = id_salt {
+            .hint_text(self.hint)
+            .desired_width(self.width);
+        if let Some(salt) = self.id_salt {
             edit = edit.id_salt(salt);
         }
         let r = ui.add(edit).labelled_by(l.id);

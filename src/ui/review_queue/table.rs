@@ -78,13 +78,7 @@ impl ReviewQueue {
             }
         });
         ui.horizontal(|ui| {
-            let enter = self.search.show(
-                ui,
-                "搜索",
-                "受理号、完整证件号码或姓名",
-                260.0,
-                Some("queue_search"),
-            );
+            let enter = self.search.show(ui);
             if enter || ui.button("查找").clicked() {
                 let t = self.search.text.trim().to_owned();
                 self.applied_search = (!t.is_empty()).then_some(t);
