@@ -938,7 +938,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     store
         .write(|tx| {
             let run = tx.begin_export("test-export", "/nowhere", "folder", None, t0())?;
-            tx.export_decisions(run, |d| {
+            tx.export_decisions(run, &mut |d| {
                 exported.push(serde_json::to_value(&d).unwrap());
                 Ok(())
             })

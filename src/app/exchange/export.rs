@@ -522,7 +522,7 @@ fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, Expor
                     Err(e) => return Err(fail(e, &path)),
                 };
                 let mut err = None;
-                tx.$method(run, |row| {
+                tx.$method(run, &mut |row| {
                     f.push(&row).map_err(|e| {
                         err = Some(e);
                         StoreError::Rejected("export write failed".into())

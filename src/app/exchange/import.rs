@@ -289,7 +289,7 @@ pub fn import_file(
         let mut imported = 0u64;
         let mut skipped = 0u64;
         let first_id = tx.max_application_id()? + 1;
-        let trigger = tx.suspend_count_trigger()?;
+        let bulk = tx.begin_bulk_insert()?;
         for (i, chunk) in lines.chunks(limits::IMPORT_CHUNK).enumerate() {
             if progress.cancelled() {
                 cancelled.set(true);
@@ -310,9 +310,7 @@ pub fn import_file(
             }
             progress.advance(imported + skipped);
         }
-        if let Some(sql) = &trigger {
-            tx.resume_count_trigger(sql, first_id)?;
-        }
+        tx.end_bulk_insert(bulk, first_id)?;
         tx.record_import(
             &ImportRecord {
                 file_name: file_name.clone(),

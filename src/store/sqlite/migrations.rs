@@ -470,7 +470,7 @@ pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Applies every migration above the file's version, each in its own transaction.
 pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(sql)?;
@@ -498,7 +498,7 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 }
 
 fn apply_from(conn: &mut Connection, path: &Path, current: i64) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     for (i, script) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version <= current {

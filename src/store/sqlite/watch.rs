@@ -33,7 +33,7 @@ impl ChangeWatch {
         let v: i64 = self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+            .map_err(|e| super::error::from_sqlite(&self.path, e))?;
         let changed = self.last.is_some_and(|l| l != v);
         self.last = Some(v);
         Ok(changed)
@@ -43,18 +43,21 @@ impl ChangeWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::sqlite::SqliteStore;
 
     #[test]
     fn another_connections_commit_is_seen_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.sqlite3");
-        let mut store = Store::open(&path).unwrap();
+        let mut store = SqliteStore::open(&path).unwrap();
         let mut watch = ChangeWatch::open(&path).unwrap();
         assert!(!watch.changed().unwrap(), "the first call sets the mark");
         assert!(!watch.changed().unwrap(), "nothing committed yet");
         store
-            .write(|tx| tx.q(|c| c.execute("INSERT INTO settings VALUES ('w', '1')", [])))
+            .immediate(
+                |tx| tx.q(|c| c.execute("INSERT INTO settings VALUES ('w', '1')", [])),
+                true,
+            )
             .unwrap();
         assert!(watch.changed().unwrap());
         assert!(!watch.changed().unwrap(), "reported once");

@@ -51,7 +51,7 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
             });
         }
     }
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -84,7 +84,7 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
 /// The reader's connection: read-write flags (WAL readers need the shared
 /// memory file) but `query_only`, so nothing can be written through it.
 pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -107,7 +107,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     inspect_existing(path, &meta)?;
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| StoreError::from_sqlite(path, e))?;
+        .map_err(|e| super::error::from_sqlite(path, e))?;
     Ok(conn)
 }
 
@@ -165,7 +165,7 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         return Ok(c);
     }
     Connection::open_with_flags(file_uri(path, "immutable=1"), flags)
-        .map_err(|e| StoreError::from_sqlite(path, e))
+        .map_err(|e| super::error::from_sqlite(path, e))
 }
 
 fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
@@ -236,7 +236,7 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
             ),
         ));
     }
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     let version: i64 = conn
@@ -283,7 +283,7 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
         detail: io_detail(&e),
     })?;
     inspect_existing(path, &meta)?;
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     // At most a few findings: the first ones say enough, the rest only take time.
@@ -292,49 +292,14 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(sql)?;
     if findings.len() == 1 && findings[0] == "ok" {
-        Ok(())
+        // The file is sound; now every value a clerk reads.
+        super::values::check_values(&conn).map_err(sql)
     } else {
         Err(damaged(
             path,
             format!("完整性检查未通过（{}）", findings.join("；")),
         ))
     }
-}
-
-/// Syncs a directory's entries (a rename is durable only then). Windows
-/// cannot open directories for this; NTFS journals renames itself.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    let _ = dir;
-    Ok(())
-}
-
-/// Creates a new, empty file that only its owner may read (0600 on Unix;
-/// on Windows it inherits the folder's ACL, the user's profile for ours).
-/// For files holding personal data outside the database: exports, backups.
-pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-/// A new folder only its owner may enter (0700 on Unix).
-pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(path)
 }
 
 /// Creates a new database under a temporary name beside `path`, migrates
@@ -363,12 +328,12 @@ pub fn create_new(path: &Path) -> Result<(), StoreError> {
         let _ = std::fs::remove_file(std::path::PathBuf::from(p));
     }
     result?;
-    sync_dir(dir).map_err(super::error::io_error(path))
+    crate::store::sync_dir(dir).map_err(super::error::io_error(path))
 }
 
 fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
     // Errors name the database the clerk knows, not the temporary file.
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let mut conn = Connection::open_with_flags(
         tmp,
         OpenFlags::SQLITE_OPEN_READ_WRITE
