@@ -3,6 +3,7 @@
 //! change is one transaction with its audit row. The worker dispatches with
 //! `Request::Registration(r) => registration::handle(store, now, actor, r)`.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
@@ -187,9 +188,9 @@ pub fn handle(
                 RegistrationKind::Company => org_code_of(&number),
                 RegistrationKind::Person => None,
             };
-            let hit = store.read(|tx| {
+            let hit = store.read_checked(|tx| -> Result<_, AppError> {
                 require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-                tx.registration_holding(&number, org.as_deref())
+                Ok(tx.registration_holding(&number, org.as_deref())?)
             })?;
             Ok(Resp::Holding {
                 number,
@@ -350,7 +351,7 @@ fn submit(
     }
     check_scans(valid.kind(), scans)?;
     let day = clock::to_local(now).date_naive();
-    let outcome = store.write(|tx| {
+    let outcome = store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         if let Some(existing) = tx.registration_by_key(key)? {
             return Ok(Outcome::Replayed(existing.id));
@@ -362,7 +363,7 @@ fn submit(
             return Ok(Outcome::Duplicate(registration_ref(id, number)));
         }
         let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
-        let reg_no = RegistrationNo::new(day, seq).map_err(StoreError::Rejected)?;
+        let reg_no = RegistrationNo::new(day, seq).map_err(AppError::rejected)?;
         let office = tx.settings()?.office_name;
         let id = tx.insert_registration(
             &NewRegistration {
@@ -410,7 +411,7 @@ fn submit(
             tx,
             Some(actor),
             AuditAction::RegistrationCreated,
-            target(id),
+            AuditTarget::Registration(id),
             format!(
                 "{reg_no}（{}，{}，扫描件 {} 份）",
                 valid.kind().label(),
@@ -427,19 +428,15 @@ fn submit(
         Outcome::Duplicate(r) => return Err(AppError::Duplicate(r)),
     };
     tracing::info!(id, replayed, "registration submitted");
-    let record = store.read(|tx| load_view(tx, actor, id))?;
+    let record = store.read_checked(|tx| load_view(tx, actor, id))?;
     Ok(Resp::Submitted(Box::new(Submitted { record, replayed })))
 }
 
-fn target(id: i64) -> String {
-    format!("registration:{id}")
-}
-
-fn load_view(tx: &Tx<'_>, actor: &SessionClerk, id: i64) -> Result<RegistrationView, StoreError> {
+fn load_view(tx: &Tx<'_>, actor: &SessionClerk, id: i64) -> Result<RegistrationView, AppError> {
     let clerk = require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
     let rec = tx
         .registration(id)?
-        .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
     let attachments = tx.attachments_of(id)?;
     Ok(view(rec, attachments, clerk.id, clerk.role.can_decide()))
 }
@@ -483,9 +480,9 @@ fn search(
     page: usize,
     generation: u64,
 ) -> Result<SearchPage, AppError> {
-    let (rows, has_more) = store.read(|tx| {
+    let (rows, has_more) = store.read_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        search_page(tx, query, page)
+        Ok(search_page(tx, query, page)?)
     })?;
     Ok(SearchPage {
         generation,
@@ -498,7 +495,7 @@ fn search(
 }
 
 fn open(store: &mut Store, actor: &SessionClerk, id: i64) -> Result<RegistrationView, AppError> {
-    Ok(store.read(|tx| load_view(tx, actor, id))?)
+    store.read_checked(|tx| load_view(tx, actor, id))
 }
 
 fn reveal(
@@ -507,16 +504,16 @@ fn reveal(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RevealedNumbers, AppError> {
-    Ok(store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         audit(
             tx,
             Some(actor),
             AuditAction::RegistrationNumberRevealed,
-            target(id),
+            AuditTarget::Registration(id),
             format!("{} 的完整证件号码", rec.reg_no),
             now,
         )?;
@@ -525,7 +522,7 @@ fn reveal(
             doc_number: rec.doc_number,
             agent_doc_number: rec.agent_doc_number,
         })
-    })?)
+    })
 }
 
 fn update_mobile(
@@ -544,13 +541,13 @@ fn update_mobile(
             return Ok(Resp::Invalid(errors));
         }
     };
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         if rec.mobile == mobile {
-            return Err(StoreError::Rejected(
+            return Err(AppError::rejected(
                 "新手机号码与登记的号码相同，无需修改。".to_owned(),
             ));
         }
@@ -559,7 +556,7 @@ fn update_mobile(
             tx,
             Some(actor),
             AuditAction::RegistrationMobileChanged,
-            target(id),
+            AuditTarget::Registration(id),
             format!(
                 "{}：{} → {}",
                 rec.reg_no,
@@ -567,9 +564,10 @@ fn update_mobile(
                 mask_mobile(&mobile)
             ),
             now,
-        )
+        )?;
+        Ok(())
     })?;
-    let v = store.read(|tx| load_view(tx, actor, id))?;
+    let v = store.read_checked(|tx| load_view(tx, actor, id))?;
     Ok(Resp::MobileUpdated(Box::new(v)))
 }
 
@@ -579,12 +577,12 @@ fn countersign(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RegistrationView, AppError> {
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_SUPERVISOR)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
-        let refuse = |m: String| Err(StoreError::Rejected(m));
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let refuse = |m: String| Err(AppError::rejected(m));
         match (rec.kind, rec.status) {
             (RegistrationKind::Person, _) => {
                 return refuse("个人面签办理后即生效，无需复核。".to_owned());
@@ -615,12 +613,13 @@ fn countersign(
             tx,
             Some(actor),
             AuditAction::RegistrationCountersigned,
-            target(id),
+            AuditTarget::Registration(id),
             format!("{}（受理人 {}）", rec.reg_no, rec.clerk_name),
             now,
-        )
+        )?;
+        Ok(())
     })?;
-    Ok(store.read(|tx| load_view(tx, actor, id))?)
+    store.read_checked(|tx| load_view(tx, actor, id))
 }
 
 /// Writes the receipt's audit row, then renders the PDF anchored to that row
@@ -632,18 +631,18 @@ pub fn issue_receipt(
     actor: Option<&SessionClerk>,
     id: i64,
 ) -> Result<ReceiptFile, AppError> {
-    let data = store.write(|tx| {
+    let data = store.write_checked(|tx| -> Result<_, AppError> {
         if let Some(a) = actor {
             require_role(tx, a, Role::can_register, NOT_ALLOWED)?;
         }
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         audit(
             tx,
             actor,
             AuditAction::RegistrationReceiptIssued,
-            target(id),
+            AuditTarget::Registration(id),
             rec.reg_no.clone(),
             now,
         )?;

@@ -5,6 +5,7 @@ use super::error::StoreError;
 use crate::domain::clerks::anchor::Anchor;
 use crate::domain::clerks::audit::AuditAction;
 pub use crate::domain::clerks::audit::AuditVerdict;
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 /// What the app layer hands in; the store assigns `seq`, time and hashes.
@@ -15,7 +16,7 @@ pub struct NewAuditEvent {
     pub actor: String,
     pub action: AuditAction,
     /// What was acted on, e.g. `clerk:3`. Never an applicant's document number.
-    pub target: String,
+    pub target: AuditTarget,
     pub detail: String,
 }
 

@@ -35,7 +35,8 @@ pub trait Clerks {
 
     fn active_admin_count(&self) -> Result<i64, StoreError>;
 
-    /// Creates a clerk; a taken user name is a `Rejected` error with a clear message.
+    /// Creates a clerk. The caller checks the user name is free first; the
+    /// unique index refuses a twin anyway.
     fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError>;
 
     fn clerk_by_username(&self, username: &str) -> Result<Option<ClerkRecord>, StoreError>;

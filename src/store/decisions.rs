@@ -37,10 +37,6 @@ pub struct DecisionRecord {
     pub decided_at: DateTime<Utc>,
 }
 
-/// Refusal when the ticket no longer holds the application.
-pub const STALE_CLAIM: &str =
-    "审核时限已过且该申请已被他人接手或放回队列，本次审核结果未保存。请重新打开该申请后再审核。";
-
 /// `decisions`: final and append-only. [`Decisions::decide`] writes the
 /// decision, closes the application and releases its claim, and queues the
 /// messages; the caller adds the audit row in the same transaction.
@@ -51,8 +47,8 @@ pub const STALE_CLAIM: &str =
 /// row, so it keeps per-workstation rows and sums them on read.
 pub trait Decisions {
     /// Closes the application under the decider's current claim, writes the
-    /// decision and queues `messages`. A stale ticket is refused and nothing
-    /// is written (the caller's transaction rolls back on any error).
+    /// decision and queues `messages`; returns the decision's id, or `None`
+    /// when the ticket is stale (nothing is written then).
     ///
     /// Concurrency: the claim is re-checked by the same statement that closes
     /// the application, so a decision made under a lease someone else has
@@ -62,7 +58,7 @@ pub trait Decisions {
         d: &NewDecision,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<Option<i64>, StoreError>;
 
     fn decision_for(&self, application_id: i64) -> Result<Option<DecisionRecord>, StoreError>;
 }

@@ -52,8 +52,18 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("{0}")]
-    Rejected(String),
+    /// The audit chain's head row is gone or damaged: no audited write can
+    /// be made until IT restores it.
+    #[error(
+        "审计链头（audit_head 表）被删除或损坏，无法记录审计日志，本次操作未保存。请联系信息科：运行 counterdesk verify-audit 检查，并从备份恢复"
+    )]
+    AuditHeadDamaged { path: PathBuf },
+    /// A backup is never written over an existing file.
+    #[error("备份文件 {path} 已存在，未覆盖：请换一个文件名")]
+    BackupExists { path: PathBuf },
+    /// A blob (photo) outside the stored size range.
+    #[error("文件大小 {bytes} 字节超出允许范围（1 字节至 {max_mb} MB）")]
+    BlobSize { bytes: usize, max_mb: usize },
 }
 
 impl StoreError {
@@ -69,7 +79,9 @@ impl StoreError {
             StoreError::Foreign { .. } => "不是工作台数据库",
             StoreError::Driver { .. } => "数据库错误",
             StoreError::CorruptRow { .. } => "数据库记录损坏",
-            StoreError::Rejected(_) => "操作被拒绝",
+            StoreError::AuditHeadDamaged { .. } => "审计日志损坏",
+            StoreError::BackupExists { .. } => "文件已存在",
+            StoreError::BlobSize { .. } => "文件大小不符",
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Exchange family: imports, exactly-once export runs, and the backup log.
 
+use std::ops::ControlFlow;
+
 use super::error::StoreError;
 use crate::domain::clerks::anchor::Anchor;
 use chrono::{DateTime, Utc};
@@ -158,7 +160,7 @@ pub trait Exchange {
     fn export_decisions(
         &self,
         run: i64,
-        f: &mut dyn FnMut(DecisionExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(DecisionExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
 
     /// The registrations changed by the changes run `run` carries, each once,
@@ -166,7 +168,7 @@ pub trait Exchange {
     fn export_registrations(
         &self,
         run: i64,
-        f: &mut dyn FnMut(RegistrationExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
 
     /// The audit rows run `run` carries, with their hashes (the receiver can
@@ -174,14 +176,14 @@ pub trait Exchange {
     fn export_audit(
         &self,
         run: i64,
-        f: &mut dyn FnMut(AuditExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(AuditExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
 
     /// The outbox notices run `run` carries.
     fn export_notices(
         &self,
         run: i64,
-        f: &mut dyn FnMut(NoticeExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(NoticeExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
 }
 

@@ -53,7 +53,7 @@ use std::path::Path;
 pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
-pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
+pub use decisions::{DecisionRecord, NewDecision};
 pub use error::{StoreError, io_detail};
 pub use exchange::{
     AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NoticeExport,
@@ -178,6 +178,18 @@ impl Store {
         }
     }
 
+    /// A use case's write that a rule may refuse: runs `f` in a write
+    /// transaction, commits on `Ok`, and rolls back on any `Err`, a refusal
+    /// (the caller's own error type) as well as a storage fault.
+    pub fn write_checked<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+        }
+    }
+
     /// Runs `f` in a write transaction and rolls it back: measures a write
     /// (claim-next in the benches) without changing the database.
     pub fn rehearse<T>(
@@ -186,6 +198,17 @@ impl Store {
     ) -> Result<T, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.immediate(|tx| f(tx), false),
+        }
+    }
+
+    /// A read that a rule may refuse (the caller's own error type), in one
+    /// consistent snapshot.
+    pub fn read_checked<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.read(|tx| f(tx)),
         }
     }
 

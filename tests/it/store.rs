@@ -16,7 +16,7 @@ fn event(i: usize) -> NewAuditEvent {
         actor_id: Some(1),
         actor: "admin".into(),
         action: AuditAction::LoginSucceeded,
-        target: "clerk:1".into(),
+        target: counterdesk::domain::clerks::audit_target::AuditTarget::Clerk(1),
         detail: format!("event {i}"),
     }
 }

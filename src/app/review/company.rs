@@ -4,6 +4,8 @@
 //! the registration in the decision's transaction, and countersigning on
 //! the record closes the item the same way.
 
+use crate::app::error::AppError;
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::record::{DecisionWrite, write_decision};
@@ -67,16 +69,16 @@ pub(crate) fn settle_registration(
     outcome: Outcome,
     reasons: &[Reason],
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let Some(reg_id) = tx.registration_for_application(application_id)? else {
         // Demo or imported items without a registration behind them.
         return Ok(());
     };
     let Some(reg) = tx.registration(reg_id)? else {
-        return Err(StoreError::Rejected("未找到该单位面签记录".to_owned()));
+        return Err(AppError::rejected("未找到该单位面签记录".to_owned()));
     };
     if reg.clerk_id == actor.id {
-        return Err(StoreError::Rejected(
+        return Err(AppError::rejected(
             "不能复核自己办理的单位面签：须由另一名审核人员复核".to_owned(),
         ));
     }
@@ -85,7 +87,7 @@ pub(crate) fn settle_registration(
         Outcome::Reject => tx.return_registration(reg_id, actor.id, now)?,
     };
     if !done {
-        return Err(StoreError::Rejected(match &reg.countersigner_name {
+        return Err(AppError::rejected(match &reg.countersigner_name {
             Some(by) => format!("该单位面签已由 {by} 复核，本次审核结果未保存"),
             None => format!("该单位面签已{}，本次审核结果未保存", reg.status.label()),
         }));
@@ -112,11 +114,11 @@ pub(crate) fn settle_registration(
         tx,
         Some(actor),
         action,
-        format!("registration:{reg_id}"),
+        AuditTarget::Registration(reg_id),
         detail,
         now,
-    )
-    .map(drop)
+    )?;
+    Ok(())
 }
 
 /// Countersigning on the record (面签记录 → 复核): closes the registration's
@@ -128,7 +130,7 @@ pub fn close_from_record(
     actor: &SessionClerk,
     registration_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let Some(app_id) = tx.application_for_registration(registration_id)? else {
         return Ok(());
     };
@@ -142,7 +144,7 @@ pub fn close_from_record(
     let seq = match (state, info.state.holder) {
         (AppState::InReview, Some(h)) if h == actor.id => info.state.claim_seq,
         (AppState::InReview, _) => {
-            return Err(StoreError::Rejected(format!(
+            return Err(AppError::rejected(format!(
                 "该单位面签正在由 {} 在审核队列中审核，至 {}；请稍后再复核，或请其放回队列",
                 info.holder_name.as_deref().unwrap_or("其他审核员"),
                 info.state.lease_until.map(fmt_hm).unwrap_or_default()
@@ -151,7 +153,7 @@ pub fn close_from_record(
         _ => match tx.claim(app_id, actor.id, now, now + LEASE)? {
             Some(c) => c.seq,
             None => {
-                return Err(StoreError::Rejected(
+                return Err(AppError::rejected(
                     "该单位面签的审核状态已变化，请刷新后重试".to_owned(),
                 ));
             }
@@ -173,7 +175,8 @@ pub fn close_from_record(
         },
         now,
         "在面签记录上复核",
-    )
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

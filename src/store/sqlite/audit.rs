@@ -130,8 +130,6 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
 /// The chain head is what proves the last rows were not cut off.
 const HEAD_DAMAGED: &str = "审计链头（audit_head 表）被删除或损坏：无法确认末尾记录未被删除。请联系信息科，用锚点核对（verify-audit --anchor）并从备份恢复";
 
-const HEAD_DAMAGED_ACTION: &str = "审计链头（audit_head 表）被删除或损坏，无法记录审计日志，本次操作未保存。请联系信息科：运行 counterdesk verify-audit 检查，并从备份恢复";
-
 /// A missing or rebuilt `audit_head` table (dropped, or columns changed).
 fn head_damaged(e: &rusqlite::Error) -> bool {
     match e {
@@ -177,19 +175,22 @@ impl AuditLog for SqliteTx<'_> {
         let (prev_seq, prev_hash) = match head.optional() {
             Ok(h) => h.unwrap_or((0, GENESIS_HASH.to_owned())),
             Err(err) if head_damaged(&err) => {
-                return Err(StoreError::Rejected(HEAD_DAMAGED_ACTION.to_owned()));
+                return Err(StoreError::AuditHeadDamaged {
+                    path: self.path.to_path_buf(),
+                });
             }
             Err(err) => return Err(super::error::from_sqlite(self.path, err)),
         };
         let seq = prev_seq + 1;
         let at = time::format(now);
+        let target = e.target.to_string();
         let content = AuditContent {
             seq,
             at: &at,
             actor_id: e.actor_id,
             actor: &e.actor,
             action: e.action.code(),
-            target: &e.target,
+            target: &target,
             detail: &e.detail,
         };
         let hash = content.chain_hash(&prev_hash);
@@ -197,7 +198,7 @@ impl AuditLog for SqliteTx<'_> {
             c.execute(
                 "INSERT INTO audit_log (seq, at, actor_id, actor, action, target, detail, prev_hash, hash) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![seq, at, e.actor_id, e.actor, e.action.code(), e.target, e.detail, prev_hash, hash],
+                params![seq, at, e.actor_id, e.actor, e.action.code(), target, e.detail, prev_hash, hash],
             )?;
             // Plain INSERT for the first row, UPDATE after: the head's
             // triggers allow exactly these two moves.

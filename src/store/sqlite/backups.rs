@@ -18,10 +18,9 @@ use std::time::Duration;
 /// checks the copy; returns its size. Nothing is left at `dest` on failure.
 pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
     if dest.exists() {
-        return Err(StoreError::Rejected(format!(
-            "备份文件 {} 已存在，未覆盖：请换一个文件名",
-            dest.display()
-        )));
+        return Err(StoreError::BackupExists {
+            path: dest.to_path_buf(),
+        });
     }
     let mut tmp = dest.as_os_str().to_owned();
     tmp.push(".partial");

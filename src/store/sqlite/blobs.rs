@@ -11,11 +11,10 @@ use rusqlite::{OptionalExtension, params};
 impl Photos for SqliteTx<'_> {
     fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
         if bytes.is_empty() || bytes.len() > MAX_BLOB_BYTES {
-            return Err(StoreError::Rejected(format!(
-                "文件大小 {} 字节超出允许范围（1 字节至 {} MB）",
-                bytes.len(),
-                MAX_BLOB_BYTES / 1024 / 1024
-            )));
+            return Err(StoreError::BlobSize {
+                bytes: bytes.len(),
+                max_mb: MAX_BLOB_BYTES / 1024 / 1024,
+            });
         }
         let sha = sha256_hex(bytes);
         self.q(|c| {

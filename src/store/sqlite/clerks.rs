@@ -47,12 +47,6 @@ impl Clerks for SqliteTx<'_> {
     }
 
     fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        if self.clerk_by_username(&c.username)?.is_some() {
-            return Err(StoreError::Rejected(format!(
-                "用户名 {} 已被使用",
-                c.username
-            )));
-        }
         let at = time::format(now);
         self.q(|conn| {
             conn.execute(

@@ -7,7 +7,7 @@ use super::decode::Cols;
 use super::error::StoreError;
 use super::time;
 use crate::domain::review::{Outcome, Reason};
-use crate::store::decisions::{DecisionRecord, Decisions, NewDecision, STALE_CLAIM};
+use crate::store::decisions::{DecisionRecord, Decisions, NewDecision};
 use crate::store::outbox::NewMessage;
 use crate::store::outbox::Outbox;
 use chrono::{DateTime, Utc};
@@ -49,7 +49,7 @@ impl Decisions for SqliteTx<'_> {
         d: &NewDecision,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let closed = self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET status = ?2, claimed_by = NULL, lease_until = NULL \
@@ -63,7 +63,7 @@ impl Decisions for SqliteTx<'_> {
             ])
         })?;
         if closed != 1 {
-            return Err(StoreError::Rejected(STALE_CLAIM.to_owned()));
+            return Ok(None);
         }
         let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code()).collect();
         let id = self.q(|c| {
@@ -89,7 +89,7 @@ impl Decisions for SqliteTx<'_> {
         for m in messages {
             self.enqueue_message(m, now)?;
         }
-        Ok(id)
+        Ok(Some(id))
     }
 
     fn decision_for(&self, application_id: i64) -> Result<Option<DecisionRecord>, StoreError> {

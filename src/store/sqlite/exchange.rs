@@ -1,6 +1,8 @@
 //! Data exchange: imports (applications skipped by number), the rows an
 //! export run carries (see `export_runs` for the runs), and the import log.
 
+use std::ops::ControlFlow;
+
 use super::SqliteTx;
 use super::error::StoreError;
 use super::time;
@@ -90,7 +92,7 @@ impl Exchange for SqliteTx<'_> {
     fn export_decisions(
         &self,
         run: i64,
-        f: &mut dyn FnMut(DecisionExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(DecisionExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -122,7 +124,9 @@ impl Exchange for SqliteTx<'_> {
                     photo_override: r.get(11)?,
                 })
             })?;
-            f(row)?;
+            if f(row).is_break() {
+                break;
+            }
         }
         Ok(())
     }
@@ -130,7 +134,7 @@ impl Exchange for SqliteTx<'_> {
     fn export_registrations(
         &self,
         run: i64,
-        f: &mut dyn FnMut(RegistrationExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -175,7 +179,9 @@ impl Exchange for SqliteTx<'_> {
                     countersigned_at: r.get(20)?,
                 })
             })?;
-            f(row)?;
+            if f(row).is_break() {
+                break;
+            }
         }
         Ok(())
     }
@@ -183,7 +189,7 @@ impl Exchange for SqliteTx<'_> {
     fn export_audit(
         &self,
         run: i64,
-        f: &mut dyn FnMut(AuditExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(AuditExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -208,7 +214,9 @@ impl Exchange for SqliteTx<'_> {
                     hash: r.get(8)?,
                 })
             })?;
-            f(row)?;
+            if f(row).is_break() {
+                break;
+            }
         }
         Ok(())
     }
@@ -216,7 +224,7 @@ impl Exchange for SqliteTx<'_> {
     fn export_notices(
         &self,
         run: i64,
-        f: &mut dyn FnMut(NoticeExport) -> Result<(), StoreError>,
+        f: &mut dyn FnMut(NoticeExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
@@ -239,7 +247,9 @@ impl Exchange for SqliteTx<'_> {
                     created_at: r.get(5)?,
                 })
             })?;
-            f(row)?;
+            if f(row).is_break() {
+                break;
+            }
         }
         Ok(())
     }

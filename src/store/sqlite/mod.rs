@@ -154,11 +154,11 @@ impl SqliteStore {
     /// An IMMEDIATE transaction (takes the write lock up front, so two
     /// processes never deadlock upgrading a read), committed or rolled back
     /// after `f`.
-    pub fn immediate<T>(
+    pub fn immediate<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&SqliteTx<'_>) -> Result<T, StoreError>,
+        f: impl FnOnce(&SqliteTx<'_>) -> Result<T, E>,
         commit: bool,
-    ) -> Result<T, StoreError> {
+    ) -> Result<T, E> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -173,10 +173,10 @@ impl SqliteStore {
     }
 
     /// A read transaction, so `f` sees one consistent snapshot.
-    pub fn read<T>(
+    pub fn read<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&SqliteTx<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&SqliteTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)

@@ -76,7 +76,10 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .map_err(sql)?;
     if fk != 1 {
-        return Err(StoreError::Rejected("SQLite 未启用外键约束".to_owned()));
+        return Err(StoreError::Driver {
+            path: path.to_path_buf(),
+            source: "SQLite 未启用外键约束".into(),
+        });
     }
     Ok(conn)
 }

@@ -50,7 +50,10 @@ impl StoredSettings for SqliteTx<'_> {
     }
 
     fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
-        let json = serde_json::to_string(s).map_err(|e| StoreError::Rejected(e.to_string()))?;
+        let json = serde_json::to_string(s).map_err(|e| StoreError::Driver {
+            path: self.path.to_path_buf(),
+            source: Box::new(e),
+        })?;
         self.q(|c| {
             c.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) \
