@@ -1335,7 +1335,7 @@ fn exports_are_owner_only() {
     }
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(debug_assertions)]
 #[test]
 fn a_killed_cli_export_at_each_step_is_settled_by_the_next() {
     use counterdesk::app::exchange::export::Step;

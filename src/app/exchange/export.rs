@@ -119,7 +119,7 @@ impl Step {
 }
 
 /// Fault injection (a library hook, so integration tests and the CLI's
-/// `fault-injection` feature use the same points).
+/// crash points in debug builds use the same points).
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
     /// Stop right after this step, as a crash would.
@@ -552,10 +552,12 @@ fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, Expor
     })
 }
 
-/// The CLI's crash points: with the `fault-injection` feature, the process
-/// aborts (no unwinding, no cleanup, as a kill) right after the step named
-/// in `COUNTERDESK_CRASH_AFTER` (claim, files, manifest, rename, confirm).
-#[cfg(feature = "fault-injection")]
+/// The CLI's crash points: in a debug build (what `cargo test` runs) the
+/// process aborts (no unwinding, no cleanup, as a kill) right after the step
+/// named in `COUNTERDESK_CRASH_AFTER` (claim, files, manifest, rename,
+/// confirm). Release builds, the ones installed at counters, have none: one
+/// build for the tests instead of a second one with a feature.
+#[cfg(debug_assertions)]
 mod fault_injection {
     pub fn maybe_abort(step: super::Step) {
         let wanted = std::env::var("COUNTERDESK_CRASH_AFTER")
@@ -568,7 +570,7 @@ mod fault_injection {
     }
 }
 
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(debug_assertions))]
 mod fault_injection {
     pub fn maybe_abort(_step: super::Step) {}
 }
