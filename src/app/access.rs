@@ -4,7 +4,7 @@
 use crate::app::error::AppError;
 use chrono::{DateTime, Utc};
 
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::error::AppError;
-use super::session::{SessionClerk, existing_clerk};
+use super::session::existing_clerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::{Role, validate_display_name, validate_username};
 use crate::domain::clerks::password::{check_policy, hash_password};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::anchor::backup_overdue;
 use crate::domain::clerks::audit::AuditAction;
 use crate::store::{NewAuditEvent, Store, backup_to};

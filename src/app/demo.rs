@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::accounts::AccountInput;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use super::setup::create_first_admin;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;

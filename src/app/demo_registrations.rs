@@ -9,7 +9,7 @@ use super::access::audit;
 use super::clock;
 use super::demo;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};

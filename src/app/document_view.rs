@@ -9,7 +9,7 @@ use image::ImageFormat;
 use super::access::require_role;
 use super::attachments::{ScanFormat, decode_image, sniff};
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 

@@ -16,7 +16,7 @@ pub use super::registration_view::{
     SearchPage, Submitted,
 };
 use super::registration_view::{row, view};
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::normalize::normalize;

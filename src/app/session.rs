@@ -8,33 +8,11 @@ use chrono::{DateTime, Utc};
 use super::access::audit;
 use super::clock;
 use super::error::AppError;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
-use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::Attempt;
 use crate::domain::clerks::password::{check_policy, hash_password, verify_password};
-use crate::store::{ClerkRecord, NewAuditEvent, Store, Tx};
-
-/// The signed-in clerk as the UI sees it (no password hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionClerk {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub must_change_password: bool,
-}
-
-impl From<&ClerkRecord> for SessionClerk {
-    fn from(c: &ClerkRecord) -> Self {
-        Self {
-            id: c.id,
-            username: c.username.clone(),
-            display_name: c.display_name.clone(),
-            role: c.role,
-            must_change_password: c.must_change_password,
-        }
-    }
-}
+use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -230,7 +208,7 @@ pub fn end_session(
         } else {
             "退出登录"
         };
-        super::review::release_on_leave(tx, clerk, why, now)?;
+        release_on_leave(tx, clerk, why, now)?;
         end_session_row(tx, clerk, replaced_by, now)?;
         Ok(())
     })
@@ -340,7 +318,7 @@ pub fn record_lock(
             String::new(),
             now,
         )?;
-        super::review::release_on_leave(tx, clerk, "锁屏", now)?;
+        release_on_leave(tx, clerk, "锁屏", now)?;
         Ok(())
     })
 }
@@ -410,4 +388,31 @@ pub fn handle(
 pub(crate) fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, AppError> {
     tx.clerk_by_id(id)?
         .ok_or_else(|| AppError::rejected("账号不存在".to_owned()))
+}
+
+/// Gives back the clerk's running claims when their screen locks or they
+/// sign out, so others can take the work at once (a crashed PC is covered by
+/// the lease running out). One audit row per application; inside the
+/// caller's transaction (the lock or logout row's).
+pub fn release_on_leave(
+    tx: &Tx<'_>,
+    clerk: &SessionClerk,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let ids = tx.release_claims_of(clerk.id, now)?;
+    for id in &ids {
+        audit(
+            tx,
+            Some(clerk),
+            AuditAction::ReviewReleased,
+            AuditTarget::Application(*id),
+            format!("{why}时自动放回队列"),
+            now,
+        )?;
+    }
+    if !ids.is_empty() {
+        tracing::info!(released = ids.len(), "claims given back on leave");
+    }
+    Ok(ids.len())
 }

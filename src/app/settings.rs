@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::settings::Settings;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::Clock;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use super::{
     accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
 };

@@ -522,7 +522,7 @@ fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
 #[test]
 fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
     use counterdesk::app::dashboard::{self, Dashboard, Req, Resp};
-    use counterdesk::app::session::SessionClerk;
+    use counterdesk::app::session_clerk::SessionClerk;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("remind.sqlite3");
     let mut s = Store::open(&db).unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use counterdesk::app::error::AppError;
 use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem, Ticket};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::eligibility::PreVerdict;

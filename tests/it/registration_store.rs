@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::attachments::{PreparedScan, ScanInput, prepare};
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req, Resp, Submitted};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{

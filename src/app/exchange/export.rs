@@ -32,7 +32,7 @@ use super::keys::{self, KeyError};
 use super::verify::verify_folder;
 use crate::app::access::audit;
 use crate::app::clock;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,

@@ -17,7 +17,7 @@ use super::batch_file::{Line, LineReader, find_beside, open_regular};
 use super::photos::{self, CheckHooks, Photo, Source};
 use super::{Phase, Progress};
 use crate::app::access::audit;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::batch::{CheckedLine, Problems, parse_line, photo_mime};
 use crate::domain::exchange::limits;

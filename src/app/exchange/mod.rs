@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::require_role;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::app::access::{audit, require_role};
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
@@ -202,31 +202,4 @@ pub(crate) fn release(
         Ok(())
     });
     out.map(|()| Resp::Released { id })
-}
-
-/// Gives back the clerk's running claims when their screen locks or they
-/// sign out, so others can take the work at once (a crashed PC is covered by
-/// the lease running out). One audit row per application; inside the
-/// caller's transaction (the lock or logout row's).
-pub fn release_on_leave(
-    tx: &crate::store::Tx<'_>,
-    clerk: &SessionClerk,
-    why: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, crate::store::StoreError> {
-    let ids = tx.release_claims_of(clerk.id, now)?;
-    for id in &ids {
-        audit(
-            tx,
-            Some(clerk),
-            AuditAction::ReviewReleased,
-            AuditTarget::Application(*id),
-            format!("{why}时自动放回队列"),
-            now,
-        )?;
-    }
-    if !ids.is_empty() {
-        tracing::info!(released = ids.len(), "claims given back on leave");
-    }
-    Ok(ids.len())
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::record::{DecisionWrite, write_decision};
 use crate::app::access::audit;
 use crate::app::clock::fmt_hm;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};

@@ -10,7 +10,7 @@ use super::view::checks_for;
 use super::{Decision, NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, refused};
 use crate::app::access::require_role;
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::eligibility::PreVerdict;

@@ -16,14 +16,14 @@ mod view;
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };
 use crate::store::{ClaimInfo, PageQuery, QueueClock, SearchKey, Store};
 
-pub use claim::{open, release_on_leave};
+pub use claim::open;
 pub use search::classify_search;
 pub use view::{
     DecisionView, LicenceView, PhotoView, QueueItem, QueuePage, ReviewItem, StatusView,

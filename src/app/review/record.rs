@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::app::access::audit;
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::notice::{NoticeInput, compose};
 use crate::domain::review::photo_override;
