@@ -1,7 +1,7 @@
 //! Audit family: the append-only, hash-chained audit log and the anchors
 //! (chain heads that left the PC). Contract: appends serialise on the head.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::clerks::anchor::Anchor;
 use crate::domain::clerks::audit::AuditAction;
 pub use crate::domain::clerks::audit::AuditVerdict;
@@ -60,18 +60,18 @@ pub trait AuditLog {
     /// serialised step, so the chain never forks. SQLite: the write lock. A
     /// server: a lock on the head row (or an advisory lock), taken as the last
     /// statement before commit so the locked section stays short.
-    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// The newest `limit` rows, newest first.
-    fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError>;
+    fn audit_tail(&self, limit: usize) -> StoreResult<Vec<AuditRow>>;
 
     /// The chain head (seq, hash), printed on receipts as an anchor.
-    fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError>;
+    fn audit_head(&self) -> StoreResult<Option<(i64, String)>>;
 
-    fn verify_audit(&self) -> Result<AuditVerdict, StoreError>;
+    fn verify_audit(&self) -> StoreResult<AuditVerdict>;
 
     /// The chain head as an anchor to write into receipts and exports.
-    fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError>;
+    fn audit_anchor(&self) -> StoreResult<Option<Anchor>>;
 }
 
 /// `anchors`: every chain head that left the PC (an anchor file, an export,
@@ -83,8 +83,8 @@ pub trait Anchors {
         source: AnchorSource,
         detail: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
     /// When the last anchor was taken, if ever.
-    fn last_anchor_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    fn last_anchor_at(&self) -> StoreResult<Option<DateTime<Utc>>>;
 }

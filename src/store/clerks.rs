@@ -1,7 +1,7 @@
 //! Clerks family: accounts, password hashes and lockout counters, shared by
 //! every counter that uses the same database.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
 use chrono::{DateTime, Utc};
@@ -31,23 +31,23 @@ pub struct NewClerk {
 
 /// `clerks` table: accounts, password hashes, lockout counters.
 pub trait Clerks {
-    fn clerk_count(&self) -> Result<i64, StoreError>;
+    fn clerk_count(&self) -> StoreResult<i64>;
 
-    fn active_admin_count(&self) -> Result<i64, StoreError>;
+    fn active_admin_count(&self) -> StoreResult<i64>;
 
     /// Creates a clerk. The caller checks the user name is free first; the
     /// unique index refuses a twin anyway.
-    fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> StoreResult<i64>;
 
-    fn clerk_by_username(&self, username: &str) -> Result<Option<ClerkRecord>, StoreError>;
+    fn clerk_by_username(&self, username: &str) -> StoreResult<Option<ClerkRecord>>;
 
-    fn clerk_by_id(&self, id: i64) -> Result<Option<ClerkRecord>, StoreError>;
+    fn clerk_by_id(&self, id: i64) -> StoreResult<Option<ClerkRecord>>;
 
-    fn list_clerks(&self) -> Result<Vec<ClerkRecord>, StoreError>;
+    fn list_clerks(&self) -> StoreResult<Vec<ClerkRecord>>;
 
-    fn set_lockout(&self, id: i64, s: LockoutState) -> Result<(), StoreError>;
+    fn set_lockout(&self, id: i64, s: LockoutState) -> StoreResult<()>;
 
-    fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), StoreError>;
+    fn set_disabled(&self, id: i64, disabled: bool) -> StoreResult<()>;
 
     /// Stores a new password hash; clears any lockout (an administrator's reset
     /// is how a locked clerk gets back in early).
@@ -57,5 +57,5 @@ pub trait Clerks {
         hash: &str,
         must_change: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 }

@@ -1,7 +1,7 @@
 //! Dashboard family: 工作台's numbers, read from small aggregates kept by
 //! the backend, never from a table scan.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::queue::QueueClock;
 use crate::domain::review::{AppKind, QueueCounts};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -43,14 +43,9 @@ pub struct DashboardData {
 /// million applications.
 pub trait Dashboard {
     /// Everything 工作台 shows, in one read snapshot.
-    fn dashboard(
-        &self,
-        clock: &QueueClock,
-        days: u32,
-        overdue: u32,
-    ) -> Result<DashboardData, StoreError>;
+    fn dashboard(&self, clock: &QueueClock, days: u32, overdue: u32) -> StoreResult<DashboardData>;
 
     /// `EXPLAIN QUERY PLAN` of the dashboard's own statements (the counts
     /// are covered by [`Tx::explain_queue`]).
-    fn explain_dashboard(&self) -> Result<Vec<(String, Vec<String>)>, StoreError>;
+    fn explain_dashboard(&self) -> StoreResult<Vec<(String, Vec<String>)>>;
 }

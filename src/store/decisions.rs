@@ -1,7 +1,7 @@
 //! Decisions family: final decisions, written with their messages in the
 //! transaction that re-checks the reviewer's claim.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::outbox::NewMessage;
 use crate::domain::review::{Outcome, Reason};
 use chrono::{DateTime, Utc};
@@ -58,7 +58,7 @@ pub trait Decisions {
         d: &NewDecision,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError>;
+    ) -> StoreResult<Option<i64>>;
 
-    fn decision_for(&self, application_id: i64) -> Result<Option<DecisionRecord>, StoreError>;
+    fn decision_for(&self, application_id: i64) -> StoreResult<Option<DecisionRecord>>;
 }

@@ -1,6 +1,6 @@
 //! Drafts family: each clerk's unfinished form, so a crash loses nothing.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use chrono::{DateTime, Utc};
 
 /// `drafts` table: each clerk's unfinished work, kept per clerk so that a
@@ -12,7 +12,7 @@ pub trait Drafts {
         key: &str,
         body: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
-    fn draft(&self, clerk_id: i64, key: &str) -> Result<Option<String>, StoreError>;
+    fn draft(&self, clerk_id: i64, key: &str) -> StoreResult<Option<String>>;
 }

@@ -131,3 +131,6 @@ pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
         }
     }
 }
+
+/// What every store call returns.
+pub type StoreResult<T> = Result<T, StoreError>;

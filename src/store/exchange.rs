@@ -2,7 +2,7 @@
 
 use std::ops::ControlFlow;
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::clerks::anchor::Anchor;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -138,30 +138,30 @@ pub struct BulkInsert(pub(crate) Option<String>);
 /// export run carries (see `export_runs` for the runs), and the import log.
 pub trait Exchange {
     /// Whether an application number is already stored (import skips it).
-    fn application_exists(&self, app_no: &str) -> Result<bool, StoreError>;
+    fn application_exists(&self, app_no: &str) -> StoreResult<bool>;
 
     /// Starts a bulk insert of applications inside the caller's transaction:
     /// the backend may stop keeping `queue_counts` row by row (on SQLite the
     /// per-row trigger made it keep a statement journal, a copy of every page
     /// each INSERT touches). Hand the token to [`Exchange::end_bulk_insert`]
     /// before commit; a failed or killed import rolls back with everything else.
-    fn begin_bulk_insert(&self) -> Result<BulkInsert, StoreError>;
+    fn begin_bulk_insert(&self) -> StoreResult<BulkInsert>;
 
     /// Counts the applications with `id >= first` into `queue_counts` in one
     /// statement and restores per-row counting exactly as it was.
-    fn end_bulk_insert(&self, token: BulkInsert, first: i64) -> Result<(), StoreError>;
+    fn end_bulk_insert(&self, token: BulkInsert, first: i64) -> StoreResult<()>;
 
     /// A stored blob's id by its SHA-256.
-    fn blob_id(&self, sha256: &str) -> Result<Option<i64>, StoreError>;
+    fn blob_id(&self, sha256: &str) -> StoreResult<Option<i64>>;
 
-    fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// The decisions export run `run` carries, in id order.
     fn export_decisions(
         &self,
         run: i64,
         f: &mut dyn FnMut(DecisionExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
     /// The registrations changed by the changes run `run` carries, each once,
     /// at its newest state.
@@ -169,7 +169,7 @@ pub trait Exchange {
         &self,
         run: i64,
         f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
     /// The audit rows run `run` carries, with their hashes (the receiver can
     /// check the chain continues from the previous export's head).
@@ -177,14 +177,14 @@ pub trait Exchange {
         &self,
         run: i64,
         f: &mut dyn FnMut(AuditExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
     /// The outbox notices run `run` carries.
     fn export_notices(
         &self,
         run: i64,
         f: &mut dyn FnMut(NoticeExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 }
 
 /// Exactly-once exports: rows wait in `export_pending` (queued by triggers),
@@ -201,38 +201,33 @@ pub trait ExportRuns {
         folder: &str,
         clerk_id: Option<i64>,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    ) -> StoreResult<i64>;
 
     /// Exports left `writing` by a crash (this database's only).
-    fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError>;
+    fn unfinished_exports(&self) -> StoreResult<Vec<ExportRun>>;
 
     /// A run being redone elsewhere: the new target is recorded first.
-    fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> Result<(), StoreError>;
+    fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> StoreResult<()>;
 
     /// Remembers a partial folder of `run` that could not be reached (it
     /// may be on an unplugged stick, or never have been written).
-    fn record_leftover(&self, run: i64, path: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    fn record_leftover(&self, run: i64, path: &str, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Every partial folder remembered and not yet removed, oldest first.
-    fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError>;
+    fn export_leftovers(&self) -> StoreResult<Vec<Leftover>>;
 
     /// The folder was found and removed (or was never an export's).
-    fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+    fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Count and id range of one stream's rows claimed by `run`.
-    fn run_stream(&self, run: i64, stream: &str) -> Result<RunStream, StoreError>;
+    fn run_stream(&self, run: i64, stream: &str) -> StoreResult<RunStream>;
 
     /// The chain head as of the newest audit row `run` carries (the
     /// receiver continues the chain from the rows it got).
-    fn anchor_at(&self, seq: i64) -> Result<Option<Anchor>, StoreError>;
+    fn anchor_at(&self, seq: i64) -> StoreResult<Option<Anchor>>;
 
     /// The folder is in place: the rows leave the queue, the run is done.
-    fn finish_export(
-        &self,
-        run: i64,
-        r: &ExportRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    fn finish_export(&self, run: i64, r: &ExportRecord, now: DateTime<Utc>) -> StoreResult<()>;
 }
 
 /// Backups: SQLite's online backup API copies the live database page by page
@@ -246,8 +241,8 @@ pub trait Backups {
         bytes: u64,
         auto: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    ) -> StoreResult<()>;
 
     /// When the last backup was made, if ever.
-    fn last_backup_at(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>>;
 }

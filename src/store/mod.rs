@@ -54,7 +54,7 @@ pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision};
-pub use error::{StoreError, io_detail};
+pub use error::{StoreError, StoreResult, io_detail};
 pub use exchange::{
     AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NoticeExport,
     RegistrationExport, RunStream, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,

@@ -1,6 +1,6 @@
 //! Outbox family: notices waiting for SMS or in-app delivery.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +40,10 @@ pub struct OutboxRow {
 /// `outbox`: result messages (SMS and in-app) waiting for delivery. Written in
 /// the decision's transaction, so a decision never exists without its message.
 pub trait Outbox {
-    fn enqueue_message(&self, m: &NewMessage, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn enqueue_message(&self, m: &NewMessage, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// Undelivered messages, oldest first.
-    fn outbox_unsent(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError>;
+    fn outbox_unsent(&self, limit: u32) -> StoreResult<Vec<OutboxRow>>;
 
-    fn outbox_for(&self, application_id: i64) -> Result<Vec<OutboxRow>, StoreError>;
+    fn outbox_for(&self, application_id: i64) -> StoreResult<Vec<OutboxRow>>;
 }

@@ -1,7 +1,7 @@
 //! Queue family: applications (records, pages, counts), claims with leases,
 //! and application photos. Contract: `claim_next` is safe with many writers.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::review::ClaimState;
 use crate::domain::review::eligibility::IssuedELicence;
 use crate::domain::review::queue::{cst_date, cst_day_start};
@@ -206,41 +206,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub trait Applications {
     /// Inserts one application (statements are cached: bulk loads call this
     /// in a loop inside one transaction).
-    fn insert_application(&self, a: &NewApplication) -> Result<i64, StoreError>;
+    fn insert_application(&self, a: &NewApplication) -> StoreResult<i64>;
 
-    fn application(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError>;
+    fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>>;
 
     /// Just the number (受理号) of an application, e.g. to name an audit target.
-    fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError>;
+    fn app_no_of(&self, id: i64) -> StoreResult<Option<String>>;
 
     /// Ties an application (单位注册复核) to the company registration it reviews.
-    fn link_registration(
-        &self,
-        application_id: i64,
-        registration_id: i64,
-    ) -> Result<(), StoreError>;
+    fn link_registration(&self, application_id: i64, registration_id: i64) -> StoreResult<()>;
 
     /// The review item of a company registration (unique partial index).
-    fn application_for_registration(&self, registration_id: i64)
-    -> Result<Option<i64>, StoreError>;
+    fn application_for_registration(&self, registration_id: i64) -> StoreResult<Option<i64>>;
 
     /// The company registration an application reviews, if any.
-    fn registration_for_application(&self, application_id: i64) -> Result<Option<i64>, StoreError>;
+    fn registration_for_application(&self, application_id: i64) -> StoreResult<Option<i64>>;
 
     /// One page of the queue, sorted by due time (or by name for a name search).
-    fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> Result<Vec<QueueRow>, StoreError>;
+    fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> StoreResult<Vec<QueueRow>>;
 
     /// Per-filter counts: kind × status × due day from `queue_counts` (kept by
     /// triggers, a few hundred rows), leases from the partial claims index.
-    fn queue_counts(&self, clock: &QueueClock) -> Result<QueueCounts, StoreError>;
+    fn queue_counts(&self, clock: &QueueClock) -> StoreResult<QueueCounts>;
 
     /// The largest application id (0 when there is none).
-    fn max_application_id(&self) -> Result<i64, StoreError>;
+    fn max_application_id(&self) -> StoreResult<i64>;
 
     /// `EXPLAIN QUERY PLAN` of every queue statement (each scope with and
     /// without a kind, each search, the counts and claim-next), as
     /// `(statement name, plan lines)`. Tests check that none scans the table.
-    fn explain_queue(&self, clock: &QueueClock) -> Result<Vec<(String, Vec<String>)>, StoreError>;
+    fn explain_queue(&self, clock: &QueueClock) -> StoreResult<Vec<(String, Vec<String>)>>;
 }
 
 /// Claims on applications: a lease of [`LEASE`](crate::domain::review::LEASE)
@@ -262,7 +257,7 @@ pub trait Claims {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
         kind: Option<AppKind>,
-    ) -> Result<Option<Claim>, StoreError>;
+    ) -> StoreResult<Option<Claim>>;
 
     /// Claims one application if it is pending and free (or its lease ran
     /// out). `None` when someone else holds it or it is decided.
@@ -272,35 +267,30 @@ pub trait Claims {
         clerk: i64,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Option<Claim>, StoreError>;
+    ) -> StoreResult<Option<Claim>>;
 
     /// Extends the holder's lease. `false` when the ticket is no longer the
     /// current claim (taken over, released or decided).
-    fn renew_claim(
-        &self,
-        id: i64,
-        clerk: i64,
-        seq: i64,
-        until: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    fn renew_claim(&self, id: i64, clerk: i64, seq: i64, until: DateTime<Utc>)
+    -> StoreResult<bool>;
 
     /// Gives a claim back: the holder's own (with `holder` and `seq`), or any
     /// claim when both are `None` (a supervisor's release, audited by the caller).
     /// Returns whether a claim was released.
-    fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> Result<bool, StoreError>;
+    fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> StoreResult<bool>;
 
     /// Gives back every running claim of `clerk` (at lock and logout), read
     /// from the small lease index. Returns the application ids released.
-    fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError>;
+    fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
 
-    fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError>;
+    fn claim_info(&self, id: i64) -> StoreResult<Option<ClaimInfo>>;
 }
 
 /// `blobs`: photos and scans stored once by SHA-256, so a million applications
 /// sharing a few photos stay a small file.
 pub trait Photos {
     /// Stores `bytes` unless an identical blob exists; returns its id either way.
-    fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> StoreResult<i64>;
 
-    fn blob(&self, id: i64) -> Result<Option<Blob>, StoreError>;
+    fn blob(&self, id: i64) -> StoreResult<Option<Blob>>;
 }

@@ -1,7 +1,7 @@
 //! Registrations family: 面签 records with their daily numbers, and the
 //! scans attached to them.
 
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
 use chrono::{DateTime, Utc};
 
@@ -122,23 +122,19 @@ pub trait Registrations {
     /// number must be unique and gap-free per day, so it stays one row taken
     /// with a row lock (`UPDATE … RETURNING` on a server), held until the
     /// registration commits; registrations are a few a minute per hall.
-    fn next_registration_seq(&self, day: &str) -> Result<u32, StoreError>;
+    fn next_registration_seq(&self, day: &str) -> StoreResult<u32>;
 
-    fn insert_registration(
-        &self,
-        n: &NewRegistration,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    fn insert_registration(&self, n: &NewRegistration, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// Just the registration number (MQ-…), e.g. to name an audit target.
-    fn reg_no_of(&self, id: i64) -> Result<Option<String>, StoreError>;
+    fn reg_no_of(&self, id: i64) -> StoreResult<Option<String>>;
 
-    fn registration(&self, id: i64) -> Result<Option<RegistrationRecord>, StoreError>;
+    fn registration(&self, id: i64) -> StoreResult<Option<RegistrationRecord>>;
 
-    fn registration_by_no(&self, reg_no: &str) -> Result<Option<RegistrationRecord>, StoreError>;
+    fn registration_by_no(&self, reg_no: &str) -> StoreResult<Option<RegistrationRecord>>;
 
     /// The record a retried submit already created.
-    fn registration_by_key(&self, key: &str) -> Result<Option<RegistrationRecord>, StoreError>;
+    fn registration_by_key(&self, key: &str) -> StoreResult<Option<RegistrationRecord>>;
 
     /// (id, reg_no) of the registration holding this document number or code,
     /// or — for companies — the same organisation code inside another code.
@@ -147,7 +143,7 @@ pub trait Registrations {
         &self,
         doc_number: &str,
         org_code: Option<&str>,
-    ) -> Result<Option<(i64, String)>, StoreError>;
+    ) -> StoreResult<Option<(i64, String)>>;
 
     /// One page of summaries; `limit` rows from `offset`.
     fn search_registrations(
@@ -155,51 +151,32 @@ pub trait Registrations {
         query: &RegistrationQuery,
         limit: usize,
         offset: usize,
-    ) -> Result<Vec<RegistrationSummary>, StoreError>;
+    ) -> StoreResult<Vec<RegistrationSummary>>;
 
-    fn set_registration_mobile(
-        &self,
-        id: i64,
-        mobile: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    fn set_registration_mobile(&self, id: i64, mobile: &str, now: DateTime<Utc>)
+    -> StoreResult<()>;
 
     /// Moves a pending company registration to countersigned; false if it
     /// was not pending (already countersigned, or a person's).
-    fn countersign_registration(
-        &self,
-        id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    fn countersign_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Moves a pending company registration to returned (a supervisor's
     /// rejection from the review queue); false if it was not pending or the
     /// supervisor registered it.
-    fn return_registration(&self, id: i64, by: i64, now: DateTime<Utc>)
-    -> Result<bool, StoreError>;
+    fn return_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool>;
 
-    fn registration_count(&self) -> Result<i64, StoreError>;
+    fn registration_count(&self) -> StoreResult<i64>;
 }
 
 /// `scan_blobs` (content-addressed by SHA-256: the same scan twice is stored once)
 /// and `attachments` (which scan belongs to which registration, and where).
 pub trait Scans {
     /// Stores `data` under its hash unless it is there already; true if new.
-    fn put_scan_blob(
-        &self,
-        sha256: &str,
-        data: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    fn put_scan_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> StoreResult<bool>;
 
-    fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
 
-    fn insert_attachment(
-        &self,
-        a: &NewAttachment<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64>;
 
-    fn attachments_of(&self, registration_id: i64) -> Result<Vec<AttachmentRecord>, StoreError>;
+    fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>>;
 }

@@ -3,7 +3,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::audit::{AnchorSource, Anchors};
@@ -17,7 +17,7 @@ impl Anchors for SqliteTx<'_> {
         source: AnchorSource,
         detail: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO anchors (at, seq, hash, source, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -27,7 +27,7 @@ impl Anchors for SqliteTx<'_> {
         })
     }
 
-    fn last_anchor_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+    fn last_anchor_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
         self.q(|c| {
             c.prepare_cached("SELECT id, at FROM anchors ORDER BY id DESC LIMIT 1")?
                 .query_row([], |r| Cols::new(r, "anchors", 0)?.time(1, "at"))

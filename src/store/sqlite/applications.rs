@@ -4,7 +4,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::documents::licence::valid_until_text;
 use crate::domain::review::eligibility::IssuedELicence;
@@ -235,7 +235,7 @@ pub(crate) const CLAIM_COUNT_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(a.claime
      WHERE a.lease_until > ?1 AND a.claimed_by IS NOT NULL";
 
 impl Applications for SqliteTx<'_> {
-    fn insert_application(&self, a: &NewApplication) -> Result<i64, StoreError> {
+    fn insert_application(&self, a: &NewApplication) -> StoreResult<i64> {
         let failed = a.photo_failed.join(",");
         let issued = a.issued.as_ref();
         self.q(|c| {
@@ -279,7 +279,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn application(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+    fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
         self.q(|c| {
             c.prepare_cached(&format!(
                 "SELECT {RECORD_COLUMNS} FROM applications a \
@@ -290,7 +290,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+    fn app_no_of(&self, id: i64) -> StoreResult<Option<String>> {
         self.q(|c| {
             c.prepare_cached("SELECT app_no FROM applications WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))
@@ -298,11 +298,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn link_registration(
-        &self,
-        application_id: i64,
-        registration_id: i64,
-    ) -> Result<(), StoreError> {
+    fn link_registration(&self, application_id: i64, registration_id: i64) -> StoreResult<()> {
         self.q(|c| {
             c.prepare_cached("UPDATE applications SET registration_id = ?2 WHERE id = ?1")?
                 .execute(params![application_id, registration_id])
@@ -310,10 +306,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn application_for_registration(
-        &self,
-        registration_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
+    fn application_for_registration(&self, registration_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
             c.prepare_cached("SELECT id FROM applications WHERE registration_id = ?1")?
                 .query_row([registration_id], |r| r.get(0))
@@ -321,7 +314,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn registration_for_application(&self, application_id: i64) -> Result<Option<i64>, StoreError> {
+    fn registration_for_application(&self, application_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
             c.prepare_cached("SELECT registration_id FROM applications WHERE id = ?1")?
                 .query_row([application_id], |r| r.get::<_, Option<i64>>(0))
@@ -330,7 +323,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> Result<Vec<QueueRow>, StoreError> {
+    fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> StoreResult<Vec<QueueRow>> {
         let (sql, p) = page_sql(q, clock);
         self.q(|c| {
             let mut stmt = c.prepare_cached(&sql)?;
@@ -339,7 +332,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn queue_counts(&self, clock: &QueueClock) -> Result<QueueCounts, StoreError> {
+    fn queue_counts(&self, clock: &QueueClock) -> StoreResult<QueueCounts> {
         let today = clock.today.to_string();
         let rows: Vec<(String, String, i64, i64, i64)> = self.q(|c| {
             let mut stmt = c.prepare_cached(
@@ -395,7 +388,7 @@ impl Applications for SqliteTx<'_> {
         Ok(out)
     }
 
-    fn max_application_id(&self) -> Result<i64, StoreError> {
+    fn max_application_id(&self) -> StoreResult<i64> {
         self.q(|c| {
             c.query_row("SELECT COALESCE(MAX(id), 0) FROM applications", [], |r| {
                 r.get(0)
@@ -403,7 +396,7 @@ impl Applications for SqliteTx<'_> {
         })
     }
 
-    fn explain_queue(&self, clock: &QueueClock) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    fn explain_queue(&self, clock: &QueueClock) -> StoreResult<Vec<(String, Vec<String>)>> {
         let mut queries: Vec<(String, String, Vec<Value>)> = Vec::new();
         let cursor = Some(PageCursor {
             due_at: clock.now,

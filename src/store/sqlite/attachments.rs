@@ -2,19 +2,14 @@
 //! and `attachments` (which scan belongs to which registration, and where).
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::store::registrations::{AttachmentRecord, NewAttachment, Scans};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 impl Scans for SqliteTx<'_> {
-    fn put_scan_blob(
-        &self,
-        sha256: &str,
-        data: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    fn put_scan_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> StoreResult<bool> {
         let n = self.q(|c| {
             c.execute(
                 "INSERT INTO scan_blobs (sha256, size, data, created_at) VALUES (?1, ?2, ?3, ?4) \
@@ -25,7 +20,7 @@ impl Scans for SqliteTx<'_> {
         Ok(n == 1)
     }
 
-    fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
         self.q(|c| {
             c.query_row(
                 "SELECT data FROM scan_blobs WHERE sha256 = ?1",
@@ -36,11 +31,7 @@ impl Scans for SqliteTx<'_> {
         })
     }
 
-    fn insert_attachment(
-        &self,
-        a: &NewAttachment<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
@@ -64,7 +55,7 @@ impl Scans for SqliteTx<'_> {
         })
     }
 
-    fn attachments_of(&self, registration_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
+    fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT id, slot, sha256, file_name, mime, size, width, height, pages, thumbnail \

@@ -3,7 +3,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::{StoreError, StoreResult};
 use super::time;
 use crate::domain::clerks::anchor::Anchor;
 pub use crate::domain::clerks::audit::AuditVerdict;
@@ -166,7 +166,7 @@ pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Opti
 }
 
 impl AuditLog for SqliteTx<'_> {
-    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<i64> {
         let head = self
             .conn
             .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
@@ -217,7 +217,7 @@ impl AuditLog for SqliteTx<'_> {
         Ok(seq)
     }
 
-    fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+    fn audit_tail(&self, limit: usize) -> StoreResult<Vec<AuditRow>> {
         self.q(|c| {
             let mut stmt = c.prepare(
                 "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
@@ -241,7 +241,7 @@ impl AuditLog for SqliteTx<'_> {
         })
     }
 
-    fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+    fn audit_head(&self) -> StoreResult<Option<(i64, String)>> {
         self.q(|c| {
             c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -250,11 +250,11 @@ impl AuditLog for SqliteTx<'_> {
         })
     }
 
-    fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+    fn verify_audit(&self) -> StoreResult<AuditVerdict> {
         self.q(verify_chain)
     }
 
-    fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+    fn audit_anchor(&self) -> StoreResult<Option<Anchor>> {
         self.q(|c| {
             c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
                 Ok(Anchor {

@@ -7,6 +7,7 @@ use super::SqliteTx;
 use super::decode::Cols;
 use super::error::{StoreError, io_error};
 use super::{open, time};
+use crate::store::error::StoreResult;
 use crate::store::exchange::Backups;
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 /// Copies the database at `src` to `dest` (which must not exist yet) and
 /// checks the copy; returns its size. Nothing is left at `dest` on failure.
-pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
+pub fn backup_to(src: &Path, dest: &Path) -> StoreResult<u64> {
     if dest.exists() {
         return Err(StoreError::BackupExists {
             path: dest.to_path_buf(),
@@ -32,7 +33,7 @@ pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
     result
 }
 
-fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError> {
+fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> StoreResult<u64> {
     let source = open::open_read_only(src)?;
     // Errors name the file asked for, not the temporary one.
     let sql = |e| super::error::from_sqlite(dest, e);
@@ -71,7 +72,7 @@ impl Backups for SqliteTx<'_> {
         bytes: u64,
         auto: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO backups (at, file, bytes, auto) VALUES (?1, ?2, ?3, ?4)",
@@ -86,7 +87,7 @@ impl Backups for SqliteTx<'_> {
         })
     }
 
-    fn last_backup_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+    fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
         self.q(|c| {
             c.prepare_cached("SELECT id, at FROM backups ORDER BY id DESC LIMIT 1")?
                 .query_row([], |r| Cols::new(r, "backups", 0)?.time(1, "at"))

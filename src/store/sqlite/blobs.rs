@@ -2,14 +2,14 @@
 //! sharing a few photos stay a small file.
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::{StoreError, StoreResult};
 use super::time;
 use crate::store::queue::{Blob, MAX_BLOB_BYTES, Photos, sha256_hex};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 impl Photos for SqliteTx<'_> {
-    fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> StoreResult<i64> {
         if bytes.is_empty() || bytes.len() > MAX_BLOB_BYTES {
             return Err(StoreError::BlobSize {
                 bytes: bytes.len(),
@@ -28,7 +28,7 @@ impl Photos for SqliteTx<'_> {
         })
     }
 
-    fn blob(&self, id: i64) -> Result<Option<Blob>, StoreError> {
+    fn blob(&self, id: i64) -> StoreResult<Option<Blob>> {
         self.q(|c| {
             c.prepare_cached("SELECT id, sha256, mime, bytes FROM blobs WHERE id = ?1")?
                 .query_row([id], |r| {

@@ -5,7 +5,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::review::{AppKind, ClaimState, Status};
 use crate::store::queue::{Claim, ClaimInfo, Claims};
@@ -45,7 +45,7 @@ impl Claims for SqliteTx<'_> {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
         kind: Option<AppKind>,
-    ) -> Result<Option<Claim>, StoreError> {
+    ) -> StoreResult<Option<Claim>> {
         self.q(|c| {
             c.prepare_cached(CLAIM_NEXT_SQL)?
                 .query_row(
@@ -73,7 +73,7 @@ impl Claims for SqliteTx<'_> {
         clerk: i64,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Option<Claim>, StoreError> {
+    ) -> StoreResult<Option<Claim>> {
         self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET claimed_by = ?2, lease_until = ?3, claim_seq = claim_seq + 1 \
@@ -94,7 +94,7 @@ impl Claims for SqliteTx<'_> {
         clerk: i64,
         seq: i64,
         until: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> StoreResult<bool> {
         self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET lease_until = ?4 \
@@ -105,7 +105,7 @@ impl Claims for SqliteTx<'_> {
         })
     }
 
-    fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> Result<bool, StoreError> {
+    fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> StoreResult<bool> {
         let (clerk, seq) = holder.unzip();
         self.q(|c| {
             c.prepare_cached(
@@ -118,7 +118,7 @@ impl Claims for SqliteTx<'_> {
         })
     }
 
-    fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
+    fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
         self.q(|c| {
             let mut stmt = c.prepare_cached(RELEASE_MINE_SQL)?;
             let rows = stmt.query_map(params![clerk, time::format(now)], |r| r.get(0))?;
@@ -126,7 +126,7 @@ impl Claims for SqliteTx<'_> {
         })
     }
 
-    fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError> {
+    fn claim_info(&self, id: i64) -> StoreResult<Option<ClaimInfo>> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT a.status, a.claimed_by, a.lease_until, a.claim_seq, c.display_name, a.created_by \

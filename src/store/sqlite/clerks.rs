@@ -2,7 +2,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
@@ -32,11 +32,11 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ClerkRecord> {
 }
 
 impl Clerks for SqliteTx<'_> {
-    fn clerk_count(&self) -> Result<i64, StoreError> {
+    fn clerk_count(&self) -> StoreResult<i64> {
         self.q(|c| c.query_row("SELECT COUNT(*) FROM clerks", [], |r| r.get(0)))
     }
 
-    fn active_admin_count(&self) -> Result<i64, StoreError> {
+    fn active_admin_count(&self) -> StoreResult<i64> {
         self.q(|c| {
             c.query_row(
                 "SELECT COUNT(*) FROM clerks WHERE role = 'admin' AND disabled = 0",
@@ -46,7 +46,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> StoreResult<i64> {
         let at = time::format(now);
         self.q(|conn| {
             conn.execute(
@@ -66,7 +66,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn clerk_by_username(&self, username: &str) -> Result<Option<ClerkRecord>, StoreError> {
+    fn clerk_by_username(&self, username: &str) -> StoreResult<Option<ClerkRecord>> {
         self.q(|c| {
             c.query_row(
                 &format!("SELECT {COLUMNS} FROM clerks WHERE username = ?1"),
@@ -77,7 +77,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn clerk_by_id(&self, id: i64) -> Result<Option<ClerkRecord>, StoreError> {
+    fn clerk_by_id(&self, id: i64) -> StoreResult<Option<ClerkRecord>> {
         self.q(|c| {
             c.query_row(
                 &format!("SELECT {COLUMNS} FROM clerks WHERE id = ?1"),
@@ -88,7 +88,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn list_clerks(&self) -> Result<Vec<ClerkRecord>, StoreError> {
+    fn list_clerks(&self) -> StoreResult<Vec<ClerkRecord>> {
         self.q(|c| {
             let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM clerks ORDER BY id"))?;
             let rows = stmt.query_map([], from_row)?;
@@ -96,7 +96,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn set_lockout(&self, id: i64, s: LockoutState) -> Result<(), StoreError> {
+    fn set_lockout(&self, id: i64, s: LockoutState) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE clerks SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
@@ -106,7 +106,7 @@ impl Clerks for SqliteTx<'_> {
         })
     }
 
-    fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), StoreError> {
+    fn set_disabled(&self, id: i64, disabled: bool) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE clerks SET disabled = ?2 WHERE id = ?1",
@@ -122,7 +122,7 @@ impl Clerks for SqliteTx<'_> {
         hash: &str,
         must_change: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE clerks SET password_hash = ?2, must_change_password = ?3, \

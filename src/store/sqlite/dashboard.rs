@@ -5,7 +5,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::review::AppKind;
 use crate::store::dashboard::{Dashboard, DashboardData, DayOutcomes, OverdueRow};
@@ -35,12 +35,7 @@ const LAST_EXPORT_SQL: &str =
     "SELECT id, at FROM exports WHERE state = 'done' ORDER BY id DESC LIMIT 1";
 
 impl Dashboard for SqliteTx<'_> {
-    fn dashboard(
-        &self,
-        clock: &QueueClock,
-        days: u32,
-        overdue: u32,
-    ) -> Result<DashboardData, StoreError> {
+    fn dashboard(&self, clock: &QueueClock, days: u32, overdue: u32) -> StoreResult<DashboardData> {
         let counts = self.queue_counts(clock)?;
         let my_decisions_today = self.q(|c| {
             c.prepare_cached(MY_TODAY_SQL)?.query_row(
@@ -125,7 +120,7 @@ impl Dashboard for SqliteTx<'_> {
         })
     }
 
-    fn explain_dashboard(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    fn explain_dashboard(&self) -> StoreResult<Vec<(String, Vec<String>)>> {
         let now = "2026-11-20T01:30:00.000Z";
         let queries: [(&str, &str, Vec<rusqlite::types::Value>); 7] = [
             (

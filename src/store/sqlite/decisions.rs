@@ -4,7 +4,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::review::{Outcome, Reason};
 use crate::store::decisions::{DecisionRecord, Decisions, NewDecision};
@@ -49,7 +49,7 @@ impl Decisions for SqliteTx<'_> {
         d: &NewDecision,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError> {
+    ) -> StoreResult<Option<i64>> {
         let closed = self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET status = ?2, claimed_by = NULL, lease_until = NULL \
@@ -92,7 +92,7 @@ impl Decisions for SqliteTx<'_> {
         Ok(Some(id))
     }
 
-    fn decision_for(&self, application_id: i64) -> Result<Option<DecisionRecord>, StoreError> {
+    fn decision_for(&self, application_id: i64) -> StoreResult<Option<DecisionRecord>> {
         self.q(|c| {
             c.prepare_cached(&format!(
                 "SELECT {DECISION_COLUMNS} {DECISION_FROM} WHERE d.application_id = ?1"

@@ -2,7 +2,7 @@
 //! second clerk on the same PC never sees the first clerk's input.
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::store::drafts::Drafts;
 use chrono::{DateTime, Utc};
@@ -15,7 +15,7 @@ impl Drafts for SqliteTx<'_> {
         key: &str,
         body: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO drafts (clerk_id, key, body, updated_at) VALUES (?1, ?2, ?3, ?4) \
@@ -27,7 +27,7 @@ impl Drafts for SqliteTx<'_> {
         })
     }
 
-    fn draft(&self, clerk_id: i64, key: &str) -> Result<Option<String>, StoreError> {
+    fn draft(&self, clerk_id: i64, key: &str) -> StoreResult<Option<String>> {
         self.q(|c| {
             c.query_row(
                 "SELECT body FROM drafts WHERE clerk_id = ?1 AND key = ?2",

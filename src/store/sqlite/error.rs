@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rusqlite::ErrorCode;
 
-pub use crate::store::error::StoreError;
+pub use crate::store::error::{StoreError, StoreResult};
 
 /// A value a row decoder refused, carried through rusqlite's conversion error
 /// so [`from_sqlite`] can name the table, row and column.

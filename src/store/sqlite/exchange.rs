@@ -4,7 +4,7 @@
 use std::ops::ControlFlow;
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::{StoreError, StoreResult};
 use super::time;
 use crate::store::exchange::{
     AuditExport, BulkInsert, DecisionExport, Exchange, ImportRecord, NoticeExport,
@@ -21,7 +21,7 @@ fn list(s: String) -> Vec<String> {
 }
 
 impl Exchange for SqliteTx<'_> {
-    fn application_exists(&self, app_no: &str) -> Result<bool, StoreError> {
+    fn application_exists(&self, app_no: &str) -> StoreResult<bool> {
         self.q(|c| {
             c.prepare_cached("SELECT 1 FROM applications WHERE app_no = ?1")?
                 .query_row([app_no], |_| Ok(()))
@@ -30,7 +30,7 @@ impl Exchange for SqliteTx<'_> {
         })
     }
 
-    fn begin_bulk_insert(&self) -> Result<BulkInsert, StoreError> {
+    fn begin_bulk_insert(&self) -> StoreResult<BulkInsert> {
         let sql: Option<String> = self.q(|c| {
             c.query_row(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
@@ -46,7 +46,7 @@ impl Exchange for SqliteTx<'_> {
         Ok(BulkInsert(sql))
     }
 
-    fn end_bulk_insert(&self, token: BulkInsert, first: i64) -> Result<(), StoreError> {
+    fn end_bulk_insert(&self, token: BulkInsert, first: i64) -> StoreResult<()> {
         let Some(sql) = token.0 else {
             return Ok(());
         };
@@ -62,7 +62,7 @@ impl Exchange for SqliteTx<'_> {
         })
     }
 
-    fn blob_id(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
+    fn blob_id(&self, sha256: &str) -> StoreResult<Option<i64>> {
         self.q(|c| {
             c.prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?
                 .query_row([sha256], |r| r.get(0))
@@ -70,7 +70,7 @@ impl Exchange for SqliteTx<'_> {
         })
     }
 
-    fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id) \
@@ -93,7 +93,7 @@ impl Exchange for SqliteTx<'_> {
         &self,
         run: i64,
         f: &mut dyn FnMut(DecisionExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         let mut stmt = self
             .conn
             .prepare(
@@ -135,7 +135,7 @@ impl Exchange for SqliteTx<'_> {
         &self,
         run: i64,
         f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         let mut stmt = self
             .conn
             .prepare(
@@ -190,7 +190,7 @@ impl Exchange for SqliteTx<'_> {
         &self,
         run: i64,
         f: &mut dyn FnMut(AuditExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         let mut stmt = self
             .conn
             .prepare(
@@ -225,7 +225,7 @@ impl Exchange for SqliteTx<'_> {
         &self,
         run: i64,
         f: &mut dyn FnMut(NoticeExport) -> ControlFlow<()>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         let mut stmt = self
             .conn
             .prepare(

@@ -4,7 +4,7 @@
 //! `writing` by a crash is finished or redone with the same id and rows.
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, RunStream};
@@ -19,7 +19,7 @@ impl ExportRuns for SqliteTx<'_> {
         folder: &str,
         clerk_id: Option<i64>,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    ) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, \
@@ -36,7 +36,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
+    fn unfinished_exports(&self) -> StoreResult<Vec<ExportRun>> {
         self.q(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, COALESCE(export_id, ''), COALESCE(out_dir, ''), folder FROM exports \
@@ -54,7 +54,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> Result<(), StoreError> {
+    fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE exports SET out_dir = ?2, folder = ?3 WHERE id = ?1 AND state = 'writing'",
@@ -64,7 +64,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn record_leftover(&self, run: i64, path: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    fn record_leftover(&self, run: i64, path: &str, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO export_leftovers (export_run, path, at) VALUES (?1, ?2, ?3) \
@@ -75,7 +75,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
+    fn export_leftovers(&self) -> StoreResult<Vec<Leftover>> {
         self.q(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, path FROM export_leftovers WHERE removed_at IS NULL ORDER BY id",
@@ -90,7 +90,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE export_leftovers SET removed_at = ?2 WHERE id = ?1",
@@ -100,7 +100,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn run_stream(&self, run: i64, stream: &str) -> Result<RunStream, StoreError> {
+    fn run_stream(&self, run: i64, stream: &str) -> StoreResult<RunStream> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT COUNT(*), COALESCE(MIN(row_id), 0), COALESCE(MAX(row_id), 0) \
@@ -116,7 +116,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn anchor_at(&self, seq: i64) -> Result<Option<Anchor>, StoreError> {
+    fn anchor_at(&self, seq: i64) -> StoreResult<Option<Anchor>> {
         self.q(|c| {
             c.query_row(
                 "SELECT seq, hash FROM audit_log WHERE seq = ?1",
@@ -132,12 +132,7 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn finish_export(
-        &self,
-        run: i64,
-        r: &ExportRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    fn finish_export(&self, run: i64, r: &ExportRecord, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute("DELETE FROM export_pending WHERE export_run = ?1", [run])?;
             c.execute(

@@ -3,6 +3,7 @@
 //! even an empty `-wal`/`-shm` beside it. Only a path where no file exists
 //! starts the first-run path: an existing empty file is damaged, not new.
 
+use crate::store::error::StoreResult;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +22,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Checks the file, then opens it read-write with WAL, foreign keys and a busy timeout.
-pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_checked(path: &Path) -> StoreResult<Connection> {
     match std::fs::metadata(path) {
         Ok(meta) => {
             inspect_existing(path, &meta)?;
@@ -86,7 +87,7 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
 
 /// The reader's connection: read-write flags (WAL readers need the shared
 /// memory file) but `query_only`, so nothing can be written through it.
-pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_reader(path: &Path) -> StoreResult<Connection> {
     let sql = |e| super::error::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
@@ -102,7 +103,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 /// Opens an existing database for reading only (`verify-audit`, an auditor's
 /// copy): works on a 0444 file, for a user without write access, and on a
 /// read-only medium, and never creates anything beside the file.
-pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_read_only(path: &Path) -> StoreResult<Connection> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
         detail: io_detail(&e),
@@ -151,7 +152,7 @@ fn shm_path(path: &Path) -> std::path::PathBuf {
 /// Read-only connection. With a `-wal` present (a session that did not
 /// checkpoint), its committed pages are read through `mode=ro`; otherwise
 /// `immutable=1`, which needs no lock files and so leaves nothing behind.
-fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+fn connect_read_only(path: &Path) -> StoreResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -180,7 +181,7 @@ fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
 
 /// Header, size, schema version and (for files of ordinary size) integrity,
 /// all read-only.
-fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
+fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> StoreResult<()> {
     if meta.is_dir() {
         return Err(StoreError::Unwritable {
             path: path.to_path_buf(),
@@ -280,7 +281,7 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
 /// (header, size, schema), then `PRAGMA integrity_check` (every page, and
 /// every index against its table) on its own read-only connection. Reads the
 /// whole file: seconds at a million applications, so never on the UI thread.
-pub fn full_check(path: &Path) -> Result<(), StoreError> {
+pub fn full_check(path: &Path) -> StoreResult<()> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
         detail: io_detail(&e),
@@ -308,7 +309,7 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
 /// Creates a new database under a temporary name beside `path`, migrates
 /// it, and only then gives it its name: a first start that fails (a full
 /// disk) leaves no file behind to block the next one.
-pub fn create_new(path: &Path) -> Result<(), StoreError> {
+pub fn create_new(path: &Path) -> StoreResult<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -334,7 +335,7 @@ pub fn create_new(path: &Path) -> Result<(), StoreError> {
     crate::store::sync_dir(dir).map_err(super::error::io_error(path))
 }
 
-fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+fn build_at(tmp: &Path, path: &Path) -> StoreResult<()> {
     // Errors name the database the clerk knows, not the temporary file.
     let sql = |e| super::error::from_sqlite(path, e);
     let mut conn = Connection::open_with_flags(
@@ -355,7 +356,7 @@ fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
 
 /// Links the finished file to its name without replacing one that another
 /// process created meanwhile (then that one is used).
-fn claim_name(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+fn claim_name(tmp: &Path, path: &Path) -> StoreResult<()> {
     match std::fs::hard_link(tmp, path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

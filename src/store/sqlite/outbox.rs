@@ -3,7 +3,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::store::outbox::{NewMessage, Outbox, OutboxRow};
 use chrono::{DateTime, Utc};
@@ -24,7 +24,7 @@ pub(super) fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
 }
 
 impl Outbox for SqliteTx<'_> {
-    fn enqueue_message(&self, m: &NewMessage, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn enqueue_message(&self, m: &NewMessage, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.prepare_cached(
                 "INSERT INTO outbox (application_id, channel, recipient, body, created_at) \
@@ -41,7 +41,7 @@ impl Outbox for SqliteTx<'_> {
         })
     }
 
-    fn outbox_unsent(&self, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+    fn outbox_unsent(&self, limit: u32) -> StoreResult<Vec<OutboxRow>> {
         self.q(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"
@@ -51,7 +51,7 @@ impl Outbox for SqliteTx<'_> {
         })
     }
 
-    fn outbox_for(&self, application_id: i64) -> Result<Vec<OutboxRow>, StoreError> {
+    fn outbox_for(&self, application_id: i64) -> StoreResult<Vec<OutboxRow>> {
         self.q(|c| {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE application_id = ?1 ORDER BY id"

@@ -3,7 +3,7 @@
 
 use super::SqliteTx;
 use super::decode::Cols;
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::time;
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
 use crate::store::registrations::{
@@ -75,7 +75,7 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 impl Registrations for SqliteTx<'_> {
-    fn next_registration_seq(&self, day: &str) -> Result<u32, StoreError> {
+    fn next_registration_seq(&self, day: &str) -> StoreResult<u32> {
         let last: i64 = self.q(|c| {
             c.query_row(
                 "INSERT INTO registration_counters (day, last) VALUES (?1, 1) \
@@ -87,11 +87,7 @@ impl Registrations for SqliteTx<'_> {
         Ok(u32::try_from(last).unwrap_or(u32::MAX))
     }
 
-    fn insert_registration(
-        &self,
-        n: &NewRegistration,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    fn insert_registration(&self, n: &NewRegistration, now: DateTime<Utc>) -> StoreResult<i64> {
         let status = RegistrationStatus::initial(n.kind);
         let at = time::format(now);
         self.q(|c| {
@@ -127,7 +123,7 @@ impl Registrations for SqliteTx<'_> {
         })
     }
 
-    fn reg_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+    fn reg_no_of(&self, id: i64) -> StoreResult<Option<String>> {
         self.q(|c| {
             c.prepare_cached("SELECT reg_no FROM registrations WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))
@@ -135,15 +131,15 @@ impl Registrations for SqliteTx<'_> {
         })
     }
 
-    fn registration(&self, id: i64) -> Result<Option<RegistrationRecord>, StoreError> {
+    fn registration(&self, id: i64) -> StoreResult<Option<RegistrationRecord>> {
         self.registration_where("r.id = ?1", &id)
     }
 
-    fn registration_by_no(&self, reg_no: &str) -> Result<Option<RegistrationRecord>, StoreError> {
+    fn registration_by_no(&self, reg_no: &str) -> StoreResult<Option<RegistrationRecord>> {
         self.registration_where("r.reg_no = ?1", &reg_no)
     }
 
-    fn registration_by_key(&self, key: &str) -> Result<Option<RegistrationRecord>, StoreError> {
+    fn registration_by_key(&self, key: &str) -> StoreResult<Option<RegistrationRecord>> {
         self.registration_where("r.idempotency_key = ?1", &key)
     }
 
@@ -151,7 +147,7 @@ impl Registrations for SqliteTx<'_> {
         &self,
         doc_number: &str,
         org_code: Option<&str>,
-    ) -> Result<Option<(i64, String)>, StoreError> {
+    ) -> StoreResult<Option<(i64, String)>> {
         let by_number = self.q(|c| {
             c.query_row(
                 "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
@@ -181,7 +177,7 @@ impl Registrations for SqliteTx<'_> {
         query: &RegistrationQuery,
         limit: usize,
         offset: usize,
-    ) -> Result<Vec<RegistrationSummary>, StoreError> {
+    ) -> StoreResult<Vec<RegistrationSummary>> {
         const SELECT: &str = "SELECT id, reg_no, kind, status, doc_type, doc_number, name, \
             created_at FROM registrations";
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -223,7 +219,7 @@ impl Registrations for SqliteTx<'_> {
         id: i64,
         mobile: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "UPDATE registrations SET mobile = ?2, updated_at = ?3 WHERE id = ?1",
@@ -233,12 +229,7 @@ impl Registrations for SqliteTx<'_> {
         })
     }
 
-    fn countersign_registration(
-        &self,
-        id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    fn countersign_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         let at = time::format(now);
         let n = self.q(|c| {
             c.execute(
@@ -251,12 +242,7 @@ impl Registrations for SqliteTx<'_> {
         Ok(n == 1)
     }
 
-    fn return_registration(
-        &self,
-        id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    fn return_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool> {
         let n = self.q(|c| {
             c.execute(
                 "UPDATE registrations SET status = 'returned', updated_at = ?3 \
@@ -267,7 +253,7 @@ impl Registrations for SqliteTx<'_> {
         Ok(n == 1)
     }
 
-    fn registration_count(&self) -> Result<i64, StoreError> {
+    fn registration_count(&self) -> StoreResult<i64> {
         self.q(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
     }
 }
@@ -277,7 +263,7 @@ impl SqliteTx<'_> {
         &self,
         clause: &str,
         arg: &dyn rusqlite::ToSql,
-    ) -> Result<Option<RegistrationRecord>, StoreError> {
+    ) -> StoreResult<Option<RegistrationRecord>> {
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE {clause}");
         self.q(|c| c.query_row(&sql, [arg], record).optional())
     }

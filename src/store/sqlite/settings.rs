@@ -3,14 +3,14 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::SqliteTx;
-use super::error::StoreError;
+use super::error::{StoreError, StoreResult};
 use crate::domain::clerks::settings::Settings;
 use crate::store::settings::StoredSettings;
 
 const KEY: &str = "office";
 
 impl StoredSettings for SqliteTx<'_> {
-    fn settings(&self) -> Result<Settings, StoreError> {
+    fn settings(&self) -> StoreResult<Settings> {
         let raw: Option<String> = self.q(|c| {
             c.query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| {
                 r.get(0)
@@ -22,7 +22,7 @@ impl StoredSettings for SqliteTx<'_> {
             .unwrap_or_default())
     }
 
-    fn audit_salt(&self) -> Result<String, StoreError> {
+    fn audit_salt(&self) -> StoreResult<String> {
         const SALT_KEY: &str = "audit_salt";
         let existing: Option<String> = self.q(|c| {
             c.query_row(
@@ -49,7 +49,7 @@ impl StoredSettings for SqliteTx<'_> {
         Ok(salt)
     }
 
-    fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
+    fn save_settings(&self, s: &Settings) -> StoreResult<()> {
         let json = serde_json::to_string(s).map_err(|e| StoreError::Driver {
             path: self.path.to_path_buf(),
             source: Box::new(e),

@@ -4,11 +4,11 @@
 //! window's own writer). Office mode will answer the same question with
 //! LISTEN/NOTIFY.
 
+use crate::store::error::StoreResult;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::StoreError;
 use super::open;
 
 pub struct ChangeWatch {
@@ -19,7 +19,7 @@ pub struct ChangeWatch {
 
 impl ChangeWatch {
     /// Opens its own read-only connection to an already migrated file.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    pub fn open(path: &Path) -> StoreResult<Self> {
         Ok(ChangeWatch {
             conn: open::open_reader(path)?,
             path: path.to_path_buf(),
@@ -29,7 +29,7 @@ impl ChangeWatch {
 
     /// Whether anything was committed since the last call (the first call
     /// only takes the starting point). Cheap: no page of the file is read.
-    pub fn changed(&mut self) -> Result<bool, StoreError> {
+    pub fn changed(&mut self) -> StoreResult<bool> {
         let v: i64 = self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
