@@ -19,7 +19,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::exchange::export::export;
 use counterdesk::app::exchange::import::{ImportOptions, import_file};
 use counterdesk::app::exchange::{Progress, demo_batch};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::app::{dashboard, demo, demo_queue};
 use counterdesk::store::Store;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

@@ -17,7 +17,7 @@ use chrono::Utc;
 use counterdesk::app::attachments::{ScanInput, prepare};
 use counterdesk::app::receipt::{self, ReceiptData};
 use counterdesk::app::registration::{self, Req, Resp};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::documents::checksum::mod11_2;
 use counterdesk::domain::registration::{IdDocType, PersonDraft, ReasonKind, ScanSlot};
 use counterdesk::store::Store;

@@ -1,10 +1,12 @@
 //! What every use case family shares: re-reading the acting clerk before a
 //! change, and writing the audit row in the same transaction.
 
+use crate::app::error::AppError;
 use chrono::{DateTime, Utc};
 
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
 use crate::store::{ClerkRecord, NewAuditEvent, StoreError, Tx};
 
@@ -14,7 +16,7 @@ pub fn audit(
     tx: &Tx<'_>,
     actor: Option<&SessionClerk>,
     action: AuditAction,
-    target: String,
+    target: AuditTarget,
     detail: String,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -38,10 +40,10 @@ pub fn require_role(
     actor: &SessionClerk,
     allowed: impl Fn(Role) -> bool,
     refusal: &str,
-) -> Result<ClerkRecord, StoreError> {
+) -> Result<ClerkRecord, AppError> {
     match tx.clerk_by_id(actor.id)? {
         Some(c) if allowed(c.role) && !c.disabled => Ok(c),
-        _ => Err(StoreError::Rejected(refusal.to_owned())),
+        _ => Err(AppError::rejected(refusal.to_owned())),
     }
 }
 

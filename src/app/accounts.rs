@@ -1,15 +1,17 @@
 //! Account administration (administrators only): list, create, disable or
 //! enable, reset a password. Every change names its account in the audit.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::error::AppError;
-use super::session::{SessionClerk, clerk_target, existing_clerk};
+use super::session::existing_clerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::{Role, validate_display_name, validate_username};
 use crate::domain::clerks::password::{check_policy, hash_password};
-use crate::store::{ClerkRecord, NewClerk, Store, StoreError, Tx};
+use crate::store::{ClerkRecord, NewClerk, Store, Tx};
 
 /// An account row for the administrator's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,14 +37,14 @@ pub struct AccountInput {
 pub(crate) fn validated_new_clerk(
     input: &AccountInput,
     must_change: bool,
-) -> Result<NewClerk, StoreError> {
+) -> Result<NewClerk, AppError> {
     let username =
-        validate_username(&input.username).map_err(|e| StoreError::Rejected(e.to_string()))?;
-    let display_name = validate_display_name(&input.display_name)
-        .map_err(|e| StoreError::Rejected(e.to_owned()))?;
-    check_policy(&input.password, &username).map_err(|e| StoreError::Rejected(e.to_string()))?;
+        validate_username(&input.username).map_err(|e| AppError::rejected(e.to_string()))?;
+    let display_name =
+        validate_display_name(&input.display_name).map_err(|e| AppError::rejected(e.to_owned()))?;
+    check_policy(&input.password, &username).map_err(|e| AppError::rejected(e.to_string()))?;
     let password_hash =
-        hash_password(&input.password).map_err(|e| StoreError::Rejected(e.to_string()))?;
+        hash_password(&input.password).map_err(|e| AppError::rejected(e.to_string()))?;
     Ok(NewClerk {
         username,
         display_name,
@@ -52,7 +54,7 @@ pub(crate) fn validated_new_clerk(
     })
 }
 
-fn require_admin(tx: &Tx<'_>, actor: &SessionClerk) -> Result<(), StoreError> {
+fn require_admin(tx: &Tx<'_>, actor: &SessionClerk) -> Result<(), AppError> {
     require_role(
         tx,
         actor,
@@ -66,8 +68,8 @@ pub fn list_clerks(
     store: &mut Store,
     actor: &SessionClerk,
     now: DateTime<Utc>,
-) -> Result<Vec<ClerkSummary>, StoreError> {
-    store.read(|tx| {
+) -> Result<Vec<ClerkSummary>, AppError> {
+    store.read_checked(|tx| -> Result<_, AppError> {
         require_admin(tx, actor)?;
         Ok(tx
             .list_clerks()?
@@ -92,16 +94,22 @@ pub fn create_account(
     actor: &SessionClerk,
     input: &AccountInput,
     now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<i64, AppError> {
     let new = validated_new_clerk(input, true)?;
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_admin(tx, actor)?;
+        if tx.clerk_by_username(&new.username)?.is_some() {
+            return Err(AppError::rejected(format!(
+                "用户名 {} 已被使用",
+                new.username
+            )));
+        }
         let id = tx.insert_clerk(&new, now)?;
         audit(
             tx,
             Some(actor),
             AuditAction::AccountCreated,
-            clerk_target(id),
+            AuditTarget::Clerk(id),
             format!("用户名 {}，角色 {}", new.username, new.role.label()),
             now,
         )?;
@@ -115,16 +123,16 @@ pub fn set_disabled(
     clerk_id: i64,
     disabled: bool,
     now: DateTime<Utc>,
-) -> Result<String, StoreError> {
-    store.write(|tx| {
+) -> Result<String, AppError> {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_admin(tx, actor)?;
         let target = existing_clerk(tx, clerk_id)?;
         if disabled {
             if clerk_id == actor.id {
-                return Err(StoreError::Rejected("不能停用自己的账号".to_owned()));
+                return Err(AppError::rejected("不能停用自己的账号".to_owned()));
             }
             if target.role == Role::Admin && !target.disabled && tx.active_admin_count()? <= 1 {
-                return Err(StoreError::Rejected(
+                return Err(AppError::rejected(
                     "至少需要保留一个启用的管理员".to_owned(),
                 ));
             }
@@ -140,7 +148,7 @@ pub fn set_disabled(
             tx,
             Some(actor),
             action,
-            clerk_target(clerk_id),
+            AuditTarget::Clerk(clerk_id),
             format!("账号 {name}"),
             now,
         )?;
@@ -155,20 +163,20 @@ pub fn reset_password(
     clerk_id: i64,
     new_password: &str,
     now: DateTime<Utc>,
-) -> Result<String, StoreError> {
-    store.write(|tx| {
+) -> Result<String, AppError> {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_admin(tx, actor)?;
         let target = existing_clerk(tx, clerk_id)?;
         check_policy(new_password, &target.username)
-            .map_err(|e| StoreError::Rejected(e.to_string()))?;
-        let hash = hash_password(new_password).map_err(|e| StoreError::Rejected(e.to_string()))?;
+            .map_err(|e| AppError::rejected(e.to_string()))?;
+        let hash = hash_password(new_password).map_err(|e| AppError::rejected(e.to_string()))?;
         tx.set_password(clerk_id, &hash, true, now)?;
         let name = account_label(&target);
         audit(
             tx,
             Some(actor),
             AuditAction::PasswordReset,
-            clerk_target(clerk_id),
+            AuditTarget::Clerk(clerk_id),
             format!("账号 {name}"),
             now,
         )?;

@@ -7,32 +7,27 @@ use chrono::{DateTime, Utc};
 
 use super::access::require_role;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
 use crate::store::{AuditVerdict, Store, StoreError, Tx};
 
-/// An audit target in words: 申请 SL…, 面签记录 MQ-…, 系统设置; as stored otherwise.
-fn target_words(tx: &Tx<'_>, target: &str) -> Result<String, StoreError> {
-    let number = |prefix: &str| {
-        target
-            .strip_prefix(prefix)
-            .and_then(|id| id.parse::<i64>().ok())
+/// An audit target in words: the clerk by name, 申请 SL…, 面签记录 MQ-…,
+/// 系统设置; as stored otherwise (a record since deleted, text no version writes).
+fn target_words(
+    tx: &Tx<'_>,
+    clerks: &HashMap<i64, String>,
+    stored: &str,
+) -> Result<String, StoreError> {
+    let words = match AuditTarget::parse(stored) {
+        Some(AuditTarget::Clerk(id)) => clerks.get(&id).cloned(),
+        Some(AuditTarget::Application(id)) => tx.app_no_of(id)?.map(|no| format!("申请 {no}")),
+        Some(AuditTarget::Registration(id)) => tx.reg_no_of(id)?.map(|no| format!("面签记录 {no}")),
+        Some(AuditTarget::Settings) => Some("系统设置".to_owned()),
+        _ => None,
     };
-    if target == "settings" {
-        return Ok("系统设置".to_owned());
-    }
-    if let Some(id) = number("application:")
-        && let Some(no) = tx.app_no_of(id)?
-    {
-        return Ok(format!("申请 {no}"));
-    }
-    if let Some(id) = number("registration:")
-        && let Some(no) = tx.reg_no_of(id)?
-    {
-        return Ok(format!("面签记录 {no}"));
-    }
-    Ok(target.to_owned())
+    Ok(words.unwrap_or_else(|| stored.to_owned()))
 }
 
 /// One audit row for the screen.
@@ -70,14 +65,14 @@ pub fn handle(
     const REFUSAL: &str = "只有审核人员和管理员可以查看审计日志。";
     match req {
         Req::Tail { limit } => store
-            .read(|tx| {
+            .read_checked(|tx| -> Result<_, AppError> {
                 require_role(tx, actor, Role::can_view_audit, REFUSAL)?;
                 let clerks = tx.list_clerks()?;
-                let names: HashMap<String, String> = clerks
+                let names: HashMap<i64, String> = clerks
                     .iter()
                     .map(|c| {
                         (
-                            format!("clerk:{}", c.id),
+                            c.id,
                             format!("{}（{}，{}）", c.display_name, c.username, c.role.label()),
                         )
                     })
@@ -94,10 +89,7 @@ pub fn handle(
                     .collect();
                 let mut rows = Vec::new();
                 for r in tx.audit_tail(limit)? {
-                    let target = match names.get(&r.target) {
-                        Some(n) => n.clone(),
-                        None => target_words(tx, &r.target)?,
-                    };
+                    let target = target_words(tx, &names, &r.target)?;
                     rows.push(AuditEntry {
                         target,
                         seq: r.seq,
@@ -111,14 +103,12 @@ pub fn handle(
                 }
                 Ok(rows)
             })
-            .map(Resp::Rows)
-            .map_err(AppError::from),
+            .map(Resp::Rows),
         Req::Verify => store
-            .read(|tx| {
+            .read_checked(|tx| -> Result<_, AppError> {
                 require_role(tx, actor, Role::can_view_audit, REFUSAL)?;
-                tx.verify_audit()
+                Ok(tx.verify_audit()?)
             })
-            .map(Resp::Verdict)
-            .map_err(AppError::from),
+            .map(Resp::Verdict),
     }
 }

@@ -4,12 +4,13 @@
 //! open), checked with the full integrity check, logged and audited. Runs on
 //! a background job or the command line, never on the UI thread.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::anchor::backup_overdue;
 use crate::domain::clerks::audit::AuditAction;
 use crate::store::{NewAuditEvent, Store, backup_to};
@@ -52,7 +53,7 @@ pub fn backup_file(
                 actor_id,
                 actor,
                 action: AuditAction::DatabaseBackedUp,
-                target: "backup".into(),
+                target: AuditTarget::Backup,
                 detail: format!(
                     "{how}：{}（{:.1} MB，完整性检查通过）",
                     dest.display(),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::error::AppError;
 use super::review::may_view;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::anchor;
 use crate::domain::exchange::limits;
 use crate::store::{DashboardData, QueueClock, Store};

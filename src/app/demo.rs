@@ -1,16 +1,17 @@
 //! `--demo`: sample clerks in a throwaway database so anyone can look around.
 //! The passwords are printed in the README; never use them on a real database.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::accounts::AccountInput;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use super::setup::create_first_admin;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::password::hash_password;
-use crate::store::{NewAuditEvent, NewClerk, Store, StoreError};
+use crate::store::{NewAuditEvent, NewClerk, Store};
 
 /// (user name, display name, role, password)
 pub const DEMO_CLERKS: &[(&str, &str, Role, &str)] = &[
@@ -22,7 +23,7 @@ pub const DEMO_CLERKS: &[(&str, &str, Role, &str)] = &[
 pub const DEMO_OFFICE: &str = "演示车辆管理所";
 
 /// Seeds an empty database with the demo clerks.
-pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), AppError> {
     let (user, name, _, password) = DEMO_CLERKS[0];
     let admin = create_first_admin(
         store,
@@ -36,9 +37,9 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
         now,
     )?;
     for &(user, name, role, password) in &DEMO_CLERKS[1..] {
-        let hash = hash_password(password).map_err(|e| StoreError::Rejected(e.to_string()))?;
+        let hash = hash_password(password).map_err(|e| AppError::rejected(e.to_string()))?;
         // Unlike an administrator's new account, demo clerks need no first password change.
-        store.write(|tx| {
+        store.write_checked(|tx| -> Result<_, AppError> {
             let id = tx.insert_clerk(
                 &NewClerk {
                     username: user.to_owned(),
@@ -54,12 +55,12 @@ pub fn seed(store: &mut Store, now: DateTime<Utc>) -> Result<(), StoreError> {
                     actor_id: Some(admin.id),
                     actor: admin.username.clone(),
                     action: AuditAction::AccountCreated,
-                    target: format!("clerk:{id}"),
+                    target: AuditTarget::Clerk(id),
                     detail: format!("用户名 {user}，角色 {}（演示数据）", role.label()),
                 },
                 now,
-            )
-            .map(drop)
+            )?;
+            Ok(())
         })?;
     }
     Ok(())

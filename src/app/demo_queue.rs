@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 use super::demo::DEMO_CLERKS;
 use super::photo_intake::PhotoIntake;
 use super::review::{self, Decision, Req, Resp};
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::documents::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;

@@ -2,20 +2,21 @@
 //! numbers, people and companies) for demos and the 100 000-row measurements.
 //! Never real people: every number is computed here from a counter.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Duration, Utc};
 
 use super::access::audit;
 use super::clock;
 use super::demo;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, ReasonKind, RegistrationKind, RegistrationNo};
-use crate::store::{NewRegistration, Store, StoreError};
+use crate::store::{NewRegistration, Store};
 
 const REGIONS: [&str; 8] = [
     "110101", "310104", "440305", "330106", "510104", "420102", "320102", "610113",
@@ -154,7 +155,7 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
 /// a counter clerk (the demo clerks are created first in an empty database).
 /// Returns how many were added.
 pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, AppError> {
-    if store.read(|tx| tx.clerk_count())? == 0 {
+    if store.read_checked(|tx| tx.clerk_count())? == 0 {
         demo::seed(store, now)?;
     }
     let clerk = store
@@ -163,10 +164,10 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
         .find(|c| c.role == Role::Counter && !c.disabled)
         .ok_or_else(|| AppError::rejected("数据库中没有可用的窗口账号，无法生成演示面签。"))?;
     let actor = SessionClerk::from(&clerk);
-    let start = usize::try_from(store.read(|tx| tx.registration_count())?).unwrap_or(0);
+    let start = usize::try_from(store.read_checked(|tx| tx.registration_count())?).unwrap_or(0);
     let mut added = 0;
     for batch in (start..start + n).collect::<Vec<_>>().chunks(BATCH) {
-        added += store.write(|tx| {
+        added += store.write_checked(|tx| -> Result<_, AppError> {
             let office = tx.settings()?.office_name;
             let mut added = 0;
             for &i in batch {
@@ -181,7 +182,7 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
                     continue;
                 }
                 let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
-                let reg_no = RegistrationNo::new(day, seq).map_err(StoreError::Rejected)?;
+                let reg_no = RegistrationNo::new(day, seq).map_err(AppError::rejected)?;
                 let id = tx.insert_registration(
                     &NewRegistration {
                         reg_no: reg_no.to_string(),
@@ -193,7 +194,7 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
                     tx,
                     Some(&actor),
                     AuditAction::RegistrationCreated,
-                    format!("registration:{id}"),
+                    AuditTarget::Registration(id),
                     format!("{reg_no}（演示数据）"),
                     now,
                 )?;

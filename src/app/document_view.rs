@@ -9,9 +9,9 @@ use image::ImageFormat;
 use super::access::require_role;
 use super::attachments::{ScanFormat, decode_image, sniff};
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// Longest side of a page handed to the screen (a texture must stay small).
 pub const PAGE_MAX_SIDE: u32 = 2048;
@@ -119,7 +119,7 @@ pub fn scan_bytes(
     id: i64,
     sha256: &str,
 ) -> Result<Arc<[u8]>, AppError> {
-    let bytes = store.read(|tx| {
+    let bytes = store.read_checked(|tx| -> Result<_, AppError> {
         require_role(
             tx,
             actor,
@@ -127,12 +127,10 @@ pub fn scan_bytes(
             "只有窗口和审核人员可以查看扫描件",
         )?;
         if !tx.attachments_of(id)?.iter().any(|a| a.sha256 == sha256) {
-            return Err(StoreError::Rejected(
-                "该扫描件不属于这条面签记录".to_owned(),
-            ));
+            return Err(AppError::rejected("该扫描件不属于这条面签记录".to_owned()));
         }
         tx.scan_blob(sha256)?
-            .ok_or_else(|| StoreError::Rejected("扫描件已不在数据库中".to_owned()))
+            .ok_or_else(|| AppError::rejected("扫描件已不在数据库中".to_owned()))
     })?;
     Ok(bytes.into())
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]

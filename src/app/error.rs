@@ -25,6 +25,12 @@ pub enum AppError {
     /// Someone else holds the record (a review claim).
     #[error("{}", held_by_sentence(Some(clerk), &crate::app::clock::fmt_hm(*until)))]
     HeldBy { clerk: String, until: DateTime<Utc> },
+    /// The clerk's claim ticket no longer holds the application: the lease
+    /// ran out and someone else took it, or it went back to the queue.
+    #[error(
+        "审核时限已过且该申请已被他人接手或放回队列，本次审核结果未保存。请重新打开该申请后再审核。"
+    )]
+    Stale { application: i64 },
     /// The record exists already.
     #[error("已有记录 {}", .0.number)]
     Duplicate(RecordRef),
@@ -34,11 +40,7 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        match e {
-            // The store's own refusals are rules, not faults.
-            StoreError::Rejected(m) => AppError::Rejected(sentence(m).into_owned()),
-            other => AppError::Store(other),
-        }
+        AppError::Store(e)
     }
 }
 
@@ -47,11 +49,20 @@ impl AppError {
         AppError::Rejected(sentence(msg.into()).into_owned())
     }
 
+    /// The driver's own words for a storage fault (详情 and the log).
+    pub fn technical(&self) -> Option<String> {
+        match self {
+            AppError::Store(e) => e.technical(),
+            _ => None,
+        }
+    }
+
     /// A short Chinese title, for dialogs and logs (never personal data).
     pub fn title(&self) -> &'static str {
         match self {
             AppError::Rejected(_) => "操作被拒绝",
             AppError::HeldBy { .. } => "正由他人处理",
+            AppError::Stale { .. } => "领取已失效",
             AppError::Duplicate(_) => "记录已存在",
             AppError::Store(e) => e.title(),
         }

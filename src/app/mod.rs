@@ -30,6 +30,7 @@ pub mod registration;
 mod registration_view;
 pub mod review;
 pub mod session;
+pub mod session_clerk;
 pub mod settings;
 pub mod setup;
 pub mod store_watch;

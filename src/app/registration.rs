@@ -18,8 +18,9 @@ pub use super::registration_view::{
     AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
     SearchPage, Submitted,
 };
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::documents::normalize::normalize;
@@ -30,7 +31,7 @@ use crate::domain::registration::{
     RegistrationStatus, ScanSlot, checks,
 };
 use crate::store::{RegistrationQuery, Store, StoreError, Tx};
-use record::{NOT_ALLOWED, NOT_FOUND, NOT_SUPERVISOR, load_view, registration_ref, target};
+use record::{NOT_ALLOWED, NOT_FOUND, NOT_SUPERVISOR, load_view, registration_ref};
 use submit::{Valid, submit};
 
 /// Rows per search page.
@@ -191,9 +192,9 @@ pub fn handle(
                 RegistrationKind::Company => org_code_of(&number).map(str::to_owned),
                 RegistrationKind::Person => None,
             };
-            let hit = store.read(|tx| {
+            let hit = store.read_checked(|tx| -> Result<_, AppError> {
                 require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-                tx.registration_holding(&number, org.as_deref())
+                Ok(tx.registration_holding(&number, org.as_deref())?)
             })?;
             Ok(Resp::Holding {
                 number,
@@ -272,9 +273,9 @@ fn search(
     page: usize,
     generation: u64,
 ) -> Result<SearchPage, AppError> {
-    let (rows, has_more) = store.read(|tx| {
+    let (rows, has_more) = store.read_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        search_page(tx, query, page)
+        Ok(search_page(tx, query, page)?)
     })?;
     Ok(SearchPage {
         generation,
@@ -287,7 +288,7 @@ fn search(
 }
 
 fn open(store: &mut Store, actor: &SessionClerk, id: i64) -> Result<RegistrationView, AppError> {
-    Ok(store.read(|tx| load_view(tx, actor, id))?)
+    store.read_checked(|tx| load_view(tx, actor, id))
 }
 
 fn reveal(
@@ -296,16 +297,16 @@ fn reveal(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RevealedNumbers, AppError> {
-    Ok(store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         audit(
             tx,
             Some(actor),
             AuditAction::RegistrationNumberRevealed,
-            target(id),
+            AuditTarget::Registration(id),
             format!("{} 的完整证件号码", rec.reg_no),
             now,
         )?;
@@ -314,7 +315,7 @@ fn reveal(
             doc_number: rec.doc_number,
             agent_doc_number: rec.agent_doc_number,
         })
-    })?)
+    })
 }
 
 fn update_mobile(
@@ -333,13 +334,13 @@ fn update_mobile(
             return Ok(Resp::Invalid(errors));
         }
     };
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         if rec.mobile == mobile {
-            return Err(StoreError::Rejected(
+            return Err(AppError::rejected(
                 "新手机号码与登记的号码相同，无需修改。".to_owned(),
             ));
         }
@@ -348,7 +349,7 @@ fn update_mobile(
             tx,
             Some(actor),
             AuditAction::RegistrationMobileChanged,
-            target(id),
+            AuditTarget::Registration(id),
             format!(
                 "{}：{} → {}",
                 rec.reg_no,
@@ -356,9 +357,10 @@ fn update_mobile(
                 mask_mobile(&mobile)
             ),
             now,
-        )
+        )?;
+        Ok(())
     })?;
-    let v = store.read(|tx| load_view(tx, actor, id))?;
+    let v = store.read_checked(|tx| load_view(tx, actor, id))?;
     Ok(Resp::MobileUpdated(Box::new(v)))
 }
 
@@ -368,12 +370,12 @@ fn countersign(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RegistrationView, AppError> {
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_SUPERVISOR)?;
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
-        let refuse = |m: String| Err(StoreError::Rejected(m));
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let refuse = |m: String| Err(AppError::rejected(m));
         match (rec.kind, rec.status) {
             (RegistrationKind::Person, _) => {
                 return refuse("个人面签办理后即生效，无需复核。".to_owned());
@@ -404,12 +406,13 @@ fn countersign(
             tx,
             Some(actor),
             AuditAction::RegistrationCountersigned,
-            target(id),
+            AuditTarget::Registration(id),
             format!("{}（受理人 {}）", rec.reg_no, rec.clerk_name),
             now,
-        )
+        )?;
+        Ok(())
     })?;
-    Ok(store.read(|tx| load_view(tx, actor, id))?)
+    store.read_checked(|tx| load_view(tx, actor, id))
 }
 
 /// Writes the receipt's audit row and records the chain head it prints as an
@@ -422,18 +425,18 @@ pub fn issue_receipt(
     actor: Option<&SessionClerk>,
     id: i64,
 ) -> Result<ReceiptData, AppError> {
-    let data = store.write(|tx| {
+    let data = store.write_checked(|tx| -> Result<_, AppError> {
         if let Some(a) = actor {
             require_role(tx, a, Role::can_register, NOT_ALLOWED)?;
         }
         let rec = tx
             .registration(id)?
-            .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
         audit(
             tx,
             actor,
             AuditAction::RegistrationReceiptIssued,
-            target(id),
+            AuditTarget::Registration(id),
             rec.reg_no.clone(),
             now,
         )?;

@@ -2,38 +2,17 @@
 //! (manual or idle) and a clerk's own password change. Every state change is
 //! written together with its audit row in one transaction.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::access::audit;
 use super::clock;
 use super::error::AppError;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
-use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::Attempt;
 use crate::domain::clerks::password::{check_policy, hash_password, verify_password};
 use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError, Tx};
-
-/// The signed-in clerk as the UI sees it (no password hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionClerk {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub must_change_password: bool,
-}
-
-impl From<&ClerkRecord> for SessionClerk {
-    fn from(c: &ClerkRecord) -> Self {
-        Self {
-            id: c.id,
-            username: c.username.clone(),
-            display_name: c.display_name.clone(),
-            role: c.role,
-            must_change_password: c.must_change_password,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -47,10 +26,6 @@ pub enum LoginOutcome {
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_password("not-a-real-account-0").unwrap_or_default())
-}
-
-pub(crate) fn clerk_target(id: i64) -> String {
-    format!("clerk:{id}")
 }
 
 /// What a typed user name may put in the audit log: trimmed, printable, short.
@@ -77,7 +52,7 @@ pub fn login(
     password: &str,
     purpose: LoginPurpose,
     now: DateTime<Utc>,
-) -> Result<LoginOutcome, StoreError> {
+) -> Result<LoginOutcome, AppError> {
     let typed = sanitize_typed(username);
     let policy = store.read(|tx| tx.settings())?.lockout;
     let refused = |remaining: Option<u32>| match purpose {
@@ -93,7 +68,7 @@ pub fn login(
             policy.max_failures, policy.lock_minutes
         )),
     };
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         let key = typed.to_ascii_lowercase();
         let Some(clerk) = tx.clerk_by_username(&key)? else {
             // The same argon2 work as for an existing account: equal timing.
@@ -106,7 +81,7 @@ pub fn login(
                     actor_id: None,
                     actor: String::new(),
                     action: AuditAction::LoginFailed,
-                    target: String::new(),
+                    target: AuditTarget::Nothing,
                     detail: format!("未知账号 #{digest}"),
                 },
                 now,
@@ -121,7 +96,7 @@ pub fn login(
         if next != clerk.lockout {
             tx.set_lockout(clerk.id, next)?;
         }
-        let target = clerk_target(clerk.id);
+        let target = AuditTarget::Clerk(clerk.id);
         match attempt {
             Attempt::Locked { until } => {
                 audit(
@@ -154,7 +129,7 @@ pub fn login(
                     tx,
                     Some(&session),
                     AuditAction::LoginFailed,
-                    target.clone(),
+                    target,
                     "还可尝试 0 次".into(),
                     now,
                 )?;
@@ -226,15 +201,16 @@ pub fn end_session(
     clerk: &SessionClerk,
     replaced_by: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    store.write(|tx| {
+) -> Result<(), AppError> {
+    store.write_checked(|tx| -> Result<_, AppError> {
         let why = if replaced_by.is_some() {
             "被接替登录"
         } else {
             "退出登录"
         };
-        super::review::release_on_leave(tx, clerk, why, now)?;
-        end_session_row(tx, clerk, replaced_by, now)
+        release_on_leave(tx, clerk, why, now)?;
+        end_session_row(tx, clerk, replaced_by, now)?;
+        Ok(())
     })
 }
 
@@ -243,13 +219,13 @@ fn end_session_row(
     clerk: &SessionClerk,
     replaced_by: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), crate::store::StoreError> {
     match replaced_by {
         None => audit(
             tx,
             Some(clerk),
             AuditAction::Logout,
-            clerk_target(clerk.id),
+            AuditTarget::Clerk(clerk.id),
             String::new(),
             now,
         ),
@@ -257,7 +233,7 @@ fn end_session_row(
             tx,
             Some(clerk),
             AuditAction::SessionReplaced,
-            clerk_target(clerk.id),
+            AuditTarget::Clerk(clerk.id),
             format!("由 {} 登录接替", sanitize_typed(next)),
             now,
         ),
@@ -268,7 +244,7 @@ pub fn record_idle_lock(
     store: &mut Store,
     clerk: &SessionClerk,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     record_lock(store, clerk, LockReason::Idle, now)
 }
 
@@ -279,23 +255,23 @@ pub fn change_own_password(
     old: &str,
     new: &str,
     now: DateTime<Utc>,
-) -> Result<SessionClerk, StoreError> {
-    check_policy(new, &clerk.username).map_err(|e| StoreError::Rejected(e.to_string()))?;
+) -> Result<SessionClerk, AppError> {
+    check_policy(new, &clerk.username).map_err(|e| AppError::rejected(e.to_string()))?;
     if old == new {
-        return Err(StoreError::Rejected("新密码不能与原密码相同".to_owned()));
+        return Err(AppError::rejected("新密码不能与原密码相同".to_owned()));
     }
-    let hash = hash_password(new).map_err(|e| StoreError::Rejected(e.to_string()))?;
-    store.write(|tx| {
+    let hash = hash_password(new).map_err(|e| AppError::rejected(e.to_string()))?;
+    store.write_checked(|tx| -> Result<_, AppError> {
         let record = existing_clerk(tx, clerk.id)?;
         if !verify_password(old, &record.password_hash) {
-            return Err(StoreError::Rejected("原密码不正确".to_owned()));
+            return Err(AppError::rejected("原密码不正确".to_owned()));
         }
         tx.set_password(clerk.id, &hash, false, now)?;
         audit(
             tx,
             Some(clerk),
             AuditAction::PasswordChanged,
-            clerk_target(clerk.id),
+            AuditTarget::Clerk(clerk.id),
             String::new(),
             now,
         )?;
@@ -328,21 +304,22 @@ pub fn record_lock(
     clerk: &SessionClerk,
     reason: LockReason,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let action = match reason {
         LockReason::Manual => AuditAction::ManualLocked,
         LockReason::Idle => AuditAction::IdleLocked,
     };
-    store.write(|tx| {
+    store.write_checked(|tx| -> Result<_, AppError> {
         audit(
             tx,
             Some(clerk),
             action,
-            clerk_target(clerk.id),
+            AuditTarget::Clerk(clerk.id),
             String::new(),
             now,
         )?;
-        super::review::release_on_leave(tx, clerk, "锁屏", now).map(drop)
+        release_on_leave(tx, clerk, "锁屏", now)?;
+        Ok(())
     })
 }
 
@@ -408,7 +385,34 @@ pub fn handle(
 }
 
 /// The clerk with this id, or "账号不存在" (the account was removed meanwhile).
-pub(crate) fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, StoreError> {
+pub(crate) fn existing_clerk(tx: &Tx<'_>, id: i64) -> Result<ClerkRecord, AppError> {
     tx.clerk_by_id(id)?
-        .ok_or_else(|| StoreError::Rejected("账号不存在".to_owned()))
+        .ok_or_else(|| AppError::rejected("账号不存在".to_owned()))
+}
+
+/// Gives back the clerk's running claims when their screen locks or they
+/// sign out, so others can take the work at once (a crashed PC is covered by
+/// the lease running out). One audit row per application; inside the
+/// caller's transaction (the lock or logout row's).
+pub fn release_on_leave(
+    tx: &Tx<'_>,
+    clerk: &SessionClerk,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let ids = tx.release_claims_of(clerk.id, now)?;
+    for id in &ids {
+        audit(
+            tx,
+            Some(clerk),
+            AuditAction::ReviewReleased,
+            AuditTarget::Application(*id),
+            format!("{why}时自动放回队列"),
+            now,
+        )?;
+    }
+    if !ids.is_empty() {
+        tracing::info!(released = ids.len(), "claims given back on leave");
+    }
+    Ok(ids.len())
 }

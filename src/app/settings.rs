@@ -1,23 +1,24 @@
 //! Office settings (administrators only): office name, idle lock, lockout.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::access::{audit, require_role};
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::settings::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 pub fn save_settings(
     store: &mut Store,
     actor: &SessionClerk,
     settings: Settings,
     now: DateTime<Utc>,
-) -> Result<Settings, StoreError> {
-    let settings = settings.validated().map_err(StoreError::Rejected)?;
-    store.write(|tx| {
+) -> Result<Settings, AppError> {
+    let settings = settings.validated().map_err(AppError::rejected)?;
+    store.write_checked(|tx| -> Result<_, AppError> {
         require_role(
             tx,
             actor,
@@ -29,7 +30,7 @@ pub fn save_settings(
             tx,
             Some(actor),
             AuditAction::SettingsChanged,
-            "settings".to_owned(),
+            AuditTarget::Settings,
             format!(
                 "闲置锁屏 {} 分钟，连续失败 {} 次锁定 {} 分钟",
                 settings.idle_minutes, settings.lockout.max_failures, settings.lockout.lock_minutes

@@ -1,22 +1,23 @@
 //! The first run: creating the first administrator on a brand-new file.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::access::audit;
 use super::accounts::{AccountInput, validated_new_clerk};
 use super::error::AppError;
-use super::session::{SessionClerk, clerk_target};
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::settings::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
-pub fn needs_setup(store: &mut Store) -> Result<bool, StoreError> {
-    store.read(|tx| Ok(tx.clerk_count()? == 0))
+pub fn needs_setup(store: &mut Store) -> Result<bool, AppError> {
+    Ok(store.read(|tx| Ok(tx.clerk_count()? == 0))?)
 }
 
-pub fn settings(store: &mut Store) -> Result<Settings, StoreError> {
-    store.read(|tx| tx.settings())
+pub fn settings(store: &mut Store) -> Result<Settings, AppError> {
+    Ok(store.read(|tx| tx.settings())?)
 }
 
 /// First run: creates the first administrator and signs them in. Refused once
@@ -26,7 +27,7 @@ pub fn create_first_admin(
     input: &AccountInput,
     office_name: &str,
     now: DateTime<Utc>,
-) -> Result<SessionClerk, StoreError> {
+) -> Result<SessionClerk, AppError> {
     let input = AccountInput {
         role: Role::Admin,
         ..input.clone()
@@ -37,24 +38,22 @@ pub fn create_first_admin(
         ..Settings::default()
     }
     .validated()
-    .map_err(StoreError::Rejected)?;
-    store.write(|tx| {
+    .map_err(AppError::rejected)?;
+    store.write_checked(|tx| -> Result<_, AppError> {
         if tx.clerk_count()? != 0 {
-            return Err(StoreError::Rejected(
-                "已存在账号，不能再次初始化".to_owned(),
-            ));
+            return Err(AppError::rejected("已存在账号，不能再次初始化".to_owned()));
         }
         let id = tx.insert_clerk(&new, now)?;
         tx.save_settings(&settings)?;
         let clerk = tx
             .clerk_by_id(id)?
-            .ok_or_else(|| StoreError::Rejected("账号创建后未找到".to_owned()))?;
+            .ok_or_else(|| AppError::rejected("账号创建后未找到".to_owned()))?;
         let session = SessionClerk::from(&clerk);
         audit(
             tx,
             Some(&session),
             AuditAction::FirstAdminCreated,
-            clerk_target(id),
+            AuditTarget::Clerk(id),
             String::new(),
             now,
         )?;
@@ -62,7 +61,7 @@ pub fn create_first_admin(
             tx,
             Some(&session),
             AuditAction::LoginSucceeded,
-            clerk_target(id),
+            AuditTarget::Clerk(id),
             String::new(),
             now,
         )?;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::Clock;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use super::{
     accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
 };
@@ -298,9 +298,9 @@ struct Watch {
     alive: std::sync::Weak<()>,
 }
 
-fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
+fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, AppError> {
     match target {
-        DbTarget::File(path) => Store::open(path),
+        DbTarget::File(path) => Ok(Store::open(path)?),
         DbTarget::Demo(path) => {
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = path.clone().into_os_string();
@@ -323,7 +323,7 @@ fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, StoreError> {
     }
 }
 
-fn open_failed(path: PathBuf, e: &StoreError) -> Event {
+fn open_failed(path: PathBuf, e: &AppError) -> Event {
     tracing::warn!(title = e.title(), technical = ?e.technical(), "database could not be opened");
     Event::OpenFailed {
         path,

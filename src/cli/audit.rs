@@ -43,7 +43,7 @@ pub fn verify(db: Option<PathBuf>, anchors: &[PathBuf], out: &mut dyn Write) -> 
         }
     };
     for (anchor, source) in &found {
-        if let Err(reason) = db.check_anchor(anchor)? {
+        if let Some(reason) = db.check_anchor(anchor)? {
             writeln!(
                 out,
                 "BROKEN anchor seq={} ({}): {reason}",

@@ -34,7 +34,7 @@ pub fn run(db: Option<PathBuf>, out: &mut impl Write) -> anyhow::Result<u8> {
             unfinished_exports(&path, out)?;
             Ok(0)
         }
-        Err(e @ StoreError::Corrupt { .. }) => {
+        Err(e @ (StoreError::Corrupt { .. } | StoreError::CorruptRow { .. })) => {
             writeln!(out, "{e}")?;
             Ok(1)
         }

@@ -1,6 +1,7 @@
 //! `queue [--json] [--filter …] [--search TEXT] [--limit N]` and
 //! `demo-data --applications N`: the review queue from the command line.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -196,7 +197,7 @@ pub fn audit_demo(store: &mut Store, detail: String) -> anyhow::Result<()> {
             tx,
             None,
             crate::domain::clerks::audit::AuditAction::DemoDataAdded,
-            "demo".into(),
+            AuditTarget::Demo,
             detail,
             now(),
         )

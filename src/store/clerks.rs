@@ -1,12 +1,10 @@
-//! `clerks` table: accounts, password hashes, lockout counters.
+//! Clerks family: accounts, password hashes and lockout counters, shared by
+//! every counter that uses the same database.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
-
-use super::error::StoreError;
-use super::{Tx, time};
+use super::error::StoreResult;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
+use chrono::{DateTime, Utc};
 
 /// A clerk as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,139 +29,33 @@ pub struct NewClerk {
     pub must_change_password: bool,
 }
 
-const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
-                       disabled, failed_attempts, locked_until, created_at";
+/// `clerks` table: accounts, password hashes, lockout counters.
+pub trait Clerks {
+    fn clerk_count(&self) -> StoreResult<i64>;
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<ClerkRecord> {
-    let role: String = r.get(3)?;
-    let locked_until: Option<String> = r.get(8)?;
-    let created_at: String = r.get(9)?;
-    Ok(ClerkRecord {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        display_name: r.get(2)?,
-        // The CHECK constraint makes an unknown role impossible; fall back to
-        // the least-privileged role rather than fail the whole read.
-        role: Role::from_code(&role).unwrap_or(Role::Counter),
-        password_hash: r.get(4)?,
-        must_change_password: r.get(5)?,
-        disabled: r.get(6)?,
-        lockout: LockoutState {
-            failures: r.get(7)?,
-            locked_until: locked_until.as_deref().and_then(time::parse),
-        },
-        created_at: time::parse(&created_at).unwrap_or_default(),
-    })
-}
+    fn active_admin_count(&self) -> StoreResult<i64>;
 
-impl Tx<'_> {
-    pub fn clerk_count(&self) -> Result<i64, StoreError> {
-        self.q(|c| c.query_row("SELECT COUNT(*) FROM clerks", [], |r| r.get(0)))
-    }
+    /// Creates a clerk. The caller checks the user name is free first; the
+    /// unique index refuses a twin anyway.
+    fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> StoreResult<i64>;
 
-    pub fn active_admin_count(&self) -> Result<i64, StoreError> {
-        self.q(|c| {
-            c.query_row(
-                "SELECT COUNT(*) FROM clerks WHERE role = 'admin' AND disabled = 0",
-                [],
-                |r| r.get(0),
-            )
-        })
-    }
+    fn clerk_by_username(&self, username: &str) -> StoreResult<Option<ClerkRecord>>;
 
-    /// Creates a clerk; a taken user name is a `Rejected` error with a clear message.
-    pub fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        if self.clerk_by_username(&c.username)?.is_some() {
-            return Err(StoreError::Rejected(format!(
-                "用户名 {} 已被使用",
-                c.username
-            )));
-        }
-        let at = time::format(now);
-        self.q(|conn| {
-            conn.execute(
-                "INSERT INTO clerks (username, display_name, role, password_hash, \
-                 must_change_password, created_at, password_changed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![
-                    c.username,
-                    c.display_name,
-                    c.role.code(),
-                    c.password_hash,
-                    c.must_change_password,
-                    at
-                ],
-            )?;
-            Ok(conn.last_insert_rowid())
-        })
-    }
+    fn clerk_by_id(&self, id: i64) -> StoreResult<Option<ClerkRecord>>;
 
-    pub fn clerk_by_username(&self, username: &str) -> Result<Option<ClerkRecord>, StoreError> {
-        self.q(|c| {
-            c.query_row(
-                &format!("SELECT {COLUMNS} FROM clerks WHERE username = ?1"),
-                [username],
-                from_row,
-            )
-            .optional()
-        })
-    }
+    fn list_clerks(&self) -> StoreResult<Vec<ClerkRecord>>;
 
-    pub fn clerk_by_id(&self, id: i64) -> Result<Option<ClerkRecord>, StoreError> {
-        self.q(|c| {
-            c.query_row(
-                &format!("SELECT {COLUMNS} FROM clerks WHERE id = ?1"),
-                [id],
-                from_row,
-            )
-            .optional()
-        })
-    }
+    fn set_lockout(&self, id: i64, s: LockoutState) -> StoreResult<()>;
 
-    pub fn list_clerks(&self) -> Result<Vec<ClerkRecord>, StoreError> {
-        self.q(|c| {
-            let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM clerks ORDER BY id"))?;
-            let rows = stmt.query_map([], from_row)?;
-            rows.collect()
-        })
-    }
-
-    pub fn set_lockout(&self, id: i64, s: LockoutState) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE clerks SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
-                params![id, s.failures, s.locked_until.map(time::format)],
-            )
-            .map(drop)
-        })
-    }
-
-    pub fn set_disabled(&self, id: i64, disabled: bool) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE clerks SET disabled = ?2 WHERE id = ?1",
-                params![id, disabled],
-            )
-            .map(drop)
-        })
-    }
+    fn set_disabled(&self, id: i64, disabled: bool) -> StoreResult<()>;
 
     /// Stores a new password hash; clears any lockout (an administrator's reset
     /// is how a locked clerk gets back in early).
-    pub fn set_password(
+    fn set_password(
         &self,
         id: i64,
         hash: &str,
         must_change: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE clerks SET password_hash = ?2, must_change_password = ?3, \
-                 password_changed_at = ?4, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
-                params![id, hash, must_change, time::format(now)],
-            )
-            .map(drop)
-        })
-    }
+    ) -> StoreResult<()>;
 }

@@ -1,14 +1,10 @@
-//! `decisions`: final and append-only. [`Tx::decide`] writes the decision,
-//! closes the application and releases its claim, and queues the messages;
-//! the caller adds the audit row in the same transaction.
+//! Decisions family: final decisions, written with their messages in the
+//! transaction that re-checks the reviewer's claim.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
-
-use super::error::StoreError;
+use super::error::StoreResult;
 use super::outbox::NewMessage;
-use super::{Tx, time};
 use crate::domain::review::{Outcome, Reason};
+use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDecision {
@@ -41,88 +37,28 @@ pub struct DecisionRecord {
     pub decided_at: DateTime<Utc>,
 }
 
-/// Refusal when the ticket no longer holds the application.
-pub const STALE_CLAIM: &str =
-    "审核时限已过且该申请已被他人接手或放回队列，本次审核结果未保存。请重新打开该申请后再审核。";
-
-impl Tx<'_> {
+/// `decisions`: final and append-only. [`Decisions::decide`] writes the
+/// decision, closes the application and releases its claim, and queues the
+/// messages; the caller adds the audit row in the same transaction.
+///
+/// Hot rows: every decision adds to `decision_days` and `decision_reasons`
+/// (the dashboard's tallies). SQLite keeps them by trigger in the writer's
+/// transaction; a server must not make twenty reviewers wait on one tally
+/// row, so it keeps per-workstation rows and sums them on read.
+pub trait Decisions {
     /// Closes the application under the decider's current claim, writes the
-    /// decision and queues `messages`. A stale ticket is refused and nothing
-    /// is written (the caller's transaction rolls back on any error).
-    pub fn decide(
+    /// decision and queues `messages`; returns the decision's id, or `None`
+    /// when the ticket is stale (nothing is written then).
+    ///
+    /// Concurrency: the claim is re-checked by the same statement that closes
+    /// the application, so a decision made under a lease someone else has
+    /// since taken over never lands.
+    fn decide(
         &self,
         d: &NewDecision,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        let closed = self.q(|c| {
-            c.prepare_cached(
-                "UPDATE applications SET status = ?2, claimed_by = NULL, lease_until = NULL \
-                 WHERE id = ?1 AND status = 'pending' AND claimed_by = ?3 AND claim_seq = ?4",
-            )?
-            .execute(params![
-                d.application_id,
-                d.outcome.status().code(),
-                d.clerk,
-                d.claim_seq
-            ])
-        })?;
-        if closed != 1 {
-            return Err(StoreError::Rejected(STALE_CLAIM.to_owned()));
-        }
-        let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code()).collect();
-        let id = self.q(|c| {
-            c.prepare_cached(
-                "INSERT INTO decisions (application_id, outcome, reasons, free_text, notice, \
-                 photo_report, decided_by, decided_at, claim_seq, photo_override) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                d.application_id,
-                d.outcome.code(),
-                reasons.join(","),
-                d.free_text,
-                d.notice,
-                d.photo_report,
-                d.clerk,
-                time::format(now),
-                d.claim_seq,
-                d.photo_override
-            ])?;
-            Ok(c.last_insert_rowid())
-        })?;
-        for m in messages {
-            self.enqueue_message(m, now)?;
-        }
-        Ok(id)
-    }
+    ) -> StoreResult<Option<i64>>;
 
-    pub fn decision_for(&self, application_id: i64) -> Result<Option<DecisionRecord>, StoreError> {
-        self.q(|c| {
-            c.prepare_cached(
-                "SELECT d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
-                 d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override \
-                 FROM decisions d LEFT JOIN clerks c ON c.id = d.decided_by WHERE d.application_id = ?1",
-            )?
-            .query_row([application_id], |r| {
-                let outcome: String = r.get(2)?;
-                let reasons: String = r.get(3)?;
-                let at: String = r.get(9)?;
-                Ok(DecisionRecord {
-                    id: r.get(0)?,
-                    application_id: r.get(1)?,
-                    outcome: Outcome::from_code(&outcome).unwrap_or(Outcome::Reject),
-                    reasons: reasons.split(',').filter_map(Reason::from_code).collect(),
-                    free_text: r.get(4)?,
-                    notice: r.get(5)?,
-                    photo_report: r.get(6)?,
-                    photo_override: r.get(10)?,
-                    decided_by: r.get(7)?,
-                    decided_by_name: r.get(8)?,
-                    decided_at: time::parse(&at).unwrap_or_default(),
-                })
-            })
-            .optional()
-        })
-    }
+    fn decision_for(&self, application_id: i64) -> StoreResult<Option<DecisionRecord>>;
 }

@@ -31,49 +31,42 @@ pub enum StoreError {
         "文件 {path} 是 SQLite 数据库，但不是工作台的数据库，未做任何修改。请确认路径是否正确。"
     )]
     Foreign { path: PathBuf },
+    /// A value in a row that the schema should have made impossible (a
+    /// status no version writes, a date that does not parse): the read fails
+    /// and names the place instead of showing a default (待审核, 1970).
+    #[error(
+        "数据库 {path} 中 {table} 表第 {row} 行的 {column} 字段内容无效（{value}）。该记录未显示；请联系信息科运行 counterdesk check-db。"
+    )]
+    CorruptRow {
+        path: PathBuf,
+        table: &'static str,
+        row: i64,
+        column: &'static str,
+        value: String,
+    },
     /// Anything else the driver reports: the clerk reads a Chinese sentence,
     /// the technical cause goes to [`StoreError::technical`] (详情 and the log).
     #[error("数据库 {path} 操作失败，本次操作未保存。请重试；如仍出现，请联系信息科。")]
-    Sqlite {
+    Driver {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("{0}")]
-    Rejected(String),
+    /// The audit chain's head row is gone or damaged: no audited write can
+    /// be made until IT restores it.
+    #[error(
+        "审计链头（audit_head 表）被删除或损坏，无法记录审计日志，本次操作未保存。请联系信息科：运行 counterdesk verify-audit 检查，并从备份恢复"
+    )]
+    AuditHeadDamaged { path: PathBuf },
+    /// A backup is never written over an existing file.
+    #[error("备份文件 {path} 已存在，未覆盖：请换一个文件名")]
+    BackupExists { path: PathBuf },
+    /// A blob (photo) outside the stored size range.
+    #[error("文件大小 {bytes} 字节超出允许范围（1 字节至 {max_mb} MB）")]
+    BlobSize { bytes: usize, max_mb: usize },
 }
 
 impl StoreError {
-    /// Classifies a SQLite error: busy/locked and corruption get their own
-    /// messages; everything else keeps the driver's text.
-    pub fn from_sqlite(path: &Path, e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        let path = path.to_path_buf();
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
-            Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path },
-            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
-                path,
-                detail: format!("文件结构损坏（{e}）"),
-            },
-            Some(ErrorCode::DiskFull) => StoreError::DiskFull {
-                path,
-                detail: e.to_string(),
-            },
-            Some(ErrorCode::SystemIoFailure) if is_enospc(&e) => StoreError::DiskFull {
-                path,
-                detail: e.to_string(),
-            },
-            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
-                StoreError::Unwritable {
-                    path,
-                    detail: format!("文件只读或没有权限（{e}）"),
-                }
-            }
-            _ => StoreError::Sqlite { path, source: e },
-        }
-    }
-
     /// A short Chinese title for the error window.
     pub fn title(&self) -> &'static str {
         match self {
@@ -84,8 +77,11 @@ impl StoreError {
             StoreError::DiskFull { .. } => "磁盘空间不足",
             StoreError::Busy { .. } => "数据库被占用",
             StoreError::Foreign { .. } => "不是工作台数据库",
-            StoreError::Sqlite { .. } => "数据库错误",
-            StoreError::Rejected(_) => "操作被拒绝",
+            StoreError::Driver { .. } => "数据库错误",
+            StoreError::CorruptRow { .. } => "数据库记录损坏",
+            StoreError::AuditHeadDamaged { .. } => "审计日志损坏",
+            StoreError::BackupExists { .. } => "文件已存在",
+            StoreError::BlobSize { .. } => "文件大小不符",
         }
     }
 }
@@ -95,7 +91,7 @@ impl StoreError {
     /// the Chinese message already says everything.
     pub fn technical(&self) -> Option<String> {
         match self {
-            StoreError::Sqlite { source, .. } => Some(source.to_string()),
+            StoreError::Driver { source, .. } => Some(source.to_string()),
             StoreError::Corrupt { detail, .. }
             | StoreError::Unwritable { detail, .. }
             | StoreError::DiskFull { detail, .. } => Some(detail.clone()),
@@ -119,12 +115,6 @@ pub fn io_detail(e: &std::io::Error) -> String {
     format!("{what}（系统信息：{e}）")
 }
 
-/// SQLite reports a failed write as an I/O error; the OS said "no space".
-fn is_enospc(e: &rusqlite::Error) -> bool {
-    let text = e.to_string().to_ascii_lowercase();
-    text.contains("no space") || text.contains("disk is full") || text.contains("disk full")
-}
-
 /// An OS error while writing a file the store owns (a backup, a new database).
 pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
     move |e| {
@@ -141,3 +131,6 @@ pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
         }
     }
 }
+
+/// What every store call returns.
+pub type StoreResult<T> = Result<T, StoreError>;

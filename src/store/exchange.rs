@@ -1,17 +1,20 @@
-//! Data exchange: imports (applications skipped by number), the rows an
-//! export run carries (see `export_runs` for the runs), and the import log.
+//! Exchange family: imports, exactly-once export runs, and the backup log.
 
+use std::ops::ControlFlow;
+
+use super::error::StoreResult;
+use crate::domain::clerks::anchor::Anchor;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
-
-use super::error::StoreError;
-use super::{Tx, time};
+use std::path::Path;
 
 /// The streams an export moves a mark for.
 pub const STREAM_DECISIONS: &str = "decisions";
+
 pub const STREAM_REGISTRATIONS: &str = "registrations";
+
 pub const STREAM_AUDIT: &str = "audit";
+
 pub const STREAM_NOTICES: &str = "notices";
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,252 +94,155 @@ pub struct ImportRecord {
     pub clerk_id: Option<i64>,
 }
 
-fn list(s: String) -> Vec<String> {
-    s.split(',')
-        .filter(|x| !x.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// An export that claimed its rows but was not confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRun {
+    pub id: i64,
+    pub export_id: String,
+    /// The folder the export was being written into, and its final name.
+    pub out_dir: String,
+    pub folder: String,
 }
 
-impl Tx<'_> {
-    fn err(&self, e: rusqlite::Error) -> StoreError {
-        StoreError::from_sqlite(self.path, e)
-    }
+/// A partial folder an interrupted export may have left out of reach of
+/// the export that redid it (see migration 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    pub id: i64,
+    pub path: String,
+}
 
+/// One stream of a run: how many rows, and the lowest and highest id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStream {
+    pub count: u64,
+    pub first: i64,
+    pub last: i64,
+}
+
+/// What a confirmed export carried, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub decisions: u64,
+    pub registrations: u64,
+    pub audit: u64,
+    pub notices: u64,
+    pub manifest_sha256: String,
+}
+
+/// What a backend needs back to end a bulk insert; opaque to `app/`.
+#[derive(Debug)]
+pub struct BulkInsert(pub(crate) Option<String>);
+
+/// Data exchange: imports (applications skipped by number), the rows an
+/// export run carries (see `export_runs` for the runs), and the import log.
+pub trait Exchange {
     /// Whether an application number is already stored (import skips it).
-    pub fn application_exists(&self, app_no: &str) -> Result<bool, StoreError> {
-        self.q(|c| {
-            c.prepare_cached("SELECT 1 FROM applications WHERE app_no = ?1")?
-                .query_row([app_no], |_| Ok(()))
-                .optional()
-                .map(|r| r.is_some())
-        })
-    }
+    fn application_exists(&self, app_no: &str) -> StoreResult<bool>;
 
-    /// Lifts the per-row `queue_counts` trigger for a bulk load inside the
-    /// caller's transaction; returns its SQL for [`Tx::resume_count_trigger`].
-    /// The trigger made SQLite keep a statement journal (a copy of every page
-    /// each INSERT touches). Schema changes are transactional: a failed or
-    /// killed import gets the trigger back with the rollback.
-    pub fn suspend_count_trigger(&self) -> Result<Option<String>, StoreError> {
-        let sql: Option<String> = self.q(|c| {
-            c.query_row(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
-                 AND name = 'applications_count_insert'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-        })?;
-        if sql.is_some() {
-            self.q(|c| c.execute_batch("DROP TRIGGER applications_count_insert;"))?;
-        }
-        Ok(sql)
-    }
+    /// Starts a bulk insert of applications inside the caller's transaction:
+    /// the backend may stop keeping `queue_counts` row by row (on SQLite the
+    /// per-row trigger made it keep a statement journal, a copy of every page
+    /// each INSERT touches). Hand the token to [`Exchange::end_bulk_insert`]
+    /// before commit; a failed or killed import rolls back with everything else.
+    fn begin_bulk_insert(&self) -> StoreResult<BulkInsert>;
 
     /// Counts the applications with `id >= first` into `queue_counts` in one
-    /// statement and puts the trigger back exactly as it was.
-    pub fn resume_count_trigger(&self, sql: &str, first: i64) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO queue_counts (kind, status, due_day, n) \
-                 SELECT kind, status, due_day, COUNT(*) FROM applications WHERE id >= ?1 \
-                 GROUP BY kind, status, due_day \
-                 ON CONFLICT (kind, status, due_day) DO UPDATE SET n = n + excluded.n",
-                [first],
-            )?;
-            c.execute_batch(sql)
-        })
-    }
+    /// statement and restores per-row counting exactly as it was.
+    fn end_bulk_insert(&self, token: BulkInsert, first: i64) -> StoreResult<()>;
 
     /// A stored blob's id by its SHA-256.
-    pub fn blob_id(&self, sha256: &str) -> Result<Option<i64>, StoreError> {
-        self.q(|c| {
-            c.prepare_cached("SELECT id FROM blobs WHERE sha256 = ?1")?
-                .query_row([sha256], |r| r.get(0))
-                .optional()
-        })
-    }
+    fn blob_id(&self, sha256: &str) -> StoreResult<Option<i64>>;
 
-    pub fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    time::format(now),
-                    r.file_name,
-                    r.file_sha256,
-                    r.lines as i64,
-                    r.imported as i64,
-                    r.skipped as i64,
-                    r.clerk_id
-                ],
-            )?;
-            Ok(c.last_insert_rowid())
-        })
-    }
+    fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// The decisions export run `run` carries, in id order.
-    pub fn export_decisions(
+    fn export_decisions(
         &self,
         run: i64,
-        mut f: impl FnMut(DecisionExport) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT d.id, a.app_no, a.kind, d.outcome, d.reasons, d.free_text, d.notice, \
-                 d.photo_report, COALESCE(c.username, ''), COALESCE(c.display_name, ''), d.decided_at, \
-                 d.photo_override \
-                 FROM export_pending p JOIN decisions d ON d.id = p.row_id \
-                 JOIN applications a ON a.id = d.application_id \
-                 LEFT JOIN clerks c ON c.id = d.decided_by \
-                 WHERE p.stream = 'decisions' AND p.export_run = ?1 ORDER BY p.row_id",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = self.q(|_| {
-                Ok(DecisionExport {
-                    id: r.get(0)?,
-                    app_no: r.get(1)?,
-                    kind: r.get(2)?,
-                    outcome: r.get(3)?,
-                    reasons: list(r.get(4)?),
-                    free_text: r.get(5)?,
-                    notice: r.get(6)?,
-                    photo_report: r.get(7)?,
-                    decided_by: r.get(8)?,
-                    decided_by_name: r.get(9)?,
-                    decided_at: r.get(10)?,
-                    photo_override: r.get(11)?,
-                })
-            })?;
-            f(row)?;
-        }
-        Ok(())
-    }
+        f: &mut dyn FnMut(DecisionExport) -> ControlFlow<()>,
+    ) -> StoreResult<()>;
 
     /// The registrations changed by the changes run `run` carries, each once,
     /// at its newest state.
-    pub fn export_registrations(
+    fn export_registrations(
         &self,
         run: i64,
-        mut f: impl FnMut(RegistrationExport) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT ch.last, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
-                 r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
-                 r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), r.created_at, \
-                 r.updated_at, s.username, r.countersigned_at \
-                 FROM (SELECT ch.registration_id, MAX(ch.seq) AS last FROM export_pending p \
-                       JOIN registration_changes ch ON ch.seq = p.row_id \
-                       WHERE p.stream = 'registrations' AND p.export_run = ?1 \
-                       GROUP BY ch.registration_id) ch \
-                 JOIN registrations r ON r.id = ch.registration_id \
-                 LEFT JOIN clerks c ON c.id = r.clerk_id \
-                 LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = self.q(|_| {
-                Ok(RegistrationExport {
-                    change: r.get(0)?,
-                    reg_no: r.get(1)?,
-                    kind: r.get(2)?,
-                    status: r.get(3)?,
-                    doc_type: r.get(4)?,
-                    doc_number: r.get(5)?,
-                    org_code: r.get(6)?,
-                    name: r.get(7)?,
-                    mobile: r.get(8)?,
-                    reason: r.get(9)?,
-                    reason_text: r.get(10)?,
-                    agent_name: r.get(11)?,
-                    agent_doc_type: r.get(12)?,
-                    agent_doc_number: r.get(13)?,
-                    sighted: list(r.get(14)?),
-                    office: r.get(15)?,
-                    clerk: r.get(16)?,
-                    created_at: r.get(17)?,
-                    updated_at: r.get(18)?,
-                    countersigned_by: r.get(19)?,
-                    countersigned_at: r.get(20)?,
-                })
-            })?;
-            f(row)?;
-        }
-        Ok(())
-    }
+        f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
+    ) -> StoreResult<()>;
 
     /// The audit rows run `run` carries, with their hashes (the receiver can
     /// check the chain continues from the previous export's head).
-    pub fn export_audit(
+    fn export_audit(
         &self,
         run: i64,
-        mut f: impl FnMut(AuditExport) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT l.seq, l.at, l.actor_id, l.actor, l.action, l.target, l.detail, \
-                 l.prev_hash, l.hash FROM export_pending p JOIN audit_log l ON l.seq = p.row_id \
-                 WHERE p.stream = 'audit' AND p.export_run = ?1 ORDER BY p.row_id",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = self.q(|_| {
-                Ok(AuditExport {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor_id: r.get(2)?,
-                    actor: r.get(3)?,
-                    action: r.get(4)?,
-                    target: r.get(5)?,
-                    detail: r.get(6)?,
-                    prev_hash: r.get(7)?,
-                    hash: r.get(8)?,
-                })
-            })?;
-            f(row)?;
-        }
-        Ok(())
-    }
+        f: &mut dyn FnMut(AuditExport) -> ControlFlow<()>,
+    ) -> StoreResult<()>;
 
     /// The outbox notices run `run` carries.
-    pub fn export_notices(
+    fn export_notices(
         &self,
         run: i64,
-        mut f: impl FnMut(NoticeExport) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT o.id, a.app_no, o.channel, o.recipient, o.body, o.created_at \
-                 FROM export_pending p JOIN outbox o ON o.id = p.row_id \
-                 JOIN applications a ON a.id = o.application_id \
-                 WHERE p.stream = 'notices' AND p.export_run = ?1 ORDER BY p.row_id",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = self.q(|_| {
-                Ok(NoticeExport {
-                    id: r.get(0)?,
-                    app_no: r.get(1)?,
-                    channel: r.get(2)?,
-                    recipient: r.get(3)?,
-                    body: r.get(4)?,
-                    created_at: r.get(5)?,
-                })
-            })?;
-            f(row)?;
-        }
-        Ok(())
-    }
+        f: &mut dyn FnMut(NoticeExport) -> ControlFlow<()>,
+    ) -> StoreResult<()>;
+}
+
+/// Exactly-once exports: rows wait in `export_pending` (queued by triggers),
+/// an export run claims them under its id and target folder before anything
+/// is written, and deletes them when its folder is in place. A run left
+/// `writing` by a crash is finished or redone with the same id and rows.
+pub trait ExportRuns {
+    /// Starts an export: records its id and target, and claims every queued
+    /// row for it (one statement, so rows committed meanwhile wait for the next).
+    fn begin_export(
+        &self,
+        export_id: &str,
+        out_dir: &str,
+        folder: &str,
+        clerk_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
+    /// Exports left `writing` by a crash (this database's only).
+    fn unfinished_exports(&self) -> StoreResult<Vec<ExportRun>>;
+
+    /// A run being redone elsewhere: the new target is recorded first.
+    fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> StoreResult<()>;
+
+    /// Remembers a partial folder of `run` that could not be reached (it
+    /// may be on an unplugged stick, or never have been written).
+    fn record_leftover(&self, run: i64, path: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Every partial folder remembered and not yet removed, oldest first.
+    fn export_leftovers(&self) -> StoreResult<Vec<Leftover>>;
+
+    /// The folder was found and removed (or was never an export's).
+    fn forget_leftover(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Count and id range of one stream's rows claimed by `run`.
+    fn run_stream(&self, run: i64, stream: &str) -> StoreResult<RunStream>;
+
+    /// The chain head as of the newest audit row `run` carries (the
+    /// receiver continues the chain from the rows it got).
+    fn anchor_at(&self, seq: i64) -> StoreResult<Option<Anchor>>;
+
+    /// The folder is in place: the rows leave the queue, the run is done.
+    fn finish_export(&self, run: i64, r: &ExportRecord, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+/// Backups: SQLite's online backup API copies the live database page by page
+/// under one read transaction (safe while windows write to it), into a
+/// temporary file that is checked with the full integrity check before it
+/// takes its name. `backups` logs each copy for the reminder.
+pub trait Backups {
+    fn record_backup(
+        &self,
+        file: &Path,
+        bytes: u64,
+        auto: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// When the last backup was made, if ever.
+    fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>>;
 }

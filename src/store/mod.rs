@@ -1,216 +1,215 @@
-//! The only module that speaks SQL. One SQLite file (WAL, foreign keys on,
-//! busy timeout), numbered migrations, an append-only hash-chained audit log.
+//! The only module that speaks SQL, behind one backend-neutral seam.
+//!
+//! `app/` sees [`Store`] (open, read, write) and [`Tx`], a transaction that
+//! offers one trait per table, grouped by family: [`clerks`],
+//! [`registrations`] (and their scans), [`queue`] (applications, claims,
+//! photos), [`decisions`], [`outbox`], [`audit`] (chain and anchors),
+//! [`exchange`] (imports, export runs, backups), [`drafts`], [`settings`] and
+//! [`dashboard`]. The embedded backend is [`sqlite`]; the office server
+//! ([`postgres`]) plugs in behind the same traits.
+//!
+//! # Concurrency contracts every backend keeps
+//! - **Claims.** [`queue::Claims::claim_next`] must hand one application to
+//!   one reviewer however many press F2 at once: a backend locks the row it
+//!   takes or skips rows others have locked (`FOR UPDATE SKIP LOCKED` on a
+//!   server). Leases are judged on the database's clock of record.
+//! - **Decisions** re-check the claim ticket in the same transaction
+//!   ([`decisions::Decisions::decide`]); a stale ticket writes nothing.
+//! - **Audit chain.** [`audit::AuditLog::append_audit`] reads the head and
+//!   writes the next link as one serialised step: two appends must never
+//!   read the same head (SQLite: the write lock; a server: a lock on the head
+//!   row taken last, just before commit).
+//! - **Hot rows.** Rows that many writes touch:
+//!   - `queue_counts` (per kind and state, kept by triggers on
+//!     `applications`): SQLite keeps it in the writer's transaction; a server
+//!     keeps per-workstation delta rows summed on read, so two counters never
+//!     wait on one row.
+//!   - `decision_days` / `decision_reasons` (the dashboard's tallies, kept by
+//!     triggers on `decisions`): the same choice as `queue_counts`.
+//!   - `registration_counters` (the MQ number per day,
+//!     [`registrations::Registrations::next_registration_seq`]): the number
+//!     must be unique, so it stays one row per day and is taken with a row
+//!     lock (`UPDATE … RETURNING`), held only until that registration commits.
+//! - **Store changed.** One signal, [`ChangeWatch`]: `PRAGMA data_version`
+//!   on SQLite, LISTEN/NOTIFY on the server.
 
-mod anchors;
-mod applications;
-mod attachments;
-mod audit;
-mod backups;
-mod blobs;
-mod claims;
-mod clerks;
-mod dashboard;
-mod decisions;
-mod drafts;
+pub mod audit;
+pub mod clerks;
+pub mod dashboard;
+pub mod decisions;
+pub mod drafts;
 mod error;
-mod exchange;
-mod export_runs;
-mod migrations;
-mod open;
-mod outbox;
+pub mod exchange;
+mod files;
+pub mod outbox;
 pub mod postgres;
-mod registrations;
-mod settings;
-mod time;
-mod watch;
+pub mod queue;
+pub mod registrations;
+pub mod settings;
+pub mod sqlite;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rusqlite::{Connection, TransactionBehavior};
-
-pub use anchors::AnchorSource;
-pub use applications::{
-    ApplicationRecord, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow, SearchKey,
-};
-pub use attachments::{AttachmentRecord, NewAttachment};
-pub use audit::{AuditRow, AuditVerdict, NewAuditEvent};
-pub use backups::backup_to;
-pub use blobs::{Blob, MAX_BLOB_BYTES, sha256_hex};
-pub use claims::{Claim, ClaimInfo};
+pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
-pub use decisions::{DecisionRecord, NewDecision, STALE_CLAIM};
-pub use error::{StoreError, io_detail};
+pub use decisions::{DecisionRecord, NewDecision};
+pub use error::{StoreError, StoreResult, io_detail};
 pub use exchange::{
-    AuditExport, DecisionExport, ImportRecord, NoticeExport, RegistrationExport, STREAM_AUDIT,
-    STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS,
+    AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NoticeExport,
+    RegistrationExport, RunStream, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
+    STREAM_REGISTRATIONS,
 };
-pub use export_runs::{ExportRecord, ExportRun, Leftover, RunStream};
-pub use migrations::LATEST_VERSION;
-pub use open::{create_private_dir, create_private_file, full_check, sync_dir};
+pub use files::{create_private_dir, create_private_file, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
-pub use registrations::{
-    NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary,
+pub use queue::{
+    ApplicationRecord, Blob, Claim, ClaimInfo, MAX_BLOB_BYTES, MAX_PAGE, NewApplication, PageQuery,
+    QueueClock, QueueRow, SearchKey, sha256_hex,
 };
-pub use time::format as format_time;
-pub use watch::ChangeWatch;
+pub use registrations::{
+    AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery, RegistrationRecord,
+    RegistrationSummary,
+};
+pub use sqlite::migrations::LATEST_VERSION;
+pub use sqlite::time::format as format_time;
+pub use sqlite::{ChangeWatch, backup_to, full_check};
 
-/// An open, migrated database.
+use crate::domain::clerks::anchor::Anchor;
+
+/// Everything one transaction offers, whatever the backend.
+pub trait Txn:
+    clerks::Clerks
+    + registrations::Registrations
+    + registrations::Scans
+    + queue::Applications
+    + queue::Claims
+    + queue::Photos
+    + decisions::Decisions
+    + outbox::Outbox
+    + audit::AuditLog
+    + audit::Anchors
+    + exchange::Exchange
+    + exchange::ExportRuns
+    + exchange::Backups
+    + drafts::Drafts
+    + settings::StoredSettings
+    + dashboard::Dashboard
+{
+}
+
+impl<T> Txn for T where
+    T: clerks::Clerks
+        + registrations::Registrations
+        + registrations::Scans
+        + queue::Applications
+        + queue::Claims
+        + queue::Photos
+        + decisions::Decisions
+        + outbox::Outbox
+        + audit::AuditLog
+        + audit::Anchors
+        + exchange::Exchange
+        + exchange::ExportRuns
+        + exchange::Backups
+        + drafts::Drafts
+        + settings::StoredSettings
+        + dashboard::Dashboard
+{
+}
+
+/// A view of the database inside one transaction (or one read).
+pub type Tx<'a> = dyn Txn + 'a;
+
+/// An open, migrated database on one of the backends.
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    backend: Backend,
 }
 
-/// A view of the database inside one transaction (or one read). Every
-/// table's operations are methods on this type, in the file named after the table.
-pub struct Tx<'a> {
-    conn: &'a Connection,
-    path: &'a Path,
-}
-
-impl Tx<'_> {
-    /// Runs one query, mapping the driver's error to a [`StoreError`] naming the file.
-    fn q<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, StoreError> {
-        f(self.conn).map_err(|e| StoreError::from_sqlite(self.path, e))
-    }
-}
-
-/// A read-only connection for `verify-audit` and other inspections: works on
-/// a 0444 copy and never writes anything beside the file.
-pub struct ReadOnlyDb {
-    conn: Connection,
-    path: PathBuf,
-}
-
-impl ReadOnlyDb {
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Ok(Self {
-            conn: open::open_read_only(path)?,
-            path: path.to_path_buf(),
-        })
-    }
-
-    pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
-        audit::verify_chain(&self.conn).map_err(|e| StoreError::from_sqlite(&self.path, e))
-    }
-
-    /// `Ok(Err(reason))` when the database no longer holds the anchor's row.
-    pub fn check_anchor(
-        &self,
-        anchor: &crate::domain::clerks::anchor::Anchor,
-    ) -> Result<Result<(), String>, StoreError> {
-        audit::check_anchor(&self.conn, anchor).map_err(|e| StoreError::from_sqlite(&self.path, e))
-    }
-
-    pub fn audit_anchor(
-        &self,
-    ) -> Result<Option<crate::domain::clerks::anchor::Anchor>, StoreError> {
-        self.tx().audit_anchor()
-    }
-
-    /// Exports a crash left unconfirmed (`check-db` names their folders).
-    pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
-        self.tx().unfinished_exports()
-    }
-
-    pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
-        self.tx().export_leftovers()
-    }
-
-    fn tx(&self) -> Tx<'_> {
-        Tx {
-            conn: &self.conn,
-            path: &self.path,
-        }
-    }
+enum Backend {
+    Sqlite(sqlite::SqliteStore),
 }
 
 impl Store {
-    /// Opens (creating if missing) and migrates the database at `path`. A file
-    /// that is not SQLite, is corrupt, or was written by a newer version is
-    /// refused before anything in it is modified.
+    /// Opens (creating if missing) and migrates the SQLite database at
+    /// `path`. A file that is not SQLite, is corrupt, or was written by a
+    /// newer version is refused before anything in it is modified.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
-        {
-            open::create_new(path)?;
-        }
-        let conn = open::open_checked(path)?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
-        migrations::migrate(&mut store.conn, &store.path)?;
-        Ok(store)
+        Ok(Self {
+            backend: Backend::Sqlite(sqlite::SqliteStore::open(path)?),
+        })
     }
 
-    /// A second connection to an already opened and migrated file, for
-    /// reads only (`query_only`): lists and pages run here while the writer
-    /// commits.
+    /// A second connection to an already opened and migrated database, for
+    /// reads only: lists and pages run here while the writer commits.
     pub fn open_reader(path: &Path) -> Result<Self, StoreError> {
-        let conn = open::open_reader(path)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
+        Ok(Self {
+            backend: Backend::Sqlite(sqlite::SqliteStore::open_reader(path)?),
         })
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        match &self.backend {
+            Backend::Sqlite(s) => s.path(),
+        }
     }
 
-    /// A 1 GiB page cache for a bulk load (demo data, imports), so index pages
-    /// are not spilled and re-read mid-transaction, and statement journals in
-    /// memory (each insert fires the counts trigger, so SQLite keeps a
-    /// statement journal: on disk that was ~20 writes per row); per connection.
+    /// Prepares a connection for a bulk load (demo data, imports).
     pub fn tune_for_bulk(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;")
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.tune_for_bulk(),
+        }
     }
 
-    /// Back to SQLite's default page cache after a bulk load (the app's
-    /// writer connection lives on).
+    /// Back to normal after a bulk load (the writer connection lives on).
     pub fn end_bulk(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("PRAGMA cache_size = -2000;")
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.end_bulk(),
+        }
     }
 
-    /// Runs `f` in an IMMEDIATE transaction (takes the write lock up front, so
-    /// two processes never deadlock upgrading a read) and commits if it succeeds.
+    /// Runs `f` in a write transaction and commits if it succeeds; any
+    /// error rolls everything back.
     pub fn write<T>(
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.immediate(f, true)
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+        }
     }
 
-    /// An IMMEDIATE transaction, committed or rolled back after `f`.
-    fn immediate<T>(
+    /// A use case's write that a rule may refuse: runs `f` in a write
+    /// transaction, commits on `Ok`, and rolls back on any `Err`, a refusal
+    /// (the caller's own error type) as well as a storage fault.
+    pub fn write_checked<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
-        commit: bool,
-    ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        let out = f(&Tx {
-            conn: &tx,
-            path: &self.path,
-        })?;
-        if commit { tx.commit() } else { tx.rollback() }
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        Ok(out)
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+        }
     }
 
     /// Runs `f` in a write transaction and rolls it back: measures a write
-    /// (claim-next in the benches) without changing the file.
+    /// (claim-next in the benches) without changing the database.
     pub fn rehearse<T>(
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.immediate(f, false)
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.immediate(|tx| f(tx), false),
+        }
+    }
+
+    /// A read that a rule may refuse (the caller's own error type), in one
+    /// consistent snapshot.
+    pub fn read_checked<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.read(|tx| f(tx)),
+        }
     }
 
     /// Runs `f` in a read transaction, so it sees one consistent snapshot.
@@ -218,16 +217,63 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        let out = f(&Tx {
-            conn: &tx,
-            path: &self.path,
-        })?;
-        tx.finish()
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
-        Ok(out)
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.read(|tx| f(tx)),
+        }
+    }
+}
+
+/// A read-only view for `verify-audit`, `audit-anchor` and `check-db`: on
+/// SQLite it works on a 0444 copy and never writes beside the file.
+pub struct ReadOnlyDb {
+    backend: ReadOnlyBackend,
+}
+
+enum ReadOnlyBackend {
+    Sqlite(sqlite::SqliteReadOnly),
+}
+
+impl ReadOnlyDb {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: ReadOnlyBackend::Sqlite(sqlite::SqliteReadOnly::open(path)?),
+        })
+    }
+
+    /// Walks the whole audit chain.
+    pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(s) => s.verify_audit(),
+        }
+    }
+
+    /// Why the database no longer holds the anchor's row, or `None` when it does.
+    pub fn check_anchor(&self, anchor: &Anchor) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(s) => s.check_anchor(anchor),
+        }
+    }
+
+    /// Runs `f` over the read-only view.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(s) => f(&s.tx()),
+        }
+    }
+
+    pub fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+        self.read(|tx| tx.audit_anchor())
+    }
+
+    /// Exports a crash left unconfirmed (`check-db` names their folders).
+    pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
+        self.read(|tx| tx.unfinished_exports())
+    }
+
+    pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
+        self.read(|tx| tx.export_leftovers())
     }
 }

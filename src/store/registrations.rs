@@ -1,12 +1,9 @@
-//! `registrations` + `registration_counters`: one row per 面签注册, numbered
-//! per day; the document number (or company code) is the duplicate key.
+//! Registrations family: 面签 records with their daily numbers, and the
+//! scans attached to them.
 
-use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
-
-use super::error::StoreError;
-use super::{Tx, time};
+use super::error::StoreResult;
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
+use chrono::{DateTime, Utc};
 
 /// A registration as the app hands it in (already validated).
 #[derive(Debug, Clone)]
@@ -86,309 +83,100 @@ pub enum RegistrationQuery {
     PendingCountersign,
 }
 
-const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
-    r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
-    r.agent_doc_number, r.breakdown, r.sighted, r.office, r.clerk_id, c.display_name, \
-    r.created_at, r.updated_at, r.countersigned_by, s.display_name, r.countersigned_at";
-
-const FROM: &str = "FROM registrations r JOIN clerks c ON c.id = r.clerk_id \
-    LEFT JOIN clerks s ON s.id = r.countersigned_by";
-
-fn bad_value(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        format!("unknown {what}").into(),
-    )
+#[derive(Debug, Clone)]
+pub struct NewAttachment<'a> {
+    pub registration_id: i64,
+    pub slot: &'a str,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub mime: &'a str,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    pub thumbnail: Option<&'a [u8]>,
 }
 
-fn kind_at(r: &Row<'_>, i: usize) -> rusqlite::Result<RegistrationKind> {
-    let s: String = r.get(i)?;
-    RegistrationKind::from_code(&s).ok_or_else(|| bad_value(i, "registration kind"))
+/// An attachment without its (large) content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub slot: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub mime: String,
+    pub size: u64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub pages: Option<u32>,
+    pub thumbnail: Option<Vec<u8>>,
 }
 
-fn status_at(r: &Row<'_>, i: usize) -> rusqlite::Result<RegistrationStatus> {
-    let s: String = r.get(i)?;
-    RegistrationStatus::from_code(&s).ok_or_else(|| bad_value(i, "registration status"))
-}
-
-fn time_at(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    time::parse(&s).ok_or_else(|| bad_value(i, "timestamp"))
-}
-
-fn record(r: &Row<'_>) -> rusqlite::Result<RegistrationRecord> {
-    let sighted: String = r.get(15)?;
-    let countersigned_at: Option<String> = r.get(23)?;
-    Ok(RegistrationRecord {
-        id: r.get(0)?,
-        reg_no: r.get(1)?,
-        kind: kind_at(r, 2)?,
-        status: status_at(r, 3)?,
-        doc_type: r.get(4)?,
-        doc_number: r.get(5)?,
-        org_code: r.get(6)?,
-        name: r.get(7)?,
-        mobile: r.get(8)?,
-        reason: r.get(9)?,
-        reason_text: r.get(10)?,
-        agent_name: r.get(11)?,
-        agent_doc_type: r.get(12)?,
-        agent_doc_number: r.get(13)?,
-        breakdown: r.get(14)?,
-        sighted: sighted
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        office: r.get(16)?,
-        clerk_id: r.get(17)?,
-        clerk_name: r.get(18)?,
-        created_at: time_at(r, 19)?,
-        updated_at: time_at(r, 20)?,
-        countersigned_by: r.get(21)?,
-        countersigner_name: r.get(22)?,
-        countersigned_at: countersigned_at.as_deref().and_then(time::parse),
-    })
-}
-
-fn summary(r: &Row<'_>) -> rusqlite::Result<RegistrationSummary> {
-    Ok(RegistrationSummary {
-        id: r.get(0)?,
-        reg_no: r.get(1)?,
-        kind: kind_at(r, 2)?,
-        status: status_at(r, 3)?,
-        doc_type: r.get(4)?,
-        doc_number: r.get(5)?,
-        name: r.get(6)?,
-        created_at: time_at(r, 7)?,
-    })
-}
-
-/// The smallest string above every string that starts with `prefix`.
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
-}
-
-impl Tx<'_> {
+/// `registrations` + `registration_counters`: one row per 面签注册, numbered
+/// per day; the document number (or company code) is the duplicate key.
+pub trait Registrations {
     /// Takes the next number of `day` (`YYYYMMDD`); inside the caller's write
     /// transaction, so two connections never get the same one.
-    pub fn next_registration_seq(&self, day: &str) -> Result<u32, StoreError> {
-        let last: i64 = self.q(|c| {
-            c.query_row(
-                "INSERT INTO registration_counters (day, last) VALUES (?1, 1) \
-                 ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last",
-                [day],
-                |r| r.get(0),
-            )
-        })?;
-        Ok(u32::try_from(last).unwrap_or(u32::MAX))
-    }
+    ///
+    /// Concurrency: `registration_counters` is a hot row (one per day). The
+    /// number must be unique and gap-free per day, so it stays one row taken
+    /// with a row lock (`UPDATE … RETURNING` on a server), held until the
+    /// registration commits; registrations are a few a minute per hall.
+    fn next_registration_seq(&self, day: &str) -> StoreResult<u32>;
 
-    pub fn insert_registration(
-        &self,
-        n: &NewRegistration,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        let status = RegistrationStatus::initial(n.kind);
-        let at = time::format(now);
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO registrations (reg_no, kind, status, doc_type, doc_number, org_code, \
-                 name, mobile, reason, reason_text, agent_name, agent_doc_type, agent_doc_number, \
-                 breakdown, sighted, office, clerk_id, created_at, updated_at, idempotency_key) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-                 ?17, ?18, ?18, ?19)",
-                params![
-                    n.reg_no,
-                    n.kind.code(),
-                    status.code(),
-                    n.doc_type,
-                    n.doc_number,
-                    n.org_code,
-                    n.name,
-                    n.mobile,
-                    n.reason,
-                    n.reason_text,
-                    n.agent_name,
-                    n.agent_doc_type,
-                    n.agent_doc_number,
-                    n.breakdown,
-                    n.sighted.join(","),
-                    n.office,
-                    n.clerk_id,
-                    at,
-                    n.idempotency_key,
-                ],
-            )?;
-            Ok(c.last_insert_rowid())
-        })
-    }
-
-    fn registration_where(
-        &self,
-        clause: &str,
-        arg: &dyn rusqlite::ToSql,
-    ) -> Result<Option<RegistrationRecord>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} {FROM} WHERE {clause}");
-        self.q(|c| c.query_row(&sql, [arg], record).optional())
-    }
+    fn insert_registration(&self, n: &NewRegistration, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// Just the registration number (MQ-…), e.g. to name an audit target.
-    pub fn reg_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
-        self.q(|c| {
-            c.prepare_cached("SELECT reg_no FROM registrations WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()
-        })
-    }
+    fn reg_no_of(&self, id: i64) -> StoreResult<Option<String>>;
 
-    pub fn registration(&self, id: i64) -> Result<Option<RegistrationRecord>, StoreError> {
-        self.registration_where("r.id = ?1", &id)
-    }
+    fn registration(&self, id: i64) -> StoreResult<Option<RegistrationRecord>>;
 
-    pub fn registration_by_no(
-        &self,
-        reg_no: &str,
-    ) -> Result<Option<RegistrationRecord>, StoreError> {
-        self.registration_where("r.reg_no = ?1", &reg_no)
-    }
+    fn registration_by_no(&self, reg_no: &str) -> StoreResult<Option<RegistrationRecord>>;
 
     /// The record a retried submit already created.
-    pub fn registration_by_key(&self, key: &str) -> Result<Option<RegistrationRecord>, StoreError> {
-        self.registration_where("r.idempotency_key = ?1", &key)
-    }
+    fn registration_by_key(&self, key: &str) -> StoreResult<Option<RegistrationRecord>>;
 
     /// (id, reg_no) of the registration holding this document number or code,
     /// or — for companies — the same organisation code inside another code.
     /// A returned registration holds nothing: the company may register again.
-    pub fn registration_holding(
+    fn registration_holding(
         &self,
         doc_number: &str,
         org_code: Option<&str>,
-    ) -> Result<Option<(i64, String)>, StoreError> {
-        let by_number = self.q(|c| {
-            c.query_row(
-                "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
-                 AND status <> 'returned'",
-                [doc_number],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-        })?;
-        match (by_number, org_code) {
-            (Some(hit), _) => Ok(Some(hit)),
-            (None, Some(org)) => self.q(|c| {
-                c.query_row(
-                    "SELECT id, reg_no FROM registrations WHERE org_code = ?1 \
-                     AND status <> 'returned' ORDER BY id LIMIT 1",
-                    [org],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-            }),
-            (None, None) => Ok(None),
-        }
-    }
+    ) -> StoreResult<Option<(i64, String)>>;
 
     /// One page of summaries; `limit` rows from `offset`.
-    pub fn search_registrations(
+    fn search_registrations(
         &self,
         query: &RegistrationQuery,
         limit: usize,
         offset: usize,
-    ) -> Result<Vec<RegistrationSummary>, StoreError> {
-        const SELECT: &str = "SELECT id, reg_no, kind, status, doc_type, doc_number, name, \
-            created_at FROM registrations";
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        self.q(|c| match query {
-            RegistrationQuery::Recent => c
-                .prepare_cached(&format!("{SELECT} ORDER BY id DESC LIMIT ?1 OFFSET ?2"))?
-                .query_map(params![limit, offset], summary)?
-                .collect(),
-            RegistrationQuery::RegNo(n) => c
-                .prepare_cached(&format!("{SELECT} WHERE reg_no = ?1 LIMIT ?2 OFFSET ?3"))?
-                .query_map(params![n, limit, offset], summary)?
-                .collect(),
-            RegistrationQuery::Number(n) => c
-                .prepare_cached(&format!(
-                    "{SELECT} WHERE doc_number = ?1 LIMIT ?2 OFFSET ?3"
-                ))?
-                .query_map(params![n, limit, offset], summary)?
-                .collect(),
-            RegistrationQuery::NamePrefix(p) => c
-                .prepare_cached(&format!(
-                    "{SELECT} WHERE name >= ?1 AND name < ?2 ORDER BY name, id \
-                         LIMIT ?3 OFFSET ?4"
-                ))?
-                .query_map(params![p, prefix_end(p), limit, offset], summary)?
-                .collect(),
-            RegistrationQuery::PendingCountersign => c
-                .prepare_cached(&format!(
-                    "{SELECT} WHERE status = 'pending_countersign' ORDER BY id \
-                         LIMIT ?1 OFFSET ?2"
-                ))?
-                .query_map(params![limit, offset], summary)?
-                .collect(),
-        })
-    }
+    ) -> StoreResult<Vec<RegistrationSummary>>;
 
-    pub fn set_registration_mobile(
-        &self,
-        id: i64,
-        mobile: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE registrations SET mobile = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, mobile, time::format(now)],
-            )
-            .map(drop)
-        })
-    }
+    fn set_registration_mobile(&self, id: i64, mobile: &str, now: DateTime<Utc>)
+    -> StoreResult<()>;
 
     /// Moves a pending company registration to countersigned; false if it
     /// was not pending (already countersigned, or a person's).
-    pub fn countersign_registration(
-        &self,
-        id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let at = time::format(now);
-        let n = self.q(|c| {
-            c.execute(
-                "UPDATE registrations SET status = 'countersigned', countersigned_by = ?2, \
-                 countersigned_at = ?3, updated_at = ?3 \
-                 WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2",
-                params![id, by, at],
-            )
-        })?;
-        Ok(n == 1)
-    }
+    fn countersign_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Moves a pending company registration to returned (a supervisor's
     /// rejection from the review queue); false if it was not pending or the
     /// supervisor registered it.
-    pub fn return_registration(
-        &self,
-        id: i64,
-        by: i64,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let n = self.q(|c| {
-            c.execute(
-                "UPDATE registrations SET status = 'returned', updated_at = ?3 \
-                 WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2",
-                params![id, by, time::format(now)],
-            )
-        })?;
-        Ok(n == 1)
-    }
+    fn return_registration(&self, id: i64, by: i64, now: DateTime<Utc>) -> StoreResult<bool>;
 
-    pub fn registration_count(&self) -> Result<i64, StoreError> {
-        self.q(|c| c.query_row("SELECT count(*) FROM registrations", [], |r| r.get(0)))
-    }
+    fn registration_count(&self) -> StoreResult<i64>;
+}
+
+/// `scan_blobs` (content-addressed by SHA-256: the same scan twice is stored once)
+/// and `attachments` (which scan belongs to which registration, and where).
+pub trait Scans {
+    /// Stores `data` under its hash unless it is there already; true if new.
+    fn put_scan_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> StoreResult<bool>;
+
+    fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64>;
+
+    fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>>;
 }

@@ -1,67 +1,18 @@
-//! `settings` table: one JSON document under the key `office`.
+//! Settings family: the office's settings and the audit salt.
 
-use rusqlite::{OptionalExtension, params};
-
-use super::Tx;
-use super::error::StoreError;
+use super::error::StoreResult;
 use crate::domain::clerks::settings::Settings;
 
-const KEY: &str = "office";
-
-impl Tx<'_> {
+/// `settings` table: one JSON document under the key `office`.
+pub trait StoredSettings {
     /// The stored settings, or the defaults when none were saved (or the saved
     /// value cannot be read — the defaults are the safe choice then).
-    pub fn settings(&self) -> Result<Settings, StoreError> {
-        let raw: Option<String> = self.q(|c| {
-            c.query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| {
-                r.get(0)
-            })
-            .optional()
-        })?;
-        Ok(raw
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default())
-    }
+    fn settings(&self) -> StoreResult<Settings>;
 
     /// A random per-database salt for digests of typed-but-unknown user
     /// names in the audit log; created on first use, inside the caller's
     /// transaction.
-    pub fn audit_salt(&self) -> Result<String, StoreError> {
-        const SALT_KEY: &str = "audit_salt";
-        let existing: Option<String> = self.q(|c| {
-            c.query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [SALT_KEY],
-                |r| r.get(0),
-            )
-            .optional()
-        })?;
-        if let Some(s) = existing {
-            return Ok(s);
-        }
-        let salt = argon2::password_hash::SaltString::generate(
-            &mut argon2::password_hash::rand_core::OsRng,
-        )
-        .as_str()
-        .to_owned();
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2)",
-                params![SALT_KEY, salt],
-            )
-        })?;
-        Ok(salt)
-    }
+    fn audit_salt(&self) -> StoreResult<String>;
 
-    pub fn save_settings(&self, s: &Settings) -> Result<(), StoreError> {
-        let json = serde_json::to_string(s).map_err(|e| StoreError::Rejected(e.to_string()))?;
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![KEY, json],
-            )
-            .map(drop)
-        })
-    }
+    fn save_settings(&self, s: &Settings) -> StoreResult<()>;
 }

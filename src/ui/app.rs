@@ -17,7 +17,7 @@ use super::session::Session;
 use super::widgets::Message;
 use super::{lock, login, setup, shell};
 use crate::app::clock::Clock;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
 use crate::domain::clerks::settings::Settings;
 

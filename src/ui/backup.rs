@@ -12,7 +12,7 @@ use super::theme;
 use super::widgets::{self, Message};
 use crate::app::backup::{self, By};
 use crate::app::jobs::Jobs;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 
 /// How often the window asks whether the daily backup is due.
 const CHECK_EVERY: Duration = Duration::minutes(10);

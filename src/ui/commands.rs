@@ -13,7 +13,8 @@ use super::{lock, login};
 use crate::app::audit_view;
 use crate::app::clock;
 use crate::app::drafts;
-use crate::app::session::{self as session_uc, LockReason, LoginPurpose, SessionClerk};
+use crate::app::session::{self as session_uc, LockReason, LoginPurpose};
+use crate::app::session_clerk::SessionClerk;
 use crate::app::worker::Request;
 
 impl CounterDeskApp {

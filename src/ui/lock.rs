@@ -7,7 +7,8 @@ use eframe::egui::{self, RichText};
 use super::form::{self, Field};
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::session::{self, LockReason, LoginPurpose, SessionClerk};
+use crate::app::session::{self, LockReason, LoginPurpose};
+use crate::app::session_clerk::SessionClerk;
 use crate::app::worker::Request;
 use crate::domain::clerks::settings::Settings;
 

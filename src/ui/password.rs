@@ -6,7 +6,8 @@ use eframe::egui::{self, RichText};
 use super::form::{self, Field};
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
-use crate::app::session::{self, SessionClerk};
+use crate::app::session;
+use crate::app::session_clerk::SessionClerk;
 use crate::app::worker::Request;
 use crate::domain::clerks::password::MIN_PASSWORD_LEN;
 

@@ -10,7 +10,7 @@ use eframe::egui;
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::app::worker::Response;
 use crate::domain::clerks::settings::Settings;
 

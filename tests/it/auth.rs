@@ -3,13 +3,15 @@
 use chrono::{Duration, TimeZone, Utc};
 use counterdesk::app::accounts;
 use counterdesk::app::accounts::AccountInput;
+use counterdesk::app::error::AppError;
 use counterdesk::app::session;
-use counterdesk::app::session::{LoginOutcome, LoginPurpose, SessionClerk};
+use counterdesk::app::session::{LoginOutcome, LoginPurpose};
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::app::settings;
 use counterdesk::app::setup;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
-use counterdesk::store::{AuditVerdict, Store, StoreError};
+use counterdesk::store::{AuditVerdict, Store};
 
 fn t0() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 1, 30, 0).unwrap()
@@ -58,7 +60,7 @@ fn first_admin_only_once() {
         "x",
         t0(),
     );
-    assert!(matches!(err, Err(StoreError::Rejected(_))));
+    assert!(matches!(err, Err(AppError::Rejected(_))));
 }
 
 #[test]
@@ -158,7 +160,7 @@ fn admin_manages_accounts_and_the_rules_hold() {
         &input("WangLi", Role::Counter, "temp2026a"),
         t0(),
     );
-    assert!(matches!(dup, Err(StoreError::Rejected(m)) if m.contains("已被使用")));
+    assert!(matches!(dup, Err(AppError::Rejected(m)) if m.contains("已被使用")));
     // Changing one's own password needs the old one.
     assert!(session::change_own_password(&mut s, &clerk, "bad", "mine2026x", t0()).is_err());
     let clerk =

@@ -13,7 +13,7 @@ use counterdesk::app::exchange::import::{ImportError, ImportOptions, import_file
 use counterdesk::app::exchange::verify::verify_folder;
 use counterdesk::app::exchange::{Progress, demo_batch, keys};
 use counterdesk::app::review::{self, Decision, Req, Resp};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::exchange::manifest::{MANIFEST_FILE, Manifest};
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;
@@ -1335,7 +1335,7 @@ fn exports_are_owner_only() {
     }
 }
 
-#[cfg(feature = "fault-injection")]
+#[cfg(debug_assertions)]
 #[test]
 fn a_killed_cli_export_at_each_step_is_settled_by_the_next() {
     use counterdesk::app::exchange::export::Step;

@@ -43,7 +43,7 @@ fn db_with_events(path: &Path, n: usize) {
                     actor_id: Some(1),
                     actor: "admin".into(),
                     action: counterdesk::domain::clerks::audit::AuditAction::LoginSucceeded,
-                    target: "clerk:1".into(),
+                    target: counterdesk::domain::clerks::audit_target::AuditTarget::Clerk(1),
                     detail: format!("event {i}"),
                 },
                 t0(),
@@ -443,7 +443,7 @@ fn a_dropped_audit_head_is_named_as_the_chain_head() {
                     actor_id: None,
                     actor: "x".into(),
                     action: counterdesk::domain::clerks::audit::AuditAction::LoginFailed,
-                    target: String::new(),
+                    target: counterdesk::domain::clerks::audit_target::AuditTarget::Nothing,
                     detail: String::new(),
                 },
                 t0(),
@@ -522,7 +522,7 @@ fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
 #[test]
 fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
     use counterdesk::app::dashboard::{self, Dashboard, Req, Resp};
-    use counterdesk::app::session::SessionClerk;
+    use counterdesk::app::session_clerk::SessionClerk;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("remind.sqlite3");
     let mut s = Store::open(&db).unwrap();

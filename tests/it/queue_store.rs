@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use counterdesk::app::error::AppError;
 use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem, Ticket};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::eligibility::PreVerdict;
@@ -441,7 +441,8 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
     // 赵敏's decision under the old ticket is refused, in Chinese, and nothing is written.
     let before = count(&d.path, "SELECT COUNT(*) FROM audit_log");
     match decide(&mut d, &zhao, later, renewed, Decision::Approve) {
-        Err(AppError::HeldBy { .. }) | Err(AppError::Rejected(_)) => {}
+        Err(AppError::Stale { application }) => assert_eq!(application, item.id),
+        Err(AppError::HeldBy { .. }) => {}
         other => panic!("{other:?}"),
     }
     let msg = decide(
@@ -938,9 +939,9 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     store
         .write(|tx| {
             let run = tx.begin_export("test-export", "/nowhere", "folder", None, t0())?;
-            tx.export_decisions(run, |d| {
+            tx.export_decisions(run, &mut |d| {
                 exported.push(serde_json::to_value(&d).unwrap());
-                Ok(())
+                std::ops::ControlFlow::Continue(())
             })
         })
         .unwrap();

@@ -9,13 +9,13 @@ use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::attachments::{PreparedScan, ScanInput, prepare};
 use counterdesk::app::error::AppError;
 use counterdesk::app::registration::{self, Req, Resp, Submitted};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{
     CompanyDraft, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationStatus, ScanSlot,
 };
-use counterdesk::store::{AuditVerdict, NewAttachment, NewRegistration, Store, StoreError};
+use counterdesk::store::{AuditVerdict, NewAttachment, NewRegistration, Store};
 use rusqlite::Connection;
 
 /// 2026-11-20 09:30 in Beijing.
@@ -395,7 +395,7 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
     let mut s = seeded(&path);
     let clerk_id = clerk(&mut s, "wangli").id;
     let err = s
-        .write(|tx| -> Result<(), StoreError> {
+        .write_checked(|tx| -> Result<(), AppError> {
             let id = tx.insert_registration(
                 &NewRegistration {
                     reg_no: "MQ-20261120-0001".into(),
@@ -435,10 +435,10 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
                 },
                 now(),
             )?;
-            Err(StoreError::Rejected("injected".into()))
+            Err(AppError::rejected("injected"))
         })
         .unwrap_err();
-    assert!(matches!(err, StoreError::Rejected(_)));
+    assert!(matches!(err, AppError::Rejected(_)));
     for table in ["registrations", "attachments", "scan_blobs"] {
         assert_eq!(count(&path, table), 0, "{table}");
     }

@@ -16,7 +16,7 @@ fn event(i: usize) -> NewAuditEvent {
         actor_id: Some(1),
         actor: "admin".into(),
         action: AuditAction::LoginSucceeded,
-        target: "clerk:1".into(),
+        target: counterdesk::domain::clerks::audit_target::AuditTarget::Clerk(1),
         detail: format!("event {i}"),
     }
 }
@@ -674,5 +674,73 @@ fn backup_copies_online_checks_the_copy_and_keeps_the_newest() {
         for f in std::fs::read_dir(&folder).unwrap() {
             assert_eq!(mode(&f.unwrap().path()), 0o600);
         }
+    }
+}
+
+/// A value the schema should have made impossible (written with a SQLite
+/// tool, CHECKs off) is refused by name, never shown as a default, and
+/// `check-db` finds it.
+#[test]
+fn a_corrupt_status_or_date_is_a_typed_error_and_check_db_names_it() {
+    use counterdesk::domain::review::AppKind;
+    use counterdesk::store::NewApplication;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite3");
+    let mut s = Store::open(&path).unwrap();
+    let day = now().date_naive();
+    let id = s
+        .write(|tx| {
+            tx.insert_application(&NewApplication::bare(
+                "A1".into(),
+                AppKind::New,
+                now(),
+                now(),
+                day,
+                None,
+            ))
+        })
+        .unwrap();
+    drop(s);
+    let check_db = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+            .arg("--db")
+            .arg(&path)
+            .arg("check-db")
+            .output()
+            .unwrap()
+    };
+    assert_eq!(check_db().status.code(), Some(0), "intact before");
+    for (column, sql) in [
+        (
+            "status",
+            "PRAGMA ignore_check_constraints = ON; UPDATE applications SET status = 'bogus';",
+        ),
+        (
+            "submitted_at",
+            "PRAGMA ignore_check_constraints = ON; UPDATE applications SET status = 'pending', \
+             submitted_at = '2026-13-45';",
+        ),
+    ] {
+        Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+        let mut s = Store::open(&path).unwrap();
+        match s.read(|tx| tx.application(id)) {
+            Err(StoreError::CorruptRow {
+                table,
+                row,
+                column: c,
+                ..
+            }) => {
+                assert_eq!((table, row, c), ("applications", id, column));
+            }
+            other => panic!("{column}: expected a typed corruption error, got {other:?}"),
+        }
+        drop(s);
+        let o = check_db();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{column}: {text}");
+        assert!(
+            text.contains(&format!("applications 表第 {id} 行的 {column} 字段")),
+            "{text}"
+        );
     }
 }

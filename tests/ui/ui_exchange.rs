@@ -10,7 +10,7 @@ use chrono::Duration;
 use counterdesk::app::exchange::verify::{find_exports, verify_folder};
 use counterdesk::app::exchange::{Phase, Progress, demo_batch};
 use counterdesk::app::review::{self, Decision, Req, Resp};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;

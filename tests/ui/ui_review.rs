@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use counterdesk::app::demo::sample_pdf as pdf_with_pages;
 use counterdesk::app::photo_intake::PhotoIntake;
 use counterdesk::app::review::{self, Req, Resp};
-use counterdesk::app::session::SessionClerk;
+use counterdesk::app::session_clerk::SessionClerk;
 use counterdesk::app::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::password::hash_password;

@@ -16,8 +16,10 @@
 //! its partial folder (recorded in this database, so never another
 //! workstation's) is removed and named.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -30,7 +32,7 @@ use super::keys::{self, KeyError};
 use super::verify::verify_folder;
 use crate::app::access::audit;
 use crate::app::clock;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
@@ -117,7 +119,7 @@ impl Step {
 }
 
 /// Fault injection (a library hook, so integration tests and the CLI's
-/// `fault-injection` feature use the same points).
+/// crash points in debug builds use the same points).
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
     /// Stop right after this step, as a crash would.
@@ -469,7 +471,7 @@ impl Ctx<'_> {
                 tx,
                 self.actor,
                 AuditAction::DataExported,
-                "export".into(),
+                AuditTarget::Export,
                 format!(
                     "{name}（导出编号 {}）：审核决定 {} 条，面签 {} 条，审计 {} 条，通知 {} 条；清单 SHA-256 {}…",
                     &run.export_id[..run.export_id.len().min(12)],
@@ -505,14 +507,10 @@ type Written = (
 
 /// Step 2: the run's rows, read in one snapshot, into the partial folder.
 fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, ExportError> {
-    let mut io_failure: Option<ExportError> = None;
-    let result = store.read(|tx| {
+    store.read_checked(|tx| -> Result<_, ExportError> {
         let office = tx.settings()?.office_name;
         let mut entries = Vec::new();
-        let mut fail = |e: std::io::Error, p: &Path| {
-            io_failure = Some(io_err(p)(e));
-            StoreError::Rejected("export write failed".into())
-        };
+        let fail = |e: std::io::Error, p: &Path| io_err(p)(e);
         macro_rules! stream {
             ($stream:expr, $file:expr, $method:ident) => {{
                 let path = tmp.join($file);
@@ -522,16 +520,16 @@ fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, Expor
                     Err(e) => return Err(fail(e, &path)),
                 };
                 let mut err = None;
-                tx.$method(run, |row| {
-                    f.push(&row).map_err(|e| {
+                tx.$method(run, &mut |row| match f.push(&row) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
                         err = Some(e);
-                        StoreError::Rejected("export write failed".into())
-                    })
-                })
-                .or_else(|e| match err.take() {
-                    Some(io) => Err(fail(io, &path)),
-                    None => Err(e),
+                        ControlFlow::Break(())
+                    }
                 })?;
+                if let Some(e) = err.take() {
+                    return Err(fail(e, &path));
+                }
                 match f.finish($stream, $file, range.first, range.last) {
                     Ok(entry) => entries.push(entry),
                     Err(e) => return Err(fail(e, &path)),
@@ -551,14 +549,15 @@ fn write_files(store: &mut Store, tmp: &Path, run: i64) -> Result<Written, Expor
             tx.audit_anchor()?
         };
         Ok((entries, anchor, office))
-    });
-    result.map_err(|e| io_failure.unwrap_or(ExportError::Store(e)))
+    })
 }
 
-/// The CLI's crash points: with the `fault-injection` feature, the process
-/// aborts (no unwinding, no cleanup, as a kill) right after the step named
-/// in `COUNTERDESK_CRASH_AFTER` (claim, files, manifest, rename, confirm).
-#[cfg(feature = "fault-injection")]
+/// The CLI's crash points: in a debug build (what `cargo test` runs) the
+/// process aborts (no unwinding, no cleanup, as a kill) right after the step
+/// named in `COUNTERDESK_CRASH_AFTER` (claim, files, manifest, rename,
+/// confirm). Release builds, the ones installed at counters, have none: one
+/// build for the tests instead of a second one with a feature.
+#[cfg(debug_assertions)]
 mod fault_injection {
     pub fn maybe_abort(step: super::Step) {
         let wanted = std::env::var("COUNTERDESK_CRASH_AFTER")
@@ -571,7 +570,7 @@ mod fault_injection {
     }
 }
 
-#[cfg(not(feature = "fault-injection"))]
+#[cfg(not(debug_assertions))]
 mod fault_injection {
     pub fn maybe_abort(_step: super::Step) {}
 }

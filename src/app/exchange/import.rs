@@ -6,6 +6,7 @@
 //! WAL drops what it wrote. Memory stays bounded for any input: lines and
 //! the batch are capped, and photos are loaded one at a time.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ use super::batch_file::{Line, LineReader, find_beside, open_regular};
 use super::photos::{self, CheckHooks, Photo, Source};
 use super::{Phase, Progress};
 use crate::app::access::audit;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::batch::{CheckedLine, parse_line};
 use crate::domain::exchange::batch_photo::photo_mime;
@@ -58,6 +59,9 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+    /// A photo checked a moment ago could no longer be read (moved, changed).
+    #[error("{0}")]
+    PhotoUnreadable(String),
     #[error("照片检测线程意外中止，批次未导入，申请数据未作任何修改。请把批次文件交信息科检查")]
     PhotoThread,
     #[error(transparent)]
@@ -269,8 +273,7 @@ pub fn import_file(
     let total = lines.len() as u64;
     progress.set(Phase::Writing, 0, total);
     store.tune_for_bulk()?;
-    let cancelled = std::cell::Cell::new(false);
-    let result = store.write(|tx| {
+    let result = store.write_checked(|tx| -> Result<_, ImportError> {
         let mut blob_ids: HashMap<&str, i64> = HashMap::new();
         let mut new_photos = 0u64;
         let mut shas: Vec<&String> = photos.keys().collect();
@@ -280,8 +283,8 @@ pub fn import_file(
                 (Source::Stored(id), _) => *id,
                 (_, Some(id)) => id,
                 (source, None) => {
-                    let b =
-                        photos::load_unstored(path, sha, source).map_err(StoreError::Rejected)?;
+                    let b = photos::load_unstored(path, sha, source)
+                        .map_err(ImportError::PhotoUnreadable)?;
                     new_photos += 1;
                     tx.put_blob(&b, photo_mime(&b).unwrap_or("image/jpeg"), now)?
                 }
@@ -291,16 +294,17 @@ pub fn import_file(
         let mut imported = 0u64;
         let mut skipped = 0u64;
         let first_id = tx.max_application_id()? + 1;
-        let trigger = tx.suspend_count_trigger()?;
+        let bulk = tx.begin_bulk_insert()?;
         for (i, chunk) in lines.chunks(limits::IMPORT_CHUNK).enumerate() {
             if progress.cancelled() {
-                cancelled.set(true);
-                return Err(StoreError::Rejected("cancelled".into()));
+                return Err(ImportError::Cancelled);
             }
             if opts.fail_after_chunks == Some(i) {
-                return Err(StoreError::Rejected(
-                    "injected failure between chunks".into(),
-                ));
+                // As a disk that fills between chunks.
+                return Err(ImportError::Store(StoreError::DiskFull {
+                    path: path.to_path_buf(),
+                    detail: "injected failure between chunks".into(),
+                }));
             }
             for (_, l) in chunk {
                 if tx.application_exists(&l.app_no)? {
@@ -312,9 +316,7 @@ pub fn import_file(
             }
             progress.advance(imported + skipped);
         }
-        if let Some(sql) = &trigger {
-            tx.resume_count_trigger(sql, first_id)?;
-        }
+        tx.end_bulk_insert(bulk, first_id)?;
         tx.record_import(
             &ImportRecord {
                 file_name: file_name.clone(),
@@ -330,7 +332,7 @@ pub fn import_file(
             tx,
             actor,
             AuditAction::BatchImported,
-            "batch".into(),
+            AuditTarget::Batch,
             format!(
                 "文件 {file_name}（SHA-256 {}…）：导入 {imported} 件，已存在跳过 {skipped} 件",
                 &file_sha[..12]
@@ -346,9 +348,6 @@ pub fn import_file(
         })
     });
     let _ = store.end_bulk();
-    if cancelled.get() {
-        return Err(ImportError::Cancelled);
-    }
     let summary = result?;
     progress.set(Phase::Done, total, total);
     tracing::info!(
@@ -382,7 +381,7 @@ fn reject(
             tx,
             actor,
             AuditAction::BatchRejected,
-            "batch".into(),
+            AuditTarget::Batch,
             detail,
             now,
         )

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::require_role;
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 
@@ -143,7 +143,7 @@ pub fn handle(
 ) -> Result<Resp, AppError> {
     match req {
         Req::PublicKey => {
-            store.read(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
+            store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
             let key = keys::load_or_create(store.path())
                 .map_err(|e| AppError::Rejected(e.to_string()))?;
             Ok(Resp::PublicKey {
@@ -152,7 +152,7 @@ pub fn handle(
             })
         }
         Req::Import { path, progress } => {
-            store.read(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
+            store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
             let opts = ImportOptions::default();
             match import::import_file(store, now, Some(actor), &path, &progress, &opts) {
                 Ok(s) => Ok(Resp::Imported(s)),
@@ -163,7 +163,7 @@ pub fn handle(
             }
         }
         Req::Export { out } => {
-            store.read(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
+            store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
             export::export(store, now, Some(actor), &out)
                 .map(Resp::Exported)
                 .map_err(|e| match e {

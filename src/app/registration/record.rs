@@ -1,12 +1,12 @@
 //! One registration as the use cases load and name it: who may see it, the
-//! sentence when it is not there, its audit target and its [`RecordRef`].
+//! sentence when it is not there, and its [`RecordRef`].
 
 use crate::app::access::require_role;
-use crate::app::error::RecordRef;
+use crate::app::error::{AppError, RecordRef};
 use crate::app::registration_view::{RegistrationView, view};
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
-use crate::store::{StoreError, Tx};
+use crate::store::Tx;
 
 pub(super) const NOT_ALLOWED: &str = "只有窗口或审核人员可以办理和查看面签注册。";
 pub(super) const NOT_SUPERVISOR: &str = "只有审核人员可以复核单位面签。";
@@ -20,19 +20,15 @@ pub(super) fn registration_ref(id: i64, number: String) -> RecordRef {
     }
 }
 
-pub(super) fn target(id: i64) -> String {
-    format!("registration:{id}")
-}
-
 pub(super) fn load_view(
     tx: &Tx<'_>,
     actor: &SessionClerk,
     id: i64,
-) -> Result<RegistrationView, StoreError> {
+) -> Result<RegistrationView, AppError> {
     let clerk = require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
     let rec = tx
         .registration(id)?
-        .ok_or_else(|| StoreError::Rejected(NOT_FOUND.to_owned()))?;
+        .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
     let attachments = tx.attachments_of(id)?;
     Ok(view(rec, attachments, clerk.id, clerk.role.can_decide()))
 }

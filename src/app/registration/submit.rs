@@ -6,21 +6,22 @@
 
 use chrono::{DateTime, Utc};
 
-use super::record::{NOT_ALLOWED, load_view, registration_ref, target};
+use super::record::{NOT_ALLOWED, load_view, registration_ref};
 use crate::app::access::{audit, require_role};
 use crate::app::attachments::PreparedScan;
 use crate::app::clock;
 use crate::app::error::{AppError, RecordRef};
 use crate::app::registration_view::Submitted;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
     RegistrationKind, RegistrationNo, RegistrationStatus, ScanSlot, ValidCompany, ValidPerson,
 };
-use crate::store::{NewAttachment, NewRegistration, Store, StoreError};
+use crate::store::{NewAttachment, NewRegistration, Store};
 
 /// Longest idempotency key a form may send.
 const MAX_KEY_LEN: usize = 128;
@@ -123,7 +124,7 @@ pub(super) fn submit(
     }
     check_scans(valid.kind(), scans)?;
     let day = clock::to_local(now).date_naive();
-    let outcome = store.write(|tx| {
+    let outcome = store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
         if let Some(existing) = tx.registration_by_key(key)? {
             return Ok(Outcome::Replayed(existing.id));
@@ -135,7 +136,7 @@ pub(super) fn submit(
             return Ok(Outcome::Duplicate(registration_ref(id, number)));
         }
         let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
-        let reg_no = RegistrationNo::new(day, seq).map_err(StoreError::Rejected)?;
+        let reg_no = RegistrationNo::new(day, seq).map_err(AppError::rejected)?;
         let office = tx.settings()?.office_name;
         let id = tx.insert_registration(
             &NewRegistration {
@@ -183,7 +184,7 @@ pub(super) fn submit(
             tx,
             Some(actor),
             AuditAction::RegistrationCreated,
-            target(id),
+            AuditTarget::Registration(id),
             format!(
                 "{reg_no}（{}，{}，扫描件 {} 份）",
                 valid.kind().label(),
@@ -200,6 +201,6 @@ pub(super) fn submit(
         Outcome::Duplicate(r) => return Err(AppError::Duplicate(r)),
     };
     tracing::info!(id, replayed, "registration submitted");
-    let record = store.read(|tx| load_view(tx, actor, id))?;
+    let record = store.read_checked(|tx| load_view(tx, actor, id))?;
     Ok(Submitted { record, replayed })
 }

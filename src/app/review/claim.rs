@@ -1,20 +1,20 @@
 //! Claiming, opening, renewing and releasing: the lease side of the queue.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::view::review_item;
 use super::{
     NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, ReviewItem, Ticket, held_by, may_view, refused,
-    target,
 };
 use crate::app::access::{audit, require_role};
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::{AppKind, AppState, LEASE, Transition};
-use crate::store::{STALE_CLAIM, Store};
+use crate::store::Store;
 
 pub(crate) fn claim_next(
     store: &mut Store,
@@ -22,7 +22,7 @@ pub(crate) fn claim_next(
     actor: &SessionClerk,
     kind: Option<AppKind>,
 ) -> Result<Option<Box<ReviewItem>>, AppError> {
-    let claim = store.write(|tx| {
+    let claim = store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
         let Some(c) = tx.claim_next(actor.id, now, now + LEASE, kind)? else {
             return Ok(None);
@@ -31,7 +31,7 @@ pub(crate) fn claim_next(
             tx,
             Some(actor),
             AuditAction::ReviewClaimed,
-            target(c.id),
+            AuditTarget::Application(c.id),
             "领取下一件".to_owned(),
             now,
         )?;
@@ -64,35 +64,35 @@ pub fn open(
         Ticket(Ticket),
         ReadOnly(String),
     }
-    let access: Result<Access, AppError> = store.write(|tx| {
+    let access: Result<Access, AppError> = store.write_checked(|tx| -> Result<_, AppError> {
         let Some(info) = tx.claim_info(id)? else {
-            return Ok(Err(AppError::rejected(NOT_FOUND)));
+            return Err(AppError::rejected(NOT_FOUND));
         };
         let state = AppState::derive(info.state.status, info.state.lease_until, now);
         if state.is_final() {
-            return Ok(Ok(Access::ReadOnly(format!("该申请{}", state.label()))));
+            return Ok(Access::ReadOnly(format!("该申请{}", state.label())));
         }
         let reviewer = tx
             .clerk_by_id(actor.id)?
             .is_some_and(|c| c.role.can_decide() && !c.disabled);
         if !reviewer {
-            return Ok(Ok(Access::ReadOnly(NOT_REVIEWER.to_owned())));
+            return Ok(Access::ReadOnly(NOT_REVIEWER.to_owned()));
         }
         if info.created_by == Some(actor.id) {
-            return Ok(Ok(Access::ReadOnly(OWN_ENTRY.to_owned())));
+            return Ok(Access::ReadOnly(OWN_ENTRY.to_owned()));
         }
         if state == AppState::InReview && info.state.holder == Some(actor.id) {
             // Reopening one's own claim keeps its ticket and extends it.
             let until = now + LEASE;
             tx.renew_claim(id, actor.id, info.state.claim_seq, until)?;
-            return Ok(Ok(Access::Ticket(Ticket {
+            return Ok(Access::Ticket(Ticket {
                 id,
                 seq: info.state.claim_seq,
                 until,
-            })));
+            }));
         }
         if let Err(e) = apply(&info.state, Transition::Claim, actor.id, None, now) {
-            return Ok(Err(refused(e, &info)));
+            return Err(refused(e, id, &info));
         }
         match tx.claim(id, actor.id, now, now + LEASE)? {
             Some(c) => {
@@ -100,19 +100,19 @@ pub fn open(
                     tx,
                     Some(actor),
                     AuditAction::ReviewClaimed,
-                    target(id),
+                    AuditTarget::Application(id),
                     "打开并领取".to_owned(),
                     now,
                 )?;
-                Ok(Ok(Access::Ticket(Ticket {
+                Ok(Access::Ticket(Ticket {
                     id,
                     seq: c.seq,
                     until: c.until,
-                })))
+                }))
             }
-            None => Ok(Err(held_by(&info))),
+            None => Err(held_by(&info)),
         }
-    })?;
+    });
     let (ticket, reason) = match access? {
         Access::Ticket(t) => (Some(t), None),
         Access::ReadOnly(r) => (None, Some(r)),
@@ -128,9 +128,9 @@ pub(crate) fn renew(
     actor: &SessionClerk,
     ticket: Ticket,
 ) -> Result<Ticket, AppError> {
-    let out: Result<Ticket, AppError> = store.write(|tx| {
+    let out: Result<Ticket, AppError> = store.write_checked(|tx| -> Result<_, AppError> {
         let Some(info) = tx.claim_info(ticket.id)? else {
-            return Ok(Err(AppError::rejected(NOT_FOUND)));
+            return Err(AppError::rejected(NOT_FOUND));
         };
         if let Err(e) = apply(
             &info.state,
@@ -139,14 +139,16 @@ pub(crate) fn renew(
             Some(ticket.seq),
             now,
         ) {
-            return Ok(Err(refused(e, &info)));
+            return Err(refused(e, ticket.id, &info));
         }
         let until = now + LEASE;
         if !tx.renew_claim(ticket.id, actor.id, ticket.seq, until)? {
-            return Ok(Err(AppError::rejected(STALE_CLAIM)));
+            return Err(AppError::Stale {
+                application: ticket.id,
+            });
         }
-        Ok(Ok(Ticket { until, ..ticket }))
-    })?;
+        Ok(Ticket { until, ..ticket })
+    });
     out
 }
 
@@ -157,12 +159,12 @@ pub(crate) fn release(
     id: i64,
     ticket: Option<Ticket>,
 ) -> Result<Resp, AppError> {
-    let out: Result<(), AppError> = store.write(|tx| {
+    let out: Result<(), AppError> = store.write_checked(|tx| -> Result<_, AppError> {
         let Some(info) = tx.claim_info(id)? else {
-            return Ok(Err(AppError::rejected(NOT_FOUND)));
+            return Err(AppError::rejected(NOT_FOUND));
         };
         if let Err(e) = apply(&info.state, Transition::Release, actor.id, None, now) {
-            return Ok(Err(refused(e, &info)));
+            return Err(refused(e, id, &info));
         }
         let own = info.state.holder == Some(actor.id)
             && ticket.is_none_or(|t| t.seq == info.state.claim_seq);
@@ -172,14 +174,14 @@ pub(crate) fn release(
                 tx,
                 Some(actor),
                 AuditAction::ReviewReleased,
-                target(id),
+                AuditTarget::Application(id),
                 "放回队列".to_owned(),
                 now,
             )?;
-            return Ok(Ok(()));
+            return Ok(());
         }
         if ticket.is_some() {
-            return Ok(Err(AppError::rejected(STALE_CLAIM)));
+            return Err(AppError::Stale { application: id });
         }
         require_role(tx, actor, Role::can_decide, "只有审核岗可以解除他人的领取")?;
         tx.release_claim(id, None)?;
@@ -193,38 +195,11 @@ pub(crate) fn release(
             tx,
             Some(actor),
             AuditAction::ReviewReleasedForOther,
-            target(id),
+            AuditTarget::Application(id),
             format!("解除 {holder} 的领取（原至 {until}）"),
             now,
         )?;
-        Ok(Ok(()))
-    })?;
+        Ok(())
+    });
     out.map(|()| Resp::Released { id })
-}
-
-/// Gives back the clerk's running claims when their screen locks or they
-/// sign out, so others can take the work at once (a crashed PC is covered by
-/// the lease running out). One audit row per application; inside the
-/// caller's transaction (the lock or logout row's).
-pub fn release_on_leave(
-    tx: &crate::store::Tx<'_>,
-    clerk: &SessionClerk,
-    why: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, crate::store::StoreError> {
-    let ids = tx.release_claims_of(clerk.id, now)?;
-    for id in &ids {
-        audit(
-            tx,
-            Some(clerk),
-            AuditAction::ReviewReleased,
-            target(*id),
-            format!("{why}时自动放回队列"),
-            now,
-        )?;
-    }
-    if !ids.is_empty() {
-        tracing::info!(released = ids.len(), "claims given back on leave");
-    }
-    Ok(ids.len())
 }

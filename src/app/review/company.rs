@@ -4,12 +4,14 @@
 //! the registration in the decision's transaction, and countersigning on
 //! the record closes the item the same way.
 
+use crate::app::error::AppError;
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
 use super::record::{DecisionWrite, write_decision};
 use crate::app::access::audit;
 use crate::app::clock::fmt_hm;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::due_for;
@@ -68,16 +70,16 @@ pub(crate) fn settle_registration(
     outcome: Outcome,
     reasons: &[Reason],
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let Some(reg_id) = tx.registration_for_application(application_id)? else {
         // Demo or imported items without a registration behind them.
         return Ok(());
     };
     let Some(reg) = tx.registration(reg_id)? else {
-        return Err(StoreError::Rejected("未找到该单位面签记录".to_owned()));
+        return Err(AppError::rejected("未找到该单位面签记录".to_owned()));
     };
     if reg.clerk_id == actor.id {
-        return Err(StoreError::Rejected(
+        return Err(AppError::rejected(
             "不能复核自己办理的单位面签：须由另一名审核人员复核".to_owned(),
         ));
     }
@@ -86,7 +88,7 @@ pub(crate) fn settle_registration(
         Outcome::Reject => tx.return_registration(reg_id, actor.id, now)?,
     };
     if !done {
-        return Err(StoreError::Rejected(match &reg.countersigner_name {
+        return Err(AppError::rejected(match &reg.countersigner_name {
             Some(by) => format!("该单位面签已由 {by} 复核，本次审核结果未保存"),
             None => format!("该单位面签已{}，本次审核结果未保存", reg.status.label()),
         }));
@@ -113,11 +115,11 @@ pub(crate) fn settle_registration(
         tx,
         Some(actor),
         action,
-        format!("registration:{reg_id}"),
+        AuditTarget::Registration(reg_id),
         detail,
         now,
-    )
-    .map(drop)
+    )?;
+    Ok(())
 }
 
 /// Countersigning on the record (面签记录 → 复核): closes the registration's
@@ -129,7 +131,7 @@ pub fn close_from_record(
     actor: &SessionClerk,
     registration_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let Some(app_id) = tx.application_for_registration(registration_id)? else {
         return Ok(());
     };
@@ -144,7 +146,7 @@ pub fn close_from_record(
         (AppState::InReview, Some(h)) if h == actor.id => info.state.claim_seq,
         (AppState::InReview, _) => {
             let until = info.state.lease_until.map(fmt_hm).unwrap_or_default();
-            return Err(StoreError::Rejected(format!(
+            return Err(AppError::rejected(format!(
                 "该单位面签在审核队列中{}；请稍后再复核，或请其放回队列",
                 held_by_sentence(info.holder_name.as_deref(), &until)
             )));
@@ -152,7 +154,7 @@ pub fn close_from_record(
         _ => match tx.claim(app_id, actor.id, now, now + LEASE)? {
             Some(c) => c.seq,
             None => {
-                return Err(StoreError::Rejected(
+                return Err(AppError::rejected(
                     "该单位面签的审核状态已变化，请刷新后重试".to_owned(),
                 ));
             }
@@ -174,7 +176,8 @@ pub fn close_from_record(
         },
         now,
         "在面签记录上复核",
-    )
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::view::checks_for;
 use super::{Decision, NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, refused};
 use crate::app::access::require_role;
 use crate::app::error::AppError;
-use crate::app::session::SessionClerk;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::eligibility::PreVerdict;
@@ -46,13 +46,13 @@ pub(crate) fn decide(
         _ => None,
     };
     let today = cst_date(now);
-    let out: Result<String, AppError> = store.write(|tx| {
+    let out: Result<String, AppError> = store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
         let Some(info) = tx.claim_info(ticket.id)? else {
-            return Ok(Err(AppError::rejected(NOT_FOUND)));
+            return Err(AppError::rejected(NOT_FOUND));
         };
         if info.created_by == Some(actor.id) {
-            return Ok(Err(AppError::rejected(OWN_ENTRY)));
+            return Err(AppError::rejected(OWN_ENTRY));
         }
         if let Err(e) = apply(
             &info.state,
@@ -61,25 +61,25 @@ pub(crate) fn decide(
             Some(ticket.seq),
             now,
         ) {
-            return Ok(Err(refused(e, &info)));
+            return Err(refused(e, ticket.id, &info));
         }
         let Some(rec) = tx.application(ticket.id)? else {
-            return Ok(Err(AppError::rejected(NOT_FOUND)));
+            return Err(AppError::rejected(NOT_FOUND));
         };
         if outcome == Outcome::Approve {
             let checks = checks_for(&rec, today);
             if let Some(block) = checks.items.iter().find(|i| i.verdict == PreVerdict::Block) {
-                return Ok(Err(AppError::rejected(format!(
+                return Err(AppError::rejected(format!(
                     "不能通过：{}（{}）。请选择退回原因",
                     block.title, block.message
-                ))));
+                )));
             }
             // The screen asks first; this keeps every other path honest too.
             if photo_override::needed(&rec.data.photo_failed) && photo_override.is_none() {
-                return Ok(Err(AppError::rejected(format!(
+                return Err(AppError::rejected(format!(
                     "照片检测不合格（{}）：须说明理由才能通过",
                     photo_override::failed_labels(&rec.data.photo_failed).join("、")
-                ))));
+                )));
             }
         }
         if rec.data.kind == AppKind::CompanyRegistration
@@ -87,10 +87,10 @@ pub(crate) fn decide(
                 .iter()
                 .find(|r| !r.applies_to(AppKind::CompanyRegistration))
         {
-            return Ok(Err(AppError::rejected(format!(
+            return Err(AppError::rejected(format!(
                 "单位注册复核不适用退回原因“{}”",
                 r.label()
-            ))));
+            )));
         }
         write_decision(
             tx,
@@ -109,8 +109,8 @@ pub(crate) fn decide(
         if rec.data.kind == AppKind::CompanyRegistration {
             settle_registration(tx, actor, rec.id, &rec.data.app_no, outcome, &reasons, now)?;
         }
-        Ok(Ok(rec.data.app_no.clone()))
-    })?;
+        Ok(rec.data.app_no.clone())
+    });
     let app_no = out?;
     tracing::info!(outcome = outcome.code(), "review decided");
     let next = if then_next {

@@ -16,15 +16,15 @@ mod view;
 use chrono::{DateTime, Utc};
 
 use super::error::AppError;
-use super::session::SessionClerk;
+use super::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::SOME_OTHER_REVIEWER;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };
-use crate::store::{ClaimInfo, PageQuery, QueueClock, STALE_CLAIM, SearchKey, Store};
+use crate::store::{ClaimInfo, PageQuery, QueueClock, SearchKey, Store};
 
-pub use claim::{open, release_on_leave};
+pub use claim::open;
 pub use search::classify_search;
 pub use view::{
     DecisionView, LicenceView, PhotoView, QueueItem, QueuePage, ReviewItem, StatusView,
@@ -134,9 +134,6 @@ pub(crate) const NOT_REVIEWER: &str = "只有审核岗可以领取和审核申�
 pub(crate) const OWN_ENTRY: &str = "四眼原则：不能审核自己录入的申请，请由其他审核员处理";
 pub(crate) const NOT_FOUND: &str = "未找到该申请，可能已被删除或编号有误";
 
-pub(crate) fn target(id: i64) -> String {
-    format!("application:{id}")
-}
 /// Runs any review request on the writer store.
 pub fn handle(
     store: &mut Store,
@@ -234,10 +231,10 @@ pub(crate) fn held_by(info: &ClaimInfo) -> AppError {
 }
 
 /// Maps a refused transition to what the clerk is told.
-pub(crate) fn refused(e: TransitionError, info: &ClaimInfo) -> AppError {
+pub(crate) fn refused(e: TransitionError, id: i64, info: &ClaimInfo) -> AppError {
     match e {
         TransitionError::HeldByOther => held_by(info),
-        TransitionError::Stale => AppError::rejected(STALE_CLAIM),
+        TransitionError::Stale => AppError::Stale { application: id },
         other => AppError::rejected(other.to_string()),
     }
 }

@@ -2,17 +2,18 @@
 //! with its notice, the closed application and claim, the queued messages
 //! and the audit row. Shared by the queue's decision and the countersign.
 
+use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::target;
 use crate::app::access::audit;
-use crate::app::session::SessionClerk;
+use crate::app::error::AppError;
+use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::notice::{NoticeInput, compose};
 use crate::domain::review::photo_override;
 use crate::domain::review::queue::cst_date;
 use crate::domain::review::{AppKind, Outcome, Reason};
-use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, StoreError, Tx};
+use crate::store::{ApplicationRecord, Channel, NewDecision, NewMessage, Tx};
 
 /// What was decided, as [`write_decision`] stores it.
 pub(crate) struct DecisionWrite<'a> {
@@ -35,7 +36,7 @@ pub(crate) fn write_decision(
     d: &DecisionWrite<'_>,
     now: DateTime<Utc>,
     how: &str,
-) -> Result<(), StoreError> {
+) -> Result<(), AppError> {
     let DecisionWrite {
         outcome,
         reasons,
@@ -88,7 +89,10 @@ pub(crate) fn write_decision(
         },
         &messages,
         now,
-    )?;
+    )?
+    .ok_or(AppError::Stale {
+        application: rec.id,
+    })?;
     let labels: Vec<&str> = reasons.iter().map(|r| r.label()).collect();
     let mut detail = format!("受理号 {}", a.app_no);
     if !labels.is_empty() {
@@ -112,7 +116,15 @@ pub(crate) fn write_decision(
         Outcome::Approve => AuditAction::ReviewApproved,
         Outcome::Reject => AuditAction::ReviewReturned,
     };
-    audit(tx, Some(actor), action, target(rec.id), detail, now).map(drop)
+    audit(
+        tx,
+        Some(actor),
+        action,
+        AuditTarget::Application(rec.id),
+        detail,
+        now,
+    )?;
+    Ok(())
 }
 
 /// "What was seen": the intake photo verdict and its failing checks.

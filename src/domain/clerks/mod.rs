@@ -3,6 +3,7 @@
 
 pub mod anchor;
 pub mod audit;
+pub mod audit_target;
 pub mod clerk;
 pub mod idle;
 pub mod lockout;

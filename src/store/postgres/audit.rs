@@ -22,7 +22,7 @@ pub fn append(
             &e.actor_id,
             &e.actor,
             &e.action.code(),
-            &e.target,
+            &e.target.to_string(),
             &e.detail,
         ],
     )?;

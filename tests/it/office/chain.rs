@@ -16,7 +16,7 @@ fn event(actor_id: Option<i64>, actor: &str, detail: &str) -> NewAuditEvent {
         actor_id,
         actor: actor.into(),
         action: AuditAction::LoginSucceeded,
-        target: "clerk:1".into(),
+        target: counterdesk::domain::clerks::audit_target::AuditTarget::Clerk(1),
         detail: detail.into(),
     }
 }
@@ -177,13 +177,14 @@ fn the_hash_is_the_domain_rule_for_chinese_empty_and_missing_fields() {
             ) == at,
             "the server writes the store's time format: {at}"
         );
+        let target = e.target.to_string();
         let content = AuditContent {
             seq: r.get(0),
             at: &at,
             actor_id: e.actor_id,
             actor: &e.actor,
             action: e.action.code(),
-            target: &e.target,
+            target: &target,
             detail: &e.detail,
         };
         assert_eq!(r.get::<_, Option<i64>>(2), e.actor_id);

@@ -15,7 +15,7 @@ fn event(detail: &str) -> NewAuditEvent {
         actor_id: Some(1),
         actor: "zhaomin".into(),
         action: AuditAction::LoginSucceeded,
-        target: "clerk:1".into(),
+        target: counterdesk::domain::clerks::audit_target::AuditTarget::Clerk(1),
         detail: detail.into(),
     }
 }

@@ -3,6 +3,7 @@
 //! even an empty `-wal`/`-shm` beside it. Only a path where no file exists
 //! starts the first-run path: an existing empty file is damaged, not new.
 
+use crate::store::error::StoreResult;
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
@@ -21,7 +22,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const QUICK_CHECK_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Checks the file, then opens it read-write with WAL, foreign keys and a busy timeout.
-pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_checked(path: &Path) -> StoreResult<Connection> {
     match std::fs::metadata(path) {
         Ok(meta) => {
             inspect_existing(path, &meta)?;
@@ -51,7 +52,7 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
             });
         }
     }
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -76,15 +77,18 @@ pub fn open_checked(path: &Path) -> Result<Connection, StoreError> {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .map_err(sql)?;
     if fk != 1 {
-        return Err(StoreError::Rejected("SQLite 未启用外键约束".to_owned()));
+        return Err(StoreError::Driver {
+            path: path.to_path_buf(),
+            source: "SQLite 未启用外键约束".into(),
+        });
     }
     Ok(conn)
 }
 
 /// The reader's connection: read-write flags (WAL readers need the shared
 /// memory file) but `query_only`, so nothing can be written through it.
-pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+pub fn open_reader(path: &Path) -> StoreResult<Connection> {
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -99,7 +103,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 /// Opens an existing database for reading only (`verify-audit`, an auditor's
 /// copy): works on a 0444 file, for a user without write access, and on a
 /// read-only medium, and never creates anything beside the file.
-pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+pub fn open_read_only(path: &Path) -> StoreResult<Connection> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
         detail: io_detail(&e),
@@ -107,7 +111,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     inspect_existing(path, &meta)?;
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| StoreError::from_sqlite(path, e))?;
+        .map_err(|e| super::error::from_sqlite(path, e))?;
     Ok(conn)
 }
 
@@ -148,7 +152,7 @@ fn shm_path(path: &Path) -> std::path::PathBuf {
 /// Read-only connection. With a `-wal` present (a session that did not
 /// checkpoint), its committed pages are read through `mode=ro`; otherwise
 /// `immutable=1`, which needs no lock files and so leaves nothing behind.
-fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+fn connect_read_only(path: &Path) -> StoreResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -165,7 +169,7 @@ fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
         return Ok(c);
     }
     Connection::open_with_flags(file_uri(path, "immutable=1"), flags)
-        .map_err(|e| StoreError::from_sqlite(path, e))
+        .map_err(|e| super::error::from_sqlite(path, e))
 }
 
 fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
@@ -177,7 +181,7 @@ fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
 
 /// Header, size, schema version and (for files of ordinary size) integrity,
 /// all read-only.
-fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreError> {
+fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> StoreResult<()> {
     if meta.is_dir() {
         return Err(StoreError::Unwritable {
             path: path.to_path_buf(),
@@ -236,7 +240,7 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
             ),
         ));
     }
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     let version: i64 = conn
@@ -277,13 +281,13 @@ fn inspect_existing(path: &Path, meta: &std::fs::Metadata) -> Result<(), StoreEr
 /// (header, size, schema), then `PRAGMA integrity_check` (every page, and
 /// every index against its table) on its own read-only connection. Reads the
 /// whole file: seconds at a million applications, so never on the UI thread.
-pub fn full_check(path: &Path) -> Result<(), StoreError> {
+pub fn full_check(path: &Path) -> StoreResult<()> {
     let meta = std::fs::metadata(path).map_err(|e| StoreError::Unwritable {
         path: path.to_path_buf(),
         detail: io_detail(&e),
     })?;
     inspect_existing(path, &meta)?;
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let conn = connect_read_only(path)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     // At most a few findings: the first ones say enough, the rest only take time.
@@ -292,7 +296,8 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .map_err(sql)?;
     if findings.len() == 1 && findings[0] == "ok" {
-        Ok(())
+        // The file is sound; now every value a clerk reads.
+        super::values::check_values(&conn).map_err(sql)
     } else {
         Err(damaged(
             path,
@@ -301,46 +306,10 @@ pub fn full_check(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Syncs a directory's entries (a rename is durable only then). Windows
-/// cannot open directories for this; NTFS journals renames itself.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    let _ = dir;
-    Ok(())
-}
-
-/// Creates a new, empty file that only its owner may read (0600 on Unix;
-/// on Windows it inherits the folder's ACL, the user's profile for ours).
-/// For files holding personal data outside the database: exports, backups.
-pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-/// A new folder only its owner may enter (0700 on Unix).
-pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(path)
-}
-
 /// Creates a new database under a temporary name beside `path`, migrates
 /// it, and only then gives it its name: a first start that fails (a full
 /// disk) leaves no file behind to block the next one.
-pub fn create_new(path: &Path) -> Result<(), StoreError> {
+pub fn create_new(path: &Path) -> StoreResult<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -363,12 +332,12 @@ pub fn create_new(path: &Path) -> Result<(), StoreError> {
         let _ = std::fs::remove_file(std::path::PathBuf::from(p));
     }
     result?;
-    sync_dir(dir).map_err(super::error::io_error(path))
+    crate::store::sync_dir(dir).map_err(super::error::io_error(path))
 }
 
-fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+fn build_at(tmp: &Path, path: &Path) -> StoreResult<()> {
     // Errors name the database the clerk knows, not the temporary file.
-    let sql = |e| StoreError::from_sqlite(path, e);
+    let sql = |e| super::error::from_sqlite(path, e);
     let mut conn = Connection::open_with_flags(
         tmp,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -387,7 +356,7 @@ fn build_at(tmp: &Path, path: &Path) -> Result<(), StoreError> {
 
 /// Links the finished file to its name without replacing one that another
 /// process created meanwhile (then that one is used).
-fn claim_name(tmp: &Path, path: &Path) -> Result<(), StoreError> {
+fn claim_name(tmp: &Path, path: &Path) -> StoreResult<()> {
     match std::fs::hard_link(tmp, path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

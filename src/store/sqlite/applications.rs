@@ -2,169 +2,22 @@
 //! searches and per-filter counts. Every query here is answered from an index
 //! (see tests/queue_store.rs, which checks the plans).
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Row, params, params_from_iter};
-
-use super::error::StoreError;
-use super::{Tx, time};
-use crate::domain::documents::licence::{parse_valid_until, valid_until_text};
+use super::SqliteTx;
+use super::decode::Cols;
+use super::error::StoreResult;
+use super::time;
+use crate::domain::documents::licence::valid_until_text;
 use crate::domain::review::eligibility::IssuedELicence;
-use crate::domain::review::queue::{cst_date, cst_day_start};
 use crate::domain::review::{
     AppKind, KindCounts, PageCursor, PhotoSource, QueueCounts, Scope, Status,
 };
-
-/// Largest page a caller may ask for.
-pub const MAX_PAGE: u32 = 500;
-
-/// An application as submitted (by the 12123 app, or at the counter).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewApplication {
-    pub app_no: String,
-    pub kind: AppKind,
-    pub doc_no: String,
-    pub name: String,
-    pub mobile: String,
-    pub licence_no: String,
-    pub classes: String,
-    pub licence_status: String,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-    pub authority: String,
-    pub photo_blob: Option<i64>,
-    pub photo_source: Option<PhotoSource>,
-    pub last_photo_change: Option<NaiveDate>,
-    pub previous_photo_blob: Option<i64>,
-    pub issued: Option<IssuedELicence>,
-    /// Intake photo check: `pass` / `warn` / `fail`.
-    pub photo_verdict: Option<String>,
-    /// Ids of the failing checks.
-    pub photo_failed: Vec<String>,
-    /// One line per check, kept with the decision as "what was seen".
-    pub photo_summary: String,
-    pub submitted_at: DateTime<Utc>,
-    pub due_at: DateTime<Utc>,
-    /// `due_at`'s date in China Standard Time (the counts are per day).
-    pub due_day: NaiveDate,
-    /// The clerk who entered it at the counter; `None` when submitted online.
-    pub created_by: Option<i64>,
-}
-
-impl NewApplication {
-    /// Who and when only: no applicant, licence or photo yet (callers fill
-    /// in what their kind carries with struct-update syntax).
-    pub fn bare(
-        app_no: String,
-        kind: AppKind,
-        submitted_at: DateTime<Utc>,
-        due_at: DateTime<Utc>,
-        due_day: NaiveDate,
-        created_by: Option<i64>,
-    ) -> Self {
-        NewApplication {
-            app_no,
-            kind,
-            doc_no: String::new(),
-            name: String::new(),
-            mobile: String::new(),
-            licence_no: String::new(),
-            classes: String::new(),
-            licence_status: String::new(),
-            valid_from: None,
-            valid_until: None,
-            authority: String::new(),
-            photo_blob: None,
-            photo_source: None,
-            last_photo_change: None,
-            previous_photo_blob: None,
-            issued: None,
-            photo_verdict: None,
-            photo_failed: Vec::new(),
-            photo_summary: String::new(),
-            submitted_at,
-            due_at,
-            due_day,
-            created_by,
-        }
-    }
-}
-
-/// An application as stored, with its claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplicationRecord {
-    pub id: i64,
-    pub status: Status,
-    pub data: NewApplication,
-    pub claimed_by: Option<i64>,
-    pub claimed_by_name: Option<String>,
-    pub lease_until: Option<DateTime<Utc>>,
-    pub claim_seq: i64,
-}
-
-/// What a search box input was recognised as.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SearchKey {
-    AppNo(String),
-    DocNo(String),
-    NamePrefix(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageQuery {
-    pub scope: Scope,
-    pub kind: Option<AppKind>,
-    /// When set, searches every state (scope ignored; kind still applies).
-    pub search: Option<SearchKey>,
-    pub after: Option<PageCursor>,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-/// The instants the queue's filters depend on, computed once per request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueueClock {
-    pub now: DateTime<Utc>,
-    /// Today in China Standard Time, and its start/end in UTC.
-    pub today: NaiveDate,
-    pub today_start: DateTime<Utc>,
-    pub tomorrow_start: DateTime<Utc>,
-    /// The asking clerk (for [`Scope::Mine`]).
-    pub clerk: i64,
-}
-
-impl QueueClock {
-    /// The clock for a request made at `now` by `clerk`.
-    pub fn at(now: DateTime<Utc>, clerk: i64) -> Self {
-        let today = cst_date(now);
-        let tomorrow = today.succ_opt().unwrap_or(today);
-        QueueClock {
-            now,
-            today,
-            today_start: cst_day_start(today),
-            tomorrow_start: cst_day_start(tomorrow),
-            clerk,
-        }
-    }
-}
-
-/// One row of a queue page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueRow {
-    pub id: i64,
-    pub app_no: String,
-    pub kind: AppKind,
-    pub status: Status,
-    pub name: String,
-    pub doc_no: String,
-    pub licence_status: String,
-    pub photo_verdict: Option<String>,
-    pub submitted_at: DateTime<Utc>,
-    pub due_at: DateTime<Utc>,
-    pub claimed_by: Option<i64>,
-    pub claimed_by_name: Option<String>,
-    pub lease_until: Option<DateTime<Utc>>,
-}
+use crate::store::queue::{
+    ApplicationRecord, Applications, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow,
+    SearchKey,
+};
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 fn day(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
@@ -175,41 +28,27 @@ fn until(d: Option<NaiveDate>) -> Option<String> {
     d.map(valid_until_text)
 }
 
-fn parse_until(s: Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(parse_valid_until)
-}
-
-fn parse_day(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
-
-fn ts(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.as_deref().and_then(time::parse)
-}
-
-const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
+pub(super) const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
     a.licence_no, a.classes, a.licence_status, a.valid_from, a.valid_until, a.authority, \
     a.photo_blob, a.photo_source, a.last_photo_change, a.previous_photo_blob, \
     a.issued_classes, a.issued_valid_until, a.issued_authority, a.issued_photo_source, \
     a.photo_verdict, a.photo_failed, a.photo_summary, a.submitted_at, a.due_at, a.due_day, \
     a.created_by, a.claimed_by, c.display_name, a.lease_until, a.claim_seq";
 
-fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
-    let status: String = r.get(1)?;
-    let kind: String = r.get(3)?;
-    let source: Option<String> = r.get(14)?;
-    let issued_classes: Option<String> = r.get(17)?;
-    let issued_until = parse_until(r.get(18)?);
-    let issued_authority: Option<String> = r.get(19)?;
-    let issued_source: Option<String> = r.get(20)?;
+pub(super) fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
+    let c = Cols::new(r, "applications", 0)?;
+    let issued_classes: Option<String> = c.get(17)?;
+    let issued_until = c.opt_until(18, "issued_valid_until")?;
+    let issued_authority: Option<String> = c.get(19)?;
+    let issued_source = c.opt_code(20, "issued_photo_source", PhotoSource::from_code)?;
     let issued = match (
         issued_classes,
         issued_until,
         issued_authority,
         issued_source,
     ) {
-        (Some(classes), Some(valid_until), Some(authority), Some(src)) => {
-            PhotoSource::from_code(&src).map(|photo_source| IssuedELicence {
+        (Some(classes), Some(valid_until), Some(authority), Some(photo_source)) => {
+            Some(IssuedELicence {
                 classes,
                 valid_until,
                 authority,
@@ -218,44 +57,43 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
         }
         _ => None,
     };
-    let failed: String = r.get(22)?;
+    let failed: String = c.get(22)?;
     Ok(ApplicationRecord {
-        id: r.get(0)?,
-        // CHECK constraints make unknown codes impossible; fall back rather than fail.
-        status: Status::from_code(&status).unwrap_or(Status::Pending),
+        id: c.id(),
+        status: c.code(1, "status", Status::from_code)?,
         data: NewApplication {
-            app_no: r.get(2)?,
-            kind: AppKind::from_code(&kind).unwrap_or(AppKind::New),
-            doc_no: r.get(4)?,
-            name: r.get(5)?,
-            mobile: r.get(6)?,
-            licence_no: r.get(7)?,
-            classes: r.get(8)?,
-            licence_status: r.get(9)?,
-            valid_from: parse_day(r.get(10)?),
-            valid_until: parse_until(r.get(11)?),
-            authority: r.get(12)?,
-            photo_blob: r.get(13)?,
-            photo_source: source.as_deref().and_then(PhotoSource::from_code),
-            last_photo_change: parse_day(r.get(15)?),
-            previous_photo_blob: r.get(16)?,
+            app_no: c.get(2)?,
+            kind: c.code(3, "kind", AppKind::from_code)?,
+            doc_no: c.get(4)?,
+            name: c.get(5)?,
+            mobile: c.get(6)?,
+            licence_no: c.get(7)?,
+            classes: c.get(8)?,
+            licence_status: c.get(9)?,
+            valid_from: c.opt_day(10, "valid_from")?,
+            valid_until: c.opt_until(11, "valid_until")?,
+            authority: c.get(12)?,
+            photo_blob: c.get(13)?,
+            photo_source: c.opt_code(14, "photo_source", PhotoSource::from_code)?,
+            last_photo_change: c.opt_day(15, "last_photo_change")?,
+            previous_photo_blob: c.get(16)?,
             issued,
-            photo_verdict: r.get(21)?,
+            photo_verdict: c.get(21)?,
             photo_failed: failed
                 .split(',')
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            photo_summary: r.get(23)?,
-            submitted_at: ts(r.get(24)?).unwrap_or_default(),
-            due_at: ts(r.get(25)?).unwrap_or_default(),
-            due_day: parse_day(r.get(26)?).unwrap_or_default(),
-            created_by: r.get(27)?,
+            photo_summary: c.get(23)?,
+            submitted_at: c.time(24, "submitted_at")?,
+            due_at: c.time(25, "due_at")?,
+            due_day: c.day(26, "due_day")?,
+            created_by: c.get(27)?,
         },
-        claimed_by: r.get(28)?,
-        claimed_by_name: r.get(29)?,
-        lease_until: ts(r.get(30)?),
-        claim_seq: r.get(31)?,
+        claimed_by: c.get(28)?,
+        claimed_by_name: c.get(29)?,
+        lease_until: c.opt_time(30, "lease_until")?,
+        claim_seq: c.get(31)?,
     })
 }
 
@@ -263,28 +101,27 @@ const ROW_COLUMNS: &str = "a.id, a.app_no, a.kind, a.status, a.name, a.doc_no, a
     a.photo_verdict, a.submitted_at, a.due_at, a.claimed_by, c.display_name, a.lease_until";
 
 fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
-    let kind: String = r.get(2)?;
-    let status: String = r.get(3)?;
+    let c = Cols::new(r, "applications", 0)?;
     Ok(QueueRow {
-        id: r.get(0)?,
-        app_no: r.get(1)?,
-        kind: AppKind::from_code(&kind).unwrap_or(AppKind::New),
-        status: Status::from_code(&status).unwrap_or(Status::Pending),
-        name: r.get(4)?,
-        doc_no: r.get(5)?,
-        licence_status: r.get(6)?,
-        photo_verdict: r.get(7)?,
-        submitted_at: ts(r.get(8)?).unwrap_or_default(),
-        due_at: ts(r.get(9)?).unwrap_or_default(),
-        claimed_by: r.get(10)?,
-        claimed_by_name: r.get(11)?,
-        lease_until: ts(r.get(12)?),
+        id: c.id(),
+        app_no: c.get(1)?,
+        kind: c.code(2, "kind", AppKind::from_code)?,
+        status: c.code(3, "status", Status::from_code)?,
+        name: c.get(4)?,
+        doc_no: c.get(5)?,
+        licence_status: c.get(6)?,
+        photo_verdict: c.get(7)?,
+        submitted_at: c.time(8, "submitted_at")?,
+        due_at: c.time(9, "due_at")?,
+        claimed_by: c.get(10)?,
+        claimed_by_name: c.get(11)?,
+        lease_until: c.opt_time(12, "lease_until")?,
     })
 }
 
 /// The page statement for `q`: its SQL and parameters. Public inside the
 /// crate so the plan test can `EXPLAIN` exactly what runs.
-pub(crate) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>) {
+pub fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>) {
     let mut w: Vec<&str> = Vec::new();
     let mut p: Vec<Value> = Vec::new();
     let now = Value::Text(time::format(clock.now));
@@ -397,10 +234,8 @@ pub(crate) const CLAIM_COUNT_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(a.claime
      FROM applications a INDEXED BY applications_leases \
      WHERE a.lease_until > ?1 AND a.claimed_by IS NOT NULL";
 
-impl Tx<'_> {
-    /// Inserts one application (statements are cached: bulk loads call this
-    /// in a loop inside one transaction).
-    pub fn insert_application(&self, a: &NewApplication) -> Result<i64, StoreError> {
+impl Applications for SqliteTx<'_> {
+    fn insert_application(&self, a: &NewApplication) -> StoreResult<i64> {
         let failed = a.photo_failed.join(",");
         let issued = a.issued.as_ref();
         self.q(|c| {
@@ -444,7 +279,7 @@ impl Tx<'_> {
         })
     }
 
-    pub fn application(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+    fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
         self.q(|c| {
             c.prepare_cached(&format!(
                 "SELECT {RECORD_COLUMNS} FROM applications a \
@@ -455,8 +290,7 @@ impl Tx<'_> {
         })
     }
 
-    /// Just the number (受理号) of an application, e.g. to name an audit target.
-    pub fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
+    fn app_no_of(&self, id: i64) -> StoreResult<Option<String>> {
         self.q(|c| {
             c.prepare_cached("SELECT app_no FROM applications WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))
@@ -464,12 +298,7 @@ impl Tx<'_> {
         })
     }
 
-    /// Ties an application (单位注册复核) to the company registration it reviews.
-    pub fn link_registration(
-        &self,
-        application_id: i64,
-        registration_id: i64,
-    ) -> Result<(), StoreError> {
+    fn link_registration(&self, application_id: i64, registration_id: i64) -> StoreResult<()> {
         self.q(|c| {
             c.prepare_cached("UPDATE applications SET registration_id = ?2 WHERE id = ?1")?
                 .execute(params![application_id, registration_id])
@@ -477,11 +306,7 @@ impl Tx<'_> {
         })
     }
 
-    /// The review item of a company registration (unique partial index).
-    pub fn application_for_registration(
-        &self,
-        registration_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
+    fn application_for_registration(&self, registration_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
             c.prepare_cached("SELECT id FROM applications WHERE registration_id = ?1")?
                 .query_row([registration_id], |r| r.get(0))
@@ -489,11 +314,7 @@ impl Tx<'_> {
         })
     }
 
-    /// The company registration an application reviews, if any.
-    pub fn registration_for_application(
-        &self,
-        application_id: i64,
-    ) -> Result<Option<i64>, StoreError> {
+    fn registration_for_application(&self, application_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
             c.prepare_cached("SELECT registration_id FROM applications WHERE id = ?1")?
                 .query_row([application_id], |r| r.get::<_, Option<i64>>(0))
@@ -502,12 +323,7 @@ impl Tx<'_> {
         })
     }
 
-    /// One page of the queue, sorted by due time (or by name for a name search).
-    pub fn queue_page(
-        &self,
-        q: &PageQuery,
-        clock: &QueueClock,
-    ) -> Result<Vec<QueueRow>, StoreError> {
+    fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> StoreResult<Vec<QueueRow>> {
         let (sql, p) = page_sql(q, clock);
         self.q(|c| {
             let mut stmt = c.prepare_cached(&sql)?;
@@ -516,9 +332,7 @@ impl Tx<'_> {
         })
     }
 
-    /// Per-filter counts: kind × status × due day from `queue_counts` (kept by
-    /// triggers, a few hundred rows), leases from the partial claims index.
-    pub fn queue_counts(&self, clock: &QueueClock) -> Result<QueueCounts, StoreError> {
+    fn queue_counts(&self, clock: &QueueClock) -> StoreResult<QueueCounts> {
         let today = clock.today.to_string();
         let rows: Vec<(String, String, i64, i64, i64)> = self.q(|c| {
             let mut stmt = c.prepare_cached(
@@ -574,8 +388,7 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// The largest application id (0 when there is none).
-    pub fn max_application_id(&self) -> Result<i64, StoreError> {
+    fn max_application_id(&self) -> StoreResult<i64> {
         self.q(|c| {
             c.query_row("SELECT COALESCE(MAX(id), 0) FROM applications", [], |r| {
                 r.get(0)
@@ -583,13 +396,7 @@ impl Tx<'_> {
         })
     }
 
-    /// `EXPLAIN QUERY PLAN` of every queue statement (each scope with and
-    /// without a kind, each search, the counts and claim-next), as
-    /// `(statement name, plan lines)`. Tests check that none scans the table.
-    pub fn explain_queue(
-        &self,
-        clock: &QueueClock,
-    ) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+    fn explain_queue(&self, clock: &QueueClock) -> StoreResult<Vec<(String, Vec<String>)>> {
         let mut queries: Vec<(String, String, Vec<Value>)> = Vec::new();
         let cursor = Some(PageCursor {
             due_at: clock.now,

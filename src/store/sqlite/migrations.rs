@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::error::StoreError;
+use super::error::{StoreError, StoreResult};
 
 /// Migration N is `MIGRATIONS[N - 1]`.
 const MIGRATIONS: &[&str] = &[
@@ -469,8 +469,8 @@ const MIGRATIONS: &[&str] = &[
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Applies every migration above the file's version, each in its own transaction.
-pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
+    let sql = |e| super::error::from_sqlite(path, e);
     let current: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(sql)?;
@@ -497,8 +497,8 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     applied
 }
 
-fn apply_from(conn: &mut Connection, path: &Path, current: i64) -> Result<(), StoreError> {
-    let sql = |e| StoreError::from_sqlite(path, e);
+fn apply_from(conn: &mut Connection, path: &Path, current: i64) -> StoreResult<()> {
+    let sql = |e| super::error::from_sqlite(path, e);
     for (i, script) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version <= current {

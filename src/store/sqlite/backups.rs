@@ -3,24 +3,25 @@
 //! temporary file that is checked with the full integrity check before it
 //! takes its name. `backups` logs each copy for the reminder.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
+use super::SqliteTx;
+use super::decode::Cols;
+use super::error::{StoreError, io_error};
+use super::{open, time};
+use crate::store::error::StoreResult;
+use crate::store::exchange::Backups;
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OptionalExtension, params};
-
-use super::error::{StoreError, io_error};
-use super::{Tx, open, time};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Copies the database at `src` to `dest` (which must not exist yet) and
 /// checks the copy; returns its size. Nothing is left at `dest` on failure.
-pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
+pub fn backup_to(src: &Path, dest: &Path) -> StoreResult<u64> {
     if dest.exists() {
-        return Err(StoreError::Rejected(format!(
-            "备份文件 {} 已存在，未覆盖：请换一个文件名",
-            dest.display()
-        )));
+        return Err(StoreError::BackupExists {
+            path: dest.to_path_buf(),
+        });
     }
     let mut tmp = dest.as_os_str().to_owned();
     tmp.push(".partial");
@@ -32,15 +33,15 @@ pub fn backup_to(src: &Path, dest: &Path) -> Result<u64, StoreError> {
     result
 }
 
-fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError> {
+fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> StoreResult<u64> {
     let source = open::open_read_only(src)?;
     // Errors name the file asked for, not the temporary one.
-    let sql = |e| StoreError::from_sqlite(dest, e);
+    let sql = |e| super::error::from_sqlite(dest, e);
     {
         let _ = std::fs::remove_file(tmp);
         // A backup holds every identity number: owner-only from its first
         // byte (SQLite gives its journal the same mode).
-        open::create_private_file(tmp).map_err(io_error(dest))?;
+        crate::store::create_private_file(tmp).map_err(io_error(dest))?;
         let mut target = Connection::open(tmp).map_err(sql)?;
         let backup = Backup::new(&source, &mut target).map_err(sql)?;
         // -1: every page in one step, so the copy is one consistent snapshot.
@@ -59,19 +60,19 @@ fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> Result<u64, StoreError
     drop(file);
     std::fs::rename(tmp, dest).map_err(io_error(dest))?;
     if let Some(dir) = dest.parent() {
-        super::sync_dir(dir).map_err(io_error(dir))?;
+        crate::store::sync_dir(dir).map_err(io_error(dir))?;
     }
     Ok(bytes)
 }
 
-impl Tx<'_> {
-    pub fn record_backup(
+impl Backups for SqliteTx<'_> {
+    fn record_backup(
         &self,
         file: &Path,
         bytes: u64,
         auto: bool,
         now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO backups (at, file, bytes, auto) VALUES (?1, ?2, ?3, ?4)",
@@ -86,13 +87,11 @@ impl Tx<'_> {
         })
     }
 
-    /// When the last backup was made, if ever.
-    pub fn last_backup_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let at: Option<String> = self.q(|c| {
-            c.prepare_cached("SELECT at FROM backups ORDER BY id DESC LIMIT 1")?
-                .query_row([], |r| r.get(0))
+    fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        self.q(|c| {
+            c.prepare_cached("SELECT id, at FROM backups ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| Cols::new(r, "backups", 0)?.time(1, "at"))
                 .optional()
-        })?;
-        Ok(at.as_deref().and_then(time::parse))
+        })
     }
 }

@@ -1,49 +1,15 @@
 //! `scan_blobs` (content-addressed by SHA-256: the same scan twice is stored once)
 //! and `attachments` (which scan belongs to which registration, and where).
 
+use super::SqliteTx;
+use super::error::StoreResult;
+use super::time;
+use crate::store::registrations::{AttachmentRecord, NewAttachment, Scans};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::error::StoreError;
-use super::{Tx, time};
-
-#[derive(Debug, Clone)]
-pub struct NewAttachment<'a> {
-    pub registration_id: i64,
-    pub slot: &'a str,
-    pub sha256: &'a str,
-    pub file_name: &'a str,
-    pub mime: &'a str,
-    pub size: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub pages: Option<u32>,
-    pub thumbnail: Option<&'a [u8]>,
-}
-
-/// An attachment without its (large) content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentRecord {
-    pub id: i64,
-    pub slot: String,
-    pub sha256: String,
-    pub file_name: String,
-    pub mime: String,
-    pub size: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub pages: Option<u32>,
-    pub thumbnail: Option<Vec<u8>>,
-}
-
-impl Tx<'_> {
-    /// Stores `data` under its hash unless it is there already; true if new.
-    pub fn put_scan_blob(
-        &self,
-        sha256: &str,
-        data: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+impl Scans for SqliteTx<'_> {
+    fn put_scan_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> StoreResult<bool> {
         let n = self.q(|c| {
             c.execute(
                 "INSERT INTO scan_blobs (sha256, size, data, created_at) VALUES (?1, ?2, ?3, ?4) \
@@ -54,7 +20,7 @@ impl Tx<'_> {
         Ok(n == 1)
     }
 
-    pub fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
         self.q(|c| {
             c.query_row(
                 "SELECT data FROM scan_blobs WHERE sha256 = ?1",
@@ -65,11 +31,7 @@ impl Tx<'_> {
         })
     }
 
-    pub fn insert_attachment(
-        &self,
-        a: &NewAttachment<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
@@ -93,10 +55,7 @@ impl Tx<'_> {
         })
     }
 
-    pub fn attachments_of(
-        &self,
-        registration_id: i64,
-    ) -> Result<Vec<AttachmentRecord>, StoreError> {
+    fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT id, slot, sha256, file_name, mime, size, width, height, pages, thumbnail \

@@ -4,11 +4,11 @@
 //! window's own writer). Office mode will answer the same question with
 //! LISTEN/NOTIFY.
 
+use crate::store::error::StoreResult;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::StoreError;
 use super::open;
 
 pub struct ChangeWatch {
@@ -19,7 +19,7 @@ pub struct ChangeWatch {
 
 impl ChangeWatch {
     /// Opens its own read-only connection to an already migrated file.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    pub fn open(path: &Path) -> StoreResult<Self> {
         Ok(ChangeWatch {
             conn: open::open_reader(path)?,
             path: path.to_path_buf(),
@@ -29,11 +29,11 @@ impl ChangeWatch {
 
     /// Whether anything was committed since the last call (the first call
     /// only takes the starting point). Cheap: no page of the file is read.
-    pub fn changed(&mut self) -> Result<bool, StoreError> {
+    pub fn changed(&mut self) -> StoreResult<bool> {
         let v: i64 = self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| StoreError::from_sqlite(&self.path, e))?;
+            .map_err(|e| super::error::from_sqlite(&self.path, e))?;
         let changed = self.last.is_some_and(|l| l != v);
         self.last = Some(v);
         Ok(changed)
@@ -43,18 +43,21 @@ impl ChangeWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::sqlite::SqliteStore;
 
     #[test]
     fn another_connections_commit_is_seen_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.sqlite3");
-        let mut store = Store::open(&path).unwrap();
+        let mut store = SqliteStore::open(&path).unwrap();
         let mut watch = ChangeWatch::open(&path).unwrap();
         assert!(!watch.changed().unwrap(), "the first call sets the mark");
         assert!(!watch.changed().unwrap(), "nothing committed yet");
         store
-            .write(|tx| tx.q(|c| c.execute("INSERT INTO settings VALUES ('w', '1')", [])))
+            .immediate(
+                |tx| tx.q(|c| c.execute("INSERT INTO settings VALUES ('w', '1')", [])),
+                true,
+            )
             .unwrap();
         assert!(watch.changed().unwrap());
         assert!(!watch.changed().unwrap(), "reported once");

@@ -3,28 +3,14 @@
 //! release or decision must present, so a claim taken over after expiry makes
 //! the old holder's ticket stale.
 
+use super::SqliteTx;
+use super::decode::Cols;
+use super::error::StoreResult;
+use super::time;
+use crate::domain::review::{AppKind, ClaimState, Status};
+use crate::store::queue::{Claim, ClaimInfo, Claims};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
-
-use super::error::StoreError;
-use super::{Tx, time};
-use crate::domain::review::{AppKind, ClaimState, Status};
-
-/// A claim held: which application, the ticket, and until when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Claim {
-    pub id: i64,
-    pub seq: i64,
-    pub until: DateTime<Utc>,
-}
-
-/// An application's claim as the rules need it, plus who holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimInfo {
-    pub state: ClaimState,
-    pub holder_name: Option<String>,
-    pub created_by: Option<i64>,
-}
 
 /// The claim-next statement (public in the crate for the plan test): the
 /// first free row, or the first expired lease, whichever is due sooner.
@@ -52,16 +38,14 @@ pub(crate) const RELEASE_MINE_SQL: &str = "UPDATE applications \
          WHERE lease_until > ?2 AND claimed_by = ?1 AND status = 'pending') \
      RETURNING id";
 
-impl Tx<'_> {
-    /// Claims the free application due soonest (skipping the clerk's own
-    /// entries: four-eyes), or `None` when nothing is free.
-    pub fn claim_next(
+impl Claims for SqliteTx<'_> {
+    fn claim_next(
         &self,
         clerk: i64,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
         kind: Option<AppKind>,
-    ) -> Result<Option<Claim>, StoreError> {
+    ) -> StoreResult<Option<Claim>> {
         self.q(|c| {
             c.prepare_cached(CLAIM_NEXT_SQL)?
                 .query_row(
@@ -83,15 +67,13 @@ impl Tx<'_> {
         })
     }
 
-    /// Claims one application if it is pending and free (or its lease ran
-    /// out). `None` when someone else holds it or it is decided.
-    pub fn claim(
+    fn claim(
         &self,
         id: i64,
         clerk: i64,
         now: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Option<Claim>, StoreError> {
+    ) -> StoreResult<Option<Claim>> {
         self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET claimed_by = ?2, lease_until = ?3, claim_seq = claim_seq + 1 \
@@ -106,15 +88,13 @@ impl Tx<'_> {
         })
     }
 
-    /// Extends the holder's lease. `false` when the ticket is no longer the
-    /// current claim (taken over, released or decided).
-    pub fn renew_claim(
+    fn renew_claim(
         &self,
         id: i64,
         clerk: i64,
         seq: i64,
         until: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    ) -> StoreResult<bool> {
         self.q(|c| {
             c.prepare_cached(
                 "UPDATE applications SET lease_until = ?4 \
@@ -125,10 +105,7 @@ impl Tx<'_> {
         })
     }
 
-    /// Gives a claim back: the holder's own (with `holder` and `seq`), or any
-    /// claim when both are `None` (a supervisor's release, audited by the caller).
-    /// Returns whether a claim was released.
-    pub fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> Result<bool, StoreError> {
+    fn release_claim(&self, id: i64, holder: Option<(i64, i64)>) -> StoreResult<bool> {
         let (clerk, seq) = holder.unzip();
         self.q(|c| {
             c.prepare_cached(
@@ -141,13 +118,7 @@ impl Tx<'_> {
         })
     }
 
-    /// Gives back every running claim of `clerk` (at lock and logout), read
-    /// from the small lease index. Returns the application ids released.
-    pub fn release_claims_of(
-        &self,
-        clerk: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<i64>, StoreError> {
+    fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
         self.q(|c| {
             let mut stmt = c.prepare_cached(RELEASE_MINE_SQL)?;
             let rows = stmt.query_map(params![clerk, time::format(now)], |r| r.get(0))?;
@@ -155,20 +126,19 @@ impl Tx<'_> {
         })
     }
 
-    pub fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError> {
+    fn claim_info(&self, id: i64) -> StoreResult<Option<ClaimInfo>> {
         self.q(|c| {
             c.prepare_cached(
                 "SELECT a.status, a.claimed_by, a.lease_until, a.claim_seq, c.display_name, a.created_by \
                  FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by WHERE a.id = ?1",
             )?
             .query_row([id], |r| {
-                let status: String = r.get(0)?;
-                let until: Option<String> = r.get(2)?;
+                let c = Cols::with_id(r, "applications", id);
                 Ok(ClaimInfo {
                     state: ClaimState {
-                        status: Status::from_code(&status).unwrap_or(Status::Pending),
+                        status: c.code(0, "status", Status::from_code)?,
                         holder: r.get(1)?,
-                        lease_until: until.as_deref().and_then(time::parse),
+                        lease_until: c.opt_time(2, "lease_until")?,
                         claim_seq: r.get(3)?,
                     },
                     holder_name: r.get(4)?,

@@ -1,0 +1,37 @@
+//! `anchors`: every chain head that left the PC (an anchor file, an export,
+//! a printed receipt), so the window can remind when none left for too long.
+
+use super::SqliteTx;
+use super::decode::Cols;
+use super::error::StoreResult;
+use super::time;
+use crate::domain::clerks::anchor::Anchor;
+use crate::store::audit::{AnchorSource, Anchors};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+impl Anchors for SqliteTx<'_> {
+    fn record_anchor(
+        &self,
+        a: &Anchor,
+        source: AnchorSource,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.q(|c| {
+            c.execute(
+                "INSERT INTO anchors (at, seq, hash, source, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![time::format(now), a.seq, a.hash, source.code(), detail],
+            )
+            .map(drop)
+        })
+    }
+
+    fn last_anchor_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        self.q(|c| {
+            c.prepare_cached("SELECT id, at FROM anchors ORDER BY id DESC LIMIT 1")?
+                .query_row([], |r| Cols::new(r, "anchors", 0)?.time(1, "at"))
+                .optional()
+        })
+    }
+}
