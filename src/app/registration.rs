@@ -31,7 +31,7 @@ use crate::domain::registration::{
     RegistrationStatus, ScanSlot, checks,
 };
 use crate::store::{RegistrationQuery, Store, StoreError, Tx};
-use record::{NOT_ALLOWED, NOT_FOUND, NOT_SUPERVISOR, load_view, registration_ref};
+use record::{NOT_ALLOWED, NOT_SUPERVISOR, existing, load_view, registration_ref};
 use submit::{Valid, submit};
 
 /// Rows per search page.
@@ -299,9 +299,7 @@ fn reveal(
 ) -> Result<RevealedNumbers, AppError> {
     store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        let rec = tx
-            .registration(id)?
-            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let rec = existing(tx, id)?;
         audit(
             tx,
             Some(actor),
@@ -336,9 +334,7 @@ fn update_mobile(
     };
     store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        let rec = tx
-            .registration(id)?
-            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let rec = existing(tx, id)?;
         if rec.mobile == mobile {
             return Err(AppError::rejected(
                 "新手机号码与登记的号码相同，无需修改。".to_owned(),
@@ -372,9 +368,7 @@ fn countersign(
 ) -> Result<RegistrationView, AppError> {
     store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_SUPERVISOR)?;
-        let rec = tx
-            .registration(id)?
-            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let rec = existing(tx, id)?;
         let refuse = |m: String| Err(AppError::rejected(m));
         match (rec.kind, rec.status) {
             (RegistrationKind::Person, _) => {
@@ -429,9 +423,7 @@ pub fn issue_receipt(
         if let Some(a) = actor {
             require_role(tx, a, Role::can_register, NOT_ALLOWED)?;
         }
-        let rec = tx
-            .registration(id)?
-            .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+        let rec = existing(tx, id)?;
         audit(
             tx,
             actor,

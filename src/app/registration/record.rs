@@ -6,11 +6,11 @@ use crate::app::error::{AppError, RecordRef};
 use crate::app::registration_view::{RegistrationView, view};
 use crate::app::session_clerk::SessionClerk;
 use crate::domain::clerks::clerk::Role;
-use crate::store::Tx;
+use crate::store::{RegistrationRecord, Tx};
 
 pub(super) const NOT_ALLOWED: &str = "只有窗口或审核人员可以办理和查看面签注册。";
 pub(super) const NOT_SUPERVISOR: &str = "只有审核人员可以复核单位面签。";
-pub(super) const NOT_FOUND: &str = "未找到该面签记录，可能已被删除或编号有误。";
+const NOT_FOUND: &str = "未找到该面签记录，可能已被删除或编号有误。";
 
 pub(super) fn registration_ref(id: i64, number: String) -> RecordRef {
     RecordRef {
@@ -20,15 +20,19 @@ pub(super) fn registration_ref(id: i64, number: String) -> RecordRef {
     }
 }
 
+/// The registration `id`, or the clerk's sentence that it is not there.
+pub(super) fn existing(tx: &Tx<'_>, id: i64) -> Result<RegistrationRecord, AppError> {
+    tx.registration(id)?
+        .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))
+}
+
 pub(super) fn load_view(
     tx: &Tx<'_>,
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RegistrationView, AppError> {
     let clerk = require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-    let rec = tx
-        .registration(id)?
-        .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))?;
+    let rec = existing(tx, id)?;
     let attachments = tx.attachments_of(id)?;
     Ok(view(rec, attachments, clerk.id, clerk.role.can_decide()))
 }
