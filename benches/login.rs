@@ -5,11 +5,11 @@
 //!     cargo bench --bench login
 
 use chrono::{TimeZone, Utc};
-use counterdesk::app::accounts::AccountInput;
-use counterdesk::app::session;
-use counterdesk::app::session::LoginPurpose;
-use counterdesk::app::settings;
-use counterdesk::app::setup;
+use counterdesk::app::clerks::accounts::AccountInput;
+use counterdesk::app::clerks::session;
+use counterdesk::app::clerks::session::LoginPurpose;
+use counterdesk::app::clerks::settings;
+use counterdesk::app::clerks::setup;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::Store;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};

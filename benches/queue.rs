@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::demo_queue;
+use counterdesk::app::demo::queue as demo_queue;
 use counterdesk::domain::review::{PageCursor, Scope};
 use counterdesk::store::{PageQuery, QueueClock, SearchKey, Store};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};

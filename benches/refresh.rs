@@ -13,8 +13,11 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use counterdesk::app::store_watch::{self, ChangedFlag};
-use counterdesk::app::{demo, demo_queue};
+use counterdesk::app::runtime::store_watch;
+
+use counterdesk::app::demo;
+use counterdesk::app::demo::queue as demo_queue;
+use counterdesk::app::runtime::store_watch::ChangedFlag;
 use counterdesk::store::Store;
 
 const CHILD: &str = "COUNTERDESK_REFRESH_CHILD";

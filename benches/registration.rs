@@ -14,10 +14,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
-use counterdesk::app::attachments::{ScanInput, prepare};
-use counterdesk::app::receipt::{self, ReceiptData};
-use counterdesk::app::registration::{self, Req, Resp};
-use counterdesk::app::session_clerk::SessionClerk;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::registration;
+use counterdesk::app::registration::Req;
+use counterdesk::app::registration::Resp;
+use counterdesk::app::registration::attachments::ScanInput;
+use counterdesk::app::registration::attachments::prepare;
+use counterdesk::app::registration::receipt;
+use counterdesk::app::registration::receipt::ReceiptData;
 use counterdesk::domain::documents::checksum::mod11_2;
 use counterdesk::domain::registration::{IdDocType, PersonDraft, ReasonKind, ScanSlot};
 use counterdesk::store::Store;
@@ -59,7 +63,7 @@ fn bench(c: &mut Criterion) {
     let mut store = Store::open(&path).unwrap_or_else(|e| panic!("open: {e}"));
     let now = Utc::now();
     let started = std::time::Instant::now();
-    counterdesk::app::demo_registrations::add(&mut store, now, ROWS)
+    counterdesk::app::demo::registrations::add(&mut store, now, ROWS)
         .unwrap_or_else(|e| panic!("demo data: {e}"));
     eprintln!("{ROWS} demo registrations in {:?}", started.elapsed());
     let clerk = store
@@ -158,13 +162,16 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("viewer_page");
     group.sample_size(20);
     group.bench_function("receipt_pdf_page", |b| {
-        b.iter(|| counterdesk::app::document_view::render_page(black_box(&pdf), 0).map(|p| p.width))
+        b.iter(|| {
+            counterdesk::app::registration::document_view::render_page(black_box(&pdf), 0)
+                .map(|p| p.width)
+        })
     });
     group.finish();
 }
 
 fn viewer(c: &mut Criterion) {
-    use counterdesk::app::document_view::render_page;
+    use counterdesk::app::registration::document_view::render_page;
     let jpeg = scan_jpeg(7);
     let sample = counterdesk::app::demo::sample_pdf(2);
     let mut group = c.benchmark_group("viewer_page");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use counterdesk::app::logging;
+use counterdesk::app::runtime::logging;
 use counterdesk::cli;
 
 #[derive(Parser, Debug)]
@@ -289,7 +289,7 @@ fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
 fn run_queue(db: Option<PathBuf>, a: QueueArgs) -> anyhow::Result<u8> {
     let db = match db {
         Some(p) => p,
-        None => counterdesk::app::paths::default_db_path()?,
+        None => counterdesk::app::runtime::paths::default_db_path()?,
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -1,13 +1,16 @@
 //! `--demo`: sample clerks in a throwaway database so anyone can look around.
 //! The passwords are printed in the README; never use them on a real database.
 
+pub mod queue;
+pub mod registrations;
+
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::accounts::AccountInput;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
-use super::setup::create_first_admin;
+use crate::app::clerks::accounts::AccountInput;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::clerks::setup::create_first_admin;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::password::hash_password;
@@ -119,8 +122,10 @@ pub fn sample_pdf(pages: usize) -> Vec<u8> {
 /// two-page PDF), waiting for a supervisor's countersign: `--demo` shows
 /// the 单位注册复核 with its documents in the viewer.
 pub fn company_with_scans(store: &mut Store, now: DateTime<Utc>) -> Result<(), AppError> {
-    use super::attachments::{ScanInput, prepare};
-    use super::registration::{self, Req};
+    use crate::app::registration;
+    use crate::app::registration::Req;
+    use crate::app::registration::attachments::ScanInput;
+    use crate::app::registration::attachments::prepare;
     use crate::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
     let Some(counter) = store.read(|tx| tx.clerk_by_username(DEMO_CLERKS[1].0))? else {
         return Ok(());

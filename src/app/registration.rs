@@ -5,20 +5,31 @@
 
 use chrono::{DateTime, Utc};
 
+pub mod attachments;
+pub mod document_view;
+pub mod receipt;
 mod record;
 mod submit;
+pub(crate) mod view;
 
-use super::access::{audit, require_role};
-use super::attachments::PreparedScan;
-use super::clock;
-use super::error::{AppError, RecordRef};
-use super::receipt::{self, ReceiptData};
-use super::registration_view::row;
-pub use super::registration_view::{
-    AttachmentView, CompanyView, ReceiptFile, RegistrationRow, RegistrationView, RevealedNumbers,
-    SearchPage, Submitted,
-};
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::registration::attachments::PreparedScan;
+use crate::app::registration::receipt::ReceiptData;
+pub use crate::app::registration::view::AttachmentView;
+pub use crate::app::registration::view::CompanyView;
+pub use crate::app::registration::view::ReceiptFile;
+pub use crate::app::registration::view::RegistrationRow;
+pub use crate::app::registration::view::RegistrationView;
+pub use crate::app::registration::view::RevealedNumbers;
+pub use crate::app::registration::view::SearchPage;
+pub use crate::app::registration::view::Submitted;
+use crate::app::registration::view::row;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::error::RecordRef;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
@@ -201,8 +212,10 @@ pub fn handle(
                 record: hit.map(|(id, n)| registration_ref(id, n)),
             })
         }
-        Req::Scan { id, sha256 } => super::document_view::scan_bytes(store, actor, id, &sha256)
-            .map(|bytes| Resp::Scan { sha256, bytes }),
+        Req::Scan { id, sha256 } => {
+            crate::app::registration::document_view::scan_bytes(store, actor, id, &sha256)
+                .map(|bytes| Resp::Scan { sha256, bytes })
+        }
     }
 }
 
@@ -392,7 +405,7 @@ fn countersign(
         }
         // Closes its 单位注册复核 queue item too (refused while another
         // supervisor has it open there).
-        super::review::company::close_from_record(tx, actor, id, now)?;
+        crate::app::review::company::close_from_record(tx, actor, id, now)?;
         if !tx.countersign_registration(id, actor.id, now)? {
             return refuse("该单位面签的状态已变化，请刷新后重试。".to_owned());
         }

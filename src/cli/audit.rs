@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 4;
 fn db_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     match db {
         Some(p) => Ok(p),
-        None => crate::app::paths::default_db_path(),
+        None => crate::app::runtime::paths::default_db_path(),
     }
 }
 
@@ -89,7 +89,7 @@ pub fn anchor(
     drop(db);
     match out_file {
         Some(f) => {
-            crate::app::files::write_atomically(f, format!("{anchor}\n").as_bytes())
+            crate::app::runtime::files::write_atomically(f, format!("{anchor}\n").as_bytes())
                 .with_context(|| format!("无法写入 {}", f.display()))?;
             writeln!(out, "{anchor}")?;
             // Recorded, so the window's reminder knows an anchor left the PC.

@@ -12,7 +12,7 @@ use crate::store::{StoreError, full_check};
 pub fn run(db: Option<PathBuf>, out: &mut impl Write) -> anyhow::Result<u8> {
     let path = match db {
         Some(p) => p,
-        None => crate::app::paths::default_db_path()?,
+        None => crate::app::runtime::paths::default_db_path()?,
     };
     if !path.exists() {
         writeln!(out, "错误：数据库文件 {} 不存在。", path.display())?;

@@ -27,7 +27,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     // The CLI edge is the only place that reads the clock.
-    let today = crate::app::clock::today(&crate::app::clock::SystemClock);
+    let today = crate::app::runtime::clock::today(&crate::app::runtime::clock::SystemClock);
     run_on(cmd, inputs, json, stdin, out, today)
 }
 

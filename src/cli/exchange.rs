@@ -9,16 +9,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 
 use super::queue::now;
-use crate::app::exchange::export::{ExportOptions, Settled, export_with};
-use crate::app::exchange::import::{ImportError, ImportOptions, import_file};
-use crate::app::exchange::verify::{find_exports, verify_folder};
-use crate::app::exchange::{Phase, Progress, demo_batch};
+use crate::app::exchange::Phase;
+use crate::app::exchange::Progress;
+use crate::app::exchange::demo_batch;
+use crate::app::exchange::export::ExportOptions;
+use crate::app::exchange::export::Settled;
+use crate::app::exchange::export::export_with;
+use crate::app::exchange::import::ImportError;
+use crate::app::exchange::import::ImportOptions;
+use crate::app::exchange::import::import_file;
+use crate::app::exchange::verify::find_exports;
+use crate::app::exchange::verify::verify_folder;
 use crate::store::Store;
 
 fn existing_db(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     let path = match db {
         Some(p) => p,
-        None => crate::app::paths::default_db_path()?,
+        None => crate::app::runtime::paths::default_db_path()?,
     };
     if !path.exists() {
         bail!("数据库文件 {} 不存在", path.display());
@@ -200,8 +207,12 @@ pub fn demo_batch(file: &Path, n: u64, seed: u64, out: &mut dyn Write) -> anyhow
 pub fn backup(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
     let path = existing_db(db)?;
     let started = std::time::Instant::now();
-    let bytes =
-        crate::app::backup::backup_file(&path, file, crate::app::backup::By::CommandLine, now())?;
+    let bytes = crate::app::clerks::backup::backup_file(
+        &path,
+        file,
+        crate::app::clerks::backup::By::CommandLine,
+        now(),
+    )?;
     writeln!(
         out,
         "已备份到 {}（{:.1} MB，完整性检查通过，用时 {:.1} 秒）",

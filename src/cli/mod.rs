@@ -14,7 +14,7 @@ pub mod registrations;
 /// disk said first when otherwise only the OS words (the 详情 line) say it.
 pub fn error_sentence(err: &anyhow::Error) -> String {
     let text = err.to_string();
-    let full = err.chain().any(crate::app::files::is_disk_full);
+    let full = err.chain().any(crate::app::runtime::files::is_disk_full);
     if full && !text.contains("磁盘空间不足") {
         format!("磁盘空间不足。{text}")
     } else {

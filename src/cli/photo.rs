@@ -19,7 +19,9 @@ pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> anyhow::Result
     let today = std::env::var(TODAY_ENV)
         .ok()
         .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| crate::app::clock::today(&crate::app::clock::SystemClock));
+        .unwrap_or_else(|| {
+            crate::app::runtime::clock::today(&crate::app::runtime::clock::SystemClock)
+        });
     run_with_today(files, json, today, out)
 }
 

@@ -10,9 +10,9 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::app::clock::fmt_minute;
-use crate::app::demo_queue;
+use crate::app::demo::queue as demo_queue;
 use crate::app::review::classify_search;
+use crate::app::runtime::clock::fmt_minute;
 use crate::domain::review::mask::mask_document;
 use crate::domain::review::{AppState, QueueCounts, Scope};
 use crate::store::{PageQuery, QueueClock, Store};
@@ -193,7 +193,7 @@ pub fn run_demo_data(
 /// Demo data changes the database: audited with the OS account that ran it.
 pub fn audit_demo(store: &mut Store, detail: String) -> anyhow::Result<()> {
     store.write(|tx| {
-        crate::app::access::audit(
+        crate::app::clerks::access::audit(
             tx,
             None,
             crate::domain::clerks::audit::AuditAction::DemoDataAdded,

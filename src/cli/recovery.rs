@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::app::clock::{Clock, SystemClock};
-use crate::app::recovery;
+use crate::app::runtime::clock::Clock;
+
+use crate::app::clerks::recovery;
+use crate::app::runtime::clock::SystemClock;
 use crate::store::Store;
 
 fn read_twice() -> anyhow::Result<String> {
@@ -34,7 +36,7 @@ pub fn reset_admin(
 ) -> anyhow::Result<u8> {
     let path = match db {
         Some(p) => p,
-        None => crate::app::paths::default_db_path()?,
+        None => crate::app::runtime::paths::default_db_path()?,
     };
     if !path.is_file() {
         bail!("数据库文件 {} 不存在，未做任何修改。", path.display());

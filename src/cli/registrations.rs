@@ -8,8 +8,11 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use serde::Serialize;
 
-use crate::app::registration::{self, RegistrationRow};
-use crate::app::{demo_registrations, paths};
+use crate::app::registration;
+
+use crate::app::demo::registrations as demo_registrations;
+use crate::app::registration::RegistrationRow;
+use crate::app::runtime::paths;
 use crate::store::Store;
 
 fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
@@ -89,7 +92,7 @@ pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Re
         bail!("没有编号为 {number} 的面签记录");
     };
     let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?.render_file()?;
-    crate::app::files::write_atomically(out_path, &file.pdf)
+    crate::app::runtime::files::write_atomically(out_path, &file.pdf)
         .with_context(|| format!("无法写入 {}", out_path.display()))?;
     println!(
         "{} → {}（{} 字节）",

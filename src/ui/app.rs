@@ -16,9 +16,13 @@ use super::outbox::{Outbox, Sender};
 use super::session::Session;
 use super::widgets::Message;
 use super::{lock, login, setup, shell};
-use crate::app::clock::Clock;
-use crate::app::session_clerk::SessionClerk;
-use crate::app::worker::{self, DbTarget, Request, RequestId, WorkerHandle};
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::clock::Clock;
+use crate::app::runtime::worker;
+use crate::app::runtime::worker::DbTarget;
+use crate::app::runtime::worker::Request;
+use crate::app::runtime::worker::RequestId;
+use crate::app::runtime::worker::WorkerHandle;
 use crate::domain::clerks::settings::Settings;
 
 /// Native rfd dialogs on a helper thread.

@@ -8,9 +8,11 @@ use eframe::egui::{self, RichText};
 use super::outbox::Outbox;
 use super::screen::{Screen, ScreenCx};
 use super::theme;
-use crate::app::audit_view::{self, AuditEntry};
-use crate::app::clock;
-use crate::app::worker::{Request, Response};
+use crate::app::clerks::audit_view;
+use crate::app::clerks::audit_view::AuditEntry;
+use crate::app::runtime::clock;
+use crate::app::runtime::worker::Request;
+use crate::app::runtime::worker::Response;
 use crate::domain::clerks::audit::AuditVerdict;
 
 /// Rows shown (the newest).

@@ -10,9 +10,10 @@ use eframe::egui::{self, RichText};
 
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::backup::{self, By};
-use crate::app::jobs::Jobs;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::backup;
+use crate::app::clerks::backup::By;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::jobs::Jobs;
 
 /// How often the window asks whether the daily backup is due.
 const CHECK_EVERY: Duration = Duration::minutes(10);

@@ -10,12 +10,14 @@ use super::screen::{ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
 use super::session::{Confirm, Session, WORKSPACE_DRAFT};
 use super::{lock, login};
-use crate::app::audit_view;
-use crate::app::clock;
-use crate::app::drafts;
-use crate::app::session::{self as session_uc, LockReason, LoginPurpose};
-use crate::app::session_clerk::SessionClerk;
-use crate::app::worker::Request;
+use crate::app::clerks::audit_view;
+use crate::app::clerks::drafts;
+use crate::app::clerks::session as session_uc;
+use crate::app::clerks::session::LockReason;
+use crate::app::clerks::session::LoginPurpose;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::clock;
+use crate::app::runtime::worker::Request;
 
 impl CounterDeskApp {
     /// Commands raised outside a frame (while delivering a reply).

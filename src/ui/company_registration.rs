@@ -12,8 +12,8 @@ use super::registration_form::{FormCore, after_field, doc_type_radios, error_und
 use super::registration_screen::{FormBody, RegistrationScreen};
 use super::screen_id::ScreenId;
 use super::widgets;
-use crate::app::attachments::PreparedScan;
 use crate::app::registration::Req;
+use crate::app::registration::attachments::PreparedScan;
 use crate::domain::documents::result::DocKind;
 use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot,

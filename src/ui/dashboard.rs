@@ -14,10 +14,13 @@ use super::outbox::{Command, Outbox};
 use super::screen::{Screen, ScreenCx};
 use super::screen_id::{REGISTRY, ScreenId};
 use super::{theme, widgets};
-use crate::app::dashboard::{self, Dashboard as Data};
-use crate::app::error::AppError;
-use crate::app::worker::{Request, Response};
-use crate::app::{clock, review};
+use crate::app::exchange::dashboard;
+use crate::app::exchange::dashboard::Dashboard as Data;
+use crate::app::review;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Request;
+use crate::app::runtime::worker::Response;
 use crate::domain::review::Reason;
 
 /// Numbers older than this are fetched again when the clerk looks.

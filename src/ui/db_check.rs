@@ -9,8 +9,8 @@ use eframe::egui::{self, RichText};
 
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::db_check;
-use crate::app::jobs::Jobs;
+use crate::app::clerks::db_check;
+use crate::app::runtime::jobs::Jobs;
 
 type Done = Result<f64, String>;
 

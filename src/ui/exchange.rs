@@ -14,9 +14,16 @@ use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::error::AppError;
-use crate::app::exchange::{self, ExportSummary, ImportRejection, Phase, Progress, Resp, keys};
-use crate::app::worker::{Request, Response};
+use crate::app::exchange;
+use crate::app::exchange::ExportSummary;
+use crate::app::exchange::ImportRejection;
+use crate::app::exchange::Phase;
+use crate::app::exchange::Progress;
+use crate::app::exchange::Resp;
+use crate::app::exchange::keys;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Request;
+use crate::app::runtime::worker::Response;
 
 const NO_DIALOG: &str = "无法打开文件选择窗口：本机没有可用的文件对话框（Linux 需安装 xdg-desktop-portal-gtk 或 zenity）。可把批次文件拖到本窗口，或用命令行 counterdesk import / export。";
 

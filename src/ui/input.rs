@@ -6,7 +6,7 @@ use eframe::egui;
 
 use super::app::CounterDeskApp;
 use super::screen_id::ScreenId;
-use crate::app::session::LockReason;
+use crate::app::clerks::session::LockReason;
 use crate::domain::clerks::clerk::Role;
 
 impl CounterDeskApp {

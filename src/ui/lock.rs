@@ -7,9 +7,11 @@ use eframe::egui::{self, RichText};
 use super::form::{self, Field};
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::session::{self, LockReason, LoginPurpose};
-use crate::app::session_clerk::SessionClerk;
-use crate::app::worker::Request;
+use crate::app::clerks::session;
+use crate::app::clerks::session::LockReason;
+use crate::app::clerks::session::LoginPurpose;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::worker::Request;
 use crate::domain::clerks::settings::Settings;
 
 pub struct LockForm {

@@ -6,8 +6,9 @@ use eframe::egui::{self, RichText};
 use super::form::Field;
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::session::{self, LoginPurpose};
-use crate::app::worker::Request;
+use crate::app::clerks::session;
+use crate::app::clerks::session::LoginPurpose;
+use crate::app::runtime::worker::Request;
 use crate::domain::clerks::settings::Settings;
 
 pub struct LoginForm {

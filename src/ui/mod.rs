@@ -53,9 +53,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::app::clock::SystemClock;
-use crate::app::paths;
-use crate::app::worker::DbTarget;
+use crate::app::runtime::clock::SystemClock;
+use crate::app::runtime::paths;
+use crate::app::runtime::worker::DbTarget;
 pub use app::{AppConfig, CounterDeskApp};
 
 /// Fonts and theme on a context: the app constructor calls this, and so do

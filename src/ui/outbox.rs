@@ -3,8 +3,8 @@
 
 use super::screen_id::ScreenId;
 use super::widgets::Message;
-use crate::app::session::LockReason;
-use crate::app::worker::Request;
+use crate::app::clerks::session::LockReason;
+use crate::app::runtime::worker::Request;
 
 /// Who sent a request: a phase form, a dialog, the shell or a screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,9 +6,9 @@ use eframe::egui::{self, RichText};
 use super::form::{self, Field};
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
-use crate::app::session;
-use crate::app::session_clerk::SessionClerk;
-use crate::app::worker::Request;
+use crate::app::clerks::session;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::worker::Request;
 use crate::domain::clerks::password::MIN_PASSWORD_LEN;
 
 pub struct PasswordForm {

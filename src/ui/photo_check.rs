@@ -16,7 +16,7 @@ use eframe::egui::{
 
 use super::file_picker::{FilePicker, NO_DIALOG, Picked, RfdPicker};
 use super::photo_overlays::{Overlays, draw_overlays};
-use crate::app::jobs::Jobs;
+use crate::app::runtime::jobs::Jobs;
 use crate::photo::{self, Analysis, Generated, PhotoReport, PhotoVerdict, SPEC};
 
 /// Textures are downscaled to at most this side before upload.
@@ -97,7 +97,7 @@ impl PhotoCheckPanel {
     pub fn with_native_dialogs() -> Self {
         Self::new(
             Box::new(RfdPicker::default()),
-            crate::app::clock::today(&crate::app::clock::SystemClock),
+            crate::app::runtime::clock::today(&crate::app::runtime::clock::SystemClock),
         )
     }
 
@@ -507,7 +507,7 @@ fn save_generated(path: &Path, generated: &[Generated]) -> Result<Vec<PathBuf>, 
             path.with_file_name(format!("{stem}_{}x{}.jpg", g.width, g.height))
         };
         std::fs::write(&target, &g.jpeg)
-            .map_err(|e| crate::app::files::write_failed(&target, &e))?;
+            .map_err(|e| crate::app::runtime::files::write_failed(&target, &e))?;
         saved.push(target);
     }
     Ok(saved)
@@ -515,7 +515,7 @@ fn save_generated(path: &Path, generated: &[Generated]) -> Result<Vec<PathBuf>, 
 
 /// Downscaled preview and background tint, built off the UI thread.
 fn prepare(a: &Analysis) -> Prepared {
-    let small = crate::app::photo_view::downscale(&a.decoded.rgb, MAX_TEXTURE_SIDE);
+    let small = crate::app::photo::view::downscale(&a.decoded.rgb, MAX_TEXTURE_SIDE);
     let (sw, sh) = small.dimensions();
     let image = ColorImage::from_rgb([sw as usize, sh as usize], small.as_raw());
     let mut tint = Vec::with_capacity((sw * sh * 4) as usize);

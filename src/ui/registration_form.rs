@@ -15,9 +15,12 @@ use super::scan_slots::ScanSlots;
 use super::screen::ScreenEnv;
 use super::theme;
 use super::widgets::{self, Message};
-use crate::app::error::{AppError, RecordRef};
-use crate::app::registration::{self, Req, Resp};
-use crate::app::worker::Request;
+use crate::app::registration;
+use crate::app::registration::Req;
+use crate::app::registration::Resp;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::error::RecordRef;
+use crate::app::runtime::worker::Request;
 use crate::domain::registration::{FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

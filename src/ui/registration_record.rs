@@ -20,13 +20,17 @@ use super::review_facts;
 use super::theme;
 use super::viewer::DocViewer;
 use super::widgets::{self, Message};
-use crate::app::attachments;
-use crate::app::error::AppError;
-use crate::app::files;
-use crate::app::jobs::Jobs;
-use crate::app::receipt::ReceiptData;
-use crate::app::registration::{ReceiptFile, RegistrationView, Req, Resp, RevealedNumbers};
-use crate::app::worker::Request;
+use crate::app::registration::ReceiptFile;
+use crate::app::registration::RegistrationView;
+use crate::app::registration::Req;
+use crate::app::registration::Resp;
+use crate::app::registration::RevealedNumbers;
+use crate::app::registration::attachments;
+use crate::app::registration::receipt::ReceiptData;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::files;
+use crate::app::runtime::jobs::Jobs;
+use crate::app::runtime::worker::Request;
 use crate::domain::registration::RegistrationStatus;
 
 /// What to do with the receipt once the worker has made it.

@@ -15,10 +15,10 @@ use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
 use super::theme;
 use super::widgets;
-use crate::app::attachments::PreparedScan;
-use crate::app::error::AppError;
 use crate::app::registration::Req;
-use crate::app::worker::Response;
+use crate::app::registration::attachments::PreparedScan;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Response;
 use crate::domain::registration::{FieldErrors, RegistrationKind, ScanSlot};
 
 /// Below this width the breakdown goes under the form instead of beside it.

@@ -15,9 +15,12 @@ use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::ScreenId;
 use super::search_box::SearchBox;
 use super::widgets::{self, Message};
-use crate::app::error::AppError;
-use crate::app::registration::{Req, Resp, SearchPage};
-use crate::app::worker::{Request, Response};
+use crate::app::registration::Req;
+use crate::app::registration::Resp;
+use crate::app::registration::SearchPage;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Request;
+use crate::app::runtime::worker::Response;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum List {

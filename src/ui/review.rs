@@ -16,7 +16,8 @@ mod reject_dialog;
 
 use super::override_dialog::OverrideDialog;
 use super::viewer::DocViewer;
-use crate::app::review::{ReviewItem, Ticket};
+use crate::app::review::ReviewItem;
+use crate::app::review::Ticket;
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::notice::{NoticeInput, clean_free_text, compose};
 use crate::domain::review::queue::cst_date;

@@ -8,12 +8,15 @@ use super::screen::ScreenCx;
 use super::session::{Session, WORKSPACE_DRAFT, Workspace};
 use super::widgets::Message;
 use super::{login, setup};
-use crate::app::audit_view;
-use crate::app::drafts;
-use crate::app::error::AppError;
-use crate::app::session::{self as session_uc, LoginPurpose};
-use crate::app::setup as setup_uc;
-use crate::app::worker::{Event, Reply, Response};
+use crate::app::clerks::audit_view;
+use crate::app::clerks::drafts;
+use crate::app::clerks::session as session_uc;
+use crate::app::clerks::session::LoginPurpose;
+use crate::app::clerks::setup as setup_uc;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Event;
+use crate::app::runtime::worker::Reply;
+use crate::app::runtime::worker::Response;
 use crate::domain::clerks::audit::AuditVerdict;
 
 impl CounterDeskApp {

@@ -11,8 +11,10 @@ use eframe::egui::{self, Color32, RichText, TextureOptions};
 use super::file_picker::{FileKind, FilePicker, NO_DIALOG, Picked};
 use super::theme;
 use super::widgets;
-use crate::app::attachments::{self, PreparedScan, fmt_size};
-use crate::app::jobs::Jobs;
+use crate::app::registration::attachments;
+use crate::app::registration::attachments::PreparedScan;
+use crate::app::registration::attachments::fmt_size;
+use crate::app::runtime::jobs::Jobs;
 use crate::domain::registration::scan::MAX_SCAN_BYTES;
 use crate::domain::registration::{RegistrationKind, ScanSlot};
 

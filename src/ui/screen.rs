@@ -9,9 +9,9 @@ use eframe::egui;
 
 use super::outbox::{Command, Outbox};
 use super::widgets::Message;
-use crate::app::error::AppError;
-use crate::app::session_clerk::SessionClerk;
-use crate::app::worker::Response;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Response;
 use crate::domain::clerks::settings::Settings;
 
 /// Read-only facts a screen may show.
@@ -39,7 +39,7 @@ impl<'a> ScreenCx<'a> {
             settings,
             db_path,
             now,
-            today: crate::app::clock::to_local(now).date_naive(),
+            today: crate::app::runtime::clock::to_local(now).date_naive(),
             busy,
         }
     }

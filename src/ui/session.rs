@@ -14,7 +14,7 @@ use super::password::PasswordForm;
 use super::screen::{Screen, ScreenCx, ScreenEnv};
 use super::screen_id::{REGISTRY, ScreenId};
 use super::widgets::Message;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
 use crate::domain::clerks::idle::IdleTimer;
 use crate::domain::clerks::settings::Settings;
 

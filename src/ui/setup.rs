@@ -7,9 +7,9 @@ use eframe::egui::{self, RichText};
 use super::form::{self, Field};
 use super::outbox::Outbox;
 use super::widgets::{self, Message};
-use crate::app::accounts::AccountInput;
-use crate::app::setup as setup_uc;
-use crate::app::worker::Request;
+use crate::app::clerks::accounts::AccountInput;
+use crate::app::clerks::setup as setup_uc;
+use crate::app::runtime::worker::Request;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::password::MIN_PASSWORD_LEN;
 

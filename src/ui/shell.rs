@@ -13,8 +13,8 @@ use super::outbox::{Command, Outbox, Sender};
 use super::screen::ScreenCx;
 use super::session::{Confirm, Session};
 use super::{password, theme, widgets};
-use crate::app::clock;
-use crate::app::session::LockReason;
+use crate::app::clerks::session::LockReason;
+use crate::app::runtime::clock;
 use crate::domain::clerks::settings::Settings;
 
 /// Read-only facts the shell shows.

@@ -16,11 +16,12 @@ mod draw;
 
 use super::outbox::Outbox;
 use super::theme;
-use crate::app::document_view::{self, PageError};
-use crate::app::files;
-use crate::app::jobs::Jobs;
 use crate::app::registration::Req;
-use crate::app::worker::Request;
+use crate::app::registration::document_view;
+use crate::app::registration::document_view::PageError;
+use crate::app::runtime::files;
+use crate::app::runtime::jobs::Jobs;
+use crate::app::runtime::worker::Request;
 
 /// Decoded pages kept at once: the current one and its neighbours.
 pub const HELD_PAGES: usize = 3;

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::clock::ManualClock;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::clock::ManualClock;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
 use counterdesk::ui::file_picker::PickerFactory;

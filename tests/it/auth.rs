@@ -1,14 +1,15 @@
 //! Accounts and sessions end to end against a temp database, with an injected clock.
 
 use chrono::{Duration, TimeZone, Utc};
-use counterdesk::app::accounts;
-use counterdesk::app::accounts::AccountInput;
-use counterdesk::app::error::AppError;
-use counterdesk::app::session;
-use counterdesk::app::session::{LoginOutcome, LoginPurpose};
-use counterdesk::app::session_clerk::SessionClerk;
-use counterdesk::app::settings;
-use counterdesk::app::setup;
+use counterdesk::app::clerks::accounts;
+use counterdesk::app::clerks::accounts::AccountInput;
+use counterdesk::app::clerks::session;
+use counterdesk::app::clerks::session::LoginOutcome;
+use counterdesk::app::clerks::session::LoginPurpose;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::clerks::settings;
+use counterdesk::app::clerks::setup;
+use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::{AuditVerdict, Store};

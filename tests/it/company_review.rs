@@ -6,11 +6,18 @@
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use counterdesk::app::error::AppError;
-use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
-use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem};
-use counterdesk::app::session::{self as session_uc, LockReason};
-use counterdesk::app::session_clerk::SessionClerk;
+use counterdesk::app::clerks::session as session_uc;
+use counterdesk::app::clerks::session::LockReason;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::registration;
+use counterdesk::app::registration::Req as RegReq;
+use counterdesk::app::registration::Resp as RegResp;
+use counterdesk::app::review;
+use counterdesk::app::review::Decision;
+use counterdesk::app::review::Req;
+use counterdesk::app::review::Resp;
+use counterdesk::app::review::ReviewItem;
+use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::registration::{CompanyDraft, IdDocType, RegistrationStatus};
@@ -480,7 +487,7 @@ fn check_db_reports_intact_damaged_and_unopenable_files() {
     {
         let mut s = Store::open(&path).unwrap();
         counterdesk::app::demo::seed(&mut s, t0()).unwrap();
-        counterdesk::app::demo_queue::generate(&mut s, 3000, 7, t0()).unwrap();
+        counterdesk::app::demo::queue::generate(&mut s, 3000, 7, t0()).unwrap();
     }
     let mut out = Vec::new();
     let code = counterdesk::cli::check_db::run(Some(path.clone()), &mut out).unwrap();

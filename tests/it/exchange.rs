@@ -8,12 +8,22 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::exchange::export::{ExportOptions, Settled, export, export_with};
-use counterdesk::app::exchange::import::{ImportError, ImportOptions, import_file};
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::exchange::Progress;
+use counterdesk::app::exchange::demo_batch;
+use counterdesk::app::exchange::export::ExportOptions;
+use counterdesk::app::exchange::export::Settled;
+use counterdesk::app::exchange::export::export;
+use counterdesk::app::exchange::export::export_with;
+use counterdesk::app::exchange::import::ImportError;
+use counterdesk::app::exchange::import::ImportOptions;
+use counterdesk::app::exchange::import::import_file;
+use counterdesk::app::exchange::keys;
 use counterdesk::app::exchange::verify::verify_folder;
-use counterdesk::app::exchange::{Progress, demo_batch, keys};
-use counterdesk::app::review::{self, Decision, Req, Resp};
-use counterdesk::app::session_clerk::SessionClerk;
+use counterdesk::app::review;
+use counterdesk::app::review::Decision;
+use counterdesk::app::review::Req;
+use counterdesk::app::review::Resp;
 use counterdesk::domain::exchange::manifest::{MANIFEST_FILE, Manifest};
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;
@@ -122,7 +132,7 @@ fn round_trip_import_decide_export_verify() {
     let (path, mut store) = seeded(dir.path());
     let batch = dir.path().join("in/batch.jsonl");
     demo_batch::write_batch(&batch, 500, 1, t0()).unwrap();
-    counterdesk::app::demo_queue::generate(&mut store, 40, 8, t0()).unwrap();
+    counterdesk::app::demo::queue::generate(&mut store, 40, 8, t0()).unwrap();
     let s = import_file(
         &mut store,
         t0(),
@@ -495,7 +505,7 @@ fn missing_and_mismatched_photos_are_named_by_line() {
 fn dashboard_statements_use_indexes() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut store) = seeded(dir.path());
-    counterdesk::app::demo_queue::generate(&mut store, 2_000, 9, t0()).unwrap();
+    counterdesk::app::demo::queue::generate(&mut store, 2_000, 9, t0()).unwrap();
     for analyse in [false, true] {
         if analyse {
             Connection::open(&path)
@@ -758,7 +768,7 @@ fn f3_a_long_term_licence_imports_and_shows_as_long_term() {
 
 /// A JPEG that starts right and is broken after its header.
 fn corrupt_jpeg() -> Vec<u8> {
-    let good = counterdesk::app::demo_queue::demo_photos()
+    let good = counterdesk::app::demo::queue::demo_photos()
         .next()
         .unwrap()
         .1
@@ -955,7 +965,10 @@ fn every_command_line_change_names_the_os_account_and_host() {
         counterdesk::app::exchange::Req::PublicKey,
     );
     assert!(
-        matches!(refused, Err(counterdesk::app::error::AppError::Rejected(_))),
+        matches!(
+            refused,
+            Err(counterdesk::app::runtime::error::AppError::Rejected(_))
+        ),
         "{refused:?}"
     );
     assert!(
@@ -1152,7 +1165,7 @@ fn f9_f10_a_crash_at_each_export_step_doubles_nothing_and_loses_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (path, mut store) = with_decisions(dir.path(), 5);
         // Registrations (and their changes) travel in every stream too.
-        counterdesk::app::demo_registrations::add(&mut store, t0(), 2).unwrap();
+        counterdesk::app::demo::registrations::add(&mut store, t0(), 2).unwrap();
         let usb = dir.path().join("usb");
         let opts = ExportOptions {
             crash_after: Some(step),
@@ -1203,7 +1216,7 @@ fn f9_f10_a_crash_at_each_export_step_doubles_nothing_and_loses_nothing() {
         }
         // The next export settles it: 0 doubled, 0 lost, in every stream.
         let more = decide_some(&mut store, 2);
-        counterdesk::app::demo_registrations::add(&mut store, t0(), 1).unwrap();
+        counterdesk::app::demo::registrations::add(&mut store, t0(), 1).unwrap();
         let next = export(&mut store, t0(), None, &usb).unwrap();
         let ids = exported_decision_ids(&usb);
         assert_eq!(ids.len(), 5 + more, "{step:?}: a decision was lost");

@@ -2,14 +2,15 @@
 //! verification works on a read-only copy, login says the same for unknown
 //! and existing names, and the audit never stores a typed unknown name.
 
-use counterdesk::app::session;
-use counterdesk::app::setup;
+use counterdesk::app::clerks::session;
+use counterdesk::app::clerks::setup;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
-use counterdesk::app::accounts::AccountInput;
-use counterdesk::app::session::{LoginOutcome, LoginPurpose};
+use counterdesk::app::clerks::accounts::AccountInput;
+use counterdesk::app::clerks::session::LoginOutcome;
+use counterdesk::app::clerks::session::LoginPurpose;
 use counterdesk::domain::clerks::audit::{AuditContent, GENESIS_HASH};
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::{NewAuditEvent, Store};
@@ -521,8 +522,11 @@ fn a_signing_key_others_can_read_is_refused_with_how_to_fix_it() {
 
 #[test]
 fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
-    use counterdesk::app::dashboard::{self, Dashboard, Req, Resp};
-    use counterdesk::app::session_clerk::SessionClerk;
+    use counterdesk::app::clerks::session_clerk::SessionClerk;
+    use counterdesk::app::exchange::dashboard;
+    use counterdesk::app::exchange::dashboard::Dashboard;
+    use counterdesk::app::exchange::dashboard::Req;
+    use counterdesk::app::exchange::dashboard::Resp;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("remind.sqlite3");
     let mut s = Store::open(&db).unwrap();
@@ -561,7 +565,7 @@ fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
     .unwrap();
     assert!(!load(&mut s, &admin, hours(96)).anchor_overdue);
     // A printed receipt is an anchor too.
-    counterdesk::app::demo_registrations::add(&mut s, t0(), 1).unwrap();
+    counterdesk::app::demo::registrations::add(&mut s, t0(), 1).unwrap();
     let reg: i64 = Connection::open(&db)
         .unwrap()
         .query_row("SELECT id FROM registrations LIMIT 1", [], |r| r.get(0))
@@ -577,10 +581,10 @@ fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
         .collect();
     assert_eq!(sources, ["export", "receipt"]);
     // A backup silences its reminder for a day.
-    counterdesk::app::backup::backup_file(
+    counterdesk::app::clerks::backup::backup_file(
         &db,
         &dir.path().join("copy.sqlite3"),
-        counterdesk::app::backup::By::CommandLine,
+        counterdesk::app::clerks::backup::By::CommandLine,
         t0(),
     )
     .unwrap();

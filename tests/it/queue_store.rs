@@ -5,9 +5,14 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use counterdesk::app::error::AppError;
-use counterdesk::app::review::{self, Decision, Req, Resp, ReviewItem, Ticket};
-use counterdesk::app::session_clerk::SessionClerk;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::review;
+use counterdesk::app::review::Decision;
+use counterdesk::app::review::Req;
+use counterdesk::app::review::Resp;
+use counterdesk::app::review::ReviewItem;
+use counterdesk::app::review::Ticket;
+use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::eligibility::PreVerdict;
@@ -916,13 +921,15 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
         tail[0].detail
     );
     // 审计日志 names the application and the clerk as people know them.
-    let counterdesk::app::audit_view::Resp::Rows(rows) = counterdesk::app::audit_view::handle(
-        &mut store,
-        t0(),
-        &zhao,
-        counterdesk::app::audit_view::Req::Tail { limit: 1 },
-    )
-    .unwrap() else {
+    let counterdesk::app::clerks::audit_view::Resp::Rows(rows) =
+        counterdesk::app::clerks::audit_view::handle(
+            &mut store,
+            t0(),
+            &zhao,
+            counterdesk::app::clerks::audit_view::Req::Tail { limit: 1 },
+        )
+        .unwrap()
+    else {
         panic!("rows")
     };
     assert_eq!(rows[0].target, "申请 SL202611230000000");

@@ -6,10 +6,15 @@ use std::io::Cursor;
 use std::path::Path;
 
 use chrono::{DateTime, TimeZone, Utc};
-use counterdesk::app::attachments::{PreparedScan, ScanInput, prepare};
-use counterdesk::app::error::AppError;
-use counterdesk::app::registration::{self, Req, Resp, Submitted};
-use counterdesk::app::session_clerk::SessionClerk;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::registration;
+use counterdesk::app::registration::Req;
+use counterdesk::app::registration::Resp;
+use counterdesk::app::registration::Submitted;
+use counterdesk::app::registration::attachments::PreparedScan;
+use counterdesk::app::registration::attachments::ScanInput;
+use counterdesk::app::registration::attachments::prepare;
+use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{
@@ -640,7 +645,7 @@ fn search_by_number_document_and_name_prefix_uses_indexes() {
     let path = dir.path().join("r.sqlite3");
     let mut s = seeded(&path);
     let wang = clerk(&mut s, "wangli");
-    counterdesk::app::demo_registrations::add(&mut s, now(), 300).unwrap();
+    counterdesk::app::demo::registrations::add(&mut s, now(), 300).unwrap();
     let mine = submit_person(
         &mut s,
         &wang,

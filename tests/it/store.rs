@@ -463,7 +463,7 @@ fn a_full_disk_under_any_written_file_is_said_in_the_sentence_with_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("live.sqlite3");
     let mut s = store_with_events(&db, 3);
-    counterdesk::app::demo_registrations::add(&mut s, now(), 1).unwrap();
+    counterdesk::app::demo::registrations::add(&mut s, now(), 1).unwrap();
     drop(s);
     let reg_no: String = Connection::open(&db)
         .unwrap()
@@ -654,7 +654,7 @@ fn backup_copies_online_checks_the_copy_and_keeps_the_newest() {
     })
     .unwrap();
     drop(s);
-    use counterdesk::app::backup::daily_if_due;
+    use counterdesk::app::clerks::backup::daily_if_due;
     let mut made = 0;
     for day in 1..=4 {
         let t = Utc::now() + chrono::Duration::days(day);

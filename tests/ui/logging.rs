@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use counterdesk::app::logging;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::logging;
+use counterdesk::app::runtime::worker::DbTarget;
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
 

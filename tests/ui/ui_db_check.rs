@@ -2,7 +2,7 @@
 //! says what it found.
 
 use crate::common::*;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::ui::accounts::Accounts;
 use counterdesk::ui::screen_id::ScreenId;
 use egui_kittest::kittest::Queryable;

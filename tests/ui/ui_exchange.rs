@@ -7,11 +7,17 @@ use std::sync::Arc;
 
 use crate::common::*;
 use chrono::Duration;
-use counterdesk::app::exchange::verify::{find_exports, verify_folder};
-use counterdesk::app::exchange::{Phase, Progress, demo_batch};
-use counterdesk::app::review::{self, Decision, Req, Resp};
-use counterdesk::app::session_clerk::SessionClerk;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::clerks::session_clerk::SessionClerk;
+use counterdesk::app::exchange::Phase;
+use counterdesk::app::exchange::Progress;
+use counterdesk::app::exchange::demo_batch;
+use counterdesk::app::exchange::verify::find_exports;
+use counterdesk::app::exchange::verify::verify_folder;
+use counterdesk::app::review;
+use counterdesk::app::review::Decision;
+use counterdesk::app::review::Req;
+use counterdesk::app::review::Resp;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;
 use counterdesk::ui::exchange::Exchange;
@@ -185,9 +191,9 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
         let mut store = Store::open(&db).unwrap();
         // Demo data spreads over the last working days: a batch from three
         // days ago (overdue now) and one from today.
-        counterdesk::app::demo_queue::generate(&mut store, 300, 5, t0() - Duration::days(3))
+        counterdesk::app::demo::queue::generate(&mut store, 300, 5, t0() - Duration::days(3))
             .unwrap();
-        counterdesk::app::demo_queue::generate(&mut store, 300, 6, t0()).unwrap();
+        counterdesk::app::demo::queue::generate(&mut store, 300, 6, t0()).unwrap();
         let sup = clerk(&mut store, "zhaomin");
         // Decisions on each of the last 14 days, some rejected for reasons.
         // Oldest day first: decision ids follow time, as at a real counter.

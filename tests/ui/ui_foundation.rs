@@ -1,13 +1,13 @@
 //! Screenshot tests of the foundation screens, driven through accessible labels.
 
 use crate::common;
-use counterdesk::app::accounts;
-use counterdesk::app::session;
+use counterdesk::app::clerks::accounts;
+use counterdesk::app::clerks::session;
 
 use crate::common::{Ui, db_path, launch, seeded_db, t0};
 use chrono::Duration;
-use counterdesk::app::session::LoginPurpose;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::clerks::session::LoginPurpose;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;

@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 
 use crate::common::*;
 use chrono::Duration;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::store::Store;
 use counterdesk::ui::app::Phase;
 use counterdesk::ui::document_check::DocumentCheck;
@@ -121,18 +121,19 @@ fn forced_password_change_opens_on_the_old_password() {
     let path = seeded_db("kb_forced");
     {
         let mut s = Store::open(&path).unwrap();
-        let admin = counterdesk::app::session::login(
+        let admin = counterdesk::app::clerks::session::login(
             &mut s,
             "admin",
             "admin2026",
-            counterdesk::app::session::LoginPurpose::SignIn,
+            counterdesk::app::clerks::session::LoginPurpose::SignIn,
             t0(),
         )
         .unwrap();
-        let counterdesk::app::session::LoginOutcome::Success(admin) = admin else {
+        let counterdesk::app::clerks::session::LoginOutcome::Success(admin) = admin else {
             panic!("admin")
         };
-        counterdesk::app::accounts::reset_password(&mut s, &admin, 2, "temp2026a", t0()).unwrap();
+        counterdesk::app::clerks::accounts::reset_password(&mut s, &admin, 2, "temp2026a", t0())
+            .unwrap();
     }
     let mut ui = launch(DbTarget::File(path));
     ui.sign_in("wangli", "temp2026a");

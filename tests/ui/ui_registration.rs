@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::common::*;
 use chrono::Duration;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::password::hash_password;
 use counterdesk::store::{NewClerk, Store};

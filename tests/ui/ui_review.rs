@@ -5,11 +5,13 @@
 
 use crate::common::*;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use counterdesk::app::clerks::session_clerk::SessionClerk;
 use counterdesk::app::demo::sample_pdf as pdf_with_pages;
-use counterdesk::app::photo_intake::PhotoIntake;
-use counterdesk::app::review::{self, Req, Resp};
-use counterdesk::app::session_clerk::SessionClerk;
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::photo::intake::PhotoIntake;
+use counterdesk::app::review;
+use counterdesk::app::review::Req;
+use counterdesk::app::review::Resp;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::password::hash_password;
 use counterdesk::domain::review::eligibility::IssuedELicence;
@@ -605,7 +607,7 @@ fn past_two_thousand_rows_the_window_moves_on() {
     let path = seeded_db("review_window");
     {
         let mut store = Store::open(&path).unwrap();
-        counterdesk::app::demo_queue::generate(&mut store, 2300, 7, t0()).unwrap();
+        counterdesk::app::demo::queue::generate(&mut store, 2300, 7, t0()).unwrap();
     }
     let mut ui = launch(DbTarget::File(path));
     open_queue(&mut ui, "zhaomin", "review2026");
@@ -664,8 +666,11 @@ fn company_registration_with(
     path: &std::path::Path,
     files: Vec<(counterdesk::domain::registration::ScanSlot, &str, Vec<u8>)>,
 ) -> i64 {
-    use counterdesk::app::attachments::{ScanInput, prepare};
-    use counterdesk::app::registration::{self, Req as RegReq, Resp as RegResp};
+    use counterdesk::app::registration;
+    use counterdesk::app::registration::Req as RegReq;
+    use counterdesk::app::registration::Resp as RegResp;
+    use counterdesk::app::registration::attachments::ScanInput;
+    use counterdesk::app::registration::attachments::prepare;
     use counterdesk::domain::registration::{CompanyDraft, IdDocType};
     let mut store = Store::open(path).unwrap();
     let wang = SessionClerk::from(

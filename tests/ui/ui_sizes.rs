@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use crate::ui_review::{Spec, cst, insert, key};
-use counterdesk::app::worker::DbTarget;
+use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::store::Store;
 use eframe::egui::Key;
 

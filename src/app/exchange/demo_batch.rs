@@ -9,7 +9,9 @@ use std::path::Path;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 
-use crate::app::demo_queue::{demo_photos, offline};
+use crate::app::demo::queue::demo_photos;
+
+use crate::app::demo::queue::offline;
 use crate::domain::digest::sha256_hex;
 use crate::domain::documents::licence::valid_until_text;
 use crate::domain::exchange::batch::{BatchIssued, BatchLicence, BatchLine};

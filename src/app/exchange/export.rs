@@ -28,11 +28,13 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::keys::{self, KeyError};
-use super::verify::verify_folder;
-use crate::app::access::audit;
-use crate::app::clock;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::exchange::keys;
+
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::exchange::keys::KeyError;
+use crate::app::exchange::verify::verify_folder;
+use crate::app::runtime::clock;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,

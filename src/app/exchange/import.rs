@@ -13,11 +13,21 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use sha2::Digest;
 
-use super::batch_file::{Line, LineReader, find_beside, open_regular};
-use super::photos::{self, CheckHooks, Photo, Source};
-use super::{Phase, Progress};
-use crate::app::access::audit;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::exchange::batch_file::Line;
+
+use crate::app::exchange::batch_file::LineReader;
+
+use crate::app::exchange::batch_file::find_beside;
+
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::exchange::Phase;
+use crate::app::exchange::Progress;
+use crate::app::exchange::batch_file::open_regular;
+use crate::app::exchange::photos;
+use crate::app::exchange::photos::CheckHooks;
+use crate::app::exchange::photos::Photo;
+use crate::app::exchange::photos::Source;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::exchange::batch::{CheckedLine, parse_line};
 use crate::domain::exchange::batch_photo::photo_mime;

@@ -4,6 +4,7 @@
 //! `Request::Exchange(r) => exchange::handle(store, now, actor, r)`.
 
 pub mod batch_file;
+pub mod dashboard;
 pub mod demo_batch;
 pub mod export;
 pub mod import;
@@ -17,9 +18,9 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::access::require_role;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 

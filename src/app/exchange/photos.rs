@@ -11,9 +11,11 @@ use std::sync::{Condvar, Mutex};
 
 use chrono::NaiveDate;
 
-use super::Progress;
-use super::batch_file::{Span, read_beside, read_span};
-use crate::app::photo_intake::PhotoIntake;
+use crate::app::exchange::Progress;
+use crate::app::exchange::batch_file::Span;
+use crate::app::exchange::batch_file::read_beside;
+use crate::app::exchange::batch_file::read_span;
+use crate::app::photo::intake::PhotoIntake;
 use crate::domain::digest::sha256_hex;
 use crate::domain::exchange::batch::BatchLine;
 use crate::store::Store;
@@ -153,7 +155,7 @@ pub fn check_all(
     jobs.retain(|(_, p)| p.main || !matches!(p.source, Source::Stored(_)));
     jobs.sort_by(|a, b| a.0.cmp(b.0));
     let total = jobs.len() as u64;
-    progress.set(super::Phase::Photos, 0, total);
+    progress.set(crate::app::exchange::Phase::Photos, 0, total);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)

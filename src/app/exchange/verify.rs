@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::keys;
+use crate::app::exchange::keys;
 use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, MANIFEST_FILE, Manifest, SIGNATURE_FILE, hex, is_partial_name,
 };
@@ -219,7 +219,10 @@ pub fn verify_folder(folder: &Path, expected_key: Option<&str>) -> FolderReport 
 /// SHA-256 (hex), size and newline count of a file, streamed.
 fn hash_file(path: &Path) -> std::io::Result<(String, u64, u64)> {
     // A FIFO put in place of a data file must not hang the check.
-    let mut reader = BufReader::with_capacity(1 << 20, super::batch_file::open_regular(path)?);
+    let mut reader = BufReader::with_capacity(
+        1 << 20,
+        crate::app::exchange::batch_file::open_regular(path)?,
+    );
     let mut h = Sha256::new();
     let (mut size, mut lines) = (0u64, 0u64);
     loop {

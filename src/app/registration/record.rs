@@ -1,10 +1,12 @@
 //! One registration as the use cases load and name it: who may see it, the
 //! sentence when it is not there, and its [`RecordRef`].
 
-use crate::app::access::require_role;
-use crate::app::error::{AppError, RecordRef};
-use crate::app::registration_view::{RegistrationView, view};
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::registration::view::RegistrationView;
+use crate::app::registration::view::view;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::error::RecordRef;
 use crate::domain::clerks::clerk::Role;
 use crate::store::{RegistrationRecord, Tx};
 

@@ -6,13 +6,19 @@
 
 use chrono::{DateTime, Utc};
 
-use super::record::{NOT_ALLOWED, load_view, registration_ref};
-use crate::app::access::{audit, require_role};
-use crate::app::attachments::PreparedScan;
-use crate::app::clock;
-use crate::app::error::{AppError, RecordRef};
-use crate::app::registration_view::Submitted;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::registration::record::NOT_ALLOWED;
+
+use crate::app::registration::record::load_view;
+
+use crate::app::clerks::access::audit;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::registration::attachments::PreparedScan;
+use crate::app::registration::record::registration_ref;
+use crate::app::registration::view::Submitted;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::error::RecordRef;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;

@@ -3,13 +3,20 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::view::review_item;
-use super::{
-    NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, ReviewItem, Ticket, held_by, may_view, refused,
-};
-use crate::app::access::{audit, require_role};
-use crate::app::error::AppError;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::review::NOT_FOUND;
+use crate::app::review::NOT_REVIEWER;
+use crate::app::review::OWN_ENTRY;
+use crate::app::review::Resp;
+use crate::app::review::ReviewItem;
+use crate::app::review::Ticket;
+use crate::app::review::held_by;
+use crate::app::review::may_view;
+use crate::app::review::refused;
+use crate::app::review::view::review_item;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
@@ -189,7 +196,7 @@ pub(crate) fn release(
         let until = info
             .state
             .lease_until
-            .map(crate::app::clock::fmt_minute)
+            .map(crate::app::runtime::clock::fmt_minute)
             .unwrap_or_default();
         audit(
             tx,

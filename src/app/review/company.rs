@@ -4,14 +4,16 @@
 //! the registration in the decision's transaction, and countersigning on
 //! the record closes the item the same way.
 
-use crate::app::error::AppError;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::record::{DecisionWrite, write_decision};
-use crate::app::access::audit;
-use crate::app::clock::fmt_hm;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::review::record::DecisionWrite;
+
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::review::record::write_decision;
+use crate::app::runtime::clock::fmt_hm;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::due_for;

@@ -3,14 +3,21 @@
 
 use chrono::{DateTime, Utc};
 
-use super::claim::claim_next;
-use super::company::settle_registration;
-use super::record::{DecisionWrite, write_decision};
-use super::view::checks_for;
-use super::{Decision, NOT_FOUND, NOT_REVIEWER, OWN_ENTRY, Resp, Ticket, refused};
-use crate::app::access::require_role;
-use crate::app::error::AppError;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::review::Decision;
+use crate::app::review::NOT_FOUND;
+use crate::app::review::NOT_REVIEWER;
+use crate::app::review::OWN_ENTRY;
+use crate::app::review::Resp;
+use crate::app::review::Ticket;
+use crate::app::review::claim::claim_next;
+use crate::app::review::company::settle_registration;
+use crate::app::review::record::DecisionWrite;
+use crate::app::review::record::write_decision;
+use crate::app::review::refused;
+use crate::app::review::view::checks_for;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
 use crate::domain::review::eligibility::PreVerdict;

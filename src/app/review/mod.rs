@@ -15,8 +15,8 @@ mod view;
 
 use chrono::{DateTime, Utc};
 
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::SOME_OTHER_REVIEWER;
 use crate::domain::review::{

@@ -5,9 +5,9 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use crate::app::access::audit;
-use crate::app::error::AppError;
-use crate::app::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::notice::{NoticeInput, compose};
 use crate::domain::review::photo_override;

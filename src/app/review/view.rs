@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Ticket;
-use crate::app::registration_view::{self, RegistrationView};
+use crate::app::registration::view as registration_view;
+use crate::app::registration::view::RegistrationView;
+use crate::app::review::Ticket;
 use crate::domain::documents::licence::{describe, parse_classes, status_name};
 use crate::domain::review::eligibility::{Facts, PreChecks, pre_checks};
 use crate::domain::review::mask::mask_document;
@@ -290,7 +291,7 @@ pub fn changed_elsewhere(item: &ReviewItem, now: Option<&StatusView>) -> Option<
             (Some(d), _, _) => format!("该申请已在其他窗口被{d}，本次决定不会保存。"),
             (None, Some(h), Some(u)) if now.state == AppState::InReview => format!(
                 "该申请已由 {h} 领取（至 {}），本次决定不会保存。",
-                crate::app::clock::fmt_hm(u)
+                crate::app::runtime::clock::fmt_hm(u)
             ),
             _ => "该申请的领取已失效，本次决定不会保存；请返回队列重新领取。".to_owned(),
         }),

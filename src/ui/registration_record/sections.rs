@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use eframe::egui::{self, Color32, RichText};
 
 use super::{ReceiptUse, RecordPanel};
-use crate::app::registration::{RegistrationView, Req};
-use crate::app::worker::Request;
+use crate::app::registration::RegistrationView;
+use crate::app::registration::Req;
+use crate::app::runtime::worker::Request;
 use crate::domain::registration::checks;
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
 use crate::ui::outbox::Outbox;
@@ -97,7 +98,7 @@ impl RecordPanel {
         if let Some(by) = &v.countersigned_by {
             let at = v
                 .countersigned_at
-                .map(crate::app::clock::fmt_minute)
+                .map(crate::app::runtime::clock::fmt_minute)
                 .unwrap_or_default();
             row(ui, "复核人", &format!("{by}（{at}）"));
         }

@@ -6,9 +6,10 @@ use eframe::egui::{self, Color32, RichText};
 
 use super::keys::{REASON_KEYS, key_name};
 use super::{Action, NO_CLAIM_FOR_ROLE, ReviewView};
-use crate::app::clock::{fmt_hm, fmt_minute};
 use crate::app::registration::RegistrationView;
 use crate::app::review::ReviewItem;
+use crate::app::runtime::clock::fmt_hm;
+use crate::app::runtime::clock::fmt_minute;
 use crate::domain::review::eligibility::PreVerdict;
 use crate::domain::review::{AppKind, Reason, ReasonKind};
 use crate::ui::override_dialog::OverrideAction;

@@ -7,9 +7,13 @@ use chrono::{DateTime, Utc};
 use eframe::egui;
 
 use super::{Held, RENEW_BEFORE, Reclaim, ReviewQueue, Writing};
-use crate::app::error::AppError;
-use crate::app::review::{Decision, QueueItem, Req, Resp, ReviewItem};
-use crate::app::worker::Request;
+use crate::app::review::Decision;
+use crate::app::review::QueueItem;
+use crate::app::review::Req;
+use crate::app::review::Resp;
+use crate::app::review::ReviewItem;
+use crate::app::runtime::error::AppError;
+use crate::app::runtime::worker::Request;
 use crate::domain::review::Outcome;
 use crate::ui::outbox::Outbox;
 use crate::ui::review::{Action, PhotoSlot, ReviewView};

@@ -5,8 +5,9 @@
 use eframe::egui;
 
 use super::{PAGE, Refresh, ReviewQueue};
-use crate::app::review::{QueuePage, Req};
-use crate::app::worker::Request;
+use crate::app::review::QueuePage;
+use crate::app::review::Req;
+use crate::app::runtime::worker::Request;
 use crate::domain::review::PageCursor;
 use crate::ui::outbox::Outbox;
 

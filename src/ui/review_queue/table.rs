@@ -7,7 +7,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::{ReviewQueue, WINDOW};
-use crate::app::clock::fmt_hm;
+use crate::app::runtime::clock::fmt_hm;
 use crate::domain::review::queue::CST;
 use crate::domain::review::{AppKind, AppState, Scope};
 use crate::ui::outbox::Outbox;

@@ -4,7 +4,7 @@
 use eframe::egui::{self, Color32, RichText, Vec2};
 
 use super::{Bytes, DocViewer, Job, MAX_ZOOM, MIN_ZOOM, PageState, ZOOM_STEP, Zoom};
-use crate::app::document_view::PageError;
+use crate::app::registration::document_view::PageError;
 use crate::ui::theme;
 
 impl DocViewer {

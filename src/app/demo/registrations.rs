@@ -5,11 +5,11 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Duration, Utc};
 
-use super::access::audit;
-use super::clock;
-use super::demo;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::demo;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};

@@ -4,10 +4,12 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::access::{audit, require_role};
-use super::error::AppError;
-use super::session::existing_clerk;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session::existing_clerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::{Role, validate_display_name, validate_username};
 use crate::domain::clerks::password::{check_policy, hash_password};

@@ -5,10 +5,10 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::access::audit;
-use super::clock;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::lockout::Attempt;
 use crate::domain::clerks::password::{check_policy, hash_password, verify_password};

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::store::Store;
 
 #[derive(Debug, Clone)]

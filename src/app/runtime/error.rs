@@ -23,7 +23,7 @@ pub enum AppError {
     #[error("{0}")]
     Rejected(String),
     /// Someone else holds the record (a review claim).
-    #[error("{}", held_by_sentence(Some(clerk), &crate::app::clock::fmt_hm(*until)))]
+    #[error("{}", held_by_sentence(Some(clerk), &crate::app::runtime::clock::fmt_hm(*until)))]
     HeldBy { clerk: String, until: DateTime<Utc> },
     /// The clerk's claim ticket no longer holds the application: the lease
     /// ran out and someone else took it, or it went back to the queue.

@@ -12,13 +12,21 @@ use std::thread;
 
 use chrono::{DateTime, Utc};
 
-use super::clock::Clock;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
-use super::{
-    accounts, audit_view, demo, demo_queue, drafts, registration, review, session, settings, setup,
-};
-use super::{dashboard, exchange};
+use crate::app::clerks::accounts;
+use crate::app::clerks::audit_view;
+use crate::app::clerks::drafts;
+use crate::app::clerks::session;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::clerks::settings;
+use crate::app::clerks::setup;
+use crate::app::demo;
+use crate::app::demo::queue as demo_queue;
+use crate::app::exchange;
+use crate::app::exchange::dashboard;
+use crate::app::registration;
+use crate::app::review;
+use crate::app::runtime::clock::Clock;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::settings::Settings;
 use crate::store::{Store, StoreError};
 
@@ -189,7 +197,7 @@ pub struct WorkerHandle {
     in_flight: usize,
     stopped: bool,
     /// Raised by the store-change watcher (another window or process committed).
-    changed: super::store_watch::ChangedFlag,
+    changed: crate::app::runtime::store_watch::ChangedFlag,
     /// The watcher runs while this lives.
     _alive: Arc<()>,
 }
@@ -268,7 +276,7 @@ pub fn spawn(
     let (write_tx, write_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
     let (read_tx, read_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
     let (event_tx, event_rx) = sync_channel::<Event>(QUEUE_DEPTH * 4);
-    let changed = super::store_watch::ChangedFlag::default();
+    let changed = crate::app::runtime::store_watch::ChangedFlag::default();
     let alive = Arc::new(());
     let watch = Watch {
         flag: changed.clone(),
@@ -294,7 +302,7 @@ pub fn spawn(
 
 /// What the store-change watcher needs once the database is open.
 struct Watch {
-    flag: super::store_watch::ChangedFlag,
+    flag: crate::app::runtime::store_watch::ChangedFlag,
     alive: std::sync::Weak<()>,
 }
 
@@ -401,7 +409,7 @@ fn run_writer(
         return;
     }
     // The reader and the watcher open only now, after the migrations have run.
-    super::store_watch::spawn(&path, watch.flag, watch.alive, wake.clone());
+    crate::app::runtime::store_watch::spawn(&path, watch.flag, watch.alive, wake.clone());
     let reader_events = events.clone();
     let reader_wake = wake.clone();
     let reader_clock = clock.clone();

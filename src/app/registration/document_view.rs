@@ -6,10 +6,12 @@ use std::sync::Arc;
 
 use image::ImageFormat;
 
-use super::access::require_role;
-use super::attachments::{ScanFormat, decode_image, sniff};
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::registration::attachments::ScanFormat;
+use crate::app::registration::attachments::decode_image;
+use crate::app::registration::attachments::sniff;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::store::Store;
 

@@ -5,10 +5,13 @@
 
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
-use super::demo::DEMO_CLERKS;
-use super::photo_intake::PhotoIntake;
-use super::review::{self, Decision, Req, Resp};
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::demo::DEMO_CLERKS;
+use crate::app::photo::intake::PhotoIntake;
+use crate::app::review;
+use crate::app::review::Decision;
+use crate::app::review::Req;
+use crate::app::review::Resp;
 use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::documents::holidays::is_working_day;
 use crate::domain::review::eligibility::IssuedELicence;
@@ -21,22 +24,22 @@ use crate::store::{NewApplication, Store, StoreError};
 const PHOTOS: [(&str, &[u8], u32); 4] = [
     (
         "ok_260x378.jpg",
-        include_bytes!("../../assets/demo/ok_260x378.jpg"),
+        include_bytes!("../../../assets/demo/ok_260x378.jpg"),
         820,
     ),
     (
         "bad_glare.jpg",
-        include_bytes!("../../assets/demo/bad_glare.jpg"),
+        include_bytes!("../../../assets/demo/bad_glare.jpg"),
         60,
     ),
     (
         "bad_grey_background.jpg",
-        include_bytes!("../../assets/demo/bad_grey_background.jpg"),
+        include_bytes!("../../../assets/demo/bad_grey_background.jpg"),
         60,
     ),
     (
         "bad_head_small.jpg",
-        include_bytes!("../../assets/demo/bad_head_small.jpg"),
+        include_bytes!("../../../assets/demo/bad_head_small.jpg"),
         60,
     ),
 ];
@@ -365,7 +368,7 @@ pub fn generate(
     now: DateTime<Utc>,
 ) -> Result<DemoSummary, anyhow::Error> {
     if store.read(|tx| tx.clerk_count())? == 0 {
-        super::demo::seed(store, now)?;
+        crate::app::demo::seed(store, now)?;
     }
     let clerk = |store: &mut Store, user: &str| -> Result<Option<SessionClerk>, StoreError> {
         store.read(|tx| Ok(tx.clerk_by_username(user)?.map(|c| SessionClerk::from(&c))))

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::anchor::backup_overdue;
 use crate::domain::clerks::audit::AuditAction;
 use crate::store::{NewAuditEvent, Store, backup_to};
@@ -38,10 +38,14 @@ pub fn backup_file(
     let bytes = backup_to(db, dest)?;
     let (actor_id, actor, how) = match by {
         By::Clerk(c) => (Some(c.id), c.username.clone(), "手动备份"),
-        By::CommandLine => (None, super::access::cli_actor(), "命令行 backup"),
+        By::CommandLine => (
+            None,
+            crate::app::clerks::access::cli_actor(),
+            "命令行 backup",
+        ),
         By::Daily => (
             None,
-            format!("自动备份 {}", super::os_account::os_actor()),
+            format!("自动备份 {}", crate::app::runtime::os_account::os_actor()),
             "每日自动备份",
         ),
     };
@@ -77,8 +81,8 @@ pub fn backup_to_folder(
     now: DateTime<Utc>,
 ) -> Result<PathBuf, AppError> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| AppError::Rejected(super::files::write_failed(dir, &e)))?;
-    let stamp = super::clock::to_local(now)
+        .map_err(|e| AppError::Rejected(crate::app::runtime::files::write_failed(dir, &e)))?;
+    let stamp = crate::app::runtime::clock::to_local(now)
         .format("%Y%m%d-%H%M%S")
         .to_string();
     let mut dest = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));

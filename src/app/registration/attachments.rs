@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
-use super::error::AppError;
+use crate::app::runtime::error::AppError;
 use crate::domain::digest::sha256_hex;
 use crate::domain::registration::scan::{MAX_SCAN_BYTES, THUMBNAIL_PX};
 use crate::photo::thresholds::THRESHOLDS;

@@ -5,8 +5,8 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::accounts::account_label;
-use super::error::AppError;
+use crate::app::clerks::accounts::account_label;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::password::{check_policy, hash_password};
@@ -52,7 +52,7 @@ pub fn reset_admin(
         tx.append_audit(
             &NewAuditEvent {
                 actor_id: None,
-                actor: super::access::cli_actor(),
+                actor: crate::app::clerks::access::cli_actor(),
                 action: AuditAction::AdminRecovered,
                 target: AuditTarget::Clerk(target.id),
                 detail: format!("命令行 reset-admin：账号 {name}，已解除锁定并设置新密码"),

@@ -19,16 +19,19 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
-use super::clock;
-use super::error::AppError;
-use super::registration_view::{ReceiptFile, company_code_label, doc_label, doc_number_shown};
+use crate::app::registration::view::ReceiptFile;
+use crate::app::registration::view::company_code_label;
+use crate::app::registration::view::doc_label;
+use crate::app::registration::view::doc_number_shown;
+use crate::app::runtime::clock;
+use crate::app::runtime::error::AppError;
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, Reason, RegistrationKind, RegistrationStatus};
 use crate::store::RegistrationRecord;
 
 /// Noto Sans CJK SC subset to GBK (OFL-1.1, see assets/fonts/LICENSE-OFL.txt).
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-GBK.otf");
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-GBK.otf");
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::error::AppError;
-use super::review::may_view;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::review::may_view;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::anchor;
 use crate::domain::exchange::limits;
 use crate::store::{DashboardData, QueueClock, Store};

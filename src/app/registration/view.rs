@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::attachments::fmt_size;
-use super::clock;
+use crate::app::registration::attachments::fmt_size;
+use crate::app::runtime::clock;
 use crate::domain::documents::result::DocKind;
 use crate::domain::registration::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;

@@ -1,10 +1,10 @@
 //! What every use case family shares: re-reading the acting clerk before a
 //! change, and writing the audit row in the same transaction.
 
-use crate::app::error::AppError;
+use crate::app::runtime::error::AppError;
 use chrono::{DateTime, Utc};
 
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::session_clerk::SessionClerk;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
@@ -49,5 +49,5 @@ pub fn require_role(
 
 /// The audit's actor for a command-line operation: `命令行 root@ws-01`.
 pub fn cli_actor() -> String {
-    format!("命令行 {}", super::os_account::os_actor())
+    format!("命令行 {}", crate::app::runtime::os_account::os_actor())
 }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::access::require_role;
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::require_role;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::error::AppError;
+use crate::app::runtime::error::AppError;
 use crate::store::full_check;
 
 /// Checks the database file at `path`; how long the check took.

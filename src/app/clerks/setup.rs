@@ -3,10 +3,11 @@
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
-use super::access::audit;
-use super::accounts::{AccountInput, validated_new_clerk};
-use super::error::AppError;
-use super::session_clerk::SessionClerk;
+use crate::app::clerks::access::audit;
+use crate::app::clerks::accounts::AccountInput;
+use crate::app::clerks::accounts::validated_new_clerk;
+use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::settings::Settings;
