@@ -2,18 +2,18 @@
 //! the problems by line), export what has not left the PC yet. The work runs
 //! on the worker; this screen only shows the shared [`Progress`].
 
+pub mod dashboard;
+
 use std::any::Any;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use eframe::egui::{self, RichText};
 
-use super::file_picker::{FileKind, FilePicker, Picked};
-use super::outbox::Outbox;
-use super::screen::{Screen, ScreenCx, ScreenEnv};
-use super::screen_id::ScreenId;
-use super::theme;
-use super::widgets::{self, Message};
+use crate::ui::kit::file_picker::FileKind;
+
+use crate::ui::kit::file_picker::FilePicker;
+
 use crate::app::exchange;
 use crate::app::exchange::ExportSummary;
 use crate::app::exchange::ImportRejection;
@@ -24,6 +24,15 @@ use crate::app::exchange::keys;
 use crate::app::runtime::error::AppError;
 use crate::app::runtime::worker::Request;
 use crate::app::runtime::worker::Response;
+use crate::ui::kit::file_picker::Picked;
+use crate::ui::kit::theme;
+use crate::ui::kit::widgets;
+use crate::ui::kit::widgets::Message;
+use crate::ui::shell::outbox::Outbox;
+use crate::ui::shell::screen::Screen;
+use crate::ui::shell::screen::ScreenCx;
+use crate::ui::shell::screen::ScreenEnv;
+use crate::ui::shell::screen_id::ScreenId;
 
 const NO_DIALOG: &str = "无法打开文件选择窗口：本机没有可用的文件对话框（Linux 需安装 xdg-desktop-portal-gtk 或 zenity）。可把批次文件拖到本窗口，或用命令行 counterdesk import / export。";
 

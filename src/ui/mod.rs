@@ -1,52 +1,15 @@
 //! egui screens. Screens read view state and send requests to the worker;
 //! they never run SQL or decode images.
 
-pub mod accounts;
-pub mod app;
-pub mod audit_log;
-pub mod backup;
-mod commands;
-pub mod company_registration;
-pub mod dashboard;
-pub mod db_check;
-pub mod db_error;
-pub mod document_check;
+pub mod clerks;
+pub mod documents;
 pub mod exchange;
-pub mod file_picker;
-pub mod fonts;
-pub mod form;
-mod frame_timer;
-pub mod id_check;
-mod input;
-pub mod lock;
-pub mod login;
-pub mod outbox;
-pub mod override_dialog;
-pub mod password;
-pub mod person_registration;
-pub mod photo_check;
-pub mod photo_overlays;
-pub mod photo_screen;
-mod picker_focus;
-pub mod registration_form;
-pub mod registration_record;
-pub mod registration_screen;
-pub mod registrations;
-pub mod registry;
+pub mod gate;
+pub mod kit;
+pub mod photo;
+pub mod registration;
 pub mod review;
-pub mod review_facts;
-pub mod review_queue;
-mod routing;
-pub mod scan_slots;
-pub mod screen;
-pub mod screen_id;
-pub mod search_box;
-pub mod session;
-pub mod setup;
 pub mod shell;
-pub mod theme;
-pub mod viewer;
-pub mod widgets;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -56,13 +19,13 @@ use anyhow::Context;
 use crate::app::runtime::clock::SystemClock;
 use crate::app::runtime::paths;
 use crate::app::runtime::worker::DbTarget;
-pub use app::{AppConfig, CounterDeskApp};
+pub use shell::app::{AppConfig, CounterDeskApp};
 
 /// Fonts and theme on a context: the app constructor calls this, and so do
 /// the tests of embeddable panels, so they render as they do in the workstation.
 pub fn setup_context(ctx: &eframe::egui::Context) {
-    fonts::install(ctx);
-    theme::apply(ctx);
+    kit::fonts::install(ctx);
+    kit::theme::apply(ctx);
 }
 
 /// Opens the workstation window on the default database, `--db PATH`, or a
@@ -99,7 +62,7 @@ pub fn run_window(
     let config = AppConfig {
         target,
         clock: Arc::new(SystemClock),
-        picker: app::native_picker(),
+        picker: shell::app::native_picker(),
         live_clock: true,
         startup_notice,
     };

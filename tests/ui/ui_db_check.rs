@@ -3,8 +3,8 @@
 
 use crate::common::*;
 use counterdesk::app::runtime::worker::DbTarget;
-use counterdesk::ui::accounts::Accounts;
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::clerks::accounts::Accounts;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use egui_kittest::kittest::Queryable;
 
 #[test]

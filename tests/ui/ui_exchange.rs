@@ -21,10 +21,12 @@ use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::review::Reason;
 use counterdesk::store::Store;
 use counterdesk::ui::exchange::Exchange;
-use counterdesk::ui::file_picker::ScriptedPicker;
-use counterdesk::ui::review_queue::ReviewQueue;
-use counterdesk::ui::screen::{Screen, ScreenCx, ScreenEnv};
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::kit::file_picker::ScriptedPicker;
+use counterdesk::ui::review::queue::ReviewQueue;
+use counterdesk::ui::shell::screen::Screen;
+use counterdesk::ui::shell::screen::ScreenCx;
+use counterdesk::ui::shell::screen::ScreenEnv;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -37,7 +39,7 @@ fn work_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::file_picker::PickerFactory {
+fn picker(open: PathBuf, save: PathBuf) -> counterdesk::ui::kit::file_picker::PickerFactory {
     Arc::new(move || Box::new(ScriptedPicker::new(Some(open.clone()), Some(save.clone()))))
 }
 
@@ -158,7 +160,7 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
                     today: t0().date_naive(),
                     busy: true,
                 };
-                let mut out = counterdesk::ui::outbox::Outbox::default();
+                let mut out = counterdesk::ui::shell::outbox::Outbox::default();
                 egui::CentralPanel::default().show(ui, |ui| s.show(ui, &cx, &mut out));
             },
             screen,
@@ -246,7 +248,7 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
         .app()
         .session()
         .unwrap()
-        .screen_as::<counterdesk::ui::dashboard::Dashboard>(ScreenId::Dashboard)
+        .screen_as::<counterdesk::ui::exchange::dashboard::Dashboard>(ScreenId::Dashboard)
         .unwrap()
         .data
         .clone()

@@ -10,12 +10,14 @@ use counterdesk::app::clerks::session::LoginPurpose;
 use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::store::Store;
-use counterdesk::ui::app::Phase;
-use counterdesk::ui::photo_screen::PhotoScreen;
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::photo::screen::PhotoScreen;
+use counterdesk::ui::shell::app::Phase;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use egui_kittest::kittest::Queryable;
 
-fn photo(s: &counterdesk::ui::session::Session) -> &counterdesk::ui::photo_check::PhotoCheckPanel {
+fn photo(
+    s: &counterdesk::ui::shell::session::Session,
+) -> &counterdesk::ui::photo::check::PhotoCheckPanel {
     &s.screen_as::<PhotoScreen>(ScreenId::PhotoCheck)
         .unwrap()
         .panel

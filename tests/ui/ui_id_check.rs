@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use counterdesk::domain::documents::result::{DocKind, DocVerdict};
-use counterdesk::ui::id_check::IdCheckPanel;
+use counterdesk::ui::documents::id_check::IdCheckPanel;
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

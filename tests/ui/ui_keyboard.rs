@@ -8,9 +8,9 @@ use crate::common::*;
 use chrono::Duration;
 use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::store::Store;
-use counterdesk::ui::app::Phase;
-use counterdesk::ui::document_check::DocumentCheck;
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::documents::document_check::DocumentCheck;
+use counterdesk::ui::shell::app::Phase;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use eframe::egui::{self, Event, Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 
@@ -281,7 +281,7 @@ fn a_reply_for_a_closed_session_is_dropped() {
 
 #[test]
 fn a_double_click_opens_one_file_dialog() {
-    use counterdesk::ui::file_picker::ScriptedPicker;
+    use counterdesk::ui::kit::file_picker::ScriptedPicker;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let opened = Arc::new(AtomicUsize::new(0));
@@ -308,7 +308,7 @@ fn a_double_click_opens_one_file_dialog() {
 
 #[test]
 fn no_file_dialog_says_so_and_offers_drag_and_drop() {
-    use counterdesk::ui::file_picker::ScriptedPicker;
+    use counterdesk::ui::kit::file_picker::ScriptedPicker;
     use std::sync::Arc;
     let mut ui = launch_with_picker(
         DbTarget::File(seeded_db("kb_no_dialog")),

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use counterdesk::photo::PhotoVerdict;
-use counterdesk::ui::file_picker::ScriptedPicker;
-use counterdesk::ui::photo_check::PhotoCheckPanel;
+use counterdesk::ui::kit::file_picker::ScriptedPicker;
+use counterdesk::ui::photo::check::PhotoCheckPanel;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 

@@ -11,12 +11,12 @@ use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::password::hash_password;
 use counterdesk::store::{NewClerk, Store};
-use counterdesk::ui::company_registration::CompanyRegistration;
-use counterdesk::ui::file_picker::ScriptedPicker;
-use counterdesk::ui::person_registration::PersonRegistration;
-use counterdesk::ui::registration_form::Stage;
-use counterdesk::ui::registrations::Registrations;
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::kit::file_picker::ScriptedPicker;
+use counterdesk::ui::registration::company::CompanyRegistration;
+use counterdesk::ui::registration::form::Stage;
+use counterdesk::ui::registration::list::Registrations;
+use counterdesk::ui::registration::person::PersonRegistration;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use eframe::egui::accesskit::Role as A11y;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
@@ -25,7 +25,7 @@ const PERSON_ID: &str = "110101199003070011";
 const AGENT_ID: &str = "110101200002290018";
 const CREDIT_CODE: &str = "91110000600037341L";
 
-fn scan_picker() -> counterdesk::ui::file_picker::PickerFactory {
+fn scan_picker() -> counterdesk::ui::kit::file_picker::PickerFactory {
     Arc::new(|| Box::new(ScriptedPicker::new(Some(fixture("ok_520x756.jpg")), None)))
 }
 
@@ -363,7 +363,7 @@ fn a_half_filled_form_survives_a_clerk_switch_and_a_restart() {
 #[test]
 fn a_broken_scan_is_refused_beside_its_row_and_blocks_submit() {
     let path = seeded_db("reg_bad_scan");
-    let picker: counterdesk::ui::file_picker::PickerFactory = Arc::new(|| {
+    let picker: counterdesk::ui::kit::file_picker::PickerFactory = Arc::new(|| {
         Box::new(ScriptedPicker::new(
             Some(fixture("hostile_truncated.jpg")),
             None,
@@ -395,7 +395,7 @@ fn the_receipt_is_saved_through_the_dialog() {
     let out = std::env::temp_dir().join("counterdesk-ui-tests/reg_receipt.pdf");
     let _ = std::fs::remove_file(&out);
     let save = out.clone();
-    let picker: counterdesk::ui::file_picker::PickerFactory =
+    let picker: counterdesk::ui::kit::file_picker::PickerFactory =
         Arc::new(move || Box::new(ScriptedPicker::new(None, Some(save.clone()))));
     let mut ui = launch_with_picker(DbTarget::File(path.clone()), picker);
     ui.sign_in("wangli", "counter2026");

@@ -19,8 +19,8 @@ use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, PhotoSource, Reason, Status};
 use counterdesk::photo::check_bytes;
 use counterdesk::store::{NewApplication, NewClerk, Store};
-use counterdesk::ui::review_queue::ReviewQueue;
-use counterdesk::ui::screen_id::ScreenId;
+use counterdesk::ui::review::queue::ReviewQueue;
+use counterdesk::ui::shell::screen_id::ScreenId;
 use eframe::egui::accesskit::Role as A11y;
 use eframe::egui::{Key, Modifiers};
 use egui_kittest::kittest::{By, NodeT, Queryable};
@@ -915,7 +915,7 @@ fn a_review_decided_elsewhere_says_so_and_refuses_the_decision() {
     assert_eq!(status_of(&path, "SL202611190000002").0, Status::Approved);
 }
 
-fn viewer(ui: &Ui) -> &counterdesk::ui::viewer::DocViewer {
+fn viewer(ui: &Ui) -> &counterdesk::ui::kit::viewer::DocViewer {
     queue(ui)
         .review
         .as_ref()
@@ -930,7 +930,7 @@ fn viewer(ui: &Ui) -> &counterdesk::ui::viewer::DocViewer {
 #[test]
 fn the_viewer_pages_through_the_countersign_scans_and_zooms() {
     use counterdesk::domain::registration::ScanSlot;
-    use counterdesk::ui::viewer::Zoom;
+    use counterdesk::ui::kit::viewer::Zoom;
     let path = queue_db("review_viewer", &[]);
     company_registration_with(
         &path,
@@ -1018,7 +1018,7 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
     // Until the photo report is back, 通过 waits (a fresh view of the same
     // application has not decoded its photo yet).
     let item = queue(&ui).review.as_ref().unwrap().item.clone();
-    let mut fresh = counterdesk::ui::review::ReviewView::new(item);
+    let mut fresh = counterdesk::ui::review::item::ReviewView::new(item);
     assert!(!fresh.photo_ready());
     assert!(!fresh.approve_or_ask());
     assert!(fresh.overriding.is_none());
@@ -1125,7 +1125,9 @@ fn a_company_rejection_notice_cites_the_receipt_number() {
 /// system's own program (not clicked here: it would start one).
 #[test]
 fn a_pdf_page_that_cannot_be_drawn_says_so() {
-    use counterdesk::ui::viewer::{DocSource, DocViewer, ViewerDoc};
+    use counterdesk::ui::kit::viewer::DocSource;
+    use counterdesk::ui::kit::viewer::DocViewer;
+    use counterdesk::ui::kit::viewer::ViewerDoc;
     let doc = ViewerDoc {
         label: "委托书".into(),
         file_name: "委托书.pdf".into(),
@@ -1139,7 +1141,7 @@ fn a_pdf_page_that_cannot_be_drawn_says_so() {
         .with_theme(eframe::egui::Theme::Light)
         .build_ui_state(
             |ui, v: &mut DocViewer| {
-                let mut out = counterdesk::ui::outbox::Outbox::default();
+                let mut out = counterdesk::ui::shell::outbox::Outbox::default();
                 v.show(ui.ctx(), &mut out);
             },
             viewer,
