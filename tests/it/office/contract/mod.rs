@@ -44,16 +44,36 @@ enum Place {
     Server(pg::TestDb),
 }
 
-impl Db {
+/// How to open another connection to a [`Db`]; shared by threads.
+#[derive(Debug, Clone)]
+pub enum Opener {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Opener {
     /// Another connection to the same database (its own writer), as a
     /// second counter has.
-    pub fn connect(&self) -> Store {
-        match &self.place {
-            Place::File(_, path) => Store::open(path).unwrap(),
-            Place::Server(db) => {
-                Store::open_office(Target::parse(&db.app_url()).unwrap(), Prompt::Never).unwrap()
-            }
+    pub fn open(&self) -> Store {
+        match self {
+            Opener::File(path) => Store::open(path).unwrap(),
+            Opener::Server(url) => Store::open_office(Target::parse(url).unwrap(), Prompt::Never)
+                .unwrap_or_else(|e| panic!("{e} {:?}", e.technical())),
         }
+    }
+}
+
+impl Db {
+    pub fn opener(&self) -> Opener {
+        match &self.place {
+            Place::File(_, path) => Opener::File(path.clone()),
+            Place::Server(db) => Opener::Server(db.app_url()),
+        }
+    }
+
+    /// Another connection to the same database.
+    pub fn connect(&self) -> Store {
+        self.opener().open()
     }
 
     /// A superuser's connection to the server database (PostgreSQL only).
