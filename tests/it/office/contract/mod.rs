@@ -40,7 +40,8 @@ pub struct Db {
 }
 
 enum Place {
-    File(tempfile::TempDir, PathBuf),
+    /// The directory is removed with the value.
+    File { _dir: tempfile::TempDir, path: PathBuf },
     Server(pg::TestDb),
 }
 
@@ -66,7 +67,7 @@ impl Opener {
 impl Db {
     pub fn opener(&self) -> Opener {
         match &self.place {
-            Place::File(_, path) => Opener::File(path.clone()),
+            Place::File { path, .. } => Opener::File(path.clone()),
             Place::Server(db) => Opener::Server(db.app_url()),
         }
     }
@@ -80,14 +81,14 @@ impl Db {
     pub fn server_admin(&self) -> Option<postgres::Client> {
         match &self.place {
             Place::Server(db) => Some(db.admin()),
-            Place::File(..) => None,
+            Place::File { .. } => None,
         }
     }
 
     /// The SQLite file (SQLite only).
     pub fn file(&self) -> Option<&std::path::Path> {
         match &self.place {
-            Place::File(_, p) => Some(p),
+            Place::File { path, .. } => Some(path),
             Place::Server(_) => None,
         }
     }
@@ -100,7 +101,7 @@ fn sqlite(label: &str) -> Db {
     Db {
         kind: Kind::Sqlite,
         store,
-        place: Place::File(dir, path),
+        place: Place::File { _dir: dir, path },
     }
 }
 

@@ -1,8 +1,6 @@
 //! The queue: records round-trip, pages walk every scope in due order and
 //! agree with the counts, searches, photos, and the plans.
 
-use std::collections::BTreeSet;
-
 use chrono::Duration;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::documents::licence::LONG_TERM;
