@@ -56,7 +56,6 @@ pub use clerks::{ClerkRecord, NewClerk};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision};
 pub use error::{StoreError, io_detail};
-pub use postgres::{PgStore, PgTx};
 pub use exchange::{
     AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NoticeExport,
     RegistrationExport, RunStream, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
@@ -64,6 +63,7 @@ pub use exchange::{
 };
 pub use files::{create_private_dir, create_private_file, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
+pub use postgres::{PgStore, PgTx};
 pub use queue::{
     ApplicationRecord, Blob, Claim, ClaimInfo, MAX_BLOB_BYTES, MAX_PAGE, NewApplication, PageQuery,
     QueueClock, QueueRow, SearchKey, sha256_hex,
@@ -130,7 +130,7 @@ pub struct Store {
 enum Backend {
     Sqlite(sqlite::SqliteStore),
     /// The office server (issue 22): one connection as `counterdesk_app`.
-    Postgres(postgres::PgStore),
+    Postgres(Box<postgres::PgStore>),
 }
 
 /// Where a store's data lives, as the status bar and messages show it.
@@ -173,10 +173,13 @@ impl Store {
     /// whose schema version differs from this build's (or that was never
     /// initialised) is refused; the message names `counterdesk office-init`.
     /// The password comes from the passfile, else from `prompt`.
-    pub fn open_office(target: postgres::Target, prompt: postgres::Prompt) -> Result<Self, StoreError> {
+    pub fn open_office(
+        target: postgres::Target,
+        prompt: postgres::Prompt,
+    ) -> Result<Self, StoreError> {
         let connector = postgres::Connector::new(target, prompt)?;
         Ok(Self {
-            backend: Backend::Postgres(postgres::PgStore::open(Arc::new(connector))?),
+            backend: Backend::Postgres(Box::new(postgres::PgStore::open(Arc::new(connector))?)),
         })
     }
 
@@ -186,7 +189,7 @@ impl Store {
         Ok(Self {
             backend: match &self.backend {
                 Backend::Sqlite(s) => Backend::Sqlite(sqlite::SqliteStore::open_reader(s.path())?),
-                Backend::Postgres(p) => Backend::Postgres(p.another()?),
+                Backend::Postgres(p) => Backend::Postgres(Box::new(p.another()?)),
             },
         })
     }

@@ -78,9 +78,12 @@ impl Clerks for PgTx<'_> {
     }
 
     fn clerk_by_id(&self, id: i64) -> Result<Option<ClerkRecord>, StoreError> {
-        self.opt(&format!("SELECT {COLUMNS} FROM clerks WHERE id = $1"), &[&id])?
-            .map(|r| self.clerk(&r))
-            .transpose()
+        self.opt(
+            &format!("SELECT {COLUMNS} FROM clerks WHERE id = $1"),
+            &[&id],
+        )?
+        .map(|r| self.clerk(&r))
+        .transpose()
     }
 
     fn list_clerks(&self) -> Result<Vec<ClerkRecord>, StoreError> {

@@ -55,9 +55,7 @@ impl<'r> Cols<'r> {
     }
 
     pub fn get<T: FromSqlOwned>(&self, i: usize) -> Result<T, StoreError> {
-        self.r
-            .try_get(i)
-            .map_err(|e| store_error(self.location, e))
+        self.r.try_get(i).map_err(|e| store_error(self.location, e))
     }
 
     fn bad(&self, column: &'static str, value: impl Into<String>) -> StoreError {

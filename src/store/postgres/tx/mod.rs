@@ -96,11 +96,7 @@ impl<'a> PgTx<'a> {
         if let Some(s) = self.cache.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self
-            .tx
-            .borrow_mut()
-            .prepare(sql)
-            .map_err(|e| self.err(e))?;
+        let s = self.tx.borrow_mut().prepare(sql).map_err(|e| self.err(e))?;
         self.cache.borrow_mut().insert(sql.to_owned(), s.clone());
         Ok(s)
     }
@@ -112,12 +108,18 @@ impl<'a> PgTx<'a> {
 
     fn opt(&self, sql: &str, p: &Params<'_>) -> Result<Option<Row>, StoreError> {
         let s = self.stmt(sql)?;
-        self.tx.borrow_mut().query_opt(&s, p).map_err(|e| self.err(e))
+        self.tx
+            .borrow_mut()
+            .query_opt(&s, p)
+            .map_err(|e| self.err(e))
     }
 
     fn one(&self, sql: &str, p: &Params<'_>) -> Result<Row, StoreError> {
         let s = self.stmt(sql)?;
-        self.tx.borrow_mut().query_one(&s, p).map_err(|e| self.err(e))
+        self.tx
+            .borrow_mut()
+            .query_one(&s, p)
+            .map_err(|e| self.err(e))
     }
 
     fn exec(&self, sql: &str, p: &Params<'_>) -> Result<u64, StoreError> {
@@ -179,7 +181,12 @@ impl<'a> PgTx<'a> {
         }
     }
 
-    fn cols<'r>(&'r self, r: &'r Row, table: &'static str, id_col: usize) -> Result<Cols<'r>, StoreError> {
+    fn cols<'r>(
+        &'r self,
+        r: &'r Row,
+        table: &'static str,
+        id_col: usize,
+    ) -> Result<Cols<'r>, StoreError> {
         Cols::new(r, table, id_col, self.location)
     }
 }

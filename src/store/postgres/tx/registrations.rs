@@ -271,4 +271,3 @@ impl Registrations for PgTx<'_> {
         Ok(self.one("SELECT count(*) FROM registrations", &[])?.get(0))
     }
 }
-

@@ -21,7 +21,10 @@ fn claim_next_takes_the_earliest_free_one_skipping_own_entries() {
         let now = t0();
         let until = now + minutes(15);
         let s = &mut db.store;
-        let first = s.write(|tx| tx.claim_next(me, now, until, None)).unwrap().unwrap();
+        let first = s
+            .write(|tx| tx.claim_next(me, now, until, None))
+            .unwrap()
+            .unwrap();
         assert_eq!(first.id, ids[0]);
         assert_eq!(first.seq, 1);
         assert_eq!(first.until, until);
@@ -43,7 +46,10 @@ fn claim_next_takes_the_earliest_free_one_skipping_own_entries() {
                 .unwrap(),
             None
         );
-        let next = s.write(|tx| tx.claim_next(me, now, until, None)).unwrap().unwrap();
+        let next = s
+            .write(|tx| tx.claim_next(me, now, until, None))
+            .unwrap()
+            .unwrap();
         assert_eq!(next.id, ids[1]);
         // Take the rest; nothing is left but my own entry.
         let mut taken = BTreeSet::from([first.id, photo.id, next.id]);
@@ -63,18 +69,34 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
         let ids = fill(&mut db.store, 3);
         let s = &mut db.store;
         let now = t0();
-        let c = s.write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15))).unwrap().unwrap();
+        let c = s
+            .write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+            .unwrap()
+            .unwrap();
         // Held: nobody else can claim it, by id or as the next one.
-        assert_eq!(s.write(|tx| tx.claim(ids[0], qian, now, now + minutes(15))).unwrap(), None);
+        assert_eq!(
+            s.write(|tx| tx.claim(ids[0], qian, now, now + minutes(15)))
+                .unwrap(),
+            None
+        );
         let other = s
             .write(|tx| tx.claim_next(qian, now, now + minutes(15), None))
             .unwrap()
             .unwrap();
         assert_eq!(other.id, ids[1]);
         assert!(s.write(|tx| tx.release_claim(other.id, None)).unwrap());
-        assert!(s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, now + minutes(30))).unwrap());
-        assert!(!s.write(|tx| tx.renew_claim(ids[0], qian, c.seq, now + minutes(30))).unwrap());
-        assert!(!s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq + 1, now + minutes(30))).unwrap());
+        assert!(
+            s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, now + minutes(30)))
+                .unwrap()
+        );
+        assert!(
+            !s.write(|tx| tx.renew_claim(ids[0], qian, c.seq, now + minutes(30)))
+                .unwrap()
+        );
+        assert!(
+            !s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq + 1, now + minutes(30)))
+                .unwrap()
+        );
         // Expired (judged on the `now` passed in): another reviewer takes it
         // over with a new ticket, and the old one is stale everywhere.
         let later = now + minutes(31);
@@ -83,18 +105,41 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
             .unwrap()
             .unwrap();
         assert_eq!(over.seq, c.seq + 1);
-        assert!(!s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, later + minutes(60))).unwrap());
-        assert!(!s.write(|tx| tx.release_claim(ids[0], Some((zhao, c.seq)))).unwrap());
-        assert!(s.write(|tx| tx.release_claim(ids[0], Some((qian, over.seq)))).unwrap());
-        assert!(!s.write(|tx| tx.release_claim(ids[0], None)).unwrap(), "nothing held");
+        assert!(
+            !s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, later + minutes(60)))
+                .unwrap()
+        );
+        assert!(
+            !s.write(|tx| tx.release_claim(ids[0], Some((zhao, c.seq))))
+                .unwrap()
+        );
+        assert!(
+            s.write(|tx| tx.release_claim(ids[0], Some((qian, over.seq))))
+                .unwrap()
+        );
+        assert!(
+            !s.write(|tx| tx.release_claim(ids[0], None)).unwrap(),
+            "nothing held"
+        );
         let info = s.read(|tx| tx.claim_info(ids[0])).unwrap().unwrap();
         assert_eq!((info.state.holder, info.state.lease_until), (None, None));
         assert_eq!(info.state.status, Status::Pending);
 
         // An expired lease is also what claim_next hands out.
-        let a = s.write(|tx| tx.claim(ids[1], zhao, now, now + minutes(1))).unwrap().unwrap();
-        let b = s.write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15))).unwrap().unwrap();
-        assert_eq!(s.write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15))).unwrap().map(|c| c.id), Some(ids[0]));
+        let a = s
+            .write(|tx| tx.claim(ids[1], zhao, now, now + minutes(1)))
+            .unwrap()
+            .unwrap();
+        let b = s
+            .write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15)))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+                .unwrap()
+                .map(|c| c.id),
+            Some(ids[0])
+        );
         let again = s
             .write(|tx| tx.claim_next(qian, now + minutes(2), now + minutes(17), None))
             .unwrap()
@@ -108,8 +153,15 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
             .unwrap();
         back.sort();
         assert_eq!(back, [ids[0], ids[2]]);
-        assert!(!s.write(|tx| tx.renew_claim(ids[2], zhao, b.seq, now + minutes(20))).unwrap());
-        assert!(s.write(|tx| tx.release_claims_of(zhao, now)).unwrap().is_empty());
+        assert!(
+            !s.write(|tx| tx.renew_claim(ids[2], zhao, b.seq, now + minutes(20)))
+                .unwrap()
+        );
+        assert!(
+            s.write(|tx| tx.release_claims_of(zhao, now))
+                .unwrap()
+                .is_empty()
+        );
     });
 }
 
@@ -145,7 +197,10 @@ fn twenty_reviewers_at_once_never_get_the_same_application() {
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
         });
         let claimed: BTreeSet<i64> = got.iter().map(|(id, _)| *id).collect();
         assert_eq!(claimed.len(), got.len(), "an application was claimed twice");

@@ -17,7 +17,10 @@ fn clerks_lockout_and_passwords() {
         assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 2);
         assert_eq!(s.read(|tx| tx.active_admin_count()).unwrap(), 1);
 
-        let rec = s.read(|tx| tx.clerk_by_username("zhaomin")).unwrap().unwrap();
+        let rec = s
+            .read(|tx| tx.clerk_by_username("zhaomin"))
+            .unwrap()
+            .unwrap();
         assert_eq!(rec.id, zhao);
         assert_eq!(rec.display_name, "zhaomin（测试）");
         assert_eq!(rec.role, Role::Supervisor);
@@ -107,8 +110,10 @@ fn drafts_are_per_clerk_and_settings_are_shared() {
         assert_eq!(s.read(|tx| tx.draft(b, "other")).unwrap(), None);
 
         assert_eq!(s.read(|tx| tx.settings()).unwrap(), Settings::default());
-        let mut changed = Settings::default();
-        changed.office_name = "某市车管所第二分所".into();
+        let changed = Settings {
+            office_name: "某市车管所第二分所".into(),
+            ..Settings::default()
+        };
         s.write(|tx| tx.save_settings(&changed)).unwrap();
         let mut other = db.connect();
         assert_eq!(other.read(|tx| tx.settings()).unwrap(), changed);

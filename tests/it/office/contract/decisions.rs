@@ -17,7 +17,12 @@ fn decision(id: i64, clerk: i64, seq: i64, outcome: Outcome, reasons: &[Reason])
         claim_seq: seq,
         outcome,
         reasons: reasons.to_vec(),
-        free_text: if reasons.is_empty() { "" } else { "请重新拍摄" }.into(),
+        free_text: if reasons.is_empty() {
+            ""
+        } else {
+            "请重新拍摄"
+        }
+        .into(),
         notice: format!("申请 {id} 已审核"),
         photo_report: "自动检测全部合格".into(),
         photo_override: None,
@@ -64,7 +69,10 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
         let ids = fill(&mut db.store, 4);
         let s = &mut db.store;
         let now = t0();
-        let c = s.write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15))).unwrap().unwrap();
+        let c = s
+            .write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+            .unwrap()
+            .unwrap();
         let reasons = [Reason::PhotoBlur, Reason::PhotoGlare];
         let d = decision(ids[0], zhao, c.seq, Outcome::Reject, &reasons);
         let id = s
@@ -93,7 +101,10 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
 
         // A lease taken over after expiry: the first holder's decision is
         // refused and leaves no trace.
-        let old = s.write(|tx| tx.claim(ids[1], zhao, now, now + minutes(15))).unwrap().unwrap();
+        let old = s
+            .write(|tx| tx.claim(ids[1], zhao, now, now + minutes(15)))
+            .unwrap()
+            .unwrap();
         let later = now + minutes(16);
         s.write(|tx| tx.claim(ids[1], qian, later, later + minutes(15)))
             .unwrap()
@@ -101,7 +112,8 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
         let before = written(s, ids[1]);
         let stale = decision(ids[1], zhao, old.seq, Outcome::Approve, &[]);
         assert_eq!(
-            s.write(|tx| tx.decide(&stale, &messages(ids[1]), later)).unwrap(),
+            s.write(|tx| tx.decide(&stale, &messages(ids[1]), later))
+                .unwrap(),
             None
         );
         assert_eq!(written(s, ids[1]), before);
@@ -110,7 +122,10 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
         assert_eq!(s.write(|tx| tx.decide(&foreign, &[], later)).unwrap(), None);
 
         // The outbox: unsent ones oldest first, with a limit.
-        let c = s.write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15))).unwrap().unwrap();
+        let c = s
+            .write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15)))
+            .unwrap()
+            .unwrap();
         s.write(|tx| {
             tx.decide(
                 &decision(ids[2], zhao, c.seq, Outcome::Approve, &[]),
@@ -199,8 +214,9 @@ fn the_dashboard_sums_every_counters_decisions() {
                     let mut store = opener.open();
                     for (k, id) in ids.iter().skip(i).step_by(3).enumerate() {
                         let at = if k == 0 { yesterday } else { now };
-                        let c = retry(|| store.write(|tx| tx.claim(*id, who, at, at + minutes(15))))
-                            .unwrap();
+                        let c =
+                            retry(|| store.write(|tx| tx.claim(*id, who, at, at + minutes(15))))
+                                .unwrap();
                         let (outcome, reasons): (_, &[Reason]) = if k % 2 == 0 {
                             (Outcome::Reject, &[Reason::PhotoBlur, Reason::InfoMismatch])
                         } else {
@@ -224,7 +240,10 @@ fn the_dashboard_sums_every_counters_decisions() {
         assert_eq!(dash.days[0].approved + dash.days[0].returned, 0);
         assert_eq!(
             dash.reasons,
-            [("info_mismatch".to_owned(), 6), ("photo_blur".to_owned(), 6)]
+            [
+                ("info_mismatch".to_owned(), 6),
+                ("photo_blur".to_owned(), 6)
+            ]
         );
         assert_eq!(dash.counts.total.approved, 6);
         assert_eq!(dash.counts.total.returned, 6);

@@ -17,7 +17,9 @@ use counterdesk::store::{
 use super::{Kind, application, clerk, fill, minutes, on_both, t0};
 
 fn open_count(s: &mut Store) -> (i64, i64) {
-    let c = s.read(|tx| tx.queue_counts(&QueueClock::at(t0(), 0))).unwrap();
+    let c = s
+        .read(|tx| tx.queue_counts(&QueueClock::at(t0(), 0)))
+        .unwrap();
     let photo = c
         .per_kind
         .iter()
@@ -40,7 +42,11 @@ fn a_bulk_import_is_counted_once_at_its_end() {
                 let first = tx.max_application_id()? + 1;
                 let bulk = tx.begin_bulk_insert()?;
                 for i in 100..400u64 {
-                    let kind = if i % 3 == 0 { AppKind::PhotoChange } else { AppKind::New };
+                    let kind = if i % 3 == 0 {
+                        AppKind::PhotoChange
+                    } else {
+                        AppKind::New
+                    };
                     if !tx.application_exists(&format!("SL20261123{i:07}"))? {
                         tx.insert_application(&application(i, kind, "导入"))?;
                     }
@@ -69,8 +75,16 @@ fn a_bulk_import_is_counted_once_at_its_end() {
         assert!(imported > 0);
         let extra = i64::from(server);
         assert_eq!(open_count(&mut db.store), (303 + extra, 100));
-        assert!(db.store.read(|tx| tx.application_exists("SL202611230000100")).unwrap());
-        assert!(!db.store.read(|tx| tx.application_exists("SL209900000000000")).unwrap());
+        assert!(
+            db.store
+                .read(|tx| tx.application_exists("SL202611230000100"))
+                .unwrap()
+        );
+        assert!(
+            !db.store
+                .read(|tx| tx.application_exists("SL209900000000000"))
+                .unwrap()
+        );
         // Rows inserted afterwards are counted one by one again.
         db.store
             .write(|tx| tx.insert_application(&application(500, AppKind::PhotoChange, "之后")))
@@ -82,7 +96,10 @@ fn a_bulk_import_is_counted_once_at_its_end() {
             let bulk = tx.begin_bulk_insert()?;
             tx.insert_application(&application(600, AppKind::New, "回滚"))?;
             tx.end_bulk_insert(bulk, first)?;
-            Err(counterdesk::store::StoreError::BlobSize { bytes: 0, max_mb: 0 })
+            Err(counterdesk::store::StoreError::BlobSize {
+                bytes: 0,
+                max_mb: 0,
+            })
         });
         assert!(failed.is_err());
         assert_eq!(open_count(&mut db.store), (304 + extra, 101));
@@ -93,12 +110,18 @@ fn a_bulk_import_is_counted_once_at_its_end() {
             .unwrap();
         let sha = counterdesk::store::sha256_hex(b"\xff\xd8 jpeg");
         assert_eq!(db.store.read(|tx| tx.blob_id(&sha)).unwrap(), Some(id));
-        assert_eq!(db.store.read(|tx| tx.blob_id(&"0".repeat(64))).unwrap(), None);
+        assert_eq!(
+            db.store.read(|tx| tx.blob_id(&"0".repeat(64))).unwrap(),
+            None
+        );
     });
 }
 
-/// What a run carries, stream by stream.
-fn carried(s: &mut Store, run: i64) -> (Vec<i64>, Vec<(i64, String)>, Vec<i64>, Vec<i64>) {
+/// What a run carries, stream by stream: decision ids, (change, mobile)
+/// of registrations, audit seqs, notice ids.
+type Carried = (Vec<i64>, Vec<(i64, String)>, Vec<i64>, Vec<i64>);
+
+fn carried(s: &mut Store, run: i64) -> Carried {
     s.read(|tx| {
         let mut d = Vec::new();
         tx.export_decisions(run, &mut |r| {
@@ -136,7 +159,10 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         // 1 100 audit rows (three stream batches on the server).
         let mut decisions = Vec::new();
         for id in &ids[..2] {
-            let c = s.write(|tx| tx.claim(*id, zhao, now, now + minutes(15))).unwrap().unwrap();
+            let c = s
+                .write(|tx| tx.claim(*id, zhao, now, now + minutes(15)))
+                .unwrap()
+                .unwrap();
             let d = NewDecision {
                 application_id: *id,
                 clerk: zhao,
@@ -182,7 +208,8 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
                 )
             })
             .unwrap();
-        s.write(|tx| tx.set_registration_mobile(reg, "13900000000", now)).unwrap();
+        s.write(|tx| tx.set_registration_mobile(reg, "13900000000", now))
+            .unwrap();
         s.write(|tx| {
             for i in 0..1100 {
                 tx.append_audit(
@@ -204,12 +231,18 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
             .write(|tx| tx.begin_export("E1", "/media/usb", "导出-1", Some(zhao), now))
             .unwrap();
         // Committed after the run began: waits for the next one.
-        s.write(|tx| tx.set_registration_mobile(reg, "13700000000", now)).unwrap();
+        s.write(|tx| tx.set_registration_mobile(reg, "13700000000", now))
+            .unwrap();
 
-        let streams: Vec<u64> = [STREAM_DECISIONS, STREAM_REGISTRATIONS, STREAM_AUDIT, STREAM_NOTICES]
-            .iter()
-            .map(|st| s.read(|tx| tx.run_stream(run, st)).unwrap().count)
-            .collect();
+        let streams: Vec<u64> = [
+            STREAM_DECISIONS,
+            STREAM_REGISTRATIONS,
+            STREAM_AUDIT,
+            STREAM_NOTICES,
+        ]
+        .iter()
+        .map(|st| s.read(|tx| tx.run_stream(run, st)).unwrap().count)
+        .collect();
         assert_eq!(streams, [2, 2, 1100, 2]);
         let audit = s.read(|tx| tx.run_stream(run, STREAM_AUDIT)).unwrap();
         assert_eq!((audit.first, audit.last), (1, 1100));
@@ -239,13 +272,16 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         let open = s.read(|tx| tx.unfinished_exports()).unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!((open[0].id, open[0].export_id.as_str()), (run, "E1"));
-        s.write(|tx| tx.retarget_export(run, "/media/usb2", "导出-1")).unwrap();
+        s.write(|tx| tx.retarget_export(run, "/media/usb2", "导出-1"))
+            .unwrap();
         assert_eq!(
             s.read(|tx| tx.unfinished_exports()).unwrap()[0].out_dir,
             "/media/usb2"
         );
-        s.write(|tx| tx.record_leftover(run, "/media/usb/导出-1.partial", now)).unwrap();
-        s.write(|tx| tx.record_leftover(run, "/media/usb/导出-1.partial", now)).unwrap();
+        s.write(|tx| tx.record_leftover(run, "/media/usb/导出-1.partial", now))
+            .unwrap();
+        s.write(|tx| tx.record_leftover(run, "/media/usb/导出-1.partial", now))
+            .unwrap();
         let left = s.read(|tx| tx.export_leftovers()).unwrap();
         assert_eq!(left.len(), 1);
         s.write(|tx| tx.forget_leftover(left[0].id, now)).unwrap();
@@ -266,9 +302,17 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         })
         .unwrap();
         assert!(s.read(|tx| tx.unfinished_exports()).unwrap().is_empty());
-        assert_eq!(s.read(|tx| tx.run_stream(run, STREAM_AUDIT)).unwrap().count, 0);
-        let dash = s.read(|tx| tx.dashboard(&QueueClock::at(now, zhao), 7, 5)).unwrap();
-        assert_eq!((dash.unexported, dash.last_export), (0, Some(now + minutes(1))));
+        assert_eq!(
+            s.read(|tx| tx.run_stream(run, STREAM_AUDIT)).unwrap().count,
+            0
+        );
+        let dash = s
+            .read(|tx| tx.dashboard(&QueueClock::at(now, zhao), 7, 5))
+            .unwrap();
+        assert_eq!(
+            (dash.unexported, dash.last_export),
+            (0, Some(now + minutes(1)))
+        );
         // The next run carries only what came after.
         let next = s
             .write(|tx| tx.begin_export("E2", "/media/usb", "导出-2", None, now))

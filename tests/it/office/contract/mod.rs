@@ -41,7 +41,10 @@ pub struct Db {
 
 enum Place {
     /// The directory is removed with the value.
-    File { _dir: tempfile::TempDir, path: PathBuf },
+    File {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
     Server(pg::TestDb),
 }
 

@@ -72,7 +72,10 @@ fn an_application_reads_back_as_written() {
         let rec = db.store.read(|tx| tx.application(id)).unwrap().unwrap();
         assert_eq!(rec.data, a);
         assert_eq!(rec.status, Status::Pending);
-        assert_eq!((rec.claimed_by, rec.lease_until, rec.claim_seq), (None, None, 0));
+        assert_eq!(
+            (rec.claimed_by, rec.lease_until, rec.claim_seq),
+            (None, None, 0)
+        );
         let bare = NewApplication::bare(
             "SL1".into(),
             AppKind::New,
@@ -83,7 +86,11 @@ fn an_application_reads_back_as_written() {
         );
         let bare_id = db.store.write(|tx| tx.insert_application(&bare)).unwrap();
         assert_eq!(
-            db.store.read(|tx| tx.application(bare_id)).unwrap().unwrap().data,
+            db.store
+                .read(|tx| tx.application(bare_id))
+                .unwrap()
+                .unwrap()
+                .data,
             bare
         );
         assert_eq!(
@@ -91,7 +98,10 @@ fn an_application_reads_back_as_written() {
             Some("SL202611230000007")
         );
         assert_eq!(db.store.read(|tx| tx.application(9999)).unwrap(), None);
-        assert_eq!(db.store.read(|tx| tx.max_application_id()).unwrap(), bare_id);
+        assert_eq!(
+            db.store.read(|tx| tx.max_application_id()).unwrap(),
+            bare_id
+        );
         // A blob is stored once; the size limits hold on both backends.
         let again = db
             .store
@@ -155,7 +165,10 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
             .enumerate()
         {
             let id = ids[30 + i];
-            let c = s.write(|tx| tx.claim(id, me, now, now + minutes(15))).unwrap().unwrap();
+            let c = s
+                .write(|tx| tx.claim(id, me, now, now + minutes(15)))
+                .unwrap()
+                .unwrap();
             let d = NewDecision {
                 application_id: id,
                 clerk: me,
@@ -214,7 +227,10 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
                 }
             }
         }
-        assert!(counts.total.overdue > 0 && counts.total.due_today > 0, "{counts:?}");
+        assert!(
+            counts.total.overdue > 0 && counts.total.due_today > 0,
+            "{counts:?}"
+        );
         assert_eq!((counts.in_review, counts.mine), (5, 3));
         // An offset inside a page: the same rows as the walk.
         let open = walk(s, Scope::Open, None, &clock);
@@ -237,7 +253,10 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
         assert_eq!(page, open[5..15]);
         // Another counter's view is the same.
         let mut other_counter = db.connect();
-        assert_eq!(other_counter.read(|tx| tx.queue_counts(&clock)).unwrap(), counts);
+        assert_eq!(
+            other_counter.read(|tx| tx.queue_counts(&clock)).unwrap(),
+            counts
+        );
     });
 }
 
@@ -252,7 +271,11 @@ fn searches_by_number_document_and_name_prefix() {
                     .iter()
                     .enumerate()
                     .map(|(i, n)| {
-                        let kind = if i == 1 { AppKind::PhotoChange } else { AppKind::New };
+                        let kind = if i == 1 {
+                            AppKind::PhotoChange
+                        } else {
+                            AppKind::New
+                        };
                         tx.insert_application(&application(i as u64 + 1, kind, n))
                     })
                     .collect::<Result<_, _>>()
@@ -279,7 +302,10 @@ fn searches_by_number_document_and_name_prefix() {
             .collect()
         };
         let s = &mut db.store;
-        assert_eq!(find(s, SearchKey::AppNo("SL202611230000003".into()), None), [ids[2]]);
+        assert_eq!(
+            find(s, SearchKey::AppNo("SL202611230000003".into()), None),
+            [ids[2]]
+        );
         assert_eq!(
             find(s, SearchKey::DocNo("110101199001010005".into()), None),
             [ids[4]]
@@ -290,7 +316,11 @@ fn searches_by_number_document_and_name_prefix() {
             [ids[3], ids[0], ids[1]]
         );
         assert_eq!(
-            find(s, SearchKey::NamePrefix("王".into()), Some(AppKind::PhotoChange)),
+            find(
+                s,
+                SearchKey::NamePrefix("王".into()),
+                Some(AppKind::PhotoChange)
+            ),
             [ids[1]]
         );
         assert_eq!(find(s, SearchKey::NamePrefix("Wa".into()), None), [ids[4]]);

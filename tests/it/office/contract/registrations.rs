@@ -44,7 +44,10 @@ fn daily_numbers_are_unique_under_concurrent_counters() {
         let day = "20261123";
         assert_eq!(s.write(|tx| tx.next_registration_seq(day)).unwrap(), 1);
         assert_eq!(s.write(|tx| tx.next_registration_seq(day)).unwrap(), 2);
-        assert_eq!(s.write(|tx| tx.next_registration_seq("20261124")).unwrap(), 1);
+        assert_eq!(
+            s.write(|tx| tx.next_registration_seq("20261124")).unwrap(),
+            1
+        );
         // A rolled-back registration gives its number back.
         assert_eq!(s.rehearse(|tx| tx.next_registration_seq(day)).unwrap(), 3);
 
@@ -94,7 +97,12 @@ fn registrations_search_countersign_and_return() {
         let company = s
             .write(|tx| {
                 tx.insert_registration(
-                    &registration(2, RegistrationKind::Company, "北京某某汽车服务有限公司", wang),
+                    &registration(
+                        2,
+                        RegistrationKind::Company,
+                        "北京某某汽车服务有限公司",
+                        wang,
+                    ),
                     t0() + minutes(1),
                 )
             })
@@ -116,7 +124,8 @@ fn registrations_search_countersign_and_return() {
         assert_eq!(rec.clerk_name, "wangli（测试）");
         assert_eq!(rec.created_at, t0());
         assert_eq!(
-            s.read(|tx| tx.registration_by_no("MQ202611230001")).unwrap(),
+            s.read(|tx| tx.registration_by_no("MQ202611230001"))
+                .unwrap(),
             Some(rec.clone())
         );
         assert_eq!(
@@ -131,7 +140,8 @@ fn registrations_search_countersign_and_return() {
 
         // Duplicates: by document number, or the company's code inside another code.
         assert_eq!(
-            s.read(|tx| tx.registration_holding(&rec.doc_number, None)).unwrap(),
+            s.read(|tx| tx.registration_holding(&rec.doc_number, None))
+                .unwrap(),
             Some((person, rec.reg_no.clone()))
         );
         assert_eq!(
@@ -183,8 +193,14 @@ fn registrations_search_countersign_and_return() {
 
         // Four eyes: the registering clerk cannot countersign; a person's
         // registration has nothing to countersign.
-        assert!(!s.write(|tx| tx.countersign_registration(company, wang, t0())).unwrap());
-        assert!(!s.write(|tx| tx.countersign_registration(person, zhao, t0())).unwrap());
+        assert!(
+            !s.write(|tx| tx.countersign_registration(company, wang, t0()))
+                .unwrap()
+        );
+        assert!(
+            !s.write(|tx| tx.countersign_registration(person, zhao, t0()))
+                .unwrap()
+        );
         assert!(
             s.write(|tx| tx.countersign_registration(company, zhao, t0() + minutes(9)))
                 .unwrap()
@@ -194,7 +210,10 @@ fn registrations_search_countersign_and_return() {
         assert_eq!(done.countersigned_by, Some(zhao));
         assert_eq!(done.countersigner_name.as_deref(), Some("zhaomin（测试）"));
         assert_eq!(done.countersigned_at, Some(t0() + minutes(9)));
-        assert!(!s.write(|tx| tx.countersign_registration(company, zhao, t0())).unwrap());
+        assert!(
+            !s.write(|tx| tx.countersign_registration(company, zhao, t0()))
+                .unwrap()
+        );
         assert!(ids(RegistrationQuery::PendingCountersign, s).is_empty());
 
         // A returned company no longer holds its number or code.
@@ -206,8 +225,14 @@ fn registrations_search_countersign_and_return() {
                 )
             })
             .unwrap();
-        assert!(!s.write(|tx| tx.return_registration(again, wang, t0())).unwrap());
-        assert!(s.write(|tx| tx.return_registration(again, zhao, t0())).unwrap());
+        assert!(
+            !s.write(|tx| tx.return_registration(again, wang, t0()))
+                .unwrap()
+        );
+        assert!(
+            s.write(|tx| tx.return_registration(again, zhao, t0()))
+                .unwrap()
+        );
         let returned = s.read(|tx| tx.registration(again)).unwrap().unwrap();
         assert_eq!(returned.status, RegistrationStatus::Returned);
         assert_eq!(
@@ -225,7 +250,10 @@ fn scans_are_stored_once_and_attached() {
         let s = &mut db.store;
         let reg = s
             .write(|tx| {
-                tx.insert_registration(&registration(1, RegistrationKind::Person, "王丽", wang), t0())
+                tx.insert_registration(
+                    &registration(1, RegistrationKind::Person, "王丽", wang),
+                    t0(),
+                )
             })
             .unwrap();
         let scan = b"%PDF-1.7 synthetic scan".to_vec();
@@ -260,7 +288,10 @@ fn scans_are_stored_once_and_attached() {
         assert_eq!(got[0].slot, "id_front");
         assert_eq!(got[0].file_name, "身份证正面.pdf");
         assert_eq!(got[0].size, scan.len() as u64);
-        assert_eq!((got[0].width, got[0].height, got[0].pages), (Some(1240), Some(1754), Some(1)));
+        assert_eq!(
+            (got[0].width, got[0].height, got[0].pages),
+            (Some(1240), Some(1754), Some(1))
+        );
         assert_eq!(got[0].thumbnail.as_deref(), Some(thumb.as_slice()));
         assert!(s.read(|tx| tx.attachments_of(reg + 1)).unwrap().is_empty());
     });

@@ -150,7 +150,10 @@ fn twenty_counters_appending_at_once_never_fork_the_chain() {
             db.store.read(|tx| tx.verify_audit()).unwrap(),
             AuditVerdict::Intact { rows: total }
         );
-        assert_eq!(db.store.read(|tx| tx.audit_head()).unwrap().unwrap().0, total);
+        assert_eq!(
+            db.store.read(|tx| tx.audit_head()).unwrap().unwrap().0,
+            total
+        );
     });
 }
 
@@ -205,8 +208,11 @@ fn a_corrupt_date_is_a_typed_error_naming_its_place() {
         match db.kind {
             Kind::Sqlite => {
                 let c = rusqlite::Connection::open(db.file().unwrap()).unwrap();
-                c.execute("UPDATE clerks SET created_at = ?1 WHERE id = ?2", rusqlite::params![bad, me])
-                    .unwrap();
+                c.execute(
+                    "UPDATE clerks SET created_at = ?1 WHERE id = ?2",
+                    rusqlite::params![bad, me],
+                )
+                .unwrap();
             }
             Kind::Postgres => {
                 db.server_admin()
