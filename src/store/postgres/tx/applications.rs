@@ -224,7 +224,7 @@ impl PgTx<'_> {
         self.rows_once("SET LOCAL enable_seqscan = off", &[])?;
         let rows = self.rows_once(&format!("EXPLAIN {sql}"), p)?;
         self.rows_once("SET LOCAL enable_seqscan = on", &[])?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        rows.iter().map(|r| self.get(r, 0)).collect()
     }
 }
 
@@ -232,45 +232,43 @@ impl Applications for PgTx<'_> {
     fn insert_application(&self, a: &NewApplication) -> Result<i64, StoreError> {
         let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
         let issued = a.issued.as_ref();
-        Ok(self
-            .one(
-                "INSERT INTO applications (app_no, kind, doc_no, name, mobile, licence_no, \
+        self.scalar(
+            "INSERT INTO applications (app_no, kind, doc_no, name, mobile, licence_no, \
                  classes, licence_status, valid_from, valid_until, authority, photo_blob, \
                  photo_source, last_photo_change, previous_photo_blob, issued_classes, \
                  issued_valid_until, issued_authority, issued_photo_source, photo_verdict, \
                  photo_failed, photo_summary, submitted_at, due_at, due_day, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
                  $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) RETURNING id",
-                &[
-                    &a.app_no,
-                    &a.kind.code(),
-                    &a.doc_no,
-                    &a.name,
-                    &a.mobile,
-                    &a.licence_no,
-                    &a.classes,
-                    &a.licence_status,
-                    &day(a.valid_from),
-                    &a.valid_until.map(valid_until_text),
-                    &a.authority,
-                    &a.photo_blob,
-                    &a.photo_source.map(PhotoSource::code),
-                    &day(a.last_photo_change),
-                    &a.previous_photo_blob,
-                    &issued.map(|i| i.classes.as_str()),
-                    &issued.map(|i| valid_until_text(i.valid_until)),
-                    &issued.map(|i| i.authority.as_str()),
-                    &issued.map(|i| i.photo_source.code()),
-                    &a.photo_verdict,
-                    &a.photo_failed.join(","),
-                    &a.photo_summary,
-                    &time::format(a.submitted_at),
-                    &time::format(a.due_at),
-                    &a.due_day.to_string(),
-                    &a.created_by,
-                ],
-            )?
-            .get(0))
+            &[
+                &a.app_no,
+                &a.kind.code(),
+                &a.doc_no,
+                &a.name,
+                &a.mobile,
+                &a.licence_no,
+                &a.classes,
+                &a.licence_status,
+                &day(a.valid_from),
+                &a.valid_until.map(valid_until_text),
+                &a.authority,
+                &a.photo_blob,
+                &a.photo_source.map(PhotoSource::code),
+                &day(a.last_photo_change),
+                &a.previous_photo_blob,
+                &issued.map(|i| i.classes.as_str()),
+                &issued.map(|i| valid_until_text(i.valid_until)),
+                &issued.map(|i| i.authority.as_str()),
+                &issued.map(|i| i.photo_source.code()),
+                &a.photo_verdict,
+                &a.photo_failed.join(","),
+                &a.photo_summary,
+                &time::format(a.submitted_at),
+                &time::format(a.due_at),
+                &a.due_day.to_string(),
+                &a.created_by,
+            ],
+        )
     }
 
     fn application(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -283,9 +281,7 @@ impl Applications for PgTx<'_> {
     }
 
     fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .opt("SELECT app_no FROM applications WHERE id = $1", &[&id])?
-            .map(|r| r.get(0)))
+        self.opt_scalar("SELECT app_no FROM applications WHERE id = $1", &[&id])
     }
 
     fn link_registration(
@@ -304,21 +300,19 @@ impl Applications for PgTx<'_> {
         &self,
         registration_id: i64,
     ) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .opt(
-                "SELECT id FROM applications WHERE registration_id = $1",
-                &[&registration_id],
-            )?
-            .map(|r| r.get(0)))
+        self.opt_scalar(
+            "SELECT id FROM applications WHERE registration_id = $1",
+            &[&registration_id],
+        )
     }
 
     fn registration_for_application(&self, application_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self
-            .opt(
+            .opt_scalar::<Option<i64>>(
                 "SELECT registration_id FROM applications WHERE id = $1",
                 &[&application_id],
             )?
-            .and_then(|r| r.get(0)))
+            .flatten())
     }
 
     fn queue_page(&self, q: &PageQuery, clock: &QueueClock) -> Result<Vec<QueueRow>, StoreError> {
@@ -339,8 +333,9 @@ impl Applications for PgTx<'_> {
             ..QueueCounts::default()
         };
         for r in self.rows(COUNTS_SQL, &[&today])? {
-            let (kind, status): (String, String) = (r.get(0), r.get(1));
-            let (n, due_today, overdue): (i64, i64, i64) = (r.get(2), r.get(3), r.get(4));
+            let (kind, status): (String, String) = (self.get(&r, 0)?, self.get(&r, 1)?);
+            let (n, due_today, overdue): (i64, i64, i64) =
+                (self.get(&r, 2)?, self.get(&r, 3)?, self.get(&r, 4)?);
             // A kind or state no version writes: the CHECKs make it
             // impossible, and SQLite's counts skip it the same way.
             let (Some(kind), Some(status)) =
@@ -367,15 +362,13 @@ impl Applications for PgTx<'_> {
         }
         out.total = total;
         let r = self.one(CLAIM_COUNT_SQL, &[&time::format(clock.now), &clock.clerk])?;
-        out.in_review = r.get(0);
-        out.mine = r.get(1);
+        out.in_review = self.get(&r, 0)?;
+        out.mine = self.get(&r, 1)?;
         Ok(out)
     }
 
     fn max_application_id(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .one("SELECT coalesce(max(id), 0) FROM applications", &[])?
-            .get(0))
+        self.scalar("SELECT coalesce(max(id), 0) FROM applications", &[])
     }
 
     fn explain_queue(&self, clock: &QueueClock) -> Result<Vec<(String, Vec<String>)>, StoreError> {

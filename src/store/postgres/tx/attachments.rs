@@ -26,9 +26,7 @@ impl Scans for PgTx<'_> {
     }
 
     fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .opt("SELECT data FROM scan_blobs WHERE sha256 = $1", &[&sha256])?
-            .map(|r| r.get(0)))
+        self.opt_scalar("SELECT data FROM scan_blobs WHERE sha256 = $1", &[&sha256])
     }
 
     fn insert_attachment(
@@ -37,26 +35,24 @@ impl Scans for PgTx<'_> {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let dim = |v: Option<u32>| v.map(i64::from);
-        Ok(self
-            .one(
-                "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
+        self.scalar(
+            "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
                  width, height, pages, thumbnail, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                &[
-                    &a.registration_id,
-                    &a.slot,
-                    &a.sha256,
-                    &a.file_name,
-                    &a.mime,
-                    &big(a.size),
-                    &dim(a.width),
-                    &dim(a.height),
-                    &dim(a.pages),
-                    &a.thumbnail,
-                    &time::format(now),
-                ],
-            )?
-            .get(0))
+            &[
+                &a.registration_id,
+                &a.slot,
+                &a.sha256,
+                &a.file_name,
+                &a.mime,
+                &big(a.size),
+                &dim(a.width),
+                &dim(a.height),
+                &dim(a.pages),
+                &a.thumbnail,
+                &time::format(now),
+            ],
+        )
     }
 
     fn attachments_of(&self, registration_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {

@@ -32,24 +32,24 @@ impl Photos for PgTx<'_> {
             ],
         )?;
         match inserted {
-            Some(r) => Ok(r.get(0)),
-            None => Ok(self
-                .one("SELECT id FROM blobs WHERE sha256 = $1", &[&sha])?
-                .get(0)),
+            Some(r) => self.get(&r, 0),
+            None => self.scalar("SELECT id FROM blobs WHERE sha256 = $1", &[&sha]),
         }
     }
 
     fn blob(&self, id: i64) -> Result<Option<Blob>, StoreError> {
-        Ok(self
-            .opt(
-                "SELECT id, sha256, mime, bytes FROM blobs WHERE id = $1",
-                &[&id],
-            )?
-            .map(|r| Blob {
-                id: r.get(0),
-                sha256: r.get(1),
-                mime: r.get(2),
-                bytes: r.get(3),
-            }))
+        self.opt(
+            "SELECT id, sha256, mime, bytes FROM blobs WHERE id = $1",
+            &[&id],
+        )?
+        .map(|r| {
+            Ok(Blob {
+                id: self.get(&r, 0)?,
+                sha256: self.get(&r, 1)?,
+                mime: self.get(&r, 2)?,
+                bytes: self.get(&r, 3)?,
+            })
+        })
+        .transpose()
     }
 }

@@ -61,11 +61,14 @@ impl Claims for PgTx<'_> {
                 &kind.map(AppKind::code),
             ],
         )?;
-        Ok(row.map(|r| Claim {
-            id: r.get(0),
-            seq: r.get(1),
-            until,
-        }))
+        row.map(|r| {
+            Ok(Claim {
+                id: self.get(&r, 0)?,
+                seq: self.get(&r, 1)?,
+                until,
+            })
+        })
+        .transpose()
     }
 
     fn claim(
@@ -84,11 +87,14 @@ impl Claims for PgTx<'_> {
              RETURNING claim_seq",
             &[&id, &clerk, &time::format(until), &time::format(now)],
         )?;
-        Ok(row.map(|r| Claim {
-            id,
-            seq: r.get(0),
-            until,
-        }))
+        row.map(|r| {
+            Ok(Claim {
+                id,
+                seq: self.get(&r, 0)?,
+                until,
+            })
+        })
+        .transpose()
     }
 
     fn renew_claim(
@@ -118,11 +124,10 @@ impl Claims for PgTx<'_> {
     }
 
     fn release_claims_of(&self, clerk: i64, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
-        Ok(self
-            .rows(RELEASE_MINE_SQL, &[&clerk, &time::format(now)])?
+        self.rows(RELEASE_MINE_SQL, &[&clerk, &time::format(now)])?
             .iter()
-            .map(|r| r.get(0))
-            .collect())
+            .map(|r| self.get(r, 0))
+            .collect()
     }
 
     fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError> {

@@ -36,36 +36,32 @@ impl PgTx<'_> {
 
 impl Clerks for PgTx<'_> {
     fn clerk_count(&self) -> Result<i64, StoreError> {
-        Ok(self.one("SELECT count(*) FROM clerks", &[])?.get(0))
+        self.scalar("SELECT count(*) FROM clerks", &[])
     }
 
     fn active_admin_count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .one(
-                "SELECT count(*) FROM clerks WHERE role = 'admin' AND disabled = 0",
-                &[],
-            )?
-            .get(0))
+        self.scalar(
+            "SELECT count(*) FROM clerks WHERE role = 'admin' AND disabled = 0",
+            &[],
+        )
     }
 
     fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let at = time::format(now);
         let must_change = i64::from(c.must_change_password);
-        Ok(self
-            .one(
-                "INSERT INTO clerks (username, display_name, role, password_hash, \
+        self.scalar(
+            "INSERT INTO clerks (username, display_name, role, password_hash, \
                  must_change_password, created_at, password_changed_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-                &[
-                    &c.username,
-                    &c.display_name,
-                    &c.role.code(),
-                    &c.password_hash,
-                    &must_change,
-                    &at,
-                ],
-            )?
-            .get(0))
+            &[
+                &c.username,
+                &c.display_name,
+                &c.role.code(),
+                &c.password_hash,
+                &must_change,
+                &at,
+            ],
+        )
     }
 
     fn clerk_by_username(&self, username: &str) -> Result<Option<ClerkRecord>, StoreError> {

@@ -85,7 +85,9 @@ impl PgTx<'_> {
     }
 
     fn id_and_no(&self, sql: &str, arg: &str) -> Result<Option<(i64, String)>, StoreError> {
-        Ok(self.opt(sql, &[&arg])?.map(|r| (r.get(0), r.get(1))))
+        self.opt(sql, &[&arg])?
+            .map(|r| Ok((self.get(&r, 0)?, self.get(&r, 1)?)))
+            .transpose()
     }
 }
 
@@ -97,14 +99,12 @@ fn prefix_end(prefix: &str) -> String {
 
 impl Registrations for PgTx<'_> {
     fn next_registration_seq(&self, day: &str) -> Result<u32, StoreError> {
-        let last: i64 = self
-            .one(
-                "INSERT INTO registration_counters (day, last) VALUES ($1, 1) \
+        let last: i64 = self.scalar(
+            "INSERT INTO registration_counters (day, last) VALUES ($1, 1) \
                  ON CONFLICT (day) DO UPDATE SET last = registration_counters.last + 1 \
                  RETURNING last",
-                &[&day],
-            )?
-            .get(0);
+            &[&day],
+        )?;
         Ok(u32::try_from(last).unwrap_or(u32::MAX))
     }
 
@@ -116,42 +116,38 @@ impl Registrations for PgTx<'_> {
         let status = RegistrationStatus::initial(n.kind);
         let at = time::format(now);
         let sighted = n.sighted.join(",");
-        Ok(self
-            .one(
-                "INSERT INTO registrations (reg_no, kind, status, doc_type, doc_number, org_code, \
+        self.scalar(
+            "INSERT INTO registrations (reg_no, kind, status, doc_type, doc_number, org_code, \
                  name, mobile, reason, reason_text, agent_name, agent_doc_type, agent_doc_number, \
                  breakdown, sighted, office, clerk_id, created_at, updated_at, idempotency_key) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
                  $17, $18, $18, $19) RETURNING id",
-                &[
-                    &n.reg_no,
-                    &n.kind.code(),
-                    &status.code(),
-                    &n.doc_type,
-                    &n.doc_number,
-                    &n.org_code,
-                    &n.name,
-                    &n.mobile,
-                    &n.reason,
-                    &n.reason_text,
-                    &n.agent_name,
-                    &n.agent_doc_type,
-                    &n.agent_doc_number,
-                    &n.breakdown,
-                    &sighted,
-                    &n.office,
-                    &n.clerk_id,
-                    &at,
-                    &n.idempotency_key,
-                ],
-            )?
-            .get(0))
+            &[
+                &n.reg_no,
+                &n.kind.code(),
+                &status.code(),
+                &n.doc_type,
+                &n.doc_number,
+                &n.org_code,
+                &n.name,
+                &n.mobile,
+                &n.reason,
+                &n.reason_text,
+                &n.agent_name,
+                &n.agent_doc_type,
+                &n.agent_doc_number,
+                &n.breakdown,
+                &sighted,
+                &n.office,
+                &n.clerk_id,
+                &at,
+                &n.idempotency_key,
+            ],
+        )
     }
 
     fn reg_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .opt("SELECT reg_no FROM registrations WHERE id = $1", &[&id])?
-            .map(|r| r.get(0)))
+        self.opt_scalar("SELECT reg_no FROM registrations WHERE id = $1", &[&id])
     }
 
     fn registration(&self, id: i64) -> Result<Option<RegistrationRecord>, StoreError> {
@@ -268,6 +264,6 @@ impl Registrations for PgTx<'_> {
     }
 
     fn registration_count(&self) -> Result<i64, StoreError> {
-        Ok(self.one("SELECT count(*) FROM registrations", &[])?.get(0))
+        self.scalar("SELECT count(*) FROM registrations", &[])
     }
 }
