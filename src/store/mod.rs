@@ -32,6 +32,12 @@
 //!     lock (`UPDATE … RETURNING`), held only until that registration commits.
 //! - **Store changed.** One signal, [`ChangeWatch`]: `PRAGMA data_version`
 //!   on SQLite, LISTEN/NOTIFY on the server.
+//!
+//! How each backend keeps them: the [`sqlite`] module's doc (one writer at a
+//! time), and [`PgTx`]'s for the office server (row locks in READ COMMITTED,
+//! `SKIP LOCKED`, per-connection tally slots). Both judge leases on the
+//! `now` the caller passes; in office mode the caller passes the server's
+//! clock ([`Store::server_time`]).
 
 pub mod audit;
 pub mod clerks;
