@@ -1,6 +1,7 @@
 //! Office server (issue 22) under many counters, through the store seam:
-//! claim-next with 20 reviewers on their own connections (every claim
-//! distinct), and audit appends with 20 writers. Not criterion: the numbers
+//! 20 reviewers on their own connections claiming the next application and
+//! deciding it (every claim distinct; the claim's own time reported), and
+//! audit appends with 20 writers. Not criterion: the numbers
 //! are per call across threads, so each round prints its median and p95
 //! and the last line the medians of the rounds.
 //! `cargo bench --bench office` (needs the PostgreSQL server binaries; the
@@ -20,9 +21,9 @@ use counterdesk::domain::clerks::audit_target::AuditTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::lockout::LockoutState;
 use counterdesk::domain::review::queue::due_for;
-use counterdesk::domain::review::{AppKind, LEASE};
+use counterdesk::domain::review::{AppKind, LEASE, Outcome};
 use counterdesk::store::postgres::{Prompt, Target};
-use counterdesk::store::{NewApplication, NewAuditEvent, NewClerk, Store};
+use counterdesk::store::{NewApplication, NewAuditEvent, NewClerk, NewDecision, Store};
 
 const WORKERS: usize = 20;
 const CLAIMS_EACH: usize = 500;
@@ -158,46 +159,76 @@ fn event(who: i64, detail: String) -> NewAuditEvent {
     }
 }
 
-fn claims(
-    url: &str,
-    store: &mut Store,
-    reviewers: &[i64],
-    with_audit: bool,
-    round: usize,
-) -> (f64, f64) {
+/// Each reviewer claims the next application and decides it (as
+/// `office_load` will), `CLAIMS_EACH` times: leases stay few, as in a hall.
+/// `as_app` adds the audit row to both transactions, appended last, as the
+/// app does. Returns the claim's median; prints claims and decisions.
+fn claims(url: &str, store: &mut Store, reviewers: &[i64], as_app: bool, round: usize) -> f64 {
     let n = (reviewers.len() * CLAIMS_EACH) as u64;
     fill(
         store,
-        1_000_000 * (round as u64 + 1) + u64::from(with_audit) * 100_000,
+        1_000_000 * (round as u64 + 1) + u64::from(as_app) * 100_000,
         n,
     );
     let (mut times, got, wall) = race(url, reviewers, CLAIMS_EACH, |s, who, _| {
         let now = Utc::now();
+        let t = Instant::now();
+        let claim = s
+            .write(|tx| {
+                let c = tx.claim_next(who, now, now + LEASE, None)?;
+                if as_app && let Some(c) = c {
+                    tx.append_audit(&event(who, format!("领取 {}", c.id)), now)?;
+                }
+                Ok(c)
+            })
+            .unwrap_or_else(|e| panic!("{e} {:?}", e.technical()));
+        let claim_time = t.elapsed();
+        let Some(c) = claim else {
+            return (None, claim_time);
+        };
+        let d = NewDecision {
+            application_id: c.id,
+            clerk: who,
+            claim_seq: c.seq,
+            outcome: Outcome::Approve,
+            reasons: Vec::new(),
+            free_text: String::new(),
+            notice: String::new(),
+            photo_report: String::new(),
+            photo_override: None,
+        };
         s.write(|tx| {
-            let c = tx.claim_next(who, now, now + LEASE, None)?;
-            if with_audit && let Some(c) = c {
-                // As F2 does: the claim, then its audit row last.
-                tx.append_audit(&event(who, format!("领取 {}", c.id)), now)?;
+            let id = tx.decide(&d, &[], now)?;
+            if as_app {
+                tx.append_audit(&event(who, format!("通过 {}", c.id)), now)?;
             }
-            Ok(c)
+            Ok(id)
         })
         .unwrap_or_else(|e| panic!("{e} {:?}", e.technical()))
-        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("ticket of {} stale", c.id));
+        (Some(c.id), claim_time)
     });
-    let ids: Vec<i64> = got.into_iter().flatten().collect();
+    let ids: Vec<i64> = got.iter().filter_map(|(id, _)| *id).collect();
     let distinct: BTreeSet<i64> = ids.iter().copied().collect();
     assert_eq!(distinct.len(), ids.len(), "double claims");
     assert_eq!(ids.len() as u64, n, "every worker got one per call");
+    let mut claim_times: Vec<Duration> = got.iter().map(|(_, t)| *t).collect();
+    let (c50, c95) = stats(&mut claim_times);
     let (p50, p95) = stats(&mut times);
     println!(
-        "claim_next{} {}x{}: {} distinct, {:.0} claims/s, median {p50:.2} ms, p95 {p95:.2} ms",
-        if with_audit { " + audit" } else { "" },
+        "{} {}x{}: {} distinct; claim median {c50:.2} ms, p95 {c95:.2} ms; \
+         claim + decide {:.0}/s, median {p50:.2} ms, p95 {p95:.2} ms",
+        if as_app {
+            "as the app (audit appended)"
+        } else {
+            "store calls only"
+        },
         reviewers.len(),
         CLAIMS_EACH,
         distinct.len(),
         n as f64 / wall.as_secs_f64(),
     );
-    (p50, p95)
+    c50
 }
 
 fn appends(url: &str, writers: &[i64]) -> (f64, f64, f64) {
@@ -245,8 +276,8 @@ fn main() {
     let mut append_p95 = Vec::new();
     for round in 0..ROUNDS {
         println!("-- round {}", round + 1);
-        claim_p50.push(claims(&url, &mut store, &reviewers, false, round).0);
-        claim_audit_p50.push(claims(&url, &mut store, &reviewers, true, round).0);
+        claim_p50.push(claims(&url, &mut store, &reviewers, false, round));
+        claim_audit_p50.push(claims(&url, &mut store, &reviewers, true, round));
         let (rate, p50, p95) = appends(&url, &writers);
         rates.push(rate);
         append_p50.push(p50);
@@ -263,7 +294,7 @@ fn main() {
         "{verdict:?}"
     );
     println!(
-        "medians of {ROUNDS} rounds, {WORKERS} connections: claim_next {:.2} ms, claim_next + audit {:.2} ms; \
+        "medians of {ROUNDS} rounds, {WORKERS} connections: claim {:.2} ms, claim as the app {:.2} ms; \
          audit appends {:.0}/s, median {:.2} ms, p95 {:.2} ms; chain {verdict:?}",
         median(claim_p50),
         median(claim_audit_p50),

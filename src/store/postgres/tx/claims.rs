@@ -20,6 +20,14 @@ use crate::store::sqlite::time;
 /// moves on), then the update takes the earlier of the two. The arm not
 /// taken keeps its row locked until commit: harmless, the next claimer
 /// skips it. `FOR UPDATE` cannot sit on a UNION arm, hence the CTEs.
+///
+/// The expired arm walks the small lease index in lease order (the lease
+/// that ran out first), not in due order as SQLite's `INDEXED BY` does:
+/// PostgreSQL takes no index hints, and with `ORDER BY due_at` the generic
+/// plan of the prepared statement walked every pending row through
+/// `applications_queue` looking for an expired lease when there was none
+/// (measured: 30 ms per claim growing to 300 ms with 50 000 leases held).
+/// Only an order the lease index alone can give keeps that plan away.
 pub(super) const CLAIM_NEXT_SQL: &str = "WITH free AS ( \
          SELECT id, due_at FROM applications \
          WHERE status = 'pending' AND claimed_by IS NULL \
@@ -29,7 +37,7 @@ pub(super) const CLAIM_NEXT_SQL: &str = "WITH free AS ( \
          SELECT id, due_at FROM applications \
          WHERE claimed_by IS NOT NULL AND lease_until <= $3 AND status = 'pending' \
            AND created_by IS DISTINCT FROM $1 AND ($4::text IS NULL OR kind = $4) \
-         ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+         ORDER BY lease_until, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
      UPDATE applications SET claimed_by = $1, lease_until = $2, claim_seq = claim_seq + 1 \
      WHERE id = (SELECT id FROM (SELECT id, due_at FROM free UNION ALL \
                                  SELECT id, due_at FROM expired) c \
