@@ -283,6 +283,32 @@ fn main() {
         append_p50.push(p50);
         append_p95.push(p95);
     }
+    // What the "store changed" NOTIFY triggers cost: a transaction that
+    // notified takes a cluster-wide lock at commit and holds it through its
+    // WAL flush, so notifying commits cannot share a flush.
+    println!("-- the same without the NOTIFY triggers (comparison only)");
+    let mut admin = cluster.admin("bench");
+    let notify = [
+        ("clerks", "clerks_changed"),
+        ("audit_log", "audit_log_changed"),
+        ("applications", "applications_notify"),
+        ("decisions", "decisions_notify"),
+        ("outbox", "outbox_notify"),
+    ];
+    let switch = |admin: &mut postgres::Client, on: &str| {
+        for (table, trigger) in notify {
+            admin
+                .batch_execute(&format!(
+                    "ALTER TABLE counterdesk.{table} {on} TRIGGER {trigger}"
+                ))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    switch(&mut admin, "DISABLE");
+    claims(&url, &mut store, &reviewers, false, ROUNDS + 1);
+    claims(&url, &mut store, &reviewers, true, ROUNDS + 1);
+    appends(&url, &writers);
+    switch(&mut admin, "ENABLE");
     println!("-- one worker, for comparison");
     claims(&url, &mut store, &reviewers[..1], true, ROUNDS);
     appends(&url, &writers[..1]);
