@@ -98,6 +98,67 @@ fn an_application_reads_back_as_written() {
             Some("SL202611230000007")
         );
         assert_eq!(db.store.read(|tx| tx.application(9999)).unwrap(), None);
+        // A company registration's review item, linked both ways.
+        let reg = db
+            .store
+            .write(|tx| {
+                tx.insert_registration(
+                    &counterdesk::store::NewRegistration {
+                        reg_no: "MQ202611230001".into(),
+                        kind: counterdesk::domain::registration::RegistrationKind::Company,
+                        doc_type: "USCC".into(),
+                        doc_number: "91110000MA00000001".into(),
+                        org_code: Some("MA0000000".into()),
+                        name: "北京某某公司".into(),
+                        mobile: "13812345678".into(),
+                        reason: None,
+                        reason_text: None,
+                        agent_name: None,
+                        agent_doc_type: None,
+                        agent_doc_number: None,
+                        breakdown: None,
+                        sighted: Vec::new(),
+                        office: "某市车管所".into(),
+                        clerk_id: me,
+                        idempotency_key: "k".into(),
+                    },
+                    t0(),
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            db.store
+                .read(|tx| tx.application_for_registration(reg))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            db.store
+                .read(|tx| tx.registration_for_application(bare_id))
+                .unwrap(),
+            None
+        );
+        db.store
+            .write(|tx| tx.link_registration(bare_id, reg))
+            .unwrap();
+        assert_eq!(
+            db.store
+                .read(|tx| tx.application_for_registration(reg))
+                .unwrap(),
+            Some(bare_id)
+        );
+        assert_eq!(
+            db.store
+                .read(|tx| tx.registration_for_application(bare_id))
+                .unwrap(),
+            Some(reg)
+        );
+        assert_eq!(
+            db.store
+                .read(|tx| tx.registration_for_application(9999))
+                .unwrap(),
+            None
+        );
         assert_eq!(
             db.store.read(|tx| tx.max_application_id()).unwrap(),
             bare_id
