@@ -189,6 +189,14 @@ impl Store {
         })
     }
 
+    /// Connects to the office server through `connector` (which keeps a
+    /// typed password for reconnects); as [`Store::open_office`].
+    pub fn open_office_with(connector: Arc<postgres::Connector>) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: Backend::Postgres(Box::new(postgres::PgStore::open(connector)?)),
+        })
+    }
+
     /// A second connection to the same database, for reads beside the
     /// writer (as [`Store::open_reader`] on a file).
     pub fn another_reader(&self) -> Result<Self, StoreError> {

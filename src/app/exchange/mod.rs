@@ -134,7 +134,9 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store, now, actor, ..
+    } = call;
     match req {
         Req::PublicKey => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;

@@ -5,7 +5,7 @@
 //! whoever asked. Adding a request is its family's module plus one line in
 //! [`dispatch`].
 
-use crate::app::runtime::call::Call;
+use crate::app::runtime::call::{Call, OpKey};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
@@ -29,7 +29,8 @@ use crate::app::review;
 use crate::app::runtime::clock::Clock;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::settings::Settings;
-use crate::store::{Store, StoreError};
+use crate::store::postgres::Connector;
+use crate::store::{Location, Store, StoreError};
 
 /// Applications `--demo` adds to its throwaway database.
 const DEMO_APPLICATIONS: u64 = 300;
@@ -47,12 +48,17 @@ pub enum DbTarget {
     File(PathBuf),
     /// A fresh file seeded with the demo clerks (removed first if present).
     Demo(PathBuf),
+    /// The office server, through a connector that keeps a typed password
+    /// for reconnects.
+    Office(Arc<Connector>),
 }
 
 impl DbTarget {
-    pub fn path(&self) -> &PathBuf {
+    /// Where the data lives, as the window shows it.
+    pub fn location(&self) -> Location {
         match self {
-            DbTarget::File(p) | DbTarget::Demo(p) => p,
+            DbTarget::File(p) | DbTarget::Demo(p) => Location::File(p.clone()),
+            DbTarget::Office(c) => Location::Office(c.target().to_string()),
         }
     }
 }
@@ -121,11 +127,13 @@ impl Request {
     }
 }
 
-/// A request with its id and the clerk acting (none before sign-in).
+/// A request with its id, the clerk acting (none before sign-in), and its
+/// client-generated key, kept when the worker retries it.
 #[derive(Debug, Clone)]
 pub struct Envelope {
     pub id: RequestId,
     pub actor: Option<SessionClerk>,
+    pub op: OpKey,
     pub req: Request,
 }
 
@@ -162,6 +170,7 @@ pub fn dispatch(
     store: &mut Store,
     now: DateTime<Utc>,
     actor: Option<&SessionClerk>,
+    op: &OpKey,
     req: Request,
 ) -> Result<Response, AppError> {
     let signed_in = || actor.ok_or_else(|| AppError::rejected("请先登录。"));
@@ -169,28 +178,32 @@ pub fn dispatch(
         Request::Setup(r) => setup::handle(store, now, r).map(Response::Setup),
         Request::Session(r) => session::handle(store, now, actor, r).map(Response::Session),
         Request::Accounts(r) => {
-            accounts::handle(Call::new(store, now, signed_in()?), r).map(Response::Accounts)
+            accounts::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+                .map(Response::Accounts)
         }
         Request::Settings(r) => {
-            settings::handle(Call::new(store, now, signed_in()?), r).map(Response::Settings)
+            settings::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+                .map(Response::Settings)
         }
         Request::Drafts(r) => {
-            drafts::handle(Call::new(store, now, signed_in()?), r).map(Response::Drafts)
+            drafts::handle(Call::new(store, now, signed_in()?).with_op(op), r).map(Response::Drafts)
         }
-        Request::Audit(r) => {
-            audit_view::handle(Call::new(store, now, signed_in()?), r).map(Response::Audit)
-        }
+        Request::Audit(r) => audit_view::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+            .map(Response::Audit),
         Request::Review(r) => {
-            review::handle(Call::new(store, now, signed_in()?), r).map(Response::Review)
+            review::handle(Call::new(store, now, signed_in()?).with_op(op), r).map(Response::Review)
         }
         Request::Registration(r) => {
-            registration::handle(Call::new(store, now, signed_in()?), r).map(Response::Registration)
+            registration::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+                .map(Response::Registration)
         }
         Request::Exchange(r) => {
-            exchange::handle(Call::new(store, now, signed_in()?), r).map(Response::Exchange)
+            exchange::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+                .map(Response::Exchange)
         }
         Request::Dashboard(r) => {
-            dashboard::handle(Call::new(store, now, signed_in()?), r).map(Response::Dashboard)
+            dashboard::handle(Call::new(store, now, signed_in()?).with_op(op), r)
+                .map(Response::Dashboard)
         }
     }
 }
@@ -232,7 +245,12 @@ impl WorkerHandle {
         } else {
             &self.write_tx
         };
-        match tx.try_send(Envelope { id, actor, req }) {
+        match tx.try_send(Envelope {
+            id,
+            actor,
+            op: OpKey::new(),
+            req,
+        }) {
             Ok(()) => {
                 self.in_flight += 1;
                 Ok(id)
@@ -316,6 +334,7 @@ struct Watch {
 fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, AppError> {
     match target {
         DbTarget::File(path) => Ok(Store::open(path)?),
+        DbTarget::Office(connector) => Ok(Store::open_office_with(connector.clone())?),
         DbTarget::Demo(path) => {
             for suffix in ["", "-wal", "-shm"] {
                 let mut p = path.clone().into_os_string();
@@ -359,7 +378,7 @@ fn serve(
     while let Ok(env) = requests.recv() {
         let started = std::time::Instant::now();
         let kind = env.req.name();
-        let result = dispatch(store, clock.now(), env.actor.as_ref(), env.req);
+        let result = dispatch(store, clock.now(), env.actor.as_ref(), &env.op, env.req);
         if let Err(e) = &result {
             tracing::warn!(request = kind, error_kind = e.title(), "request failed");
             if let AppError::Store(s) = e {
@@ -388,7 +407,8 @@ fn run_writer(
     wake: Arc<dyn Fn() + Send + Sync>,
     watch: Watch,
 ) {
-    let path = target.path().clone();
+    // TEMPORARY until the events carry a Location.
+    let path = PathBuf::from(target.location().to_string());
     let send = |e: Event| {
         let ok = events.send(e).is_ok();
         wake();

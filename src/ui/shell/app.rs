@@ -116,7 +116,7 @@ impl CounterDeskApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         crate::ui::setup_context(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
-        let db_path = config.target.path().clone();
+        let db_path = std::path::PathBuf::from(config.target.location().to_string());
         let worker = worker::spawn(
             config.target,
             config.clock.clone(),
