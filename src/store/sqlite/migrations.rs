@@ -469,6 +469,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- no change
     "#,
+    // 11: client-generated keys (docs/office.md, "Unknown commits"). A
+    // decision or import whose COMMIT outcome was unknown (the office
+    // server's connection dropped) is retried under the same key, and the
+    // retry finds its own row instead of writing twice. NULL for rows made
+    // before; the partial unique indexes ignore them.
+    r#"
+    ALTER TABLE decisions ADD COLUMN op_key TEXT;
+    CREATE UNIQUE INDEX decisions_op_key ON decisions (op_key) WHERE op_key IS NOT NULL;
+    ALTER TABLE imports ADD COLUMN op_key TEXT;
+    ALTER TABLE imports ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -16,6 +16,8 @@ mod connect;
 mod contract;
 mod faults;
 mod schema;
+/// Unknown commits, reconnects and LISTEN/NOTIFY through the app.
+mod unknown_commit;
 
 use postgres::error::SqlState;
 

@@ -294,3 +294,13 @@ pub const HOT_ROWS: &str = r#"
     DROP INDEX registrations_name;
     CREATE INDEX registrations_name ON registrations (name COLLATE "C", id);
     "#;
+
+/// 11: client-generated keys for decisions and imports, unique, so a retry
+/// after a COMMIT whose outcome was unknown finds its own row (as SQLite).
+pub const OP_KEYS: &str = r#"
+    ALTER TABLE decisions ADD COLUMN op_key text;
+    CREATE UNIQUE INDEX decisions_op_key ON decisions (op_key) WHERE op_key IS NOT NULL;
+    ALTER TABLE imports ADD COLUMN op_key text;
+    ALTER TABLE imports ADD COLUMN photos bigint NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
+    "#;
