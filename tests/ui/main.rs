@@ -2,6 +2,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
 
 mod logging;
 mod ui_db_check;

@@ -86,9 +86,8 @@ pub fn link_lost_bar(ui: &mut egui::Ui) {
                 .inner_margin(egui::Margin::symmetric(12, 6)),
         )
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(RichText::new(LINK_LOST).color(theme::WARN).strong());
-            });
+            // No spinner: the window sleeps until the state changes (the
+            // watcher wakes it), rather than animating through an outage.
+            ui.label(RichText::new(LINK_LOST).color(theme::WARN).strong());
         });
 }
