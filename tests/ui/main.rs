@@ -3,7 +3,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 #[path = "../common/pg.rs"]
-#[allow(dead_code)]
 mod pg;
 
 mod logging;

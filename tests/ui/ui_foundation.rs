@@ -418,7 +418,7 @@ fn office_link_lost_line() {
         .with_size([900.0, 60.0])
         .with_context_setup(counterdesk::ui::setup_context)
         .with_theme(eframe::egui::Theme::Light)
-        .build_ui(|ui| counterdesk::ui::shell::db_error::link_lost_bar(ui));
+        .build_ui(counterdesk::ui::shell::db_error::link_lost_bar);
     h.run();
     h.snapshot("office_link_lost");
 }
