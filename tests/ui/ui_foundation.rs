@@ -422,3 +422,14 @@ fn office_link_lost_line() {
     h.run();
     h.snapshot("office_link_lost");
 }
+
+#[test]
+fn office_clock_skew_line() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([900.0, 60.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui(|ui| counterdesk::ui::shell::db_error::clock_skew_bar(ui, 300));
+    h.run();
+    h.snapshot("office_clock_skew");
+}

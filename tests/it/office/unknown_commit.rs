@@ -262,3 +262,38 @@ fn a_commit_at_one_counter_wakes_another_through_listen_notify() {
     clerk(&mut a, "qianli", Role::Counter);
     waited(&mut watch);
 }
+
+#[test]
+fn in_office_mode_leases_run_on_the_servers_clock_and_a_skewed_pc_is_told() {
+    let Some(db) = pg::test_db("worker_skew") else {
+        return;
+    };
+    let target = Target::parse(&db.app_url()).unwrap();
+    let zhao = {
+        let mut store = Store::open_office(target.clone(), Prompt::Never).unwrap();
+        fill(&mut store, 2);
+        supervisor(&mut store, "zhaomin")
+    };
+    // This PC's clock is ten minutes slow.
+    let slow = counterdesk::app::runtime::clock::ManualClock::new(
+        chrono::Utc::now() - chrono::Duration::minutes(10),
+    );
+    let connector = Arc::new(Connector::new(target, Prompt::Never).unwrap());
+    let mut handle = worker::spawn(DbTarget::Office(connector), Arc::new(slow), Arc::new(|| {}));
+    let mut kept = std::collections::HashMap::new();
+    let claim = handle
+        .send(Some(zhao), Request::Review(Req::ClaimNext { kind: None }))
+        .unwrap();
+    let until = match reply(&mut handle, &mut kept, claim).result {
+        Ok(worker::Response::Review(Resp::Claimed(Some(item)))) => item.ticket.unwrap().until,
+        other => panic!("{other:?}"),
+    };
+    let skew = handle.clock_skew_seconds();
+    assert!((590..=610).contains(&skew), "skew {skew}");
+    // The lease ends a lease's length after the server's now, not the PC's.
+    let lease_left = until - chrono::Utc::now();
+    assert!(
+        lease_left > chrono::Duration::minutes(5),
+        "lease judged on the slow PC clock: {lease_left}"
+    );
+}
