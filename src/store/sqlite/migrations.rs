@@ -481,6 +481,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE imports ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;
     CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
     "#,
+    // 12: the workstation a row came from, as on the office server (where a
+    // column default fills it from the connection). A file is one
+    // workstation: NULL here, and `migrate` names the source when it moves
+    // a file's rows to the server.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN workstation TEXT;
+    ALTER TABLE registrations ADD COLUMN workstation TEXT;
+    ALTER TABLE decisions ADD COLUMN workstation TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.
