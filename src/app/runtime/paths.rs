@@ -18,7 +18,7 @@ pub enum DbChoice {
     /// The workstation's own SQLite file.
     File(PathBuf),
     /// The office PostgreSQL server (no password inside).
-    Office(Target),
+    Office(Box<Target>),
 }
 
 impl DbChoice {
@@ -36,7 +36,7 @@ impl DbChoice {
         Ok(match Target::from_db_value(Some(&value))? {
             Some(mut target) => {
                 target.workstation = crate::app::runtime::os_account::host();
-                DbChoice::Office(target)
+                DbChoice::Office(Box::new(target))
             }
             None => DbChoice::File(PathBuf::from(value)),
         })
