@@ -489,6 +489,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE audit_log ADD COLUMN workstation TEXT;
     ALTER TABLE registrations ADD COLUMN workstation TEXT;
     ALTER TABLE decisions ADD COLUMN workstation TEXT;
+    CREATE TABLE sessions (
+        clerk_id    INTEGER PRIMARY KEY REFERENCES clerks(id),
+        token       TEXT NOT NULL,
+        workstation TEXT NOT NULL,
+        since       TEXT NOT NULL
+    );
     "#,
 ];
 

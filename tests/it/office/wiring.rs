@@ -29,6 +29,7 @@ fn supervisor(store: &mut Store, user: &str) -> SessionClerk {
         display_name: format!("{user}（测试）"),
         role: Role::Supervisor,
         must_change_password: false,
+        session: None,
     }
 }
 

@@ -305,7 +305,7 @@ pub const OP_KEYS: &str = r#"
     CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
     "#;
 
-/// 12: the workstation each registration, decision and audit row came from
+/// 12: one session per clerk (`sessions`), and the workstation each registration, decision and audit row came from
 /// (issue 22, "Who, where and when"). Workstations send their host name at
 /// connect as `counterdesk.workstation`; the column defaults read it, so
 /// `audit_append()` and every insert record it without a new parameter.
@@ -318,4 +318,14 @@ pub const WORKSTATION: &str = r#"
         DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
     ALTER TABLE decisions ADD COLUMN workstation text
         DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    -- One counter at a time per clerk: a sign-in elsewhere replaces the row,
+    -- and the counter it replaced hears of it through the NOTIFY.
+    CREATE TABLE sessions (
+        clerk_id    bigint PRIMARY KEY REFERENCES clerks(id),
+        token       text NOT NULL,
+        workstation text NOT NULL,
+        since       text NOT NULL
+    );
+    CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
     "#;
