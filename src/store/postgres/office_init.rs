@@ -338,9 +338,11 @@ mod tests {
             {
                 assert_eq!(*privileges, "SELECT", "{table}");
             }
-            // Only the export work queue shrinks (rows leave once exported).
+            // Only the export work queue shrinks (rows leave once exported),
+            // and a sign-out ends a session (presence, not a record: the
+            // audit log keeps the sign-in and sign-out).
             assert!(
-                *table == "export_pending" || !privileges.contains("DELETE"),
+                ["export_pending", "sessions"].contains(table) || !privileges.contains("DELETE"),
                 "{table}: nothing deletes"
             );
             assert!(!privileges.contains("TRUNCATE") && !privileges.contains("ALL"));

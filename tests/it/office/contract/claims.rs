@@ -212,3 +212,85 @@ fn twenty_reviewers_at_once_never_get_the_same_application() {
         }
     });
 }
+
+const CHILD_DB: &str = "COUNTERDESK_CLAIM_CHILD_DB";
+const CHILD_CLERK: &str = "COUNTERDESK_CLAIM_CHILD_CLERK";
+
+/// The second process of the race below: claims until the queue is empty
+/// and prints each id. Does nothing in a normal test run.
+#[test]
+fn claim_race_child() {
+    let (Ok(db), Ok(clerk)) = (std::env::var(CHILD_DB), std::env::var(CHILD_CLERK)) else {
+        return;
+    };
+    let opener = if db.starts_with("postgres://") {
+        super::Opener::Server(db)
+    } else {
+        super::Opener::File(db.into())
+    };
+    let mut store = opener.open();
+    let clerk: i64 = clerk.parse().unwrap();
+    let now = t0();
+    while let Some(c) =
+        retry(|| store.write(|tx| tx.claim_next(clerk, now, now + minutes(15), None)))
+    {
+        println!("CLAIMED {}", c.id);
+    }
+}
+
+#[test]
+fn two_processes_claiming_at_once_never_claim_one_application_twice() {
+    on_both("claimrace", |db| {
+        let a = clerk(&mut db.store, "zhaomin", Role::Supervisor);
+        let b = clerk(&mut db.store, "qianli", Role::Supervisor);
+        let ids: BTreeSet<i64> = fill(&mut db.store, 120).into_iter().collect();
+        let target = match db.opener() {
+            super::Opener::File(p) => p.display().to_string(),
+            super::Opener::Server(url) => url,
+        };
+        let exe = std::env::current_exe().unwrap();
+        let children: Vec<_> = [a, b]
+            .iter()
+            .map(|clerk| {
+                std::process::Command::new(&exe)
+                    .args([
+                        "office::contract::claims::claim_race_child",
+                        "--exact",
+                        "--nocapture",
+                        "--test-threads=1",
+                    ])
+                    .env(CHILD_DB, &target)
+                    .env(CHILD_CLERK, clerk.to_string())
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut seen: Vec<BTreeSet<i64>> = Vec::new();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mine: Vec<i64> = text
+                .lines()
+                // libtest's "test … ... " may precede the first line.
+                .filter_map(|l| l.split_once("CLAIMED ").map(|(_, n)| n))
+                .map(|n| n.trim().parse().unwrap())
+                .collect();
+            let set: BTreeSet<i64> = mine.iter().copied().collect();
+            assert_eq!(set.len(), mine.len(), "one process claimed an id twice");
+            seen.push(set);
+        }
+        assert!(
+            seen[0].is_disjoint(&seen[1]),
+            "double claims: {:?}",
+            seen[0].intersection(&seen[1]).collect::<Vec<_>>()
+        );
+        let all: BTreeSet<i64> = seen[0].union(&seen[1]).copied().collect();
+        assert_eq!(all, ids, "every application claimed exactly once");
+    });
+}
