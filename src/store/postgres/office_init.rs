@@ -53,6 +53,10 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
     ("registration_changes", "SELECT"),
     ("decision_days", "SELECT"),
     ("decision_reasons", "SELECT"),
+    // Written only by `counterdesk migrate` (as the owner); read by the
+    // workstation's verifier.
+    ("workstation_migrations", "SELECT"),
+    ("audit_chapters", "SELECT"),
 ];
 
 /// The functions the workstation role may call (with their signatures).

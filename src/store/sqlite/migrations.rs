@@ -481,6 +481,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE imports ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;
     CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
     "#,
+    // 12: nothing on SQLite. The office server records the workstations
+    // moved into it (`counterdesk migrate`) and keeps their audit chains as
+    // chapters (see the PostgreSQL text of step 12); a workstation's file
+    // is only ever the source of a migration, never its target.
+    r#"
+    -- no change
+    "#,
 ];
 
 /// The schema version this build writes.
