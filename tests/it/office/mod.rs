@@ -15,6 +15,8 @@ mod connect;
 /// The store contract, run on SQLite and on the server.
 mod contract;
 mod faults;
+/// `counterdesk migrate`: a workstation's file into the server.
+mod migrate;
 mod schema;
 /// Unknown commits, reconnects and LISTEN/NOTIFY through the app.
 mod unknown_commit;
