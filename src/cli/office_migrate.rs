@@ -31,7 +31,9 @@ pub fn migrate(
     err: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     if !is_office_url(to) {
-        anyhow::bail!("--to 应为办公室服务器地址 postgres://管理员@主机/库名（与 office-init 相同），而不是 {to}");
+        anyhow::bail!(
+            "--to 应为办公室服务器地址 postgres://管理员@主机/库名（与 office-init 相同），而不是 {to}"
+        );
     }
     if !from.is_file() {
         anyhow::bail!("找不到源数据库文件 {}", from.display());
@@ -51,9 +53,7 @@ pub fn migrate(
     };
     let report = match migrate_in(&mut client, &target, &job, &mut progress) {
         Ok(r) => r,
-        Err(
-            e @ (MigrateInError::AlreadyMigrated { .. } | MigrateInError::Collisions { .. }),
-        ) => {
+        Err(e @ (MigrateInError::AlreadyMigrated { .. } | MigrateInError::Collisions { .. })) => {
             writeln!(out, "{e}")?;
             return Ok(1);
         }

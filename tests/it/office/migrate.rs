@@ -122,7 +122,9 @@ fn a_workstation_moves_in_whole_and_both_chains_verify() {
     let apps = sqlite_count(&src, "applications");
     assert!(apps > 2500, "the company registration queued one too");
     assert!(
-        progress.iter().any(|(t, n)| t == "applications" && *n as i64 == apps),
+        progress
+            .iter()
+            .any(|(t, n)| t == "applications" && *n as i64 == apps),
         "{progress:?}"
     );
     assert!(progress.iter().any(|(t, _)| t == "audit_chapters"));
@@ -141,7 +143,10 @@ fn a_workstation_moves_in_whole_and_both_chains_verify() {
         assert_eq!(pg_count(&mut admin, t), sqlite_count(&src, t), "{t}");
     }
     assert!(sqlite_count(&src, "attachments") >= 2, "the demo has scans");
-    assert!(sqlite_count(&src, "decisions") >= 2, "the demo has decisions");
+    assert!(
+        sqlite_count(&src, "decisions") >= 2,
+        "the demo has decisions"
+    );
     assert_eq!(pg_count(&mut admin, "audit_chapters"), source_rows);
     // The next MQ number of the day passes the migrated ones.
     let counters: i64 = admin
@@ -207,8 +212,9 @@ fn a_workstation_moves_in_whole_and_both_chains_verify() {
             )
             .unwrap()
             .get(0);
-        let c = rusqlite::Connection::open_with_flags(&src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
+        let c =
+            rusqlite::Connection::open_with_flags(&src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
         let want: i64 = c
             .query_row(
                 "SELECT count(*) FROM export_pending WHERE stream = ?1",
@@ -226,11 +232,18 @@ fn a_workstation_moves_in_whole_and_both_chains_verify() {
     );
     let row = server.read(|tx| tx.audit_tail(1)).unwrap().remove(0);
     assert_eq!(row.action_code, "workstation_migrated");
-    assert!(row.detail.contains(&format!("源审计链 {source_rows} 条")), "{}", row.detail);
+    assert!(
+        row.detail.contains(&format!("源审计链 {source_rows} 条")),
+        "{}",
+        row.detail
+    );
 
     // A new application on the server gets the next id.
     let next: i64 = admin
-        .query_one("SELECT nextval(pg_get_serial_sequence('counterdesk.applications', 'id'))", &[])
+        .query_one(
+            "SELECT nextval(pg_get_serial_sequence('counterdesk.applications', 'id'))",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(next, apps + 1);
@@ -316,12 +329,17 @@ fn a_second_counter_with_colliding_names_is_refused_then_moves_in_renamed() {
     migrate(&db, &renamed).unwrap();
     for t in ["clerks", "applications", "decisions", "outbox"] {
         let before = counts.iter().find(|(n, _)| n == t).unwrap().1;
-        assert_eq!(pg_count(&mut admin, t), before + sqlite_count(&second, t), "{t}");
+        assert_eq!(
+            pg_count(&mut admin, t),
+            before + sqlite_count(&second, t),
+            "{t}"
+        );
     }
     // Foreign keys follow the remapped ids: each decision's application and
     // clerk are the ones it had on the workstation.
-    let c = rusqlite::Connection::open_with_flags(&second, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .unwrap();
+    let c =
+        rusqlite::Connection::open_with_flags(&second, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let mut stmt = c
         .prepare(
             "SELECT a.app_no, k.username, b.sha256 FROM decisions d JOIN applications a ON a.id = d.application_id \
@@ -356,4 +374,54 @@ fn a_second_counter_with_colliding_names_is_refused_then_moves_in_renamed() {
         AuditVerdict::Intact { rows: 2 }
     );
     assert_eq!(pg_count(&mut admin, "workstation_migrations"), 2);
+}
+
+/// Measurement, not a test (ignored; no timing is asserted): `counterdesk
+/// migrate` of the workstation file in `COUNTERDESK_MIGRATE_FROM` (made by
+/// `counterdesk demo-data --db FILE --applications 100000`) into a fresh
+/// database of the throwaway cluster, through the real command line.
+/// `COUNTERDESK_MIGRATE_FROM=/tmp/ws.sqlite3 cargo test --test it
+/// office::migrate::measure -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn measure_migrate_of_a_big_workstation() {
+    let Some(from) = std::env::var_os("COUNTERDESK_MIGRATE_FROM") else {
+        eprintln!("COUNTERDESK_MIGRATE_FROM not set");
+        return;
+    };
+    let Some(db) = pg::test_db("migrate_big") else {
+        return;
+    };
+    let url = db.admin_target().to_string();
+    let port = db
+        .admin()
+        .query_one("SHOW port", &[])
+        .unwrap()
+        .get::<_, String>(0);
+    let url_admin = format!("postgres://postgres@127.0.0.1:{port}/{}", db.name);
+    let _ = url;
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_counterdesk"))
+        .args(["migrate", "--from"])
+        .arg(&from)
+        .args(["--to", &url_admin])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.status.success());
+    let mut admin = db.admin();
+    println!(
+        "migrate: {:.1} s, {} applications on the server",
+        took.as_secs_f64(),
+        pg_count(&mut admin, "applications")
+    );
+    let mut server = office(&db);
+    let started = std::time::Instant::now();
+    let verdict = server.read(|tx| tx.verify_audit()).unwrap();
+    println!(
+        "verify-audit on the server: {verdict:?} in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 }

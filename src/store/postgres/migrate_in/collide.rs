@@ -97,7 +97,10 @@ pub fn renamed_clerks(src: &Source, renames: &Renames) -> Result<Vec<String>, Mi
         .collect();
     let out: Vec<String> = names
         .iter()
-        .map(|n| map.get(n.as_str()).map_or_else(|| n.clone(), |r| (*r).to_owned()))
+        .map(|n| {
+            map.get(n.as_str())
+                .map_or_else(|| n.clone(), |r| (*r).to_owned())
+        })
         .collect();
     let mut seen = HashSet::new();
     for n in &out {
@@ -130,7 +133,7 @@ pub fn collisions(
         "SELECT username FROM clerks WHERE username = ANY($1)",
         clerks,
     )
-    .map_err(|e| MigrateInError::server(e))?;
+    .map_err(MigrateInError::server)?;
     if !users.is_empty() {
         out.push(Collision {
             what: "柜员用户名",
@@ -142,7 +145,7 @@ pub fn collisions(
         if vals.is_empty() {
             continue;
         }
-        let hit = taken(tx, u.server, &vals).map_err(|e| MigrateInError::server(e))?;
+        let hit = taken(tx, u.server, &vals).map_err(MigrateInError::server)?;
         if !hit.is_empty() {
             out.push(Collision {
                 what: u.what,
@@ -169,7 +172,7 @@ pub fn merge_settings(
     for (key, value) in src.pairs("SELECT key, value FROM settings ORDER BY key")? {
         let server: Option<String> = tx
             .query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
-            .map_err(|e| MigrateInError::server(e))?
+            .map_err(MigrateInError::server)?
             .map(|r| r.get(0));
         match server {
             None => {
@@ -177,7 +180,7 @@ pub fn merge_settings(
                     "INSERT INTO settings (key, value) VALUES ($1, $2)",
                     &[&key, &value],
                 )
-                .map_err(|e| MigrateInError::server(e))?;
+                .map_err(MigrateInError::server)?;
                 notes.push(format!("设置 {key}：服务器上没有，已采用本机的"));
             }
             Some(s) if s == value => {}
@@ -206,7 +209,8 @@ fn differences(key: &str, server: &str, source: &str) -> Vec<String> {
             keys.into_iter()
                 .filter(|k| s.get(*k) != w.get(*k))
                 .map(|k| {
-                    let show = |v: Option<&Value>| v.map_or_else(|| "（无）".to_owned(), Value::to_string);
+                    let show =
+                        |v: Option<&Value>| v.map_or_else(|| "（无）".to_owned(), Value::to_string);
                     format!(
                         "设置 {key}.{k}：服务器 {}，本机 {}，保留服务器的",
                         show(s.get(k)),

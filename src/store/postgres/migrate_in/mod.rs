@@ -137,9 +137,8 @@ impl MigrateInError {
 
 /// The refusal with every collision listed (at most 20 values per kind).
 fn collisions_text(target: &str, list: &[Collision]) -> String {
-    let mut s = format!(
-        "迁入被拒绝，未写入任何数据：以下编号或名称在{target}上已被使用，不能合并。"
-    );
+    let mut s =
+        format!("迁入被拒绝，未写入任何数据：以下编号或名称在{target}上已被使用，不能合并。");
     for c in list {
         let shown: Vec<&str> = c.values.iter().take(20).map(String::as_str).collect();
         let more = if c.values.len() > 20 { "……" } else { "" };
@@ -296,9 +295,9 @@ fn run(
             _ => &HashSet::new(),
         };
         let n = tables::copy_table(src.conn(), tx, spec, &remap, skip).map_err(|e| match e {
-            CopyError::Source(e) => MigrateInError::Source(
-                crate::store::sqlite::error::from_sqlite(src.db.path(), e),
-            ),
+            CopyError::Source(e) => {
+                MigrateInError::Source(crate::store::sqlite::error::from_sqlite(src.db.path(), e))
+            }
             CopyError::Server(e) => MigrateInError::Office(OfficeError::db(&place, e)),
         })?;
         progress(spec.name, n);

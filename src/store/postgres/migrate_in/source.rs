@@ -29,7 +29,9 @@ impl Source {
     pub fn open(path: &Path) -> Result<Self, MigrateInError> {
         let db = SqliteReadOnly::open(path)?;
         let file = path.display().to_string();
-        let version: i64 = q(&db, |c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))?;
+        let version: i64 = q(&db, |c| {
+            c.query_row("PRAGMA user_version", [], |r| r.get(0))
+        })?;
         if version != LATEST_VERSION {
             return Err(MigrateInError::SourceVersion {
                 file,

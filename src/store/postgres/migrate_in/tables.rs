@@ -148,7 +148,12 @@ pub const TABLES: &[Table] = &[
     CLERKS,
     table(
         "drafts",
-        &[id("clerk_id", Key::Clerks), t("key"), t("body"), t("updated_at")],
+        &[
+            id("clerk_id", Key::Clerks),
+            t("key"),
+            t("body"),
+            t("updated_at"),
+        ],
     ),
     table(
         "registrations",
@@ -485,7 +490,10 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         for spec in TABLES {
             let mut stmt = conn
-                .prepare(&format!("SELECT name FROM pragma_table_info('{}')", spec.name))
+                .prepare(&format!(
+                    "SELECT name FROM pragma_table_info('{}')",
+                    spec.name
+                ))
                 .unwrap();
             let mut have: Vec<String> = stmt
                 .query_map([], |r| r.get(0))
