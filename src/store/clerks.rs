@@ -29,6 +29,16 @@ pub struct NewClerk {
     pub must_change_password: bool,
 }
 
+/// Where a clerk is signed in: one counter at a time (`sessions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// Random per sign-in; the window keeps it and every write checks it.
+    pub token: String,
+    /// The counter's host name.
+    pub workstation: String,
+    pub since: DateTime<Utc>,
+}
+
 /// `clerks` table: accounts, password hashes, lockout counters.
 pub trait Clerks {
     fn clerk_count(&self) -> StoreResult<i64>;
@@ -58,4 +68,15 @@ pub trait Clerks {
         must_change: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+
+    /// The counter the clerk is signed in at, if any.
+    fn session_of(&self, clerk_id: i64) -> StoreResult<Option<SignedIn>>;
+
+    /// Records a sign-in, replacing any other (a sign-in at a second counter
+    /// takes the session over); returns the one it replaced.
+    fn begin_session(&self, clerk_id: i64, s: &SignedIn) -> StoreResult<Option<SignedIn>>;
+
+    /// Ends the session if it is still `token`'s (a taken-over window
+    /// signing out leaves the new counter's session alone).
+    fn end_session(&self, clerk_id: i64, token: &str) -> StoreResult<()>;
 }

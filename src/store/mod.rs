@@ -58,7 +58,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
-pub use clerks::{ClerkRecord, NewClerk};
+pub use clerks::{ClerkRecord, NewClerk, SignedIn};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision};
 pub use error::{StoreError, StoreResult, io_detail};

@@ -72,6 +72,7 @@ fn clerk(store: &mut Store, user: &str, name: &str, role: Role) -> SessionClerk 
         display_name: name.into(),
         role,
         must_change_password: false,
+        session: None,
     }
 }
 

@@ -142,6 +142,7 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
         display_name: "赵敏".into(),
         role: counterdesk::domain::clerks::clerk::Role::Supervisor,
         must_change_password: false,
+        session: None,
     };
     let settings = counterdesk::domain::clerks::settings::Settings::default();
     // The app's clock, moved on by the test: the time still to go follows it.

@@ -422,3 +422,47 @@ fn office_link_lost_line() {
     h.run();
     h.snapshot("office_link_lost");
 }
+
+#[test]
+fn office_clock_skew_line() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([900.0, 60.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui(|ui| counterdesk::ui::shell::db_error::clock_skew_bar(ui, 300));
+    h.run();
+    h.snapshot("office_clock_skew");
+}
+
+/// One counter at a time per clerk: signing in at a second window takes the
+/// session over, and the first window returns to the login form saying where
+/// the clerk is now.
+#[test]
+fn a_second_sign_in_takes_the_session_over() {
+    let path = seeded_db("session_takeover");
+    let mut a = launch(DbTarget::File(path.clone()));
+    a.sign_in("wangli", "counter2026");
+    assert_eq!(signed_in_role(&a), Some(Role::Counter));
+    let mut b = launch(DbTarget::File(path));
+    b.sign_in("wangli", "counter2026");
+    assert_eq!(signed_in_role(&b), Some(Role::Counter));
+    let mut ended = false;
+    for _ in 0..300 {
+        a.harness.step();
+        if matches!(a.app().phase, Phase::Login(_)) {
+            ended = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        ended,
+        "the first window kept a session taken over elsewhere"
+    );
+    a.settle();
+    a.harness
+        .get_by_label_contains("您的账号已在本机的另一个窗口登录");
+    a.harness.snapshot("session_taken_over");
+    // The second window works on.
+    assert_eq!(signed_in_role(&b), Some(Role::Counter));
+}

@@ -41,10 +41,26 @@ pub fn require_role(
     allowed: impl Fn(Role) -> bool,
     refusal: &str,
 ) -> Result<ClerkRecord, AppError> {
+    require_session(tx, actor)?;
     match tx.clerk_by_id(actor.id)? {
         Some(c) if allowed(c.role) && !c.disabled => Ok(c),
         _ => Err(AppError::rejected(refusal.to_owned())),
     }
+}
+
+/// One counter at a time: refuses a window whose session another sign-in
+/// of the same clerk has since taken over.
+pub fn require_session(tx: &Tx<'_>, actor: &SessionClerk) -> Result<(), AppError> {
+    if let Some(mine) = &actor.session
+        && let Some(now_at) = tx.session_of(actor.id)?
+        && now_at.token != *mine
+    {
+        let here = crate::app::runtime::os_account::host();
+        return Err(AppError::SignedInElsewhere {
+            workstation: (now_at.workstation != here).then_some(now_at.workstation),
+        });
+    }
+    Ok(())
 }
 
 /// The audit's actor for a command-line operation: `命令行 root@ws-01`.

@@ -1,10 +1,13 @@
 //! A clerk's unfinished work, saved as they type and restored at their next
 //! sign-in. Always keyed by the acting clerk from the envelope, never by an id
 //! the screen supplies, so no clerk can read or overwrite another's draft.
+//! On the office server a clerk's drafts are also kept per workstation: a
+//! sign-in at another counter neither restores nor overwrites this one's.
 
 use crate::app::runtime::call::Call;
 
 use crate::app::runtime::error::AppError;
+use crate::store::Location;
 
 #[derive(Debug, Clone)]
 pub enum Req {
@@ -22,13 +25,21 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     let Call {
         store, now, actor, ..
     } = call;
+    let office = matches!(store.location(), Location::Office(_));
+    let stored = |key: &str| {
+        if office {
+            format!("{}/{key}", crate::app::runtime::os_account::host())
+        } else {
+            key.to_owned()
+        }
+    };
     Ok(match req {
         Req::Save { key, body } => {
-            store.write(|tx| tx.save_draft(actor.id, &key, &body, now))?;
+            store.write(|tx| tx.save_draft(actor.id, &stored(&key), &body, now))?;
             Resp::Saved
         }
         Req::Load { key } => {
-            let body = store.read(|tx| tx.draft(actor.id, &key))?;
+            let body = store.read(|tx| tx.draft(actor.id, &stored(&key)))?;
             Resp::Loaded { key, body }
         }
     })

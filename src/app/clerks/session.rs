@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 
 use crate::app::clerks::access::audit;
 use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::call::OpKey;
 use crate::app::runtime::clock;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::lockout::Attempt;
 use crate::domain::clerks::password::{check_policy, hash_password, verify_password};
+use crate::store::SignedIn;
 use crate::store::{ClerkRecord, NewAuditEvent, Store, StoreError, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,7 +171,31 @@ pub fn login(
                     LoginPurpose::Unlock => AuditAction::Unlocked,
                 };
                 audit(tx, Some(&session), action, target, String::new(), now)?;
-                Ok(LoginOutcome::Success(session))
+                // One counter at a time: this sign-in (or unlock: the clerk
+                // is here now) takes the session over from any other counter.
+                let here = SignedIn {
+                    token: OpKey::new().to_string(),
+                    workstation: crate::app::runtime::os_account::host(),
+                    since: now,
+                };
+                // An unlock replaces this window's own token: only one that
+                // comes from another counter is a takeover.
+                if let Some(before) = tx.begin_session(clerk.id, &here)?
+                    && (purpose == LoginPurpose::SignIn || before.workstation != here.workstation)
+                {
+                    audit(
+                        tx,
+                        Some(&session),
+                        AuditAction::SessionTakenOver,
+                        target,
+                        format!("从 {} 接管，现在 {}", before.workstation, here.workstation),
+                        now,
+                    )?;
+                }
+                Ok(LoginOutcome::Success(SessionClerk {
+                    session: Some(here.token),
+                    ..session
+                }))
             }
         }
     })
@@ -210,6 +236,9 @@ pub fn end_session(
         };
         release_on_leave(tx, clerk, why, now)?;
         end_session_row(tx, clerk, replaced_by, now)?;
+        if let Some(token) = &clerk.session {
+            tx.end_session(clerk.id, token)?;
+        }
         Ok(())
     })
 }
@@ -339,6 +368,9 @@ pub enum Req {
         old: String,
         new: String,
     },
+    /// Whether this window still holds the clerk's session (asked when the
+    /// store changed): `Done`, or `SignedInElsewhere`.
+    Check,
 }
 
 #[derive(Debug, Clone)]
@@ -376,6 +408,11 @@ pub fn handle(
         }
         Req::Locked(reason) => {
             record_lock(store, signed_in()?, reason, now)?;
+            Resp::Done
+        }
+        Req::Check => {
+            let clerk = signed_in()?;
+            store.read_checked(|tx| crate::app::clerks::access::require_session(tx, clerk))?;
             Resp::Done
         }
         Req::ChangeOwnPassword { old, new } => {

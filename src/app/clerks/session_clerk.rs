@@ -13,6 +13,9 @@ pub struct SessionClerk {
     pub display_name: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// This sign-in's session token (one counter at a time per clerk);
+    /// `None` where no sign-in made one (first-run setup, tests).
+    pub session: Option<String>,
 }
 
 impl From<&ClerkRecord> for SessionClerk {
@@ -23,6 +26,7 @@ impl From<&ClerkRecord> for SessionClerk {
             display_name: c.display_name.clone(),
             role: c.role,
             must_change_password: c.must_change_password,
+            session: None,
         }
     }
 }

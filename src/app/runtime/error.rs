@@ -31,11 +31,28 @@ pub enum AppError {
         "审核时限已过且该申请已被他人接手或放回队列，本次审核结果未保存。请重新打开该申请后再审核。"
     )]
     Stale { application: i64 },
+    /// The clerk signed in at another counter since: this window's session
+    /// was taken over (one counter at a time per clerk).
+    #[error("{}", signed_in_elsewhere(workstation.as_deref()))]
+    SignedInElsewhere {
+        /// The other counter's host; `None`: another window on this PC.
+        workstation: Option<String>,
+    },
     /// The record exists already.
     #[error("已有记录 {}", .0.number)]
     Duplicate(RecordRef),
     #[error(transparent)]
     Store(StoreError),
+}
+
+fn signed_in_elsewhere(workstation: Option<&str>) -> String {
+    let (where_, other) = match workstation {
+        Some(ws) => (format!("工作站 {ws}"), "另一工作站"),
+        None => ("本机的另一个窗口".to_owned(), "另一个窗口"),
+    };
+    format!(
+        "您的账号已在{where_}登录，这里的登录已结束，本次操作未保存。如需在这里继续，请重新登录（{other}的登录将随之结束）。"
+    )
 }
 
 impl From<StoreError> for AppError {
@@ -63,6 +80,7 @@ impl AppError {
             AppError::Rejected(_) => "操作被拒绝",
             AppError::HeldBy { .. } => "正由他人处理",
             AppError::Stale { .. } => "领取已失效",
+            AppError::SignedInElsewhere { .. } => "已在其他工作站登录",
             AppError::Duplicate(_) => "记录已存在",
             AppError::Store(e) => e.title(),
         }

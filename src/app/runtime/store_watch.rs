@@ -36,6 +36,22 @@ impl ChangedFlag {
     }
 }
 
+/// How far the workstation's clock is off the office server's, in whole
+/// seconds (server minus workstation), as last measured; 0 for a file.
+#[derive(Clone, Default)]
+pub struct SkewFlag(Arc<std::sync::atomic::AtomicI64>);
+
+impl SkewFlag {
+    pub fn seconds(&self) -> i64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Sets the skew; true when it changed by a second or more.
+    pub fn set(&self, seconds: i64) -> bool {
+        self.0.swap(seconds, Ordering::AcqRel) != seconds
+    }
+}
+
 /// Whether the office server's connection is lost, as the window shows it
 /// (one calm line). Raised and cleared by the watcher and by the worker's
 /// threads; always clear for a file.

@@ -29,7 +29,7 @@ use crate::app::registration;
 use crate::app::review;
 use crate::app::runtime::clock::Clock;
 use crate::app::runtime::error::AppError;
-use crate::app::runtime::store_watch::LinkFlag;
+use crate::app::runtime::store_watch::{LinkFlag, SkewFlag};
 use crate::domain::clerks::settings::Settings;
 use crate::store::postgres::Connector;
 use crate::store::{Location, Store, StoreError};
@@ -222,6 +222,8 @@ pub struct WorkerHandle {
     changed: crate::app::runtime::store_watch::ChangedFlag,
     /// Raised while the office server cannot be reached.
     link: LinkFlag,
+    /// The workstation clock's offset from the office server's.
+    skew: SkewFlag,
     /// The watcher runs while this lives.
     _alive: Arc<()>,
 }
@@ -298,6 +300,12 @@ impl WorkerHandle {
     pub fn connection_lost(&self) -> bool {
         self.link.is_lost()
     }
+
+    /// Seconds the workstation's clock is behind the office server's
+    /// (negative: ahead), as last measured; 0 for a file.
+    pub fn clock_skew_seconds(&self) -> i64 {
+        self.skew.seconds()
+    }
 }
 
 /// Starts the worker. It opens the database first and reports `Opened` or
@@ -313,10 +321,12 @@ pub fn spawn(
     let (event_tx, event_rx) = sync_channel::<Event>(QUEUE_DEPTH * 4);
     let changed = crate::app::runtime::store_watch::ChangedFlag::default();
     let link = LinkFlag::default();
+    let skew = SkewFlag::default();
     let alive = Arc::new(());
     let watch = Watch {
         flag: changed.clone(),
         link: link.clone(),
+        skew: skew.clone(),
         alive: Arc::downgrade(&alive),
     };
     let spawned = thread::Builder::new()
@@ -334,6 +344,7 @@ pub fn spawn(
         stopped: false,
         changed,
         link,
+        skew,
         _alive: alive,
     }
 }
@@ -343,6 +354,7 @@ pub fn spawn(
 struct Watch {
     flag: crate::app::runtime::store_watch::ChangedFlag,
     link: LinkFlag,
+    skew: SkewFlag,
     alive: Weak<()>,
 }
 
@@ -389,19 +401,25 @@ struct RecordClock {
     local: Arc<dyn Clock>,
     offset: chrono::TimeDelta,
     synced: Option<Instant>,
+    /// Where the measured offset is shown (the writer's clock only).
+    shown: Option<SkewFlag>,
 }
 
+/// A workstation clock further off the server's than this is shown as a
+/// warning (business times follow the server's clock either way).
+pub const MAX_SKEW_SECONDS: i64 = 60;
 /// How often the offset to the server's clock is measured again.
 const RESYNC: Duration = Duration::from_secs(60);
 /// The longest pause between attempts to reach a lost office server.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
 
 impl RecordClock {
-    fn new(local: Arc<dyn Clock>) -> Self {
+    fn new(local: Arc<dyn Clock>, shown: Option<SkewFlag>) -> Self {
         RecordClock {
             local,
             offset: chrono::TimeDelta::zero(),
             synced: None,
+            shown,
         }
     }
 
@@ -417,6 +435,15 @@ impl RecordClock {
             Ok(Some(server)) => {
                 self.offset = server - self.local.now();
                 self.synced = Some(Instant::now());
+                if let Some(flag) = &self.shown
+                    && flag.set(self.offset.num_seconds())
+                    && self.offset.num_seconds().abs() > MAX_SKEW_SECONDS
+                {
+                    tracing::warn!(
+                        seconds = self.offset.num_seconds(),
+                        "workstation clock is off the office server's"
+                    );
+                }
             }
             Ok(None) => self.synced = Some(Instant::now()),
             // Keeps the last offset; the request itself will meet the fault.
@@ -572,7 +599,7 @@ fn run_writer(
         .spawn(move || match reader {
             Ok(mut r) => serve(
                 &mut r,
-                &mut RecordClock::new(reader_clock),
+                &mut RecordClock::new(reader_clock, None),
                 &reads,
                 &reader_events,
                 &*reader_wake,
@@ -596,7 +623,7 @@ fn run_writer(
         });
     serve(
         &mut store,
-        &mut RecordClock::new(clock),
+        &mut RecordClock::new(clock, Some(watch.skew.clone())),
         &requests,
         &events,
         &*wake,

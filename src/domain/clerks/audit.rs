@@ -17,6 +17,7 @@ pub enum AuditAction {
     AccountLockedOut,
     Logout,
     SessionReplaced,
+    SessionTakenOver,
     IdleLocked,
     ManualLocked,
     Unlocked,
@@ -48,13 +49,14 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::AccountLockedOut,
         AuditAction::Logout,
         AuditAction::SessionReplaced,
+        AuditAction::SessionTakenOver,
         AuditAction::IdleLocked,
         AuditAction::ManualLocked,
         AuditAction::Unlocked,
@@ -92,6 +94,7 @@ impl AuditAction {
             AuditAction::AccountLockedOut => "account_locked_out",
             AuditAction::Logout => "logout",
             AuditAction::SessionReplaced => "session_replaced",
+            AuditAction::SessionTakenOver => "session_taken_over",
             AuditAction::IdleLocked => "idle_locked",
             AuditAction::ManualLocked => "manual_locked",
             AuditAction::Unlocked => "unlocked",
@@ -134,6 +137,7 @@ impl AuditAction {
             AuditAction::AccountLockedOut => "账号锁定",
             AuditAction::Logout => "退出登录",
             AuditAction::SessionReplaced => "被其他账号登录替换",
+            AuditAction::SessionTakenOver => "在另一工作站登录（接管）",
             AuditAction::IdleLocked => "闲置锁屏",
             AuditAction::ManualLocked => "手动锁屏",
             AuditAction::Unlocked => "解除锁屏",

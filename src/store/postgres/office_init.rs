@@ -53,6 +53,8 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
     ("registration_changes", "SELECT"),
     ("decision_days", "SELECT"),
     ("decision_reasons", "SELECT"),
+    // One counter at a time per clerk: a sign-in replaces, a sign-out deletes.
+    ("sessions", "SELECT, INSERT, UPDATE, DELETE"),
     // Written only by `counterdesk migrate` (as the owner); read by the
     // workstation's verifier.
     ("workstation_migrations", "SELECT"),

@@ -6,7 +6,7 @@ use super::error::StoreResult;
 use super::time;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
-use crate::store::clerks::{ClerkRecord, Clerks, NewClerk};
+use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -130,6 +130,45 @@ impl Clerks for SqliteTx<'_> {
                 params![id, hash, must_change, time::format(now)],
             )
             .map(drop)
+        })
+    }
+
+    fn session_of(&self, clerk_id: i64) -> StoreResult<Option<SignedIn>> {
+        self.q(|c| {
+            c.prepare_cached(
+                "SELECT clerk_id, token, workstation, since FROM sessions WHERE clerk_id = ?1",
+            )?
+            .query_row([clerk_id], |r| {
+                let cols = Cols::new(r, "sessions", 0)?;
+                Ok(SignedIn {
+                    token: r.get(1)?,
+                    workstation: r.get(2)?,
+                    since: cols.time(3, "since")?,
+                })
+            })
+            .optional()
+        })
+    }
+
+    fn begin_session(&self, clerk_id: i64, s: &SignedIn) -> StoreResult<Option<SignedIn>> {
+        let before = self.session_of(clerk_id)?;
+        self.q(|c| {
+            c.prepare_cached(
+                "INSERT INTO sessions (clerk_id, token, workstation, since) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (clerk_id) DO UPDATE SET token = excluded.token, \
+                 workstation = excluded.workstation, since = excluded.since",
+            )?
+            .execute(params![clerk_id, s.token, s.workstation, time::format(s.since)])
+            .map(drop)
+        })?;
+        Ok(before)
+    }
+
+    fn end_session(&self, clerk_id: i64, token: &str) -> StoreResult<()> {
+        self.q(|c| {
+            c.prepare_cached("DELETE FROM sessions WHERE clerk_id = ?1 AND token = ?2")?
+                .execute(params![clerk_id, token])
+                .map(drop)
         })
     }
 }

@@ -481,9 +481,24 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE imports ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;
     CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
     "#,
-    // 12: nothing on SQLite. The office server records the workstations
+    // 12: the workstation a row came from, as on the office server (where a
+    // column default fills it from the connection). A file is one
+    // workstation: NULL here, and `migrate` names the source when it moves
+    // a file's rows to the server.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN workstation TEXT;
+    ALTER TABLE registrations ADD COLUMN workstation TEXT;
+    ALTER TABLE decisions ADD COLUMN workstation TEXT;
+    CREATE TABLE sessions (
+        clerk_id    INTEGER PRIMARY KEY REFERENCES clerks(id),
+        token       TEXT NOT NULL,
+        workstation TEXT NOT NULL,
+        since       TEXT NOT NULL
+    );
+    "#,
+    // 13: nothing on SQLite. The office server records the workstations
     // moved into it (`counterdesk migrate`) and keeps their audit chains as
-    // chapters (see the PostgreSQL text of step 12); a workstation's file
+    // chapters (see the PostgreSQL text of step 13); a workstation's file
     // is only ever the source of a migration, never its target.
     r#"
     -- no change

@@ -89,6 +89,12 @@ impl CounterDeskApp {
         let mut out = crate::ui::shell::outbox::Outbox::default();
         if let Some(s) = self.session_mut() {
             s.store_changed(&mut out);
+            // Signed in at another counter meanwhile? (one counter at a time)
+            out.scoped(crate::ui::shell::outbox::Sender::Shell, |out| {
+                out.send(crate::app::runtime::worker::Request::Session(
+                    crate::app::clerks::session::Req::Check,
+                ))
+            });
         }
         self.queued.extend(out.commands);
     }

@@ -288,6 +288,10 @@ impl eframe::App for CounterDeskApp {
         if self.worker.connection_lost() {
             crate::ui::shell::db_error::link_lost_bar(ui);
         }
+        let skew = self.worker.clock_skew_seconds();
+        if skew.abs() > crate::app::runtime::worker::MAX_SKEW_SECONDS {
+            crate::ui::shell::db_error::clock_skew_bar(ui, skew);
+        }
         match &mut self.phase {
             Phase::Opening => {
                 egui::CentralPanel::default().show(ui, |ui| {

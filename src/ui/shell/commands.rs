@@ -146,7 +146,7 @@ impl CounterDeskApp {
     }
 
     /// Saves the workspace now (lock, logout, take-over).
-    fn flush_draft(&mut self) {
+    pub(crate) fn flush_draft(&mut self) {
         let now = self.clock.now();
         if let Some(body) = self.session_mut().and_then(|s| s.draft_due(now, true)) {
             self.save_draft(body);
@@ -187,6 +187,8 @@ impl CounterDeskApp {
         if let Some(s) = self.session_mut()
             && s.clerk.id == clerk.id
         {
+            // The unlock took the session (back) over: its new token.
+            s.clerk.session = clerk.session;
             s.lock = None;
             s.idle.touch(now);
             let mut out = Outbox::default();

@@ -91,3 +91,43 @@ pub fn link_lost_bar(ui: &mut egui::Ui) {
             ui.label(RichText::new(LINK_LOST).color(theme::WARN).strong());
         });
 }
+
+/// The workstation's clock is more than a minute off the office server's.
+pub fn clock_skew_sentence(seconds: i64) -> String {
+    let (way, secs) = if seconds > 0 {
+        ("慢", seconds)
+    } else {
+        ("快", -seconds)
+    };
+    let amount = if secs >= 120 {
+        format!("{} 分钟", secs / 60)
+    } else {
+        format!("{secs} 秒")
+    };
+    format!(
+        "本机时钟比办公室服务器{way} {amount}：业务时间（期限、领取、审计）以服务器时间为准，请联系信息科校准本机时间。"
+    )
+}
+
+pub fn clock_skew_bar(ui: &mut egui::Ui, seconds: i64) {
+    egui::Panel::top("clock_skew")
+        .frame(
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(0xff, 0xf4, 0xe0))
+                .inner_margin(egui::Margin::symmetric(12, 6)),
+        )
+        .show(ui, |ui| {
+            ui.label(RichText::new(clock_skew_sentence(seconds)).color(theme::WARN));
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_skew_sentence;
+
+    #[test]
+    fn the_skew_says_which_way_and_how_much() {
+        assert!(clock_skew_sentence(300).contains("慢 5 分钟"));
+        assert!(clock_skew_sentence(-90).contains("快 90 秒"));
+    }
+}

@@ -80,6 +80,19 @@ impl CounterDeskApp {
         }
     }
 
+    /// The clerk signed in at another counter: this window's session is
+    /// over. Typed work was saved as a draft (kept per workstation), and no
+    /// logout is recorded, since the session now belongs to the other counter.
+    fn signed_in_elsewhere(&mut self, message: Option<String>) {
+        self.flush_draft();
+        tracing::info!("session taken over by another workstation");
+        let mut form = login::LoginForm::default();
+        if let Some(m) = message {
+            form.message = Some(Message::error(m));
+        }
+        self.enter(Phase::Login(form));
+    }
+
     fn deliver(&mut self, reply: Reply) {
         let Some(route) = self.routes.remove(&reply.id) else {
             tracing::debug!(id = reply.id, "reply with no sender dropped");
@@ -95,6 +108,10 @@ impl CounterDeskApp {
             return;
         }
         let now = self.clock.now();
+        if let Err(AppError::SignedInElsewhere { .. }) = &reply.result {
+            self.signed_in_elsewhere(reply.result.err().map(|e| e.to_string()));
+            return;
+        }
         match (route.from, reply.result) {
             (Sender::Setup, Ok(Response::Setup(setup_uc::Resp::SetUp { clerk, settings }))) => {
                 self.settings = settings;

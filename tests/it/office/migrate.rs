@@ -203,6 +203,16 @@ fn a_workstation_moves_in_whole_and_both_chains_verify() {
             server.read(|tx| tx.clerk_by_id(id)).unwrap()
         );
     }
+    // The rows name the workstation they came from (NULL in a file).
+    let unnamed: i64 = admin
+        .query_one(
+            "SELECT (SELECT count(*) FROM counterdesk.registrations WHERE workstation NOT LIKE '迁入:%') \
+                  + (SELECT count(*) FROM counterdesk.decisions WHERE workstation NOT LIKE '迁入:%')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(unnamed, 0);
     // Exactly what the workstation had not exported is queued.
     for stream in ["decisions", "notices"] {
         let n: i64 = admin

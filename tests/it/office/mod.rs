@@ -18,8 +18,9 @@ mod faults;
 /// `counterdesk migrate`: a workstation's file into the server.
 mod migrate;
 mod schema;
-/// Unknown commits, reconnects and LISTEN/NOTIFY through the app.
-mod unknown_commit;
+/// Office mode through the app: unknown commits, reconnects, LISTEN/NOTIFY,
+/// the server's clock, the workstation on every row.
+mod wiring;
 
 use postgres::error::SqlState;
 

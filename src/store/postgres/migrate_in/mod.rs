@@ -244,6 +244,7 @@ fn run(
     // Offsets: past every id the server used or handed out.
     let mut remap = Remap {
         renames: job.renames.iter().cloned().collect(),
+        workstation: src.label(),
         ..Remap::default()
     };
     for k in Key::ALL {

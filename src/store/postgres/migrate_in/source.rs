@@ -82,6 +82,13 @@ impl Source {
         })
     }
 
+    /// What the server's `workstation` columns say of this file's rows
+    /// (a file records none): `迁入:` and the start of its identity.
+    pub fn label(&self) -> String {
+        let hash = self.workstation.rsplit(':').next().unwrap_or_default();
+        format!("迁入:{}", hash.get(..12).unwrap_or(hash))
+    }
+
     pub fn conn(&self) -> &Connection {
         self.db.conn()
     }

@@ -75,6 +75,9 @@ pub enum Map {
     Blob,
     /// A clerk's user name: renamed if the operator asked (`--rename-clerk`).
     Username,
+    /// The workstation a row came from: NULL on a file, so the source's
+    /// name on the server (`迁入:<identity>`).
+    Workstation,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +142,7 @@ pub const CLERKS: Table = table(
 
 /// Every copied table, parents first. Not copied: `settings` (merged),
 /// `registration_counters` (merged), `audit_log`/`audit_head` (the
-/// chapter), the derived tables (`queue_counts`, `decision_days`,
+/// chapter), `sessions` (who is signed in where: transient), the derived tables (`queue_counts`, `decision_days`,
 /// `decision_reasons`, `registration_changes`, `export_pending`: rebuilt
 /// or counted on the server), `export_marks` (superseded by
 /// `export_pending` since migration 8), and the workstation's own logs of
@@ -181,6 +184,7 @@ pub const TABLES: &[Table] = &[
             id("countersigned_by", Key::Clerks),
             t("countersigned_at"),
             t("idempotency_key"),
+            c("workstation", Ty::Text, Map::Workstation),
         ],
     ),
     Table {
@@ -273,6 +277,7 @@ pub const TABLES: &[Table] = &[
             i("claim_seq"),
             t("photo_override"),
             t("op_key"),
+            c("workstation", Ty::Text, Map::Workstation),
         ],
     ),
     table(
@@ -358,6 +363,8 @@ pub struct Remap {
     pub blobs: HashMap<i64, i64>,
     /// Source user name → the name on the server.
     pub renames: HashMap<String, String>,
+    /// What `workstation` columns say of the source's rows.
+    pub workstation: String,
 }
 
 impl Remap {
@@ -374,13 +381,14 @@ impl Remap {
                 .get(&v)
                 .copied()
                 .unwrap_or(v + self.offset(Key::Blobs)),
-            Map::Keep | Map::Username => v,
+            Map::Keep | Map::Username | Map::Workstation => v,
         })
     }
 
     fn text(&self, map: Map, v: Option<String>) -> Option<String> {
         match (map, v) {
             (Map::Username, Some(u)) => Some(self.renames.get(&u).cloned().unwrap_or(u)),
+            (Map::Workstation, None) => Some(self.workstation.clone()),
             (_, v) => v,
         }
     }

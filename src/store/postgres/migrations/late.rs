@@ -1,4 +1,4 @@
-//! Steps 5–12 of the office server schema (see `super`): company review,
+//! Steps 5–13 of the office server schema (see `super`): company review,
 //! data exchange and the dashboard, photo overrides, exactly-once exports,
 //! export leftovers, and the hot rows of a hall.
 
@@ -305,7 +305,32 @@ pub const OP_KEYS: &str = r#"
     CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
     "#;
 
-/// 12: workstations moved into the office (`counterdesk migrate`). Each
+/// 12: one session per clerk (`sessions`), and the workstation each registration, decision and audit row came from
+/// (issue 22, "Who, where and when"). Workstations send their host name at
+/// connect as `counterdesk.workstation`; the column defaults read it, so
+/// `audit_append()` and every insert record it without a new parameter.
+/// Rows from before have NULL. Not part of the audit hash: the chain's
+/// format is unchanged, and the column is as append-only as its row.
+pub const WORKSTATION: &str = r#"
+    ALTER TABLE audit_log ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    ALTER TABLE registrations ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    ALTER TABLE decisions ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    -- One counter at a time per clerk: a sign-in elsewhere replaces the row,
+    -- and the counter it replaced hears of it through the NOTIFY.
+    CREATE TABLE sessions (
+        clerk_id    bigint PRIMARY KEY REFERENCES clerks(id),
+        token       text NOT NULL,
+        workstation text NOT NULL,
+        since       text NOT NULL
+    );
+    CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
+    "#;
+
+/// 13: workstations moved into the office (`counterdesk migrate`). Each
 /// migration is one append-only record (the source's identity, its audit
 /// chain's length and head, a JSON report of what was copied); the source's
 /// audit rows are kept verbatim as that migration's chapter, verified by

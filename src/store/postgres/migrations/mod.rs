@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::EXPORT_LEFTOVERS,
     late::HOT_ROWS,
     late::OP_KEYS,
+    late::WORKSTATION,
     late::WORKSTATION_MIGRATIONS,
 ];
 

@@ -1,5 +1,5 @@
 //! Audit chapters: the chains of workstations moved into the office
-//! (`counterdesk migrate`, migration 12), kept verbatim with their own
+//! (`counterdesk migrate`, migration 13), kept verbatim with their own
 //! `seq` and hashes. Each is walked by the same [`ChainWalk`] as the office
 //! chain, against the head its migration record names; the office chain's
 //! own `workstation_migrated` row (`migration:<id>`) repeats that length and

@@ -8,7 +8,7 @@ use super::PgTx;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
 use crate::store::StoreError;
-use crate::store::clerks::{ClerkRecord, Clerks, NewClerk};
+use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
 use crate::store::sqlite::time;
 
 const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
@@ -118,6 +118,56 @@ impl Clerks for PgTx<'_> {
             "UPDATE clerks SET password_hash = $2, must_change_password = $3, \
              password_changed_at = $4, failed_attempts = 0, locked_until = NULL WHERE id = $1",
             &[&id, &hash, &i64::from(must_change), &time::format(now)],
+        )
+        .map(drop)
+    }
+
+    fn session_of(&self, clerk_id: i64) -> Result<Option<SignedIn>, StoreError> {
+        let Some(r) = self.opt(
+            "SELECT clerk_id, token, workstation, since FROM sessions WHERE clerk_id = $1",
+            &[&clerk_id],
+        )?
+        else {
+            return Ok(None);
+        };
+        let c = self.cols(&r, "sessions", 0)?;
+        Ok(Some(SignedIn {
+            token: c.get(1)?,
+            workstation: c.get(2)?,
+            since: c.time(3, "since")?,
+        }))
+    }
+
+    fn begin_session(&self, clerk_id: i64, s: &SignedIn) -> Result<Option<SignedIn>, StoreError> {
+        // The row lock orders two sign-ins of one clerk at once: the later
+        // one sees (and replaces) the earlier.
+        let before = match self.opt(
+            "SELECT clerk_id, token, workstation, since FROM sessions WHERE clerk_id = $1 FOR UPDATE",
+            &[&clerk_id],
+        )? {
+            Some(r) => {
+                let c = self.cols(&r, "sessions", 0)?;
+                Some(SignedIn {
+                    token: c.get(1)?,
+                    workstation: c.get(2)?,
+                    since: c.time(3, "since")?,
+                })
+            }
+            None => None,
+        };
+        self.exec(
+            "INSERT INTO sessions (clerk_id, token, workstation, since) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (clerk_id) DO UPDATE SET token = excluded.token, \
+             workstation = excluded.workstation, since = excluded.since",
+            &[&clerk_id, &s.token, &s.workstation, &time::format(s.since)],
+        )?;
+        Ok(before)
+    }
+
+    fn end_session(&self, clerk_id: i64, token: &str) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM sessions WHERE clerk_id = $1 AND token = $2",
+            &[&clerk_id, &token],
         )
         .map(drop)
     }

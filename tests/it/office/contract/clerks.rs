@@ -151,3 +151,83 @@ fn the_location_says_which_database() {
         }
     });
 }
+
+#[test]
+fn a_clerk_is_signed_in_at_one_counter_at_a_time() {
+    use counterdesk::app::clerks::session::{self, LoginOutcome, LoginPurpose, Req as SessionReq};
+    use counterdesk::app::review::{self, Req};
+    use counterdesk::app::runtime::call::Call;
+    use counterdesk::app::runtime::error::AppError;
+    use counterdesk::domain::clerks::audit::AuditAction;
+    use counterdesk::store::SignedIn;
+
+    on_both("sessions", |db| {
+        let s = &mut db.store;
+        counterdesk::app::demo::seed(s, t0()).unwrap();
+        super::fill(s, 3);
+        // The store: a sign-in replaces, a sign-out only ends its own.
+        let zhao = s
+            .read(|tx| tx.clerk_by_username("zhaomin"))
+            .unwrap()
+            .unwrap()
+            .id;
+        let at = |token: &str, ws: &str| SignedIn {
+            token: token.into(),
+            workstation: ws.into(),
+            since: t0(),
+        };
+        assert_eq!(
+            s.write(|tx| tx.begin_session(zhao, &at("a", "WS-01")))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            s.write(|tx| tx.begin_session(zhao, &at("b", "WS-02")))
+                .unwrap(),
+            Some(at("a", "WS-01"))
+        );
+        s.write(|tx| tx.end_session(zhao, "a")).unwrap();
+        assert_eq!(
+            s.read(|tx| tx.session_of(zhao)).unwrap(),
+            Some(at("b", "WS-02"))
+        );
+        s.write(|tx| tx.end_session(zhao, "b")).unwrap();
+        assert_eq!(s.read(|tx| tx.session_of(zhao)).unwrap(), None);
+
+        // Through the app: a second sign-in takes over; the first window's
+        // next write is refused with where the clerk now is.
+        let first = match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, t0()) {
+            Ok(LoginOutcome::Success(c)) => c,
+            other => panic!("{other:?}"),
+        };
+        assert!(first.session.is_some());
+        let second = match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, t0()) {
+            Ok(LoginOutcome::Success(c)) => c,
+            other => panic!("{other:?}"),
+        };
+        assert_ne!(first.session, second.session);
+        let claim = |s: &mut counterdesk::store::Store, who| {
+            review::handle(Call::new(s, t0(), who), Req::ClaimNext { kind: None })
+        };
+        match claim(s, &first) {
+            // The same PC here: "another window on this PC".
+            Err(AppError::SignedInElsewhere { workstation: None }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            session::handle(s, t0(), Some(&first), SessionReq::Check),
+            Err(AppError::SignedInElsewhere { .. })
+        ));
+        assert!(claim(s, &second).is_ok());
+        // The taken-over window signing out leaves the new session alone.
+        session::end_session(s, &first, None, t0()).unwrap();
+        assert!(session::handle(s, t0(), Some(&second), SessionReq::Check).is_ok());
+        let taken = s
+            .read(|tx| tx.audit_tail(50))
+            .unwrap()
+            .iter()
+            .filter(|r| r.action == Some(AuditAction::SessionTakenOver))
+            .count();
+        assert_eq!(taken, 1, "the takeover is audited");
+    });
+}

@@ -1,7 +1,8 @@
-//! Office faults seen from the use cases and the worker: a write whose
-//! COMMIT outcome was unknown is retried under its client-generated key and
-//! lands once; the worker rides out a server that drops its connections;
-//! a commit at one counter wakes another through LISTEN/NOTIFY.
+//! Office mode through the use cases and the worker: a write whose COMMIT
+//! outcome was unknown is retried under its client-generated key and lands
+//! once; the worker rides out a server that drops its connections; a commit
+//! at one counter wakes another through LISTEN/NOTIFY; leases run on the
+//! server's clock; every row names the workstation it came from.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +29,7 @@ fn supervisor(store: &mut Store, user: &str) -> SessionClerk {
         display_name: format!("{user}（测试）"),
         role: Role::Supervisor,
         must_change_password: false,
+        session: None,
     }
 }
 
@@ -261,4 +263,94 @@ fn a_commit_at_one_counter_wakes_another_through_listen_notify() {
     a.reconnect().unwrap();
     clerk(&mut a, "qianli", Role::Counter);
     waited(&mut watch);
+}
+
+#[test]
+fn in_office_mode_leases_run_on_the_servers_clock_and_a_skewed_pc_is_told() {
+    let Some(db) = pg::test_db("worker_skew") else {
+        return;
+    };
+    let target = Target::parse(&db.app_url()).unwrap();
+    let zhao = {
+        let mut store = Store::open_office(target.clone(), Prompt::Never).unwrap();
+        fill(&mut store, 2);
+        supervisor(&mut store, "zhaomin")
+    };
+    // This PC's clock is ten minutes slow.
+    let slow = counterdesk::app::runtime::clock::ManualClock::new(
+        chrono::Utc::now() - chrono::Duration::minutes(10),
+    );
+    let connector = Arc::new(Connector::new(target, Prompt::Never).unwrap());
+    let mut handle = worker::spawn(DbTarget::Office(connector), Arc::new(slow), Arc::new(|| {}));
+    let mut kept = std::collections::HashMap::new();
+    let claim = handle
+        .send(Some(zhao), Request::Review(Req::ClaimNext { kind: None }))
+        .unwrap();
+    let until = match reply(&mut handle, &mut kept, claim).result {
+        Ok(worker::Response::Review(Resp::Claimed(Some(item)))) => item.ticket.unwrap().until,
+        other => panic!("{other:?}"),
+    };
+    let skew = handle.clock_skew_seconds();
+    assert!((590..=610).contains(&skew), "skew {skew}");
+    // The lease ends a lease's length after the server's now, not the PC's.
+    let lease_left = until - chrono::Utc::now();
+    assert!(
+        lease_left > chrono::Duration::minutes(5),
+        "lease judged on the slow PC clock: {lease_left}"
+    );
+}
+
+#[test]
+fn every_registration_decision_and_audit_row_names_its_workstation() {
+    let Some(db) = pg::test_db("workstation") else {
+        return;
+    };
+    let mut target = Target::parse(&db.app_url()).unwrap();
+    // A host name that would break a startup option is made harmless.
+    target.workstation = "CHUANG KOU-03' -c x=1".into();
+    let mut store = Store::open_office(target, Prompt::Never).unwrap();
+    let zhao = supervisor(&mut store, "zhaomin");
+    fill(&mut store, 2);
+    let item = match review::handle(
+        Call::new(&mut store, t0(), &zhao),
+        Req::ClaimNext { kind: None },
+    )
+    .unwrap()
+    {
+        Resp::Claimed(Some(item)) => item,
+        other => panic!("{other:?}"),
+    };
+    review::handle(
+        Call::new(&mut store, t0(), &zhao),
+        Req::Decide {
+            ticket: item.ticket.unwrap(),
+            verdict: Decision::Reject {
+                reasons: vec![Reason::PhotoBlur],
+                free_text: String::new(),
+            },
+            then_next: false,
+        },
+    )
+    .unwrap();
+    let mut admin = db.admin();
+    let one = |admin: &mut postgres::Client, sql: &str| -> Option<String> {
+        admin.query_one(sql, &[]).unwrap().get(0)
+    };
+    let expected = Some("CHUANG_KOU-03__-c_x_1".to_owned());
+    assert_eq!(
+        one(&mut admin, "SELECT workstation FROM counterdesk.decisions"),
+        expected
+    );
+    assert_eq!(
+        one(
+            &mut admin,
+            "SELECT workstation FROM counterdesk.audit_log ORDER BY seq DESC LIMIT 1"
+        ),
+        expected
+    );
+    // The chain still verifies with the new column beside it.
+    assert!(matches!(
+        store.read(|tx| tx.verify_audit()).unwrap(),
+        counterdesk::domain::clerks::audit::AuditVerdict::Intact { .. }
+    ));
 }
