@@ -59,6 +59,21 @@ enum Command {
     VerifyExport(VerifyExportArgs),
     /// Copy the database (online backup, safe while windows are open) and check the copy.
     Backup(BackupArgs),
+    /// Copy one workstation's SQLite file into the office server (all or nothing; the file is not changed).
+    Migrate(MigrateArgs),
+}
+
+#[derive(Args, Debug)]
+struct MigrateArgs {
+    /// The workstation's database file (opened read-only).
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// The office server as its superuser, as for office-init: postgres://postgres@host/db.
+    #[arg(long, value_name = "URL")]
+    to: String,
+    /// Give a clerk another user name on the server (repeatable): OLD=NEW.
+    #[arg(long, value_name = "OLD=NEW", value_parser = cli::office_migrate::parse_rename)]
+    rename_clerk: Vec<(String, String)>,
 }
 
 #[derive(Args, Debug)]
@@ -275,6 +290,13 @@ fn run(command: Option<Command>, choice: Option<DbChoice>, demo: bool) -> anyhow
         Some(Command::VerifyExport(a)) => {
             cli::exchange::verify_export(&a.dir, a.key.as_deref(), &mut io::stdout().lock())
         }
+        Some(Command::Migrate(a)) => cli::office_migrate::migrate(
+            &a.from,
+            &a.to,
+            a.rename_clerk,
+            &mut io::stdout().lock(),
+            &mut io::stderr().lock(),
+        ),
         Some(Command::Backup(a)) => {
             cli::exchange::backup(file_only(choice)?, &a.out, &mut io::stdout().lock())
         }

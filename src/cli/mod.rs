@@ -5,6 +5,7 @@ pub mod audit;
 pub mod check_db;
 pub mod docs;
 pub mod exchange;
+pub mod office_migrate;
 pub mod photo;
 pub mod queue;
 pub mod recovery;

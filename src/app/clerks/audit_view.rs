@@ -25,6 +25,7 @@ fn target_words(
         Some(AuditTarget::Application(id)) => tx.app_no_of(id)?.map(|no| format!("申请 {no}")),
         Some(AuditTarget::Registration(id)) => tx.reg_no_of(id)?.map(|no| format!("面签记录 {no}")),
         Some(AuditTarget::Settings) => Some("系统设置".to_owned()),
+        Some(AuditTarget::Migration(id)) => Some(format!("迁入记录 {id}")),
         _ => None,
     };
     Ok(words.unwrap_or_else(|| stored.to_owned()))

@@ -44,10 +44,12 @@ pub enum AuditAction {
     DataExported,
     DemoDataAdded,
     DatabaseBackedUp,
+    /// A workstation's SQLite file copied into the office server (`migrate`).
+    WorkstationMigrated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::FirstAdminCreated,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -81,6 +83,7 @@ impl AuditAction {
         AuditAction::DataExported,
         AuditAction::DemoDataAdded,
         AuditAction::DatabaseBackedUp,
+        AuditAction::WorkstationMigrated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +121,7 @@ impl AuditAction {
             AuditAction::DataExported => "data_exported",
             AuditAction::DemoDataAdded => "demo_data_added",
             AuditAction::DatabaseBackedUp => "database_backed_up",
+            AuditAction::WorkstationMigrated => "workstation_migrated",
         }
     }
 
@@ -160,6 +164,7 @@ impl AuditAction {
             AuditAction::DataExported => "导出数据",
             AuditAction::DemoDataAdded => "生成演示数据",
             AuditAction::DatabaseBackedUp => "备份数据库",
+            AuditAction::WorkstationMigrated => "工作台迁入办公室服务器",
         }
     }
 }

@@ -18,6 +18,8 @@ pub enum AuditTarget {
     Backup,
     /// Demo data added from the command line.
     Demo,
+    /// A workstation moved into the office server: its migration record.
+    Migration(i64),
 }
 
 impl fmt::Display for AuditTarget {
@@ -32,6 +34,7 @@ impl fmt::Display for AuditTarget {
             AuditTarget::Export => f.write_str("export"),
             AuditTarget::Backup => f.write_str("backup"),
             AuditTarget::Demo => f.write_str("demo"),
+            AuditTarget::Migration(id) => write!(f, "migration:{id}"),
         }
     }
 }
@@ -54,6 +57,8 @@ impl AuditTarget {
                     AuditTarget::Application(n)
                 } else if let Some(n) = id("registration:") {
                     AuditTarget::Registration(n)
+                } else if let Some(n) = id("migration:") {
+                    AuditTarget::Migration(n)
                 } else {
                     return None;
                 }
@@ -78,6 +83,7 @@ mod tests {
             AuditTarget::Export,
             AuditTarget::Backup,
             AuditTarget::Demo,
+            AuditTarget::Migration(2),
         ] {
             assert_eq!(AuditTarget::parse(&t.to_string()), Some(t));
         }

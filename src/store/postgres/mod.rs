@@ -8,6 +8,7 @@
 mod audit;
 mod connect;
 mod error;
+mod migrate_in;
 mod migrations;
 mod notify;
 mod office_init;
@@ -20,6 +21,7 @@ mod tx;
 pub use audit::{anchor as audit_anchor, append as append_audit};
 pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
 pub use error::{OfficeError, connection_lost};
+pub use migrate_in::{Collision, MigrateInError, MigrateJob, MigrateReport, Renames, migrate_in};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, MigrateError, Migrated, migrate};
 pub use notify::{OfficeWatch, listen, next_change};
 pub use office_init::{

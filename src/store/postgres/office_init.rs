@@ -55,6 +55,10 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
     ("decision_reasons", "SELECT"),
     // One counter at a time per clerk: a sign-in replaces, a sign-out deletes.
     ("sessions", "SELECT, INSERT, UPDATE, DELETE"),
+    // Written only by `counterdesk migrate` (as the owner); read by the
+    // workstation's verifier.
+    ("workstation_migrations", "SELECT"),
+    ("audit_chapters", "SELECT"),
 ];
 
 /// The functions the workstation role may call (with their signatures).

@@ -496,6 +496,13 @@ const MIGRATIONS: &[&str] = &[
         since       TEXT NOT NULL
     );
     "#,
+    // 13: nothing on SQLite. The office server records the workstations
+    // moved into it (`counterdesk migrate`) and keeps their audit chains as
+    // chapters (see the PostgreSQL text of step 13); a workstation's file
+    // is only ever the source of a migration, never its target.
+    r#"
+    -- no change
+    "#,
 ];
 
 /// The schema version this build writes.

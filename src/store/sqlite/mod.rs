@@ -23,7 +23,7 @@ mod dashboard;
 mod decisions;
 mod decode;
 mod drafts;
-mod error;
+pub(crate) mod error;
 mod exchange;
 mod export_runs;
 pub(crate) mod migrations;
@@ -97,6 +97,15 @@ impl SqliteReadOnly {
             conn: &self.conn,
             path: &self.path,
         }
+    }
+
+    /// The read-only connection itself, for `migrate`'s table copy.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 

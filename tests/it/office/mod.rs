@@ -15,6 +15,8 @@ mod connect;
 /// The store contract, run on SQLite and on the server.
 mod contract;
 mod faults;
+/// `counterdesk migrate`: a workstation's file into the server.
+mod migrate;
 mod schema;
 /// Office mode through the app: unknown commits, reconnects, LISTEN/NOTIFY,
 /// the server's clock, the workstation on every row.

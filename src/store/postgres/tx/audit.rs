@@ -111,7 +111,15 @@ impl AuditLog for PgTx<'_> {
             return Ok(v);
         }
         let head = self.head_row()?;
-        Ok(walk.finish(head.as_ref().map(|(s, h)| (*s, h.as_str()))))
+        match walk.finish(head.as_ref().map(|(s, h)| (*s, h.as_str()))) {
+            // The office chain holds; then the chapters of migrated
+            // workstations, each against the head the office chain recorded.
+            AuditVerdict::Intact { rows } => match self.verify_chapters()? {
+                AuditVerdict::Intact { .. } => Ok(AuditVerdict::Intact { rows }),
+                broken => Ok(broken),
+            },
+            broken => Ok(broken),
+        }
     }
 
     fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {

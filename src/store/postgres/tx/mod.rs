@@ -26,6 +26,7 @@ mod attachments;
 mod audit;
 mod backups;
 mod blobs;
+mod chapters;
 mod claims;
 mod clerks;
 mod dashboard;
@@ -50,6 +51,7 @@ use ::postgres::{Row, Statement, Transaction};
 use super::OfficeError;
 use crate::store::StoreError;
 
+pub use chapters::chapter_words;
 pub use decode::Cols;
 
 /// Parameters of one statement.
