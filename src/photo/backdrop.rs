@@ -7,7 +7,7 @@
 
 use image::{GrayImage, RgbImage};
 
-use super::mask::SubjectCounts;
+use super::mask::{BackgroundMask, SubjectCounts};
 use super::pixels::{chroma, luma, sobel};
 use super::report::{Check, PhotoVerdict, Rect};
 use super::segment::PersonMask;
@@ -108,13 +108,15 @@ fn tint_words(rgb: [f32; 3]) -> &'static str {
     }
 }
 
-/// The two backdrop checks. `rows`: only rows above it count (the fallback
-/// mask also takes light clothes for backdrop lower down); `head_bottom`:
-/// the ring near the head ends at this row (the chin).
+/// The two backdrop checks. `mask` is `person.background()`; `rows`: only
+/// rows above it count (the fallback mask also takes light clothes for
+/// backdrop lower down); `head_bottom`: the ring near the head ends at this
+/// row (the chin).
 pub fn checks(
     rgb: &RgbImage,
     grey: &GrayImage,
     person: &PersonMask,
+    mask: &BackgroundMask,
     rows: u32,
     head_bottom: Option<f32>,
 ) -> Vec<Check> {
@@ -122,10 +124,9 @@ pub fn checks(
     let (w, h) = rgb.dimensions();
     let rows = rows.clamp(1, h);
     let whole = Some(Rect::new(0.0, 0.0, w as f32, rows as f32));
-    let mask = person.background();
     let rim = ((w as f32 * t.bg_rim_share).round() as u32).max(1);
     let ring = ((w as f32 * t.bg_ring_share).round() as u32).max(rim + 1);
-    let near = SubjectCounts::new(&mask, rows.saturating_add(ring).min(h));
+    let near = SubjectCounts::new(mask, rows.saturating_add(ring).min(h));
     let ring_rows = head_bottom.map_or(rows, |b| (b.max(0.0) as u32).min(rows));
     let (zx, zy) = t.bg_zones;
     let mut all = Sums::default();
@@ -311,7 +312,7 @@ mod tests {
 
     fn verdicts(bg: [u8; 3], ring: Option<[u8; 3]>) -> (PhotoVerdict, PhotoVerdict, String) {
         let (img, m) = photo(bg, ring);
-        let c = checks(&img, &to_grey(&img), &m, 300, Some(250.0));
+        let c = checks(&img, &to_grey(&img), &m, &m.background(), 300, Some(250.0));
         (c[0].verdict, c[1].verdict, c[0].value.clone())
     }
 
@@ -342,7 +343,7 @@ mod tests {
             prob: vec![1.0; 2500],
             learned: true,
         };
-        let c = checks(&img, &to_grey(&img), &m, 50, None);
+        let c = checks(&img, &to_grey(&img), &m, &m.background(), 50, None);
         assert_eq!(c[0].verdict, PhotoVerdict::Fail);
         assert!(c.iter().all(|c| !c.value.contains("NaN")));
     }

@@ -133,6 +133,7 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
                 rgb,
                 &grey,
                 &person,
+                &mask,
                 bg_rows,
                 geometry.chin_y,
             ));
@@ -159,7 +160,7 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
         }
         // without exactly one face only the face-free checks can run
         None => {
-            checks.extend(backdrop::checks(rgb, &grey, &person, bg_rows, None));
+            checks.extend(backdrop::checks(rgb, &grey, &person, &mask, bg_rows, None));
             checks.push(colour);
         }
     }
