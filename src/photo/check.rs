@@ -14,14 +14,14 @@ use super::detail;
 use super::error::PhotoError;
 use super::faces;
 use super::glare;
-use super::head;
+use super::head::{self, FaceLines};
 use super::landmarks;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
 use super::models::{self, Models};
 use super::pixels::{shrink, to_grey};
 use super::pose;
-use super::report::{Check, Geometry, PhotoReport};
+use super::report::{Check, Geometry, PhotoReport, Rect};
 use super::segment::{self, PersonMask};
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
@@ -87,19 +87,29 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
     let (w, h) = rgb.dimensions();
     // full-size pixels per analysed pixel
     let scale = full_w as f32 / w as f32;
-    let grey = to_grey(rgb);
     let whole = detail::whole(w, h);
 
     // The person mask (segmentation, the slowest model) runs on the second
-    // core while this thread finds the faces and the landmarks of one face.
-    let (person, colour, faces) = std::thread::scope(|s| {
+    // core while this thread finds the faces, the landmarks of one face and
+    // the face-zone checks that need no mask.
+    let (person, colour, (grey, faces, early)) = std::thread::scope(|s| {
         let side = s.spawn(|| {
-            let person = person_mask(models, rgb, &grey);
+            let person = person_mask(models, rgb);
             (person, tone::colour_check(rgb, whole))
         });
+        let grey = to_grey(rgb);
         let faces = faces::find(models, rgb, &grey);
+        let early = faces
+            .primary
+            .as_ref()
+            .and_then(|p| p.mesh.as_ref())
+            .map(|mesh| {
+                let lines = FaceLines::new(&grey, mesh);
+                let zone = FaceZone::check(rgb, &grey, lines.face, &lines.frame());
+                (lines, zone)
+            });
         match side.join() {
-            Ok((person, colour)) => (person, colour, faces),
+            Ok((person, colour)) => (person, colour, (grey, faces, early)),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
@@ -120,9 +130,10 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
     };
     match &faces.primary {
         Some(primary) => {
-            geometry = match &primary.mesh {
-                Some(mesh) => head::measure(&person, &grey, mesh, primary.pose),
-                None => {
+            let (lines, zone) = early.unzip();
+            geometry = match (&primary.mesh, &lines) {
+                (Some(mesh), Some(lines)) => head::measure(&person, mesh, primary.pose, lines),
+                _ => {
                     let f = primary.rect;
                     let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
                     super::geometry::measure(&mask, f, marks)
@@ -149,13 +160,14 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
             checks.push(colour);
             // the checks that must stay on skin, placed by the eye line and chin
             let frame = FaceFrame::new(f, &geometry);
+            let zone = zone.unwrap_or_else(|| FaceZone::check(rgb, &grey, f, &frame));
             checks.extend([
-                tone::skin_colour_check(rgb, f),
-                tone::exposure_check(&grey, &frame),
+                zone.skin_colour,
+                zone.exposure,
                 tone::lighting_check(&grey, f, &mask),
-                detail::sharpness_check(&grey, f),
+                zone.sharpness,
                 glare::glare_check(rgb, &grey, &frame, &mask, primary.mesh.as_ref()),
-                detail::skin_texture_check(&grey, &frame),
+                zone.skin_texture,
             ]);
         }
         // without exactly one face only the face-free checks can run
@@ -197,9 +209,29 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
 /// Why the pose could not be measured when the face mesh found nothing.
 const NO_MESH: &str = "未能定位面部特征点，无法测量头部姿态，请人工确认是否正面";
 
+/// The face-zone checks that read no person mask: with landmarks they run
+/// beside the segmentation.
+struct FaceZone {
+    skin_colour: Check,
+    exposure: Check,
+    sharpness: Check,
+    skin_texture: Check,
+}
+
+impl FaceZone {
+    fn check(rgb: &RgbImage, grey: &GrayImage, f: Rect, frame: &FaceFrame) -> FaceZone {
+        FaceZone {
+            skin_colour: tone::skin_colour_check(rgb, f),
+            exposure: tone::exposure_check(grey, frame),
+            sharpness: detail::sharpness_check(grey, f),
+            skin_texture: detail::skin_texture_check(grey, frame),
+        }
+    }
+}
+
 /// The person mask: segmentation, or the flood-fill backdrop as 0/1 when the
 /// model is missing or fails (with the note the report shows).
-fn person_mask(models: &Models, rgb: &RgbImage, grey: &GrayImage) -> (PersonMask, Option<String>) {
+fn person_mask(models: &Models, rgb: &RgbImage) -> (PersonMask, Option<String>) {
     let failed = match &models.segmenter {
         Ok(net) => match segment::segment(net, rgb) {
             Ok(m) => return (m, None),
@@ -208,7 +240,8 @@ fn person_mask(models: &Models, rgb: &RgbImage, grey: &GrayImage) -> (PersonMask
         Err(e) => e.clone(),
     };
     tracing::warn!(error = %failed, "segmentation unavailable, colour backdrop mask");
-    let flood = mask::background_mask(rgb, grey);
+    // its own grey copy: the usual path computes that on the other thread
+    let flood = mask::background_mask(rgb, &to_grey(rgb));
     (
         PersonMask::from_background(&flood),
         Some("人像分割模型不可用，已按颜色估计背景".to_owned()),
