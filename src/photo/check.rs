@@ -91,12 +91,9 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
 
     // The person mask (segmentation, the slowest model) runs on the second
     // core while this thread finds the faces, the landmarks of one face and
-    // the face-zone checks that need no mask.
-    let (person, colour, (grey, faces, early)) = std::thread::scope(|s| {
-        let side = s.spawn(|| {
-            let person = person_mask(models, rgb);
-            (person, tone::colour_check(rgb, whole))
-        });
+    // the checks that need no mask.
+    let (person, (grey, faces, early, colour)) = std::thread::scope(|s| {
+        let side = s.spawn(|| person_mask(models, rgb));
         let grey = to_grey(rgb);
         let faces = faces::find(models, rgb, &grey);
         let early = faces
@@ -108,8 +105,9 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
                 let zone = FaceZone::check(rgb, &grey, lines.face, &lines.frame());
                 (lines, zone)
             });
+        let colour = tone::colour_check(rgb, whole);
         match side.join() {
-            Ok((person, colour)) => (person, colour, (grey, faces, early)),
+            Ok(person) => (person, (grey, faces, early, colour)),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
