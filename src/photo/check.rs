@@ -1,8 +1,11 @@
-//! The pipeline: decode → spec → faces and landmarks ‖ person mask →
-//! geometry → checks. Learned models when they loaded, the classical
-//! method (rustface, flood fill, edge landmarks) for any that did not.
+//! The pipeline: decode → spec → faces and landmarks ‖ person mask (on a
+//! helper thread, `side.rs`) → geometry → checks. Learned models when they
+//! loaded, the classical method (rustface, flood fill, edge landmarks) for
+//! any that did not.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 use chrono::NaiveDate;
 
@@ -18,11 +21,12 @@ use super::head::{self, FaceLines};
 use super::landmarks;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
-use super::models::{self, Models};
+use super::models::{self, ModelError, Models};
 use super::pixels::{shrink, to_grey};
 use super::pose;
 use super::report::{Check, Geometry, PhotoReport, Rect};
 use super::segment::{self, PersonMask};
+use super::side;
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
 use super::tone;
@@ -70,7 +74,12 @@ pub fn check_bytes_with(
 /// Camera-sized photos are analysed on a reduced copy (long side ≤
 /// `analysis_long_side_px`): every measure is in mm or relative to the face,
 /// so only speed changes. Geometry and regions are mapped back to full-size pixels.
-pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &Models) -> Analysis {
+pub fn analyse_with(
+    mut decoded: Decoded,
+    bytes: &[u8],
+    today: NaiveDate,
+    models: &Models,
+) -> Analysis {
     let (full_w, full_h) = decoded.rgb.dimensions();
     let spec = spec_for(full_w, full_h);
     let mut checks: Vec<Check> = vec![
@@ -78,39 +87,40 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
         metadata::size_check(spec, full_w, full_h),
     ];
     let limit = THRESHOLDS.analysis_long_side_px;
-    let reduced = if full_w.max(full_h) > limit {
-        Some(shrink(&decoded.rgb, full_w.max(full_h).div_ceil(limit)))
+    let reduced = full_w.max(full_h) > limit;
+    // the analysed photo, shared with the segmentation's helper thread (the
+    // decoded one is put back at the end when it was not reduced)
+    let shared = Arc::new(if reduced {
+        shrink(&decoded.rgb, full_w.max(full_h).div_ceil(limit))
     } else {
-        None
-    };
-    let rgb = reduced.as_ref().unwrap_or(&decoded.rgb);
+        std::mem::take(&mut decoded.rgb)
+    });
+    let rgb: &RgbImage = &shared;
     let (w, h) = rgb.dimensions();
     // full-size pixels per analysed pixel
     let scale = full_w as f32 / w as f32;
     let whole = detail::whole(w, h);
 
-    // The person mask (segmentation, the slowest model) runs on the second
-    // core while this thread finds the faces, the landmarks of one face and
+    // The person mask (segmentation, the slowest model) is made on a helper
+    // thread while this one finds the faces, the landmarks of one face and
     // the checks that need no mask.
-    let (person, (grey, faces, early, colour)) = std::thread::scope(|s| {
-        let side = s.spawn(|| person_mask(models, rgb));
-        let grey = to_grey(rgb);
-        let faces = faces::find(models, rgb, &grey);
-        let early = faces
-            .primary
-            .as_ref()
-            .and_then(|p| p.mesh.as_ref())
-            .map(|mesh| {
-                let lines = FaceLines::new(&grey, mesh);
-                let zone = FaceZone::check(rgb, &grey, lines.face, &lines.frame());
-                (lines, zone)
-            });
-        let colour = tone::colour_check(rgb, whole);
-        match side.join() {
-            Ok(person) => (person, (grey, faces, early, colour)),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+    let pending = models.segmenter.as_ref().ok().cloned().map(|net| {
+        let img = Arc::clone(&shared);
+        side::run(move || segment::segment(&net, &img))
     });
+    let grey = to_grey(rgb);
+    let faces = faces::find(models, rgb, &grey);
+    let early = faces
+        .primary
+        .as_ref()
+        .and_then(|p| p.mesh.as_ref())
+        .map(|mesh| {
+            let lines = FaceLines::new(&grey, mesh);
+            let zone = FaceZone::check(rgb, &grey, lines.face, &lines.frame());
+            (lines, zone)
+        });
+    let colour = tone::colour_check(rgb, whole);
+    let person = person_mask(models, rgb, pending);
     let (person, mask_note) = person;
     let mask = person.background();
     checks.push(faces::face_count_check(&faces, w, h));
@@ -197,6 +207,10 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
     }
     geometry.px_per_mm = px_per_mm(full_w);
     let report = PhotoReport::new(spec, (full_w, full_h), faces.count(), checks, geometry);
+    if !reduced {
+        // the helper dropped its handle before it answered
+        decoded.rgb = Arc::try_unwrap(shared).unwrap_or_else(|still| (*still).clone());
+    }
     Analysis {
         report,
         decoded,
@@ -227,18 +241,25 @@ impl FaceZone {
     }
 }
 
-/// The person mask: segmentation, or the flood-fill backdrop as 0/1 when the
-/// model is missing or fails (with the note the report shows).
-fn person_mask(models: &Models, rgb: &RgbImage) -> (PersonMask, Option<String>) {
-    let failed = match &models.segmenter {
-        Ok(net) => match segment::segment(net, rgb) {
+/// The person mask: the segmentation's (from the helper when it ran there),
+/// or the flood-fill backdrop as 0/1 when the model is missing or fails
+/// (with the note the report shows).
+fn person_mask(
+    models: &Models,
+    rgb: &RgbImage,
+    pending: Option<Receiver<Result<PersonMask, ModelError>>>,
+) -> (PersonMask, Option<String>) {
+    let failed = match (&models.segmenter, pending.map(|r| r.recv())) {
+        (Err(e), _) => e.clone(),
+        (Ok(_), Some(Ok(Ok(m)))) => return (m, None),
+        (Ok(_), Some(Ok(Err(e)))) => e,
+        // the helper could not run it: here, then
+        (Ok(net), _) => match segment::segment(net, rgb) {
             Ok(m) => return (m, None),
             Err(e) => e,
         },
-        Err(e) => e.clone(),
     };
     tracing::warn!(error = %failed, "segmentation unavailable, colour backdrop mask");
-    // its own grey copy: the usual path computes that on the other thread
     let flood = mask::background_mask(rgb, &to_grey(rgb));
     (
         PersonMask::from_background(&flood),
