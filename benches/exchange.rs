@@ -11,6 +11,7 @@
 //! setup takes seconds, not the 100 000 separate synchronous commits the app
 //! would make; the triggers keep the same aggregates either way.
 
+use counterdesk::app::runtime::call::Call;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -308,9 +309,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("dashboard_1m", |b| {
         b.iter(|| {
             black_box(dashboard::handle(
-                &mut reader,
-                now(),
-                &sup,
+                Call::new(&mut reader, now(), &sup),
                 dashboard::Req::Load,
             ))
         })

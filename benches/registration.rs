@@ -9,6 +9,7 @@
 //!   3 MB A4 JPEG scan, a page of the receipt PDF (text, embedded font) and a
 //!   page of the demo's drawn PDF.
 
+use counterdesk::app::runtime::call::Call;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -83,9 +84,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 registration::handle(
-                    &mut store,
-                    now,
-                    &actor,
+                    Call::new(&mut store, now, &actor),
                     Req::Search {
                         text: black_box(text.clone()),
                         page: 0,
@@ -128,9 +127,7 @@ fn bench(c: &mut Criterion) {
                 scan(&back, ScanSlot::IdBack),
             ];
             let out = registration::handle(
-                &mut store,
-                now,
-                &actor,
+                Call::new(&mut store, now, &actor),
                 Req::SubmitPerson {
                     form: PersonDraft {
                         doc_type: Some(IdDocType::ResidentId),

@@ -4,6 +4,7 @@
 pub mod queue;
 pub mod registrations;
 
+use crate::app::runtime::call::Call;
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
@@ -140,9 +141,7 @@ pub fn company_with_scans(store: &mut Store, now: DateTime<Utc>) -> Result<(), A
         bytes: sample_pdf(2),
     })?;
     registration::handle(
-        store,
-        now,
-        &actor,
+        Call::new(store, now, &actor),
         Req::SubmitCompany {
             form: CompanyDraft {
                 company_name: "北京顺达物流有限公司".into(),

@@ -1,8 +1,9 @@
 //! 面签注册 use cases: submit (person or company), search, open, reveal a full
 //! number, update a mobile number, countersign, print the receipt. Every
 //! change is one transaction with its audit row. The worker dispatches with
-//! `Request::Registration(r) => registration::handle(store, now, actor, r)`.
+//! `Request::Registration(r) => registration::handle(Call::new(store, now, actor), r)`.
 
+use crate::app::runtime::call::Call;
 use chrono::{DateTime, Utc};
 
 pub mod attachments;
@@ -145,12 +146,8 @@ pub enum Resp {
     },
 }
 
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     match req {
         Req::SubmitPerson {
             form,

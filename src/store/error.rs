@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::postgres::OfficeError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("文件 {path} 不是 SQLite 数据库（文件头不符），未做任何修改。请确认路径是否正确。")]
@@ -64,6 +66,20 @@ pub enum StoreError {
     /// A blob (photo) outside the stored size range.
     #[error("文件大小 {bytes} 字节超出允许范围（1 字节至 {max_mb} MB）")]
     BlobSize { bytes: usize, max_mb: usize },
+    /// The office server: could not connect, schema version differs, a
+    /// statement failed or the connection was lost
+    /// ([`OfficeError::is_connection_lost`] tells when to reconnect). The
+    /// message is Chinese and never carries a password.
+    #[error(transparent)]
+    Office(#[from] OfficeError),
+    /// Something only the embedded SQLite file has (a file copy as backup),
+    /// asked of the office server.
+    #[error("{what}在{location}上不可用：{why}")]
+    NotOnServer {
+        what: &'static str,
+        location: String,
+        why: &'static str,
+    },
 }
 
 impl StoreError {
@@ -82,6 +98,8 @@ impl StoreError {
             StoreError::AuditHeadDamaged { .. } => "审计日志损坏",
             StoreError::BackupExists { .. } => "文件已存在",
             StoreError::BlobSize { .. } => "文件大小不符",
+            StoreError::Office(e) => e.title(),
+            StoreError::NotOnServer { .. } => "办公室服务器不支持此操作",
         }
     }
 }
@@ -92,6 +110,7 @@ impl StoreError {
     pub fn technical(&self) -> Option<String> {
         match self {
             StoreError::Driver { source, .. } => Some(source.to_string()),
+            StoreError::Office(e) => e.technical(),
             StoreError::Corrupt { detail, .. }
             | StoreError::Unwritable { detail, .. }
             | StoreError::DiskFull { detail, .. } => Some(detail.clone()),

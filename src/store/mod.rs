@@ -21,9 +21,9 @@
 //!   row taken last, just before commit).
 //! - **Hot rows.** Rows that many writes touch:
 //!   - `queue_counts` (per kind and state, kept by triggers on
-//!     `applications`): SQLite keeps it in the writer's transaction; a server
-//!     keeps per-workstation delta rows summed on read, so two counters never
-//!     wait on one row.
+//!     `applications`): SQLite keeps it in the writer's transaction; the
+//!     server keeps one delta row per connection slot (backend pid mod 16)
+//!     and sums the slots on read, so two counters do not wait on one row.
 //!   - `decision_days` / `decision_reasons` (the dashboard's tallies, kept by
 //!     triggers on `decisions`): the same choice as `queue_counts`.
 //!   - `registration_counters` (the MQ number per day,
@@ -32,6 +32,12 @@
 //!     lock (`UPDATE … RETURNING`), held only until that registration commits.
 //! - **Store changed.** One signal, [`ChangeWatch`]: `PRAGMA data_version`
 //!   on SQLite, LISTEN/NOTIFY on the server.
+//!
+//! How each backend keeps them: the [`sqlite`] module's doc (one writer at a
+//! time), and [`PgTx`]'s for the office server (row locks in READ COMMITTED,
+//! `SKIP LOCKED`, per-connection tally slots). Both judge leases on the
+//! `now` the caller passes; in office mode the caller passes the server's
+//! clock ([`Store::server_time`]).
 
 pub mod audit;
 pub mod clerks;
@@ -48,7 +54,8 @@ pub mod registrations;
 pub mod settings;
 pub mod sqlite;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk};
@@ -62,6 +69,7 @@ pub use exchange::{
 };
 pub use files::{create_private_dir, create_private_file, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
+pub use postgres::{PgStore, PgTx};
 pub use queue::{
     ApplicationRecord, Blob, Claim, ClaimInfo, MAX_BLOB_BYTES, MAX_PAGE, NewApplication, PageQuery,
     QueueClock, QueueRow, SearchKey, sha256_hex,
@@ -127,6 +135,26 @@ pub struct Store {
 
 enum Backend {
     Sqlite(sqlite::SqliteStore),
+    /// The office server (issue 22): one connection as `counterdesk_app`.
+    Postgres(Box<postgres::PgStore>),
+}
+
+/// Where a store's data lives, as the status bar and messages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The workstation's own SQLite file.
+    File(PathBuf),
+    /// The office server, as `办公室服务器 host/db` (never the user).
+    Office(String),
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(p) => write!(f, "本机数据库 {}", p.display()),
+            Location::Office(s) => f.write_str(s),
+        }
+    }
 }
 
 impl Store {
@@ -147,9 +175,61 @@ impl Store {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    /// Connects to the office server as the workstation role. A server
+    /// whose schema version differs from this build's (or that was never
+    /// initialised) is refused; the message names `counterdesk office-init`.
+    /// The password comes from the passfile, else from `prompt`.
+    pub fn open_office(
+        target: postgres::Target,
+        prompt: postgres::Prompt,
+    ) -> Result<Self, StoreError> {
+        let connector = postgres::Connector::new(target, prompt)?;
+        Ok(Self {
+            backend: Backend::Postgres(Box::new(postgres::PgStore::open(Arc::new(connector))?)),
+        })
+    }
+
+    /// A second connection to the same database, for reads beside the
+    /// writer (as [`Store::open_reader`] on a file).
+    pub fn another_reader(&self) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: match &self.backend {
+                Backend::Sqlite(s) => Backend::Sqlite(sqlite::SqliteStore::open_reader(s.path())?),
+                Backend::Postgres(p) => Backend::Postgres(Box::new(p.another()?)),
+            },
+        })
+    }
+
+    /// Where the data lives: `本机数据库 <path>` or `办公室服务器 host/db`.
+    pub fn location(&self) -> Location {
         match &self.backend {
-            Backend::Sqlite(s) => s.path(),
+            Backend::Sqlite(s) => Location::File(s.path().to_path_buf()),
+            Backend::Postgres(p) => Location::Office(p.location().to_owned()),
+        }
+    }
+
+    /// The SQLite file, or `None` on the office server.
+    pub fn file(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite(s) => Some(s.path()),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// The SQLite file. On the office server there is none and this is the
+    /// empty path: callers that put files beside the database (the signing
+    /// key, the export lock, the import's photo check) must move to
+    /// [`Store::file`] / [`Store::location`] before office mode reaches them.
+    pub fn path(&self) -> &Path {
+        self.file().unwrap_or(Path::new(""))
+    }
+
+    /// The database's clock: the server's in office mode (the clock of
+    /// record there), `None` for a file (the workstation's clock is it).
+    pub fn server_time(&mut self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(p) => p.server_time().map(Some),
         }
     }
 
@@ -157,6 +237,10 @@ impl Store {
     pub fn tune_for_bulk(&mut self) -> Result<(), StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.tune_for_bulk(),
+            // The server's memory is its own business (shared_buffers); the
+            // import's own cost, the per-row counts, is handled by
+            // Exchange::begin_bulk_insert.
+            Backend::Postgres(_) => Ok(()),
         }
     }
 
@@ -164,6 +248,20 @@ impl Store {
     pub fn end_bulk(&mut self) -> Result<(), StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.end_bulk(),
+            Backend::Postgres(_) => Ok(()),
+        }
+    }
+
+    /// Copies the database file to `dest` (see [`backup_to`]). The office
+    /// server is backed up on the server by IT, so it refuses.
+    pub fn backup_to(&self, dest: &Path) -> Result<u64, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => backup_to(s.path(), dest),
+            Backend::Postgres(p) => Err(StoreError::NotOnServer {
+                what: "工作台本机备份",
+                location: p.location().to_owned(),
+                why: "办公室服务器的数据由信息科在服务器上备份（例如 pg_dump），工作台不复制服务器数据",
+            }),
         }
     }
 
@@ -175,6 +273,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+            Backend::Postgres(p) => p.write(|tx| f(tx), true),
         }
     }
 
@@ -187,6 +286,7 @@ impl Store {
     ) -> Result<T, E> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+            Backend::Postgres(p) => p.write(|tx| f(tx), true),
         }
     }
 
@@ -198,6 +298,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.immediate(|tx| f(tx), false),
+            Backend::Postgres(p) => p.write(|tx| f(tx), false),
         }
     }
 
@@ -209,6 +310,7 @@ impl Store {
     ) -> Result<T, E> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.read(|tx| f(tx)),
+            Backend::Postgres(p) => p.read(|tx| f(tx)),
         }
     }
 
@@ -219,6 +321,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         match &mut self.backend {
             Backend::Sqlite(s) => s.read(|tx| f(tx)),
+            Backend::Postgres(p) => p.read(|tx| f(tx)),
         }
     }
 }

@@ -132,6 +132,16 @@ impl Cluster {
     /// transaction survives `stop -m immediate` (fsync stays off: the OS
     /// page cache outlives the server process).
     pub fn start(owned: bool, durable_commits: bool) -> Option<Cluster> {
+        Self::start_with(owned, durable_commits, false)
+    }
+
+    /// As a hall's server runs: every commit flushed to disk (fsync,
+    /// full-page writes and synchronous commit on), for the benches.
+    pub fn start_durable(owned: bool) -> Option<Cluster> {
+        Self::start_with(owned, true, true)
+    }
+
+    fn start_with(owned: bool, durable_commits: bool, fsync: bool) -> Option<Cluster> {
         if !cfg!(unix) {
             skip("the test harness runs clusters on Unix only");
             return None;
@@ -162,7 +172,7 @@ impl Cluster {
         };
         c.give_to_postgres(&c.root.clone());
         c.initdb();
-        c.write_config(durable_commits);
+        c.write_config(durable_commits, fsync);
         c.watchdog = Some(c.spawn_watchdog());
         c.start_with_port_retries();
         Some(c)
@@ -221,7 +231,7 @@ impl Cluster {
 
     /// TLS files and pg_hba.conf beside the data directory; the server
     /// options except the port.
-    fn write_config(&mut self, durable_commits: bool) {
+    fn write_config(&mut self, durable_commits: bool, fsync: bool) {
         for name in ["server.crt", "server.key"] {
             let to = self.root.join(name);
             std::fs::copy(fixture(name), &to).unwrap();
@@ -242,11 +252,12 @@ impl Cluster {
         .unwrap();
         let root = self.root.display();
         self.server_opts = format!(
-            "-k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
+            "-k {root} -c listen_addresses=127.0.0.1 -c fsync={f} -c full_page_writes={f} \
              -c synchronous_commit={} -c hba_file={root}/pg_hba.conf -c ssl=on \
              -c ssl_cert_file={root}/server.crt -c ssl_key_file={root}/server.key \
              -c max_connections=200",
-            if durable_commits { "on" } else { "off" }
+            if durable_commits { "on" } else { "off" },
+            f = if fsync { "on" } else { "off" }
         );
     }
 

@@ -3,6 +3,7 @@
 //! countersigning on the record closes the queue item; two supervisors race;
 //! claims are given back at lock and logout; `check-db` finds damage.
 
+use counterdesk::app::runtime::call::Call;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -98,9 +99,7 @@ const CODE: &str = "91110000600037341L";
 /// Submits a company registration; returns its id.
 fn register(d: &mut Db, by: &SessionClerk, key: &str) -> i64 {
     match registration::handle(
-        &mut d.store,
-        t0(),
-        by,
+        Call::new(&mut d.store, t0(), by),
         RegReq::SubmitCompany {
             form: company(CODE),
             scans: vec![],
@@ -116,9 +115,7 @@ fn register(d: &mut Db, by: &SessionClerk, key: &str) -> i64 {
 
 fn claim_company(d: &mut Db, who: &SessionClerk, at: DateTime<Utc>) -> Option<Box<ReviewItem>> {
     match review::handle(
-        &mut d.store,
-        at,
-        who,
+        Call::new(&mut d.store, at, who),
         Req::ClaimNext {
             kind: Some(AppKind::CompanyRegistration),
         },
@@ -137,9 +134,7 @@ fn decide(
     verdict: Decision,
 ) -> Result<Resp, AppError> {
     review::handle(
-        &mut d.store,
-        t0() + Duration::minutes(2),
-        who,
+        Call::new(&mut d.store, t0() + Duration::minutes(2), who),
         Req::Decide {
             ticket: item.ticket.unwrap(),
             verdict,
@@ -167,9 +162,7 @@ fn actions(d: &mut Db) -> Vec<(AuditAction, String, String)> {
 
 fn countersign(d: &mut Db, who: &SessionClerk, id: i64) -> Result<RegResp, AppError> {
     registration::handle(
-        &mut d.store,
-        t0() + Duration::minutes(3),
-        who,
+        Call::new(&mut d.store, t0() + Duration::minutes(3), who),
         RegReq::Countersign { id },
     )
 }
@@ -197,7 +190,7 @@ fn a_submitted_company_registration_is_queued_due_one_working_day_later() {
     );
     // Counted by kind in the queue's counts.
     let zhao = d.zhao.clone();
-    let counts = match review::handle(&mut d.store, t0(), &zhao, Req::Counts).unwrap() {
+    let counts = match review::handle(Call::new(&mut d.store, t0(), &zhao), Req::Counts).unwrap() {
         Resp::Counts(c) => c,
         other => panic!("{other:?}"),
     };
@@ -335,7 +328,12 @@ fn four_eyes_own_registration_and_administrators() {
         .read(|tx| tx.application_for_registration(reg))
         .unwrap()
         .unwrap();
-    match review::handle(&mut d.store, t0(), &zhao, Req::Open { id: app_id }).unwrap() {
+    match review::handle(
+        Call::new(&mut d.store, t0(), &zhao),
+        Req::Open { id: app_id },
+    )
+    .unwrap()
+    {
         Resp::Opened(i) => {
             assert!(i.ticket.is_none());
             assert!(i.read_only_reason.unwrap().contains("四眼原则"));
@@ -343,8 +341,11 @@ fn four_eyes_own_registration_and_administrators() {
         other => panic!("{other:?}"),
     }
     assert!(countersign(&mut d, &zhao, reg).is_err());
-    let err =
-        review::handle(&mut d.store, t0(), &admin, Req::ClaimNext { kind: None }).unwrap_err();
+    let err = review::handle(
+        Call::new(&mut d.store, t0(), &admin),
+        Req::ClaimNext { kind: None },
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("管理员"), "{err}");
     assert!(countersign(&mut d, &admin, reg).is_err());
     // Another supervisor may.
@@ -410,9 +411,7 @@ fn two_supervisors_race_one_wins_the_other_is_told_who() {
     let item = claim_company(&mut d, &qian, t0()).unwrap();
     // 钱峰's lease runs out unrenewed (a crashed PC); 赵敏 countersigns the record.
     registration::handle(
-        &mut d.store,
-        t0() + Duration::minutes(20),
-        &zhao,
+        Call::new(&mut d.store, t0() + Duration::minutes(20), &zhao),
         RegReq::Countersign { id: reg },
     )
     .unwrap();

@@ -2,6 +2,7 @@
 //! (hashes, signature, marks only after the files are in place), and the
 //! dashboard's query plans.
 
+use counterdesk::app::runtime::call::Call;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -93,7 +94,7 @@ fn decide_some(store: &mut Store, n: usize) -> usize {
     let mut done = 0;
     for i in 0..n {
         let Resp::Claimed(Some(item)) =
-            review::handle(store, t0(), &sup, Req::ClaimNext { kind: None }).unwrap()
+            review::handle(Call::new(store, t0(), &sup), Req::ClaimNext { kind: None }).unwrap()
         else {
             break;
         };
@@ -111,9 +112,7 @@ fn decide_some(store: &mut Store, n: usize) -> usize {
             }
         };
         review::handle(
-            store,
-            t0(),
-            &sup,
+            Call::new(store, t0(), &sup),
             Req::Decide {
                 ticket,
                 verdict,
@@ -959,9 +958,7 @@ fn every_command_line_change_names_the_os_account_and_host() {
     std::fs::remove_file(keys::key_path(&path)).unwrap();
     let counter = clerk(&mut store, "wangli");
     let refused = counterdesk::app::exchange::handle(
-        &mut store,
-        t0(),
-        &counter,
+        Call::new(&mut store, t0(), &counter),
         counterdesk::app::exchange::Req::PublicKey,
     );
     assert!(
@@ -978,9 +975,7 @@ fn every_command_line_change_names_the_os_account_and_host() {
     let sup = clerk(&mut store, "zhaomin");
     assert!(
         counterdesk::app::exchange::handle(
-            &mut store,
-            t0(),
-            &sup,
+            Call::new(&mut store, t0(), &sup),
             counterdesk::app::exchange::Req::PublicKey
         )
         .is_ok()

@@ -4,6 +4,7 @@
 
 use counterdesk::app::clerks::session;
 use counterdesk::app::clerks::setup;
+use counterdesk::app::runtime::call::Call;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -539,7 +540,7 @@ fn the_administrator_is_reminded_until_an_anchor_and_a_backup_leave_the_pc() {
     let admin = who(&mut s, "admin");
     let supervisor = who(&mut s, "zhaomin");
     let load = |s: &mut Store, c: &SessionClerk, at| -> Dashboard {
-        match dashboard::handle(s, at, c, Req::Load).unwrap() {
+        match dashboard::handle(Call::new(s, at, c), Req::Load).unwrap() {
             Resp::Loaded(d) => *d,
         }
     };

@@ -1,6 +1,7 @@
 //! Review queue: indexed plans, atomic claims under contention, leases,
 //! all-or-nothing decisions, four-eyes, stale claims, the read-only connection.
 
+use counterdesk::app::runtime::call::Call;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -159,7 +160,12 @@ fn db(n: u64) -> Db {
 }
 
 fn claim_next(d: &mut Db, who: &SessionClerk, now: DateTime<Utc>) -> Option<Box<ReviewItem>> {
-    match review::handle(&mut d.store, now, who, Req::ClaimNext { kind: None }).unwrap() {
+    match review::handle(
+        Call::new(&mut d.store, now, who),
+        Req::ClaimNext { kind: None },
+    )
+    .unwrap()
+    {
         Resp::Claimed(item) => item,
         other => panic!("{other:?}"),
     }
@@ -173,9 +179,7 @@ fn decide(
     verdict: Decision,
 ) -> Result<Resp, AppError> {
     review::handle(
-        &mut d.store,
-        now,
-        who,
+        Call::new(&mut d.store, now, who),
         Req::Decide {
             ticket,
             verdict,
@@ -278,12 +282,15 @@ fn pages_walk_the_queue_in_due_order_without_gaps() {
 fn counts_match_the_rows_and_follow_decisions() {
     let mut d = db(200);
     let now = t0();
-    let reader_counts =
-        |d: &mut Db| match review::handle(&mut d.store, now, &d.zhao.clone(), Req::Counts).unwrap()
-        {
-            Resp::Counts(c) => c,
-            other => panic!("{other:?}"),
-        };
+    let reader_counts = |d: &mut Db| match review::handle(
+        Call::new(&mut d.store, now, &d.zhao.clone()),
+        Req::Counts,
+    )
+    .unwrap()
+    {
+        Resp::Counts(c) => c,
+        other => panic!("{other:?}"),
+    };
     let c = reader_counts(&mut d);
     assert_eq!(c.total.open, 200);
     let clock = QueueClock::at(now, d.zhao.id);
@@ -322,9 +329,7 @@ fn counts_match_the_rows_and_follow_decisions() {
 fn search_by_number_document_and_name_prefix() {
     let mut d = db(50);
     let page = |d: &mut Db, text: &str| match review::handle(
-        &mut d.store,
-        t0(),
-        &d.counter.clone(),
+        Call::new(&mut d.store, t0(), &d.counter.clone()),
         Req::Page {
             scope: Scope::Open,
             kind: None,
@@ -414,9 +419,7 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
     // Still leased: nothing for 钱进, and opening it names the holder.
     assert!(claim_next(&mut d, &qian, t0() + Duration::minutes(14)).is_none());
     match review::handle(
-        &mut d.store,
-        t0() + Duration::minutes(14),
-        &qian,
+        Call::new(&mut d.store, t0() + Duration::minutes(14), &qian),
         Req::Open { id: item.id },
     ) {
         Err(AppError::HeldBy { clerk, until }) => {
@@ -427,9 +430,7 @@ fn an_expired_lease_is_claimable_again_and_the_old_ticket_is_stale() {
     }
     // Renewing keeps it.
     let renewed = match review::handle(
-        &mut d.store,
-        t0() + Duration::minutes(10),
-        &zhao,
+        Call::new(&mut d.store, t0() + Duration::minutes(10), &zhao),
         Req::Renew { ticket: old },
     )
     .unwrap()
@@ -562,9 +563,7 @@ fn a_decision_is_one_transaction_and_survives_reopening() {
 
 fn decide_again(store: &mut Store, who: &SessionClerk, ticket: Ticket) -> String {
     review::handle(
-        store,
-        t0(),
-        who,
+        Call::new(store, t0(), who),
         Req::Decide {
             ticket,
             verdict: Decision::Approve,
@@ -594,7 +593,9 @@ fn four_eyes_and_roles() {
         })
         .unwrap();
     // Opening it is read-only, with the reason; claim-next skips it.
-    let item = match review::handle(&mut d.store, t0(), &zhao, Req::Open { id: own }).unwrap() {
+    let item = match review::handle(Call::new(&mut d.store, t0(), &zhao), Req::Open { id: own })
+        .unwrap()
+    {
         Resp::Opened(i) => i,
         other => panic!("{other:?}"),
     };
@@ -613,15 +614,20 @@ fn four_eyes_and_roles() {
         .to_string();
     assert!(err.contains("四眼"), "{err}");
     // 钱进 may take it.
-    let theirs = match review::handle(&mut d.store, t0(), &qian, Req::Open { id: own }).unwrap() {
+    let theirs = match review::handle(Call::new(&mut d.store, t0(), &qian), Req::Open { id: own })
+        .unwrap()
+    {
         Resp::Opened(i) => i,
         other => panic!("{other:?}"),
     };
     assert!(theirs.ticket.is_some());
     // Administrators and counter clerks decide nothing.
     for who in [&admin, &counter] {
-        let err =
-            review::handle(&mut d.store, t0(), who, Req::ClaimNext { kind: None }).unwrap_err();
+        let err = review::handle(
+            Call::new(&mut d.store, t0(), who),
+            Req::ClaimNext { kind: None },
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("只有审核岗"), "{err}");
         let err = decide(&mut d, who, t0(), theirs.ticket.unwrap(), Decision::Approve).unwrap_err();
         assert!(err.to_string().contains("只有审核岗"), "{err}");
@@ -647,9 +653,7 @@ fn a_supervisor_may_release_anothers_claim_audited() {
     let (zhao, qian, counter) = (d.zhao.clone(), d.qian.clone(), d.counter.clone());
     let item = claim_next(&mut d, &zhao, t0()).unwrap();
     let err = review::handle(
-        &mut d.store,
-        t0(),
-        &counter,
+        Call::new(&mut d.store, t0(), &counter),
         Req::Release {
             id: item.id,
             ticket: None,
@@ -658,9 +662,7 @@ fn a_supervisor_may_release_anothers_claim_audited() {
     .unwrap_err();
     assert!(err.to_string().contains("只有审核岗"), "{err}");
     review::handle(
-        &mut d.store,
-        t0(),
-        &qian,
+        Call::new(&mut d.store, t0(), &qian),
         Req::Release {
             id: item.id,
             ticket: None,
@@ -734,9 +736,7 @@ fn the_read_only_connection_reads_while_a_decision_is_being_written() {
         .execute_batch("BEGIN IMMEDIATE; UPDATE applications SET mobile = mobile WHERE id = 1;")
         .unwrap();
     let resp = review::handle_read(
-        &mut reader,
-        t0(),
-        &zhao,
+        Call::new(&mut reader, t0(), &zhao),
         Req::Page {
             scope: Scope::Open,
             kind: None,
@@ -764,10 +764,16 @@ fn the_read_only_connection_reads_while_a_decision_is_being_written() {
             || err.to_string().contains("写入"),
         "{err}"
     );
-    assert!(review::handle_read(&mut reader, t0(), &zhao, Req::ClaimNext { kind: None }).is_err());
+    assert!(
+        review::handle_read(
+            Call::new(&mut reader, t0(), &zhao),
+            Req::ClaimNext { kind: None }
+        )
+        .is_err()
+    );
     // Administrators do not browse applicants.
     let admin = d.admin.clone();
-    assert!(review::handle_read(&mut reader, t0(), &admin, Req::Counts).is_err());
+    assert!(review::handle_read(Call::new(&mut reader, t0(), &admin), Req::Counts).is_err());
 }
 
 #[test]
@@ -776,9 +782,7 @@ fn decide_then_next_opens_the_following_application() {
     let zhao = d.zhao.clone();
     let first = claim_next(&mut d, &zhao, t0()).unwrap();
     let resp = review::handle(
-        &mut d.store,
-        t0(),
-        &zhao,
+        Call::new(&mut d.store, t0(), &zhao),
         Req::Decide {
             ticket: first.ticket.unwrap(),
             verdict: Decision::Approve,
@@ -867,18 +871,18 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
             tx.insert_application(&a)
         })
         .unwrap();
-    let Resp::Claimed(Some(item)) =
-        review::handle(&mut store, t0(), &zhao, Req::ClaimNext { kind: None }).unwrap()
-    else {
+    let Resp::Claimed(Some(item)) = review::handle(
+        Call::new(&mut store, t0(), &zhao),
+        Req::ClaimNext { kind: None },
+    )
+    .unwrap() else {
         panic!("nothing claimed");
     };
     assert_eq!(item.photo_failed.len(), 2);
     let ticket = item.ticket.unwrap();
     let decide = |store: &mut Store, verdict: Decision| {
         review::handle(
-            store,
-            t0(),
-            &zhao,
+            Call::new(store, t0(), &zhao),
             Req::Decide {
                 ticket,
                 verdict,
@@ -923,9 +927,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     // 审计日志 names the application and the clerk as people know them.
     let counterdesk::app::clerks::audit_view::Resp::Rows(rows) =
         counterdesk::app::clerks::audit_view::handle(
-            &mut store,
-            t0(),
-            &zhao,
+            Call::new(&mut store, t0(), &zhao),
             counterdesk::app::clerks::audit_view::Req::Tail { limit: 1 },
         )
         .unwrap()
@@ -935,7 +937,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     assert_eq!(rows[0].target, "申请 SL202611230000000");
     assert_eq!(rows[0].actor, "赵敏 (zhaomin)");
     // The read-only review from 已通过 shows it.
-    let item = review::handle(&mut store, t0(), &zhao, Req::Open { id }).unwrap();
+    let item = review::handle(Call::new(&mut store, t0(), &zhao), Req::Open { id }).unwrap();
     let Resp::Opened(item) = item else { panic!() };
     assert_eq!(
         item.decision.unwrap().photo_override.as_deref(),

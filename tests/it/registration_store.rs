@@ -2,6 +2,7 @@
 //! idempotent retries, duplicates, numbering under two connections,
 //! four-eyes countersigning, audited reveals and the receipt PDF.
 
+use counterdesk::app::runtime::call::Call;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -90,9 +91,7 @@ fn submit_person(
     key: &str,
 ) -> Result<Submitted, AppError> {
     match registration::handle(
-        store,
-        now(),
-        actor,
+        Call::new(store, now(), actor),
         Req::SubmitPerson {
             form,
             scans,
@@ -106,9 +105,7 @@ fn submit_person(
 
 fn submit_company(store: &mut Store, actor: &SessionClerk, key: &str) -> Submitted {
     match registration::handle(
-        store,
-        now(),
-        actor,
+        Call::new(store, now(), actor),
         Req::SubmitCompany {
             form: company(),
             scans: vec![(ScanSlot::BusinessLicence, png_scan("licence.png", 9))],
@@ -257,9 +254,7 @@ fn a_known_number_returns_the_existing_record_and_its_mobile_can_be_updated() {
     assert_eq!(count(&path, "registrations"), 1);
 
     let resp = registration::handle(
-        &mut s,
-        now(),
-        &wang,
+        Call::new(&mut s, now(), &wang),
         Req::UpdateMobile {
             id: r.id,
             mobile: "139 0013 9000".into(),
@@ -277,9 +272,7 @@ fn a_known_number_returns_the_existing_record_and_its_mobile_can_be_updated() {
     );
     // A landline is refused beside the field.
     let resp = registration::handle(
-        &mut s,
-        now(),
-        &wang,
+        Call::new(&mut s, now(), &wang),
         Req::UpdateMobile {
             id: r.id,
             mobile: "010-12345678".into(),
@@ -304,9 +297,7 @@ fn a_company_with_the_same_organisation_code_is_a_duplicate() {
         ..company()
     };
     let err = registration::handle(
-        &mut s,
-        now(),
-        &wang,
+        Call::new(&mut s, now(), &wang),
         Req::SubmitCompany {
             form: legacy,
             scans: vec![],
@@ -325,9 +316,7 @@ fn an_invalid_form_comes_back_with_field_errors() {
     let mut form = person("110101199003070010", "  ");
     form.identity_confirmed = false;
     let resp = registration::handle(
-        &mut s,
-        now(),
-        &wang,
+        Call::new(&mut s, now(), &wang),
         Req::SubmitPerson {
             form,
             scans: vec![],
@@ -509,7 +498,7 @@ fn a_company_counts_only_after_another_supervisor_countersigns() {
     assert_eq!(c.status.label(), "待复核");
     assert!(c.company.as_ref().unwrap().breakdown.org_code.is_some());
     let countersign = |s: &mut Store, who: &SessionClerk| {
-        registration::handle(s, now(), who, Req::Countersign { id: c.id })
+        registration::handle(Call::new(s, now(), who), Req::Countersign { id: c.id })
     };
     // Counter clerks and administrators decide nothing.
     assert!(matches!(
@@ -522,9 +511,7 @@ fn a_company_counts_only_after_another_supervisor_countersigns() {
     ));
     // The pending list shows it to the supervisor, with the button enabled.
     let page = registration::handle(
-        &mut s,
-        now(),
-        &zhao,
+        Call::new(&mut s, now(), &zhao),
         Req::PendingCountersign {
             page: 0,
             generation: 7,
@@ -534,7 +521,7 @@ fn a_company_counts_only_after_another_supervisor_countersigns() {
     let Resp::Page(p) = page else { panic!() };
     assert_eq!((p.generation, p.rows.len()), (7, 1));
     let Resp::Opened(v) =
-        registration::handle(&mut s, now(), &zhao, Req::Open { id: c.id }).unwrap()
+        registration::handle(Call::new(&mut s, now(), &zhao), Req::Open { id: c.id }).unwrap()
     else {
         panic!()
     };
@@ -561,8 +548,11 @@ fn a_supervisor_cannot_countersign_their_own_registration() {
     let zhao = clerk(&mut s, "zhaomin");
     let c = submit_company(&mut s, &zhao, "c").record;
     assert!(!c.can_countersign);
-    let err =
-        registration::handle(&mut s, now(), &zhao, Req::Countersign { id: c.id }).unwrap_err();
+    let err = registration::handle(
+        Call::new(&mut s, now(), &zhao),
+        Req::Countersign { id: c.id },
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("自己"), "{err}");
 }
 
@@ -582,7 +572,7 @@ fn revealing_a_number_is_audited() {
     .unwrap()
     .record;
     let Resp::Revealed(n) =
-        registration::handle(&mut s, now(), &zhao, Req::Reveal { id: r.id }).unwrap()
+        registration::handle(Call::new(&mut s, now(), &zhao), Req::Reveal { id: r.id }).unwrap()
     else {
         panic!()
     };
@@ -596,7 +586,9 @@ fn revealing_a_number_is_audited() {
     assert_eq!(tail[0].target, format!("registration:{}", r.id));
     // The administrator cannot look.
     let admin = clerk(&mut s, "admin");
-    assert!(registration::handle(&mut s, now(), &admin, Req::Reveal { id: r.id }).is_err());
+    assert!(
+        registration::handle(Call::new(&mut s, now(), &admin), Req::Reveal { id: r.id }).is_err()
+    );
 }
 
 #[test]
@@ -624,9 +616,7 @@ fn registration_drafts_stay_with_their_clerk() {
 
 fn search(s: &mut Store, actor: &SessionClerk, text: &str) -> Vec<String> {
     let Resp::Page(p) = registration::handle(
-        s,
-        now(),
-        actor,
+        Call::new(s, now(), actor),
         Req::Search {
             text: text.into(),
             page: 0,
@@ -714,7 +704,7 @@ fn the_receipt_pdf_holds_the_number_the_name_and_its_title_as_text() {
     .unwrap()
     .record;
     let Resp::Receipt(data) =
-        registration::handle(&mut s, now(), &wang, Req::Receipt { id: r.id }).unwrap()
+        registration::handle(Call::new(&mut s, now(), &wang), Req::Receipt { id: r.id }).unwrap()
     else {
         panic!()
     };
@@ -751,7 +741,7 @@ fn the_receipt_pdf_holds_the_number_the_name_and_its_title_as_text() {
     // A company receipt says it awaits countersigning; the PDF is itself a valid scan.
     let c = submit_company(&mut s, &wang, "c").record;
     let Resp::Receipt(data) =
-        registration::handle(&mut s, now(), &wang, Req::Receipt { id: c.id }).unwrap()
+        registration::handle(Call::new(&mut s, now(), &wang), Req::Receipt { id: c.id }).unwrap()
     else {
         panic!()
     };

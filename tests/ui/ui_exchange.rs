@@ -2,6 +2,7 @@
 //! dialog, its error list, its progress dialog, an export, and the dashboard
 //! empty and busy, with the overdue list opening an application.
 
+use counterdesk::app::runtime::call::Call;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -202,9 +203,11 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
         for k in (0..14i64).rev() {
             let at = t0() - Duration::days(k) - Duration::hours(1);
             for i in 0..(2 + (k * 7) % 6) {
-                let Resp::Claimed(Some(item)) =
-                    review::handle(&mut store, at, &sup, Req::ClaimNext { kind: None }).unwrap()
-                else {
+                let Resp::Claimed(Some(item)) = review::handle(
+                    Call::new(&mut store, at, &sup),
+                    Req::ClaimNext { kind: None },
+                )
+                .unwrap() else {
                     break;
                 };
                 let Some(ticket) = item.ticket else { continue };
@@ -227,9 +230,7 @@ fn dashboard_busy_and_the_overdue_list_opens_an_application() {
                     }
                 };
                 review::handle(
-                    &mut store,
-                    at,
-                    &sup,
+                    Call::new(&mut store, at, &sup),
                     Req::Decide {
                         ticket,
                         verdict,

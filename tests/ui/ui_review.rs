@@ -11,6 +11,7 @@ use counterdesk::app::photo::intake::PhotoIntake;
 use counterdesk::app::review;
 use counterdesk::app::review::Req;
 use counterdesk::app::review::Resp;
+use counterdesk::app::runtime::call::Call;
 use counterdesk::app::runtime::worker::DbTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::password::hash_password;
@@ -378,9 +379,11 @@ fn another_clerks_claim_says_who_and_until_when() {
     let qian = second_reviewer(&path);
     {
         let mut store = Store::open(&path).unwrap();
-        let Resp::Claimed(Some(_)) =
-            review::handle(&mut store, t0(), &qian, Req::ClaimNext { kind: None }).unwrap()
-        else {
+        let Resp::Claimed(Some(_)) = review::handle(
+            Call::new(&mut store, t0(), &qian),
+            Req::ClaimNext { kind: None },
+        )
+        .unwrap() else {
             panic!("nothing claimed");
         };
     }
@@ -417,8 +420,12 @@ fn a_failed_decision_keeps_the_reasons_and_says_why() {
     {
         let mut store = Store::open(&path).unwrap();
         let id = queue(&ui).review.as_ref().unwrap().item.id;
-        review::handle(&mut store, t0(), &qian, Req::Release { id, ticket: None }).unwrap();
-        review::handle(&mut store, t0(), &qian, Req::Open { id }).unwrap();
+        review::handle(
+            Call::new(&mut store, t0(), &qian),
+            Req::Release { id, ticket: None },
+        )
+        .unwrap();
+        review::handle(Call::new(&mut store, t0(), &qian), Req::Open { id }).unwrap();
     }
     ui.harness
         .key_press_modifiers(Modifiers::COMMAND, Key::Enter);
@@ -691,9 +698,7 @@ fn company_registration_with(
         })
         .collect();
     let RegResp::Submitted(s) = registration::handle(
-        &mut store,
-        t0() - Duration::hours(20),
-        &wang,
+        Call::new(&mut store, t0() - Duration::hours(20), &wang),
         RegReq::SubmitCompany {
             form: CompanyDraft {
                 company_name: "北京顺达物流有限公司".into(),
@@ -806,9 +811,11 @@ fn unlocking_after_someone_took_it_says_who_has_it() {
     ui.settle();
     {
         let mut store = Store::open(&path).unwrap();
-        let Resp::Claimed(Some(_)) =
-            review::handle(&mut store, t0(), &qian, Req::ClaimNext { kind: None }).unwrap()
-        else {
+        let Resp::Claimed(Some(_)) = review::handle(
+            Call::new(&mut store, t0(), &qian),
+            Req::ClaimNext { kind: None },
+        )
+        .unwrap() else {
             panic!("钱峰 could not take it");
         };
     }
@@ -876,15 +883,18 @@ fn a_review_decided_elsewhere_says_so_and_refuses_the_decision() {
         let mut store = Store::open(&path).unwrap();
         // The only application in this database.
         let id = 1;
-        review::handle(&mut store, t0(), &qian, Req::Release { id, ticket: None }).unwrap();
-        let Resp::Opened(item) = review::handle(&mut store, t0(), &qian, Req::Open { id }).unwrap()
+        review::handle(
+            Call::new(&mut store, t0(), &qian),
+            Req::Release { id, ticket: None },
+        )
+        .unwrap();
+        let Resp::Opened(item) =
+            review::handle(Call::new(&mut store, t0(), &qian), Req::Open { id }).unwrap()
         else {
             panic!("not opened");
         };
         review::handle(
-            &mut store,
-            t0(),
-            &qian,
+            Call::new(&mut store, t0(), &qian),
             Req::Decide {
                 ticket: item.ticket.unwrap(),
                 verdict: review::Decision::Approve,

@@ -5,7 +5,7 @@
 # the store will do it. Prints tps, median and p95 per run, then checks the
 # chain has no broken link. Run as root (uses the postgres user) or as a
 # user who may run initdb. Until `counterdesk office-init` exists, the schema
-# is applied from the SQL text in src/store/postgres/migrations.rs.
+# is applied from the SQL text in src/store/postgres/migrations/.
 #
 #   tools/bench/office_audit_append.sh [SECONDS]
 set -euo pipefail
@@ -19,10 +19,10 @@ trap '"${as[@]}" "$bin/pg_ctl" -D "$d/data" -m immediate -w -s stop >/dev/null 2
 "${as[@]}" "$bin/initdb" -D "$d/data" -U postgres -A trust -E UTF8 --locale=C --no-instructions >/dev/null
 "${as[@]}" "$bin/pg_ctl" -D "$d/data" -l "$d/log" -s -w \
     -o "-p $port -k $d -c listen_addresses=127.0.0.1" start
-python3 - "$repo/src/store/postgres/migrations.rs" > "$d/schema.sql" <<'PY'
+python3 - "$repo/src/store/postgres/migrations" > "$d/schema.sql" <<'PY'
 import re, sys
-s = open(sys.argv[1]).read()
-body = s[s.index('pub const MIGRATIONS'):s.index('];\n\n/// The schema version')]
+# The step texts, in order: steps 1-4 in early.rs, the rest in late.rs.
+body = open(sys.argv[1] + "/early.rs").read() + open(sys.argv[1] + "/late.rs").read()
 print("CREATE ROLE counterdesk_owner NOLOGIN;")
 print("CREATE SCHEMA counterdesk AUTHORIZATION counterdesk_owner;")
 for step in re.findall(r'r#"(.*?)"#', body, re.S):

@@ -1,6 +1,7 @@
 //! Account administration (administrators only): list, create, disable or
 //! enable, reset a password. Every change names its account in the audit.
 
+use crate::app::runtime::call::Call;
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
@@ -206,12 +207,8 @@ pub enum Resp {
     Changed(String),
 }
 
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     Ok(match req {
         Req::List => Resp::Clerks(list_clerks(store, actor, now)?),
         Req::Create(account) => {

@@ -1,17 +1,17 @@
 //! 审计日志 as the screen shows it: each row's target named (account name,
 //! user name and role instead of `clerk:2`), and the chain check.
 
+use crate::app::runtime::call::Call;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use crate::app::clerks::access::require_role;
-use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
-use crate::store::{AuditVerdict, Store, StoreError, Tx};
+use crate::store::{AuditVerdict, StoreError, Tx};
 
 /// An audit target in words: the clerk by name, 申请 SL…, 面签记录 MQ-…,
 /// 系统设置; as stored otherwise (a record since deleted, text no version writes).
@@ -56,12 +56,8 @@ pub enum Resp {
     Verdict(AuditVerdict),
 }
 
-pub fn handle(
-    store: &mut Store,
-    _now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, actor, .. } = call;
     const REFUSAL: &str = "只有审核人员和管理员可以查看审计日志。";
     match req {
         Req::Tail { limit } => store

@@ -2,11 +2,9 @@
 //! sign-in. Always keyed by the acting clerk from the envelope, never by an id
 //! the screen supplies, so no clerk can read or overwrite another's draft.
 
-use chrono::{DateTime, Utc};
+use crate::app::runtime::call::Call;
 
-use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::error::AppError;
-use crate::store::Store;
 
 #[derive(Debug, Clone)]
 pub enum Req {
@@ -20,12 +18,8 @@ pub enum Resp {
     Loaded { key: String, body: Option<String> },
 }
 
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     Ok(match req {
         Req::Save { key, body } => {
             store.write(|tx| tx.save_draft(actor.id, &key, &body, now))?;

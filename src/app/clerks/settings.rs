@@ -1,5 +1,6 @@
 //! Office settings (administrators only): office name, idle lock, lockout.
 
+use crate::app::runtime::call::Call;
 use crate::domain::clerks::audit_target::AuditTarget;
 use chrono::{DateTime, Utc};
 
@@ -53,12 +54,8 @@ pub enum Resp {
     Saved(Settings),
 }
 
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     match req {
         Req::Save(s) => Ok(Resp::Saved(save_settings(store, actor, s, now)?)),
     }

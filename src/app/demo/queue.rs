@@ -3,6 +3,7 @@
 //! check characters; photos are four public-domain JPEGs stored once each
 //! (content-addressed), so a million applications stay a few hundred MB.
 
+use crate::app::runtime::call::Call;
 use chrono::{DateTime, Duration, Months, NaiveDate, TimeZone, Utc};
 
 use crate::app::clerks::session_clerk::SessionClerk;
@@ -414,7 +415,7 @@ pub fn generate(
     let decisions = (n / 1000).clamp(0, 24);
     for i in 0..decisions + 3 {
         let Resp::Claimed(Some(item)) =
-            review::handle(store, now, &sup, Req::ClaimNext { kind: None })?
+            review::handle(Call::new(store, now, &sup), Req::ClaimNext { kind: None })?
         else {
             break;
         };
@@ -436,9 +437,7 @@ pub fn generate(
             }
         };
         review::handle(
-            store,
-            now,
-            &sup,
+            Call::new(store, now, &sup),
             Req::Decide {
                 ticket,
                 verdict,

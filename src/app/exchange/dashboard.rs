@@ -2,14 +2,14 @@
 //! decisions and reasons, the oldest overdue applications and whether
 //! decisions wait too long to be exported. One read on the reader connection.
 
+use crate::app::runtime::call::Call;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::review::may_view;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::anchor;
 use crate::domain::exchange::limits;
-use crate::store::{DashboardData, QueueClock, Store};
+use crate::store::{DashboardData, QueueClock};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Req {
@@ -42,12 +42,12 @@ pub enum Resp {
     Loaded(Box<Dashboard>),
 }
 
-pub fn handle(
-    reader: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call {
+        store: reader,
+        now,
+        actor,
+    } = call;
     match req {
         Req::Load => {
             let clock = QueueClock::at(now, actor.id);

@@ -1,7 +1,7 @@
 //! 数据交换: application batches in (all or nothing, progress and cancel),
 //! decisions, registrations, audit rows and notices out (signed manifest),
 //! and the check of an export folder. The worker dispatches with one line:
-//! `Request::Exchange(r) => exchange::handle(store, now, actor, r)`.
+//! `Request::Exchange(r) => exchange::handle(Call::new(store, now, actor), r)`.
 
 pub mod batch_file;
 pub mod dashboard;
@@ -12,17 +12,14 @@ pub mod keys;
 mod photos;
 pub mod verify;
 
+use crate::app::runtime::call::Call;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
-use chrono::{DateTime, Utc};
-
 use crate::app::clerks::access::require_role;
-use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
-use crate::store::Store;
 
 pub use export::ExportSummary;
 pub use import::{ImportError, ImportOptions, ImportRejection, ImportSummary};
@@ -136,12 +133,8 @@ pub enum Resp {
     PublicKey { hex: String, path: PathBuf },
 }
 
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     match req {
         Req::PublicKey => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;

@@ -2,7 +2,7 @@
 //! [`Store::open_reader`] connection), claiming, opening, renewing,
 //! releasing and deciding. Every change is written with its audit row in one
 //! transaction. The worker dispatches with one line:
-//! `Request::Review(r) => review::handle(store, now, actor, r).map(Response::Review)`;
+//! `Request::Review(r) => review::handle(Call::new(store, now, actor), r).map(Response::Review)`;
 //! on the reader thread `handle` serves pages and counts the same way
 //! (route [`Req::is_read_only`] requests there).
 
@@ -13,16 +13,16 @@ mod record;
 mod search;
 mod view;
 
+use crate::app::runtime::call::Call;
 use chrono::{DateTime, Utc};
 
-use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::SOME_OTHER_REVIEWER;
 use crate::domain::review::{
     AppKind, Outcome, PageCursor, QueueCounts, Reason, Scope, TransitionError,
 };
-use crate::store::{ClaimInfo, PageQuery, QueueClock, SearchKey, Store};
+use crate::store::{ClaimInfo, PageQuery, QueueClock, SearchKey};
 
 pub use claim::open;
 pub use search::classify_search;
@@ -135,14 +135,12 @@ pub(crate) const OWN_ENTRY: &str = "四眼原则：不能审核自己录入的�
 pub(crate) const NOT_FOUND: &str = "未找到该申请，可能已被删除或编号有误";
 
 /// Runs any review request on the writer store.
-pub fn handle(
-    store: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call { store, now, actor } = call;
     match req {
-        Req::Page { .. } | Req::Counts | Req::Status { .. } => handle_read(store, now, actor, req),
+        Req::Page { .. } | Req::Counts | Req::Status { .. } => {
+            handle_read(Call::new(store, now, actor), req)
+        }
         Req::ClaimNext { kind } => claim::claim_next(store, now, actor, kind).map(Resp::Claimed),
         Req::Open { id } => claim::open(store, now, actor, id).map(|i| Resp::Opened(Box::new(i))),
         Req::Renew { ticket } => claim::renew(store, now, actor, ticket).map(Resp::Renewed),
@@ -157,12 +155,12 @@ pub fn handle(
 
 /// Runs a read-only request ([`Req::is_read_only`]) on any reader, e.g. a
 /// `Store::open_reader` connection. Other requests are refused.
-pub fn handle_read(
-    reader: &mut Store,
-    now: DateTime<Utc>,
-    actor: &SessionClerk,
-    req: Req,
-) -> Result<Resp, AppError> {
+pub fn handle_read(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
+    let Call {
+        store: reader,
+        now,
+        actor,
+    } = call;
     if !may_view(actor.role) {
         return Err(AppError::rejected("管理员不查看审核队列中的申请人信息"));
     }

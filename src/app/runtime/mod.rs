@@ -2,6 +2,7 @@
 //! job runner, the store-changed signal, the clock, paths, logs and the one
 //! error type.
 
+pub mod call;
 pub mod clock;
 pub mod error;
 pub mod files;

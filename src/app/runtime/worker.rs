@@ -5,6 +5,7 @@
 //! whoever asked. Adding a request is its family's module plus one line in
 //! [`dispatch`].
 
+use crate::app::runtime::call::Call;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
@@ -168,22 +169,28 @@ pub fn dispatch(
         Request::Setup(r) => setup::handle(store, now, r).map(Response::Setup),
         Request::Session(r) => session::handle(store, now, actor, r).map(Response::Session),
         Request::Accounts(r) => {
-            accounts::handle(store, now, signed_in()?, r).map(Response::Accounts)
+            accounts::handle(Call::new(store, now, signed_in()?), r).map(Response::Accounts)
         }
         Request::Settings(r) => {
-            settings::handle(store, now, signed_in()?, r).map(Response::Settings)
+            settings::handle(Call::new(store, now, signed_in()?), r).map(Response::Settings)
         }
-        Request::Drafts(r) => drafts::handle(store, now, signed_in()?, r).map(Response::Drafts),
-        Request::Audit(r) => audit_view::handle(store, now, signed_in()?, r).map(Response::Audit),
-        Request::Review(r) => review::handle(store, now, signed_in()?, r).map(Response::Review),
+        Request::Drafts(r) => {
+            drafts::handle(Call::new(store, now, signed_in()?), r).map(Response::Drafts)
+        }
+        Request::Audit(r) => {
+            audit_view::handle(Call::new(store, now, signed_in()?), r).map(Response::Audit)
+        }
+        Request::Review(r) => {
+            review::handle(Call::new(store, now, signed_in()?), r).map(Response::Review)
+        }
         Request::Registration(r) => {
-            registration::handle(store, now, signed_in()?, r).map(Response::Registration)
+            registration::handle(Call::new(store, now, signed_in()?), r).map(Response::Registration)
         }
         Request::Exchange(r) => {
-            exchange::handle(store, now, signed_in()?, r).map(Response::Exchange)
+            exchange::handle(Call::new(store, now, signed_in()?), r).map(Response::Exchange)
         }
         Request::Dashboard(r) => {
-            dashboard::handle(store, now, signed_in()?, r).map(Response::Dashboard)
+            dashboard::handle(Call::new(store, now, signed_in()?), r).map(Response::Dashboard)
         }
     }
 }

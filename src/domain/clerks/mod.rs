@@ -4,6 +4,7 @@
 pub mod anchor;
 pub mod audit;
 pub mod audit_target;
+pub mod audit_walk;
 pub mod clerk;
 pub mod idle;
 pub mod lockout;

@@ -1,9 +1,9 @@
-//! Office mode (issue 22), groundwork: everything that speaks to the office
-//! PostgreSQL server and does not need the storage seam (issue 21) yet —
-//! the connection (URL, TLS, passfile, timeouts), the schema as numbered
-//! PostgreSQL migrations, `office-init` (roles, schema, grants), the audit
-//! append function, and the "store changed" channel. Nothing here is wired
-//! into the app or the CLI yet; see docs/office.md.
+//! Office mode (issue 22): everything that speaks to the office PostgreSQL
+//! server — the connection (URL, TLS, passfile, timeouts), the schema as
+//! numbered PostgreSQL migrations, `office-init` (roles, schema, grants),
+//! the audit append function, the "store changed" channel, and the backend
+//! behind the storage seam ([`PgStore`], whose transaction [`PgTx`]
+//! implements every family trait). See docs/office.md.
 
 mod audit;
 mod connect;
@@ -12,8 +12,10 @@ mod migrations;
 mod notify;
 mod office_init;
 mod passfile;
+mod store;
 mod target;
 mod tls;
+mod tx;
 
 pub use audit::{anchor as audit_anchor, append as append_audit};
 pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
@@ -25,7 +27,9 @@ pub use office_init::{
     schema_version, set_app_password,
 };
 pub use passfile::{Lookup as PassfileLookup, find as passfile_find, read as read_passfile};
+pub use store::PgStore;
 pub use target::{DB_ENV, DEFAULT_PORT, SslMode, Target, is_office_url};
+pub use tx::PgTx;
 
 /// The schema that holds every workstation table on the server.
 pub const SCHEMA: &str = "counterdesk";

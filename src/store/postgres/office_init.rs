@@ -56,7 +56,11 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
 ];
 
 /// The functions the workstation role may call (with their signatures).
-pub const APP_FUNCTIONS: &[&str] = &["audit_append(bigint, text, text, text, text)"];
+pub const APP_FUNCTIONS: &[&str] = &[
+    "audit_append(bigint, text, text, text, text)",
+    // Ends a bulk import: counts its rows into queue_counts (migration 10).
+    "bulk_insert_end(bigint)",
+];
 
 /// What one run did.
 #[derive(Debug, Clone, PartialEq, Eq)]

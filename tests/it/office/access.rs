@@ -114,7 +114,7 @@ fn the_workstation_role_holds_exactly_the_listed_privileges() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(callable, ["audit_append"]);
+    assert_eq!(callable, ["audit_append", "bulk_insert_end"]);
     // Identity columns need no sequence privilege: the workstation inserts.
     db.app()
         .query_one(

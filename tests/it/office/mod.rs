@@ -12,6 +12,8 @@ mod pg;
 mod access;
 mod chain;
 mod connect;
+/// The store contract, run on SQLite and on the server.
+mod contract;
 mod faults;
 mod schema;
 

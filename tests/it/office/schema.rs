@@ -172,7 +172,18 @@ fn the_schema_has_the_sqlite_tables_columns_and_indexes() {
         return;
     };
     let (sqlite, sqlite_indexes) = sqlite_shape();
-    let (postgres, postgres_indexes) = postgres_shape(&mut db.admin());
+    let (mut postgres, postgres_indexes) = postgres_shape(&mut db.admin());
+    // The one deliberate difference (migration 10): the server's tallies
+    // have a slot per connection, summed on read; SQLite's single writer
+    // needs none.
+    for table in ["queue_counts", "decision_days", "decision_reasons"] {
+        let cols = postgres.get_mut(table).unwrap();
+        assert_eq!(
+            cols.pop(),
+            Some(("slot".to_owned(), "bigint".to_owned(), true)),
+            "{table}"
+        );
+    }
     assert_eq!(
         sqlite.keys().collect::<Vec<_>>(),
         postgres.keys().collect::<Vec<_>>()
@@ -233,7 +244,8 @@ fn triggers_keep_counts_change_log_and_dashboard_as_on_sqlite() {
 
     let counts: Vec<(String, i64)> = app
         .query(
-            "SELECT status, n FROM queue_counts WHERE kind = 'new' ORDER BY status",
+            "SELECT status, sum(n)::bigint FROM queue_counts WHERE kind = 'new' \
+             GROUP BY status ORDER BY status",
             &[],
         )
         .unwrap()
@@ -245,13 +257,16 @@ fn triggers_keep_counts_change_log_and_dashboard_as_on_sqlite() {
         vec![("pending".to_owned(), 2), ("returned".to_owned(), 1)]
     );
     let day: (String, String, i64) = app
-        .query_one("SELECT day, outcome, n FROM decision_days", &[])
+        .query_one(
+            "SELECT day, outcome, sum(n)::bigint FROM decision_days GROUP BY 1, 2",
+            &[],
+        )
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .unwrap();
     assert_eq!(day, ("2026-11-21".to_owned(), "returned".to_owned(), 1));
     let reasons: Vec<(String, i64)> = app
         .query(
-            "SELECT reason, n FROM decision_reasons ORDER BY reason",
+            "SELECT reason, sum(n)::bigint FROM decision_reasons GROUP BY 1 ORDER BY 1",
             &[],
         )
         .unwrap()

@@ -1,0 +1,137 @@
+//! The office server as a store backend: one connection (as the
+//! workstation role), its prepared statements, and the transactions the
+//! facade runs on it. Writes are READ COMMITTED (a row lock waits for the
+//! holder's commit and then sees the committed row, which the audit head
+//! and the claim re-checks rely on); reads are one REPEATABLE READ, READ
+//! ONLY snapshot.
+
+use std::sync::Arc;
+
+use ::postgres::{Client, IsolationLevel};
+use chrono::{DateTime, Utc};
+
+use super::tx::{PgTx, StatementCache, store_error};
+use super::{Connector, Target, check_schema_version};
+use crate::store::StoreError;
+use crate::store::sqlite::time;
+
+/// An open connection to an office server whose schema is this build's.
+pub struct PgStore {
+    client: Client,
+    connector: Arc<Connector>,
+    /// `办公室服务器 host/db`, for messages and the status bar.
+    location: String,
+    cache: StatementCache,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects and checks the server's schema version. A server that was
+    /// never initialised, or is at another version than this build, is
+    /// refused with a message that names `counterdesk office-init`.
+    pub fn open(connector: Arc<Connector>) -> Result<Self, StoreError> {
+        let mut client = connector.connect()?;
+        check_schema_version(&mut client, connector.target())?;
+        Ok(PgStore {
+            client,
+            location: connector.target().to_string(),
+            connector,
+            cache: StatementCache::default(),
+        })
+    }
+
+    /// Another connection to the same server (a reader beside the writer,
+    /// or a new one after the connection was lost).
+    pub fn another(&self) -> Result<Self, StoreError> {
+        Self::open(Arc::clone(&self.connector))
+    }
+
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    pub fn target(&self) -> &Target {
+        self.connector.target()
+    }
+
+    /// The server's clock, the clock of record in office mode.
+    pub fn server_time(&mut self) -> Result<DateTime<Utc>, StoreError> {
+        let location = self.location.as_str();
+        let row = self
+            .client
+            .query_one(
+                "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', \
+                 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                &[],
+            )
+            .map_err(|e| store_error(location, e))?;
+        let text: String = row.try_get(0).map_err(|e| store_error(location, e))?;
+        time::parse(&text).ok_or_else(|| StoreError::CorruptRow {
+            path: location.into(),
+            table: "clock_timestamp()",
+            row: 0,
+            column: "now",
+            value: text,
+        })
+    }
+
+    /// Runs `f` in a write transaction (READ COMMITTED), committed when
+    /// `commit` and `f` succeeds, rolled back otherwise.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
+        commit: bool,
+    ) -> Result<T, E> {
+        self.run(false, commit, f)
+    }
+
+    /// Runs `f` in one read-only snapshot.
+    pub fn read<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.run(true, true, f)
+    }
+
+    fn run<T, E: From<StoreError>>(
+        &mut self,
+        read: bool,
+        commit: bool,
+        f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let location = self.location.as_str();
+        let tx = if read {
+            self.client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+        } else {
+            self.client.transaction()
+        }
+        .map_err(|e| store_error(location, e))?;
+        let ptx = PgTx::new(tx, &self.cache, location);
+        let out = f(&ptx);
+        let tx = ptx.into_inner();
+        match out {
+            Ok(v) => {
+                if commit { tx.commit() } else { tx.rollback() }
+                    .map_err(|e| store_error(location, e))?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The caller's error wins; a failed rollback (connection
+                // gone) ends the transaction on the server anyway.
+                let _ = tx.rollback();
+                Err(e)
+            }
+        }
+    }
+}

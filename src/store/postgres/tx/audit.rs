@@ -1,0 +1,120 @@
+//! `audit_log` + `audit_head` on the server: appended only through
+//! `audit_append()` (SECURITY DEFINER, migration 2), which locks the head
+//! row until this transaction ends, so counters queue instead of forking
+//! the chain. Callers append last, just before commit. The row's time is
+//! the server's clock, taken under the lock (the `now` passed in is not
+//! used); the head starts at seq 0 with the genesis hash, which reads as
+//! "no head yet".
+
+use std::ops::ControlFlow;
+
+use chrono::{DateTime, Utc};
+
+use super::PgTx;
+use crate::domain::clerks::anchor::Anchor;
+use crate::domain::clerks::audit::{AuditAction, AuditContent, AuditVerdict};
+use crate::domain::clerks::audit_walk::ChainWalk;
+use crate::store::StoreError;
+use crate::store::audit::{AuditLog, AuditRow, NewAuditEvent};
+
+impl PgTx<'_> {
+    /// The head row as stored (seq 0 while the chain is empty); `None`
+    /// when the row is gone.
+    fn head_row(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?
+            .map(|r| Ok((self.get(&r, 0)?, self.get(&r, 1)?)))
+            .transpose()
+    }
+}
+
+impl AuditLog for PgTx<'_> {
+    fn append_audit(&self, e: &NewAuditEvent, _now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let target = e.target.to_string();
+        let appended = self.scalar(
+            "SELECT appended_seq FROM audit_append($1, $2, $3, $4, $5)",
+            &[&e.actor_id, &e.actor, &e.action.code(), &target, &e.detail],
+        );
+        match appended {
+            Err(StoreError::Office(err))
+                if err
+                    .technical()
+                    .is_some_and(|t| t.contains("audit_head is missing")) =>
+            {
+                Err(StoreError::AuditHeadDamaged { path: self.place() })
+            }
+            other => other,
+        }
+    }
+
+    fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        self.rows(
+            "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
+             ORDER BY seq DESC LIMIT $1",
+            &[&i64::try_from(limit).unwrap_or(i64::MAX)],
+        )?
+        .iter()
+        .map(|r| {
+            let c = self.cols(r, "audit_log", 0)?;
+            let code: String = c.get(3)?;
+            Ok(AuditRow {
+                seq: c.id(),
+                at: c.time(1, "at")?,
+                actor: c.get(2)?,
+                action: AuditAction::from_code(&code),
+                action_code: code,
+                target: c.get(4)?,
+                detail: c.get(5)?,
+                hash: c.get(6)?,
+            })
+        })
+        .collect()
+    }
+
+    fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(self.head_row()?.filter(|(seq, _)| *seq > 0))
+    }
+
+    fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        let mut walk = ChainWalk::default();
+        let mut broken = None;
+        self.stream(
+            "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
+             FROM audit_log ORDER BY seq",
+            &[],
+            |r| {
+                let at: String = self.get(r, 1)?;
+                let actor: String = self.get(r, 3)?;
+                let action: String = self.get(r, 4)?;
+                let target: String = self.get(r, 5)?;
+                let detail: String = self.get(r, 6)?;
+                let prev: String = self.get(r, 7)?;
+                let hash: String = self.get(r, 8)?;
+                let row = AuditContent {
+                    seq: self.get(r, 0)?,
+                    at: &at,
+                    actor_id: self.get(r, 2)?,
+                    actor: &actor,
+                    action: &action,
+                    target: &target,
+                    detail: &detail,
+                };
+                Ok(match walk.step(&row, &prev, &hash) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(v) => {
+                        broken = Some(v);
+                        ControlFlow::Break(())
+                    }
+                })
+            },
+        )?;
+        if let Some(v) = broken {
+            return Ok(v);
+        }
+        let head = self.head_row()?;
+        Ok(walk.finish(head.as_ref().map(|(s, h)| (*s, h.as_str()))))
+    }
+
+    fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+        Ok(self.audit_head()?.map(|(seq, hash)| Anchor { seq, hash }))
+    }
+}

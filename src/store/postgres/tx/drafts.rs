@@ -1,0 +1,33 @@
+//! `drafts` table: each clerk's unfinished work, kept per clerk.
+
+use chrono::{DateTime, Utc};
+
+use super::PgTx;
+use crate::store::StoreError;
+use crate::store::drafts::Drafts;
+use crate::store::sqlite::time;
+
+impl Drafts for PgTx<'_> {
+    fn save_draft(
+        &self,
+        clerk_id: i64,
+        key: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO drafts (clerk_id, key, body, updated_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (clerk_id, key) DO UPDATE SET body = excluded.body, \
+             updated_at = excluded.updated_at",
+            &[&clerk_id, &key, &body, &time::format(now)],
+        )
+        .map(drop)
+    }
+
+    fn draft(&self, clerk_id: i64, key: &str) -> Result<Option<String>, StoreError> {
+        self.opt_scalar(
+            "SELECT body FROM drafts WHERE clerk_id = $1 AND key = $2",
+            &[&clerk_id, &key],
+        )
+    }
+}

@@ -1,0 +1,153 @@
+//! Clerks and lockout, drafts and settings: shared by every counter.
+
+use counterdesk::domain::clerks::clerk::Role;
+use counterdesk::domain::clerks::lockout::LockoutState;
+use counterdesk::domain::clerks::settings::Settings;
+use counterdesk::store::{Location, NewClerk, StoreError};
+
+use super::{Kind, clerk, minutes, on_both, t0};
+
+#[test]
+fn clerks_lockout_and_passwords() {
+    on_both("clerks", |db| {
+        let s = &mut db.store;
+        assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 0);
+        let admin = clerk(s, "admin", Role::Admin);
+        let zhao = clerk(s, "zhaomin", Role::Supervisor);
+        assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 2);
+        assert_eq!(s.read(|tx| tx.active_admin_count()).unwrap(), 1);
+
+        let rec = s
+            .read(|tx| tx.clerk_by_username("zhaomin"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(rec.id, zhao);
+        assert_eq!(rec.display_name, "zhaomin（测试）");
+        assert_eq!(rec.role, Role::Supervisor);
+        assert_eq!(rec.created_at, t0());
+        assert!(!rec.disabled && !rec.must_change_password);
+        assert_eq!(rec.lockout, LockoutState::default());
+        assert_eq!(s.read(|tx| tx.clerk_by_id(zhao)).unwrap(), Some(rec));
+        assert_eq!(s.read(|tx| tx.clerk_by_username("nobody")).unwrap(), None);
+        let all: Vec<i64> = s
+            .read(|tx| tx.list_clerks())
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(all, [admin, zhao]);
+
+        // A twin user name is refused by the unique index, and nothing stays.
+        let twin = s.write(|tx| {
+            tx.insert_clerk(
+                &NewClerk {
+                    username: "zhaomin".into(),
+                    display_name: "另一个".into(),
+                    role: Role::Counter,
+                    password_hash: "x".into(),
+                    must_change_password: true,
+                },
+                t0(),
+            )
+        });
+        assert!(twin.is_err(), "{twin:?}");
+        assert_eq!(s.read(|tx| tx.clerk_count()).unwrap(), 2);
+
+        let locked = LockoutState {
+            failures: 5,
+            locked_until: Some(t0() + minutes(15)),
+        };
+        s.write(|tx| tx.set_lockout(zhao, locked)).unwrap();
+        let rec = s.read(|tx| tx.clerk_by_id(zhao)).unwrap().unwrap();
+        assert_eq!(rec.lockout, locked);
+        // A second counter sees the lockout at once.
+        let mut other = db.connect();
+        let seen = other.read(|tx| tx.clerk_by_id(zhao)).unwrap().unwrap();
+        assert_eq!(seen.lockout, locked);
+
+        // A reset clears the lockout.
+        other
+            .write(|tx| tx.set_password(zhao, "$argon2id$new", true, t0() + minutes(1)))
+            .unwrap();
+        let rec = db.store.read(|tx| tx.clerk_by_id(zhao)).unwrap().unwrap();
+        assert_eq!(rec.password_hash, "$argon2id$new");
+        assert!(rec.must_change_password);
+        assert_eq!(rec.lockout, LockoutState::default());
+
+        db.store.write(|tx| tx.set_disabled(admin, true)).unwrap();
+        assert_eq!(db.store.read(|tx| tx.active_admin_count()).unwrap(), 0);
+        assert!(
+            db.store
+                .read(|tx| tx.clerk_by_id(admin))
+                .unwrap()
+                .unwrap()
+                .disabled
+        );
+    });
+}
+
+#[test]
+fn drafts_are_per_clerk_and_settings_are_shared() {
+    on_both("drafts", |db| {
+        let a = clerk(&mut db.store, "wangli", Role::Counter);
+        let b = clerk(&mut db.store, "lina", Role::Counter);
+        let s = &mut db.store;
+        assert_eq!(s.read(|tx| tx.draft(a, "registration")).unwrap(), None);
+        s.write(|tx| tx.save_draft(a, "registration", "{\"name\":\"王\"}", t0()))
+            .unwrap();
+        s.write(|tx| tx.save_draft(a, "registration", "{\"name\":\"王丽\"}", t0()))
+            .unwrap();
+        s.write(|tx| tx.save_draft(b, "registration", "{}", t0()))
+            .unwrap();
+        assert_eq!(
+            s.read(|tx| tx.draft(a, "registration")).unwrap().as_deref(),
+            Some("{\"name\":\"王丽\"}")
+        );
+        assert_eq!(
+            s.read(|tx| tx.draft(b, "registration")).unwrap().as_deref(),
+            Some("{}")
+        );
+        assert_eq!(s.read(|tx| tx.draft(b, "other")).unwrap(), None);
+
+        assert_eq!(s.read(|tx| tx.settings()).unwrap(), Settings::default());
+        let changed = Settings {
+            office_name: "某市车管所第二分所".into(),
+            ..Settings::default()
+        };
+        s.write(|tx| tx.save_settings(&changed)).unwrap();
+        let mut other = db.connect();
+        assert_eq!(other.read(|tx| tx.settings()).unwrap(), changed);
+
+        // The salt is made once and then the same for every counter.
+        let salt = db.store.write(|tx| tx.audit_salt()).unwrap();
+        assert!(!salt.is_empty());
+        assert_eq!(other.write(|tx| tx.audit_salt()).unwrap(), salt);
+        assert_eq!(db.store.write(|tx| tx.audit_salt()).unwrap(), salt);
+    });
+}
+
+#[test]
+fn the_location_says_which_database() {
+    on_both("location", |db| {
+        let shown = db.store.location().to_string();
+        match db.kind {
+            Kind::Sqlite => {
+                assert!(matches!(db.store.location(), Location::File(_)));
+                assert!(shown.starts_with("本机数据库 "), "{shown}");
+                assert_eq!(Some(db.store.path()), db.file());
+                assert_eq!(db.store.file(), db.file());
+                assert_eq!(db.store.server_time().unwrap(), None);
+            }
+            Kind::Postgres => {
+                assert!(shown.starts_with("办公室服务器 127.0.0.1:"), "{shown}");
+                assert!(!shown.contains("counterdesk_app"), "{shown}");
+                assert_eq!(db.store.file(), None);
+                let now = db.store.server_time().unwrap().unwrap();
+                assert!((now - chrono::Utc::now()).num_seconds().abs() < 60);
+                // A backup is the server's business.
+                let e = db.store.backup_to(std::path::Path::new("/nonexistent/x"));
+                assert!(matches!(e, Err(StoreError::NotOnServer { .. })), "{e:?}");
+            }
+        }
+    });
+}
