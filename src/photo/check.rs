@@ -104,7 +104,7 @@ pub fn analyse_with(
     // The person mask (segmentation, the slowest model) is made on a helper
     // thread while this one finds the faces, the landmarks of one face and
     // the checks that need no mask.
-    let pending = models.segmenter.as_ref().ok().cloned().map(|net| {
+    let pending = models.segmenter.as_ref().ok().cloned().and_then(|net| {
         let img = Arc::clone(&shared);
         side::run(move || segment::segment(&net, &img))
     });
@@ -120,7 +120,7 @@ pub fn analyse_with(
             (lines, zone)
         });
     let colour = tone::colour_check(rgb, whole);
-    let person = person_mask(models, rgb, pending);
+    let person = person_mask(models, rgb, &grey, pending);
     let (person, mask_note) = person;
     let mask = person.background();
     checks.push(faces::face_count_check(&faces, w, h));
@@ -242,27 +242,74 @@ impl FaceZone {
 }
 
 /// The person mask: the segmentation's (from the helper when it ran there),
-/// or the flood-fill backdrop as 0/1 when the model is missing or fails
-/// (with the note the report shows).
+/// or the flood-fill backdrop as 0/1 when the model is missing, fails or
+/// panicked (with the note the report shows). `pending` is `None` when the
+/// helper could not be started: the segmentation runs here then.
 fn person_mask(
     models: &Models,
     rgb: &RgbImage,
+    grey: &GrayImage,
     pending: Option<Receiver<Result<PersonMask, ModelError>>>,
 ) -> (PersonMask, Option<String>) {
     let failed = match (&models.segmenter, pending.map(|r| r.recv())) {
-        (Err(e), _) => e.clone(),
+        (Err(e), _) => e.to_string(),
         (Ok(_), Some(Ok(Ok(m)))) => return (m, None),
-        (Ok(_), Some(Ok(Err(e)))) => e,
-        // the helper could not run it: here, then
-        (Ok(net), _) => match segment::segment(net, rgb) {
+        (Ok(_), Some(Ok(Err(e)))) => e.to_string(),
+        // it panicked on the helper: run here, it would panic again
+        (Ok(_), Some(Err(_))) => "segmentation panicked".to_owned(),
+        (Ok(net), None) => match segment::segment(net, rgb) {
             Ok(m) => return (m, None),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         },
     };
     tracing::warn!(error = %failed, "segmentation unavailable, colour backdrop mask");
-    let flood = mask::background_mask(rgb, &to_grey(rgb));
+    let flood = mask::background_mask(rgb, grey);
     (
         PersonMask::from_background(&flood),
         Some("人像分割模型不可用，已按颜色估计背景".to_owned()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn portrait() -> RgbImage {
+        // a dark head and shoulders on a white backdrop
+        RgbImage::from_fn(120, 160, |x, y| {
+            let head = (x as i32 - 60).pow(2) * 2 + (y as i32 - 60).pow(2) < 1600;
+            let body = y > 110 && (25..95).contains(&x);
+            image::Rgb(if head || body {
+                [90, 60, 50]
+            } else {
+                [250, 250, 250]
+            })
+        })
+    }
+
+    #[test]
+    fn a_segmentation_that_panicked_on_its_helper_answers_with_the_fallback_mask() {
+        let models = models::shared();
+        assert!(models.segmenter.is_ok());
+        let rgb = portrait();
+        let grey = to_grey(&rgb);
+        let pending = side::run(|| -> Result<PersonMask, ModelError> {
+            panic!("injected segmentation panic")
+        });
+        let (person, note) = person_mask(models, &rgb, &grey, pending);
+        assert!(!person.learned);
+        assert!(note.is_some_and(|n| n.contains("人像分割模型不可用")));
+        // the fallback still tells backdrop from subject
+        let bg = person.background();
+        assert!(bg.is_bg(2, 2) && !bg.is_bg(60, 60));
+    }
+
+    #[test]
+    fn without_a_helper_the_segmentation_runs_on_the_caller() {
+        let models = models::shared();
+        let rgb = portrait();
+        let (person, note) = person_mask(models, &rgb, &to_grey(&rgb), None);
+        assert!(person.learned);
+        assert!(note.is_none());
+    }
 }

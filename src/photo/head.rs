@@ -147,11 +147,7 @@ pub fn measure(
     let t = &THRESHOLDS;
     let (w, h) = (person.width, person.height);
     let k = px_per_mm(w);
-    let FaceLines {
-        eyes,
-        chin_y,
-        face,
-    } = *lines;
+    let FaceLines { eyes, chin_y, face } = *lines;
     let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0).abs();
     let x0 = (eyes.axis_x - t.crown_cols_share * face_w).max(0.0) as u32;
     let x1 = ((eyes.axis_x + t.crown_cols_share * face_w).max(0.0) as u32).min(w);

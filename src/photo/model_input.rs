@@ -231,7 +231,11 @@ mod tests {
         });
         let warps = [
             // letterboxed shrink (reads outside), shrink inside, identity
-            (Warp::scaled((-17.0, 0.0), 131.0 / 32.0, 131.0 / 32.0), 32, 32),
+            (
+                Warp::scaled((-17.0, 0.0), 131.0 / 32.0, 131.0 / 32.0),
+                32,
+                32,
+            ),
             (Warp::scaled((3.3, 5.1), 2.4, 2.9), 30, 40),
             (Warp::scaled((0.0, 0.0), 1.0, 1.0), 97, 131),
             // rotated crops, enlarging and shrinking, partly off the photo
@@ -243,7 +247,9 @@ mod tests {
             let want = reference(&img, &warp, w, h, -1.0, 1.0);
             assert_eq!(got.len(), want.len());
             assert!(
-                got.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()),
+                got.iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
                 "{warp:?}"
             );
         }

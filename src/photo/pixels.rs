@@ -43,7 +43,10 @@ pub fn shrink(rgb: &RgbImage, n: u32) -> RgbImage {
         for y in rows {
             let row = &raw[y * stride..y * stride + sw as usize * n as usize * 3];
             // each block's row summed in registers, then added once
-            for (a, block) in acc.chunks_exact_mut(3).zip(row.chunks_exact(n as usize * 3)) {
+            for (a, block) in acc
+                .chunks_exact_mut(3)
+                .zip(row.chunks_exact(n as usize * 3))
+            {
                 let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
                 for px in block.chunks_exact(3) {
                     r += u32::from(px[0]);

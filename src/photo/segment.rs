@@ -157,7 +157,13 @@ fn stretch(m: &[f32], n: usize, w: u32, h: u32) -> Vec<f32> {
     let (sx, sy) = (w as f32 / n as f32, h as f32 / n as f32);
     let clean: Vec<f32> = m[..n * n]
         .iter()
-        .map(|&p| if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 })
+        .map(|&p| {
+            if p.is_finite() {
+                p.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
         .collect();
     let col: Vec<(usize, usize, f32)> = (0..w)
         .map(|x| split((x as f32 + 0.5) / sx - 0.5, n))
@@ -228,7 +234,11 @@ mod tests {
             let (sx, sy) = (w as f32 / n as f32, h as f32 / n as f32);
             let at = |u: usize, v: usize| {
                 let p = m[v * n + u];
-                if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 }
+                if p.is_finite() {
+                    p.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
             };
             let mut want = Vec::new();
             for y in 0..h {
@@ -242,7 +252,9 @@ mod tests {
             }
             let got = stretch(&m, n, w, h);
             assert!(
-                got.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()),
+                got.iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
                 "{w}×{h}"
             );
             assert_eq!(got.len(), want.len());

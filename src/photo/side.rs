@@ -13,10 +13,11 @@ type Job = Box<dyn FnOnce() + Send>;
 /// Helpers waiting for a job.
 static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
 
-/// Runs `job` on an idle helper thread. The receiver yields its result, or
-/// an error when it could not run (no thread could be started, or it
-/// panicked): the caller then does the work itself.
-pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+/// Runs `job` on an idle helper thread. `None` when no helper thread could
+/// be started (the job was dropped unrun: the caller does the work itself).
+/// Otherwise the receiver yields the result, or an error when the job
+/// panicked (the caller must not run it again: it would panic again).
+pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<Receiver<T>> {
     let (result, answer) = mpsc::channel();
     let mut job: Job = Box::new(move || {
         let value = job();
@@ -26,19 +27,19 @@ pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Recei
     loop {
         let idle = IDLE.lock().ok().and_then(|mut helpers| helpers.pop());
         let Some(helper) = idle else {
-            start(job);
-            return answer;
+            return start(job).then_some(answer);
         };
         // a helper that has gone away hands the job back
         match helper.send(job) {
-            Ok(()) => return answer,
+            Ok(()) => return Some(answer),
             Err(mpsc::SendError(back)) => job = back,
         }
     }
 }
 
-/// A new helper thread that runs `first`, then waits for more.
-fn start(first: Job) {
+/// A new helper thread that runs `first`, then waits for more; false when
+/// the thread could not be started.
+fn start(first: Job) -> bool {
     let (jobs, inbox) = mpsc::channel::<Job>();
     let spawned = std::thread::Builder::new()
         .name("photo-side".into())
@@ -56,9 +57,13 @@ fn start(first: Job) {
                 }
             }
         });
-    if let Err(e) = spawned {
-        // the job (and its result sender) is dropped: the caller sees an error
-        tracing::warn!(error = %e, "could not start a photo helper thread");
+    match spawned {
+        Ok(_) => true,
+        Err(e) => {
+            // the job (and its result sender) is dropped unrun
+            tracing::warn!(error = %e, "could not start a photo helper thread");
+            false
+        }
     }
 }
 
@@ -69,7 +74,7 @@ mod tests {
     #[test]
     fn jobs_run_on_kept_threads_and_return_their_results() {
         let name = || std::thread::current().name().map(str::to_owned);
-        let first = run(name).recv().unwrap();
+        let first = run(name).unwrap().recv().unwrap();
         assert_eq!(first.as_deref(), Some("photo-side"));
         // several at once: each gets a helper, results come back in full
         let pending: Vec<_> = (0..4u64)
@@ -78,6 +83,7 @@ mod tests {
                     std::thread::sleep(std::time::Duration::from_millis(20));
                     i * i
                 })
+                .unwrap()
             })
             .collect();
         let got: Vec<u64> = pending.into_iter().map(|r| r.recv().unwrap()).collect();
@@ -86,9 +92,9 @@ mod tests {
 
     #[test]
     fn a_panicking_job_is_an_error_not_a_hang() {
-        let r = run(|| -> u8 { panic!("injected") });
+        let r = run(|| -> u8 { panic!("injected") }).unwrap();
         assert!(r.recv().is_err());
         // helpers still work afterwards
-        assert_eq!(run(|| 7).recv().unwrap(), 7);
+        assert_eq!(run(|| 7).unwrap().recv().unwrap(), 7);
     }
 }

@@ -15,7 +15,12 @@ pub fn colour_check(rgb: &RgbImage, region: Rect) -> Check {
     let stride = rgb.width() as usize * 3;
     let (c0, c1) = (x0 as usize * 3, x1 as usize * 3);
     let mut coloured = 0u64;
-    for row in rgb.as_raw().chunks_exact(stride).take(y1 as usize).skip(y0 as usize) {
+    for row in rgb
+        .as_raw()
+        .chunks_exact(stride)
+        .take(y1 as usize)
+        .skip(y0 as usize)
+    {
         coloured += row[c0..c1]
             .chunks_exact(3)
             .filter(|p| chroma([p[0], p[1], p[2]]) > t.colour_min_chroma)
