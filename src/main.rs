@@ -1,19 +1,23 @@
 //! Thin entry point: no subcommand opens the window; subcommands do headless work.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use counterdesk::app::runtime::logging;
+use counterdesk::app::runtime::paths::DbChoice;
 use counterdesk::cli;
 
 #[derive(Parser, Debug)]
 #[command(name = "counterdesk", version, about = "车管所面签工作台 CounterDesk")]
 struct Cli {
-    /// SQLite database file (default: the platform data directory).
-    #[arg(long, global = true, value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// SQLite database file (default: the platform data directory), or the
+    /// office server as postgres://counterdesk_app@host[:port]/dbname.
+    /// COUNTERDESK_DB may hold the same. Never a password: use a PGPASSFILE.
+    #[arg(long, global = true, value_name = "PATH|URL")]
+    db: Option<OsString>,
     /// Open a throwaway demo database with sample clerks.
     #[arg(long)]
     demo: bool,
@@ -185,22 +189,51 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let window = cli.command.is_none();
     let _log_guard = logging::init(window);
-    let result = match cli.command {
+    let choice = match DbChoice::from_arg_or_env(cli.db) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = run(cli.command, choice, cli.demo);
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // The Chinese sentence first; the technical causes (English OS or
+            // SQLite words) on their own line for IT.
+            eprintln!("错误：{}", cli::error_sentence(&err));
+            let causes: Vec<String> = err.chain().skip(1).map(ToString::to_string).collect();
+            if !causes.is_empty() {
+                eprintln!("详情：{}", causes.join("；"));
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Option<Command>, choice: Option<DbChoice>, demo: bool) -> anyhow::Result<u8> {
+    // Subcommands not yet wired to the office server take a file only.
+    match command {
         None => {
             let dir = logging::log_dir();
             let notice = logging::crash_notice(&logging::take_crash_reports(&dir));
             logging::install_panic_hook(dir);
-            counterdesk::ui::run_window(cli.db, cli.demo, notice).map(|()| 0)
+            counterdesk::ui::run_window(choice, demo, notice).map(|()| 0)
         }
         Some(Command::VerifyAudit(a)) => {
-            cli::audit::verify(cli.db, &a.anchor, &mut io::stdout().lock())
+            cli::audit::verify(file_only(choice)?, &a.anchor, &mut io::stdout().lock())
         }
-        Some(Command::ResetAdmin(a)) => {
-            cli::recovery::reset_admin(cli.db, a.user.as_deref(), &mut io::stdout().lock())
-        }
-        Some(Command::AuditAnchor(a)) => {
-            cli::audit::anchor(cli.db, a.out.as_deref(), &mut io::stdout().lock())
-        }
+        Some(Command::ResetAdmin(a)) => cli::recovery::reset_admin(
+            file_only(choice)?,
+            a.user.as_deref(),
+            &mut io::stdout().lock(),
+        ),
+        Some(Command::AuditAnchor(a)) => cli::audit::anchor(
+            file_only(choice)?,
+            a.out.as_deref(),
+            &mut io::stdout().lock(),
+        ),
         Some(Command::CheckId(a)) => run_docs(cli::docs::DocCommand::Id, a),
         Some(Command::CheckCode(a)) => run_docs(cli::docs::DocCommand::Code, a),
         Some(Command::CheckPhone(a)) => run_docs(cli::docs::DocCommand::Phone, a),
@@ -215,38 +248,47 @@ fn main() -> ExitCode {
         Some(Command::Registrations(a)) => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
-            cli::registrations::list(cli.db, a.search.as_deref(), a.page, a.json, &mut out)
-                .and_then(|code| {
-                    out.flush()?;
-                    Ok(code)
-                })
+            cli::registrations::list(
+                file_only(choice)?,
+                a.search.as_deref(),
+                a.page,
+                a.json,
+                &mut out,
+            )
+            .and_then(|code| {
+                out.flush()?;
+                Ok(code)
+            })
         }
-        Some(Command::Receipt(a)) => cli::registrations::receipt(cli.db, &a.reg_no, &a.out),
-        Some(Command::DemoData(a)) => run_demo_data(cli.db, a),
-        Some(Command::Queue(a)) => run_queue(cli.db, a),
-        Some(Command::CheckDb) => cli::check_db::run(cli.db, &mut io::stdout().lock()),
+        Some(Command::Receipt(a)) => {
+            cli::registrations::receipt(file_only(choice)?, &a.reg_no, &a.out)
+        }
+        Some(Command::DemoData(a)) => run_demo_data(file_only(choice)?, a),
+        Some(Command::Queue(a)) => run_queue(file_only(choice)?, a),
+        Some(Command::CheckDb) => cli::check_db::run(file_only(choice)?, &mut io::stdout().lock()),
         Some(Command::Import(a)) => {
-            cli::exchange::import(cli.db, &a.file, &mut io::stdout().lock())
+            cli::exchange::import(file_only(choice)?, &a.file, &mut io::stdout().lock())
         }
         Some(Command::Export(a)) => {
-            cli::exchange::run_export(cli.db, &a.out, &mut io::stdout().lock())
+            cli::exchange::run_export(file_only(choice)?, &a.out, &mut io::stdout().lock())
         }
         Some(Command::VerifyExport(a)) => {
             cli::exchange::verify_export(&a.dir, a.key.as_deref(), &mut io::stdout().lock())
         }
-        Some(Command::Backup(a)) => cli::exchange::backup(cli.db, &a.out, &mut io::stdout().lock()),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(err) => {
-            // The Chinese sentence first; the technical causes (English OS or
-            // SQLite words) on their own line for IT.
-            eprintln!("错误：{}", cli::error_sentence(&err));
-            let causes: Vec<String> = err.chain().skip(1).map(ToString::to_string).collect();
-            if !causes.is_empty() {
-                eprintln!("详情：{}", causes.join("；"));
-            }
-            ExitCode::from(2)
+        Some(Command::Backup(a)) => {
+            cli::exchange::backup(file_only(choice)?, &a.out, &mut io::stdout().lock())
+        }
+    }
+}
+
+/// A subcommand that needs the SQLite file: an office URL is refused with a
+/// sentence rather than taken for a file name.
+fn file_only(choice: Option<DbChoice>) -> anyhow::Result<Option<PathBuf>> {
+    match choice {
+        None => Ok(None),
+        Some(DbChoice::File(p)) => Ok(Some(p)),
+        Some(DbChoice::Office(t)) => {
+            anyhow::bail!("此命令只能用于本机数据库文件，不能用于{t}")
         }
     }
 }

@@ -147,7 +147,9 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store, now, actor, ..
+    } = call;
     match req {
         Req::SubmitPerson {
             form,

@@ -11,14 +11,15 @@ pub mod registration;
 pub mod review;
 pub mod shell;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::app::runtime::clock::SystemClock;
 use crate::app::runtime::paths;
+use crate::app::runtime::paths::DbChoice;
 use crate::app::runtime::worker::DbTarget;
+use crate::store::postgres::{Connector, Prompt, Target};
 pub use shell::app::{AppConfig, CounterDeskApp};
 
 /// Fonts and theme on a context: the app constructor calls this, and so do
@@ -28,17 +29,19 @@ pub fn setup_context(ctx: &eframe::egui::Context) {
     kit::theme::apply(ctx);
 }
 
-/// Opens the workstation window on the default database, `--db PATH`, or a
-/// throwaway demo database.
+/// Opens the workstation window on the default database, `--db PATH`, the
+/// office server (`--db postgres://…`), or a throwaway demo database.
 pub fn run_window(
-    db: Option<PathBuf>,
+    db: Option<DbChoice>,
     demo: bool,
     startup_notice: Option<String>,
 ) -> anyhow::Result<()> {
     let target = if demo {
         DbTarget::Demo(paths::demo_db_path())
+    } else if let Some(DbChoice::Office(t)) = db {
+        DbTarget::Office(office_connector(*t)?)
     } else {
-        let path = match db {
+        let path = match db.and_then(|c| c.file().cloned()) {
             Some(p) => p,
             None => {
                 let p = paths::default_db_path()?;
@@ -72,4 +75,23 @@ pub fn run_window(
         Box::new(move |cc| Ok(Box::new(CounterDeskApp::new(cc, config)))),
     )
     .map_err(|e| anyhow::anyhow!("无法打开窗口：{e}"))
+}
+
+/// The office server's connector. Started from a terminal, a password the
+/// passfile lacks is asked there before the window opens (and kept for
+/// reconnects); from a desktop shortcut the passfile must have it, and the
+/// window says so if it does not.
+fn office_connector(target: Target) -> anyhow::Result<Arc<Connector>> {
+    use std::io::IsTerminal;
+    let connector = Arc::new(Connector::new(target, Prompt::Terminal)?);
+    if std::io::stdin().is_terminal() {
+        // Only to ask for the password now; the worker reports any failure.
+        if let Err(e) = connector.connect() {
+            tracing::info!(
+                title = e.title(),
+                "office server not reached before the window"
+            );
+        }
+    }
+    Ok(connector)
 }

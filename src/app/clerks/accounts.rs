@@ -208,7 +208,9 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store, now, actor, ..
+    } = call;
     Ok(match req {
         Req::List => Resp::Clerks(list_clerks(store, actor, now)?),
         Req::Create(account) => {

@@ -19,7 +19,9 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store, now, actor, ..
+    } = call;
     Ok(match req {
         Req::Save { key, body } => {
             store.write(|tx| tx.save_draft(actor.id, &key, &body, now))?;

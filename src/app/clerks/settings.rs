@@ -55,7 +55,9 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store, now, actor, ..
+    } = call;
     match req {
         Req::Save(s) => Ok(Resp::Saved(save_settings(store, actor, s, now)?)),
     }

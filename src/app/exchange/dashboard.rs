@@ -47,6 +47,7 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
         store: reader,
         now,
         actor,
+        ..
     } = call;
     match req {
         Req::Load => {

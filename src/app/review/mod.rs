@@ -136,7 +136,12 @@ pub(crate) const NOT_FOUND: &str = "未找到该申请，可能已被删除或�
 
 /// Runs any review request on the writer store.
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call { store, now, actor } = call;
+    let Call {
+        store,
+        now,
+        actor,
+        op,
+    } = call;
     match req {
         Req::Page { .. } | Req::Counts | Req::Status { .. } => {
             handle_read(Call::new(store, now, actor), req)
@@ -149,7 +154,7 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
             ticket,
             verdict,
             then_next,
-        } => decide::decide(store, now, actor, ticket, &verdict, then_next),
+        } => decide::decide(store, now, actor, &op, ticket, &verdict, then_next),
     }
 }
 
@@ -160,6 +165,7 @@ pub fn handle_read(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
         store: reader,
         now,
         actor,
+        ..
     } = call;
     if !may_view(actor.role) {
         return Err(AppError::rejected("管理员不查看审核队列中的申请人信息"));
