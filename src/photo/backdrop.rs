@@ -7,34 +7,34 @@
 
 use image::{GrayImage, RgbImage};
 
-use super::mask::SubjectCounts;
+use super::mask::{BackgroundMask, SubjectCounts};
 use super::pixels::{chroma, luma, sobel};
 use super::report::{Check, PhotoVerdict, Rect};
 use super::segment::PersonMask;
 use super::thresholds::THRESHOLDS;
 
-/// Sums over a set of backdrop pixels.
+/// Sums over a set of backdrop pixels, in integers (exact, so the means are
+/// what f64 sums gave, at a fraction of the cost per pixel).
 #[derive(Debug, Default, Clone, Copy)]
 struct Sums {
-    n: f64,
-    l: f64,
-    rgb: [f64; 3],
-    chroma: f64,
+    n: u64,
+    l: u64,
+    rgb: [u64; 3],
+    chroma: u64,
 }
 
 impl Sums {
     fn add(&mut self, p: [u8; 3]) {
-        let l = f64::from(luma(p));
-        self.n += 1.0;
-        self.l += l;
+        self.n += 1;
+        self.l += u64::from(luma(p));
         for (s, c) in self.rgb.iter_mut().zip(p) {
-            *s += f64::from(c);
+            *s += u64::from(c);
         }
-        self.chroma += f64::from(chroma(p));
+        self.chroma += u64::from(chroma(p));
     }
 
     fn mean(&self) -> Option<f32> {
-        (self.n > 0.0).then(|| (self.l / self.n) as f32)
+        (self.n > 0).then(|| (self.l as f64 / self.n as f64) as f32)
     }
 }
 
@@ -108,13 +108,15 @@ fn tint_words(rgb: [f32; 3]) -> &'static str {
     }
 }
 
-/// The two backdrop checks. `rows`: only rows above it count (the fallback
-/// mask also takes light clothes for backdrop lower down); `head_bottom`:
-/// the ring near the head ends at this row (the chin).
+/// The two backdrop checks. `mask` is `person.background()`; `rows`: only
+/// rows above it count (the fallback mask also takes light clothes for
+/// backdrop lower down); `head_bottom`: the ring near the head ends at this
+/// row (the chin).
 pub fn checks(
     rgb: &RgbImage,
     grey: &GrayImage,
     person: &PersonMask,
+    mask: &BackgroundMask,
     rows: u32,
     head_bottom: Option<f32>,
 ) -> Vec<Check> {
@@ -122,10 +124,9 @@ pub fn checks(
     let (w, h) = rgb.dimensions();
     let rows = rows.clamp(1, h);
     let whole = Some(Rect::new(0.0, 0.0, w as f32, rows as f32));
-    let mask = person.background();
     let rim = ((w as f32 * t.bg_rim_share).round() as u32).max(1);
     let ring = ((w as f32 * t.bg_ring_share).round() as u32).max(rim + 1);
-    let near = SubjectCounts::new(&mask, rows.saturating_add(ring).min(h));
+    let near = SubjectCounts::new(mask, rows.saturating_add(ring).min(h));
     let ring_rows = head_bottom.map_or(rows, |b| (b.max(0.0) as u32).min(rows));
     let (zx, zy) = t.bg_zones;
     let mut all = Sums::default();
@@ -133,12 +134,19 @@ pub fn checks(
     let mut near_head = Sums::default();
     let mut zones = vec![Sums::default(); (zx * zy) as usize];
     let (mut sg, mut ng) = (0.0f64, 0.0f64);
+    let raw = rgb.as_raw();
+    let zone_col: Vec<u32> = (0..w).map(|x| x * zx / w).collect();
     for y in 0..rows {
-        for x in 0..w {
-            if !mask.is_bg(x, y) {
+        let zone_row = (y * zy / rows) * zx;
+        let start = (y * w) as usize;
+        // the mask is the photo's size; a row it lacks has no backdrop
+        let bits = mask.bits.get(start..start + w as usize).unwrap_or(&[]);
+        for (x, (&bg, &zone)) in (0..w).zip(bits.iter().zip(&zone_col)) {
+            if !bg {
                 continue;
             }
-            let p = rgb.get_pixel(x, y).0;
+            let i = (start + x as usize) * 3;
+            let p = [raw[i], raw[i + 1], raw[i + 2]];
             all.add(p);
             // spread, zones and ring only where the mask is sure: its soft
             // edge (a few pixels of blended hair) would dominate the spread
@@ -149,7 +157,7 @@ pub fn checks(
             }
             // interior backdrop: spread, zones, gradient
             inner[usize::from(luma(p))] += 1;
-            zones[((y * zy / rows) * zx + x * zx / w) as usize].add(p);
+            zones[(zone_row + zone) as usize].add(p);
             if y < ring_rows && !near.none_within(x, y, ring) {
                 near_head.add(p);
             }
@@ -186,17 +194,17 @@ pub fn checks(
             },
         ];
     };
-    let n = all.n.max(1.0);
-    let mean_rgb = all.rgb.map(|s| (s / n) as f32);
-    let mean_chroma = (all.chroma / n) as f32;
+    let n = all.n.max(1) as f64;
+    let mean_rgb = all.rgb.map(|s| (s as f64 / n) as f32);
+    let mean_chroma = (all.chroma as f64 / n) as f32;
     let sd = trimmed_sd(&inner, t.bg_sd_trim);
     let grad = if ng > 0.0 { (sg / ng) as f32 } else { 0.0 };
-    let ring_mean = near_head.mean().filter(|_| near_head.n >= f64::from(w));
+    let ring_mean = near_head.mean().filter(|_| near_head.n >= u64::from(w));
     // zones holding enough backdrop to judge
     let min_zone = f64::from(w) * f64::from(rows) / f64::from(zx * zy) * 0.1;
     let zone_means: Vec<f32> = zones
         .iter()
-        .filter(|z| z.n >= min_zone)
+        .filter(|z| z.n as f64 >= min_zone)
         .filter_map(Sums::mean)
         .collect();
     let darkest = zone_means.iter().copied().fold(mean, f32::min);
@@ -311,7 +319,7 @@ mod tests {
 
     fn verdicts(bg: [u8; 3], ring: Option<[u8; 3]>) -> (PhotoVerdict, PhotoVerdict, String) {
         let (img, m) = photo(bg, ring);
-        let c = checks(&img, &to_grey(&img), &m, 300, Some(250.0));
+        let c = checks(&img, &to_grey(&img), &m, &m.background(), 300, Some(250.0));
         (c[0].verdict, c[1].verdict, c[0].value.clone())
     }
 
@@ -342,7 +350,7 @@ mod tests {
             prob: vec![1.0; 2500],
             learned: true,
         };
-        let c = checks(&img, &to_grey(&img), &m, 50, None);
+        let c = checks(&img, &to_grey(&img), &m, &m.background(), 50, None);
         assert_eq!(c[0].verdict, PhotoVerdict::Fail);
         assert!(c.iter().all(|c| !c.value.contains("NaN")));
     }

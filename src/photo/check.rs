@@ -1,8 +1,11 @@
-//! The pipeline: decode → spec → faces and landmarks ‖ person mask →
-//! geometry → checks. Learned models when they loaded, the classical
-//! method (rustface, flood fill, edge landmarks) for any that did not.
+//! The pipeline: decode → spec → faces and landmarks ‖ person mask (on a
+//! helper thread, `side.rs`) → geometry → checks. Learned models when they
+//! loaded, the classical method (rustface, flood fill, edge landmarks) for
+//! any that did not.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
 use chrono::NaiveDate;
 
@@ -14,15 +17,16 @@ use super::detail;
 use super::error::PhotoError;
 use super::faces;
 use super::glare;
-use super::head;
+use super::head::{self, FaceLines};
 use super::landmarks;
 use super::mask::{self, BackgroundMask};
 use super::metadata;
-use super::models::{self, Models};
+use super::models::{self, ModelError, Models};
 use super::pixels::{shrink, to_grey};
 use super::pose;
-use super::report::{Check, Geometry, PhotoReport};
+use super::report::{Check, Geometry, PhotoReport, Rect};
 use super::segment::{self, PersonMask};
+use super::side;
 use super::spec::{px_per_mm, spec_for};
 use super::thresholds::THRESHOLDS;
 use super::tone;
@@ -70,7 +74,12 @@ pub fn check_bytes_with(
 /// Camera-sized photos are analysed on a reduced copy (long side ≤
 /// `analysis_long_side_px`): every measure is in mm or relative to the face,
 /// so only speed changes. Geometry and regions are mapped back to full-size pixels.
-pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &Models) -> Analysis {
+pub fn analyse_with(
+    mut decoded: Decoded,
+    bytes: &[u8],
+    today: NaiveDate,
+    models: &Models,
+) -> Analysis {
     let (full_w, full_h) = decoded.rgb.dimensions();
     let spec = spec_for(full_w, full_h);
     let mut checks: Vec<Check> = vec![
@@ -78,31 +87,40 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
         metadata::size_check(spec, full_w, full_h),
     ];
     let limit = THRESHOLDS.analysis_long_side_px;
-    let reduced = if full_w.max(full_h) > limit {
-        Some(shrink(&decoded.rgb, full_w.max(full_h).div_ceil(limit)))
+    let reduced = full_w.max(full_h) > limit;
+    // the analysed photo, shared with the segmentation's helper thread (the
+    // decoded one is put back at the end when it was not reduced)
+    let shared = Arc::new(if reduced {
+        shrink(&decoded.rgb, full_w.max(full_h).div_ceil(limit))
     } else {
-        None
-    };
-    let rgb = reduced.as_ref().unwrap_or(&decoded.rgb);
+        std::mem::take(&mut decoded.rgb)
+    });
+    let rgb: &RgbImage = &shared;
     let (w, h) = rgb.dimensions();
     // full-size pixels per analysed pixel
     let scale = full_w as f32 / w as f32;
-    let grey = to_grey(rgb);
     let whole = detail::whole(w, h);
 
-    // The person mask (segmentation, the slowest model) runs on the second
-    // core while this thread finds the faces and the landmarks of one face.
-    let (person, colour, faces) = std::thread::scope(|s| {
-        let side = s.spawn(|| {
-            let person = person_mask(models, rgb, &grey);
-            (person, tone::colour_check(rgb, whole))
-        });
-        let faces = faces::find(models, rgb, &grey);
-        match side.join() {
-            Ok((person, colour)) => (person, colour, faces),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+    // The person mask (segmentation, the slowest model) is made on a helper
+    // thread while this one finds the faces, the landmarks of one face and
+    // the checks that need no mask.
+    let pending = models.segmenter.as_ref().ok().cloned().and_then(|net| {
+        let img = Arc::clone(&shared);
+        side::run(move || segment::segment(&net, &img))
     });
+    let grey = to_grey(rgb);
+    let faces = faces::find(models, rgb, &grey);
+    let early = faces
+        .primary
+        .as_ref()
+        .and_then(|p| p.mesh.as_ref())
+        .map(|mesh| {
+            let lines = FaceLines::new(&grey, mesh);
+            let zone = FaceZone::check(rgb, &grey, lines.face, &lines.frame());
+            (lines, zone)
+        });
+    let colour = tone::colour_check(rgb, whole);
+    let person = person_mask(models, rgb, &grey, pending);
     let (person, mask_note) = person;
     let mask = person.background();
     checks.push(faces::face_count_check(&faces, w, h));
@@ -120,9 +138,10 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
     };
     match &faces.primary {
         Some(primary) => {
-            geometry = match &primary.mesh {
-                Some(mesh) => head::measure(&person, &grey, mesh, primary.pose),
-                None => {
+            let (lines, zone) = early.unzip();
+            geometry = match (&primary.mesh, &lines) {
+                (Some(mesh), Some(lines)) => head::measure(&person, mesh, primary.pose, lines),
+                _ => {
                     let f = primary.rect;
                     let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));
                     super::geometry::measure(&mask, f, marks)
@@ -133,6 +152,7 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
                 rgb,
                 &grey,
                 &person,
+                &mask,
                 bg_rows,
                 geometry.chin_y,
             ));
@@ -148,18 +168,19 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
             checks.push(colour);
             // the checks that must stay on skin, placed by the eye line and chin
             let frame = FaceFrame::new(f, &geometry);
+            let zone = zone.unwrap_or_else(|| FaceZone::check(rgb, &grey, f, &frame));
             checks.extend([
-                tone::skin_colour_check(rgb, f),
-                tone::exposure_check(&grey, &frame),
+                zone.skin_colour,
+                zone.exposure,
                 tone::lighting_check(&grey, f, &mask),
-                detail::sharpness_check(&grey, f),
+                zone.sharpness,
                 glare::glare_check(rgb, &grey, &frame, &mask, primary.mesh.as_ref()),
-                detail::skin_texture_check(&grey, &frame),
+                zone.skin_texture,
             ]);
         }
         // without exactly one face only the face-free checks can run
         None => {
-            checks.extend(backdrop::checks(rgb, &grey, &person, bg_rows, None));
+            checks.extend(backdrop::checks(rgb, &grey, &person, &mask, bg_rows, None));
             checks.push(colour);
         }
     }
@@ -186,6 +207,10 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
     }
     geometry.px_per_mm = px_per_mm(full_w);
     let report = PhotoReport::new(spec, (full_w, full_h), faces.count(), checks, geometry);
+    if !reduced {
+        // the helper dropped its handle before it answered
+        decoded.rgb = Arc::try_unwrap(shared).unwrap_or_else(|still| (*still).clone());
+    }
     Analysis {
         report,
         decoded,
@@ -196,15 +221,46 @@ pub fn analyse_with(decoded: Decoded, bytes: &[u8], today: NaiveDate, models: &M
 /// Why the pose could not be measured when the face mesh found nothing.
 const NO_MESH: &str = "未能定位面部特征点，无法测量头部姿态，请人工确认是否正面";
 
-/// The person mask: segmentation, or the flood-fill backdrop as 0/1 when the
-/// model is missing or fails (with the note the report shows).
-fn person_mask(models: &Models, rgb: &RgbImage, grey: &GrayImage) -> (PersonMask, Option<String>) {
-    let failed = match &models.segmenter {
-        Ok(net) => match segment::segment(net, rgb) {
+/// The face-zone checks that read no person mask: with landmarks they run
+/// beside the segmentation.
+struct FaceZone {
+    skin_colour: Check,
+    exposure: Check,
+    sharpness: Check,
+    skin_texture: Check,
+}
+
+impl FaceZone {
+    fn check(rgb: &RgbImage, grey: &GrayImage, f: Rect, frame: &FaceFrame) -> FaceZone {
+        FaceZone {
+            skin_colour: tone::skin_colour_check(rgb, f),
+            exposure: tone::exposure_check(grey, frame),
+            sharpness: detail::sharpness_check(grey, f),
+            skin_texture: detail::skin_texture_check(grey, frame),
+        }
+    }
+}
+
+/// The person mask: the segmentation's (from the helper when it ran there),
+/// or the flood-fill backdrop as 0/1 when the model is missing, fails or
+/// panicked (with the note the report shows). `pending` is `None` when the
+/// helper could not be started: the segmentation runs here then.
+fn person_mask(
+    models: &Models,
+    rgb: &RgbImage,
+    grey: &GrayImage,
+    pending: Option<Receiver<Result<PersonMask, ModelError>>>,
+) -> (PersonMask, Option<String>) {
+    let failed = match (&models.segmenter, pending.map(|r| r.recv())) {
+        (Err(e), _) => e.to_string(),
+        (Ok(_), Some(Ok(Ok(m)))) => return (m, None),
+        (Ok(_), Some(Ok(Err(e)))) => e.to_string(),
+        // it panicked on the helper: run here, it would panic again
+        (Ok(_), Some(Err(_))) => "segmentation panicked".to_owned(),
+        (Ok(net), None) => match segment::segment(net, rgb) {
             Ok(m) => return (m, None),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         },
-        Err(e) => e.clone(),
     };
     tracing::warn!(error = %failed, "segmentation unavailable, colour backdrop mask");
     let flood = mask::background_mask(rgb, grey);
@@ -212,4 +268,48 @@ fn person_mask(models: &Models, rgb: &RgbImage, grey: &GrayImage) -> (PersonMask
         PersonMask::from_background(&flood),
         Some("人像分割模型不可用，已按颜色估计背景".to_owned()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn portrait() -> RgbImage {
+        // a dark head and shoulders on a white backdrop
+        RgbImage::from_fn(120, 160, |x, y| {
+            let head = (x as i32 - 60).pow(2) * 2 + (y as i32 - 60).pow(2) < 1600;
+            let body = y > 110 && (25..95).contains(&x);
+            image::Rgb(if head || body {
+                [90, 60, 50]
+            } else {
+                [250, 250, 250]
+            })
+        })
+    }
+
+    #[test]
+    fn a_segmentation_that_panicked_on_its_helper_answers_with_the_fallback_mask() {
+        let models = models::shared();
+        assert!(models.segmenter.is_ok());
+        let rgb = portrait();
+        let grey = to_grey(&rgb);
+        let pending = side::run(|| -> Result<PersonMask, ModelError> {
+            panic!("injected segmentation panic")
+        });
+        let (person, note) = person_mask(models, &rgb, &grey, pending);
+        assert!(!person.learned);
+        assert!(note.is_some_and(|n| n.contains("人像分割模型不可用")));
+        // the fallback still tells backdrop from subject
+        let bg = person.background();
+        assert!(bg.is_bg(2, 2) && !bg.is_bg(60, 60));
+    }
+
+    #[test]
+    fn without_a_helper_the_segmentation_runs_on_the_caller() {
+        let models = models::shared();
+        let rgb = portrait();
+        let (person, note) = person_mask(models, &rgb, &to_grey(&rgb), None);
+        assert!(person.learned);
+        assert!(note.is_none());
+    }
 }

@@ -185,15 +185,40 @@ fn decode_jpeg(
             0
         },
     )?;
-    // the decoder pads a scan that ends early with zero bits; this pass
-    // decodes the entropy data and refuses a scan that runs out of it
-    let info = jpeg_scan::verify(bytes).map_err(scan_error)?;
+    // the decoder pads a scan that ends early with zero bits; `verify`
+    // decodes the entropy data and refuses a scan that runs out of it. When
+    // even a buffered decode fits the memory cap it runs beside the decoder
+    // (a camera photo's pass takes a quarter of the decode's time); its
+    // verdict still comes first, so the answer is the same either way. The
+    // pass itself keeps one u64 per block of a progressive JPEG.
+    let pass_bytes = header.coefficient_blocks * 8;
+    let beside = budget
+        .check(header.width, header.height, coefficients + pass_bytes)
+        .is_ok();
+    let (info, decoded) = if beside {
+        std::thread::scope(|s| {
+            let pass = s.spawn(|| jpeg_scan::verify(bytes));
+            let decoded = zune_decode(bytes);
+            match pass.join() {
+                Ok(info) => (info, Some(decoded)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    } else {
+        (jpeg_scan::verify(bytes), None)
+    };
+    let info = info.map_err(scan_error)?;
     if buffered(info.progressive, info.scans) {
         budget.check(info.width, info.height, coefficients)?;
     }
     if info.components == 4 {
         notes.push("CMYK 色彩已转换为 RGB".to_owned());
     }
+    decoded.unwrap_or_else(|| zune_decode(bytes))
+}
+
+/// zune-jpeg, strict, straight into an RGB buffer.
+fn zune_decode(bytes: &[u8]) -> Result<RgbImage, PhotoError> {
     let options = DecoderOptions::default()
         .set_strict_mode(true)
         .set_max_width(THRESHOLDS.max_side_px as usize)

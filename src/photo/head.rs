@@ -20,6 +20,7 @@ use super::report::{Geometry, Rect};
 use super::segment::PersonMask;
 use super::spec::px_per_mm;
 use super::thresholds::THRESHOLDS;
+use super::zones::FaceFrame;
 
 /// Points along the jaw around the chin; the lowest is the chin.
 const JAW_BOTTOM: [usize; 5] = [148, 152, 377, 176, 400];
@@ -101,20 +102,52 @@ pub fn face_box(eyes: EyeLine, chin_y: f32) -> Rect {
     Rect::new(eyes.axis_x - h / 2.0, eyes.eye_y - t.eye_from_box * h, h, h)
 }
 
-/// Geometry in analysed pixels.
+/// What the mesh and the photo give without the person mask: the eye line,
+/// the chin and the face box (the face-zone checks need no more, so they run
+/// while the segmentation is still running).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaceLines {
+    pub eyes: EyeLine,
+    pub chin_y: f32,
+    pub face: Rect,
+}
+
+impl FaceLines {
+    pub fn new(grey: &GrayImage, mesh: &FaceMesh) -> FaceLines {
+        let eyes = eye_line(mesh);
+        let (_, chin_y) = chin(grey, mesh, eyes.eye_y);
+        let chin_y = chin_y.min(grey.height() as f32);
+        FaceLines {
+            eyes,
+            chin_y,
+            face: face_box(eyes, chin_y),
+        }
+    }
+
+    /// The face zones, placed as on the full geometry (`FaceFrame::new` reads
+    /// only the face box, the eye line and the chin).
+    pub fn frame(&self) -> FaceFrame {
+        let g = Geometry {
+            eye_line: Some((self.eyes.axis_x, self.eyes.eye_y)),
+            chin_y: Some(self.chin_y),
+            ..Geometry::default()
+        };
+        FaceFrame::new(self.face, &g)
+    }
+}
+
+/// Geometry in analysed pixels: `lines` from [`FaceLines::new`], crown and
+/// width from the person mask.
 pub fn measure(
     person: &PersonMask,
-    grey: &GrayImage,
     mesh: &FaceMesh,
     pose: Option<Pose>,
+    lines: &FaceLines,
 ) -> Geometry {
     let t = &THRESHOLDS;
     let (w, h) = (person.width, person.height);
     let k = px_per_mm(w);
-    let eyes = eye_line(mesh);
-    let (_, chin_y) = chin(grey, mesh, eyes.eye_y);
-    let chin_y = chin_y.min(h as f32);
-    let face = face_box(eyes, chin_y);
+    let FaceLines { eyes, chin_y, face } = *lines;
     let face_w = (mesh.xy(idx::CHEEK_RIGHT).0 - mesh.xy(idx::CHEEK_LEFT).0).abs();
     let x0 = (eyes.axis_x - t.crown_cols_share * face_w).max(0.0) as u32;
     let x1 = ((eyes.axis_x + t.crown_cols_share * face_w).max(0.0) as u32).min(w);

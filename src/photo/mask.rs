@@ -98,11 +98,16 @@ impl SubjectCounts {
     pub fn new(mask: &BackgroundMask, rows: u32) -> SubjectCounts {
         let w = mask.width as usize;
         let mut sums = vec![0u32; (w + 1) * (rows as usize + 1)];
+        // rows past the mask count as subject, as `is_bg` reads them
+        let outside = vec![false; w];
         for y in 0..rows as usize {
+            let (above, below) = sums.split_at_mut((y + 1) * (w + 1));
+            let above = &above[y * (w + 1) + 1..];
+            let bits = mask.bits.get(y * w..(y + 1) * w).unwrap_or(&outside);
             let mut run = 0u32;
-            for x in 0..w {
-                run += u32::from(!mask.is_bg(x as u32, y as u32));
-                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + run;
+            for ((s, &up), &bg) in below[1..=w].iter_mut().zip(above).zip(bits) {
+                run += u32::from(!bg);
+                *s = up + run;
             }
         }
         SubjectCounts {
@@ -141,5 +146,26 @@ mod tests {
         assert!(m.is_bg(0, 0));
         assert!(!m.is_bg(10, 15));
         assert_eq!(m.count, 20 * 30 - 100);
+    }
+
+    #[test]
+    fn subject_counts_match_a_direct_count() {
+        let mut img = RgbImage::from_pixel(23, 17, Rgb([250, 250, 250]));
+        for (x, y) in [(5, 5), (6, 5), (12, 3), (0, 16), (22, 0)] {
+            img.put_pixel(x, y, Rgb([20, 20, 20]));
+        }
+        let m = background_mask(&img, &super::super::pixels::to_grey(&img));
+        // 20 rows: three past the mask, which count as subject
+        let c = SubjectCounts::new(&m, 20);
+        for y in 0..20u32 {
+            for x in 0..23u32 {
+                for r in [0u32, 1, 3] {
+                    let direct = (y.saturating_sub(r)..(y + r + 1).min(20)).all(|yy| {
+                        (x.saturating_sub(r)..(x + r + 1).min(23)).all(|xx| m.is_bg(xx, yy))
+                    });
+                    assert_eq!(c.none_within(x, y, r), direct, "({x}, {y}) r {r}");
+                }
+            }
+        }
     }
 }

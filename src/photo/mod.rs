@@ -31,6 +31,7 @@ mod pixels;
 mod pose;
 mod report;
 mod segment;
+mod side;
 pub mod spec;
 pub mod thresholds;
 mod tone;

@@ -42,12 +42,20 @@ pub fn shrink(rgb: &RgbImage, n: u32) -> RgbImage {
         let count = rows.len() as u32 * n;
         for y in rows {
             let row = &raw[y * stride..y * stride + sw as usize * n as usize * 3];
-            for (ox, block) in row.chunks_exact(n as usize * 3).enumerate() {
+            // each block's row summed in registers, then added once
+            for (a, block) in acc
+                .chunks_exact_mut(3)
+                .zip(row.chunks_exact(n as usize * 3))
+            {
+                let (mut r, mut g, mut b) = (0u32, 0u32, 0u32);
                 for px in block.chunks_exact(3) {
-                    acc[ox * 3] += u32::from(px[0]);
-                    acc[ox * 3 + 1] += u32::from(px[1]);
-                    acc[ox * 3 + 2] += u32::from(px[2]);
+                    r += u32::from(px[0]);
+                    g += u32::from(px[1]);
+                    b += u32::from(px[2]);
                 }
+                a[0] += r;
+                a[1] += g;
+                a[2] += b;
             }
         }
         out.extend(acc.iter().map(|&a| ((a + count / 2) / count) as u8));

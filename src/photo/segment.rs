@@ -139,33 +139,51 @@ pub fn segment(net: &Net, rgb: &RgbImage) -> Result<PersonMask, ModelError> {
             message: "输出尺寸不对".into(),
         });
     };
-    // stretch back, bilinear, pixel centres aligned
-    let at = |u: usize, v: usize| {
-        let p = m[v * n + u];
-        if p.is_finite() {
-            p.clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
-    };
-    let col: Vec<(usize, usize, f32)> = (0..w)
-        .map(|x| split((x as f32 + 0.5) / sx - 0.5, n))
-        .collect();
-    let mut prob = Vec::with_capacity((w as usize) * (h as usize));
-    for y in 0..h {
-        let (v0, v1, fy) = split((y as f32 + 0.5) / sy - 0.5, n);
-        for &(u0, u1, fx) in &col {
-            let top = at(u0, v0) + (at(u1, v0) - at(u0, v0)) * fx;
-            let bottom = at(u0, v1) + (at(u1, v1) - at(u0, v1)) * fx;
-            prob.push(top + (bottom - top) * fy);
-        }
-    }
     Ok(PersonMask {
         width: w,
         height: h,
-        prob,
+        prob: stretch(m, n, w, h),
         learned: true,
     })
+}
+
+/// The `n`×`n` model output stretched back to `w`×`h`, bilinear, pixel centres
+/// aligned; non-finite samples read 0, the rest is clamped to 0..1.
+/// Each model row is interpolated across to the photo's width once (about
+/// three photo rows share it), then rows are blended: the same sums, in the
+/// same order, as interpolating every pixel from its four samples, at a
+/// fraction of the work (it was ≈ 9 % of a check's CPU time).
+fn stretch(m: &[f32], n: usize, w: u32, h: u32) -> Vec<f32> {
+    let (sx, sy) = (w as f32 / n as f32, h as f32 / n as f32);
+    let clean: Vec<f32> = m[..n * n]
+        .iter()
+        .map(|&p| {
+            if p.is_finite() {
+                p.clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let col: Vec<(usize, usize, f32)> = (0..w)
+        .map(|x| split((x as f32 + 0.5) / sx - 0.5, n))
+        .collect();
+    let across: Vec<f32> = clean
+        .chunks_exact(n)
+        .flat_map(|src| {
+            col.iter()
+                .map(move |&(u0, u1, fx)| src[u0] + (src[u1] - src[u0]) * fx)
+        })
+        .collect();
+    let wu = w as usize;
+    let mut prob = Vec::with_capacity(wu * (h as usize));
+    for y in 0..h {
+        let (v0, v1, fy) = split((y as f32 + 0.5) / sy - 0.5, n);
+        let top = &across[v0 * wu..(v0 + 1) * wu];
+        let bottom = &across[v1 * wu..(v1 + 1) * wu];
+        prob.extend(top.iter().zip(bottom).map(|(&t, &b)| t + (b - t) * fy));
+    }
+    prob
 }
 
 /// Neighbouring sample indices and the weight of the second, clamped to the grid.
@@ -198,6 +216,49 @@ mod tests {
         assert_eq!(m.crown(0, 40, 50, 3), Some(7.0));
         assert_eq!(m.run_through(20, 20), (10.0, 30.0));
         assert_eq!(m.background().count, 40 * 50 - 20 * 43);
+    }
+
+    #[test]
+    fn stretch_matches_per_pixel_bilinear() {
+        // the per-pixel formula it replaced, on a mask with NaN and out-of-range values
+        let n = 16;
+        let m: Vec<f32> = (0..n * n)
+            .map(|i| match i % 37 {
+                0 => f32::NAN,
+                1 => 1.7,
+                2 => -0.3,
+                k => ((i * 7919) % 101) as f32 / 100.0 + k as f32 * 1e-4,
+            })
+            .collect();
+        for (w, h) in [(37u32, 53u32), (16, 16), (9, 40), (260, 378)] {
+            let (sx, sy) = (w as f32 / n as f32, h as f32 / n as f32);
+            let at = |u: usize, v: usize| {
+                let p = m[v * n + u];
+                if p.is_finite() {
+                    p.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            };
+            let mut want = Vec::new();
+            for y in 0..h {
+                let (v0, v1, fy) = split((y as f32 + 0.5) / sy - 0.5, n);
+                for x in 0..w {
+                    let (u0, u1, fx) = split((x as f32 + 0.5) / sx - 0.5, n);
+                    let top = at(u0, v0) + (at(u1, v0) - at(u0, v0)) * fx;
+                    let bottom = at(u0, v1) + (at(u1, v1) - at(u0, v1)) * fx;
+                    want.push(top + (bottom - top) * fy);
+                }
+            }
+            let got = stretch(&m, n, w, h);
+            assert!(
+                got.iter()
+                    .zip(&want)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()),
+                "{w}×{h}"
+            );
+            assert_eq!(got.len(), want.len());
+        }
     }
 
     #[test]

@@ -12,16 +12,21 @@ use super::zones::{self, FaceFrame};
 pub fn colour_check(rgb: &RgbImage, region: Rect) -> Check {
     let t = &THRESHOLDS;
     let (x0, y0, x1, y1) = bounds(region, rgb.width(), rgb.height());
+    let stride = rgb.width() as usize * 3;
+    let (c0, c1) = (x0 as usize * 3, x1 as usize * 3);
     let mut coloured = 0u64;
-    let mut n = 0u64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            n += 1;
-            if chroma(rgb.get_pixel(x, y).0) > t.colour_min_chroma {
-                coloured += 1;
-            }
-        }
+    for row in rgb
+        .as_raw()
+        .chunks_exact(stride)
+        .take(y1 as usize)
+        .skip(y0 as usize)
+    {
+        coloured += row[c0..c1]
+            .chunks_exact(3)
+            .filter(|p| chroma([p[0], p[1], p[2]]) > t.colour_min_chroma)
+            .count() as u64;
     }
+    let n = u64::from(x1 - x0) * u64::from(y1 - y0);
     let share = coloured as f32 / n.max(1) as f32;
     let ok = share >= t.colour_min_share;
     Check {

@@ -19,6 +19,8 @@ dd if=package/face_mesh_solution_packed_assets.data of=geometry.binarypb bs=1 sk
 mv package/face_detection_short_range.tflite package/selfie_segmentation.tflite .
 for m in face_detection_short_range face_landmark selfie_segmentation; do
   python3 "$root/tools/photo_models/tflite_to_onnx.py" "$m.tflite" "$root/assets/models/$m.onnx"
+  # PRelu and the 2x bilinear Resize as equivalent ops tract runs fast
+  python3 "$root/tools/photo_models/tract_friendly.py" "$root/assets/models/$m.onnx" "$root/assets/models/$m.onnx"
 done
 python3 "$root/tools/photo_models/canonical_face.py" geometry.binarypb > "$root/src/photo/canonical_face.rs"
 sha256sum ./*.tflite "$root"/assets/models/*.onnx
