@@ -342,6 +342,9 @@ pub struct ReadOnlyDb {
 
 enum ReadOnlyBackend {
     Sqlite(sqlite::SqliteReadOnly),
+    /// The office server: every call is one REPEATABLE READ, READ ONLY
+    /// snapshot on one connection (as whoever the URL names).
+    Postgres(std::cell::RefCell<Box<postgres::PgStore>>),
 }
 
 impl ReadOnlyDb {
@@ -355,6 +358,7 @@ impl ReadOnlyDb {
     pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => s.verify_audit(),
+            ReadOnlyBackend::Postgres(_) => self.read(|tx| tx.verify_audit()),
         }
     }
 
@@ -362,6 +366,13 @@ impl ReadOnlyDb {
     pub fn check_anchor(&self, anchor: &Anchor) -> Result<Option<String>, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => s.check_anchor(anchor),
+            ReadOnlyBackend::Postgres(_) => {
+                let stored = self.read(|tx| tx.anchor_at(anchor.seq))?;
+                Ok(sqlite::anchor_finding(
+                    anchor,
+                    stored.as_ref().map(|a| a.hash.as_str()),
+                ))
+            }
         }
     }
 
@@ -372,6 +383,7 @@ impl ReadOnlyDb {
     ) -> Result<T, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => f(&s.tx()),
+            ReadOnlyBackend::Postgres(p) => p.borrow_mut().read(|tx| f(tx)),
         }
     }
 
@@ -386,5 +398,54 @@ impl ReadOnlyDb {
 
     pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
         self.read(|tx| tx.export_leftovers())
+    }
+}
+
+// ---- Office mode on the command line (issue 22): the server variants of
+// the read-only view, kept apart from the facade above to ease merging. ----
+
+impl ReadOnlyDb {
+    /// The office server, read-only: `verify-audit`, `audit-anchor` and
+    /// `check-db` there. Refuses a server at another schema version (the
+    /// message names `counterdesk office-init`).
+    pub fn open_office(
+        target: postgres::Target,
+        prompt: postgres::Prompt,
+    ) -> Result<Self, StoreError> {
+        let connector = postgres::Connector::new(target, prompt)?;
+        let store = postgres::PgStore::open(Arc::new(connector))?;
+        Ok(Self {
+            backend: ReadOnlyBackend::Postgres(std::cell::RefCell::new(Box::new(store))),
+        })
+    }
+
+    /// `办公室服务器 host/db`, or `None` for a file.
+    pub fn office_location(&self) -> Option<String> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(_) => None,
+            ReadOnlyBackend::Postgres(p) => Some(p.borrow().location().to_owned()),
+        }
+    }
+
+    /// The server's value check (`check-db`): every row of the tables a
+    /// clerk reads through the store's decoders; rows decoded per table.
+    /// On a file, [`full_check`] does this and more.
+    pub fn check_server_values(&self) -> Result<Option<Vec<(&'static str, u64)>>, StoreError> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(_) => Ok(None),
+            ReadOnlyBackend::Postgres(p) => p.borrow_mut().check_values().map(Some),
+        }
+    }
+}
+
+impl Store {
+    /// On the office server: whether this connection's role is a superuser
+    /// (`reset-admin` there needs one, as it needs file access on SQLite);
+    /// `None` on a file.
+    pub fn office_superuser(&mut self) -> Result<Option<bool>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(p) => p.is_superuser().map(Some),
+        }
     }
 }

@@ -199,7 +199,8 @@ pub fn export(
     export_with(store, now, actor, out, &ExportOptions::default())
 }
 
-/// Holds `<db>.export-lock` while exporting: a second export from another
+/// Holds `<db>.export-lock` (office mode: `<data dir>/office.export-lock`,
+/// see [`keys::home`]) while exporting: a second export from another
 /// window or the command line would take a running export for a crashed one.
 /// The OS drops the lock when the process dies.
 fn lock(db: &Path) -> Result<File, ExportError> {
@@ -227,8 +228,9 @@ pub fn export_with(
     opts: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
     let started = std::time::Instant::now();
-    let _lock = lock(store.path())?;
-    let key = keys::load_or_create(store.path())?;
+    let home = keys::home(store)?;
+    let _lock = lock(&home)?;
+    let key = keys::load_or_create(&home)?;
     let public_key = keys::public_hex(&key);
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut ctx = Ctx {

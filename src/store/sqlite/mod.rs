@@ -15,6 +15,7 @@ mod anchors;
 mod applications;
 mod attachments;
 mod audit;
+pub(crate) use audit::anchor_finding;
 mod backups;
 mod blobs;
 mod claims;
