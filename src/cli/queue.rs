@@ -3,10 +3,9 @@
 
 use crate::domain::clerks::audit_target::AuditTarget;
 use std::io::Write;
-use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
+use super::db::Db;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -76,17 +75,16 @@ fn counts_json(c: &QueueCounts) -> serde_json::Value {
 
 /// Prints one page of the queue (document numbers masked) and the counts.
 pub fn run_queue(
-    db: &Path,
+    db: &Db,
     json: bool,
     scope: Scope,
     search: Option<&str>,
     limit: u32,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    // Open (and migrate) once through the writer's checks, then read on a
-    // read-only connection like the screen does.
-    drop(Store::open(db)?);
-    let mut reader = Store::open_reader(db)?;
+    // Open (and migrate a file) once through the writer's checks, then read
+    // on a read-only connection like the screen does.
+    let mut reader = db.open_reader()?;
     let now = now();
     let clock = QueueClock::at(now, 0);
     let key = search.and_then(classify_search);
@@ -166,13 +164,13 @@ pub fn run_queue(
 
 /// Fills `db` with `applications` synthetic applications.
 pub fn run_demo_data(
-    db: &Path,
+    db: &Db,
     applications: u64,
     seed: u64,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let mut store = Store::open(db).with_context(|| format!("打开 {}", db.display()))?;
+    let mut store = db.open()?;
     let s = demo_queue::generate(&mut store, applications, seed, now())?;
     audit_demo(
         &mut store,
@@ -185,7 +183,7 @@ pub fn run_demo_data(
         s.decided,
         s.claimed,
         started.elapsed().as_secs_f64(),
-        db.display()
+        db.label()
     )?;
     Ok(0)
 }

@@ -265,11 +265,7 @@ impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<u64, StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => backup_to(s.path(), dest),
-            Backend::Postgres(p) => Err(StoreError::NotOnServer {
-                what: "工作台本机备份",
-                location: p.location().to_owned(),
-                why: "办公室服务器的数据由信息科在服务器上备份（例如 pg_dump），工作台不复制服务器数据",
-            }),
+            Backend::Postgres(p) => Err(backup_not_on_server(p.location().to_owned())),
         }
     }
 
@@ -391,9 +387,10 @@ impl ReadOnlyDb {
         self.read(|tx| tx.audit_anchor())
     }
 
-    /// Exports a crash left unconfirmed (`check-db` names their folders).
-    pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
-        self.read(|tx| tx.unfinished_exports())
+    /// Exports a crash left unconfirmed (`check-db` names their folders):
+    /// every one, or only those `signer`'s key began.
+    pub fn unfinished_exports(&self, signer: Option<&str>) -> Result<Vec<ExportRun>, StoreError> {
+        self.read(|tx| tx.unfinished_exports(signer))
     }
 
     pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
@@ -447,5 +444,15 @@ impl Store {
             Backend::Sqlite(_) => Ok(None),
             Backend::Postgres(p) => p.is_superuser().map(Some),
         }
+    }
+}
+
+/// Why a workstation does not back up the office server (`backup` and
+/// [`Store::backup_to`] there): `location` is `办公室服务器 host/db`.
+pub fn backup_not_on_server(location: String) -> StoreError {
+    StoreError::NotOnServer {
+        what: "工作台本机备份",
+        location,
+        why: "办公室服务器的数据由信息科在服务器上备份（例如 pg_dump），工作台不复制服务器数据",
     }
 }

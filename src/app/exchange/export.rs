@@ -243,7 +243,10 @@ pub fn export_with(
     };
     ctx.clear_leftovers(store)?;
     let mut settled = Vec::new();
-    for run in store.read(|tx| tx.unfinished_exports())? {
+    // On the office server, only this workstation's runs: another's folder
+    // is on its own PC (its out_dir means nothing here).
+    let mine = store.file().is_none().then_some(public_key.as_str());
+    for run in store.read(|tx| tx.unfinished_exports(mine))? {
         settled.push(ctx.settle(store, out, &run)?);
     }
     let name = free_name(out, now);
@@ -254,6 +257,7 @@ pub fn export_with(
             &out.to_string_lossy(),
             &name,
             actor.map(|a| a.id),
+            &public_key,
             now,
         )?;
         Ok(ExportRun {

@@ -190,3 +190,11 @@ impl SqliteStore {
         Ok(out)
     }
 }
+
+/// A file's schema version (`PRAGMA user_version`), read without changing
+/// anything (`counterdesk migrate` reports from which version it migrated).
+pub fn schema_version(path: &Path) -> Result<i64, StoreError> {
+    open::open_read_only(path)?
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| error::from_sqlite(path, e))
+}

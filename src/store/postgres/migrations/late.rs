@@ -294,3 +294,10 @@ pub const HOT_ROWS: &str = r#"
     DROP INDEX registrations_name;
     CREATE INDEX registrations_name ON registrations (name COLLATE "C", id);
     "#;
+
+/// 11: the public key of the workstation that began each export run (the
+/// server records which key signed which export; an interrupted run is
+/// settled only by its own workstation, whose folder it was).
+pub const EXPORT_SIGNER: &str = r#"
+    ALTER TABLE exports ADD COLUMN signer text;
+    "#;

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::EXPORT_RUNS,
     late::EXPORT_LEFTOVERS,
     late::HOT_ROWS,
+    late::EXPORT_SIGNER,
 ];
 
 /// The schema version this build expects on the server.
