@@ -47,7 +47,7 @@ pub fn reset_admin(
     let mut store = db.open()?;
     if store.office_superuser()? == Some(false) {
         bail!(
-            "在{}上重置管理员需要以服务器管理员（超级用户，例如 postgres）连接：counterdesk reset-admin --db postgres://postgres@服务器/数据库。工作站账号每台柜台都有，不能用来重置管理员。未做任何修改。",
+            "在{} 上重置管理员需要以服务器管理员（超级用户，例如 postgres）连接：counterdesk reset-admin --db postgres://postgres@服务器/数据库。工作站账号每台柜台都有，不能用来重置管理员。未做任何修改。",
             db.label()
         );
     }
