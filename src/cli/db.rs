@@ -5,6 +5,9 @@
 //! password comes from the passfile or a terminal prompt.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
 
 use anyhow::{Context, bail};
 
@@ -53,7 +56,11 @@ impl Db {
             Db::File(p) => {
                 Store::open(p).with_context(|| format!("无法打开数据库 {}", p.display()))
             }
-            Db::Office(t) => Ok(Store::open_office(t.clone(), Prompt::Terminal)?),
+            Db::Office(t) => {
+                let mut store = Store::open_office(t.clone(), Prompt::Terminal)?;
+                take_server_clock(&mut store)?;
+                Ok(store)
+            }
         }
     }
 
@@ -77,4 +84,26 @@ impl Db {
             Db::Office(t) => ReadOnlyDb::open_office(t.clone(), Prompt::Terminal)?,
         })
     }
+}
+
+/// How far the office server's clock is ahead of this PC's (zero on a file).
+static SERVER_OFFSET: OnceLock<chrono::Duration> = OnceLock::new();
+
+/// In office mode the server's clock is the clock of record (leases, due
+/// dates, stored times): remembered once per command as an offset.
+fn take_server_clock(store: &mut Store) -> anyhow::Result<()> {
+    if let Some(server) = store.server_time()? {
+        let _ = SERVER_OFFSET.set(server - Utc::now());
+    }
+    Ok(())
+}
+
+/// Now by the database's clock: the server's once a command opened the
+/// office server, else this PC's.
+pub fn db_now() -> DateTime<Utc> {
+    Utc::now()
+        + SERVER_OFFSET
+            .get()
+            .copied()
+            .unwrap_or_else(chrono::Duration::zero)
 }

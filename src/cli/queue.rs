@@ -19,13 +19,14 @@ use crate::store::{PageQuery, QueueClock, Store};
 /// Environment variable that pins "now" (RFC 3339) so output is reproducible.
 pub const NOW_ENV: &str = "COUNTERDESK_NOW";
 
-/// `now` from [`NOW_ENV`], or the system clock.
+/// `now` from [`NOW_ENV`], or the database's clock (the office server's
+/// once a command opened it, else this PC's).
 pub fn now() -> DateTime<Utc> {
     std::env::var(NOW_ENV)
         .ok()
         .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
+        .unwrap_or_else(super::db::db_now)
 }
 
 /// Parses a `--filter` value.

@@ -10,10 +10,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use super::db::Db;
 use crate::app::runtime::paths::DbChoice;
 
-use crate::app::runtime::clock::Clock;
-
 use crate::app::clerks::recovery;
-use crate::app::runtime::clock::SystemClock;
 
 /// A new password typed twice: hidden prompts on a terminal, two lines on a pipe.
 pub fn read_twice(first: &str, again: &str) -> anyhow::Result<String> {
@@ -52,7 +49,7 @@ pub fn reset_admin(
         );
     }
     let password = read_twice("新密码：", "再次输入新密码：")?;
-    let name = recovery::reset_admin(&mut store, user, &password, SystemClock.now())?;
+    let name = recovery::reset_admin(&mut store, user, &password, super::db::db_now())?;
     writeln!(
         out,
         "已为管理员 {name} 设置新密码并解除锁定；此操作已记入审计日志。"

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use serde::Serialize;
 
 use crate::app::registration;
@@ -88,7 +87,8 @@ pub fn receipt(db: Option<DbChoice>, number: &str, out_path: &Path) -> anyhow::R
     let Some(id) = registration::id_by_number(&mut store, number)? else {
         bail!("没有编号为 {number} 的面签记录");
     };
-    let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?.render_file()?;
+    let file =
+        registration::issue_receipt(&mut store, super::db::db_now(), None, id)?.render_file()?;
     crate::app::runtime::files::write_atomically(out_path, &file.pdf)
         .with_context(|| format!("无法写入 {}", out_path.display()))?;
     println!(
@@ -107,7 +107,7 @@ pub fn demo_data(db: Option<DbChoice>, registrations: Option<usize>) -> anyhow::
     };
     let mut store = open(Some(db))?;
     if let Some(n) = registrations {
-        let added = demo_registrations::add(&mut store, Utc::now(), n)?;
+        let added = demo_registrations::add(&mut store, super::db::db_now(), n)?;
         super::queue::audit_demo(&mut store, format!("命令行 demo-data：演示面签 {added} 条"))?;
         println!("已添加 {added} 条演示面签注册");
     }
