@@ -196,6 +196,7 @@ fn claims(url: &str, store: &mut Store, reviewers: &[i64], as_app: bool, round: 
             notice: String::new(),
             photo_report: String::new(),
             photo_override: None,
+            op_key: None,
         };
         s.write(|tx| {
             let id = tx.decide(&d, &[], now)?;

@@ -62,9 +62,13 @@ fn main() {
     let (tx, rx) = mpsc::channel::<SystemTime>();
     let flag = ChangedFlag::default();
     let alive = Arc::new(());
+    let watch = Store::open_reader(&path)
+        .and_then(|s| s.change_watch())
+        .unwrap_or_else(|e| panic!("{e}"));
     store_watch::spawn(
-        &path,
+        watch,
         flag.clone(),
+        store_watch::LinkFlag::default(),
         Arc::downgrade(&alive),
         Arc::new(move || {
             let _ = tx.send(SystemTime::now());

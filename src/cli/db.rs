@@ -27,7 +27,7 @@ impl Db {
     pub fn resolve(choice: Option<DbChoice>) -> anyhow::Result<Db> {
         Ok(match choice {
             Some(DbChoice::File(p)) => Db::File(p),
-            Some(DbChoice::Office(t)) => Db::Office(t),
+            Some(DbChoice::Office(t)) => Db::Office(*t),
             None => Db::File(paths::default_db_path()?),
         })
     }

@@ -20,6 +20,8 @@ pub struct NewDecision {
     pub photo_report: String,
     /// Why an approval went ahead although the photo check failed.
     pub photo_override: Option<String>,
+    /// The client-generated key of the request that made it (unique).
+    pub op_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,7 @@ pub struct DecisionRecord {
     pub decided_by: i64,
     pub decided_by_name: Option<String>,
     pub decided_at: DateTime<Utc>,
+    pub op_key: Option<String>,
 }
 
 /// `decisions`: final and append-only. [`Decisions::decide`] writes the

@@ -105,6 +105,12 @@ impl StoreError {
 }
 
 impl StoreError {
+    /// The office server's connection is gone (restart, cable pulled): the
+    /// worker reconnects and tries the same request again. Never on SQLite.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, StoreError::Office(e) if e.is_connection_lost())
+    }
+
     /// The driver's own words, for a 详情 expander and the log; `None` when
     /// the Chinese message already says everything.
     pub fn technical(&self) -> Option<String> {

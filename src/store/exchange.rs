@@ -92,6 +92,10 @@ pub struct ImportRecord {
     pub imported: u64,
     pub skipped: u64,
     pub clerk_id: Option<i64>,
+    /// Photos the import stored (new to the database).
+    pub photos: u64,
+    /// The client-generated key of the request that made it (unique).
+    pub op_key: Option<String>,
 }
 
 /// An export that claimed its rows but was not confirmed.
@@ -155,6 +159,10 @@ pub trait Exchange {
     fn blob_id(&self, sha256: &str) -> StoreResult<Option<i64>>;
 
     fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> StoreResult<i64>;
+
+    /// The import a request with this key already made (a retry after a
+    /// lost connection looks here before it writes again).
+    fn import_by_op(&self, op_key: &str) -> StoreResult<Option<ImportRecord>>;
 
     /// The decisions export run `run` carries, in id order.
     fn export_decisions(

@@ -80,7 +80,7 @@ pub use registrations::{
 };
 pub use sqlite::migrations::LATEST_VERSION;
 pub use sqlite::time::format as format_time;
-pub use sqlite::{ChangeWatch, backup_to, full_check};
+pub use sqlite::{backup_to, full_check};
 
 use crate::domain::clerks::anchor::Anchor;
 
@@ -146,6 +146,16 @@ pub enum Location {
     File(PathBuf),
     /// The office server, as `办公室服务器 host/db` (never the user).
     Office(String),
+}
+
+impl Location {
+    /// The SQLite file, or `None` on the office server.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(p) => Some(p),
+            Location::Office(_) => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Location {
@@ -241,6 +251,28 @@ impl Store {
         }
     }
 
+    /// Replaces a lost office connection with a new one (same target, same
+    /// typed password). Nothing to do for a file.
+    pub fn reconnect(&mut self) -> Result<(), StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(p) => {
+                **p = p.another()?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The "store changed" signal on a connection of its own.
+    pub fn change_watch(&self) -> Result<ChangeWatch, StoreError> {
+        Ok(ChangeWatch(match &self.backend {
+            Backend::Sqlite(s) => WatchBackend::Sqlite(sqlite::ChangeWatch::open(s.path())?),
+            Backend::Postgres(p) => {
+                WatchBackend::Postgres(postgres::OfficeWatch::new(p.connector()))
+            }
+        }))
+    }
+
     /// Prepares a connection for a bulk load (demo data, imports).
     pub fn tune_for_bulk(&mut self) -> Result<(), StoreError> {
         match &mut self.backend {
@@ -326,6 +358,32 @@ impl Store {
         match &mut self.backend {
             Backend::Sqlite(s) => s.read(|tx| f(tx)),
             Backend::Postgres(p) => p.read(|tx| f(tx)),
+        }
+    }
+}
+
+/// The one "store changed" signal: `PRAGMA data_version` on a file,
+/// LISTEN/NOTIFY on the office server (each on a connection of its own).
+pub struct ChangeWatch(WatchBackend);
+
+enum WatchBackend {
+    Sqlite(sqlite::ChangeWatch),
+    Postgres(postgres::OfficeWatch),
+}
+
+impl ChangeWatch {
+    /// Waits up to `wait` and says whether anything was committed elsewhere
+    /// meanwhile (a burst counts once). The first call only takes the
+    /// starting point. On the server an error means the connection is gone
+    /// ([`StoreError::is_connection_lost`]); the next call reconnects and,
+    /// once it has, reports a change, since notices may have been missed.
+    pub fn changed(&mut self, wait: std::time::Duration) -> Result<bool, StoreError> {
+        match &mut self.0 {
+            WatchBackend::Sqlite(w) => {
+                std::thread::sleep(wait);
+                w.changed()
+            }
+            WatchBackend::Postgres(w) => w.changed(wait),
         }
     }
 }

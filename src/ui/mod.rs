@@ -39,7 +39,7 @@ pub fn run_window(
     let target = if demo {
         DbTarget::Demo(paths::demo_db_path())
     } else if let Some(DbChoice::Office(t)) = db {
-        DbTarget::Office(office_connector(t)?)
+        DbTarget::Office(office_connector(*t)?)
     } else {
         let path = match db.and_then(|c| c.file().cloned()) {
             Some(p) => p,

@@ -153,10 +153,11 @@ fn the_import_dialog_shows_progress_and_a_cancel_button() {
         .with_theme(egui::Theme::Light)
         .build_ui_state(
             move |ui, s: &mut Exchange| {
+                let db = counterdesk::store::Location::File("counterdesk.sqlite3".into());
                 let cx = ScreenCx {
                     clerk: &clerk,
                     settings: &settings,
-                    db_path: std::path::Path::new("counterdesk.sqlite3"),
+                    db: &db,
                     now: now.get(),
                     today: t0().date_naive(),
                     busy: true,

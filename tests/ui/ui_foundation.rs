@@ -342,3 +342,94 @@ fn audit_log_screen_reports_a_tampered_row() {
     ui.harness.get_by_label_contains("第 3 条记录起哈希链断裂");
     ui.harness.snapshot("audit_log_broken");
 }
+
+/// Office mode: the status bar names the server, and when the server drops
+/// every workstation connection the window shows one calm line until the
+/// worker and the listener are back.
+#[test]
+fn office_mode_names_the_server_and_rides_out_a_dropped_connection() {
+    use counterdesk::store::postgres::{Connector, Prompt, Target};
+    let Some(db) = crate::pg::test_db("ui_office") else {
+        return;
+    };
+    let target = Target::parse(&db.app_url()).unwrap();
+    {
+        let mut store =
+            counterdesk::store::Store::open_office(target.clone(), Prompt::Never).unwrap();
+        counterdesk::app::demo::seed(&mut store, t0()).unwrap();
+    }
+    let connector = std::sync::Arc::new(Connector::new(target, Prompt::Never).unwrap());
+    let mut ui = launch(DbTarget::Office(connector));
+    match &ui.app().phase {
+        Phase::DbError { message, .. } => panic!("{message}"),
+        Phase::Login(_) => {}
+        Phase::Opening => panic!("still opening"),
+        Phase::Setup(_) => panic!("setup"),
+        Phase::Main(_) => panic!("main"),
+    }
+    ui.sign_in("wangli", "counter2026");
+    assert_eq!(signed_in_role(&ui), Some(Role::Counter));
+    ui.harness
+        .get_by_label_contains(&format!("办公室服务器 127.0.0.1:{}/", db.cluster.port));
+    db.admin()
+        .batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND usename = 'counterdesk_app'",
+        )
+        .unwrap();
+    let line = counterdesk::ui::shell::db_error::LINK_LOST;
+    let mut seen = false;
+    for _ in 0..400 {
+        ui.harness.step();
+        if ui.harness.query_by_label_contains(line).is_some() {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(seen, "the calm line was never shown");
+    let mut gone = false;
+    for _ in 0..1000 {
+        ui.harness.step();
+        if ui.harness.query_by_label_contains(line).is_none() {
+            gone = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(gone, "the calm line stayed after the server came back");
+    // Work goes on over the new connections: signing out and in again
+    // needs the writer.
+    ui.click("退出登录");
+    for _ in 0..100 {
+        ui.settle();
+        if matches!(ui.app().phase, Phase::Login(_)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    ui.sign_in("zhaomin", "review2026");
+    assert_eq!(signed_in_role(&ui), Some(Role::Supervisor));
+}
+
+#[test]
+fn office_link_lost_line() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([900.0, 60.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui(counterdesk::ui::shell::db_error::link_lost_bar);
+    h.run();
+    h.snapshot("office_link_lost");
+}
+
+#[test]
+fn office_clock_skew_line() {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size([900.0, 60.0])
+        .with_context_setup(counterdesk::ui::setup_context)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_ui(|ui| counterdesk::ui::shell::db_error::clock_skew_bar(ui, 300));
+    h.run();
+    h.snapshot("office_clock_skew");
+}

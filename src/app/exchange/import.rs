@@ -85,6 +85,9 @@ pub struct ImportOptions {
     pub fail_after_chunks: Option<usize>,
     /// Panic inside a photo thread.
     pub panic_in_photo_check: bool,
+    /// The request's client-generated key: a retry after a lost connection
+    /// whose first attempt committed answers with that import's numbers.
+    pub op_key: Option<String>,
 }
 
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ImportError + '_ {
@@ -284,6 +287,17 @@ pub fn import_file(
     progress.set(Phase::Writing, 0, total);
     store.tune_for_bulk()?;
     let result = store.write_checked(|tx| -> Result<_, ImportError> {
+        if let Some(key) = &opts.op_key
+            && let Some(done) = tx.import_by_op(key)?
+        {
+            return Ok(ImportSummary {
+                file_name: done.file_name,
+                lines: done.lines,
+                imported: done.imported,
+                skipped: done.skipped,
+                photos: done.photos,
+            });
+        }
         let mut blob_ids: HashMap<&str, i64> = HashMap::new();
         let mut new_photos = 0u64;
         let mut shas: Vec<&String> = photos.keys().collect();
@@ -335,6 +349,8 @@ pub fn import_file(
                 imported,
                 skipped,
                 clerk_id: actor.map(|a| a.id),
+                photos: new_photos,
+                op_key: opts.op_key.clone(),
             },
             now,
         )?;

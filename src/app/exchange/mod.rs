@@ -135,7 +135,10 @@ pub enum Resp {
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     let Call {
-        store, now, actor, ..
+        store,
+        now,
+        actor,
+        op,
     } = call;
     match req {
         Req::PublicKey => {
@@ -149,7 +152,10 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
         }
         Req::Import { path, progress } => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
-            let opts = ImportOptions::default();
+            let opts = ImportOptions {
+                op_key: Some(op.to_string()),
+                ..ImportOptions::default()
+            };
             match import::import_file(store, now, Some(actor), &path, &progress, &opts) {
                 Ok(s) => Ok(Resp::Imported(s)),
                 Err(ImportError::Rejected(r)) => Ok(Resp::ImportRejected(r)),

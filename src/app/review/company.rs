@@ -175,6 +175,7 @@ pub fn close_from_record(
             reasons: &[],
             free_text: "",
             photo_override: None,
+            op_key: None,
         },
         now,
         "在面签记录上复核",

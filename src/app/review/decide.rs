@@ -17,6 +17,7 @@ use crate::app::review::record::DecisionWrite;
 use crate::app::review::record::write_decision;
 use crate::app::review::refused;
 use crate::app::review::view::checks_for;
+use crate::app::runtime::call::OpKey;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::review::application::apply;
@@ -32,6 +33,7 @@ pub(crate) fn decide(
     store: &mut Store,
     now: DateTime<Utc>,
     actor: &SessionClerk,
+    op: &OpKey,
     ticket: Ticket,
     verdict: &Decision,
     then_next: bool,
@@ -55,6 +57,14 @@ pub(crate) fn decide(
     let today = cst_date(now);
     let out: Result<String, AppError> = store.write_checked(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
+        // A retry after a lost connection: the first attempt's COMMIT
+        // landed, so answer as it would have.
+        if let Some(done) = tx.decision_for(ticket.id)?
+            && done.op_key.as_deref() == Some(op.as_str())
+            && let Some(rec) = tx.application(ticket.id)?
+        {
+            return Ok(rec.data.app_no);
+        }
         let Some(info) = tx.claim_info(ticket.id)? else {
             return Err(AppError::rejected(NOT_FOUND));
         };
@@ -109,6 +119,7 @@ pub(crate) fn decide(
                 reasons: &reasons,
                 free_text: &free_text,
                 photo_override: photo_override.as_deref(),
+                op_key: Some(op.as_str()),
             },
             now,
             "",

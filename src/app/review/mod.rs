@@ -137,7 +137,10 @@ pub(crate) const NOT_FOUND: &str = "未找到该申请，可能已被删除或�
 /// Runs any review request on the writer store.
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     let Call {
-        store, now, actor, ..
+        store,
+        now,
+        actor,
+        op,
     } = call;
     match req {
         Req::Page { .. } | Req::Counts | Req::Status { .. } => {
@@ -151,7 +154,7 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
             ticket,
             verdict,
             then_next,
-        } => decide::decide(store, now, actor, ticket, &verdict, then_next),
+        } => decide::decide(store, now, actor, &op, ticket, &verdict, then_next),
     }
 }
 

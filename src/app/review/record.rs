@@ -22,6 +22,8 @@ pub(crate) struct DecisionWrite<'a> {
     pub free_text: &'a str,
     /// The reason for approving despite a failed photo check.
     pub photo_override: Option<&'a str>,
+    /// The request's client-generated key (a retry finds its decision by it).
+    pub op_key: Option<&'a str>,
 }
 
 /// Writes one decision under claim `seq`: closes the application and its
@@ -42,6 +44,7 @@ pub(crate) fn write_decision(
         reasons,
         free_text,
         photo_override,
+        op_key,
     } = *d;
     let a = &rec.data;
     // A company's agent holds the 受理回执: its notices cite that number.
@@ -86,6 +89,7 @@ pub(crate) fn write_decision(
             notice: texts.notice,
             photo_report: photo_report_line(rec),
             photo_override: photo_override.map(str::to_owned),
+            op_key: op_key.map(str::to_owned),
         },
         &messages,
         now,

@@ -27,7 +27,8 @@ fn fallback_user() -> String {
     "未知账号".to_owned()
 }
 
-fn host() -> String {
+/// This PC's host name (the workstation a row came from in office mode).
+pub fn host() -> String {
     #[cfg(unix)]
     {
         let mut buf = [0u8; 256];

@@ -18,7 +18,7 @@ pub enum DbChoice {
     /// The workstation's own SQLite file.
     File(PathBuf),
     /// The office PostgreSQL server (no password inside).
-    Office(Target),
+    Office(Box<Target>),
 }
 
 impl DbChoice {
@@ -34,7 +34,10 @@ impl DbChoice {
     /// else is a file path.
     pub fn parse(value: OsString) -> Result<DbChoice, OfficeError> {
         Ok(match Target::from_db_value(Some(&value))? {
-            Some(target) => DbChoice::Office(target),
+            Some(mut target) => {
+                target.workstation = crate::app::runtime::os_account::host();
+                DbChoice::Office(Box::new(target))
+            }
             None => DbChoice::File(PathBuf::from(value)),
         })
     }

@@ -7,9 +7,10 @@
 
 use crate::app::runtime::call::{Call, OpKey};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::{Arc, Weak};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -28,6 +29,7 @@ use crate::app::registration;
 use crate::app::review;
 use crate::app::runtime::clock::Clock;
 use crate::app::runtime::error::AppError;
+use crate::app::runtime::store_watch::{LinkFlag, SkewFlag};
 use crate::domain::clerks::settings::Settings;
 use crate::store::postgres::Connector;
 use crate::store::{Location, Store, StoreError};
@@ -148,13 +150,13 @@ pub struct Reply {
 pub enum Event {
     /// The database is open: whether the first administrator must be created.
     Opened {
-        path: PathBuf,
+        location: Location,
         needs_setup: bool,
         settings: Settings,
     },
     /// The database could not be opened; nothing was modified.
     OpenFailed {
-        path: PathBuf,
+        location: Location,
         title: String,
         message: String,
         /// The driver's or the OS's own words, for the 详情 expander.
@@ -218,6 +220,10 @@ pub struct WorkerHandle {
     stopped: bool,
     /// Raised by the store-change watcher (another window or process committed).
     changed: crate::app::runtime::store_watch::ChangedFlag,
+    /// Raised while the office server cannot be reached.
+    link: LinkFlag,
+    /// The workstation clock's offset from the office server's.
+    skew: SkewFlag,
     /// The watcher runs while this lives.
     _alive: Arc<()>,
 }
@@ -288,6 +294,18 @@ impl WorkerHandle {
     pub fn take_store_changed(&self) -> bool {
         self.changed.take()
     }
+
+    /// Whether the office server's connection is lost (the worker is
+    /// reconnecting; requests wait and are answered once it is back).
+    pub fn connection_lost(&self) -> bool {
+        self.link.is_lost()
+    }
+
+    /// Seconds the workstation's clock is behind the office server's
+    /// (negative: ahead), as last measured; 0 for a file.
+    pub fn clock_skew_seconds(&self) -> i64 {
+        self.skew.seconds()
+    }
 }
 
 /// Starts the worker. It opens the database first and reports `Opened` or
@@ -302,9 +320,13 @@ pub fn spawn(
     let (read_tx, read_rx) = sync_channel::<Envelope>(QUEUE_DEPTH);
     let (event_tx, event_rx) = sync_channel::<Event>(QUEUE_DEPTH * 4);
     let changed = crate::app::runtime::store_watch::ChangedFlag::default();
+    let link = LinkFlag::default();
+    let skew = SkewFlag::default();
     let alive = Arc::new(());
     let watch = Watch {
         flag: changed.clone(),
+        link: link.clone(),
+        skew: skew.clone(),
         alive: Arc::downgrade(&alive),
     };
     let spawned = thread::Builder::new()
@@ -321,14 +343,19 @@ pub fn spawn(
         in_flight: 0,
         stopped: false,
         changed,
+        link,
+        skew,
         _alive: alive,
     }
 }
 
 /// What the store-change watcher needs once the database is open.
+#[derive(Clone)]
 struct Watch {
     flag: crate::app::runtime::store_watch::ChangedFlag,
-    alive: std::sync::Weak<()>,
+    link: LinkFlag,
+    skew: SkewFlag,
+    alive: Weak<()>,
 }
 
 fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, AppError> {
@@ -357,28 +384,144 @@ fn open(target: &DbTarget, clock: &dyn Clock) -> Result<Store, AppError> {
     }
 }
 
-fn open_failed(path: PathBuf, e: &AppError) -> Event {
+fn open_failed(location: Location, e: &AppError) -> Event {
     tracing::warn!(title = e.title(), technical = ?e.technical(), "database could not be opened");
     Event::OpenFailed {
-        path,
+        location,
         title: e.title().to_owned(),
         message: e.to_string(),
         technical: e.technical(),
     }
 }
 
-/// Answers envelopes until the UI hangs up.
+/// The clock requests run on: the workstation's, or in office mode the
+/// server's (leases, deadlines and audit times are judged on the clock of
+/// record), kept as an offset measured at connect and once a minute.
+struct RecordClock {
+    local: Arc<dyn Clock>,
+    offset: chrono::TimeDelta,
+    synced: Option<Instant>,
+    /// Where the measured offset is shown (the writer's clock only).
+    shown: Option<SkewFlag>,
+}
+
+/// A workstation clock further off the server's than this is shown as a
+/// warning (business times follow the server's clock either way).
+pub const MAX_SKEW_SECONDS: i64 = 60;
+/// How often the offset to the server's clock is measured again.
+const RESYNC: Duration = Duration::from_secs(60);
+/// The longest pause between attempts to reach a lost office server.
+const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
+
+impl RecordClock {
+    fn new(local: Arc<dyn Clock>, shown: Option<SkewFlag>) -> Self {
+        RecordClock {
+            local,
+            offset: chrono::TimeDelta::zero(),
+            synced: None,
+            shown,
+        }
+    }
+
+    fn now(&mut self, store: &mut Store) -> DateTime<Utc> {
+        if self.synced.is_none_or(|t| t.elapsed() >= RESYNC) {
+            self.sync(store);
+        }
+        self.local.now() + self.offset
+    }
+
+    fn sync(&mut self, store: &mut Store) {
+        match store.server_time() {
+            Ok(Some(server)) => {
+                self.offset = server - self.local.now();
+                self.synced = Some(Instant::now());
+                if let Some(flag) = &self.shown
+                    && flag.set(self.offset.num_seconds())
+                    && self.offset.num_seconds().abs() > MAX_SKEW_SECONDS
+                {
+                    tracing::warn!(
+                        seconds = self.offset.num_seconds(),
+                        "workstation clock is off the office server's"
+                    );
+                }
+            }
+            Ok(None) => self.synced = Some(Instant::now()),
+            // Keeps the last offset; the request itself will meet the fault.
+            Err(e) => tracing::debug!(title = e.title(), "server clock not read"),
+        }
+    }
+}
+
+/// Waits out a lost office connection: raises the link flag (the window's
+/// calm line), then reconnects with growing pauses. False when the window
+/// went away meanwhile.
+fn reconnect(store: &mut Store, watch: &Watch, wake: &dyn Fn()) -> bool {
+    if watch.link.set_lost(true) {
+        tracing::warn!("office server connection lost; reconnecting");
+        wake();
+    }
+    let mut pause = Duration::from_millis(250);
+    loop {
+        if watch.alive.upgrade().is_none() {
+            return false;
+        }
+        thread::sleep(pause);
+        match store.reconnect() {
+            Ok(()) => {
+                if watch.link.set_lost(false) {
+                    tracing::info!("office server connection restored");
+                    wake();
+                }
+                return true;
+            }
+            Err(e) => {
+                tracing::debug!(title = e.title(), "office server still unreachable");
+                pause = (pause * 2).min(MAX_RETRY_PAUSE);
+            }
+        }
+    }
+}
+
+/// Answers envelopes until the UI hangs up. On the office server a request
+/// that met a lost connection waits for the reconnect and runs again under
+/// the same [`OpKey`], so a write whose COMMIT outcome was unknown finds
+/// itself instead of writing twice (decisions, registrations and imports
+/// look their key up first).
 fn serve(
     store: &mut Store,
-    clock: &dyn Clock,
+    clock: &mut RecordClock,
     requests: &Receiver<Envelope>,
     events: &SyncSender<Event>,
     wake: &dyn Fn(),
+    watch: &Watch,
 ) {
+    let office = matches!(store.location(), Location::Office(_));
     while let Ok(env) = requests.recv() {
         let started = std::time::Instant::now();
         let kind = env.req.name();
-        let result = dispatch(store, clock.now(), env.actor.as_ref(), &env.op, env.req);
+        let mut req = Some(env.req);
+        let result = loop {
+            // A file never retries, so the request moves in uncloned.
+            let this = match (office, req.take()) {
+                (true, Some(r)) => {
+                    req = Some(r.clone());
+                    r
+                }
+                (_, Some(r)) => r,
+                (_, None) => break Err(AppError::rejected("请求无法重试，请再操作一次。")),
+            };
+            let now = clock.now(store);
+            match dispatch(store, now, env.actor.as_ref(), &env.op, this) {
+                Err(AppError::Store(e)) if office && e.is_connection_lost() => {
+                    tracing::warn!(request = kind, "connection lost during the request");
+                    if !reconnect(store, watch, wake) {
+                        return;
+                    }
+                    clock.sync(store);
+                }
+                other => break other,
+            }
+        };
         if let Err(e) = &result {
             tracing::warn!(request = kind, error_kind = e.title(), "request failed");
             if let AppError::Store(s) = e {
@@ -407,8 +550,7 @@ fn run_writer(
     wake: Arc<dyn Fn() + Send + Sync>,
     watch: Watch,
 ) {
-    // TEMPORARY until the events carry a Location.
-    let path = PathBuf::from(target.location().to_string());
+    let location = target.location();
     let send = |e: Event| {
         let ok = events.send(e).is_ok();
         wake();
@@ -417,18 +559,18 @@ fn run_writer(
     let mut store = match open(&target, &*clock) {
         Ok(s) => s,
         Err(e) => {
-            send(open_failed(path, &e));
+            send(open_failed(location, &e));
             return;
         }
     };
     let opened = setup::needs_setup(&mut store).and_then(|needs_setup| {
         Ok(Event::Opened {
-            path: path.clone(),
+            location: location.clone(),
             needs_setup,
             settings: setup::settings(&mut store)?,
         })
     });
-    let opened = opened.unwrap_or_else(|e| open_failed(path.clone(), &e));
+    let opened = opened.unwrap_or_else(|e| open_failed(location.clone(), &e));
     let failed_open = matches!(opened, Event::OpenFailed { .. });
     let delivered = send(opened);
     if failed_open || !delivered {
@@ -436,22 +578,36 @@ fn run_writer(
         return;
     }
     // The reader and the watcher open only now, after the migrations have run.
-    crate::app::runtime::store_watch::spawn(&path, watch.flag, watch.alive, wake.clone());
+    match store.change_watch() {
+        Ok(w) => crate::app::runtime::store_watch::spawn(
+            w,
+            watch.flag.clone(),
+            watch.link.clone(),
+            watch.alive.clone(),
+            wake.clone(),
+        ),
+        // The window still works; lists then refresh on input only.
+        Err(e) => tracing::warn!(title = e.title(), "store-change watcher not started"),
+    }
+    let reader = store.another_reader();
     let reader_events = events.clone();
     let reader_wake = wake.clone();
     let reader_clock = clock.clone();
+    let reader_watch = watch.clone();
     let _ = thread::Builder::new()
         .name("counterdesk-reader".into())
-        .spawn(move || match Store::open_reader(&path) {
+        .spawn(move || match reader {
             Ok(mut r) => serve(
                 &mut r,
-                &*reader_clock,
+                &mut RecordClock::new(reader_clock, None),
                 &reads,
                 &reader_events,
                 &*reader_wake,
+                &reader_watch,
             ),
             Err(e) => {
                 tracing::warn!(title = e.title(), "reader connection failed");
+                let path = PathBuf::from(location.to_string());
                 // Answer every read with the error rather than leaving it waiting.
                 while let Ok(env) = reads.recv() {
                     let reply = Reply {
@@ -465,5 +621,12 @@ fn run_writer(
                 }
             }
         });
-    serve(&mut store, &*clock, &requests, &events, &*wake);
+    serve(
+        &mut store,
+        &mut RecordClock::new(clock, Some(watch.skew.clone())),
+        &requests,
+        &events,
+        &*wake,
+        &watch,
+    );
 }

@@ -175,6 +175,26 @@ fn dead_after(t: &Target) -> Duration {
     t.keepalives_idle + t.keepalives_interval * t.keepalives_count
 }
 
+/// The session setting the server's column defaults read the workstation
+/// from (registrations, decisions, audit_log: migration 12).
+pub const WORKSTATION_SETTING: &str = "counterdesk.workstation";
+
+/// A host name as one startup-option value: letters, digits, `.`, `-` and
+/// `_` kept, anything else (spaces, quotes, backslashes) becomes `_`, at
+/// most 63 characters, so it can never add an option of its own.
+fn option_value(s: &str) -> String {
+    s.chars()
+        .take(63)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Settings the server applies to this session from the start (no extra
 /// round trip): limits, the schema, the server's own keepalives, UTC.
 fn session_options(t: &Target) -> String {
@@ -184,6 +204,10 @@ fn session_options(t: &Target) -> String {
         t.statement_timeout.as_millis(),
         IDLE_IN_TRANSACTION_TIMEOUT.as_millis(),
     );
+    let ws = option_value(&t.workstation);
+    if !ws.is_empty() {
+        o.push_str(&format!(" -c {WORKSTATION_SETTING}={ws}"));
+    }
     if t.keepalives {
         o.push_str(&format!(
             " -c tcp_keepalives_idle={} -c tcp_keepalives_interval={} -c tcp_keepalives_count={}",

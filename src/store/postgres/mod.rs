@@ -23,7 +23,7 @@ pub use audit::{anchor as audit_anchor, append as append_audit};
 pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
 pub use error::{OfficeError, connection_lost};
 pub use migrations::{LATEST_VERSION, MIGRATION_LOCK, MIGRATIONS, MigrateError, Migrated, migrate};
-pub use notify::{listen, next_change};
+pub use notify::{OfficeWatch, listen, next_change};
 pub use office_init::{
     APP_FUNCTIONS, APP_GRANTS, InitReport, check_schema_version, mismatch, office_init,
     schema_version, set_app_password,

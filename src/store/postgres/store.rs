@@ -53,6 +53,11 @@ impl PgStore {
         Self::open(Arc::clone(&self.connector))
     }
 
+    /// The connector, for connections of their own (the change listener).
+    pub fn connector(&self) -> Arc<Connector> {
+        Arc::clone(&self.connector)
+    }
+
     pub fn location(&self) -> &str {
         &self.location
     }

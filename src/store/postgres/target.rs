@@ -49,6 +49,10 @@ pub struct Target {
     pub keepalives_interval: Duration,
     pub keepalives_count: u32,
     pub application_name: String,
+    /// This workstation's host name, sent at connect (`counterdesk.workstation`)
+    /// so the server records it on every registration, decision and audit
+    /// row; empty: not recorded. Set by the caller, never from the URL.
+    pub workstation: String,
     /// `passfile=` in the URL; otherwise `PGPASSFILE`, then the default place.
     pub passfile: Option<PathBuf>,
 }
@@ -110,6 +114,7 @@ impl Target {
             keepalives_interval: Duration::from_secs(5),
             keepalives_count: 3,
             application_name: "counterdesk".into(),
+            workstation: String::new(),
             passfile: None,
         };
         for pair in query.split('&').filter(|p| !p.is_empty()) {

@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 pub(super) const DECISION_COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, \
     d.free_text, d.notice, d.photo_report, d.decided_by, c.display_name, d.decided_at, \
-    d.photo_override";
+    d.photo_override, d.op_key";
 pub(super) const DECISION_FROM: &str = "FROM decisions d LEFT JOIN clerks c ON c.id = d.decided_by";
 
 pub(super) fn decision_row(r: &Row<'_>) -> rusqlite::Result<DecisionRecord> {
@@ -32,6 +32,7 @@ pub(super) fn decision_row(r: &Row<'_>) -> rusqlite::Result<DecisionRecord> {
         decided_by: r.get(7)?,
         decided_by_name: r.get(8)?,
         decided_at: c.time(9, "decided_at")?,
+        op_key: r.get(11)?,
     })
 }
 
@@ -69,8 +70,8 @@ impl Decisions for SqliteTx<'_> {
         let id = self.q(|c| {
             c.prepare_cached(
                 "INSERT INTO decisions (application_id, outcome, reasons, free_text, notice, \
-                 photo_report, decided_by, decided_at, claim_seq, photo_override) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 photo_report, decided_by, decided_at, claim_seq, photo_override, op_key) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 d.application_id,
@@ -82,7 +83,8 @@ impl Decisions for SqliteTx<'_> {
                 d.clerk,
                 time::format(now),
                 d.claim_seq,
-                d.photo_override
+                d.photo_override,
+                d.op_key
             ])?;
             Ok(c.last_insert_rowid())
         })?;

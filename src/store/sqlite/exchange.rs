@@ -73,8 +73,8 @@ impl Exchange for SqliteTx<'_> {
     fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
-                "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, \
+                 clerk_id, photos, op_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     time::format(now),
                     r.file_name,
@@ -82,10 +82,34 @@ impl Exchange for SqliteTx<'_> {
                     r.lines as i64,
                     r.imported as i64,
                     r.skipped as i64,
-                    r.clerk_id
+                    r.clerk_id,
+                    r.photos as i64,
+                    r.op_key
                 ],
             )?;
             Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn import_by_op(&self, op_key: &str) -> StoreResult<Option<ImportRecord>> {
+        self.q(|c| {
+            c.prepare_cached(
+                "SELECT file_name, file_sha256, lines, imported, skipped, clerk_id, photos, op_key \
+                 FROM imports WHERE op_key = ?1",
+            )?
+            .query_row([op_key], |r| {
+                Ok(ImportRecord {
+                    file_name: r.get(0)?,
+                    file_sha256: r.get(1)?,
+                    lines: r.get::<_, i64>(2)?.max(0) as u64,
+                    imported: r.get::<_, i64>(3)?.max(0) as u64,
+                    skipped: r.get::<_, i64>(4)?.max(0) as u64,
+                    clerk_id: r.get(5)?,
+                    photos: r.get::<_, i64>(6)?.max(0) as u64,
+                    op_key: r.get(7)?,
+                })
+            })
+            .optional()
         })
     }
 

@@ -469,7 +469,28 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- no change
     "#,
-    // 11: which workstation key signed (or is signing) each export, so an
+    // 11: client-generated keys (docs/office.md, "Unknown commits"). A
+    // decision or import whose COMMIT outcome was unknown (the office
+    // server's connection dropped) is retried under the same key, and the
+    // retry finds its own row instead of writing twice. NULL for rows made
+    // before; the partial unique indexes ignore them.
+    r#"
+    ALTER TABLE decisions ADD COLUMN op_key TEXT;
+    CREATE UNIQUE INDEX decisions_op_key ON decisions (op_key) WHERE op_key IS NOT NULL;
+    ALTER TABLE imports ADD COLUMN op_key TEXT;
+    ALTER TABLE imports ADD COLUMN photos INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
+    "#,
+    // 12: the workstation a row came from, as on the office server (where a
+    // column default fills it from the connection). A file is one
+    // workstation: NULL here, and `migrate` names the source when it moves
+    // a file's rows to the server.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN workstation TEXT;
+    ALTER TABLE registrations ADD COLUMN workstation TEXT;
+    ALTER TABLE decisions ADD COLUMN workstation TEXT;
+    "#,
+    // 13: which workstation key signed (or is signing) each export, so an
     // office server's interrupted runs are settled only by the workstation
     // that began them (its folder is on that PC). NULL: before this step.
     r#"

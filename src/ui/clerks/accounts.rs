@@ -431,10 +431,22 @@ impl Accounts {
             }
             self.show_message(ui, Section::Settings);
             ui.add_space(6.0);
-            self.backup_now
-                .show(ui, cx.db_path, cx.settings, cx.clerk, cx.now);
-            ui.add_space(4.0);
-            self.db_check.show(ui, cx.db_path);
+            match cx.db.file() {
+                Some(file) => {
+                    self.backup_now
+                        .show(ui, file, cx.settings, cx.clerk, cx.now);
+                    ui.add_space(4.0);
+                    self.db_check.show(ui, file);
+                }
+                None => {
+                    ui.label(
+                        RichText::new(
+                            "数据在办公室服务器上：备份和完整性检查由信息科在服务器上进行（例如 pg_dump），工作台不复制服务器数据。",
+                        )
+                        .color(theme::MUTED),
+                    );
+                }
+            }
             ui.add_space(8.0);
             ui.label(RichText::new("本机导出签名公钥（Ed25519）").strong());
             match &self.public_key {

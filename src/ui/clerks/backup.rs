@@ -39,12 +39,14 @@ impl Default for AutoBackup {
 
 impl AutoBackup {
     /// Called every frame while a clerk is signed in; cheap unless due.
-    pub fn tick(&mut self, db: &std::path::Path, daily: bool, now: DateTime<Utc>) {
+    pub fn tick(&mut self, db: Option<&std::path::Path>, daily: bool, now: DateTime<Utc>) {
         match self.jobs.poll() {
             Some(Ok(Some(_))) => tracing::info!("daily backup made"),
             Some(Err(e)) => tracing::warn!(error = %e, "daily backup failed"),
             _ => {}
         }
+        // The office server is backed up on the server, not by each counter.
+        let Some(db) = db else { return };
         let due = self.checked_at.is_none_or(|t| now - t >= CHECK_EVERY);
         if !daily || !due || self.jobs.pending() > 0 {
             return;

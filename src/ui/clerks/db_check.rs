@@ -38,7 +38,7 @@ impl DbCheck {
         self.jobs.pending() > 0
     }
 
-    pub fn show(&mut self, ui: &mut egui::Ui, db_path: &std::path::Path) {
+    pub fn show(&mut self, ui: &mut egui::Ui, db: &std::path::Path) {
         if let Some(done) = self.jobs.poll() {
             tracing::info!(ok = done.is_ok(), "full database check from settings");
             self.result = Some(match done {
@@ -56,10 +56,10 @@ impl DbCheck {
             {
                 self.result = None;
                 let ctx = ui.ctx().clone();
-                if let Err(e) = self.jobs.submit(
-                    db_path.to_path_buf(),
-                    Box::new(move || ctx.request_repaint()),
-                ) {
+                if let Err(e) = self
+                    .jobs
+                    .submit(db.to_path_buf(), Box::new(move || ctx.request_repaint()))
+                {
                     self.result = Some(Message::error(e.to_string()));
                 }
             }

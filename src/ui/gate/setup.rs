@@ -1,6 +1,6 @@
 //! 首次使用: the first run creates the first administrator account.
 
-use std::path::Path;
+use crate::store::Location;
 
 use eframe::egui::{self, RichText};
 
@@ -60,7 +60,7 @@ impl SetupForm {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, f: &mut SetupForm, db_path: &Path, busy: bool, out: &mut Outbox) {
+pub fn show(ui: &mut egui::Ui, f: &mut SetupForm, db: &Location, busy: bool, out: &mut Outbox) {
     egui::CentralPanel::default().show(ui, |ui| {
         widgets::centered_column(ui, 520.0, |ui| {
             ui.vertical_centered(|ui| {
@@ -71,7 +71,7 @@ pub fn show(ui: &mut egui::Ui, f: &mut SetupForm, db_path: &Path, busy: bool, ou
             widgets::form_card(ui, |ui| {
                 ui.heading("创建管理员");
                 ui.label(
-                    RichText::new(format!("数据库：{}", db_path.display()))
+                    RichText::new(db.to_string())
                         .small()
                         .color(crate::ui::kit::theme::MUTED),
                 );

@@ -73,12 +73,11 @@ impl CounterDeskApp {
     pub(crate) fn tick_screens(&mut self) {
         let now = self.clock.now();
         let settings = self.settings.clone();
-        let db_path = self.db_path.clone();
+        let db = self.db.clone();
         let mut out = crate::ui::shell::outbox::Outbox::default();
         if let Some(s) = self.session_mut() {
             let clerk = s.clerk.clone();
-            let cx =
-                crate::ui::shell::screen::ScreenCx::new(&clerk, &settings, &db_path, now, false);
+            let cx = crate::ui::shell::screen::ScreenCx::new(&clerk, &settings, &db, now, false);
             s.tick_all(&cx, &mut out);
         }
         self.queued.extend(out.commands);

@@ -3,8 +3,8 @@
 //! `commands.rs`, replies delivered to their sender in `routing.rs`, the
 //! session's screens and drafts live in `session.rs`.
 
+use crate::store::Location;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,7 +54,7 @@ pub struct AppConfig {
 pub enum Phase {
     Opening,
     DbError {
-        path: PathBuf,
+        location: Location,
         title: String,
         message: String,
         technical: Option<String>,
@@ -74,7 +74,7 @@ pub struct Route {
 pub struct CounterDeskApp {
     pub phase: Phase,
     pub settings: Settings,
-    pub db_path: PathBuf,
+    pub db: Location,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) worker: WorkerHandle,
     pub(crate) picker: PickerFactory,
@@ -116,7 +116,7 @@ impl CounterDeskApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         crate::ui::setup_context(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
-        let db_path = std::path::PathBuf::from(config.target.location().to_string());
+        let db = config.target.location();
         let worker = worker::spawn(
             config.target,
             config.clock.clone(),
@@ -125,7 +125,7 @@ impl CounterDeskApp {
         Self {
             phase: Phase::Opening,
             settings: Settings::default(),
-            db_path,
+            db,
             clock: config.clock,
             worker,
             // Every dialog gives the keyboard focus back when it closes.
@@ -242,7 +242,7 @@ impl eframe::App for CounterDeskApp {
         if self.session().is_some() {
             let now = self.clock.now();
             self.auto_backup
-                .tick(&self.db_path, self.settings.backup_daily, now);
+                .tick(self.db.file(), self.settings.backup_daily, now);
         }
         if self.startup_probe == StartupProbe::LoginDrawn {
             // The previous pass drew the login form and eframe has presented it.
@@ -285,6 +285,13 @@ impl eframe::App for CounterDeskApp {
         if busy {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
+        if self.worker.connection_lost() {
+            crate::ui::shell::db_error::link_lost_bar(ui);
+        }
+        let skew = self.worker.clock_skew_seconds();
+        if skew.abs() > crate::app::runtime::worker::MAX_SKEW_SECONDS {
+            crate::ui::shell::db_error::clock_skew_bar(ui, skew);
+        }
         match &mut self.phase {
             Phase::Opening => {
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -292,20 +299,20 @@ impl eframe::App for CounterDeskApp {
                 });
             }
             Phase::DbError {
-                path,
+                location,
                 title,
                 message,
                 technical,
             } => crate::ui::shell::db_error::show(
                 ui,
-                path,
+                location,
                 title,
                 message,
                 technical.as_deref(),
                 &mut out,
             ),
             Phase::Setup(form) => out.scoped(Sender::Setup, |out| {
-                setup::show(ui, form, &self.db_path, busy, out)
+                setup::show(ui, form, &self.db, busy, out)
             }),
             Phase::Login(form) => {
                 out.scoped(Sender::Login, |out| {
@@ -325,7 +332,7 @@ impl eframe::App for CounterDeskApp {
                 } else {
                     let cx = shell::ShellContext {
                         settings: &self.settings,
-                        db_path: &self.db_path,
+                        db: &self.db,
                         now,
                         busy,
                     };

@@ -119,14 +119,14 @@ impl CounterDeskApp {
     fn navigate(&mut self, screen: ScreenId) {
         let now = self.clock.now();
         let settings = self.settings.clone();
-        let db_path = self.db_path.clone();
+        let db = self.db.clone();
         let mut out = Outbox::default();
         if let Some(s) = self.session_mut()
             && screen.allowed_for(s.clerk.role)
         {
             s.screen = screen;
             let clerk = s.clerk.clone();
-            let cx = ScreenCx::new(&clerk, &settings, &db_path, now, false);
+            let cx = ScreenCx::new(&clerk, &settings, &db, now, false);
             out.scoped(Sender::Screen(screen), |out| {
                 s.screen_mut(screen).on_open(&cx, out)
             });

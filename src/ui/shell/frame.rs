@@ -4,7 +4,7 @@
 //! clicks but not keyboard focus: Tab stays inside the form, and Alt+N,
 //! Ctrl+L reach them from the keyboard.
 
-use std::path::Path;
+use crate::store::Location;
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
@@ -27,7 +27,7 @@ use crate::ui::shell::session::Session;
 /// Read-only facts the shell shows.
 pub struct ShellContext<'a> {
     pub settings: &'a Settings,
-    pub db_path: &'a Path,
+    pub db: &'a Location,
     pub now: DateTime<Utc>,
     pub busy: bool,
 }
@@ -123,7 +123,7 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         }
         let id = s.screen;
         let clerk = s.clerk.clone();
-        let scx = ScreenCx::new(&clerk, cx.settings, cx.db_path, cx.now, cx.busy);
+        let scx = ScreenCx::new(&clerk, cx.settings, cx.db, cx.now, cx.busy);
         // PageUp/PageDown scroll the page when no list took them (a screen's
         // own keys are taken before this runs).
         let page = ui.input_mut(|i| {
@@ -196,10 +196,8 @@ fn status_bar(ui: &mut egui::Ui, s: &Session, cx: &ShellContext<'_>) {
                 ui.separator();
                 ui.label(&cx.settings.office_name);
                 ui.separator();
-                ui.label(
-                    RichText::new(format!("数据库：{}", cx.db_path.display())).color(theme::MUTED),
-                )
-                .on_hover_text(cx.db_path.display().to_string());
+                ui.label(RichText::new(cx.db.to_string()).color(theme::MUTED))
+                    .on_hover_text(cx.db.to_string());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     ui.label(clock::fmt_minute(cx.now));
                     if cx.busy {

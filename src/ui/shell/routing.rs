@@ -30,11 +30,11 @@ impl CounterDeskApp {
     pub(crate) fn handle_event(&mut self, event: Event) {
         match event {
             Event::Opened {
-                path,
+                location,
                 needs_setup,
                 settings,
             } => {
-                self.db_path = path;
+                self.db = location;
                 self.settings = settings;
                 let phase = if needs_setup {
                     Phase::Setup(setup::SetupForm::default())
@@ -48,12 +48,12 @@ impl CounterDeskApp {
                 self.enter(phase);
             }
             Event::OpenFailed {
-                path,
+                location,
                 title,
                 message,
                 technical,
             } => self.enter(Phase::DbError {
-                path,
+                location,
                 title,
                 message,
                 technical,
@@ -65,7 +65,7 @@ impl CounterDeskApp {
                     // After a failed open the error window is already up.
                     Phase::DbError { .. } => {}
                     Phase::Opening => self.enter(Phase::DbError {
-                        path: self.db_path.clone(),
+                        location: self.db.clone(),
                         title: "后台任务异常退出".to_owned(),
                         message: "打开数据库的后台任务意外退出，未做任何修改。请重新启动工作台；如仍出现，请联系信息科。".to_owned(),
                         technical: None,
@@ -184,7 +184,7 @@ impl CounterDeskApp {
     fn shell_reply(&mut self, r: Response) {
         let now = self.clock.now();
         let settings = self.settings.clone();
-        let db_path = self.db_path.clone();
+        let db = self.db.clone();
         let Some(s) = self.session_mut() else {
             return;
         };
@@ -194,7 +194,7 @@ impl CounterDeskApp {
                 body: Some(body),
             }) if key == WORKSPACE_DRAFT => {
                 if let Some(ws) = Workspace::parse(&body)
-                    && let Some(screen) = restore(s, ws, &settings, &db_path, now)
+                    && let Some(screen) = restore(s, ws, &settings, &db, now)
                 {
                     self.queued.push(Command::Navigate(screen));
                 }
@@ -213,10 +213,10 @@ fn restore(
     s: &mut Session,
     ws: Workspace,
     settings: &crate::domain::clerks::settings::Settings,
-    db_path: &std::path::Path,
+    db: &crate::store::Location,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<crate::ui::shell::screen_id::ScreenId> {
     let clerk = s.clerk.clone();
-    let cx = ScreenCx::new(&clerk, settings, db_path, now, false);
+    let cx = ScreenCx::new(&clerk, settings, db, now, false);
     s.restore(ws, &cx)
 }

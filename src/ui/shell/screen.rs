@@ -1,8 +1,8 @@
 //! A screen is one file behind the tiny [`Screen`] trait, plus one line in
 //! `screen_id.rs` (what it is) and one in `registry.rs` (how it is made).
 
+use crate::store::Location;
 use std::any::Any;
-use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use eframe::egui;
@@ -20,7 +20,7 @@ use crate::ui::shell::outbox::Outbox;
 pub struct ScreenCx<'a> {
     pub clerk: &'a SessionClerk,
     pub settings: &'a Settings,
-    pub db_path: &'a Path,
+    pub db: &'a Location,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub busy: bool,
@@ -32,14 +32,14 @@ impl<'a> ScreenCx<'a> {
     pub fn new(
         clerk: &'a SessionClerk,
         settings: &'a Settings,
-        db_path: &'a Path,
+        db: &'a Location,
         now: DateTime<Utc>,
         busy: bool,
     ) -> Self {
         ScreenCx {
             clerk,
             settings,
-            db_path,
+            db,
             now,
             today: crate::app::runtime::clock::to_local(now).date_naive(),
             busy,

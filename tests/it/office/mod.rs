@@ -18,6 +18,9 @@ mod connect;
 mod contract;
 mod faults;
 mod schema;
+/// Office mode through the app: unknown commits, reconnects, LISTEN/NOTIFY,
+/// the server's clock, the workstation on every row.
+mod wiring;
 
 use postgres::error::SqlState;
 

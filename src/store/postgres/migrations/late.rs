@@ -295,7 +295,32 @@ pub const HOT_ROWS: &str = r#"
     CREATE INDEX registrations_name ON registrations (name COLLATE "C", id);
     "#;
 
-/// 11: the public key of the workstation that began each export run (the
+/// 11: client-generated keys for decisions and imports, unique, so a retry
+/// after a COMMIT whose outcome was unknown finds its own row (as SQLite).
+pub const OP_KEYS: &str = r#"
+    ALTER TABLE decisions ADD COLUMN op_key text;
+    CREATE UNIQUE INDEX decisions_op_key ON decisions (op_key) WHERE op_key IS NOT NULL;
+    ALTER TABLE imports ADD COLUMN op_key text;
+    ALTER TABLE imports ADD COLUMN photos bigint NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX imports_op_key ON imports (op_key) WHERE op_key IS NOT NULL;
+    "#;
+
+/// 12: the workstation each registration, decision and audit row came from
+/// (issue 22, "Who, where and when"). Workstations send their host name at
+/// connect as `counterdesk.workstation`; the column defaults read it, so
+/// `audit_append()` and every insert record it without a new parameter.
+/// Rows from before have NULL. Not part of the audit hash: the chain's
+/// format is unchanged, and the column is as append-only as its row.
+pub const WORKSTATION: &str = r#"
+    ALTER TABLE audit_log ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    ALTER TABLE registrations ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    ALTER TABLE decisions ADD COLUMN workstation text
+        DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
+    "#;
+
+/// 13: the public key of the workstation that began each export run (the
 /// server records which key signed which export; an interrupted run is
 /// settled only by its own workstation, whose folder it was).
 pub const EXPORT_SIGNER: &str = r#"

@@ -42,6 +42,8 @@ pub const MIGRATIONS: &[&str] = &[
     late::EXPORT_RUNS,
     late::EXPORT_LEFTOVERS,
     late::HOT_ROWS,
+    late::OP_KEYS,
+    late::WORKSTATION,
     late::EXPORT_SIGNER,
 ];
 

@@ -19,7 +19,7 @@ use crate::store::outbox::{NewMessage, Outbox};
 use crate::store::sqlite::time;
 
 pub(super) const COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
-    d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override";
+    d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override, d.op_key";
 
 /// The comma-joined reason codes; one unknown code makes the whole list corrupt.
 fn parse_reasons(s: &str) -> Option<Vec<Reason>> {
@@ -44,6 +44,7 @@ impl PgTx<'_> {
             decided_by_name: c.get(8)?,
             decided_at: c.time(9, "decided_at")?,
             photo_override: c.get(10)?,
+            op_key: c.get(11)?,
         })
     }
 }
@@ -71,8 +72,8 @@ impl Decisions for PgTx<'_> {
         let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code()).collect();
         let id: i64 = self.scalar(
             "INSERT INTO decisions (application_id, outcome, reasons, free_text, notice, \
-             photo_report, decided_by, decided_at, claim_seq, photo_override) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             photo_report, decided_by, decided_at, claim_seq, photo_override, op_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             &[
                 &d.application_id,
                 &d.outcome.code(),
@@ -84,6 +85,7 @@ impl Decisions for PgTx<'_> {
                 &time::format(now),
                 &d.claim_seq,
                 &d.photo_override,
+                &d.op_key,
             ],
         )?;
         for m in messages {

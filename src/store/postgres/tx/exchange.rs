@@ -94,8 +94,8 @@ impl Exchange for PgTx<'_> {
 
     fn record_import(&self, r: &ImportRecord, now: DateTime<Utc>) -> Result<i64, StoreError> {
         self.scalar(
-            "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO imports (at, file_name, file_sha256, lines, imported, skipped, clerk_id, \
+             photos, op_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             &[
                 &time::format(now),
                 &r.file_name,
@@ -104,8 +104,33 @@ impl Exchange for PgTx<'_> {
                 &big(r.imported),
                 &big(r.skipped),
                 &r.clerk_id,
+                &big(r.photos),
+                &r.op_key,
             ],
         )
+    }
+
+    fn import_by_op(&self, op_key: &str) -> Result<Option<ImportRecord>, StoreError> {
+        let Some(r) = self.opt(
+            "SELECT file_name, file_sha256, lines, imported, skipped, clerk_id, photos, op_key \
+             FROM imports WHERE op_key = $1",
+            &[&op_key],
+        )?
+        else {
+            return Ok(None);
+        };
+        let count =
+            |i: usize| -> Result<u64, StoreError> { Ok(self.get::<i64>(&r, i)?.max(0) as u64) };
+        Ok(Some(ImportRecord {
+            file_name: self.get(&r, 0)?,
+            file_sha256: self.get(&r, 1)?,
+            lines: count(2)?,
+            imported: count(3)?,
+            skipped: count(4)?,
+            clerk_id: self.get(&r, 5)?,
+            photos: count(6)?,
+            op_key: self.get(&r, 7)?,
+        }))
     }
 
     fn export_decisions(

@@ -26,6 +26,7 @@ fn decision(id: i64, clerk: i64, seq: i64, outcome: Outcome, reasons: &[Reason])
         notice: format!("申请 {id} 已审核"),
         photo_report: "自动检测全部合格".into(),
         photo_override: None,
+        op_key: None,
     }
 }
 
@@ -266,5 +267,38 @@ fn the_dashboard_sums_every_counters_decisions() {
                 .unwrap();
             assert_eq!((sum, bad), (12, 0));
         }
+    });
+}
+
+#[test]
+fn a_decisions_client_key_is_kept_unique_and_found_again() {
+    on_both("decision_op_key", |db| {
+        let zhao = clerk(&mut db.store, "zhaomin", Role::Supervisor);
+        let ids = fill(&mut db.store, 2);
+        let s = &mut db.store;
+        let now = t0();
+        let mut keyed = |id: i64, key: &str| {
+            let c = s
+                .write(|tx| tx.claim(id, zhao, now, now + minutes(15)))
+                .unwrap()
+                .unwrap();
+            let d = NewDecision {
+                op_key: Some(key.into()),
+                ..decision(id, zhao, c.seq, Outcome::Approve, &[])
+            };
+            s.write(|tx| tx.decide(&d, &messages(id), now))
+        };
+        keyed(ids[0], "0123456789abcdef0123456789abcdef")
+            .unwrap()
+            .unwrap();
+        // The same key on another decision is refused by the unique index,
+        // and that decision's transaction leaves nothing behind.
+        assert!(keyed(ids[1], "0123456789abcdef0123456789abcdef").is_err());
+        assert_eq!(s.read(|tx| tx.decision_for(ids[1])).unwrap(), None);
+        let rec = s.read(|tx| tx.decision_for(ids[0])).unwrap().unwrap();
+        assert_eq!(
+            rec.op_key.as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
     });
 }

@@ -67,11 +67,34 @@ fn a_bulk_import_is_counted_once_at_its_end() {
                         imported: 300,
                         skipped: 0,
                         clerk_id: None,
+                        photos: 2,
+                        op_key: Some("feedfacefeedfacefeedfacefeedface".into()),
                     },
                     t0(),
                 )
             })
             .unwrap();
+        // The import a retry finds by its client key, with its numbers.
+        let found = db
+            .store
+            .read(|tx| tx.import_by_op("feedfacefeedfacefeedfacefeedface"))
+            .unwrap()
+            .expect("the import is found by its key");
+        assert_eq!(
+            (found.lines, found.imported, found.skipped, found.photos),
+            (300, 300, 0, 2)
+        );
+        assert_eq!(db.store.read(|tx| tx.import_by_op("0000")).unwrap(), None);
+        let again = db.store.write(|tx| {
+            tx.record_import(
+                &ImportRecord {
+                    op_key: Some("feedfacefeedfacefeedfacefeedface".into()),
+                    ..found.clone()
+                },
+                t0(),
+            )
+        });
+        assert!(again.is_err(), "one import per key");
         assert!(imported > 0);
         let extra = i64::from(server);
         assert_eq!(open_count(&mut db.store), (303 + extra, 100));
@@ -173,6 +196,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
                 notice: "已通过".into(),
                 photo_report: String::new(),
                 photo_override: None,
+                op_key: None,
             };
             let m = NewMessage {
                 application_id: *id,

@@ -240,6 +240,7 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
                 notice: String::new(),
                 photo_report: String::new(),
                 photo_override: None,
+                op_key: None,
             };
             s.write(|tx| tx.decide(&d, &[], now)).unwrap().unwrap();
         }
