@@ -17,7 +17,7 @@ use crate::store::{ReadOnlyDb, StoreError, full_check};
 pub fn run(db: Option<DbChoice>, out: &mut impl Write) -> anyhow::Result<u8> {
     let path = match Db::resolve(db)? {
         Db::File(p) => p,
-        Db::Office(t) => return run_office(t, out),
+        Db::Office(t) => return run_office(*t, out),
     };
     if !path.exists() {
         writeln!(out, "错误：数据库文件 {} 不存在。", path.display())?;

@@ -19,7 +19,8 @@ use crate::store::{ReadOnlyDb, Store};
 #[derive(Debug, Clone)]
 pub enum Db {
     File(PathBuf),
-    Office(Target),
+    /// Boxed: a target is ten times a path's size.
+    Office(Box<Target>),
 }
 
 impl Db {
@@ -27,7 +28,7 @@ impl Db {
     pub fn resolve(choice: Option<DbChoice>) -> anyhow::Result<Db> {
         Ok(match choice {
             Some(DbChoice::File(p)) => Db::File(p),
-            Some(DbChoice::Office(t)) => Db::Office(*t),
+            Some(DbChoice::Office(t)) => Db::Office(t),
             None => Db::File(paths::default_db_path()?),
         })
     }
@@ -57,7 +58,7 @@ impl Db {
                 Store::open(p).with_context(|| format!("无法打开数据库 {}", p.display()))
             }
             Db::Office(t) => {
-                let mut store = Store::open_office(t.clone(), Prompt::Terminal)?;
+                let mut store = Store::open_office(Target::clone(t), Prompt::Terminal)?;
                 take_server_clock(&mut store)?;
                 Ok(store)
             }
@@ -81,7 +82,7 @@ impl Db {
     pub fn read_only(&self) -> anyhow::Result<ReadOnlyDb> {
         Ok(match self {
             Db::File(p) => ReadOnlyDb::open(p)?,
-            Db::Office(t) => ReadOnlyDb::open_office(t.clone(), Prompt::Terminal)?,
+            Db::Office(t) => ReadOnlyDb::open_office(Target::clone(t), Prompt::Terminal)?,
         })
     }
 }
