@@ -31,7 +31,7 @@ enum Command {
     VerifyAudit(VerifyArgs),
     /// Print the audit chain head as an anchor token (`CDANCHOR1 seq=N hash=…`) to keep off the PC.
     AuditAnchor(AnchorArgs),
-    /// Unlock or reset an administrator (needs file access to the database; audited).
+    /// Unlock or reset an administrator (needs file access to the database, or the server's administrator role; audited).
     ResetAdmin(ResetAdminArgs),
     /// Check identity-document numbers (arguments, or one per line from stdin).
     CheckId(DocArgs),
@@ -59,20 +59,35 @@ enum Command {
     VerifyExport(VerifyExportArgs),
     /// Copy the database (online backup, safe while windows are open) and check the copy.
     Backup(BackupArgs),
-    /// Copy one workstation's SQLite file into the office server (all or nothing; the file is not changed).
+    /// Prepare or upgrade a database on the office PostgreSQL server (as its administrator; idempotent).
+    OfficeInit(OfficeInitArgs),
+    /// Without --from/--to: bring a database file to this version's schema (the office
+    /// server: office-init does it). With --from FILE --to URL: copy one workstation's
+    /// SQLite file into the office server (all or nothing; the file is not changed).
     Migrate(MigrateArgs),
 }
 
 #[derive(Args, Debug)]
+struct OfficeInitArgs {
+    /// The server as its administrator: postgres://postgres@host[:port]/dbname
+    /// (password from the passfile or a prompt, never in the URL).
+    url: String,
+    /// Also set the workstation role's password (typed twice on a terminal,
+    /// or two lines on stdin).
+    #[arg(long)]
+    set_app_password: bool,
+}
+
+#[derive(Args, Debug)]
 struct MigrateArgs {
-    /// The workstation's database file (opened read-only).
-    #[arg(long, value_name = "FILE")]
-    from: PathBuf,
+    /// The workstation's database file to move into the office (opened read-only).
+    #[arg(long, value_name = "FILE", requires = "to")]
+    from: Option<PathBuf>,
     /// The office server as its superuser, as for office-init: postgres://postgres@host/db.
-    #[arg(long, value_name = "URL")]
-    to: String,
+    #[arg(long, value_name = "URL", requires = "from")]
+    to: Option<String>,
     /// Give a clerk another user name on the server (repeatable): OLD=NEW.
-    #[arg(long, value_name = "OLD=NEW", value_parser = cli::office_migrate::parse_rename)]
+    #[arg(long, value_name = "OLD=NEW", value_parser = cli::office_migrate::parse_rename, requires = "from")]
     rename_clerk: Vec<(String, String)>,
 }
 
@@ -228,7 +243,6 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Option<Command>, choice: Option<DbChoice>, demo: bool) -> anyhow::Result<u8> {
-    // Subcommands not yet wired to the office server take a file only.
     match command {
         None => {
             let dir = logging::log_dir();
@@ -237,18 +251,14 @@ fn run(command: Option<Command>, choice: Option<DbChoice>, demo: bool) -> anyhow
             counterdesk::ui::run_window(choice, demo, notice).map(|()| 0)
         }
         Some(Command::VerifyAudit(a)) => {
-            cli::audit::verify(file_only(choice)?, &a.anchor, &mut io::stdout().lock())
+            cli::audit::verify(choice, &a.anchor, &mut io::stdout().lock())
         }
-        Some(Command::ResetAdmin(a)) => cli::recovery::reset_admin(
-            file_only(choice)?,
-            a.user.as_deref(),
-            &mut io::stdout().lock(),
-        ),
-        Some(Command::AuditAnchor(a)) => cli::audit::anchor(
-            file_only(choice)?,
-            a.out.as_deref(),
-            &mut io::stdout().lock(),
-        ),
+        Some(Command::ResetAdmin(a)) => {
+            cli::recovery::reset_admin(choice, a.user.as_deref(), &mut io::stdout().lock())
+        }
+        Some(Command::AuditAnchor(a)) => {
+            cli::audit::anchor(choice, a.out.as_deref(), &mut io::stdout().lock())
+        }
         Some(Command::CheckId(a)) => run_docs(cli::docs::DocCommand::Id, a),
         Some(Command::CheckCode(a)) => run_docs(cli::docs::DocCommand::Code, a),
         Some(Command::CheckPhone(a)) => run_docs(cli::docs::DocCommand::Phone, a),
@@ -263,55 +273,41 @@ fn run(command: Option<Command>, choice: Option<DbChoice>, demo: bool) -> anyhow
         Some(Command::Registrations(a)) => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
-            cli::registrations::list(
-                file_only(choice)?,
-                a.search.as_deref(),
-                a.page,
-                a.json,
-                &mut out,
-            )
-            .and_then(|code| {
-                out.flush()?;
-                Ok(code)
-            })
+            cli::registrations::list(choice, a.search.as_deref(), a.page, a.json, &mut out)
+                .and_then(|code| {
+                    out.flush()?;
+                    Ok(code)
+                })
         }
-        Some(Command::Receipt(a)) => {
-            cli::registrations::receipt(file_only(choice)?, &a.reg_no, &a.out)
-        }
-        Some(Command::DemoData(a)) => run_demo_data(file_only(choice)?, a),
-        Some(Command::Queue(a)) => run_queue(file_only(choice)?, a),
-        Some(Command::CheckDb) => cli::check_db::run(file_only(choice)?, &mut io::stdout().lock()),
+        Some(Command::Receipt(a)) => cli::registrations::receipt(choice, &a.reg_no, &a.out),
+        Some(Command::DemoData(a)) => run_demo_data(choice, a),
+        Some(Command::Queue(a)) => run_queue(choice, a),
+        Some(Command::CheckDb) => cli::check_db::run(choice, &mut io::stdout().lock()),
         Some(Command::Import(a)) => {
-            cli::exchange::import(file_only(choice)?, &a.file, &mut io::stdout().lock())
+            cli::exchange::import(choice, &a.file, &mut io::stdout().lock())
         }
         Some(Command::Export(a)) => {
-            cli::exchange::run_export(file_only(choice)?, &a.out, &mut io::stdout().lock())
+            cli::exchange::run_export(choice, &a.out, &mut io::stdout().lock())
         }
         Some(Command::VerifyExport(a)) => {
             cli::exchange::verify_export(&a.dir, a.key.as_deref(), &mut io::stdout().lock())
         }
-        Some(Command::Migrate(a)) => cli::office_migrate::migrate(
-            &a.from,
-            &a.to,
-            a.rename_clerk,
+        Some(Command::Backup(a)) => cli::exchange::backup(choice, &a.out, &mut io::stdout().lock()),
+        Some(Command::OfficeInit(a)) => {
+            cli::office::office_init(&a.url, a.set_app_password, &mut io::stdout().lock())
+        }
+        Some(Command::Migrate(MigrateArgs {
+            from: Some(from),
+            to: Some(to),
+            rename_clerk,
+        })) => cli::office_migrate::migrate(
+            &from,
+            &to,
+            rename_clerk,
             &mut io::stdout().lock(),
             &mut io::stderr().lock(),
         ),
-        Some(Command::Backup(a)) => {
-            cli::exchange::backup(file_only(choice)?, &a.out, &mut io::stdout().lock())
-        }
-    }
-}
-
-/// A subcommand that needs the SQLite file: an office URL is refused with a
-/// sentence rather than taken for a file name.
-fn file_only(choice: Option<DbChoice>) -> anyhow::Result<Option<PathBuf>> {
-    match choice {
-        None => Ok(None),
-        Some(DbChoice::File(p)) => Ok(Some(p)),
-        Some(DbChoice::Office(t)) => {
-            anyhow::bail!("此命令只能用于本机数据库文件，不能用于{t}")
-        }
+        Some(Command::Migrate(_)) => cli::office::migrate(choice, &mut io::stdout().lock()),
     }
 }
 
@@ -325,13 +321,14 @@ fn run_docs(cmd: cli::docs::DocCommand, a: DocArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
+fn run_demo_data(db: Option<DbChoice>, a: DemoDataArgs) -> anyhow::Result<u8> {
     if let Some(file) = &a.out {
         let n = a.applications.unwrap_or(1000);
         return cli::exchange::demo_batch(file, n, a.seed, &mut io::stdout().lock());
     }
     // Never fill the clerk's real database by accident: the path must be given.
     let db = db.ok_or_else(|| anyhow::anyhow!("请用 --db 指定要填充演示数据的数据库文件"))?;
+    let target = cli::db::Db::resolve(Some(db.clone()))?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if a.applications.is_none() && a.registrations.is_none() {
@@ -345,16 +342,13 @@ fn run_demo_data(db: Option<PathBuf>, a: DemoDataArgs) -> anyhow::Result<u8> {
         cli::registrations::demo_data(Some(db.clone()), Some(n))?;
     }
     match a.applications {
-        Some(n) => cli::queue::run_demo_data(&db, n, a.seed, &mut out),
+        Some(n) => cli::queue::run_demo_data(&target, n, a.seed, &mut out),
         None => Ok(0),
     }
 }
 
-fn run_queue(db: Option<PathBuf>, a: QueueArgs) -> anyhow::Result<u8> {
-    let db = match db {
-        Some(p) => p,
-        None => counterdesk::app::runtime::paths::default_db_path()?,
-    };
+fn run_queue(db: Option<DbChoice>, a: QueueArgs) -> anyhow::Result<u8> {
+    let db = cli::db::Db::resolve(db)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = cli::queue::run_queue(

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use super::db::Db;
+use crate::app::runtime::paths::DbChoice;
 use crate::domain::clerks::anchor::Anchor;
-use crate::store::{AuditVerdict, ReadOnlyDb};
+use crate::store::AuditVerdict;
 
 /// Files larger than this are not searched for anchors (a receipt or a
 /// manifest is a few kB; a photo batch is not an anchor).
@@ -15,18 +17,14 @@ const MAX_ANCHOR_FILE: u64 = 64 * 1024 * 1024;
 /// How deep `--anchor DIR` looks.
 const MAX_DEPTH: usize = 4;
 
-fn db_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match db {
-        Some(p) => Ok(p),
-        None => crate::app::runtime::paths::default_db_path(),
-    }
-}
-
-/// `counterdesk verify-audit [--db PATH] [--anchor FILE_OR_DIR]…`: prints
+/// `counterdesk verify-audit [--db PATH|URL] [--anchor FILE_OR_DIR]…`: prints
 /// `OK <rows>` and returns 0, or `BROKEN …` and returns 1.
-pub fn verify(db: Option<PathBuf>, anchors: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<u8> {
-    let path = db_path(db)?;
-    let db = ReadOnlyDb::open(&path)?;
+pub fn verify(
+    db: Option<DbChoice>,
+    anchors: &[PathBuf],
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let db = Db::resolve(db)?.read_only()?;
     let mut found = Vec::new();
     for a in anchors {
         collect_anchors(a, 0, &mut found)
@@ -70,15 +68,15 @@ pub fn verify(db: Option<PathBuf>, anchors: &[PathBuf], out: &mut dyn Write) -> 
     Ok(0)
 }
 
-/// `counterdesk audit-anchor [--db PATH] [--out FILE]`: the current chain
-/// head as an anchor token, to keep outside the PC.
+/// `counterdesk audit-anchor [--db PATH|URL] [--out FILE]`: the current chain
+/// head as an anchor token, to keep outside the PC (or the server).
 pub fn anchor(
-    db: Option<PathBuf>,
+    db: Option<DbChoice>,
     out_file: Option<&Path>,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let path = db_path(db)?;
-    let db = ReadOnlyDb::open(&path)?;
+    let target = Db::resolve(db)?;
+    let db = target.read_only()?;
     if let AuditVerdict::Broken { seq, reason } = db.verify_audit()? {
         writeln!(out, "BROKEN row {seq}: {reason}")?;
         return Ok(1);
@@ -93,15 +91,15 @@ pub fn anchor(
                 .with_context(|| format!("无法写入 {}", f.display()))?;
             writeln!(out, "{anchor}")?;
             // Recorded, so the window's reminder knows an anchor left the PC.
-            let recorded = crate::store::Store::open(&path).and_then(|mut s| {
-                s.write(|tx| {
+            let recorded = target.open().and_then(|mut s| {
+                Ok(s.write(|tx| {
                     tx.record_anchor(
                         &anchor,
                         crate::store::AnchorSource::File,
                         &f.display().to_string(),
                         super::queue::now(),
                     )
-                })
+                })?)
             });
             if let Err(e) = recorded {
                 eprintln!(

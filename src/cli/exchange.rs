@@ -2,12 +2,13 @@
 //! from the command line.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
+use super::db::Db;
 use super::queue::now;
 use crate::app::exchange::Phase;
 use crate::app::exchange::Progress;
@@ -20,17 +21,13 @@ use crate::app::exchange::import::ImportOptions;
 use crate::app::exchange::import::import_file;
 use crate::app::exchange::verify::find_exports;
 use crate::app::exchange::verify::verify_folder;
-use crate::store::Store;
+use crate::app::runtime::paths::DbChoice;
 
-fn existing_db(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    let path = match db {
-        Some(p) => p,
-        None => crate::app::runtime::paths::default_db_path()?,
-    };
-    if !path.exists() {
-        bail!("数据库文件 {} 不存在", path.display());
-    }
-    Ok(path)
+/// The file must exist; the office server is connected to.
+fn existing_db(db: Option<DbChoice>) -> anyhow::Result<Db> {
+    let db = Db::resolve(db)?;
+    db.must_exist()?;
+    Ok(db)
 }
 
 /// Prints the progress to stderr every 200 ms until `stop`.
@@ -56,9 +53,8 @@ fn progress_printer(progress: Arc<Progress>, stop: Arc<AtomicBool>) -> std::thre
 }
 
 /// `counterdesk import FILE [--db PATH]`: 0 imported, 1 rejected, 2 error.
-pub fn import(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let path = existing_db(db)?;
-    let mut store = Store::open(&path)?;
+pub fn import(db: Option<DbChoice>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut store = existing_db(db)?.open()?;
     let progress = Progress::new();
     let stop = Arc::new(AtomicBool::new(false));
     let printer = progress_printer(progress.clone(), stop.clone());
@@ -113,9 +109,8 @@ pub fn import(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::
 }
 
 /// `counterdesk export --out DIR [--db PATH]`.
-pub fn run_export(db: Option<PathBuf>, dir: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let path = existing_db(db)?;
-    let mut store = Store::open(&path)?;
+pub fn run_export(db: Option<DbChoice>, dir: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let mut store = existing_db(db)?.open()?;
     let s = export_with(&mut store, now(), None, dir, &ExportOptions::default())?;
     for p in &s.removed_partials {
         writeln!(out, "已删除上次中断的导出留下的临时文件夹 {}", p.display())?;
@@ -204,8 +199,12 @@ pub fn demo_batch(file: &Path, n: u64, seed: u64, out: &mut dyn Write) -> anyhow
 }
 
 /// `counterdesk backup --out FILE [--db PATH]`: an online copy, checked.
-pub fn backup(db: Option<PathBuf>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let path = existing_db(db)?;
+/// The office server is refused without connecting: IT backs it up there.
+pub fn backup(db: Option<DbChoice>, file: &Path, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let path = match existing_db(db)? {
+        Db::File(p) => p,
+        Db::Office(t) => return Err(crate::store::backup_not_on_server(t.to_string()).into()),
+    };
     let started = std::time::Instant::now();
     let bytes = crate::app::clerks::backup::backup_file(
         &path,

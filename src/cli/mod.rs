@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod check_db;
+pub mod db;
 pub mod docs;
 pub mod exchange;
+pub mod office;
 pub mod office_migrate;
 pub mod photo;
 pub mod queue;

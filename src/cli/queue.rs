@@ -3,10 +3,9 @@
 
 use crate::domain::clerks::audit_target::AuditTarget;
 use std::io::Write;
-use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
+use super::db::Db;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -20,13 +19,14 @@ use crate::store::{PageQuery, QueueClock, Store};
 /// Environment variable that pins "now" (RFC 3339) so output is reproducible.
 pub const NOW_ENV: &str = "COUNTERDESK_NOW";
 
-/// `now` from [`NOW_ENV`], or the system clock.
+/// `now` from [`NOW_ENV`], or the database's clock (the office server's
+/// once a command opened it, else this PC's).
 pub fn now() -> DateTime<Utc> {
     std::env::var(NOW_ENV)
         .ok()
         .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(Utc::now)
+        .unwrap_or_else(super::db::db_now)
 }
 
 /// Parses a `--filter` value.
@@ -76,17 +76,16 @@ fn counts_json(c: &QueueCounts) -> serde_json::Value {
 
 /// Prints one page of the queue (document numbers masked) and the counts.
 pub fn run_queue(
-    db: &Path,
+    db: &Db,
     json: bool,
     scope: Scope,
     search: Option<&str>,
     limit: u32,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    // Open (and migrate) once through the writer's checks, then read on a
-    // read-only connection like the screen does.
-    drop(Store::open(db)?);
-    let mut reader = Store::open_reader(db)?;
+    // Open (and migrate a file) once through the writer's checks, then read
+    // on a read-only connection like the screen does.
+    let mut reader = db.open_reader()?;
     let now = now();
     let clock = QueueClock::at(now, 0);
     let key = search.and_then(classify_search);
@@ -166,13 +165,13 @@ pub fn run_queue(
 
 /// Fills `db` with `applications` synthetic applications.
 pub fn run_demo_data(
-    db: &Path,
+    db: &Db,
     applications: u64,
     seed: u64,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let mut store = Store::open(db).with_context(|| format!("打开 {}", db.display()))?;
+    let mut store = db.open()?;
     let s = demo_queue::generate(&mut store, applications, seed, now())?;
     audit_demo(
         &mut store,
@@ -185,7 +184,7 @@ pub fn run_demo_data(
         s.decided,
         s.claimed,
         started.elapsed().as_secs_f64(),
-        db.display()
+        db.label()
     )?;
     Ok(0)
 }

@@ -2,25 +2,21 @@
 //! the registration records. Lists show masked numbers only.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
-use chrono::Utc;
 use serde::Serialize;
 
 use crate::app::registration;
 
+use super::db::Db;
 use crate::app::demo::registrations as demo_registrations;
 use crate::app::registration::RegistrationRow;
-use crate::app::runtime::paths;
+use crate::app::runtime::paths::DbChoice;
 use crate::store::Store;
 
-fn open(db: Option<PathBuf>) -> anyhow::Result<Store> {
-    let path = match db {
-        Some(p) => p,
-        None => paths::default_db_path()?,
-    };
-    Store::open(&path).with_context(|| format!("无法打开数据库 {}", path.display()))
+fn open(db: Option<DbChoice>) -> anyhow::Result<Store> {
+    Db::resolve(db)?.open()
 }
 
 #[derive(Serialize)]
@@ -37,7 +33,7 @@ struct JsonRow<'a> {
 
 /// `counterdesk registrations [--db PATH] [--json] [--search TEXT] [--page N]`.
 pub fn list(
-    db: Option<PathBuf>,
+    db: Option<DbChoice>,
     search: Option<&str>,
     page: usize,
     json: bool,
@@ -86,12 +82,13 @@ fn json_row(r: &RegistrationRow) -> JsonRow<'_> {
 }
 
 /// `counterdesk receipt REG_NO --out FILE [--db PATH]`: reprints one receipt.
-pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Result<u8> {
+pub fn receipt(db: Option<DbChoice>, number: &str, out_path: &Path) -> anyhow::Result<u8> {
     let mut store = open(db)?;
     let Some(id) = registration::id_by_number(&mut store, number)? else {
         bail!("没有编号为 {number} 的面签记录");
     };
-    let file = registration::issue_receipt(&mut store, Utc::now(), None, id)?.render_file()?;
+    let file =
+        registration::issue_receipt(&mut store, super::db::db_now(), None, id)?.render_file()?;
     crate::app::runtime::files::write_atomically(out_path, &file.pdf)
         .with_context(|| format!("无法写入 {}", out_path.display()))?;
     println!(
@@ -103,14 +100,14 @@ pub fn receipt(db: Option<PathBuf>, number: &str, out_path: &Path) -> anyhow::Re
     Ok(0)
 }
 
-/// `counterdesk demo-data --db PATH --registrations N`.
-pub fn demo_data(db: Option<PathBuf>, registrations: Option<usize>) -> anyhow::Result<u8> {
-    let Some(path) = db else {
+/// `counterdesk demo-data --db PATH|URL --registrations N`.
+pub fn demo_data(db: Option<DbChoice>, registrations: Option<usize>) -> anyhow::Result<u8> {
+    let Some(db) = db else {
         bail!("演示数据只写入用 --db 指定的数据库，不写入默认数据库");
     };
-    let mut store = open(Some(path))?;
+    let mut store = open(Some(db))?;
     if let Some(n) = registrations {
-        let added = demo_registrations::add(&mut store, Utc::now(), n)?;
+        let added = demo_registrations::add(&mut store, super::db::db_now(), n)?;
         super::queue::audit_demo(&mut store, format!("命令行 demo-data：演示面签 {added} 条"))?;
         println!("已添加 {added} 条演示面签注册");
     }

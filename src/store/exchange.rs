@@ -200,19 +200,23 @@ pub trait Exchange {
 /// is written, and deletes them when its folder is in place. A run left
 /// `writing` by a crash is finished or redone with the same id and rows.
 pub trait ExportRuns {
-    /// Starts an export: records its id and target, and claims every queued
-    /// row for it (one statement, so rows committed meanwhile wait for the next).
+    /// Starts an export: records its id, target and the public key of the
+    /// workstation signing it, and claims every queued row for it (one
+    /// statement, so rows committed meanwhile wait for the next).
     fn begin_export(
         &self,
         export_id: &str,
         out_dir: &str,
         folder: &str,
         clerk_id: Option<i64>,
+        signer: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
-    /// Exports left `writing` by a crash (this database's only).
-    fn unfinished_exports(&self) -> StoreResult<Vec<ExportRun>>;
+    /// Exports left `writing` by a crash: every one (`signer` `None`, a
+    /// workstation's own file), or only those `signer`'s key began (on the
+    /// office server a run's folder is on the PC that began it).
+    fn unfinished_exports(&self, signer: Option<&str>) -> StoreResult<Vec<ExportRun>>;
 
     /// A run being redone elsewhere: the new target is recorded first.
     fn retarget_export(&self, run: i64, out_dir: &str, folder: &str) -> StoreResult<()>;

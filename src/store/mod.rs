@@ -297,11 +297,7 @@ impl Store {
     pub fn backup_to(&self, dest: &Path) -> Result<u64, StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => backup_to(s.path(), dest),
-            Backend::Postgres(p) => Err(StoreError::NotOnServer {
-                what: "工作台本机备份",
-                location: p.location().to_owned(),
-                why: "办公室服务器的数据由信息科在服务器上备份（例如 pg_dump），工作台不复制服务器数据",
-            }),
+            Backend::Postgres(p) => Err(backup_not_on_server(p.location().to_owned())),
         }
     }
 
@@ -400,6 +396,9 @@ pub struct ReadOnlyDb {
 
 enum ReadOnlyBackend {
     Sqlite(sqlite::SqliteReadOnly),
+    /// The office server: every call is one REPEATABLE READ, READ ONLY
+    /// snapshot on one connection (as whoever the URL names).
+    Postgres(std::cell::RefCell<Box<postgres::PgStore>>),
 }
 
 impl ReadOnlyDb {
@@ -413,6 +412,7 @@ impl ReadOnlyDb {
     pub fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => s.verify_audit(),
+            ReadOnlyBackend::Postgres(_) => self.read(|tx| tx.verify_audit()),
         }
     }
 
@@ -420,6 +420,13 @@ impl ReadOnlyDb {
     pub fn check_anchor(&self, anchor: &Anchor) -> Result<Option<String>, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => s.check_anchor(anchor),
+            ReadOnlyBackend::Postgres(_) => {
+                let stored = self.read(|tx| tx.anchor_at(anchor.seq))?;
+                Ok(sqlite::anchor_finding(
+                    anchor,
+                    stored.as_ref().map(|a| a.hash.as_str()),
+                ))
+            }
         }
     }
 
@@ -430,6 +437,7 @@ impl ReadOnlyDb {
     ) -> Result<T, StoreError> {
         match &self.backend {
             ReadOnlyBackend::Sqlite(s) => f(&s.tx()),
+            ReadOnlyBackend::Postgres(p) => p.borrow_mut().read(|tx| f(tx)),
         }
     }
 
@@ -437,12 +445,72 @@ impl ReadOnlyDb {
         self.read(|tx| tx.audit_anchor())
     }
 
-    /// Exports a crash left unconfirmed (`check-db` names their folders).
-    pub fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
-        self.read(|tx| tx.unfinished_exports())
+    /// Exports a crash left unconfirmed (`check-db` names their folders):
+    /// every one, or only those `signer`'s key began.
+    pub fn unfinished_exports(&self, signer: Option<&str>) -> Result<Vec<ExportRun>, StoreError> {
+        self.read(|tx| tx.unfinished_exports(signer))
     }
 
     pub fn export_leftovers(&self) -> Result<Vec<Leftover>, StoreError> {
         self.read(|tx| tx.export_leftovers())
+    }
+}
+
+// ---- Office mode on the command line (issue 22): the server variants of
+// the read-only view, kept apart from the facade above to ease merging. ----
+
+impl ReadOnlyDb {
+    /// The office server, read-only: `verify-audit`, `audit-anchor` and
+    /// `check-db` there. Refuses a server at another schema version (the
+    /// message names `counterdesk office-init`).
+    pub fn open_office(
+        target: postgres::Target,
+        prompt: postgres::Prompt,
+    ) -> Result<Self, StoreError> {
+        let connector = postgres::Connector::new(target, prompt)?;
+        let store = postgres::PgStore::open(Arc::new(connector))?;
+        Ok(Self {
+            backend: ReadOnlyBackend::Postgres(std::cell::RefCell::new(Box::new(store))),
+        })
+    }
+
+    /// `办公室服务器 host/db`, or `None` for a file.
+    pub fn office_location(&self) -> Option<String> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(_) => None,
+            ReadOnlyBackend::Postgres(p) => Some(p.borrow().location().to_owned()),
+        }
+    }
+
+    /// The server's value check (`check-db`): every row of the tables a
+    /// clerk reads through the store's decoders; rows decoded per table.
+    /// On a file, [`full_check`] does this and more.
+    pub fn check_server_values(&self) -> Result<Option<Vec<(&'static str, u64)>>, StoreError> {
+        match &self.backend {
+            ReadOnlyBackend::Sqlite(_) => Ok(None),
+            ReadOnlyBackend::Postgres(p) => p.borrow_mut().check_values().map(Some),
+        }
+    }
+}
+
+impl Store {
+    /// On the office server: whether this connection's role is a superuser
+    /// (`reset-admin` there needs one, as it needs file access on SQLite);
+    /// `None` on a file.
+    pub fn office_superuser(&mut self) -> Result<Option<bool>, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(None),
+            Backend::Postgres(p) => p.is_superuser().map(Some),
+        }
+    }
+}
+
+/// Why a workstation does not back up the office server (`backup` and
+/// [`Store::backup_to`] there): `location` is `办公室服务器 host/db`.
+pub fn backup_not_on_server(location: String) -> StoreError {
+    StoreError::NotOnServer {
+        what: "工作台本机备份",
+        location,
+        why: "办公室服务器的数据由信息科在服务器上备份（例如 pg_dump），工作台不复制服务器数据",
     }
 }

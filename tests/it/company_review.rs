@@ -4,6 +4,7 @@
 //! claims are given back at lock and logout; `check-db` finds damage.
 
 use counterdesk::app::runtime::call::Call;
+use counterdesk::app::runtime::paths::DbChoice;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -489,13 +490,15 @@ fn check_db_reports_intact_damaged_and_unopenable_files() {
         counterdesk::app::demo::queue::generate(&mut s, 3000, 7, t0()).unwrap();
     }
     let mut out = Vec::new();
-    let code = counterdesk::cli::check_db::run(Some(path.clone()), &mut out).unwrap();
+    let code =
+        counterdesk::cli::check_db::run(Some(DbChoice::File(path.clone())), &mut out).unwrap();
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out));
     assert!(String::from_utf8_lossy(&out).contains("完整性检查通过"));
 
     corrupt_a_page(&path);
     let mut out = Vec::new();
-    let code = counterdesk::cli::check_db::run(Some(path.clone()), &mut out).unwrap();
+    let code =
+        counterdesk::cli::check_db::run(Some(DbChoice::File(path.clone())), &mut out).unwrap();
     let text = String::from_utf8_lossy(&out);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("已损坏"), "{text}");
@@ -503,14 +506,14 @@ fn check_db_reports_intact_damaged_and_unopenable_files() {
     let mut out = Vec::new();
     let missing = dir.path().join("none.sqlite3");
     assert_eq!(
-        counterdesk::cli::check_db::run(Some(missing), &mut out).unwrap(),
+        counterdesk::cli::check_db::run(Some(DbChoice::File(missing)), &mut out).unwrap(),
         2
     );
     let text_file = dir.path().join("notes.txt");
     std::fs::write(&text_file, "not a database, just some text").unwrap();
     let mut out = Vec::new();
     assert_eq!(
-        counterdesk::cli::check_db::run(Some(text_file), &mut out).unwrap(),
+        counterdesk::cli::check_db::run(Some(DbChoice::File(text_file)), &mut out).unwrap(),
         2
     );
     assert!(String::from_utf8_lossy(&out).contains("无法检查"));

@@ -948,7 +948,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     let mut exported = Vec::new();
     store
         .write(|tx| {
-            let run = tx.begin_export("test-export", "/nowhere", "folder", None, t0())?;
+            let run = tx.begin_export("test-export", "/nowhere", "folder", None, "k", t0())?;
             tx.export_decisions(run, &mut |d| {
                 exported.push(serde_json::to_value(&d).unwrap());
                 std::ops::ControlFlow::Continue(())

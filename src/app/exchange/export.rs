@@ -199,7 +199,8 @@ pub fn export(
     export_with(store, now, actor, out, &ExportOptions::default())
 }
 
-/// Holds `<db>.export-lock` while exporting: a second export from another
+/// Holds `<db>.export-lock` (office mode: `<data dir>/office.export-lock`,
+/// see [`keys::home`]) while exporting: a second export from another
 /// window or the command line would take a running export for a crashed one.
 /// The OS drops the lock when the process dies.
 fn lock(db: &Path) -> Result<File, ExportError> {
@@ -227,8 +228,9 @@ pub fn export_with(
     opts: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
     let started = std::time::Instant::now();
-    let _lock = lock(store.path())?;
-    let key = keys::load_or_create(store.path())?;
+    let home = keys::home(store)?;
+    let _lock = lock(&home)?;
+    let key = keys::load_or_create(&home)?;
     let public_key = keys::public_hex(&key);
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut ctx = Ctx {
@@ -241,7 +243,10 @@ pub fn export_with(
     };
     ctx.clear_leftovers(store)?;
     let mut settled = Vec::new();
-    for run in store.read(|tx| tx.unfinished_exports())? {
+    // On the office server, only this workstation's runs: another's folder
+    // is on its own PC (its out_dir means nothing here).
+    let mine = store.file().is_none().then_some(public_key.as_str());
+    for run in store.read(|tx| tx.unfinished_exports(mine))? {
         settled.push(ctx.settle(store, out, &run)?);
     }
     let name = free_name(out, now);
@@ -252,6 +257,7 @@ pub fn export_with(
             &out.to_string_lossy(),
             &name,
             actor.map(|a| a.id),
+            &public_key,
             now,
         )?;
         Ok(ExportRun {

@@ -253,7 +253,7 @@ pub fn import_file(
     let dir = path.parent().unwrap_or(Path::new("."));
     locate_photos(store, dir, &mut photos, &mut problems)?;
     let bad = photos::check_all(
-        store.path(),
+        store,
         path,
         &mut photos,
         today,

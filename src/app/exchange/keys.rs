@@ -1,6 +1,9 @@
 //! The workstation's Ed25519 signing key: created on first use, kept beside
 //! the database in its own file (`<db>.signing-key`, owner-only on Unix), never
-//! inside the database, so a copy of the database cannot sign exports.
+//! inside the database, so a copy of the database cannot sign exports. In
+//! office mode the database is the hall's, not this PC's: the key (and the
+//! export lock) live in the workstation's data directory instead
+//! (`office.signing-key`, see [`home`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +12,7 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 
 use crate::domain::exchange::manifest::{hex, unhex};
+use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -24,6 +28,34 @@ pub enum KeyError {
         "本机签名密钥文件 {path} 的权限为 {mode:04o}，同组或其他用户也能读取，已拒绝使用。请由该文件的所有者执行 chmod 600 {path} 后重试；如不确定密钥是否已外泄，请联系信息科更换密钥。"
     )]
     Exposed { path: PathBuf, mode: u32 },
+    #[error("无法确定本机的数据目录，无法存放本机签名密钥：{0}")]
+    NoDataDir(String),
+}
+
+/// The base name the workstation's own files for `store` are named after
+/// (`<base>.signing-key`, `<base>.export-lock`): the SQLite file itself, or
+/// `<data dir>/office` on the office server (created owner-only if missing).
+pub fn home(store: &Store) -> Result<PathBuf, KeyError> {
+    match store.file() {
+        Some(db) => Ok(db.to_path_buf()),
+        None => office_home(),
+    }
+}
+
+/// [`home`] in office mode: `<data dir>/office`.
+pub fn office_home() -> Result<PathBuf, KeyError> {
+    let dir = crate::app::runtime::paths::data_dir()
+        .map_err(|e| KeyError::NoDataDir(format!("{e:#}")))?;
+    if !dir.is_dir() {
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent).map_err(io(&dir))?;
+        }
+        match crate::store::create_private_dir(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&dir)(e)),
+            _ => {}
+        }
+    }
+    Ok(dir.join("office"))
 }
 
 /// Where the key for the database at `db` lives.

@@ -143,11 +143,11 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     match req {
         Req::PublicKey => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
-            let key = keys::load_or_create(store.path())
-                .map_err(|e| AppError::Rejected(e.to_string()))?;
+            let home = keys::home(store).map_err(|e| AppError::Rejected(e.to_string()))?;
+            let key = keys::load_or_create(&home).map_err(|e| AppError::Rejected(e.to_string()))?;
             Ok(Resp::PublicKey {
                 hex: keys::public_hex(&key),
-                path: keys::key_path(store.path()),
+                path: keys::key_path(&home),
             })
         }
         Req::Import { path, progress } => {

@@ -140,10 +140,11 @@ type Slot = Mutex<Option<Result<Option<PhotoIntake>, String>>>;
 pub struct ThreadPanicked;
 
 /// Decodes every photo once and runs the intake check on applicants'
-/// photos, on every core (each thread with its own read-only connection for
-/// stored photos). Returns, per photo, the problem if it cannot be read.
+/// photos, on every core (each thread with its own reader beside `store`,
+/// on the file or the office server, for stored photos). Returns, per
+/// photo, the problem if it cannot be read.
 pub fn check_all(
-    db: &Path,
+    store: &Store,
     batch: &Path,
     photos: &mut HashMap<String, Photo>,
     today: NaiveDate,
@@ -169,8 +170,14 @@ pub fn check_all(
         freed: Condvar::new(),
     };
     let slots: Vec<Slot> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let work = |first: bool| {
-        let mut store = Store::open_reader(db).ok();
+    // Opened here: a connection cannot be shared between threads, but can
+    // be handed to one.
+    let readers: Vec<Mutex<Option<Store>>> = (0..threads)
+        .map(|_| Mutex::new(store.another_reader().ok()))
+        .collect();
+    let work = |t: usize| {
+        let first = t == 0;
+        let mut store = readers[t].lock().ok().and_then(|mut r| r.take());
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((sha, photo)) = jobs.get(i) else {
@@ -198,7 +205,7 @@ pub fn check_all(
                 let work = &work;
                 let stop = &stop;
                 s.spawn(move || {
-                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(t == 0)));
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(t)));
                     if r.is_err() {
                         stop.store(true, Ordering::Relaxed);
                     }

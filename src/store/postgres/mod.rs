@@ -5,6 +5,7 @@
 //! behind the storage seam ([`PgStore`], whose transaction [`PgTx`]
 //! implements every family trait). See docs/office.md.
 
+mod admin;
 mod audit;
 mod connect;
 mod error;
@@ -18,6 +19,7 @@ mod target;
 mod tls;
 mod tx;
 
+pub use admin::{InitOutcome, OfficeAdmin, workstation_url};
 pub use audit::{anchor as audit_anchor, append as append_audit};
 pub use connect::{AskPassword, Connector, IDLE_IN_TRANSACTION_TIMEOUT, Prompt, password_missing};
 pub use error::{OfficeError, connection_lost};

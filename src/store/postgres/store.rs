@@ -140,3 +140,26 @@ impl PgStore {
         }
     }
 }
+
+/// Command-line support: `check-db` and `reset-admin` on the server.
+impl PgStore {
+    /// Decodes every row of the tables a clerk reads, in one read-only
+    /// snapshot: rows per table, or the first corrupt row.
+    pub fn check_values(&mut self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        self.read(|tx| tx.check_values())
+    }
+
+    /// Whether this connection's role is a superuser (the server's
+    /// equivalent of "may open the database file").
+    pub fn is_superuser(&mut self) -> Result<bool, StoreError> {
+        let location = self.location.as_str();
+        let row = self
+            .client
+            .query_one(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+                &[],
+            )
+            .map_err(|e| store_error(location, e))?;
+        row.try_get(0).map_err(|e| store_error(location, e))
+    }
+}

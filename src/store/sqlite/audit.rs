@@ -152,17 +152,27 @@ pub fn check_anchor(conn: &Connection, anchor: &Anchor) -> rusqlite::Result<Opti
             |r| r.get::<_, String>(0).map(Some).or(Ok(None)),
         )
         .optional()?;
-    Ok(match stored {
+    Ok(anchor_finding(
+        anchor,
+        stored.as_ref().map(|h| h.as_deref().unwrap_or("")),
+    ))
+}
+
+/// Why a chain whose row `anchor.seq` has hash `stored` (`None`: no such
+/// row) no longer holds the anchor, or `None` when it does. Both backends'
+/// `verify-audit --anchor` say it in these words.
+pub fn anchor_finding(anchor: &Anchor, stored: Option<&str>) -> Option<String> {
+    match stored {
         None => Some(format!(
             "锚点记载第 {} 条，数据库中已没有这一条（末尾记录被删除）",
             anchor.seq
         )),
-        Some(h) if h.as_deref() == Some(anchor.hash.as_str()) => None,
+        Some(h) if h == anchor.hash => None,
         Some(_) => Some(format!(
             "第 {} 条记录的哈希与锚点不符（哈希链被整体重写）",
             anchor.seq
         )),
-    })
+    }
 }
 
 impl AuditLog for SqliteTx<'_> {

@@ -18,14 +18,22 @@ impl ExportRuns for SqliteTx<'_> {
         out_dir: &str,
         folder: &str,
         clerk_id: Option<i64>,
+        signer: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, \
-                 notices, manifest_sha256, export_id, out_dir, state) \
-                 VALUES (?1, ?2, ?3, 0, 0, 0, 0, '', ?4, ?5, 'writing')",
-                params![time::format(now), folder, clerk_id, export_id, out_dir],
+                 notices, manifest_sha256, export_id, out_dir, state, signer) \
+                 VALUES (?1, ?2, ?3, 0, 0, 0, 0, '', ?4, ?5, 'writing', ?6)",
+                params![
+                    time::format(now),
+                    folder,
+                    clerk_id,
+                    export_id,
+                    out_dir,
+                    signer
+                ],
             )?;
             let run = c.last_insert_rowid();
             c.execute(
@@ -36,13 +44,13 @@ impl ExportRuns for SqliteTx<'_> {
         })
     }
 
-    fn unfinished_exports(&self) -> StoreResult<Vec<ExportRun>> {
+    fn unfinished_exports(&self, signer: Option<&str>) -> StoreResult<Vec<ExportRun>> {
         self.q(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, COALESCE(export_id, ''), COALESCE(out_dir, ''), folder FROM exports \
-                 WHERE state = 'writing' ORDER BY id",
+                 WHERE state = 'writing' AND (?1 IS NULL OR signer = ?1) ORDER BY id",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map([signer], |r| {
                 Ok(ExportRun {
                     id: r.get(0)?,
                     export_id: r.get(1)?,

@@ -503,6 +503,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     -- no change
     "#,
+    // 14: which workstation key signed (or is signing) each export, so an
+    // office server's interrupted runs are settled only by the workstation
+    // that began them (its folder is on that PC). NULL: before this step.
+    r#"
+    ALTER TABLE exports ADD COLUMN signer TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

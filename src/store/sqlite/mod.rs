@@ -15,6 +15,7 @@ mod anchors;
 mod applications;
 mod attachments;
 mod audit;
+pub(crate) use audit::anchor_finding;
 mod backups;
 mod blobs;
 mod claims;
@@ -197,4 +198,12 @@ impl SqliteStore {
         tx.finish().map_err(|e| error::from_sqlite(&self.path, e))?;
         Ok(out)
     }
+}
+
+/// A file's schema version (`PRAGMA user_version`), read without changing
+/// anything (`counterdesk migrate` reports from which version it migrated).
+pub fn schema_version(path: &Path) -> Result<i64, StoreError> {
+    open::open_read_only(path)?
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| error::from_sqlite(path, e))
 }

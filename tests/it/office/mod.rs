@@ -11,6 +11,8 @@ mod pg;
 
 mod access;
 mod chain;
+/// The subcommands with `--db postgres://…`, `office-init`, `migrate`.
+mod cli;
 mod connect;
 /// The store contract, run on SQLite and on the server.
 mod contract;

@@ -379,3 +379,10 @@ pub const WORKSTATION_MIGRATIONS: &str = r#"
         FOR EACH ROW WHEN (current_setting('counterdesk.bulk_insert', true) IS DISTINCT FROM 'on')
         EXECUTE FUNCTION decisions_count();
     "#;
+
+/// 13: the public key of the workstation that began each export run (the
+/// server records which key signed which export; an interrupted run is
+/// settled only by its own workstation, whose folder it was).
+pub const EXPORT_SIGNER: &str = r#"
+    ALTER TABLE exports ADD COLUMN signer text;
+    "#;

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::OP_KEYS,
     late::WORKSTATION,
     late::WORKSTATION_MIGRATIONS,
+    late::EXPORT_SIGNER,
 ];
 
 /// The schema version this build expects on the server.

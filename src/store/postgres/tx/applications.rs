@@ -20,7 +20,7 @@ use crate::store::queue::{
 };
 use crate::store::sqlite::time;
 
-const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
+pub(super) const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
     a.licence_no, a.classes, a.licence_status, a.valid_from, a.valid_until, a.authority, \
     a.photo_blob, a.photo_source, a.last_photo_change, a.previous_photo_blob, \
     a.issued_classes, a.issued_valid_until, a.issued_authority, a.issued_photo_source, \
@@ -30,7 +30,7 @@ const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name
 const ROW_COLUMNS: &str = "a.id, a.app_no, a.kind, a.status, a.name, a.doc_no, a.licence_status, \
     a.photo_verdict, a.submitted_at, a.due_at, a.claimed_by, c.display_name, a.lease_until";
 
-const FROM: &str = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
+pub(super) const FROM: &str = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
 
 /// The counts that are not in `queue_counts` (they depend on leases), from
 /// the partial lease index.
@@ -137,7 +137,7 @@ pub(super) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Bind) {
 }
 
 impl PgTx<'_> {
-    fn application_record(&self, r: &Row) -> Result<ApplicationRecord, StoreError> {
+    pub(super) fn application_record(&self, r: &Row) -> Result<ApplicationRecord, StoreError> {
         let c = self.cols(r, "applications", 0)?;
         let issued_classes: Option<String> = c.get(17)?;
         let issued_until = c.opt_until(18, "issued_valid_until")?;

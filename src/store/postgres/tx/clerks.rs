@@ -11,11 +11,11 @@ use crate::store::StoreError;
 use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
 use crate::store::sqlite::time;
 
-const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
+pub(super) const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
      disabled, failed_attempts, locked_until, created_at";
 
 impl PgTx<'_> {
-    fn clerk(&self, r: &Row) -> Result<ClerkRecord, StoreError> {
+    pub(super) fn clerk(&self, r: &Row) -> Result<ClerkRecord, StoreError> {
         let c = self.cols(r, "clerks", 0)?;
         Ok(ClerkRecord {
             id: c.id(),

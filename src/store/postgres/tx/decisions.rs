@@ -18,7 +18,7 @@ use crate::store::decisions::{DecisionRecord, Decisions, NewDecision};
 use crate::store::outbox::{NewMessage, Outbox};
 use crate::store::sqlite::time;
 
-const COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
+pub(super) const COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
     d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override, d.op_key";
 
 /// The comma-joined reason codes; one unknown code makes the whole list corrupt.
@@ -30,7 +30,7 @@ fn parse_reasons(s: &str) -> Option<Vec<Reason>> {
 }
 
 impl PgTx<'_> {
-    fn decision(&self, r: &Row) -> Result<DecisionRecord, StoreError> {
+    pub(super) fn decision(&self, r: &Row) -> Result<DecisionRecord, StoreError> {
         let c = self.cols(r, "decisions", 0)?;
         Ok(DecisionRecord {
             id: c.id(),

@@ -21,13 +21,21 @@ impl ExportRuns for PgTx<'_> {
         out_dir: &str,
         folder: &str,
         clerk_id: Option<i64>,
+        signer: &str,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let run: i64 = self.scalar(
             "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, \
-             notices, manifest_sha256, export_id, out_dir, state) \
-             VALUES ($1, $2, $3, 0, 0, 0, 0, '', $4, $5, 'writing') RETURNING id",
-            &[&time::format(now), &folder, &clerk_id, &export_id, &out_dir],
+             notices, manifest_sha256, export_id, out_dir, state, signer) \
+             VALUES ($1, $2, $3, 0, 0, 0, 0, '', $4, $5, 'writing', $6) RETURNING id",
+            &[
+                &time::format(now),
+                &folder,
+                &clerk_id,
+                &export_id,
+                &out_dir,
+                &signer,
+            ],
         )?;
         self.exec(
             "UPDATE export_pending SET export_run = $1 WHERE export_run IS NULL",
@@ -36,11 +44,11 @@ impl ExportRuns for PgTx<'_> {
         Ok(run)
     }
 
-    fn unfinished_exports(&self) -> Result<Vec<ExportRun>, StoreError> {
+    fn unfinished_exports(&self, signer: Option<&str>) -> Result<Vec<ExportRun>, StoreError> {
         self.rows(
             "SELECT id, COALESCE(export_id, ''), COALESCE(out_dir, ''), folder FROM exports \
-             WHERE state = 'writing' ORDER BY id",
-            &[],
+             WHERE state = 'writing' AND ($1::text IS NULL OR signer = $1) ORDER BY id",
+            &[&signer],
         )?
         .iter()
         .map(|r| {

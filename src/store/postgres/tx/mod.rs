@@ -38,6 +38,7 @@ mod export_runs;
 mod outbox;
 mod registrations;
 mod settings;
+mod values;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -9,10 +9,10 @@ use crate::store::StoreError;
 use crate::store::outbox::{NewMessage, Outbox, OutboxRow};
 use crate::store::sqlite::time;
 
-const COLUMNS: &str = "id, application_id, channel, recipient, body, created_at";
+pub(super) const COLUMNS: &str = "id, application_id, channel, recipient, body, created_at";
 
 impl PgTx<'_> {
-    fn outbox_row(&self, r: &Row) -> Result<OutboxRow, StoreError> {
+    pub(super) fn outbox_row(&self, r: &Row) -> Result<OutboxRow, StoreError> {
         let c = self.cols(r, "outbox", 0)?;
         Ok(OutboxRow {
             id: c.id(),

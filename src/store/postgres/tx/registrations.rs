@@ -18,19 +18,19 @@ use crate::store::registrations::{
 };
 use crate::store::sqlite::time;
 
-const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
+pub(super) const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
     r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
     r.agent_doc_number, r.breakdown, r.sighted, r.office, r.clerk_id, c.display_name, \
     r.created_at, r.updated_at, r.countersigned_by, s.display_name, r.countersigned_at";
 
-const FROM: &str = "FROM registrations r JOIN clerks c ON c.id = r.clerk_id \
+pub(super) const FROM: &str = "FROM registrations r JOIN clerks c ON c.id = r.clerk_id \
     LEFT JOIN clerks s ON s.id = r.countersigned_by";
 
 const SUMMARY: &str =
     "SELECT id, reg_no, kind, status, doc_type, doc_number, name, created_at FROM registrations";
 
 impl PgTx<'_> {
-    fn registration_record(&self, r: &Row) -> Result<RegistrationRecord, StoreError> {
+    pub(super) fn registration_record(&self, r: &Row) -> Result<RegistrationRecord, StoreError> {
         let c = self.cols(r, "registrations", 0)?;
         Ok(RegistrationRecord {
             id: c.id(),

@@ -252,7 +252,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         .unwrap();
 
         let run = s
-            .write(|tx| tx.begin_export("E1", "/media/usb", "导出-1", Some(zhao), now))
+            .write(|tx| tx.begin_export("E1", "/media/usb", "导出-1", Some(zhao), "key-a", now))
             .unwrap();
         // Committed after the run began: waits for the next one.
         s.write(|tx| tx.set_registration_mobile(reg, "13700000000", now))
@@ -293,13 +293,21 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
 
         // A crash now: the run is unfinished, redone elsewhere, its
         // unreachable folder remembered.
-        let open = s.read(|tx| tx.unfinished_exports()).unwrap();
+        let open = s.read(|tx| tx.unfinished_exports(None)).unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!((open[0].id, open[0].export_id.as_str()), (run, "E1"));
+        // Only its own workstation (key) settles it on the office server.
+        let mine = s.read(|tx| tx.unfinished_exports(Some("key-a"))).unwrap();
+        assert_eq!(mine.len(), 1);
+        assert!(
+            s.read(|tx| tx.unfinished_exports(Some("key-b")))
+                .unwrap()
+                .is_empty()
+        );
         s.write(|tx| tx.retarget_export(run, "/media/usb2", "导出-1"))
             .unwrap();
         assert_eq!(
-            s.read(|tx| tx.unfinished_exports()).unwrap()[0].out_dir,
+            s.read(|tx| tx.unfinished_exports(None)).unwrap()[0].out_dir,
             "/media/usb2"
         );
         s.write(|tx| tx.record_leftover(run, "/media/usb/导出-1.partial", now))
@@ -325,7 +333,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
             )
         })
         .unwrap();
-        assert!(s.read(|tx| tx.unfinished_exports()).unwrap().is_empty());
+        assert!(s.read(|tx| tx.unfinished_exports(None)).unwrap().is_empty());
         assert_eq!(
             s.read(|tx| tx.run_stream(run, STREAM_AUDIT)).unwrap().count,
             0
@@ -339,7 +347,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         );
         // The next run carries only what came after.
         let next = s
-            .write(|tx| tx.begin_export("E2", "/media/usb", "导出-2", None, now))
+            .write(|tx| tx.begin_export("E2", "/media/usb", "导出-2", None, "key-a", now))
             .unwrap();
         let (d, r, a, n) = carried(s, next);
         assert!(d.is_empty() && a.is_empty() && n.is_empty());
