@@ -139,6 +139,22 @@ enum Backend {
     Postgres(Box<postgres::PgStore>),
 }
 
+/// Office-wide locks held by one workstation's session (PostgreSQL advisory
+/// locks; their keys are this enum's, in one place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HallLock {
+    /// One export at a time per office.
+    Export,
+}
+
+impl HallLock {
+    fn key(self) -> i64 {
+        match self {
+            HallLock::Export => 0x4344_4558_504f, // "CDEXPO"
+        }
+    }
+}
+
 /// Where a store's data lives, as the status bar and messages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -260,6 +276,24 @@ impl Store {
                 **p = p.another()?;
                 Ok(())
             }
+        }
+    }
+
+    /// Takes a hall-wide lock for this connection's session without
+    /// waiting: false when another workstation holds it. A file has one
+    /// writer process at a time anyway: always true there.
+    pub fn try_hall_lock(&mut self, lock: HallLock) -> Result<bool, StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(true),
+            Backend::Postgres(p) => p.try_advisory_lock(lock.key()),
+        }
+    }
+
+    /// Gives a hall-wide lock back (it also ends with the connection).
+    pub fn release_hall_lock(&mut self, lock: HallLock) -> Result<(), StoreError> {
+        match &mut self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(p) => p.advisory_unlock(lock.key()),
         }
     }
 

@@ -40,6 +40,7 @@ use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
     is_partial_name, partial_name,
 };
+use crate::store::HallLock;
 use crate::store::{
     AnchorSource, ExportRecord, ExportRun, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
     STREAM_REGISTRATIONS, Store, StoreError, create_private_dir, create_private_file, sync_dir,
@@ -86,6 +87,9 @@ pub enum ExportError {
     DiskFull { path: PathBuf },
     #[error("另一个导出正在进行（同一数据库），请等它完成后再导出。")]
     Busy,
+    /// Office mode: one export at a time per office.
+    #[error("另一工作站正在导出（办公室一次只进行一个导出），请等它完成后再导出。")]
+    BusyInOffice,
     #[error("导出在第 {0:?} 步后被中止（故障注入）")]
     Injected(Step),
     #[error(transparent)]
@@ -227,10 +231,34 @@ pub fn export_with(
     out: &Path,
     opts: &ExportOptions,
 ) -> Result<ExportSummary, ExportError> {
-    let started = std::time::Instant::now();
     let home = keys::home(store)?;
     let _lock = lock(&home)?;
-    let key = keys::load_or_create(&home)?;
+    // One export at a time per office (a no-op on a file, where the file
+    // lock above is the whole story). Held by this connection's session, so
+    // a workstation that dies mid-export lets it go.
+    if !store.try_hall_lock(HallLock::Export)? {
+        return Err(ExportError::BusyInOffice);
+    }
+    let result = export_locked(store, now, actor, out, opts, &home);
+    if let Err(e) = store.release_hall_lock(HallLock::Export) {
+        tracing::warn!(
+            title = e.title(),
+            "office export lock not released; it ends with the connection"
+        );
+    }
+    result
+}
+
+fn export_locked(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    actor: Option<&SessionClerk>,
+    out: &Path,
+    opts: &ExportOptions,
+    home: &Path,
+) -> Result<ExportSummary, ExportError> {
+    let started = std::time::Instant::now();
+    let key = keys::load_or_create(home)?;
     let public_key = keys::public_hex(&key);
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut ctx = Ctx {

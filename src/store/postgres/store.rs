@@ -66,6 +66,25 @@ impl PgStore {
         self.connector.target()
     }
 
+    /// `pg_try_advisory_lock`: a session-level lock, false when another
+    /// session holds it.
+    pub fn try_advisory_lock(&mut self, key: i64) -> Result<bool, StoreError> {
+        let location = self.location.as_str();
+        let row = self
+            .client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .map_err(|e| store_error(location, e))?;
+        row.try_get(0).map_err(|e| store_error(location, e))
+    }
+
+    pub fn advisory_unlock(&mut self, key: i64) -> Result<(), StoreError> {
+        let location = self.location.as_str();
+        self.client
+            .query_one("SELECT pg_advisory_unlock($1)", &[&key])
+            .map(drop)
+            .map_err(|e| store_error(location, e))
+    }
+
     /// The server's clock, the clock of record in office mode.
     pub fn server_time(&mut self) -> Result<DateTime<Utc>, StoreError> {
         let location = self.location.as_str();

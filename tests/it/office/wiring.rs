@@ -354,3 +354,41 @@ fn every_registration_decision_and_audit_row_names_its_workstation() {
         counterdesk::domain::clerks::audit::AuditVerdict::Intact { .. }
     ));
 }
+
+#[test]
+fn one_export_at_a_time_per_office() {
+    use counterdesk::store::HallLock;
+    let Some(db) = pg::test_db("hall_lock") else {
+        return;
+    };
+    let target = Target::parse(&db.app_url()).unwrap();
+    let mut a = Store::open_office(target.clone(), Prompt::Never).unwrap();
+    let mut b = Store::open_office(target, Prompt::Never).unwrap();
+    assert!(a.try_hall_lock(HallLock::Export).unwrap());
+    assert!(
+        !b.try_hall_lock(HallLock::Export).unwrap(),
+        "held by the other counter"
+    );
+    // An export at the second counter meanwhile is refused, saying why.
+    let out = tempfile::tempdir().unwrap();
+    let refused = counterdesk::app::exchange::export::export(&mut b, t0(), None, out.path());
+    match refused {
+        Err(e) => assert!(e.to_string().contains("另一工作站正在导出"), "{e}"),
+        Ok(s) => panic!("exported while another counter held the lock: {s:?}"),
+    }
+    a.release_hall_lock(HallLock::Export).unwrap();
+    assert!(b.try_hall_lock(HallLock::Export).unwrap());
+    b.release_hall_lock(HallLock::Export).unwrap();
+    // A workstation that dies mid-export lets the lock go with its session.
+    assert!(a.try_hall_lock(HallLock::Export).unwrap());
+    drop(a);
+    let mut released = false;
+    for _ in 0..100 {
+        if b.try_hall_lock(HallLock::Export).unwrap() {
+            released = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(released);
+}

@@ -308,6 +308,8 @@ pub const TABLES: &[Table] = &[
             t("export_id"),
             t("out_dir"),
             t("state"),
+            // Which workstation key signed it (step 14).
+            t("signer"),
         ],
     ),
     table(
