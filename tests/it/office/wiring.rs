@@ -392,3 +392,73 @@ fn one_export_at_a_time_per_office() {
     }
     assert!(released);
 }
+
+/// The server stopped like a power cut while a decision was on its way, then
+/// started again: the worker reconnects and retries under the same key, so
+/// the decision is committed exactly once (never twice, never lost), and
+/// the audit chain verifies.
+#[test]
+fn a_decision_in_flight_when_the_server_stops_lands_once() {
+    let Some(cluster) = pg::Cluster::start(true, true) else {
+        return;
+    };
+    cluster.init_db("decide_crash");
+    let target = cluster.app_target("decide_crash");
+    let zhao = {
+        let mut store = Store::open_office(target.clone(), Prompt::Never).unwrap();
+        fill(&mut store, 3);
+        supervisor(&mut store, "zhaomin")
+    };
+    let connector = Arc::new(Connector::new(target.clone(), Prompt::Never).unwrap());
+    let mut handle = worker::spawn(
+        DbTarget::Office(connector),
+        Arc::new(SystemClock),
+        Arc::new(|| {}),
+    );
+    let mut kept = std::collections::HashMap::new();
+    let claim = handle
+        .send(
+            Some(zhao.clone()),
+            Request::Review(Req::ClaimNext { kind: None }),
+        )
+        .unwrap();
+    let ticket = match reply(&mut handle, &mut kept, claim).result {
+        Ok(worker::Response::Review(Resp::Claimed(Some(item)))) => item.ticket.unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let decide = handle
+        .send(
+            Some(zhao.clone()),
+            Request::Review(Req::Decide {
+                ticket,
+                verdict: Decision::Reject {
+                    reasons: vec![Reason::PhotoBlur],
+                    free_text: String::new(),
+                },
+                then_next: false,
+            }),
+        )
+        .unwrap();
+    cluster.stop("immediate");
+    std::thread::sleep(Duration::from_millis(500));
+    cluster.restart();
+    match reply(&mut handle, &mut kept, decide).result {
+        Ok(worker::Response::Review(Resp::Decided { id, .. })) => assert_eq!(id, ticket.id),
+        other => panic!("{other:?}"),
+    }
+    let mut store = Store::open_office(target, Prompt::Never).unwrap();
+    let decisions: i64 = cluster
+        .admin("decide_crash")
+        .query_one(
+            "SELECT count(*) FROM counterdesk.decisions WHERE application_id = $1",
+            &[&ticket.id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(decisions, 1);
+    assert_eq!(decisions_audited(&mut store), 1);
+    assert!(matches!(
+        store.read(|tx| tx.verify_audit()).unwrap(),
+        counterdesk::domain::clerks::audit::AuditVerdict::Intact { .. }
+    ));
+}
