@@ -99,10 +99,11 @@ pub fn clock_skew_sentence(seconds: i64) -> String {
     } else {
         ("快", -seconds)
     };
-    let amount = if secs >= 120 {
-        format!("{} 分钟", secs / 60)
-    } else {
-        format!("{secs} 秒")
+    let amount = match secs {
+        s if s >= 2 * 86_400 => format!("{} 天", s / 86_400),
+        s if s >= 2 * 3_600 => format!("{} 小时", s / 3_600),
+        s if s >= 120 => format!("{} 分钟", s / 60),
+        s => format!("{s} 秒"),
     };
     format!(
         "本机时钟比办公室服务器{way} {amount}：业务时间（期限、领取、审计）以服务器时间为准，请联系信息科校准本机时间。"
@@ -129,5 +130,7 @@ mod tests {
     fn the_skew_says_which_way_and_how_much() {
         assert!(clock_skew_sentence(300).contains("慢 5 分钟"));
         assert!(clock_skew_sentence(-90).contains("快 90 秒"));
+        assert!(clock_skew_sentence(19_668 * 60).contains("慢 13 天"));
+        assert!(clock_skew_sentence(-3 * 3_600).contains("快 3 小时"));
     }
 }
