@@ -490,6 +490,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE registrations ADD COLUMN workstation TEXT;
     ALTER TABLE decisions ADD COLUMN workstation TEXT;
     "#,
+    // 13: nothing on SQLite. On the office server claims and renewals stop
+    // sending NOTIFY (see the PostgreSQL text of step 13); a file's "store
+    // changed" signal is `PRAGMA data_version`, which no trigger feeds.
+    r#"
+    -- no change
+    "#,
 ];
 
 /// The schema version this build writes.

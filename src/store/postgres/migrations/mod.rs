@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::HOT_ROWS,
     late::OP_KEYS,
     late::WORKSTATION,
+    late::QUIET_CLAIMS,
 ];
 
 /// The schema version this build expects on the server.
