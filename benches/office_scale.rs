@@ -85,8 +85,8 @@ fn fill(store: &mut Store, n: u64, who: i64, now: DateTime<Utc>) {
     let today = counterdesk::domain::review::queue::cst_date(now);
     let photos: Vec<(i64, PhotoIntake)> = demo_photos()
         .map(|(_, bytes)| {
-            let report = counterdesk::photo::check_bytes(bytes, today)
-                .unwrap_or_else(|e| panic!("{e}"));
+            let report =
+                counterdesk::photo::check_bytes(bytes, today).unwrap_or_else(|e| panic!("{e}"));
             let id = store
                 .write(|tx| tx.put_blob(bytes, "image/jpeg", now))
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -181,10 +181,19 @@ fn reads(url: &str, actor: &SessionClerk, now: DateTime<Utc>) -> [f64; 4] {
         let rows = reader
             .read(|tx| tx.queue_page(q, &clock))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(!rows.is_empty());
+        rows.len()
     };
-    let a = time(&mut || page(&mut reader, &first));
-    let b = time(&mut || page(&mut reader, &overdue));
+    eprintln!(
+        "rows on the first page {}, on the overdue page {}",
+        page(&mut reader, &first),
+        page(&mut reader, &overdue)
+    );
+    let a = time(&mut || {
+        page(&mut reader, &first);
+    });
+    let b = time(&mut || {
+        page(&mut reader, &overdue);
+    });
     let c = time(&mut || {
         reader
             .read(|tx| tx.queue_counts(&clock))
@@ -316,8 +325,7 @@ fn notify(cluster: &pg::Cluster) {
             }
             let seen = epoch_us();
             let mut line = String::new();
-            from.read_line(&mut line)
-                .unwrap_or_else(|e| panic!("{e}"));
+            from.read_line(&mut line).unwrap_or_else(|e| panic!("{e}"));
             let t: Vec<u128> = line
                 .split_whitespace()
                 .map(|s| s.parse().unwrap_or_else(|e| panic!("{e}")))
