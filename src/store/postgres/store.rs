@@ -15,6 +15,16 @@ use super::{Connector, Target, check_schema_version};
 use crate::store::StoreError;
 use crate::store::sqlite::time;
 
+/// Waits until every commit this connection made is on disk: a transaction
+/// that writes a WAL record and commits synchronously flushes the WAL up to
+/// its own commit record, which comes after the earlier asynchronous commit
+/// (the flush is shared with other counters' commits: group commit). WAL is
+/// flushed in order, so a crash can only lose a suffix of commits, and no
+/// clerk was told any of them succeeded (docs/office.md, "Commits wait for
+/// the disk outside the locks").
+const DURABLE: &str = "BEGIN; SET LOCAL synchronous_commit = on; \
+    SELECT pg_logical_emit_message(true, 'counterdesk', ''); COMMIT";
+
 /// An open connection to an office server whose schema is this build's.
 pub struct PgStore {
     client: Client,
@@ -39,6 +49,12 @@ impl PgStore {
     pub fn open(connector: Arc<Connector>) -> Result<Self, StoreError> {
         let mut client = connector.connect()?;
         check_schema_version(&mut client, connector.target())?;
+        // Commits return before their WAL flush, so the audit head's row
+        // lock and the NOTIFY commit lock are held for microseconds, not
+        // for a disk flush; `run` then waits for the flush (DURABLE).
+        client
+            .batch_execute("SET synchronous_commit = off")
+            .map_err(|e| store_error(&connector.target().to_string(), e))?;
         Ok(PgStore {
             client,
             location: connector.target().to_string(),
@@ -148,6 +164,13 @@ impl PgStore {
             Ok(v) => {
                 if commit { tx.commit() } else { tx.rollback() }
                     .map_err(|e| store_error(location, e))?;
+                if commit && !read {
+                    // Not done until it is on disk: an error here is an
+                    // unknown outcome, like a lost COMMIT.
+                    self.client
+                        .batch_execute(DURABLE)
+                        .map_err(|e| store_error(location, e))?;
+                }
                 Ok(v)
             }
             Err(e) => {

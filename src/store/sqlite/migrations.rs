@@ -509,6 +509,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE exports ADD COLUMN signer TEXT;
     "#,
+    // 15: nothing on SQLite. On the office server claims and renewals stop
+    // sending NOTIFY (see the PostgreSQL text of step 15); a file's "store
+    // changed" signal is `PRAGMA data_version`, which no trigger feeds.
+    r#"
+    -- no change
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -392,3 +392,133 @@ fn a_change_notifies_on_commit_and_a_rollback_notifies_nobody() {
     // commit order; the draft sent nothing (else "drafts" would be third).
     assert_eq!(got, ["settings", "clerks", "settings"]);
 }
+
+/// Claims and renewals wake no other counter (migration 13: a notifying
+/// commit serialises the hall's commits); releases, decisions and new
+/// applications still do, at commit.
+#[test]
+fn claims_and_renewals_notify_nobody_but_decisions_releases_and_new_applications_do() {
+    use chrono::Utc;
+    use counterdesk::domain::clerks::audit::AuditAction;
+    use counterdesk::domain::clerks::audit_target::AuditTarget;
+    use counterdesk::domain::clerks::clerk::Role;
+    use counterdesk::domain::review::queue::due_for;
+    use counterdesk::domain::review::{AppKind, LEASE, Outcome};
+    use counterdesk::store::postgres::{Prompt, Target};
+    use counterdesk::store::{NewApplication, NewAuditEvent, NewClerk, NewDecision};
+
+    let Some(db) = pg::test_db("quiet_claims") else {
+        return;
+    };
+    let mut store =
+        Store::open_office(Target::parse(&db.app_url()).unwrap(), Prompt::Never).unwrap();
+    let now = Utc::now();
+    let insert = |store: &mut Store, no: &str| {
+        let due = due_for(now);
+        store
+            .write(|tx| {
+                tx.insert_application(&NewApplication::bare(
+                    no.into(),
+                    AppKind::New,
+                    now,
+                    due.at,
+                    due.day,
+                    None,
+                ))
+            })
+            .unwrap()
+    };
+    let clerk = store
+        .write(|tx| {
+            tx.insert_clerk(
+                &NewClerk {
+                    username: "zhaomin".into(),
+                    display_name: "赵敏".into(),
+                    role: Role::Supervisor,
+                    password_hash: "x".into(),
+                    must_change_password: false,
+                },
+                now,
+            )
+        })
+        .unwrap();
+    insert(&mut store, "SL1");
+    let mut listener = db.app();
+    pg_store::listen(&mut listener).unwrap();
+    let quiet = |listener: &mut Client| {
+        pg_store::next_change(listener, Duration::from_millis(300)).unwrap()
+    };
+    let audit = |action, id| NewAuditEvent {
+        actor_id: Some(clerk),
+        actor: "zhaomin".into(),
+        action,
+        target: AuditTarget::Application(id),
+        detail: String::new(),
+    };
+    let claim = |store: &mut Store| {
+        store
+            .write(|tx| {
+                let c = tx.claim_next(clerk, now, now + LEASE, None)?.unwrap();
+                tx.append_audit(&audit(AuditAction::ReviewClaimed, c.id), now)?;
+                Ok(c)
+            })
+            .unwrap()
+    };
+    let c = claim(&mut store);
+    assert_eq!(quiet(&mut listener), None, "a claim with its audit row");
+    assert!(
+        store
+            .write(|tx| tx.renew_claim(c.id, clerk, c.seq, now + LEASE + LEASE))
+            .unwrap()
+    );
+    assert_eq!(quiet(&mut listener), None, "a renewal");
+
+    assert!(
+        store
+            .write(|tx| tx.release_claim(c.id, Some((clerk, c.seq))))
+            .unwrap()
+    );
+    let got = pg_store::next_change(&mut listener, Duration::from_secs(10)).unwrap();
+    assert_eq!(got.as_deref(), Some("applications"), "a release");
+
+    let c = claim(&mut store);
+    assert_eq!(quiet(&mut listener), None, "a second claim");
+    store
+        .write(|tx| {
+            let d = tx.decide(
+                &NewDecision {
+                    application_id: c.id,
+                    clerk,
+                    claim_seq: c.seq,
+                    outcome: Outcome::Approve,
+                    reasons: Vec::new(),
+                    free_text: String::new(),
+                    notice: String::new(),
+                    photo_report: String::new(),
+                    photo_override: None,
+                    op_key: None,
+                },
+                &[],
+                now,
+            )?;
+            tx.append_audit(&audit(AuditAction::ReviewApproved, c.id), now)?;
+            Ok(d)
+        })
+        .unwrap()
+        .unwrap();
+    assert!(
+        pg_store::next_change(&mut listener, Duration::from_secs(10))
+            .unwrap()
+            .is_some(),
+        "a decision"
+    );
+    while quiet(&mut listener).is_some() {}
+    insert(&mut store, "SL2");
+    assert_eq!(
+        pg_store::next_change(&mut listener, Duration::from_secs(10))
+            .unwrap()
+            .as_deref(),
+        Some("applications"),
+        "a new application"
+    );
+}

@@ -380,9 +380,34 @@ pub const WORKSTATION_MIGRATIONS: &str = r#"
         EXECUTE FUNCTION decisions_count();
     "#;
 
-/// 13: the public key of the workstation that began each export run (the
+/// 14: the public key of the workstation that began each export run (the
 /// server records which key signed which export; an interrupted run is
 /// settled only by its own workstation, whose folder it was).
 pub const EXPORT_SIGNER: &str = r#"
     ALTER TABLE exports ADD COLUMN signer text;
+    "#;
+
+/// 15: claims and renewals wake no other counter. A transaction that sent a
+/// NOTIFY takes a cluster-wide lock at commit and holds it through its WAL
+/// flush, so notifying commits never share a flush and commit one at a time,
+/// hall-wide (docs/office.md, "Claims and renewals are quiet"). A claim or
+/// renewal (an UPDATE of applications that changes only `claimed_by`,
+/// `lease_until` and `claim_seq`, leaving a holder) and a claim's audit row
+/// therefore notify nobody; inserts, releases, decisions and every other
+/// change still do, on commit. Other counters see a claim at their next
+/// refresh; F2 never hands out a claimed application and opening one says
+/// who holds it, so nothing depends on seeing it sooner.
+pub const QUIET_CLAIMS: &str = r#"
+    DROP TRIGGER applications_notify ON applications;
+    CREATE TRIGGER applications_notify AFTER INSERT OR DELETE OR TRUNCATE ON applications
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
+    CREATE TRIGGER applications_notify_update AFTER UPDATE ON applications
+        FOR EACH ROW WHEN (NEW.claimed_by IS NULL
+            OR to_jsonb(OLD) - '{claimed_by,lease_until,claim_seq}'::text[]
+               IS DISTINCT FROM to_jsonb(NEW) - '{claimed_by,lease_until,claim_seq}'::text[])
+        EXECUTE FUNCTION notify_changed();
+    DROP TRIGGER audit_log_changed ON audit_log;
+    CREATE TRIGGER audit_log_changed AFTER INSERT ON audit_log
+        FOR EACH ROW WHEN (NEW.action <> 'review_claimed')
+        EXECUTE FUNCTION notify_changed();
     "#;

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::WORKSTATION,
     late::WORKSTATION_MIGRATIONS,
     late::EXPORT_SIGNER,
+    late::QUIET_CLAIMS,
 ];
 
 /// The schema version this build expects on the server.
