@@ -413,9 +413,15 @@ impl ChangeWatch {
     /// once it has, reports a change, since notices may have been missed.
     pub fn changed(&mut self, wait: std::time::Duration) -> Result<bool, StoreError> {
         match &mut self.0 {
+            // Looks first, then waits: the first call takes the starting
+            // point at once, so nothing committed right after the store
+            // opened is folded into it.
             WatchBackend::Sqlite(w) => {
-                std::thread::sleep(wait);
-                w.changed()
+                let changed = w.changed()?;
+                if !changed {
+                    std::thread::sleep(wait);
+                }
+                Ok(changed)
             }
             WatchBackend::Postgres(w) => w.changed(wait),
         }
