@@ -18,6 +18,45 @@ use crate::store::StoreError;
 use crate::store::audit::{AuditLog, AuditRow, NewAuditEvent};
 
 impl PgTx<'_> {
+    /// Feeds the rows `sql` returns (seq, at, actor_id, actor, action,
+    /// target, detail, prev_hash, hash — in seq order) to `walk`; the first
+    /// broken link's verdict, or `None` when every row held. The office
+    /// chain and the migrated chapters are walked alike.
+    pub(super) fn walk_rows(
+        &self,
+        sql: &str,
+        p: &super::Params<'_>,
+        walk: &mut ChainWalk,
+    ) -> Result<Option<AuditVerdict>, StoreError> {
+        let mut broken = None;
+        self.stream(sql, p, |r| {
+            let at: String = self.get(r, 1)?;
+            let actor: String = self.get(r, 3)?;
+            let action: String = self.get(r, 4)?;
+            let target: String = self.get(r, 5)?;
+            let detail: String = self.get(r, 6)?;
+            let prev: String = self.get(r, 7)?;
+            let hash: String = self.get(r, 8)?;
+            let row = AuditContent {
+                seq: self.get(r, 0)?,
+                at: &at,
+                actor_id: self.get(r, 2)?,
+                actor: &actor,
+                action: &action,
+                target: &target,
+                detail: &detail,
+            };
+            Ok(match walk.step(&row, &prev, &hash) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(v) => {
+                    broken = Some(v);
+                    ControlFlow::Break(())
+                }
+            })
+        })?;
+        Ok(broken)
+    }
+
     /// The head row as stored (seq 0 while the chain is empty); `None`
     /// when the row is gone.
     fn head_row(&self) -> Result<Option<(i64, String)>, StoreError> {
@@ -76,38 +115,12 @@ impl AuditLog for PgTx<'_> {
 
     fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
         let mut walk = ChainWalk::default();
-        let mut broken = None;
-        self.stream(
+        if let Some(v) = self.walk_rows(
             "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
              FROM audit_log ORDER BY seq",
             &[],
-            |r| {
-                let at: String = self.get(r, 1)?;
-                let actor: String = self.get(r, 3)?;
-                let action: String = self.get(r, 4)?;
-                let target: String = self.get(r, 5)?;
-                let detail: String = self.get(r, 6)?;
-                let prev: String = self.get(r, 7)?;
-                let hash: String = self.get(r, 8)?;
-                let row = AuditContent {
-                    seq: self.get(r, 0)?,
-                    at: &at,
-                    actor_id: self.get(r, 2)?,
-                    actor: &actor,
-                    action: &action,
-                    target: &target,
-                    detail: &detail,
-                };
-                Ok(match walk.step(&row, &prev, &hash) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(v) => {
-                        broken = Some(v);
-                        ControlFlow::Break(())
-                    }
-                })
-            },
-        )?;
-        if let Some(v) = broken {
+            &mut walk,
+        )? {
             return Ok(v);
         }
         let head = self.head_row()?;

@@ -6,10 +6,8 @@
 //! head, so a chapter rewritten together with its record no longer matches
 //! the hash-chained office row.
 
-use std::ops::ControlFlow;
-
 use super::PgTx;
-use crate::domain::clerks::audit::{AuditAction, AuditContent, AuditVerdict};
+use crate::domain::clerks::audit::{AuditAction, AuditVerdict};
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::audit_walk::ChainWalk;
 use crate::store::StoreError;
@@ -87,36 +85,11 @@ impl PgTx<'_> {
             ));
         }
         let mut walk = ChainWalk::default();
-        let mut bad = None;
-        self.stream(
+        let bad = self.walk_rows(
             "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
              FROM audit_chapters WHERE migration_id = $1 ORDER BY seq",
             &[&m.id],
-            |r| {
-                let at: String = self.get(r, 1)?;
-                let actor: String = self.get(r, 3)?;
-                let action: String = self.get(r, 4)?;
-                let target: String = self.get(r, 5)?;
-                let detail: String = self.get(r, 6)?;
-                let prev: String = self.get(r, 7)?;
-                let hash: String = self.get(r, 8)?;
-                let row = AuditContent {
-                    seq: self.get(r, 0)?,
-                    at: &at,
-                    actor_id: self.get(r, 2)?,
-                    actor: &actor,
-                    action: &action,
-                    target: &target,
-                    detail: &detail,
-                };
-                Ok(match walk.step(&row, &prev, &hash) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(v) => {
-                        bad = Some(v);
-                        ControlFlow::Break(())
-                    }
-                })
-            },
+            &mut walk,
         )?;
         let verdict = match bad {
             Some(v) => v,
