@@ -36,7 +36,14 @@ fn bench(c: &mut Criterion) {
     // A large lockout so repeated failures keep doing the full work.
     let mut settings = setup::settings(&mut store).expect("settings");
     settings.lockout.max_failures = 10;
-    let admin = match session::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, t0) {
+    let admin = match session::login(
+        &mut store,
+        "admin",
+        "admin2026",
+        LoginPurpose::SignIn,
+        None,
+        t0,
+    ) {
         Ok(session::LoginOutcome::Success(a)) => a,
         other => panic!("{other:?}"),
     };
@@ -51,6 +58,7 @@ fn bench(c: &mut Criterion) {
                 "nosuchclerk",
                 "wrongpass1",
                 LoginPurpose::SignIn,
+                None,
                 t0,
             )
         })
@@ -60,10 +68,24 @@ fn bench(c: &mut Criterion) {
             // Spread attempts over time so the account never locks.
             n += 1;
             let at = t0 + chrono::Duration::hours(n);
-            let r = session::login(&mut store, "admin", "wrongpass1", LoginPurpose::SignIn, at);
+            let r = session::login(
+                &mut store,
+                "admin",
+                "wrongpass1",
+                LoginPurpose::SignIn,
+                None,
+                at,
+            );
             // Reset the failure count with a success every few attempts.
             if n % 5 == 0 {
-                let _ = session::login(&mut store, "admin", "admin2026", LoginPurpose::SignIn, at);
+                let _ = session::login(
+                    &mut store,
+                    "admin",
+                    "admin2026",
+                    LoginPurpose::SignIn,
+                    None,
+                    at,
+                );
             }
             r
         })

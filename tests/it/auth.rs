@@ -41,7 +41,7 @@ fn setup() -> (tempfile::TempDir, Store, SessionClerk) {
 }
 
 fn login(s: &mut Store, user: &str, pw: &str, at: chrono::DateTime<Utc>) -> LoginOutcome {
-    session::login(s, user, pw, LoginPurpose::SignIn, at).unwrap()
+    session::login(s, user, pw, LoginPurpose::SignIn, None, at).unwrap()
 }
 
 fn actions(s: &mut Store) -> Vec<AuditAction> {
@@ -231,7 +231,15 @@ fn session_end_and_idle_lock_are_audited() {
     let (_d, mut s, admin) = setup();
     session::record_idle_lock(&mut s, &admin, t0()).unwrap();
     assert!(matches!(
-        session::login(&mut s, "admin", "admin2026", LoginPurpose::Unlock, t0()).unwrap(),
+        session::login(
+            &mut s,
+            "admin",
+            "admin2026",
+            LoginPurpose::Unlock,
+            None,
+            t0()
+        )
+        .unwrap(),
         LoginOutcome::Success(_)
     ));
     session::end_session(&mut s, &admin, Some("wangli"), t0()).unwrap();
@@ -246,4 +254,55 @@ fn session_end_and_idle_lock_are_audited() {
             AuditAction::Logout
         ]
     );
+}
+
+/// CI once signed a clerk out right after an unlock: the "still mine?"
+/// check sent when the lock committed ran after the unlock had replaced
+/// the session token. An unlock of the window's own session keeps it.
+#[test]
+fn an_unlock_keeps_the_windows_session_so_a_check_in_flight_still_passes() {
+    let (_d, mut s, admin) = setup();
+    let LoginOutcome::Success(signed) = login(&mut s, "admin", "admin2026", t0()) else {
+        panic!("sign-in refused");
+    };
+    session::record_idle_lock(&mut s, &signed, t0()).unwrap();
+    let window = signed.session.clone().map(|t| (signed.id, t));
+    let unlocked = match session::login(
+        &mut s,
+        "admin",
+        "admin2026",
+        LoginPurpose::Unlock,
+        window.as_ref().map(|(id, t)| (*id, t.as_str())),
+        t0(),
+    )
+    .unwrap()
+    {
+        LoginOutcome::Success(c) => c,
+        LoginOutcome::Refused(m) => panic!("{m}"),
+    };
+    assert_eq!(unlocked.session, signed.session);
+    // The check carries the pre-unlock clerk, as one sent before the reply.
+    assert!(matches!(
+        session::handle(&mut s, t0(), Some(&signed), session::Req::Check),
+        Ok(session::Resp::Done)
+    ));
+    // Another window's session, though, is taken over by an unlock here.
+    let other = (signed.id, "0123456789abcdef0123456789abcdef");
+    let LoginOutcome::Success(taken) = session::login(
+        &mut s,
+        "admin",
+        "admin2026",
+        LoginPurpose::Unlock,
+        Some(other),
+        t0(),
+    )
+    .unwrap() else {
+        panic!("unlock refused");
+    };
+    assert_ne!(taken.session, signed.session);
+    assert!(matches!(
+        session::handle(&mut s, t0(), Some(&signed), session::Req::Check),
+        Err(AppError::SignedInElsewhere { .. })
+    ));
+    let _ = admin;
 }

@@ -293,6 +293,7 @@ fn unknown_and_existing_names_get_the_same_message() {
         user,
         "wrongpass1",
         LoginPurpose::SignIn,
+        None,
         t0(),
     )
     .unwrap()
@@ -310,7 +311,16 @@ fn unknown_and_existing_names_get_the_same_message() {
     }
     assert_eq!(refusal(&mut s, "admin"), unknown);
     // Only the right password learns the account is locked.
-    match session::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0()).unwrap() {
+    match session::login(
+        &mut s,
+        "admin",
+        "admin2026",
+        LoginPurpose::SignIn,
+        None,
+        t0(),
+    )
+    .unwrap()
+    {
         LoginOutcome::Refused(m) => assert!(m.contains("已锁定"), "{m}"),
         LoginOutcome::Success(_) => panic!("locked account signed in"),
     }
@@ -325,10 +335,18 @@ fn the_audit_never_holds_a_typed_unknown_name() {
             "S3cretPassw0rd",
             "whatever1",
             LoginPurpose::SignIn,
+            None,
             t0(),
         );
     }
-    let _ = session::login(&mut s, "other", "whatever1", LoginPurpose::SignIn, t0());
+    let _ = session::login(
+        &mut s,
+        "other",
+        "whatever1",
+        LoginPurpose::SignIn,
+        None,
+        t0(),
+    );
     let rows = s.read(|tx| tx.audit_tail(100)).unwrap();
     let failed: Vec<_> = rows
         .iter()
@@ -351,7 +369,14 @@ fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
     use std::io::Write;
     let (dir, mut s) = login_setup();
     for _ in 0..5 {
-        let _ = session::login(&mut s, "admin", "wrongpass1", LoginPurpose::SignIn, t0());
+        let _ = session::login(
+            &mut s,
+            "admin",
+            "wrongpass1",
+            LoginPurpose::SignIn,
+            None,
+            t0(),
+        );
     }
     drop(s);
     let db = dir.path().join("login.sqlite3");
@@ -377,7 +402,15 @@ fn reset_admin_unlocks_the_only_administrator_and_is_audited() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let mut s = Store::open(&db).unwrap();
     assert!(matches!(
-        session::login(&mut s, "admin", "Fresh2027a", LoginPurpose::SignIn, t0()).unwrap(),
+        session::login(
+            &mut s,
+            "admin",
+            "Fresh2027a",
+            LoginPurpose::SignIn,
+            None,
+            t0()
+        )
+        .unwrap(),
         LoginOutcome::Success(_)
     ));
     let rows = s.read(|tx| tx.audit_tail(10)).unwrap();

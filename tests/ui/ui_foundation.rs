@@ -88,7 +88,15 @@ fn locked_account_says_until_when() {
     {
         let mut s = Store::open(&path).unwrap();
         for _ in 0..5 {
-            session::login(&mut s, "wangli", "wrong2026", LoginPurpose::SignIn, t0()).unwrap();
+            session::login(
+                &mut s,
+                "wangli",
+                "wrong2026",
+                LoginPurpose::SignIn,
+                None,
+                t0(),
+            )
+            .unwrap();
         }
     }
     let mut ui = launch(DbTarget::File(path));
@@ -185,8 +193,15 @@ fn forced_password_change_after_reset() {
     let path = seeded_db("forced_change");
     {
         let mut s = Store::open(&path).unwrap();
-        let admin = match session::login(&mut s, "admin", "admin2026", LoginPurpose::SignIn, t0())
-            .unwrap()
+        let admin = match session::login(
+            &mut s,
+            "admin",
+            "admin2026",
+            LoginPurpose::SignIn,
+            None,
+            t0(),
+        )
+        .unwrap()
         {
             session::LoginOutcome::Success(c) => c,
             other => panic!("{other:?}"),

@@ -126,6 +126,7 @@ fn forced_password_change_opens_on_the_old_password() {
             "admin",
             "admin2026",
             counterdesk::app::clerks::session::LoginPurpose::SignIn,
+            None,
             t0(),
         )
         .unwrap();

@@ -53,6 +53,7 @@ pub fn login(
     username: &str,
     password: &str,
     purpose: LoginPurpose,
+    window_session: Option<(i64, &str)>,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
     let typed = sanitize_typed(username);
@@ -171,6 +172,20 @@ pub fn login(
                     LoginPurpose::Unlock => AuditAction::Unlocked,
                 };
                 audit(tx, Some(&session), action, target, String::new(), now)?;
+                // An unlock of a session this window still holds keeps its
+                // token: a "still mine?" check sent just before the unlock
+                // commits must not find a new token and sign the clerk out.
+                let current = tx.session_of(clerk.id)?;
+                if purpose == LoginPurpose::Unlock
+                    && let (Some((id, mine)), Some(current)) = (window_session, &current)
+                    && id == clerk.id
+                    && current.token == mine
+                {
+                    return Ok(LoginOutcome::Success(SessionClerk {
+                        session: Some(current.token.clone()),
+                        ..session
+                    }));
+                }
                 // One counter at a time: this sign-in (or unlock: the clerk
                 // is here now) takes the session over from any other counter.
                 let here = SignedIn {
@@ -397,11 +412,15 @@ pub fn handle(
             username,
             password,
             purpose,
-        } => match login(store, &username, &password, purpose, now)? {
-            LoginOutcome::Success(c) if purpose == LoginPurpose::Unlock => Resp::Unlocked(c),
-            LoginOutcome::Success(c) => Resp::SignedIn(c),
-            LoginOutcome::Refused(message) => Resp::LoginRefused { purpose, message },
-        },
+        } => {
+            // The locked window's own session (kept when it is the same clerk).
+            let window_session = actor.and_then(|a| Some((a.id, a.session.as_deref()?)));
+            match login(store, &username, &password, purpose, window_session, now)? {
+                LoginOutcome::Success(c) if purpose == LoginPurpose::Unlock => Resp::Unlocked(c),
+                LoginOutcome::Success(c) => Resp::SignedIn(c),
+                LoginOutcome::Refused(message) => Resp::LoginRefused { purpose, message },
+            }
+        }
         Req::Logout { replaced_by } => {
             end_session(store, signed_in()?, replaced_by.as_deref(), now)?;
             Resp::Done

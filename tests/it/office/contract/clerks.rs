@@ -196,15 +196,17 @@ fn a_clerk_is_signed_in_at_one_counter_at_a_time() {
 
         // Through the app: a second sign-in takes over; the first window's
         // next write is refused with where the clerk now is.
-        let first = match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, t0()) {
-            Ok(LoginOutcome::Success(c)) => c,
-            other => panic!("{other:?}"),
-        };
+        let first =
+            match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, None, t0()) {
+                Ok(LoginOutcome::Success(c)) => c,
+                other => panic!("{other:?}"),
+            };
         assert!(first.session.is_some());
-        let second = match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, t0()) {
-            Ok(LoginOutcome::Success(c)) => c,
-            other => panic!("{other:?}"),
-        };
+        let second =
+            match session::login(s, "zhaomin", "review2026", LoginPurpose::SignIn, None, t0()) {
+                Ok(LoginOutcome::Success(c)) => c,
+                other => panic!("{other:?}"),
+            };
         assert_ne!(first.session, second.session);
         let claim = |s: &mut counterdesk::store::Store, who| {
             review::handle(Call::new(s, t0(), who), Req::ClaimNext { kind: None })
