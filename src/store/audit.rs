@@ -54,13 +54,17 @@ impl AnchorSource {
 /// `audit_log` + `audit_head`: append-only (triggers refuse UPDATE/DELETE),
 /// each row chained to the previous by SHA-256.
 pub trait AuditLog {
-    /// Appends one event and moves the head, inside the caller's transaction.
+    /// Appends one event to the chain, as part of the caller's transaction:
+    /// the row is in the chain once that transaction commits, and reads of
+    /// the chain within it (head, tail, anchors, exports) already see it.
     ///
     /// Concurrency: reading the head and writing the next link are one
-    /// serialised step, so the chain never forks. SQLite: the write lock. A
-    /// server: a lock on the head row (or an advisory lock), taken as the last
-    /// statement before commit so the locked section stays short.
-    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// serialised step, so the chain never forks. SQLite: the write lock,
+    /// and the row is linked at once. A server: the row is staged and linked
+    /// inside COMMIT under a lock on the head row, so the locked section is
+    /// the server's commit alone (or from the first read of the chain in
+    /// the transaction, which links the staged rows early).
+    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// The newest `limit` rows, newest first.
     fn audit_tail(&self, limit: usize) -> StoreResult<Vec<AuditRow>>;

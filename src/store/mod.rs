@@ -18,7 +18,8 @@
 //! - **Audit chain.** [`audit::AuditLog::append_audit`] reads the head and
 //!   writes the next link as one serialised step: two appends must never
 //!   read the same head (SQLite: the write lock; a server: a lock on the head
-//!   row taken last, just before commit).
+//!   row, taken inside COMMIT by a deferred trigger that links the rows the
+//!   transaction staged, so no round trip to a workstation holds it).
 //! - **Hot rows.** Rows that many writes touch:
 //!   - `queue_counts` (per kind and state, kept by triggers on
 //!     `applications`): SQLite keeps it in the writer's transaction; the
@@ -357,6 +358,20 @@ impl Store {
         match &mut self.backend {
             Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
             Backend::Postgres(p) => p.write(|tx| f(tx), true),
+        }
+    }
+
+    /// A lease's write (claim, renewal), as [`Store::write_checked`]. On the
+    /// server its commit is not waited on until it is on disk: a crash may
+    /// lose the lease, and with it nothing a clerk did (a decision on a lost
+    /// claim is refused as stale). A file commits it like any other write.
+    pub fn write_lease<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
+            Backend::Postgres(p) => p.write_lease(|tx| f(tx)),
         }
     }
 

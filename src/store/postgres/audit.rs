@@ -9,9 +9,11 @@ use super::SCHEMA;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::NewAuditEvent;
 
-/// Appends `e` inside the caller's transaction and returns its sequence
-/// number. The head stays locked until that transaction ends, so call it
-/// last, just before COMMIT. The row's time is the server's clock.
+/// Appends `e` at once inside the caller's transaction and returns its
+/// sequence number (raw connections: tests and tools). The head stays
+/// locked until that transaction ends; the store itself stages rows
+/// instead, linked at COMMIT (migration 16). The row's time is the
+/// server's clock.
 pub fn append(
     client: &mut impl GenericClient,
     e: &NewAuditEvent,

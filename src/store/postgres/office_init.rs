@@ -6,7 +6,7 @@
 //! - Privileges: the app role gets exactly [`APP_GRANTS`] (DML where the
 //!   store writes, SELECT elsewhere), no DDL anywhere (no CREATE on any
 //!   schema, no TEMP), no UPDATE/DELETE/INSERT on the audit tables, and
-//!   EXECUTE only on `audit_append()`.
+//!   EXECUTE only on `audit_append()`, `audit_stage()` and `bulk_insert_end()`.
 //!
 //! It is the only thing that changes the schema; a workstation checks the
 //! version with [`check_schema_version`] and refuses to start on a mismatch.
@@ -28,6 +28,9 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
     // Appends go through audit_append() (SECURITY DEFINER), nothing else.
     ("audit_log", "SELECT"),
     ("audit_head", "SELECT"),
+    // Staged rows (migration 16): only audit_stage() and the commit
+    // trigger, both the owner's, touch them.
+    ("audit_pending", ""),
     ("drafts", "SELECT, INSERT, UPDATE"),
     ("registrations", "SELECT, INSERT, UPDATE"),
     ("registration_counters", "SELECT, INSERT, UPDATE"),
@@ -64,6 +67,8 @@ pub const APP_GRANTS: &[(&str, &str)] = &[
 /// The functions the workstation role may call (with their signatures).
 pub const APP_FUNCTIONS: &[&str] = &[
     "audit_append(bigint, text, text, text, text)",
+    // Stages a row that joins the chain at commit (migration 16).
+    "audit_stage(bigint, text, text, text, text)",
     // Ends a bulk import: counts its rows into queue_counts (migration 10).
     "bulk_insert_end(bigint)",
 ];
@@ -242,7 +247,7 @@ fn grant(admin: &mut Client, target: &Target) -> Result<(), OfficeError> {
          REVOKE ALL ON ALL SEQUENCES IN SCHEMA {SCHEMA} FROM PUBLIC, {APP_ROLE};
          REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {SCHEMA} FROM PUBLIC, {APP_ROLE};\n"
     );
-    for (table, privileges) in APP_GRANTS {
+    for (table, privileges) in APP_GRANTS.iter().filter(|(_, p)| !p.is_empty()) {
         sql.push_str(&format!(
             "GRANT {privileges} ON {SCHEMA}.{table} TO {APP_ROLE};\n"
         ));

@@ -129,7 +129,19 @@ impl PgStore {
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
         commit: bool,
     ) -> Result<T, E> {
-        self.run(false, commit, f)
+        self.run(false, commit, true, f)
+    }
+
+    /// A lease's write (claim, renewal): committed like any other, but not
+    /// waited on until it is on disk. A server crash may lose it, and with
+    /// it nothing a clerk did: the application is simply unclaimed again
+    /// and a decision on the lost claim is refused as stale. The next
+    /// durable commit of this connection flushes it (WAL is in order).
+    pub fn write_lease<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.run(false, true, false, f)
     }
 
     /// Runs `f` in one read-only snapshot.
@@ -137,13 +149,14 @@ impl PgStore {
         &mut self,
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.run(true, true, f)
+        self.run(true, true, false, f)
     }
 
     fn run<T, E: From<StoreError>>(
         &mut self,
         read: bool,
         commit: bool,
+        durable: bool,
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let location = self.location.as_str();
@@ -162,9 +175,12 @@ impl PgStore {
         let tx = ptx.into_inner();
         match out {
             Ok(v) => {
-                if commit { tx.commit() } else { tx.rollback() }
-                    .map_err(|e| store_error(location, e))?;
-                if commit && !read {
+                // Staged audit rows link into the chain inside COMMIT; a
+                // deleted head stops the write there, saying so.
+                if commit { tx.commit() } else { tx.rollback() }.map_err(|e| {
+                    super::tx::head_missing(store_error(location, e), location.as_ref())
+                })?;
+                if commit && durable {
                     // Not done until it is on disk: an error here is an
                     // unknown outcome, like a lost COMMIT.
                     self.client

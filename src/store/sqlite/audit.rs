@@ -176,7 +176,7 @@ pub fn anchor_finding(anchor: &Anchor, stored: Option<&str>) -> Option<String> {
 }
 
 impl AuditLog for SqliteTx<'_> {
-    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<i64> {
+    fn append_audit(&self, e: &NewAuditEvent, now: DateTime<Utc>) -> StoreResult<()> {
         let head = self
             .conn
             .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
@@ -224,7 +224,7 @@ impl AuditLog for SqliteTx<'_> {
                 )
             }
         })?;
-        Ok(seq)
+        Ok(())
     }
 
     fn audit_tail(&self, limit: usize) -> StoreResult<Vec<AuditRow>> {

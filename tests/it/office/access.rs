@@ -30,6 +30,10 @@ fn the_workstation_role_cannot_change_audit_rows_or_the_schema() {
         "UPDATE audit_head SET seq = 0",
         "DELETE FROM audit_head",
         "INSERT INTO audit_head (id, seq, hash) VALUES (2, 0, 'x')",
+        // Staged rows go in only through audit_stage(), and stay its own.
+        "INSERT INTO audit_pending (actor, action, target, detail) VALUES ('a', 'b', 'c', '')",
+        "SELECT * FROM audit_pending",
+        "DELETE FROM audit_pending",
         "UPDATE queue_counts SET n = 0",
         "DELETE FROM decisions",
         "DELETE FROM clerks",
@@ -114,7 +118,7 @@ fn the_workstation_role_holds_exactly_the_listed_privileges() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(callable, ["audit_append", "bulk_insert_end"]);
+    assert_eq!(callable, ["audit_append", "audit_stage", "bulk_insert_end"]);
     // Identity columns need no sequence privilege: the workstation inserts.
     db.app()
         .query_one(

@@ -245,3 +245,52 @@ fn tampering_by_the_owner_is_blocked_by_triggers_and_caught_by_verification() {
         AuditVerdict::Broken { seq: 3, .. }
     ));
 }
+
+/// A transaction that has staged its audit row but not yet committed (a
+/// workstation between its last statement and its COMMIT) holds no lock on
+/// the head: another counter appends and commits meanwhile, and the first
+/// row joins the chain after it, at its own COMMIT, in staging order.
+#[test]
+fn a_staged_row_holds_the_head_only_inside_commit() {
+    let Some(db) = pg::test_db("staged") else {
+        return;
+    };
+    let mut first = db.app();
+    let mut second = db.app();
+    let stage = "SELECT audit_stage(1, 'admin', 'login_succeeded', 'clerk:1', $1)";
+    let mut tx = first.transaction().unwrap();
+    tx.execute(stage, &[&"先暂存 1"]).unwrap();
+    tx.execute(stage, &[&"先暂存 2"]).unwrap();
+    // Would wait for `first` if its rows held the head.
+    second
+        .batch_execute("SET statement_timeout = '2s'")
+        .unwrap();
+    second.execute(stage, &[&"后来先提交"]).unwrap();
+    tx.commit().unwrap();
+    let details: Vec<String> = second
+        .query("SELECT detail FROM audit_log ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(details, ["后来先提交", "先暂存 1", "先暂存 2"]);
+    // Nothing stays staged, and the chain holds.
+    let left: i64 = db
+        .admin()
+        .query_one("SELECT count(*) FROM counterdesk.audit_pending", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    assert_eq!(
+        verify_like_a_workstation(&mut second),
+        AuditVerdict::Intact { rows: 3 }
+    );
+    // A rolled-back transaction's staged row never joins.
+    let mut tx = first.transaction().unwrap();
+    tx.execute(stage, &[&"撤销"]).unwrap();
+    tx.rollback().unwrap();
+    assert_eq!(
+        verify_like_a_workstation(&mut second),
+        AuditVerdict::Intact { rows: 3 }
+    );
+}

@@ -189,6 +189,9 @@ fn the_schema_has_the_sqlite_tables_columns_and_indexes() {
     for table in ["workstation_migrations", "audit_chapters"] {
         assert!(postgres.remove(table).is_some(), "{table}");
     }
+    // And the audit rows a server transaction stages until its COMMIT
+    // links them (migration 16); a file's writer links them at once.
+    assert!(postgres.remove("audit_pending").is_some());
     assert_eq!(
         sqlite.keys().collect::<Vec<_>>(),
         postgres.keys().collect::<Vec<_>>()

@@ -15,7 +15,9 @@
 //!   (counts, change log, dashboard aggregates) are SECURITY DEFINER, so the
 //!   workstation role needs no write privilege on those tables.
 //! - The audit head starts as a row (seq 0, the genesis hash) and moves only
-//!   through `audit_append()`, a SECURITY DEFINER function that locks it.
+//!   through `audit_append()`, a SECURITY DEFINER function that locks it;
+//!   since step 16 the workstation stages rows with `audit_stage()` and a
+//!   deferred trigger appends them as the transaction commits.
 //! - Every table other counters show gets a statement trigger that NOTIFYs
 //!   `counterdesk_changed` (payload: the table), delivered on commit.
 //!
@@ -47,6 +49,7 @@ pub const MIGRATIONS: &[&str] = &[
     late::WORKSTATION_MIGRATIONS,
     late::EXPORT_SIGNER,
     late::QUIET_CLAIMS,
+    late::DEFERRED_AUDIT,
 ];
 
 /// The schema version this build expects on the server.

@@ -1,10 +1,11 @@
-//! `audit_log` + `audit_head` on the server: appended only through
-//! `audit_append()` (SECURITY DEFINER, migration 2), which locks the head
-//! row until this transaction ends, so counters queue instead of forking
-//! the chain. Callers append last, just before commit. The row's time is
-//! the server's clock, taken under the lock (the `now` passed in is not
-//! used); the head starts at seq 0 with the genesis hash, which reads as
-//! "no head yet".
+//! `audit_log` + `audit_head` on the server: rows are staged with
+//! `audit_stage()` and join the chain at COMMIT, when a deferred trigger
+//! runs `audit_append()` (SECURITY DEFINER, migrations 2 and 16). That locks
+//! the head row until the commit ends, so counters queue instead of forking
+//! the chain, and the lock is never held across a round trip to a
+//! workstation. The row's time is the server's clock, taken under the lock
+//! (the `now` passed in is not used); the head starts at seq 0 with the
+//! genesis hash, which reads as "no head yet".
 
 use std::ops::ControlFlow;
 
@@ -57,9 +58,28 @@ impl PgTx<'_> {
         Ok(broken)
     }
 
+    /// Links the rows this transaction staged into the chain now, instead
+    /// of at COMMIT, so that a read of the chain sees them (as it would on
+    /// SQLite). The head then stays locked until this transaction ends, and
+    /// later rows link as they are staged.
+    pub(super) fn link_staged(&self) -> Result<(), StoreError> {
+        if self.staged.replace(false) {
+            self.rows_once("SET CONSTRAINTS audit_pending_link IMMEDIATE", &[])
+                .map_err(|e| self.head_error(e))?;
+        }
+        Ok(())
+    }
+
+    /// A missing head row (raised by `audit_append()`, when staged rows
+    /// link) in the store's words.
+    pub(super) fn head_error(&self, e: StoreError) -> StoreError {
+        head_missing(e, &self.place())
+    }
+
     /// The head row as stored (seq 0 while the chain is empty); `None`
     /// when the row is gone.
     fn head_row(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.link_staged()?;
         self.opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?
             .map(|r| Ok((self.get(&r, 0)?, self.get(&r, 1)?)))
             .transpose()
@@ -67,25 +87,18 @@ impl PgTx<'_> {
 }
 
 impl AuditLog for PgTx<'_> {
-    fn append_audit(&self, e: &NewAuditEvent, _now: DateTime<Utc>) -> Result<i64, StoreError> {
+    fn append_audit(&self, e: &NewAuditEvent, _now: DateTime<Utc>) -> Result<(), StoreError> {
         let target = e.target.to_string();
-        let appended = self.scalar(
-            "SELECT appended_seq FROM audit_append($1, $2, $3, $4, $5)",
+        self.exec(
+            "SELECT audit_stage($1, $2, $3, $4, $5)",
             &[&e.actor_id, &e.actor, &e.action.code(), &target, &e.detail],
-        );
-        match appended {
-            Err(StoreError::Office(err))
-                if err
-                    .technical()
-                    .is_some_and(|t| t.contains("audit_head is missing")) =>
-            {
-                Err(StoreError::AuditHeadDamaged { path: self.place() })
-            }
-            other => other,
-        }
+        )?;
+        self.staged.set(true);
+        Ok(())
     }
 
     fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
+        self.link_staged()?;
         self.rows(
             "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
              ORDER BY seq DESC LIMIT $1",
@@ -114,6 +127,7 @@ impl AuditLog for PgTx<'_> {
     }
 
     fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+        self.link_staged()?;
         let mut walk = ChainWalk::default();
         if let Some(v) = self.walk_rows(
             "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
@@ -137,5 +151,22 @@ impl AuditLog for PgTx<'_> {
 
     fn audit_anchor(&self) -> Result<Option<Anchor>, StoreError> {
         Ok(self.audit_head()?.map(|(seq, hash)| Anchor { seq, hash }))
+    }
+}
+
+/// `audit_append()` raises "audit_head is missing" when the head row was
+/// deleted (by a superuser); every audited write then stops, saying so.
+pub fn head_missing(e: StoreError, place: &std::path::Path) -> StoreError {
+    match e {
+        StoreError::Office(err)
+            if err
+                .technical()
+                .is_some_and(|t| t.contains("audit_head is missing")) =>
+        {
+            StoreError::AuditHeadDamaged {
+                path: place.to_path_buf(),
+            }
+        }
+        other => other,
     }
 }

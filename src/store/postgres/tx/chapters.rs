@@ -55,6 +55,7 @@ impl PgTx<'_> {
     }
 
     fn verify_chapter(&self, m: &Record) -> Result<AuditVerdict, StoreError> {
+        self.link_staged()?;
         let target = AuditTarget::Migration(m.id).to_string();
         let office: Vec<(i64, String)> = self
             .rows(

@@ -37,6 +37,8 @@ impl ExportRuns for PgTx<'_> {
                 &signer,
             ],
         )?;
+        // Staged audit rows enter export_pending as they link.
+        self.link_staged()?;
         self.exec(
             "UPDATE export_pending SET export_run = $1 WHERE export_run IS NULL",
             &[&run],
@@ -117,6 +119,7 @@ impl ExportRuns for PgTx<'_> {
     }
 
     fn anchor_at(&self, seq: i64) -> Result<Option<Anchor>, StoreError> {
+        self.link_staged()?;
         self.opt("SELECT seq, hash FROM audit_log WHERE seq = $1", &[&seq])?
             .map(|r| {
                 Ok(Anchor {

@@ -14,8 +14,10 @@
 //!   caller passes, exactly as on SQLite (in office mode the app's clock is
 //!   the server's); only the audit row's time is the server's own, taken
 //!   under the head lock;
-//! - the audit head is locked by `audit_append()` until commit, so callers
-//!   append last;
+//! - audit rows are staged and join the chain at COMMIT (a deferred
+//!   trigger runs `audit_append()`, which locks the head until the commit
+//!   ends), so the head is locked only inside the server's commit; a read
+//!   of the chain in the same transaction links the staged rows first;
 //! - tallies (`queue_counts`, `decision_days`, `decision_reasons`) are kept
 //!   per connection slot by triggers and summed on read (migration 10);
 //!   the MQ number is one row per day taken with a row lock.
@@ -52,6 +54,7 @@ use ::postgres::{Row, Statement, Transaction};
 use super::OfficeError;
 use crate::store::StoreError;
 
+pub use audit::head_missing;
 pub use chapters::chapter_words;
 pub use decode::Cols;
 
@@ -70,6 +73,9 @@ pub struct PgTx<'a> {
     cache: &'a StatementCache,
     /// `办公室服务器 host/db`, for messages.
     location: &'a str,
+    /// Audit rows staged and not yet linked into the chain (they join it
+    /// at COMMIT, migration 16); a read of the chain links them first.
+    staged: std::cell::Cell<bool>,
 }
 
 impl<'a> PgTx<'a> {
@@ -78,6 +84,7 @@ impl<'a> PgTx<'a> {
             tx: RefCell::new(tx),
             cache,
             location,
+            staged: std::cell::Cell::new(false),
         }
     }
 

@@ -36,10 +36,13 @@ fn appends_chain_and_verify() {
             AuditVerdict::Intact { rows: 0 }
         );
         for i in 1..=5 {
-            let seq = s
-                .write(|tx| tx.append_audit(&event(me, format!("第{i}次登录，空字段：")), t0()))
-                .unwrap();
-            assert_eq!(seq, i);
+            s.write(|tx| {
+                tx.append_audit(&event(me, format!("第{i}次登录，空字段：")), t0())?;
+                // Within the transaction the row is already in the chain.
+                assert_eq!(tx.audit_head()?.map(|(seq, _)| seq), Some(i));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
         }
         let tail = s.read(|tx| tx.audit_tail(3)).unwrap();
         assert_eq!(tail.iter().map(|r| r.seq).collect::<Vec<_>>(), [5, 4, 3]);
@@ -113,7 +116,7 @@ fn twenty_counters_appending_at_once_never_fork_the_chain() {
             .collect();
         let opener = db.opener();
         let start = Barrier::new(WRITERS);
-        let seqs: Vec<i64> = std::thread::scope(|sc| {
+        std::thread::scope(|sc| {
             let hs: Vec<_> = clerks
                 .iter()
                 .map(|&who| {
@@ -136,16 +139,33 @@ fn twenty_counters_appending_at_once_never_fork_the_chain() {
                                     })
                                 })
                             })
-                            .collect::<Vec<_>>()
+                            .count()
                     })
                 })
                 .collect();
-            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+            for h in hs {
+                assert_eq!(h.join().unwrap(), EACH);
+            }
         });
-        let mut sorted = seqs.clone();
-        sorted.sort();
         let total = (WRITERS * EACH) as i64;
-        assert_eq!(sorted, (1..=total).collect::<Vec<_>>(), "seqs fork or skip");
+        let tail = db
+            .store
+            .read(|tx| tx.audit_tail(WRITERS * EACH + 1))
+            .unwrap();
+        let mut seqs: Vec<i64> = tail.iter().map(|r| r.seq).collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=total).collect::<Vec<_>>(), "seqs fork or skip");
+        let mut said: Vec<(String, String)> = tail
+            .iter()
+            .map(|r| (r.target.clone(), r.detail.clone()))
+            .collect();
+        said.sort();
+        said.dedup();
+        assert_eq!(
+            said.len(),
+            WRITERS * EACH,
+            "every append is in the chain once"
+        );
         assert_eq!(
             db.store.read(|tx| tx.verify_audit()).unwrap(),
             AuditVerdict::Intact { rows: total }
