@@ -175,14 +175,13 @@ pub fn login(
                 // An unlock of a session this window still holds keeps its
                 // token: a "still mine?" check sent just before the unlock
                 // commits must not find a new token and sign the clerk out.
-                let current = tx.session_of(clerk.id)?;
                 if purpose == LoginPurpose::Unlock
-                    && let (Some((id, mine)), Some(current)) = (window_session, &current)
+                    && let Some((id, mine)) = window_session
                     && id == clerk.id
-                    && current.token == mine
+                    && tx.session_of(clerk.id)?.is_some_and(|s| s.token == mine)
                 {
                     return Ok(LoginOutcome::Success(SessionClerk {
-                        session: Some(current.token.clone()),
+                        session: Some(mine.to_owned()),
                         ..session
                     }));
                 }

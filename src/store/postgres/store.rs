@@ -25,6 +25,19 @@ use crate::store::sqlite::time;
 const DURABLE: &str = "BEGIN; SET LOCAL synchronous_commit = on; \
     SELECT pg_logical_emit_message(true, 'counterdesk', ''); COMMIT";
 
+/// How [`PgStore::run`] ends a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One read-only snapshot.
+    Read,
+    /// Committed, and waited on until it is on disk.
+    Write,
+    /// Committed, not waited on (a lease: claim, renewal).
+    Lease,
+    /// Rolled back (a measured write that changes nothing).
+    Rehearse,
+}
+
 /// An open connection to an office server whose schema is this build's.
 pub struct PgStore {
     client: Client,
@@ -129,7 +142,7 @@ impl PgStore {
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
         commit: bool,
     ) -> Result<T, E> {
-        self.run(false, commit, true, f)
+        self.run(if commit { Mode::Write } else { Mode::Rehearse }, f)
     }
 
     /// A lease's write (claim, renewal): committed like any other, but not
@@ -141,7 +154,7 @@ impl PgStore {
         &mut self,
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.run(false, true, false, f)
+        self.run(Mode::Lease, f)
     }
 
     /// Runs `f` in one read-only snapshot.
@@ -149,18 +162,16 @@ impl PgStore {
         &mut self,
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.run(true, true, false, f)
+        self.run(Mode::Read, f)
     }
 
     fn run<T, E: From<StoreError>>(
         &mut self,
-        read: bool,
-        commit: bool,
-        durable: bool,
+        mode: Mode,
         f: impl FnOnce(&PgTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let location = self.location.as_str();
-        let tx = if read {
+        let tx = if mode == Mode::Read {
             self.client
                 .build_transaction()
                 .isolation_level(IsolationLevel::RepeatableRead)
@@ -177,10 +188,15 @@ impl PgStore {
             Ok(v) => {
                 // Staged audit rows link into the chain inside COMMIT; a
                 // deleted head stops the write there, saying so.
-                if commit { tx.commit() } else { tx.rollback() }.map_err(|e| {
+                if mode == Mode::Rehearse {
+                    tx.rollback()
+                } else {
+                    tx.commit()
+                }
+                .map_err(|e| {
                     super::tx::head_missing(store_error(location, e), location.as_ref())
                 })?;
-                if commit && durable {
+                if mode == Mode::Write {
                     // Not done until it is on disk: an error here is an
                     // unknown outcome, like a lost COMMIT.
                     self.client

@@ -426,6 +426,13 @@ fn a_decision_in_flight_when_the_server_stops_lands_once() {
         Ok(worker::Response::Review(Resp::Claimed(Some(item)))) => item.ticket.unwrap(),
         other => panic!("{other:?}"),
     };
+    // The claim is a lease, not waited on to disk (a crash may lose it, and
+    // the decision is then refused as stale); this test is about the
+    // decision in flight, so the claim is made durable first.
+    cluster
+        .admin("decide_crash")
+        .batch_execute("CHECKPOINT")
+        .unwrap();
     let decide = handle
         .send(
             Some(zhao.clone()),

@@ -421,8 +421,8 @@ pub const QUIET_CLAIMS: &str = r#"
 /// than from a client's append until its COMMIT arrives a round trip later:
 /// on a busy 2-core server that round trip was the hall's queue (measured:
 /// 20 reviewers, claim p95 70 ms, most backends waiting on the head's row
-/// lock behind one that sat "idle in transaction"; docs/office.md, "The
-/// audit head is locked only inside COMMIT"). A transaction that reads the
+/// lock behind one that sat "idle in transaction"; docs/office.md,
+/// "Decisions"). A transaction that reads the
 /// head after staging (a receipt's anchor) links first with
 /// `SET CONSTRAINTS audit_pending_link IMMEDIATE`.
 pub const DEFERRED_AUDIT: &str = r#"
