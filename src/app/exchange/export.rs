@@ -217,12 +217,28 @@ fn lock(db: &Path) -> Result<File, ExportError> {
         .write(true)
         .open(&p)
         .map_err(io_err(&p))?;
+    // A lock just released can read as held for a moment: a process
+    // spawned elsewhere in this program shares the open file between its
+    // fork and its exec. Only a lock still held after a second is another
+    // export.
+    for _ in 0..LOCK_TRIES - 1 {
+        match f.try_lock() {
+            Ok(()) => return Ok(f),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&p)(e)),
+        }
+    }
     match f.try_lock() {
         Ok(()) => Ok(f),
         Err(std::fs::TryLockError::WouldBlock) => Err(ExportError::Busy),
         Err(std::fs::TryLockError::Error(e)) => Err(io_err(&p)(e)),
     }
 }
+
+/// Attempts, 50 ms apart, before an export lock counts as held.
+const LOCK_TRIES: usize = 20;
 
 pub fn export_with(
     store: &mut Store,
