@@ -11,6 +11,7 @@ mod ui_exchange;
 mod ui_foundation;
 mod ui_id_check;
 mod ui_keyboard;
+mod ui_offline;
 mod ui_photo_check;
 mod ui_registration;
 mod ui_review;

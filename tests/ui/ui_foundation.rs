@@ -381,6 +381,7 @@ fn office_mode_names_the_server_and_rides_out_a_dropped_connection() {
         Phase::Opening => panic!("still opening"),
         Phase::Setup(_) => panic!("setup"),
         Phase::Main(_) => panic!("main"),
+        Phase::Offline(_) => panic!("offline"),
     }
     ui.sign_in("wangli", "counter2026");
     assert_eq!(signed_in_role(&ui), Some(Role::Counter));

@@ -17,6 +17,9 @@ impl CounterDeskApp {
         ctx: &egui::Context,
     ) -> Vec<crate::ui::shell::outbox::Command> {
         use crate::ui::shell::outbox::Command;
+        if let crate::ui::shell::app::Phase::Offline(tools) = &mut self.phase {
+            return tools.shortcuts(ctx);
+        }
         let Some(s) = self.session() else {
             return Vec::new();
         };

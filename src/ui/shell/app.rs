@@ -62,6 +62,8 @@ pub enum Phase {
     Setup(setup::SetupForm),
     Login(login::LoginForm),
     Main(Box<Session>),
+    /// No database: 证件核验 and 照片检测 only, nobody signed in.
+    Offline(Box<crate::ui::shell::offline::OfflineTools>),
 }
 
 /// Where a reply goes: its sender, in the session (or phase) that sent it.
@@ -77,6 +79,11 @@ pub struct CounterDeskApp {
     pub db: Location,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) worker: WorkerHandle,
+    /// What the worker opens (kept to try again from the offline tools).
+    pub(crate) target: DbTarget,
+    /// The offline tools while a reconnect is tried: back to them, as the
+    /// clerk left them, if it fails.
+    pub(crate) parked_offline: Option<Box<crate::ui::shell::offline::OfflineTools>>,
     pub(crate) picker: PickerFactory,
     live_clock: bool,
     /// Requests sent and not yet answered, and who sent each.
@@ -117,6 +124,7 @@ impl CounterDeskApp {
         crate::ui::setup_context(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let db = config.target.location();
+        let target = config.target.clone();
         let worker = worker::spawn(
             config.target,
             config.clock.clone(),
@@ -128,6 +136,8 @@ impl CounterDeskApp {
             db,
             clock: config.clock,
             worker,
+            target,
+            parked_offline: None,
             // Every dialog gives the keyboard focus back when it closes.
             picker: {
                 let base = config.picker;
@@ -169,7 +179,9 @@ impl CounterDeskApp {
 
     /// Requests or background jobs still running (tests wait on this).
     pub fn is_working(&self) -> bool {
-        !self.routes.is_empty() || self.session().is_some_and(Session::any_busy)
+        !self.routes.is_empty()
+            || self.session().is_some_and(Session::any_busy)
+            || matches!(&self.phase, Phase::Offline(t) if t.is_busy())
     }
 
     pub fn session(&self) -> Option<&Session> {
@@ -231,6 +243,11 @@ impl eframe::App for CounterDeskApp {
         }
         for cmd in self.take_shortcuts(ctx) {
             self.apply(ctx, cmd);
+        }
+        if let Phase::Offline(tools) = &mut self.phase {
+            let mut out = Outbox::default();
+            tools.tick(&self.settings, &self.db, self.clock.now(), &mut out);
+            self.queued.extend(out.commands);
         }
         if self.session().is_some_and(|s| s.lock.is_none()) {
             self.tick_screens();
@@ -311,6 +328,9 @@ impl eframe::App for CounterDeskApp {
                 technical.as_deref(),
                 &mut out,
             ),
+            Phase::Offline(tools) => {
+                crate::ui::shell::offline::show(ui, tools, &self.settings, &self.db, now, &mut out)
+            }
             Phase::Setup(form) => out.scoped(Sender::Setup, |out| {
                 setup::show(ui, form, &self.db, busy, out)
             }),
@@ -346,6 +366,7 @@ impl eframe::App for CounterDeskApp {
                 Phase::Main(s) => s.toast = Some((Message::error(err), now)),
                 Phase::Login(f) => f.fail(err),
                 Phase::Setup(f) => f.fail(err),
+                Phase::Offline(t) => t.toast = Some((Message::error(err), now)),
                 Phase::Opening | Phase::DbError { .. } => {}
             }
         }

@@ -17,6 +17,7 @@ use crate::ui::gate::lock;
 use crate::ui::gate::login;
 use crate::ui::gate::password::PasswordForm;
 use crate::ui::shell::app::Phase;
+use crate::ui::shell::offline::OfflineTools;
 use crate::ui::shell::outbox::Command;
 use crate::ui::shell::outbox::Outbox;
 use crate::ui::shell::outbox::Sender;
@@ -60,7 +61,16 @@ impl CounterDeskApp {
                 }
                 self.send(from, req);
             }
-            Command::Navigate(screen) => self.navigate(screen),
+            Command::Navigate(screen) => {
+                let now = self.clock.now();
+                if let Phase::Offline(tools) = &mut self.phase {
+                    tools.navigate(screen, &self.settings, &self.db, now);
+                } else {
+                    self.navigate(screen);
+                }
+            }
+            Command::WorkOffline => self.work_offline(),
+            Command::Reconnect => self.reconnect(ctx),
             Command::OpenRecord { screen, id, label } => {
                 self.navigate(screen);
                 let mut out = Outbox::default();
@@ -100,8 +110,10 @@ impl CounterDeskApp {
             }
             Command::Toast(m) => {
                 let now = self.clock.now();
-                if let Some(s) = self.session_mut() {
-                    s.toast = Some((m, now));
+                match &mut self.phase {
+                    Phase::Main(s) => s.toast = Some((m, now)),
+                    Phase::Offline(t) => t.toast = Some((m, now)),
+                    _ => {}
                 }
             }
             Command::SettingsChanged(settings) => {
@@ -114,6 +126,46 @@ impl CounterDeskApp {
             }
             Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
+    }
+
+    /// From the database-error window: the two tools that need no database.
+    fn work_offline(&mut self) {
+        let Phase::DbError { message, .. } = &self.phase else {
+            return;
+        };
+        let env = ScreenEnv {
+            picker: self.picker.clone(),
+            today: clock::to_local(self.clock.now()).date_naive(),
+        };
+        let mut tools = OfflineTools::new(&env, message.clone());
+        tools.navigate(
+            crate::ui::shell::offline::TOOLS[0],
+            &self.settings,
+            &self.db,
+            self.clock.now(),
+        );
+        tracing::info!("working offline: document and photo checks only");
+        self.enter(Phase::Offline(Box::new(tools)));
+    }
+
+    /// From the offline tools: a new worker opens the database again. The
+    /// tools wait, as the clerk left them, in case it fails again.
+    fn reconnect(&mut self, ctx: &egui::Context) {
+        let Phase::Offline(_) = &self.phase else {
+            return;
+        };
+        let Phase::Offline(tools) = std::mem::replace(&mut self.phase, Phase::Opening) else {
+            return;
+        };
+        self.parked_offline = Some(tools);
+        self.routes.clear();
+        let repaint = ctx.clone();
+        self.worker = crate::app::runtime::worker::spawn(
+            self.target.clone(),
+            self.clock.clone(),
+            std::sync::Arc::new(move || repaint.request_repaint()),
+        );
+        self.generation += 1;
     }
 
     fn navigate(&mut self, screen: ScreenId) {

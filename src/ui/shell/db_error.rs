@@ -64,9 +64,19 @@ pub fn show(
                     .color(theme::MUTED),
                 );
                 ui.add_space(8.0);
-                if ui.button("退出").clicked() {
-                    out.push(Command::Quit);
-                }
+                ui.horizontal(|ui| {
+                    let offline = widgets::primary_button(ui, "离线使用证件核验和照片检测", true);
+                    // Keyboard-first: Enter (or Space) takes the clerk to the tools.
+                    if ui.memory(|m| m.focused().is_none()) {
+                        offline.request_focus();
+                    }
+                    if offline.clicked() {
+                        out.push(Command::WorkOffline);
+                    }
+                    if ui.button("退出").clicked() {
+                        out.push(Command::Quit);
+                    }
+                });
             });
         });
     });

@@ -6,6 +6,7 @@ pub(crate) mod commands;
 pub mod db_error;
 pub mod frame;
 pub(crate) mod frame_timer;
+pub mod offline;
 pub mod outbox;
 pub mod registry;
 pub(crate) mod routing;

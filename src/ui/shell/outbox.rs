@@ -42,6 +42,10 @@ pub enum Command {
     Toast(Message),
     /// An administrator saved new settings (idle lock, office name).
     SettingsChanged(crate::domain::clerks::settings::Settings),
+    /// The database cannot be opened: use 证件核验 and 照片检测 without it.
+    WorkOffline,
+    /// Try opening the database again (from the offline tools).
+    Reconnect,
     Quit,
 }
 

@@ -36,6 +36,7 @@ impl CounterDeskApp {
             } => {
                 self.db = location;
                 self.settings = settings;
+                self.parked_offline = None;
                 let phase = if needs_setup {
                     Phase::Setup(setup::SetupForm::default())
                 } else {
@@ -52,18 +53,31 @@ impl CounterDeskApp {
                 title,
                 message,
                 technical,
-            } => self.enter(Phase::DbError {
-                location,
-                title,
-                message,
-                technical,
-            }),
+            } => match self.parked_offline.take() {
+                // A reconnect from the offline tools failed: back to them.
+                Some(mut tools) => {
+                    tools.reason = message;
+                    tools.toast = Some((
+                        Message::error("仍无法打开数据库，请稍后再按 F5 重试"),
+                        self.clock.now(),
+                    ));
+                    self.db = location;
+                    self.enter(Phase::Offline(tools));
+                }
+                None => self.enter(Phase::DbError {
+                    location,
+                    title,
+                    message,
+                    technical,
+                }),
+            },
             Event::Reply(reply) => self.deliver(reply),
             Event::Stopped => {
                 self.routes.clear();
                 match &self.phase {
                     // After a failed open the error window is already up.
-                    Phase::DbError { .. } => {}
+                    Phase::DbError { .. } | Phase::Offline(_) => {}
+                    Phase::Opening if self.parked_offline.is_some() => {}
                     Phase::Opening => self.enter(Phase::DbError {
                         location: self.db.clone(),
                         title: "后台任务异常退出".to_owned(),
