@@ -12,6 +12,7 @@ use eframe::egui::{self, RichText};
 use crate::ui::shell::outbox::Command;
 
 use crate::ui::shell::outbox::Outbox;
+use crate::ui::shell::screen_id::ScreenId;
 
 use crate::app::clerks::session::LockReason;
 use crate::app::runtime::clock;
@@ -30,6 +31,39 @@ pub struct ShellContext<'a> {
     pub db: &'a Location,
     pub now: DateTime<Utc>,
     pub busy: bool,
+}
+
+/// The navigation column, each entry with its Alt+N ("证件核验  Alt+5");
+/// the entries take clicks, never the focus. Returns the one clicked.
+pub fn nav_panel(
+    ui: &mut egui::Ui,
+    id: &str,
+    entries: &[(ScreenId, &str)],
+    current: ScreenId,
+) -> Option<ScreenId> {
+    let mut clicked = None;
+    egui::Panel::left(id.to_owned())
+        .resizable(false)
+        .exact_size(150.0)
+        .frame(
+            egui::Frame::new()
+                .fill(theme::NAV_BG)
+                .inner_margin(egui::Margin::same(8)),
+        )
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            for (i, (screen, title)) in entries.iter().enumerate() {
+                let text = RichText::new(format!("{title}  Alt+{}", i + 1)).size(15.0);
+                let resp = ui.add_sized(
+                    [134.0, 34.0],
+                    egui::Button::selectable(current == *screen, text).sense(egui::Sense::CLICK),
+                );
+                if resp.clicked() {
+                    clicked = Some(*screen);
+                }
+            }
+        });
+    clicked
 }
 
 /// A button the mouse can press but Tab never reaches.
@@ -69,30 +103,10 @@ pub fn show(ui: &mut egui::Ui, s: &mut Session, cx: &ShellContext<'_>, out: &mut
         });
     status_bar(ui, s, cx);
     if !forced_password {
-        egui::Panel::left("nav")
-            .resizable(false)
-            .exact_size(150.0)
-            .frame(
-                egui::Frame::new()
-                    .fill(theme::NAV_BG)
-                    .inner_margin(egui::Margin::same(8)),
-            )
-            .show(ui, |ui| {
-                ui.add_space(4.0);
-                let current = s.screen;
-                let entries: Vec<_> = s.nav().collect();
-                for (i, info) in entries.into_iter().enumerate() {
-                    let selected = current == info.id;
-                    let text = RichText::new(format!("{}  Alt+{}", info.title, i + 1)).size(15.0);
-                    let resp = ui.add_sized(
-                        [134.0, 34.0],
-                        egui::Button::selectable(selected, text).sense(egui::Sense::CLICK),
-                    );
-                    if resp.clicked() {
-                        out.push(Command::Navigate(info.id));
-                    }
-                }
-            });
+        let entries: Vec<_> = s.nav().map(|info| (info.id, info.title)).collect();
+        if let Some(id) = nav_panel(ui, "nav", &entries, s.screen) {
+            out.push(Command::Navigate(id));
+        }
     }
     egui::CentralPanel::default().show(ui, |ui| {
         if let Some(alert) = &s.alert {
@@ -180,6 +194,26 @@ fn confirm_dialog(ui: &mut egui::Ui, confirm: &Confirm, out: &mut Outbox) {
 }
 
 fn status_bar(ui: &mut egui::Ui, s: &Session, cx: &ShellContext<'_>) {
+    let who = format!("{}（{}）", s.clerk.display_name, s.clerk.role.label());
+    status_line(
+        ui,
+        &who,
+        Some(&cx.settings.office_name),
+        cx.db,
+        cx.now,
+        cx.busy,
+    );
+}
+
+/// The bottom line: who, the office, where the data lives, the time.
+pub fn status_line(
+    ui: &mut egui::Ui,
+    who: &str,
+    office: Option<&str>,
+    db: &Location,
+    now: DateTime<Utc>,
+    busy: bool,
+) {
     egui::Panel::bottom("status_bar")
         .frame(
             egui::Frame::new()
@@ -188,19 +222,17 @@ fn status_bar(ui: &mut egui::Ui, s: &Session, cx: &ShellContext<'_>) {
         )
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(format!(
-                    "{}（{}）",
-                    s.clerk.display_name,
-                    s.clerk.role.label()
-                ));
+                ui.label(who);
                 ui.separator();
-                ui.label(&cx.settings.office_name);
-                ui.separator();
-                ui.label(RichText::new(cx.db.to_string()).color(theme::MUTED))
-                    .on_hover_text(cx.db.to_string());
+                if let Some(office) = office {
+                    ui.label(office);
+                    ui.separator();
+                }
+                ui.label(RichText::new(db.to_string()).color(theme::MUTED))
+                    .on_hover_text(db.to_string());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(clock::fmt_minute(cx.now));
-                    if cx.busy {
+                    ui.label(clock::fmt_minute(now));
+                    if busy {
                         ui.spinner();
                         ui.label("处理中…");
                     }

@@ -176,43 +176,12 @@ pub fn show(
                 .wrap(),
             );
         });
-    egui::Panel::bottom("offline_status")
-        .frame(
-            egui::Frame::new()
-                .fill(egui::Color32::from_gray(236))
-                .inner_margin(egui::Margin::symmetric(12, 4)),
-        )
-        .show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("未登录（离线核验）");
-                ui.separator();
-                ui.label(RichText::new(db.to_string()).color(theme::MUTED));
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(crate::app::runtime::clock::fmt_minute(now));
-                });
-            });
-        });
-    egui::Panel::left("offline_nav")
-        .resizable(false)
-        .exact_size(150.0)
-        .frame(
-            egui::Frame::new()
-                .fill(theme::NAV_BG)
-                .inner_margin(egui::Margin::same(8)),
-        )
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            for (i, id) in TOOLS.iter().enumerate() {
-                let text = RichText::new(format!("{}  Alt+{}", id.title(), i + 1)).size(15.0);
-                let resp = ui.add_sized(
-                    [134.0, 34.0],
-                    egui::Button::selectable(tools.screen == *id, text).sense(egui::Sense::CLICK),
-                );
-                if resp.clicked() {
-                    out.push(Command::Navigate(*id));
-                }
-            }
-        });
+    crate::ui::shell::frame::status_line(ui, "未登录（离线核验）", None, db, now, false);
+    let entries: Vec<_> = TOOLS.iter().map(|id| (*id, id.title())).collect();
+    if let Some(id) = crate::ui::shell::frame::nav_panel(ui, "offline_nav", &entries, tools.screen)
+    {
+        out.push(Command::Navigate(id));
+    }
     egui::CentralPanel::default().show(ui, |ui| {
         if let Some((msg, at)) = &tools.toast
             && now - *at < crate::ui::shell::session::TOAST_FOR
