@@ -53,7 +53,9 @@ pub mod postgres;
 pub mod queue;
 pub mod registrations;
 pub mod settings;
+pub(crate) mod sql;
 pub mod sqlite;
+pub(crate) mod time;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,8 +82,8 @@ pub use registrations::{
     RegistrationSummary,
 };
 pub use sqlite::migrations::LATEST_VERSION;
-pub use sqlite::time::format as format_time;
 pub use sqlite::{backup_to, full_check};
+pub use time::format as format_time;
 
 use crate::domain::clerks::anchor::Anchor;
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use super::tx::{PgTx, StatementCache, store_error};
 use super::{Connector, Target, check_schema_version};
 use crate::store::StoreError;
-use crate::store::sqlite::time;
+use crate::store::time;
 
 /// Waits until every commit this connection made is on disk: a transaction
 /// that writes a WAL record and commits synchronously flushes the WAL up to

@@ -4,9 +4,9 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::audit::{AnchorSource, Anchors};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

@@ -3,21 +3,21 @@
 //! (see tests/queue_store.rs, which checks the plans).
 
 use super::SqliteTx;
-use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::documents::licence::valid_until_text;
-use crate::domain::review::eligibility::IssuedELicence;
-use crate::domain::review::{
-    AppKind, KindCounts, PageCursor, PhotoSource, QueueCounts, Scope, Status,
-};
+use crate::domain::review::{PageCursor, PhotoSource, QueueCounts, Scope};
 use crate::store::queue::{
     ApplicationRecord, Applications, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow,
     SearchKey,
 };
+use crate::store::sql::applications::{
+    APP_NO, FROM, INSERT, LINK_REGISTRATION, MAX_ID, OF_REGISTRATION, RECORD_COLUMNS,
+    REGISTRATION_OF, ROW_COLUMNS, Tally, explained_pages, fold_counts, queue_row, record,
+};
+use crate::store::time;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{OptionalExtension, params, params_from_iter};
 
 fn day(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
@@ -26,97 +26,6 @@ fn day(d: Option<NaiveDate>) -> Option<String> {
 /// A licence's end date: `YYYY-MM-DD`, or 长期 for a long-term licence.
 fn until(d: Option<NaiveDate>) -> Option<String> {
     d.map(valid_until_text)
-}
-
-pub(super) const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
-    a.licence_no, a.classes, a.licence_status, a.valid_from, a.valid_until, a.authority, \
-    a.photo_blob, a.photo_source, a.last_photo_change, a.previous_photo_blob, \
-    a.issued_classes, a.issued_valid_until, a.issued_authority, a.issued_photo_source, \
-    a.photo_verdict, a.photo_failed, a.photo_summary, a.submitted_at, a.due_at, a.due_day, \
-    a.created_by, a.claimed_by, c.display_name, a.lease_until, a.claim_seq";
-
-pub(super) fn record_from_row(r: &Row<'_>) -> rusqlite::Result<ApplicationRecord> {
-    let c = Cols::new(r, "applications", 0)?;
-    let issued_classes: Option<String> = c.get(17)?;
-    let issued_until = c.opt_until(18, "issued_valid_until")?;
-    let issued_authority: Option<String> = c.get(19)?;
-    let issued_source = c.opt_code(20, "issued_photo_source", PhotoSource::from_code)?;
-    let issued = match (
-        issued_classes,
-        issued_until,
-        issued_authority,
-        issued_source,
-    ) {
-        (Some(classes), Some(valid_until), Some(authority), Some(photo_source)) => {
-            Some(IssuedELicence {
-                classes,
-                valid_until,
-                authority,
-                photo_source,
-            })
-        }
-        _ => None,
-    };
-    let failed: String = c.get(22)?;
-    Ok(ApplicationRecord {
-        id: c.id(),
-        status: c.code(1, "status", Status::from_code)?,
-        data: NewApplication {
-            app_no: c.get(2)?,
-            kind: c.code(3, "kind", AppKind::from_code)?,
-            doc_no: c.get(4)?,
-            name: c.get(5)?,
-            mobile: c.get(6)?,
-            licence_no: c.get(7)?,
-            classes: c.get(8)?,
-            licence_status: c.get(9)?,
-            valid_from: c.opt_day(10, "valid_from")?,
-            valid_until: c.opt_until(11, "valid_until")?,
-            authority: c.get(12)?,
-            photo_blob: c.get(13)?,
-            photo_source: c.opt_code(14, "photo_source", PhotoSource::from_code)?,
-            last_photo_change: c.opt_day(15, "last_photo_change")?,
-            previous_photo_blob: c.get(16)?,
-            issued,
-            photo_verdict: c.get(21)?,
-            photo_failed: failed
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            photo_summary: c.get(23)?,
-            submitted_at: c.time(24, "submitted_at")?,
-            due_at: c.time(25, "due_at")?,
-            due_day: c.day(26, "due_day")?,
-            created_by: c.get(27)?,
-        },
-        claimed_by: c.get(28)?,
-        claimed_by_name: c.get(29)?,
-        lease_until: c.opt_time(30, "lease_until")?,
-        claim_seq: c.get(31)?,
-    })
-}
-
-const ROW_COLUMNS: &str = "a.id, a.app_no, a.kind, a.status, a.name, a.doc_no, a.licence_status, \
-    a.photo_verdict, a.submitted_at, a.due_at, a.claimed_by, c.display_name, a.lease_until";
-
-fn queue_row(r: &Row<'_>) -> rusqlite::Result<QueueRow> {
-    let c = Cols::new(r, "applications", 0)?;
-    Ok(QueueRow {
-        id: c.id(),
-        app_no: c.get(1)?,
-        kind: c.code(2, "kind", AppKind::from_code)?,
-        status: c.code(3, "status", Status::from_code)?,
-        name: c.get(4)?,
-        doc_no: c.get(5)?,
-        licence_status: c.get(6)?,
-        photo_verdict: c.get(7)?,
-        submitted_at: c.time(8, "submitted_at")?,
-        due_at: c.time(9, "due_at")?,
-        claimed_by: c.get(10)?,
-        claimed_by_name: c.get(11)?,
-        lease_until: c.opt_time(12, "lease_until")?,
-    })
 }
 
 /// The page statement for `q`: its SQL and parameters. Public inside the
@@ -191,8 +100,7 @@ pub fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Vec<Value>) {
     p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
     p.push(Value::Integer(i64::from(q.offset)));
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by \
-         WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
+        "SELECT {ROW_COLUMNS} {FROM} WHERE {} ORDER BY {order} LIMIT ? OFFSET ?",
         w.join(" AND ")
     );
     (sql, p)
@@ -216,13 +124,12 @@ fn keyset_sql(w: &[&str], base: Vec<Value>, c: PageCursor, q: &PageQuery) -> (St
     p.push(Value::Integer(i64::from(q.limit.clamp(1, MAX_PAGE))));
     p.push(Value::Integer(i64::from(q.offset)));
     let w = w.join(" AND ");
-    let from = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
     let sql = format!(
         "SELECT * FROM ( \
-           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at = ? AND a.id > ? \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {FROM} WHERE {w} AND a.due_at = ? AND a.id > ? \
              ORDER BY a.id LIMIT ?) \
            UNION ALL \
-           SELECT * FROM (SELECT {ROW_COLUMNS} {from} WHERE {w} AND a.due_at > ? \
+           SELECT * FROM (SELECT {ROW_COLUMNS} {FROM} WHERE {w} AND a.due_at > ? \
              ORDER BY a.due_at, a.id LIMIT ?) \
          ) ORDER BY due_at, id LIMIT ? OFFSET ?"
     );
@@ -239,15 +146,7 @@ impl Applications for SqliteTx<'_> {
         let failed = a.photo_failed.join(",");
         let issued = a.issued.as_ref();
         self.q(|c| {
-            c.prepare_cached(
-                "INSERT INTO applications (app_no, kind, doc_no, name, mobile, licence_no, classes, \
-                 licence_status, valid_from, valid_until, authority, photo_blob, photo_source, \
-                 last_photo_change, previous_photo_blob, issued_classes, issued_valid_until, \
-                 issued_authority, issued_photo_source, photo_verdict, photo_failed, photo_summary, \
-                 submitted_at, due_at, due_day, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, \
-                 ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-            )?
-            .execute(params![
+            c.prepare_cached(INSERT)?.execute(params![
                 a.app_no,
                 a.kind.code(),
                 a.doc_no,
@@ -281,18 +180,15 @@ impl Applications for SqliteTx<'_> {
 
     fn application(&self, id: i64) -> StoreResult<Option<ApplicationRecord>> {
         self.q(|c| {
-            c.prepare_cached(&format!(
-                "SELECT {RECORD_COLUMNS} FROM applications a \
-                 LEFT JOIN clerks c ON c.id = a.claimed_by WHERE a.id = ?1"
-            ))?
-            .query_row([id], record_from_row)
-            .optional()
+            c.prepare_cached(&format!("SELECT {RECORD_COLUMNS} {FROM} WHERE a.id = ?1"))?
+                .query_row([id], |r| record(r))
+                .optional()
         })
     }
 
     fn app_no_of(&self, id: i64) -> StoreResult<Option<String>> {
         self.q(|c| {
-            c.prepare_cached("SELECT app_no FROM applications WHERE id = ?1")?
+            c.prepare_cached(APP_NO)?
                 .query_row([id], |r| r.get(0))
                 .optional()
         })
@@ -300,7 +196,7 @@ impl Applications for SqliteTx<'_> {
 
     fn link_registration(&self, application_id: i64, registration_id: i64) -> StoreResult<()> {
         self.q(|c| {
-            c.prepare_cached("UPDATE applications SET registration_id = ?2 WHERE id = ?1")?
+            c.prepare_cached(LINK_REGISTRATION)?
                 .execute(params![application_id, registration_id])
                 .map(drop)
         })
@@ -308,7 +204,7 @@ impl Applications for SqliteTx<'_> {
 
     fn application_for_registration(&self, registration_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
-            c.prepare_cached("SELECT id FROM applications WHERE registration_id = ?1")?
+            c.prepare_cached(OF_REGISTRATION)?
                 .query_row([registration_id], |r| r.get(0))
                 .optional()
         })
@@ -316,7 +212,7 @@ impl Applications for SqliteTx<'_> {
 
     fn registration_for_application(&self, application_id: i64) -> StoreResult<Option<i64>> {
         self.q(|c| {
-            c.prepare_cached("SELECT registration_id FROM applications WHERE id = ?1")?
+            c.prepare_cached(REGISTRATION_OF)?
                 .query_row([application_id], |r| r.get::<_, Option<i64>>(0))
                 .optional()
                 .map(Option::flatten)
@@ -327,14 +223,14 @@ impl Applications for SqliteTx<'_> {
         let (sql, p) = page_sql(q, clock);
         self.q(|c| {
             let mut stmt = c.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(p), queue_row)?;
+            let rows = stmt.query_map(params_from_iter(p), |r| queue_row(r))?;
             rows.collect()
         })
     }
 
     fn queue_counts(&self, clock: &QueueClock) -> StoreResult<QueueCounts> {
         let today = clock.today.to_string();
-        let rows: Vec<(String, String, i64, i64, i64)> = self.q(|c| {
+        let rows: Vec<Tally> = self.q(|c| {
             let mut stmt = c.prepare_cached(
                 "SELECT kind, status, SUM(n), \
                  SUM(CASE WHEN due_day = ?1 THEN n ELSE 0 END), \
@@ -346,98 +242,27 @@ impl Applications for SqliteTx<'_> {
             })?;
             rows.collect()
         })?;
-        let mut out = QueueCounts {
-            per_kind: AppKind::ALL
-                .into_iter()
-                .map(|k| (k, KindCounts::default()))
-                .collect(),
-            ..QueueCounts::default()
-        };
-        for (kind, status, n, due_today, overdue) in rows {
-            let (Some(kind), Some(status)) =
-                (AppKind::from_code(&kind), Status::from_code(&status))
-            else {
-                continue;
-            };
-            let Some((_, k)) = out.per_kind.iter_mut().find(|(x, _)| *x == kind) else {
-                continue;
-            };
-            match status {
-                Status::Pending => {
-                    k.open += n;
-                    k.due_today += due_today;
-                    k.overdue += overdue;
-                }
-                Status::Approved => k.approved += n,
-                Status::Returned => k.returned += n,
-            }
-        }
-        let mut total = KindCounts::default();
-        for (_, k) in &out.per_kind {
-            total.add(k);
-        }
-        out.total = total;
         let (in_review, mine) = self.q(|c| {
             c.prepare_cached(CLAIM_COUNT_SQL)?
                 .query_row(params![time::format(clock.now), clock.clerk], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
         })?;
-        out.in_review = in_review;
-        out.mine = mine;
-        Ok(out)
+        Ok(fold_counts(rows, in_review, mine))
     }
 
     fn max_application_id(&self) -> StoreResult<i64> {
-        self.q(|c| {
-            c.query_row("SELECT COALESCE(MAX(id), 0) FROM applications", [], |r| {
-                r.get(0)
-            })
-        })
+        self.q(|c| c.query_row(MAX_ID, [], |r| r.get(0)))
     }
 
     fn explain_queue(&self, clock: &QueueClock) -> StoreResult<Vec<(String, Vec<String>)>> {
-        let mut queries: Vec<(String, String, Vec<Value>)> = Vec::new();
-        let cursor = Some(PageCursor {
-            due_at: clock.now,
-            id: 1,
-        });
-        for scope in Scope::ALL {
-            for kind in [None, Some(AppKind::New)] {
-                for after in [None, cursor] {
-                    let q = PageQuery {
-                        scope,
-                        kind,
-                        search: None,
-                        after,
-                        offset: 0,
-                        limit: 50,
-                    };
-                    let (sql, p) = page_sql(&q, clock);
-                    queries.push((
-                        format!("{scope:?} kind={kind:?} after={}", after.is_some()),
-                        sql,
-                        p,
-                    ));
-                }
-            }
-        }
-        for search in [
-            SearchKey::AppNo("SL202611230000001".into()),
-            SearchKey::DocNo("110101199003070011".into()),
-            SearchKey::NamePrefix("王".into()),
-        ] {
-            let q = PageQuery {
-                scope: Scope::Open,
-                kind: None,
-                search: Some(search.clone()),
-                after: None,
-                offset: 0,
-                limit: 50,
-            };
-            let (sql, p) = page_sql(&q, clock);
-            queries.push((format!("search {search:?}"), sql, p));
-        }
+        let mut queries: Vec<(String, String, Vec<Value>)> = explained_pages(clock)
+            .into_iter()
+            .map(|(name, q)| {
+                let (sql, p) = page_sql(&q, clock);
+                (name, sql, p)
+            })
+            .collect();
         queries.push((
             "claims count".into(),
             CLAIM_COUNT_SQL.into(),
@@ -466,7 +291,7 @@ impl Applications for SqliteTx<'_> {
         ));
         queries.push((
             "application of a registration".into(),
-            "SELECT id FROM applications WHERE registration_id = ?1".into(),
+            OF_REGISTRATION.into(),
             vec![Value::Integer(1)],
         ));
         let mut out = Vec::new();

@@ -4,11 +4,11 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::{StoreError, StoreResult};
-use super::time;
 use crate::domain::clerks::anchor::Anchor;
 pub use crate::domain::clerks::audit::AuditVerdict;
 use crate::domain::clerks::audit::{AuditAction, AuditContent, GENESIS_HASH};
 use crate::store::audit::{AuditLog, AuditRow, NewAuditEvent};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -6,9 +6,10 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::{StoreError, io_error};
-use super::{open, time};
+use super::open;
 use crate::store::error::StoreResult;
 use crate::store::exchange::Backups;
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OptionalExtension, params};

@@ -3,8 +3,8 @@
 
 use super::SqliteTx;
 use super::error::{StoreError, StoreResult};
-use super::time;
 use crate::store::queue::{Blob, MAX_BLOB_BYTES, Photos, sha256_hex};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

@@ -6,9 +6,9 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::review::{AppKind, ClaimState, Status};
 use crate::store::queue::{Claim, ClaimInfo, Claims};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

@@ -3,10 +3,10 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
 use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 

@@ -6,11 +6,11 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::review::AppKind;
 use crate::store::dashboard::{Dashboard, DashboardData, DayOutcomes, OverdueRow};
 use crate::store::queue::Applications;
 use crate::store::queue::QueueClock;
+use crate::store::time;
 use chrono::{Duration, NaiveDate};
 use rusqlite::{OptionalExtension, params};
 

@@ -5,11 +5,11 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::review::{Outcome, Reason};
 use crate::store::decisions::{DecisionRecord, Decisions, NewDecision};
 use crate::store::outbox::NewMessage;
 use crate::store::outbox::Outbox;
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 

@@ -3,8 +3,8 @@
 
 use super::SqliteTx;
 use super::error::StoreResult;
-use super::time;
 use crate::store::drafts::Drafts;
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

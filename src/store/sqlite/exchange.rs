@@ -5,11 +5,11 @@ use std::ops::ControlFlow;
 
 use super::SqliteTx;
 use super::error::{StoreError, StoreResult};
-use super::time;
 use crate::store::exchange::{
     AuditExport, BulkInsert, DecisionExport, Exchange, ImportRecord, NoticeExport,
     RegistrationExport,
 };
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

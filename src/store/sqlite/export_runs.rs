@@ -5,9 +5,9 @@
 
 use super::SqliteTx;
 use super::error::StoreResult;
-use super::time;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, RunStream};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 

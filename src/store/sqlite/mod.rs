@@ -32,7 +32,6 @@ pub(crate) mod open;
 mod outbox;
 mod registrations;
 mod settings;
-pub(crate) mod time;
 mod values;
 mod watch;
 

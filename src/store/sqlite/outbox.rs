@@ -4,8 +4,8 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use super::time;
 use crate::store::outbox::{NewMessage, Outbox, OutboxRow};
+use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{Row, params};
 

@@ -4,7 +4,9 @@
 
 use rusqlite::{Connection, Row};
 
-use super::{applications, clerks, decisions, outbox, registrations};
+use super::{clerks, decisions, outbox};
+use crate::store::sql::applications as sql_applications;
+use crate::store::sql::registrations as sql_registrations;
 
 /// The first row whose values the decoders refuse, as their error.
 pub fn check_values(conn: &Connection) -> rusqlite::Result<()> {
@@ -17,14 +19,18 @@ pub fn check_values(conn: &Connection) -> rusqlite::Result<()> {
         conn,
         &format!(
             "SELECT {} FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by",
-            applications::RECORD_COLUMNS
+            sql_applications::RECORD_COLUMNS
         ),
-        applications::record_from_row,
+        |r| sql_applications::record(r),
     )?;
     scan(
         conn,
-        &format!("SELECT {} {}", registrations::COLUMNS, registrations::FROM),
-        registrations::record,
+        &format!(
+            "SELECT {} {}",
+            sql_registrations::COLUMNS,
+            sql_registrations::FROM
+        ),
+        |r| sql_registrations::record(r),
     )?;
     scan(
         conn,
@@ -45,7 +51,7 @@ pub fn check_values(conn: &Connection) -> rusqlite::Result<()> {
 fn scan<T>(
     conn: &Connection,
     sql: &str,
-    decode: fn(&Row<'_>) -> rusqlite::Result<T>,
+    decode: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;

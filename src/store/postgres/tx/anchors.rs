@@ -8,7 +8,7 @@ use super::PgTx;
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::StoreError;
 use crate::store::audit::{AnchorSource, Anchors};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl Anchors for PgTx<'_> {
     fn record_anchor(

@@ -9,28 +9,19 @@ use ::postgres::types::ToSql;
 
 use super::PgTx;
 use crate::domain::documents::licence::valid_until_text;
-use crate::domain::review::eligibility::IssuedELicence;
-use crate::domain::review::{
-    AppKind, KindCounts, PageCursor, PhotoSource, QueueCounts, Scope, Status,
-};
+use crate::domain::review::{PhotoSource, QueueCounts, Scope};
 use crate::store::StoreError;
 use crate::store::queue::{
     ApplicationRecord, Applications, MAX_PAGE, NewApplication, PageQuery, QueueClock, QueueRow,
     SearchKey,
 };
-use crate::store::sqlite::time;
-
-pub(super) const RECORD_COLUMNS: &str = "a.id, a.status, a.app_no, a.kind, a.doc_no, a.name, a.mobile, \
-    a.licence_no, a.classes, a.licence_status, a.valid_from, a.valid_until, a.authority, \
-    a.photo_blob, a.photo_source, a.last_photo_change, a.previous_photo_blob, \
-    a.issued_classes, a.issued_valid_until, a.issued_authority, a.issued_photo_source, \
-    a.photo_verdict, a.photo_failed, a.photo_summary, a.submitted_at, a.due_at, a.due_day, \
-    a.created_by, a.claimed_by, c.display_name, a.lease_until, a.claim_seq";
-
-const ROW_COLUMNS: &str = "a.id, a.app_no, a.kind, a.status, a.name, a.doc_no, a.licence_status, \
-    a.photo_verdict, a.submitted_at, a.due_at, a.claimed_by, c.display_name, a.lease_until";
-
-pub(super) const FROM: &str = "FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by";
+use crate::store::sql::applications::{
+    APP_NO, FROM, INSERT, LINK_REGISTRATION, MAX_ID, OF_REGISTRATION, RECORD_COLUMNS,
+    REGISTRATION_OF, ROW_COLUMNS, Tally, explained_pages, fold_counts, queue_row, record,
+};
+use crate::store::sql::pg;
+use crate::store::sql::row::RowGet;
+use crate::store::time;
 
 /// The counts that are not in `queue_counts` (they depend on leases), from
 /// the partial lease index.
@@ -138,79 +129,7 @@ pub(super) fn page_sql(q: &PageQuery, clock: &QueueClock) -> (String, Bind) {
 
 impl PgTx<'_> {
     pub(super) fn application_record(&self, r: &Row) -> Result<ApplicationRecord, StoreError> {
-        let c = self.cols(r, "applications", 0)?;
-        let issued_classes: Option<String> = c.get(17)?;
-        let issued_until = c.opt_until(18, "issued_valid_until")?;
-        let issued_authority: Option<String> = c.get(19)?;
-        let issued_source = c.opt_code(20, "issued_photo_source", PhotoSource::from_code)?;
-        let issued = match (
-            issued_classes,
-            issued_until,
-            issued_authority,
-            issued_source,
-        ) {
-            (Some(classes), Some(valid_until), Some(authority), Some(photo_source)) => {
-                Some(IssuedELicence {
-                    classes,
-                    valid_until,
-                    authority,
-                    photo_source,
-                })
-            }
-            _ => None,
-        };
-        Ok(ApplicationRecord {
-            id: c.id(),
-            status: c.code(1, "status", Status::from_code)?,
-            data: NewApplication {
-                app_no: c.get(2)?,
-                kind: c.code(3, "kind", AppKind::from_code)?,
-                doc_no: c.get(4)?,
-                name: c.get(5)?,
-                mobile: c.get(6)?,
-                licence_no: c.get(7)?,
-                classes: c.get(8)?,
-                licence_status: c.get(9)?,
-                valid_from: c.opt_day(10, "valid_from")?,
-                valid_until: c.opt_until(11, "valid_until")?,
-                authority: c.get(12)?,
-                photo_blob: c.get(13)?,
-                photo_source: c.opt_code(14, "photo_source", PhotoSource::from_code)?,
-                last_photo_change: c.opt_day(15, "last_photo_change")?,
-                previous_photo_blob: c.get(16)?,
-                issued,
-                photo_verdict: c.get(21)?,
-                photo_failed: c.list(22)?,
-                photo_summary: c.get(23)?,
-                submitted_at: c.time(24, "submitted_at")?,
-                due_at: c.time(25, "due_at")?,
-                due_day: c.day(26, "due_day")?,
-                created_by: c.get(27)?,
-            },
-            claimed_by: c.get(28)?,
-            claimed_by_name: c.get(29)?,
-            lease_until: c.opt_time(30, "lease_until")?,
-            claim_seq: c.get(31)?,
-        })
-    }
-
-    fn queue_row(&self, r: &Row) -> Result<QueueRow, StoreError> {
-        let c = self.cols(r, "applications", 0)?;
-        Ok(QueueRow {
-            id: c.id(),
-            app_no: c.get(1)?,
-            kind: c.code(2, "kind", AppKind::from_code)?,
-            status: c.code(3, "status", Status::from_code)?,
-            name: c.get(4)?,
-            doc_no: c.get(5)?,
-            licence_status: c.get(6)?,
-            photo_verdict: c.get(7)?,
-            submitted_at: c.time(8, "submitted_at")?,
-            due_at: c.time(9, "due_at")?,
-            claimed_by: c.get(10)?,
-            claimed_by_name: c.get(11)?,
-            lease_until: c.opt_time(12, "lease_until")?,
-        })
+        record(self.row(r))
     }
 
     /// `EXPLAIN` of one statement as the connection runs it after a few
@@ -260,13 +179,7 @@ impl Applications for PgTx<'_> {
         let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
         let issued = a.issued.as_ref();
         self.scalar(
-            "INSERT INTO applications (app_no, kind, doc_no, name, mobile, licence_no, \
-                 classes, licence_status, valid_from, valid_until, authority, photo_blob, \
-                 photo_source, last_photo_change, previous_photo_blob, issued_classes, \
-                 issued_valid_until, issued_authority, issued_photo_source, photo_verdict, \
-                 photo_failed, photo_summary, submitted_at, due_at, due_day, created_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) RETURNING id",
+            &format!("{} RETURNING id", pg(INSERT)),
             &[
                 &a.app_no,
                 &a.kind.code(),
@@ -308,7 +221,7 @@ impl Applications for PgTx<'_> {
     }
 
     fn app_no_of(&self, id: i64) -> Result<Option<String>, StoreError> {
-        self.opt_scalar("SELECT app_no FROM applications WHERE id = $1", &[&id])
+        self.opt_scalar(&pg(APP_NO), &[&id])
     }
 
     fn link_registration(
@@ -316,29 +229,20 @@ impl Applications for PgTx<'_> {
         application_id: i64,
         registration_id: i64,
     ) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE applications SET registration_id = $2 WHERE id = $1",
-            &[&application_id, &registration_id],
-        )
-        .map(drop)
+        self.exec(&pg(LINK_REGISTRATION), &[&application_id, &registration_id])
+            .map(drop)
     }
 
     fn application_for_registration(
         &self,
         registration_id: i64,
     ) -> Result<Option<i64>, StoreError> {
-        self.opt_scalar(
-            "SELECT id FROM applications WHERE registration_id = $1",
-            &[&registration_id],
-        )
+        self.opt_scalar(&pg(OF_REGISTRATION), &[&registration_id])
     }
 
     fn registration_for_application(&self, application_id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self
-            .opt_scalar::<Option<i64>>(
-                "SELECT registration_id FROM applications WHERE id = $1",
-                &[&application_id],
-            )?
+            .opt_scalar::<Option<i64>>(&pg(REGISTRATION_OF), &[&application_id])?
             .flatten())
     }
 
@@ -346,99 +250,31 @@ impl Applications for PgTx<'_> {
         let (sql, b) = page_sql(q, clock);
         self.rows(&sql, &b.refs())?
             .iter()
-            .map(|r| self.queue_row(r))
+            .map(|r| queue_row(self.row(r)))
             .collect()
     }
 
     fn queue_counts(&self, clock: &QueueClock) -> Result<QueueCounts, StoreError> {
         let today = clock.today.to_string();
-        let mut out = QueueCounts {
-            per_kind: AppKind::ALL
-                .into_iter()
-                .map(|k| (k, KindCounts::default()))
-                .collect(),
-            ..QueueCounts::default()
-        };
-        for r in self.rows(COUNTS_SQL, &[&today])? {
-            let (kind, status): (String, String) = (self.get(&r, 0)?, self.get(&r, 1)?);
-            let (n, due_today, overdue): (i64, i64, i64) =
-                (self.get(&r, 2)?, self.get(&r, 3)?, self.get(&r, 4)?);
-            // A kind or state no version writes: the CHECKs make it
-            // impossible, and SQLite's counts skip it the same way.
-            let (Some(kind), Some(status)) =
-                (AppKind::from_code(&kind), Status::from_code(&status))
-            else {
-                continue;
-            };
-            let Some((_, k)) = out.per_kind.iter_mut().find(|(x, _)| *x == kind) else {
-                continue;
-            };
-            match status {
-                Status::Pending => {
-                    k.open += n;
-                    k.due_today += due_today;
-                    k.overdue += overdue;
-                }
-                Status::Approved => k.approved += n,
-                Status::Returned => k.returned += n,
-            }
-        }
-        let mut total = KindCounts::default();
-        for (_, k) in &out.per_kind {
-            total.add(k);
-        }
-        out.total = total;
+        let tallies = self
+            .rows(COUNTS_SQL, &[&today])?
+            .iter()
+            .map(|r| -> Result<Tally, StoreError> {
+                let r = self.row(r);
+                Ok((r.text(0)?, r.text(1)?, r.int(2)?, r.int(3)?, r.int(4)?))
+            })
+            .collect::<Result<_, _>>()?;
         let r = self.one(CLAIM_COUNT_SQL, &[&time::format(clock.now), &clock.clerk])?;
-        out.in_review = self.get(&r, 0)?;
-        out.mine = self.get(&r, 1)?;
-        Ok(out)
+        Ok(fold_counts(tallies, self.get(&r, 0)?, self.get(&r, 1)?))
     }
 
     fn max_application_id(&self) -> Result<i64, StoreError> {
-        self.scalar("SELECT coalesce(max(id), 0) FROM applications", &[])
+        self.scalar(MAX_ID, &[])
     }
 
     fn explain_queue(&self, clock: &QueueClock) -> Result<Vec<(String, Vec<String>)>, StoreError> {
         let mut out = Vec::new();
-        let cursor = Some(PageCursor {
-            due_at: clock.now,
-            id: 1,
-        });
-        let mut queries: Vec<(String, PageQuery)> = Vec::new();
-        for scope in Scope::ALL {
-            for kind in [None, Some(AppKind::New)] {
-                for after in [None, cursor] {
-                    queries.push((
-                        format!("{scope:?} kind={kind:?} after={}", after.is_some()),
-                        PageQuery {
-                            scope,
-                            kind,
-                            search: None,
-                            after,
-                            offset: 0,
-                            limit: 50,
-                        },
-                    ));
-                }
-            }
-        }
-        for search in [
-            SearchKey::AppNo("SL202611230000001".into()),
-            SearchKey::DocNo("110101199003070011".into()),
-            SearchKey::NamePrefix("王".into()),
-        ] {
-            queries.push((
-                format!("search {search:?}"),
-                PageQuery {
-                    scope: Scope::Open,
-                    kind: None,
-                    search: Some(search),
-                    after: None,
-                    offset: 0,
-                    limit: 50,
-                },
-            ));
-        }
+        let queries = explained_pages(clock);
         for (name, q) in queries {
             let (sql, b) = page_sql(&q, clock);
             out.push((name, self.explain(&sql, &b.refs())?));
@@ -462,10 +298,7 @@ impl Applications for PgTx<'_> {
         ));
         out.push((
             "application of a registration".into(),
-            self.explain(
-                "SELECT id FROM applications WHERE registration_id = $1",
-                &[&1i64],
-            )?,
+            self.explain(&pg(OF_REGISTRATION), &[&1i64])?,
         ));
         Ok(out)
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{PgTx, big};
 use crate::store::StoreError;
 use crate::store::registrations::{AttachmentRecord, NewAttachment, Scans};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl Scans for PgTx<'_> {
     fn put_scan_blob(

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::{PgTx, big};
 use crate::store::StoreError;
 use crate::store::exchange::Backups;
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl Backups for PgTx<'_> {
     fn record_backup(

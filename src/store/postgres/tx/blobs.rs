@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{PgTx, big};
 use crate::store::StoreError;
 use crate::store::queue::{Blob, MAX_BLOB_BYTES, Photos, sha256_hex};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl Photos for PgTx<'_> {
     fn put_blob(&self, bytes: &[u8], mime: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {

@@ -12,7 +12,7 @@ use super::PgTx;
 use crate::domain::review::{AppKind, ClaimState, Status};
 use crate::store::StoreError;
 use crate::store::queue::{Claim, ClaimInfo, Claims};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 /// The first free row, or the first expired lease, whichever is due sooner.
 /// Each arm locks its candidate (skipping rows another claimer holds; a row
@@ -148,7 +148,7 @@ impl Claims for PgTx<'_> {
         else {
             return Ok(None);
         };
-        let c = super::Cols::with_id(&r, "applications", id, self.location);
+        let c = super::Cols::with_id(self.row(&r), "applications", id);
         Ok(Some(ClaimInfo {
             state: ClaimState {
                 status: c.code(0, "status", Status::from_code)?,

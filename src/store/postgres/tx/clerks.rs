@@ -9,7 +9,7 @@ use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
 use crate::store::StoreError;
 use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 pub(super) const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
      disabled, failed_attempts, locked_until, created_at";

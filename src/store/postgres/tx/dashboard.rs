@@ -9,7 +9,7 @@ use crate::domain::review::AppKind;
 use crate::store::StoreError;
 use crate::store::dashboard::{Dashboard, DashboardData, DayOutcomes, OverdueRow};
 use crate::store::queue::{Applications, QueueClock};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 const MY_TODAY_SQL: &str = "SELECT count(*) FROM decisions \
      WHERE decided_by = $1 AND decided_at >= $2 AND decided_at < $3";

@@ -16,7 +16,7 @@ use crate::domain::review::{Outcome, Reason};
 use crate::store::StoreError;
 use crate::store::decisions::{DecisionRecord, Decisions, NewDecision};
 use crate::store::outbox::{NewMessage, Outbox};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 pub(super) const COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
     d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override, d.op_key";

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::PgTx;
 use crate::store::StoreError;
 use crate::store::drafts::Drafts;
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl Drafts for PgTx<'_> {
     fn save_draft(

@@ -22,7 +22,7 @@ use crate::store::exchange::{
     AuditExport, BulkInsert, DecisionExport, Exchange, ImportRecord, NoticeExport,
     RegistrationExport,
 };
-use crate::store::sqlite::time;
+use crate::store::time;
 
 /// The token's text on this backend (SQLite carries a trigger's SQL).
 const BULK_ON: &str = "counterdesk.bulk_insert";

@@ -12,7 +12,7 @@ use super::{PgTx, big};
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::StoreError;
 use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, RunStream};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 impl ExportRuns for PgTx<'_> {
     fn begin_export(

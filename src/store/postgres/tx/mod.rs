@@ -56,7 +56,7 @@ use crate::store::StoreError;
 
 pub use audit::head_missing;
 pub use chapters::chapter_words;
-pub use decode::Cols;
+pub use decode::{Cols, PgRow};
 
 /// Parameters of one statement.
 pub type Params<'p> = [&'p (dyn ToSql + Sync)];
@@ -191,13 +191,21 @@ impl<'a> PgTx<'a> {
         }
     }
 
+    /// `r` as a row the shared decoders read.
+    fn row<'r>(&'r self, r: &'r Row) -> PgRow<'r> {
+        PgRow {
+            row: r,
+            location: self.location,
+        }
+    }
+
     fn cols<'r>(
         &'r self,
         r: &'r Row,
         table: &'static str,
         id_col: usize,
-    ) -> Result<Cols<'r>, StoreError> {
-        Cols::new(r, table, id_col, self.location)
+    ) -> Result<Cols<PgRow<'r>>, StoreError> {
+        Cols::new(self.row(r), table, id_col)
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::PgTx;
 use crate::store::StoreError;
 use crate::store::outbox::{NewMessage, Outbox, OutboxRow};
-use crate::store::sqlite::time;
+use crate::store::time;
 
 pub(super) const COLUMNS: &str = "id, application_id, channel, recipient, body, created_at";
 

@@ -11,67 +11,21 @@ use ::postgres::types::ToSql;
 use chrono::{DateTime, Utc};
 
 use super::PgTx;
-use crate::domain::registration::{RegistrationKind, RegistrationStatus};
+use crate::domain::registration::RegistrationStatus;
 use crate::store::StoreError;
 use crate::store::registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary, Registrations,
 };
-use crate::store::sqlite::time;
-
-pub(super) const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
-    r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
-    r.agent_doc_number, r.breakdown, r.sighted, r.office, r.clerk_id, c.display_name, \
-    r.created_at, r.updated_at, r.countersigned_by, s.display_name, r.countersigned_at";
-
-pub(super) const FROM: &str = "FROM registrations r JOIN clerks c ON c.id = r.clerk_id \
-    LEFT JOIN clerks s ON s.id = r.countersigned_by";
-
-const SUMMARY: &str =
-    "SELECT id, reg_no, kind, status, doc_type, doc_number, name, created_at FROM registrations";
+use crate::store::sql::pg;
+use crate::store::sql::registrations::{
+    COLUMNS, COUNTERSIGN, FROM, HOLDER_BY_NUMBER, HOLDER_BY_ORG, INSERT, RETURN, SET_MOBILE,
+    SUMMARY, prefix_end, record, summary,
+};
+use crate::store::time;
 
 impl PgTx<'_> {
     pub(super) fn registration_record(&self, r: &Row) -> Result<RegistrationRecord, StoreError> {
-        let c = self.cols(r, "registrations", 0)?;
-        Ok(RegistrationRecord {
-            id: c.id(),
-            reg_no: c.get(1)?,
-            kind: c.code(2, "kind", RegistrationKind::from_code)?,
-            status: c.code(3, "status", RegistrationStatus::from_code)?,
-            doc_type: c.get(4)?,
-            doc_number: c.get(5)?,
-            org_code: c.get(6)?,
-            name: c.get(7)?,
-            mobile: c.get(8)?,
-            reason: c.get(9)?,
-            reason_text: c.get(10)?,
-            agent_name: c.get(11)?,
-            agent_doc_type: c.get(12)?,
-            agent_doc_number: c.get(13)?,
-            breakdown: c.get(14)?,
-            sighted: c.list(15)?,
-            office: c.get(16)?,
-            clerk_id: c.get(17)?,
-            clerk_name: c.get(18)?,
-            created_at: c.time(19, "created_at")?,
-            updated_at: c.time(20, "updated_at")?,
-            countersigned_by: c.get(21)?,
-            countersigner_name: c.get(22)?,
-            countersigned_at: c.opt_time(23, "countersigned_at")?,
-        })
-    }
-
-    fn registration_summary(&self, r: &Row) -> Result<RegistrationSummary, StoreError> {
-        let c = self.cols(r, "registrations", 0)?;
-        Ok(RegistrationSummary {
-            id: c.id(),
-            reg_no: c.get(1)?,
-            kind: c.code(2, "kind", RegistrationKind::from_code)?,
-            status: c.code(3, "status", RegistrationStatus::from_code)?,
-            doc_type: c.get(4)?,
-            doc_number: c.get(5)?,
-            name: c.get(6)?,
-            created_at: c.time(7, "created_at")?,
-        })
+        record(self.row(r))
     }
 
     fn registration_where(
@@ -89,12 +43,6 @@ impl PgTx<'_> {
             .map(|r| Ok((self.get(&r, 0)?, self.get(&r, 1)?)))
             .transpose()
     }
-}
-
-/// The smallest string above every string that starts with `prefix` (in
-/// byte order, which is why the name comparisons say `COLLATE "C"`).
-fn prefix_end(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
 }
 
 impl Registrations for PgTx<'_> {
@@ -117,11 +65,7 @@ impl Registrations for PgTx<'_> {
         let at = time::format(now);
         let sighted = n.sighted.join(",");
         self.scalar(
-            "INSERT INTO registrations (reg_no, kind, status, doc_type, doc_number, org_code, \
-                 name, mobile, reason, reason_text, agent_name, agent_doc_type, agent_doc_number, \
-                 breakdown, sighted, office, clerk_id, created_at, updated_at, idempotency_key) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                 $17, $18, $18, $19) RETURNING id",
+            &format!("{} RETURNING id", pg(INSERT)),
             &[
                 &n.reg_no,
                 &n.kind.code(),
@@ -167,17 +111,10 @@ impl Registrations for PgTx<'_> {
         doc_number: &str,
         org_code: Option<&str>,
     ) -> Result<Option<(i64, String)>, StoreError> {
-        let by_number = self.id_and_no(
-            "SELECT id, reg_no FROM registrations WHERE doc_number = $1 AND status <> 'returned'",
-            doc_number,
-        )?;
+        let by_number = self.id_and_no(&pg(HOLDER_BY_NUMBER), doc_number)?;
         match (by_number, org_code) {
             (Some(hit), _) => Ok(Some(hit)),
-            (None, Some(org)) => self.id_and_no(
-                "SELECT id, reg_no FROM registrations WHERE org_code = $1 \
-                 AND status <> 'returned' ORDER BY id LIMIT 1",
-                org,
-            ),
+            (None, Some(org)) => self.id_and_no(&pg(HOLDER_BY_ORG), org),
             (None, None) => Ok(None),
         }
     }
@@ -218,7 +155,7 @@ impl Registrations for PgTx<'_> {
                 &[&limit, &offset],
             )?,
         };
-        rows.iter().map(|r| self.registration_summary(r)).collect()
+        rows.iter().map(|r| summary(self.row(r))).collect()
     }
 
     fn set_registration_mobile(
@@ -227,11 +164,8 @@ impl Registrations for PgTx<'_> {
         mobile: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE registrations SET mobile = $2, updated_at = $3 WHERE id = $1",
-            &[&id, &mobile, &time::format(now)],
-        )
-        .map(drop)
+        self.exec(&pg(SET_MOBILE), &[&id, &mobile, &time::format(now)])
+            .map(drop)
     }
 
     fn countersign_registration(
@@ -240,12 +174,7 @@ impl Registrations for PgTx<'_> {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let n = self.exec(
-            "UPDATE registrations SET status = 'countersigned', countersigned_by = $2, \
-             countersigned_at = $3, updated_at = $3 \
-             WHERE id = $1 AND status = 'pending_countersign' AND clerk_id <> $2",
-            &[&id, &by, &time::format(now)],
-        )?;
+        let n = self.exec(&pg(COUNTERSIGN), &[&id, &by, &time::format(now)])?;
         Ok(n == 1)
     }
 
@@ -255,11 +184,7 @@ impl Registrations for PgTx<'_> {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let n = self.exec(
-            "UPDATE registrations SET status = 'returned', updated_at = $3 \
-             WHERE id = $1 AND status = 'pending_countersign' AND clerk_id <> $2",
-            &[&id, &by, &time::format(now)],
-        )?;
+        let n = self.exec(&pg(RETURN), &[&id, &by, &time::format(now)])?;
         Ok(n == 1)
     }
 

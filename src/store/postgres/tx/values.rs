@@ -6,8 +6,10 @@
 
 use std::ops::ControlFlow;
 
-use super::{PgTx, applications, clerks, decisions, outbox, registrations};
+use super::{PgTx, clerks, decisions, outbox};
 use crate::store::StoreError;
+use crate::store::sql::applications as sql_applications;
+use crate::store::sql::registrations as sql_registrations;
 
 impl PgTx<'_> {
     /// Rows decoded per table, or the first row a decoder refuses
@@ -24,8 +26,8 @@ impl PgTx<'_> {
         self.stream(
             &format!(
                 "SELECT {} {} ORDER BY a.id",
-                applications::RECORD_COLUMNS,
-                applications::FROM
+                sql_applications::RECORD_COLUMNS,
+                sql_applications::FROM
             ),
             &[],
             |r| self.application_record(r).map(|_| tick(&mut n)),
@@ -34,8 +36,8 @@ impl PgTx<'_> {
         self.stream(
             &format!(
                 "SELECT {} {} ORDER BY r.id",
-                registrations::COLUMNS,
-                registrations::FROM
+                sql_registrations::COLUMNS,
+                sql_registrations::FROM
             ),
             &[],
             |r| self.registration_record(r).map(|_| tick(&mut n)),

@@ -1,0 +1,93 @@
+//! `registrations`: the columns, the shared statements and the one decoder
+//! of each record shape both backends read.
+
+use super::row::{Cols, RowGet};
+use crate::domain::registration::{RegistrationKind, RegistrationStatus};
+use crate::store::registrations::{RegistrationRecord, RegistrationSummary};
+
+pub const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
+    r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
+    r.agent_doc_number, r.breakdown, r.sighted, r.office, r.clerk_id, c.display_name, \
+    r.created_at, r.updated_at, r.countersigned_by, s.display_name, r.countersigned_at";
+
+pub const FROM: &str = "FROM registrations r JOIN clerks c ON c.id = r.clerk_id \
+    LEFT JOIN clerks s ON s.id = r.countersigned_by";
+
+/// The columns [`summary`] reads.
+pub const SUMMARY: &str =
+    "SELECT id, reg_no, kind, status, doc_type, doc_number, name, created_at FROM registrations";
+
+/// A new registration (`?18` is both times); the id comes back per backend.
+pub const INSERT: &str = "INSERT INTO registrations (reg_no, kind, status, doc_type, \
+    doc_number, org_code, name, mobile, reason, reason_text, agent_name, agent_doc_type, \
+    agent_doc_number, breakdown, sighted, office, clerk_id, created_at, updated_at, \
+    idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+    ?15, ?16, ?17, ?18, ?18, ?19)";
+
+pub const HOLDER_BY_NUMBER: &str = "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
+    AND status <> 'returned'";
+
+pub const HOLDER_BY_ORG: &str = "SELECT id, reg_no FROM registrations WHERE org_code = ?1 \
+    AND status <> 'returned' ORDER BY id LIMIT 1";
+
+pub const SET_MOBILE: &str = "UPDATE registrations SET mobile = ?2, updated_at = ?3 WHERE id = ?1";
+
+/// Countersigning: only a pending registration, never by its own clerk.
+pub const COUNTERSIGN: &str = "UPDATE registrations SET status = 'countersigned', \
+    countersigned_by = ?2, countersigned_at = ?3, updated_at = ?3 \
+    WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2";
+
+pub const RETURN: &str = "UPDATE registrations SET status = 'returned', updated_at = ?3 \
+    WHERE id = ?1 AND status = 'pending_countersign' AND clerk_id <> ?2";
+
+/// One row of [`COLUMNS`] [`FROM`].
+pub fn record<R: RowGet>(r: R) -> Result<RegistrationRecord, R::Error> {
+    let c = Cols::new(r, "registrations", 0)?;
+    Ok(RegistrationRecord {
+        id: c.id(),
+        reg_no: c.get(1)?,
+        kind: c.code(2, "kind", RegistrationKind::from_code)?,
+        status: c.code(3, "status", RegistrationStatus::from_code)?,
+        doc_type: c.get(4)?,
+        doc_number: c.get(5)?,
+        org_code: c.get(6)?,
+        name: c.get(7)?,
+        mobile: c.get(8)?,
+        reason: c.get(9)?,
+        reason_text: c.get(10)?,
+        agent_name: c.get(11)?,
+        agent_doc_type: c.get(12)?,
+        agent_doc_number: c.get(13)?,
+        breakdown: c.get(14)?,
+        sighted: c.list(15)?,
+        office: c.get(16)?,
+        clerk_id: c.get(17)?,
+        clerk_name: c.get(18)?,
+        created_at: c.time(19, "created_at")?,
+        updated_at: c.time(20, "updated_at")?,
+        countersigned_by: c.get(21)?,
+        countersigner_name: c.get(22)?,
+        countersigned_at: c.opt_time(23, "countersigned_at")?,
+    })
+}
+
+/// One row of [`SUMMARY`].
+pub fn summary<R: RowGet>(r: R) -> Result<RegistrationSummary, R::Error> {
+    let c = Cols::new(r, "registrations", 0)?;
+    Ok(RegistrationSummary {
+        id: c.id(),
+        reg_no: c.get(1)?,
+        kind: c.code(2, "kind", RegistrationKind::from_code)?,
+        status: c.code(3, "status", RegistrationStatus::from_code)?,
+        doc_type: c.get(4)?,
+        doc_number: c.get(5)?,
+        name: c.get(6)?,
+        created_at: c.time(7, "created_at")?,
+    })
+}
+
+/// The smallest string above every string that starts with `prefix` (in
+/// byte order; the server's comparisons say `COLLATE "C"` for it).
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
