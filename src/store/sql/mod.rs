@@ -5,8 +5,11 @@
 //! truly differs per backend stays in the backend.
 
 pub mod applications;
+pub mod clerks;
+pub mod decisions;
 pub mod registrations;
 pub mod row;
+pub mod values;
 
 use std::borrow::Cow;
 

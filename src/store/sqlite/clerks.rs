@@ -1,35 +1,16 @@
 //! `clerks` table: accounts, password hashes, lockout counters.
 
 use super::SqliteTx;
-use super::decode::Cols;
 use super::error::StoreResult;
-use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::lockout::LockoutState;
 use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
+use crate::store::sql::clerks::{
+    ACTIVE_ADMINS, BEGIN_SESSION, COLUMNS, END_SESSION, INSERT, SESSION_OF, SET_DISABLED,
+    SET_LOCKOUT, SET_PASSWORD, record, session,
+};
 use crate::store::time;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
-
-pub(super) const COLUMNS: &str = "id, username, display_name, role, password_hash, must_change_password, \
-                       disabled, failed_attempts, locked_until, created_at";
-
-pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<ClerkRecord> {
-    let c = Cols::new(r, "clerks", 0)?;
-    Ok(ClerkRecord {
-        id: c.id(),
-        username: r.get(1)?,
-        display_name: r.get(2)?,
-        role: c.code(3, "role", Role::from_code)?,
-        password_hash: r.get(4)?,
-        must_change_password: r.get(5)?,
-        disabled: r.get(6)?,
-        lockout: LockoutState {
-            failures: r.get(7)?,
-            locked_until: c.opt_time(8, "locked_until")?,
-        },
-        created_at: c.time(9, "created_at")?,
-    })
-}
+use rusqlite::{OptionalExtension, params};
 
 impl Clerks for SqliteTx<'_> {
     fn clerk_count(&self) -> StoreResult<i64> {
@@ -37,22 +18,14 @@ impl Clerks for SqliteTx<'_> {
     }
 
     fn active_admin_count(&self) -> StoreResult<i64> {
-        self.q(|c| {
-            c.query_row(
-                "SELECT COUNT(*) FROM clerks WHERE role = 'admin' AND disabled = 0",
-                [],
-                |r| r.get(0),
-            )
-        })
+        self.q(|c| c.query_row(ACTIVE_ADMINS, [], |r| r.get(0)))
     }
 
     fn insert_clerk(&self, c: &NewClerk, now: DateTime<Utc>) -> StoreResult<i64> {
         let at = time::format(now);
         self.q(|conn| {
             conn.execute(
-                "INSERT INTO clerks (username, display_name, role, password_hash, \
-                 must_change_password, created_at, password_changed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                INSERT,
                 params![
                     c.username,
                     c.display_name,
@@ -71,7 +44,7 @@ impl Clerks for SqliteTx<'_> {
             c.query_row(
                 &format!("SELECT {COLUMNS} FROM clerks WHERE username = ?1"),
                 [username],
-                from_row,
+                |r| record(r),
             )
             .optional()
         })
@@ -82,7 +55,7 @@ impl Clerks for SqliteTx<'_> {
             c.query_row(
                 &format!("SELECT {COLUMNS} FROM clerks WHERE id = ?1"),
                 [id],
-                from_row,
+                |r| record(r),
             )
             .optional()
         })
@@ -91,7 +64,7 @@ impl Clerks for SqliteTx<'_> {
     fn list_clerks(&self) -> StoreResult<Vec<ClerkRecord>> {
         self.q(|c| {
             let mut stmt = c.prepare(&format!("SELECT {COLUMNS} FROM clerks ORDER BY id"))?;
-            let rows = stmt.query_map([], from_row)?;
+            let rows = stmt.query_map([], |r| record(r))?;
             rows.collect()
         })
     }
@@ -99,7 +72,7 @@ impl Clerks for SqliteTx<'_> {
     fn set_lockout(&self, id: i64, s: LockoutState) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
-                "UPDATE clerks SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
+                SET_LOCKOUT,
                 params![id, s.failures, s.locked_until.map(time::format)],
             )
             .map(drop)
@@ -107,13 +80,7 @@ impl Clerks for SqliteTx<'_> {
     }
 
     fn set_disabled(&self, id: i64, disabled: bool) -> StoreResult<()> {
-        self.q(|c| {
-            c.execute(
-                "UPDATE clerks SET disabled = ?2 WHERE id = ?1",
-                params![id, disabled],
-            )
-            .map(drop)
-        })
+        self.q(|c| c.execute(SET_DISABLED, params![id, disabled]).map(drop))
     }
 
     fn set_password(
@@ -125,8 +92,7 @@ impl Clerks for SqliteTx<'_> {
     ) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
-                "UPDATE clerks SET password_hash = ?2, must_change_password = ?3, \
-                 password_changed_at = ?4, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+                SET_PASSWORD,
                 params![id, hash, must_change, time::format(now)],
             )
             .map(drop)
@@ -135,38 +101,30 @@ impl Clerks for SqliteTx<'_> {
 
     fn session_of(&self, clerk_id: i64) -> StoreResult<Option<SignedIn>> {
         self.q(|c| {
-            c.prepare_cached(
-                "SELECT clerk_id, token, workstation, since FROM sessions WHERE clerk_id = ?1",
-            )?
-            .query_row([clerk_id], |r| {
-                let cols = Cols::new(r, "sessions", 0)?;
-                Ok(SignedIn {
-                    token: r.get(1)?,
-                    workstation: r.get(2)?,
-                    since: cols.time(3, "since")?,
-                })
-            })
-            .optional()
+            c.prepare_cached(SESSION_OF)?
+                .query_row([clerk_id], |r| session(r))
+                .optional()
         })
     }
 
     fn begin_session(&self, clerk_id: i64, s: &SignedIn) -> StoreResult<Option<SignedIn>> {
         let before = self.session_of(clerk_id)?;
         self.q(|c| {
-            c.prepare_cached(
-                "INSERT INTO sessions (clerk_id, token, workstation, since) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (clerk_id) DO UPDATE SET token = excluded.token, \
-                 workstation = excluded.workstation, since = excluded.since",
-            )?
-            .execute(params![clerk_id, s.token, s.workstation, time::format(s.since)])
-            .map(drop)
+            c.prepare_cached(BEGIN_SESSION)?
+                .execute(params![
+                    clerk_id,
+                    s.token,
+                    s.workstation,
+                    time::format(s.since)
+                ])
+                .map(drop)
         })?;
         Ok(before)
     }
 
     fn end_session(&self, clerk_id: i64, token: &str) -> StoreResult<()> {
         self.q(|c| {
-            c.prepare_cached("DELETE FROM sessions WHERE clerk_id = ?1 AND token = ?2")?
+            c.prepare_cached(END_SESSION)?
                 .execute(params![clerk_id, token])
                 .map(drop)
         })

@@ -2,35 +2,17 @@
 //! the decision's transaction, so a decision never exists without its message.
 
 use super::SqliteTx;
-use super::decode::Cols;
 use super::error::StoreResult;
 use crate::store::outbox::{NewMessage, Outbox, OutboxRow};
+use crate::store::sql::decisions::{ENQUEUE, OUTBOX_COLUMNS, outbox_row};
 use crate::store::time;
 use chrono::{DateTime, Utc};
-use rusqlite::{Row, params};
-
-pub(super) const OUTBOX_COLUMNS: &str = "id, application_id, channel, recipient, body, created_at";
-
-pub(super) fn outbox_row(r: &Row<'_>) -> rusqlite::Result<OutboxRow> {
-    let c = Cols::new(r, "outbox", 0)?;
-    Ok(OutboxRow {
-        id: c.id(),
-        application_id: r.get(1)?,
-        channel: r.get(2)?,
-        recipient: r.get(3)?,
-        body: r.get(4)?,
-        created_at: c.time(5, "created_at")?,
-    })
-}
+use rusqlite::params;
 
 impl Outbox for SqliteTx<'_> {
     fn enqueue_message(&self, m: &NewMessage, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
-            c.prepare_cached(
-                "INSERT INTO outbox (application_id, channel, recipient, body, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
+            c.prepare_cached(ENQUEUE)?.execute(params![
                 m.application_id,
                 m.channel.code(),
                 m.recipient,
@@ -46,7 +28,7 @@ impl Outbox for SqliteTx<'_> {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?1"
             ))?;
-            let rows = stmt.query_map([limit], outbox_row)?;
+            let rows = stmt.query_map([limit], |r| outbox_row(r))?;
             rows.collect()
         })
     }
@@ -56,7 +38,7 @@ impl Outbox for SqliteTx<'_> {
             let mut stmt = c.prepare_cached(&format!(
                 "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE application_id = ?1 ORDER BY id"
             ))?;
-            let rows = stmt.query_map([application_id], outbox_row)?;
+            let rows = stmt.query_map([application_id], |r| outbox_row(r))?;
             rows.collect()
         })
     }

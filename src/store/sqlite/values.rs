@@ -4,48 +4,17 @@
 
 use rusqlite::{Connection, Row};
 
-use super::{clerks, decisions, outbox};
-use crate::store::sql::applications as sql_applications;
-use crate::store::sql::registrations as sql_registrations;
+use crate::store::sql::values::checks;
+use crate::store::sql::{applications, clerks, decisions, registrations};
 
 /// The first row whose values the decoders refuse, as their error.
 pub fn check_values(conn: &Connection) -> rusqlite::Result<()> {
-    scan(
-        conn,
-        &format!("SELECT {} FROM clerks", clerks::COLUMNS),
-        clerks::from_row,
-    )?;
-    scan(
-        conn,
-        &format!(
-            "SELECT {} FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by",
-            sql_applications::RECORD_COLUMNS
-        ),
-        |r| sql_applications::record(r),
-    )?;
-    scan(
-        conn,
-        &format!(
-            "SELECT {} {}",
-            sql_registrations::COLUMNS,
-            sql_registrations::FROM
-        ),
-        |r| sql_registrations::record(r),
-    )?;
-    scan(
-        conn,
-        &format!(
-            "SELECT {} {}",
-            decisions::DECISION_COLUMNS,
-            decisions::DECISION_FROM
-        ),
-        decisions::decision_row,
-    )?;
-    scan(
-        conn,
-        &format!("SELECT {} FROM outbox", outbox::OUTBOX_COLUMNS),
-        outbox::outbox_row,
-    )
+    let sql = checks();
+    scan(conn, &sql.clerks, |r| clerks::record(r))?;
+    scan(conn, &sql.applications, |r| applications::record(r))?;
+    scan(conn, &sql.registrations, |r| registrations::record(r))?;
+    scan(conn, &sql.decisions, |r| decisions::record(r))?;
+    scan(conn, &sql.outbox, |r| decisions::outbox_row(r))
 }
 
 fn scan<T>(

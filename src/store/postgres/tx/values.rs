@@ -6,59 +6,50 @@
 
 use std::ops::ControlFlow;
 
-use super::{PgTx, clerks, decisions, outbox};
+use ::postgres::Row;
+
+use super::PgTx;
 use crate::store::StoreError;
-use crate::store::sql::applications as sql_applications;
-use crate::store::sql::registrations as sql_registrations;
+use crate::store::sql::values::checks;
+use crate::store::sql::{applications, clerks, decisions, registrations};
 
 impl PgTx<'_> {
     /// Rows decoded per table, or the first row a decoder refuses
     /// ([`StoreError::CorruptRow`] naming table, row and column).
     pub fn check_values(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        let mut counts = Vec::new();
+        let sql = checks();
+        Ok(vec![
+            ("clerks", self.check(&sql.clerks, |r| clerks::record(r))?),
+            (
+                "applications",
+                self.check(&sql.applications, |r| applications::record(r))?,
+            ),
+            (
+                "registrations",
+                self.check(&sql.registrations, |r| registrations::record(r))?,
+            ),
+            (
+                "decisions",
+                self.check(&sql.decisions, |r| decisions::record(r))?,
+            ),
+            (
+                "outbox",
+                self.check(&sql.outbox, |r| decisions::outbox_row(r))?,
+            ),
+        ])
+    }
+
+    /// How many rows of `sql` `decode` takes, streamed.
+    fn check<T>(
+        &self,
+        sql: &str,
+        decode: impl Fn(super::PgRow<'_>) -> Result<T, StoreError>,
+    ) -> Result<u64, StoreError> {
         let mut n = 0;
-        self.stream(
-            &format!("SELECT {} FROM clerks ORDER BY id", clerks::COLUMNS),
-            &[],
-            |r| self.clerk(r).map(|_| tick(&mut n)),
-        )?;
-        counts.push(("clerks", std::mem::take(&mut n)));
-        self.stream(
-            &format!(
-                "SELECT {} {} ORDER BY a.id",
-                sql_applications::RECORD_COLUMNS,
-                sql_applications::FROM
-            ),
-            &[],
-            |r| self.application_record(r).map(|_| tick(&mut n)),
-        )?;
-        counts.push(("applications", std::mem::take(&mut n)));
-        self.stream(
-            &format!(
-                "SELECT {} {} ORDER BY r.id",
-                sql_registrations::COLUMNS,
-                sql_registrations::FROM
-            ),
-            &[],
-            |r| self.registration_record(r).map(|_| tick(&mut n)),
-        )?;
-        counts.push(("registrations", std::mem::take(&mut n)));
-        self.stream(
-            &format!(
-                "SELECT {} FROM decisions d LEFT JOIN clerks c ON c.id = d.decided_by ORDER BY d.id",
-                decisions::COLUMNS
-            ),
-            &[],
-            |r| self.decision(r).map(|_| tick(&mut n)),
-        )?;
-        counts.push(("decisions", std::mem::take(&mut n)));
-        self.stream(
-            &format!("SELECT {} FROM outbox ORDER BY id", outbox::COLUMNS),
-            &[],
-            |r| self.outbox_row(r).map(|_| tick(&mut n)),
-        )?;
-        counts.push(("outbox", n));
-        Ok(counts)
+        self.stream(sql, &[], |r: &Row| {
+            decode(self.row(r)).map(|_| tick(&mut n))
+        })?;
+        Ok(n)
     }
 }
 
