@@ -450,12 +450,12 @@ pub fn issue_receipt(
             seq,
             hash: hash.clone(),
         };
-        tx.record_anchor(
-            &anchor,
-            crate::store::AnchorSource::Receipt,
-            &rec.reg_no,
-            now,
-        )?;
+        let anchor = crate::store::NewAnchor {
+            anchor: &anchor,
+            source: crate::store::AnchorSource::Receipt,
+            detail: &rec.reg_no,
+        };
+        tx.record_anchor(&anchor, now)?;
         Ok(receipt::ReceiptData::from_record(&rec, now, seq, hash))
     })?;
     Ok(data)

@@ -93,12 +93,12 @@ pub fn anchor(
             // Recorded, so the window's reminder knows an anchor left the PC.
             let recorded = target.open().and_then(|mut s| {
                 Ok(s.write(|tx| {
-                    tx.record_anchor(
-                        &anchor,
-                        crate::store::AnchorSource::File,
-                        &f.display().to_string(),
-                        super::queue::now(),
-                    )
+                    let anchor = crate::store::NewAnchor {
+                        anchor: &anchor,
+                        source: crate::store::AnchorSource::File,
+                        detail: &f.display().to_string(),
+                    };
+                    tx.record_anchor(&anchor, super::queue::now())
                 })?)
             });
             if let Err(e) = recorded {

@@ -33,6 +33,15 @@ pub struct AuditRow {
     pub hash: String,
 }
 
+/// A chain head that left the PC: where it went, and which file, export
+/// folder or receipt number carried it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnchor<'a> {
+    pub anchor: &'a Anchor,
+    pub source: AnchorSource,
+    pub detail: &'a str,
+}
+
 /// Where an anchor went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnchorSource {
@@ -81,13 +90,7 @@ pub trait AuditLog {
 /// `anchors`: every chain head that left the PC (an anchor file, an export,
 /// a printed receipt), so the window can remind when none left for too long.
 pub trait Anchors {
-    fn record_anchor(
-        &self,
-        a: &Anchor,
-        source: AnchorSource,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    fn record_anchor(&self, a: &NewAnchor<'_>, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// When the last anchor was taken, if ever.
     fn last_anchor_at(&self) -> StoreResult<Option<DateTime<Utc>>>;

@@ -195,6 +195,17 @@ pub trait Exchange {
     ) -> StoreResult<()>;
 }
 
+/// An export run as it begins: its id, where it writes, who started it
+/// and the public key of the workstation signing it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewExport<'a> {
+    pub export_id: &'a str,
+    pub out_dir: &'a str,
+    pub folder: &'a str,
+    pub clerk_id: Option<i64>,
+    pub signer: &'a str,
+}
+
 /// Exactly-once exports: rows wait in `export_pending` (queued by triggers),
 /// an export run claims them under its id and target folder before anything
 /// is written, and deletes them when its folder is in place. A run left
@@ -203,15 +214,7 @@ pub trait ExportRuns {
     /// Starts an export: records its id, target and the public key of the
     /// workstation signing it, and claims every queued row for it (one
     /// statement, so rows committed meanwhile wait for the next).
-    fn begin_export(
-        &self,
-        export_id: &str,
-        out_dir: &str,
-        folder: &str,
-        clerk_id: Option<i64>,
-        signer: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64>;
+    fn begin_export(&self, e: &NewExport<'_>, now: DateTime<Utc>) -> StoreResult<i64>;
 
     /// Exports left `writing` by a crash: every one (`signer` `None`, a
     /// workstation's own file), or only those `signer`'s key began (on the
@@ -242,18 +245,20 @@ pub trait ExportRuns {
     fn finish_export(&self, run: i64, r: &ExportRecord, now: DateTime<Utc>) -> StoreResult<()>;
 }
 
+/// One copy made: the file, its size, and whether the daily routine made it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBackup<'a> {
+    pub file: &'a Path,
+    pub bytes: u64,
+    pub auto: bool,
+}
+
 /// Backups: SQLite's online backup API copies the live database page by page
 /// under one read transaction (safe while windows write to it), into a
 /// temporary file that is checked with the full integrity check before it
 /// takes its name. `backups` logs each copy for the reminder.
 pub trait Backups {
-    fn record_backup(
-        &self,
-        file: &Path,
-        bytes: u64,
-        auto: bool,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    fn record_backup(&self, b: &NewBackup<'_>, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// When the last backup was made, if ever.
     fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>>;

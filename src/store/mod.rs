@@ -60,15 +60,15 @@ pub(crate) mod time;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAuditEvent};
+pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAnchor, NewAuditEvent};
 pub use clerks::{ClerkRecord, NewClerk, SignedIn};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision};
 pub use error::{StoreError, StoreResult, io_detail};
 pub use exchange::{
-    AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NoticeExport,
-    RegistrationExport, RunStream, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS,
+    AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NewBackup,
+    NewExport, NoticeExport, RegistrationExport, RunStream, STREAM_AUDIT, STREAM_DECISIONS,
+    STREAM_NOTICES, STREAM_REGISTRATIONS,
 };
 pub use files::{create_private_dir, create_private_file, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};

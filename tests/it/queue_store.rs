@@ -20,7 +20,7 @@ use counterdesk::domain::review::eligibility::PreVerdict;
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, AppState, Outcome, PhotoSource, Reason, Scope};
 use counterdesk::store::{
-    NewApplication, NewClerk, PageQuery, QueueClock, SearchKey, Store, StoreError,
+    NewApplication, NewClerk, NewExport, PageQuery, QueueClock, SearchKey, Store, StoreError,
 };
 use rusqlite::Connection;
 
@@ -948,7 +948,16 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
     let mut exported = Vec::new();
     store
         .write(|tx| {
-            let run = tx.begin_export("test-export", "/nowhere", "folder", None, "k", t0())?;
+            let run = tx.begin_export(
+                &NewExport {
+                    export_id: "test-export",
+                    out_dir: "/nowhere",
+                    folder: "folder",
+                    clerk_id: None,
+                    signer: "k",
+                },
+                t0(),
+            )?;
             tx.export_decisions(run, &mut |d| {
                 exported.push(serde_json::to_value(&d).unwrap());
                 std::ops::ControlFlow::Continue(())

@@ -13,7 +13,7 @@ use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::anchor::backup_overdue;
 use crate::domain::clerks::audit::AuditAction;
-use crate::store::{NewAuditEvent, Store, backup_to};
+use crate::store::{NewAuditEvent, NewBackup, Store, backup_to};
 
 /// Prefix and suffix of the files the automatic backup makes (and prunes).
 const PREFIX: &str = "counterdesk-backup-";
@@ -51,7 +51,12 @@ pub fn backup_file(
     };
     let mut store = Store::open(db)?;
     store.write(|tx| {
-        tx.record_backup(dest, bytes, matches!(by, By::Daily), now)?;
+        let backup = NewBackup {
+            file: dest,
+            bytes,
+            auto: matches!(by, By::Daily),
+        };
+        tx.record_backup(&backup, now)?;
         tx.append_audit(
             &NewAuditEvent {
                 actor_id,

@@ -42,8 +42,9 @@ use crate::domain::exchange::manifest::{
 };
 use crate::store::HallLock;
 use crate::store::{
-    AnchorSource, ExportRecord, ExportRun, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS, Store, StoreError, create_private_dir, create_private_file, sync_dir,
+    AnchorSource, ExportRecord, ExportRun, NewAnchor, NewExport, STREAM_AUDIT, STREAM_DECISIONS,
+    STREAM_NOTICES, STREAM_REGISTRATIONS, Store, StoreError, create_private_dir,
+    create_private_file, sync_dir,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,14 +297,14 @@ fn export_locked(
     let name = free_name(out, now);
     let export_id = new_export_id();
     let run = store.write(|tx| {
-        let id = tx.begin_export(
-            &export_id,
-            &out.to_string_lossy(),
-            &name,
-            actor.map(|a| a.id),
-            &public_key,
-            now,
-        )?;
+        let begun = NewExport {
+            export_id: &export_id,
+            out_dir: &out.to_string_lossy(),
+            folder: &name,
+            clerk_id: actor.map(|a| a.id),
+            signer: &public_key,
+        };
+        let id = tx.begin_export(&begun, now)?;
         Ok(ExportRun {
             id,
             export_id: export_id.clone(),
@@ -517,7 +518,12 @@ impl Ctx<'_> {
                 .as_deref()
                 .and_then(|t| crate::domain::clerks::anchor::Anchor::find_all(t.as_bytes()).pop())
             {
-                tx.record_anchor(&a, AnchorSource::Export, name, self.now)?;
+                let anchor = NewAnchor {
+                    anchor: &a,
+                    source: AnchorSource::Export,
+                    detail: name,
+                };
+                tx.record_anchor(&anchor, self.now)?;
             }
             audit(
                 tx,

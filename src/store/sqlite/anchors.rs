@@ -4,24 +4,23 @@
 use super::SqliteTx;
 use super::decode::Cols;
 use super::error::StoreResult;
-use crate::domain::clerks::anchor::Anchor;
-use crate::store::audit::{AnchorSource, Anchors};
+use crate::store::audit::{Anchors, NewAnchor};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 impl Anchors for SqliteTx<'_> {
-    fn record_anchor(
-        &self,
-        a: &Anchor,
-        source: AnchorSource,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    fn record_anchor(&self, a: &NewAnchor<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO anchors (at, seq, hash, source, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![time::format(now), a.seq, a.hash, source.code(), detail],
+                params![
+                    time::format(now),
+                    a.anchor.seq,
+                    a.anchor.hash,
+                    a.source.code(),
+                    a.detail
+                ],
             )
             .map(drop)
         })

@@ -8,7 +8,7 @@ use super::decode::Cols;
 use super::error::{StoreError, io_error};
 use super::open;
 use crate::store::error::StoreResult;
-use crate::store::exchange::Backups;
+use crate::store::exchange::{Backups, NewBackup};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::backup::{Backup, StepResult};
@@ -67,21 +67,15 @@ fn copy_and_check(src: &Path, tmp: &Path, dest: &Path) -> StoreResult<u64> {
 }
 
 impl Backups for SqliteTx<'_> {
-    fn record_backup(
-        &self,
-        file: &Path,
-        bytes: u64,
-        auto: bool,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    fn record_backup(&self, b: &NewBackup<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO backups (at, file, bytes, auto) VALUES (?1, ?2, ?3, ?4)",
                 params![
                     time::format(now),
-                    file.to_string_lossy(),
-                    bytes as i64,
-                    auto
+                    b.file.to_string_lossy(),
+                    b.bytes as i64,
+                    b.auto
                 ],
             )
             .map(drop)

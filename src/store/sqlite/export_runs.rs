@@ -6,21 +6,13 @@
 use super::SqliteTx;
 use super::error::StoreResult;
 use crate::domain::clerks::anchor::Anchor;
-use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, RunStream};
+use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, NewExport, RunStream};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 impl ExportRuns for SqliteTx<'_> {
-    fn begin_export(
-        &self,
-        export_id: &str,
-        out_dir: &str,
-        folder: &str,
-        clerk_id: Option<i64>,
-        signer: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
+    fn begin_export(&self, e: &NewExport<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, \
@@ -28,11 +20,11 @@ impl ExportRuns for SqliteTx<'_> {
                  VALUES (?1, ?2, ?3, 0, 0, 0, 0, '', ?4, ?5, 'writing', ?6)",
                 params![
                     time::format(now),
-                    folder,
-                    clerk_id,
-                    export_id,
-                    out_dir,
-                    signer
+                    e.folder,
+                    e.clerk_id,
+                    e.export_id,
+                    e.out_dir,
+                    e.signer
                 ],
             )?;
             let run = c.last_insert_rowid();

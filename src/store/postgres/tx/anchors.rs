@@ -5,22 +5,21 @@
 use chrono::{DateTime, Utc};
 
 use super::PgTx;
-use crate::domain::clerks::anchor::Anchor;
 use crate::store::StoreError;
-use crate::store::audit::{AnchorSource, Anchors};
+use crate::store::audit::{Anchors, NewAnchor};
 use crate::store::time;
 
 impl Anchors for PgTx<'_> {
-    fn record_anchor(
-        &self,
-        a: &Anchor,
-        source: AnchorSource,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    fn record_anchor(&self, a: &NewAnchor<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO anchors (at, seq, hash, source, detail) VALUES ($1, $2, $3, $4, $5)",
-            &[&time::format(now), &a.seq, &a.hash, &source.code(), &detail],
+            &[
+                &time::format(now),
+                &a.anchor.seq,
+                &a.anchor.hash,
+                &a.source.code(),
+                &a.detail,
+            ],
         )
         .map(drop)
     }

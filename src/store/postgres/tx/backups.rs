@@ -3,30 +3,22 @@
 //! file; `Store::backup_to` refuses on this backend. The log stays, so a
 //! reminder or an IT tool can record what was made.
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
 
 use super::{PgTx, big};
 use crate::store::StoreError;
-use crate::store::exchange::Backups;
+use crate::store::exchange::{Backups, NewBackup};
 use crate::store::time;
 
 impl Backups for PgTx<'_> {
-    fn record_backup(
-        &self,
-        file: &Path,
-        bytes: u64,
-        auto: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    fn record_backup(&self, b: &NewBackup<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO backups (at, file, bytes, auto) VALUES ($1, $2, $3, $4)",
             &[
                 &time::format(now),
-                &file.to_string_lossy().as_ref(),
-                &big(bytes),
-                &i64::from(auto),
+                &b.file.to_string_lossy().as_ref(),
+                &big(b.bytes),
+                &i64::from(b.auto),
             ],
         )
         .map(drop)

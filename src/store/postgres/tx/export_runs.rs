@@ -11,30 +11,22 @@ use chrono::{DateTime, Utc};
 use super::{PgTx, big};
 use crate::domain::clerks::anchor::Anchor;
 use crate::store::StoreError;
-use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, RunStream};
+use crate::store::exchange::{ExportRecord, ExportRun, ExportRuns, Leftover, NewExport, RunStream};
 use crate::store::time;
 
 impl ExportRuns for PgTx<'_> {
-    fn begin_export(
-        &self,
-        export_id: &str,
-        out_dir: &str,
-        folder: &str,
-        clerk_id: Option<i64>,
-        signer: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    fn begin_export(&self, e: &NewExport<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let run: i64 = self.scalar(
             "INSERT INTO exports (at, folder, clerk_id, decisions, registrations, audit, \
              notices, manifest_sha256, export_id, out_dir, state, signer) \
              VALUES ($1, $2, $3, 0, 0, 0, 0, '', $4, $5, 'writing', $6) RETURNING id",
             &[
                 &time::format(now),
-                &folder,
-                &clerk_id,
-                &export_id,
-                &out_dir,
-                &signer,
+                &e.folder,
+                &e.clerk_id,
+                &e.export_id,
+                &e.out_dir,
+                &e.signer,
             ],
         )?;
         // Staged audit rows enter export_pending as they link.

@@ -10,8 +10,9 @@ use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::review::{AppKind, Outcome};
 use counterdesk::store::{
-    Channel, ExportRecord, ImportRecord, NewAuditEvent, NewDecision, NewMessage, NewRegistration,
-    QueueClock, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS, Store,
+    Channel, ExportRecord, ImportRecord, NewAuditEvent, NewDecision, NewExport, NewMessage,
+    NewRegistration, QueueClock, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
+    STREAM_REGISTRATIONS, Store,
 };
 
 use super::{Kind, application, clerk, fill, minutes, on_both, t0};
@@ -252,7 +253,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         .unwrap();
 
         let run = s
-            .write(|tx| tx.begin_export("E1", "/media/usb", "导出-1", Some(zhao), "key-a", now))
+            .write(|tx| tx.begin_export(&usb_export("E1", "导出-1", Some(zhao)), now))
             .unwrap();
         // Committed after the run began: waits for the next one.
         s.write(|tx| tx.set_registration_mobile(reg, "13700000000", now))
@@ -347,11 +348,22 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         );
         // The next run carries only what came after.
         let next = s
-            .write(|tx| tx.begin_export("E2", "/media/usb", "导出-2", None, "key-a", now))
+            .write(|tx| tx.begin_export(&usb_export("E2", "导出-2", None), now))
             .unwrap();
         let (d, r, a, n) = carried(s, next);
         assert!(d.is_empty() && a.is_empty() && n.is_empty());
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].1, "13700000000");
     });
+}
+
+/// An export to the stick `/media/usb`, signed by `key-a`.
+fn usb_export<'a>(export_id: &'a str, folder: &'a str, clerk_id: Option<i64>) -> NewExport<'a> {
+    NewExport {
+        export_id,
+        out_dir: "/media/usb",
+        folder,
+        clerk_id,
+        signer: "key-a",
+    }
 }

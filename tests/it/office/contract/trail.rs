@@ -10,7 +10,7 @@ use counterdesk::domain::clerks::audit_target::AuditTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::lockout::LockoutState;
 use counterdesk::store::postgres::{LATEST_VERSION, Prompt, Target};
-use counterdesk::store::{AnchorSource, NewAuditEvent, Store, StoreError};
+use counterdesk::store::{AnchorSource, NewAnchor, NewAuditEvent, NewBackup, Store, StoreError};
 
 use super::{Kind, clerk, minutes, on_both, retry, t0};
 
@@ -81,20 +81,27 @@ fn appends_chain_and_verify() {
 
         assert_eq!(s.read(|tx| tx.last_anchor_at()).unwrap(), None);
         let anchor = s.read(|tx| tx.audit_anchor()).unwrap().unwrap();
-        s.write(|tx| tx.record_anchor(&anchor, AnchorSource::Receipt, "MQ1", t0() + minutes(1)))
-            .unwrap();
+        s.write(|tx| {
+            let a = NewAnchor {
+                anchor: &anchor,
+                source: AnchorSource::Receipt,
+                detail: "MQ1",
+            };
+            tx.record_anchor(&a, t0() + minutes(1))
+        })
+        .unwrap();
         assert_eq!(
             s.read(|tx| tx.last_anchor_at()).unwrap(),
             Some(t0() + minutes(1))
         );
         assert_eq!(s.read(|tx| tx.last_backup_at()).unwrap(), None);
         s.write(|tx| {
-            tx.record_backup(
-                std::path::Path::new("/media/usb/备份.sqlite3"),
-                4096,
-                false,
-                t0() + minutes(2),
-            )
+            let b = NewBackup {
+                file: std::path::Path::new("/media/usb/备份.sqlite3"),
+                bytes: 4096,
+                auto: false,
+            };
+            tx.record_backup(&b, t0() + minutes(2))
         })
         .unwrap();
         assert_eq!(
