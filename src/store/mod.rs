@@ -344,10 +344,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
-            Backend::Postgres(p) => p.write(|tx| f(tx), true),
-        }
+        self.write_checked(f)
     }
 
     /// A use case's write that a rule may refuse: runs `f` in a write
@@ -357,10 +354,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
-            Backend::Postgres(p) => p.write(|tx| f(tx), true),
-        }
+        self.run(Run::Write, f)
     }
 
     /// A lease's write (claim, renewal), as [`Store::write_checked`]. On the
@@ -371,10 +365,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.immediate(|tx| f(tx), true),
-            Backend::Postgres(p) => p.write_lease(|tx| f(tx)),
-        }
+        self.run(Run::Lease, f)
     }
 
     /// Runs `f` in a write transaction and rolls it back: measures a write
@@ -383,10 +374,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.immediate(|tx| f(tx), false),
-            Backend::Postgres(p) => p.write(|tx| f(tx), false),
-        }
+        self.run(Run::Rehearse, f)
     }
 
     /// A read that a rule may refuse (the caller's own error type), in one
@@ -395,9 +383,21 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.read(|tx| f(tx)),
-            Backend::Postgres(p) => p.read(|tx| f(tx)),
+        self.run(Run::Read, f)
+    }
+
+    /// Runs `f` in the backend's transaction of kind `how`.
+    fn run<T, E: From<StoreError>>(
+        &mut self,
+        how: Run,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match (&mut self.backend, how) {
+            (Backend::Sqlite(s), Run::Read) => s.read(|tx| f(tx)),
+            (Backend::Sqlite(s), how) => s.immediate(|tx| f(tx), how != Run::Rehearse),
+            (Backend::Postgres(p), Run::Read) => p.read(|tx| f(tx)),
+            (Backend::Postgres(p), Run::Lease) => p.write_lease(|tx| f(tx)),
+            (Backend::Postgres(p), how) => p.write(|tx| f(tx), how != Run::Rehearse),
         }
     }
 
@@ -406,11 +406,18 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match &mut self.backend {
-            Backend::Sqlite(s) => s.read(|tx| f(tx)),
-            Backend::Postgres(p) => p.read(|tx| f(tx)),
-        }
+        self.read_checked(f)
     }
+}
+
+/// The kinds of transaction a [`Store`] runs: a write that commits, a
+/// lease's write, a write rolled back, a read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Write,
+    Lease,
+    Rehearse,
+    Read,
 }
 
 /// The one "store changed" signal: `PRAGMA data_version` on a file,

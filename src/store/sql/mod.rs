@@ -9,6 +9,7 @@ pub mod clerks;
 pub mod decisions;
 pub mod registrations;
 pub mod row;
+pub mod settings;
 pub mod values;
 
 use std::borrow::Cow;

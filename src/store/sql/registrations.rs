@@ -24,11 +24,26 @@ pub const INSERT: &str = "INSERT INTO registrations (reg_no, kind, status, doc_t
     idempotency_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
     ?15, ?16, ?17, ?18, ?18, ?19)";
 
-pub const HOLDER_BY_NUMBER: &str = "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
+const HOLDER_BY_NUMBER: &str = "SELECT id, reg_no FROM registrations WHERE doc_number = ?1 \
     AND status <> 'returned'";
 
-pub const HOLDER_BY_ORG: &str = "SELECT id, reg_no FROM registrations WHERE org_code = ?1 \
+const HOLDER_BY_ORG: &str = "SELECT id, reg_no FROM registrations WHERE org_code = ?1 \
     AND status <> 'returned' ORDER BY id LIMIT 1";
+
+/// The registration (id, MQ number) that holds a document number, or (a
+/// company) its organisation code: `find` runs a statement with one text
+/// parameter and returns its first row.
+pub fn holder<E>(
+    doc_number: &str,
+    org_code: Option<&str>,
+    find: impl Fn(&str, &str) -> Result<Option<(i64, String)>, E>,
+) -> Result<Option<(i64, String)>, E> {
+    match (find(HOLDER_BY_NUMBER, doc_number)?, org_code) {
+        (Some(hit), _) => Ok(Some(hit)),
+        (None, Some(org)) => find(HOLDER_BY_ORG, org),
+        (None, None) => Ok(None),
+    }
+}
 
 pub const SET_MOBILE: &str = "UPDATE registrations SET mobile = ?2, updated_at = ?3 WHERE id = ?1";
 

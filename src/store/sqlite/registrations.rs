@@ -8,8 +8,8 @@ use crate::store::registrations::{
     NewRegistration, RegistrationQuery, RegistrationRecord, RegistrationSummary, Registrations,
 };
 use crate::store::sql::registrations::{
-    COLUMNS, COUNTERSIGN, FROM, HOLDER_BY_NUMBER, HOLDER_BY_ORG, INSERT, RETURN, SET_MOBILE,
-    SUMMARY, prefix_end, record, summary,
+    COLUMNS, COUNTERSIGN, FROM, INSERT, RETURN, SET_MOBILE, SUMMARY, holder, prefix_end, record,
+    summary,
 };
 use crate::store::time;
 use chrono::{DateTime, Utc};
@@ -85,20 +85,12 @@ impl Registrations for SqliteTx<'_> {
         doc_number: &str,
         org_code: Option<&str>,
     ) -> StoreResult<Option<(i64, String)>> {
-        let by_number = self.q(|c| {
-            c.query_row(HOLDER_BY_NUMBER, [doc_number], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()
-        })?;
-        match (by_number, org_code) {
-            (Some(hit), _) => Ok(Some(hit)),
-            (None, Some(org)) => self.q(|c| {
-                c.query_row(HOLDER_BY_ORG, [org], |r| Ok((r.get(0)?, r.get(1)?)))
+        holder(doc_number, org_code, |sql, arg| {
+            self.q(|c| {
+                c.query_row(sql, [arg], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()
-            }),
-            (None, None) => Ok(None),
-        }
+            })
+        })
     }
 
     fn search_registrations(

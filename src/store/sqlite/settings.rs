@@ -6,40 +6,18 @@ use super::SqliteTx;
 use super::error::{StoreError, StoreResult};
 use crate::domain::clerks::settings::Settings;
 use crate::store::settings::StoredSettings;
-
-const KEY: &str = "office";
+use crate::store::sql::settings::{GET, KEY, SALT_KEY, SAVE, new_salt, settings_from};
 
 impl StoredSettings for SqliteTx<'_> {
     fn settings(&self) -> StoreResult<Settings> {
-        let raw: Option<String> = self.q(|c| {
-            c.query_row("SELECT value FROM settings WHERE key = ?1", [KEY], |r| {
-                r.get(0)
-            })
-            .optional()
-        })?;
-        Ok(raw
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default())
+        self.value(KEY).map(settings_from)
     }
 
     fn audit_salt(&self) -> StoreResult<String> {
-        const SALT_KEY: &str = "audit_salt";
-        let existing: Option<String> = self.q(|c| {
-            c.query_row(
-                "SELECT value FROM settings WHERE key = ?1",
-                [SALT_KEY],
-                |r| r.get(0),
-            )
-            .optional()
-        })?;
-        if let Some(s) = existing {
+        if let Some(s) = self.value(SALT_KEY)? {
             return Ok(s);
         }
-        let salt = argon2::password_hash::SaltString::generate(
-            &mut argon2::password_hash::rand_core::OsRng,
-        )
-        .as_str()
-        .to_owned();
+        let salt = new_salt();
         self.q(|c| {
             c.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)",
@@ -54,13 +32,13 @@ impl StoredSettings for SqliteTx<'_> {
             path: self.path.to_path_buf(),
             source: Box::new(e),
         })?;
-        self.q(|c| {
-            c.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![KEY, json],
-            )
-            .map(drop)
-        })
+        self.q(|c| c.execute(SAVE, params![KEY, json]).map(drop))
+    }
+}
+
+impl SqliteTx<'_> {
+    /// The value stored under `key`, if any.
+    fn value(&self, key: &str) -> StoreResult<Option<String>> {
+        self.q(|c| c.query_row(GET, [key], |r| r.get(0)).optional())
     }
 }

@@ -18,8 +18,8 @@ use crate::store::registrations::{
 };
 use crate::store::sql::pg;
 use crate::store::sql::registrations::{
-    COLUMNS, COUNTERSIGN, FROM, HOLDER_BY_NUMBER, HOLDER_BY_ORG, INSERT, RETURN, SET_MOBILE,
-    SUMMARY, prefix_end, record, summary,
+    COLUMNS, COUNTERSIGN, FROM, INSERT, RETURN, SET_MOBILE, SUMMARY, holder, prefix_end, record,
+    summary,
 };
 use crate::store::time;
 
@@ -111,12 +111,9 @@ impl Registrations for PgTx<'_> {
         doc_number: &str,
         org_code: Option<&str>,
     ) -> Result<Option<(i64, String)>, StoreError> {
-        let by_number = self.id_and_no(&pg(HOLDER_BY_NUMBER), doc_number)?;
-        match (by_number, org_code) {
-            (Some(hit), _) => Ok(Some(hit)),
-            (None, Some(org)) => self.id_and_no(&pg(HOLDER_BY_ORG), org),
-            (None, None) => Ok(None),
-        }
+        holder(doc_number, org_code, |sql, arg| {
+            self.id_and_no(&pg(sql), arg)
+        })
     }
 
     fn search_registrations(
