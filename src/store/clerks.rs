@@ -61,13 +61,7 @@ pub trait Clerks {
 
     /// Stores a new password hash; clears any lockout (an administrator's reset
     /// is how a locked clerk gets back in early).
-    fn set_password(
-        &self,
-        id: i64,
-        hash: &str,
-        must_change: bool,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    fn set_password(&self, id: i64, p: NewPassword<'_>, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// The counter the clerk is signed in at, if any.
     fn session_of(&self, clerk_id: i64) -> StoreResult<Option<SignedIn>>;
@@ -79,4 +73,12 @@ pub trait Clerks {
     /// Ends the session if it is still `token`'s (a taken-over window
     /// signing out leaves the new counter's session alone).
     fn end_session(&self, clerk_id: i64, token: &str) -> StoreResult<()>;
+}
+
+/// A password hash being set, and whether the clerk must change it at the
+/// next sign-in (a one-time password from an administrator).
+#[derive(Debug, Clone, Copy)]
+pub struct NewPassword<'a> {
+    pub hash: &'a str,
+    pub must_change: bool,
 }

@@ -61,9 +61,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use audit::{AnchorSource, AuditRow, AuditVerdict, NewAnchor, NewAuditEvent};
-pub use clerks::{ClerkRecord, NewClerk, SignedIn};
+pub use clerks::{ClerkRecord, NewClerk, NewPassword, SignedIn};
 pub use dashboard::{DashboardData, DayOutcomes, OverdueRow};
 pub use decisions::{DecisionRecord, NewDecision};
+pub use drafts::DraftKey;
 pub use error::{StoreError, StoreResult, io_detail};
 pub use exchange::{
     AuditExport, DecisionExport, ExportRecord, ExportRun, ImportRecord, Leftover, NewBackup,

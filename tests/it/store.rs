@@ -324,15 +324,45 @@ fn drafts_are_kept_per_clerk() {
             ))
         })
         .unwrap();
-    s.write(|tx| tx.save_draft(a, "workspace", "{\"a\":1}", now()))
-        .unwrap();
-    s.write(|tx| tx.save_draft(a, "workspace", "{\"a\":2}", now()))
-        .unwrap();
+    s.write(|tx| {
+        tx.save_draft(
+            counterdesk::store::DraftKey {
+                clerk_id: a,
+                key: "workspace",
+            },
+            "{\"a\":1}",
+            now(),
+        )
+    })
+    .unwrap();
+    s.write(|tx| {
+        tx.save_draft(
+            counterdesk::store::DraftKey {
+                clerk_id: a,
+                key: "workspace",
+            },
+            "{\"a\":2}",
+            now(),
+        )
+    })
+    .unwrap();
     assert_eq!(
-        s.read(|tx| tx.draft(a, "workspace")).unwrap().as_deref(),
+        s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+            clerk_id: a,
+            key: "workspace"
+        }))
+        .unwrap()
+        .as_deref(),
         Some("{\"a\":2}")
     );
-    assert_eq!(s.read(|tx| tx.draft(b, "workspace")).unwrap(), None);
+    assert_eq!(
+        s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+            clerk_id: b,
+            key: "workspace"
+        }))
+        .unwrap(),
+        None
+    );
 }
 
 // ---- Issue 20: full disks, recovery from the log, backups -----------------

@@ -173,7 +173,14 @@ pub fn reset_password(
         check_policy(new_password, &target.username)
             .map_err(|e| AppError::rejected(e.to_string()))?;
         let hash = hash_password(new_password).map_err(|e| AppError::rejected(e.to_string()))?;
-        tx.set_password(clerk_id, &hash, true, now)?;
+        tx.set_password(
+            clerk_id,
+            crate::store::NewPassword {
+                hash: &hash,
+                must_change: true,
+            },
+            now,
+        )?;
         let name = account_label(&target);
         audit(
             tx,

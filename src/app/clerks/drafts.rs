@@ -7,7 +7,7 @@
 use crate::app::runtime::call::Call;
 
 use crate::app::runtime::error::AppError;
-use crate::store::Location;
+use crate::store::{DraftKey, Location};
 
 #[derive(Debug, Clone)]
 pub enum Req {
@@ -35,11 +35,21 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     };
     Ok(match req {
         Req::Save { key, body } => {
-            store.write(|tx| tx.save_draft(actor.id, &stored(&key), &body, now))?;
+            let key = stored(&key);
+            let at = DraftKey {
+                clerk_id: actor.id,
+                key: &key,
+            };
+            store.write(|tx| tx.save_draft(at, &body, now))?;
             Resp::Saved
         }
         Req::Load { key } => {
-            let body = store.read(|tx| tx.draft(actor.id, &stored(&key)))?;
+            let stored_key = stored(&key);
+            let at = DraftKey {
+                clerk_id: actor.id,
+                key: &stored_key,
+            };
+            let body = store.read(|tx| tx.draft(at))?;
             Resp::Loaded { key, body }
         }
     })

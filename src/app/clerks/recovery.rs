@@ -46,7 +46,14 @@ pub fn reset_admin(
         check_policy(new_password, &target.username)
             .map_err(|e| AppError::rejected(e.to_string()))?;
         let hash = hash_password(new_password).map_err(|e| AppError::rejected(e.to_string()))?;
-        tx.set_password(target.id, &hash, false, now)?;
+        tx.set_password(
+            target.id,
+            crate::store::NewPassword {
+                hash: &hash,
+                must_change: false,
+            },
+            now,
+        )?;
         tx.set_disabled(target.id, false)?;
         let name = account_label(target);
         tx.append_audit(

@@ -309,7 +309,14 @@ pub fn change_own_password(
         if !verify_password(old, &record.password_hash) {
             return Err(AppError::rejected("原密码不正确".to_owned()));
         }
-        tx.set_password(clerk.id, &hash, false, now)?;
+        tx.set_password(
+            clerk.id,
+            crate::store::NewPassword {
+                hash: &hash,
+                must_change: false,
+            },
+            now,
+        )?;
         audit(
             tx,
             Some(clerk),

@@ -2,12 +2,12 @@
 //! each row chained to the previous by SHA-256.
 
 use super::SqliteTx;
-use super::decode::Cols;
 use super::error::{StoreError, StoreResult};
 use crate::domain::clerks::anchor::Anchor;
 pub use crate::domain::clerks::audit::AuditVerdict;
-use crate::domain::clerks::audit::{AuditAction, AuditContent, GENESIS_HASH};
+use crate::domain::clerks::audit::{AuditContent, GENESIS_HASH};
 use crate::store::audit::{AuditLog, AuditRow, NewAuditEvent};
+use crate::store::sql::audit::{TAIL, tail_row};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -41,11 +41,7 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         let (seq, at, actor_id, actor, action, target, detail, stored_prev, stored_hash) =
             match fields {
                 Ok(f) => f,
-                Err(
-                    rusqlite::Error::InvalidColumnType(..)
-                    | rusqlite::Error::FromSqlConversionFailure(..)
-                    | rusqlite::Error::IntegralValueOutOfRange(..),
-                ) => {
+                Err(e) if type_changed(&e) => {
                     return Ok(AuditVerdict::Broken {
                         seq: expected_seq,
                         reason: "字段类型被改动（记录被修改）".into(),
@@ -93,11 +89,7 @@ pub fn verify_chain(conn: &Connection) -> rusqlite::Result<AuditVerdict> {
         .optional()
     {
         Ok(h) => h,
-        Err(
-            rusqlite::Error::InvalidColumnType(..)
-            | rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..),
-        ) => {
+        Err(e) if type_changed(&e) => {
             return Ok(AuditVerdict::Broken {
                 seq: rows_seen.max(1),
                 reason: "审计链头（audit_head）的字段类型被改动".into(),
@@ -229,24 +221,9 @@ impl AuditLog for SqliteTx<'_> {
 
     fn audit_tail(&self, limit: usize) -> StoreResult<Vec<AuditRow>> {
         self.q(|c| {
-            let mut stmt = c.prepare(
-                "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
-                 ORDER BY seq DESC LIMIT ?1",
-            )?;
-            let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-                let c = Cols::new(r, "audit_log", 0)?;
-                let code: String = r.get(3)?;
-                Ok(AuditRow {
-                    seq: c.id(),
-                    at: c.time(1, "at")?,
-                    actor: r.get(2)?,
-                    action: AuditAction::from_code(&code),
-                    action_code: code,
-                    target: r.get(4)?,
-                    detail: r.get(5)?,
-                    hash: r.get(6)?,
-                })
-            })?;
+            let mut stmt = c.prepare(TAIL)?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = stmt.query_map([limit], |r| tail_row(r))?;
             rows.collect()
         })
     }
@@ -275,4 +252,14 @@ impl AuditLog for SqliteTx<'_> {
             .optional()
         })
     }
+}
+
+/// A field whose stored type no longer matches the schema's (an edited row).
+fn type_changed(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    )
 }

@@ -3,7 +3,7 @@
 use super::SqliteTx;
 use super::error::StoreResult;
 use crate::domain::clerks::lockout::LockoutState;
-use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
+use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, NewPassword, SignedIn};
 use crate::store::sql::clerks::{
     ACTIVE_ADMINS, BEGIN_SESSION, COLUMNS, END_SESSION, INSERT, SESSION_OF, SET_DISABLED,
     SET_LOCKOUT, SET_PASSWORD, record, session,
@@ -83,17 +83,11 @@ impl Clerks for SqliteTx<'_> {
         self.q(|c| c.execute(SET_DISABLED, params![id, disabled]).map(drop))
     }
 
-    fn set_password(
-        &self,
-        id: i64,
-        hash: &str,
-        must_change: bool,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    fn set_password(&self, id: i64, p: NewPassword<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         self.q(|c| {
             c.execute(
                 SET_PASSWORD,
-                params![id, hash, must_change, time::format(now)],
+                params![id, p.hash, p.must_change, time::format(now)],
             )
             .map(drop)
         })

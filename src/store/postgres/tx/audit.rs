@@ -13,10 +13,12 @@ use chrono::{DateTime, Utc};
 
 use super::PgTx;
 use crate::domain::clerks::anchor::Anchor;
-use crate::domain::clerks::audit::{AuditAction, AuditContent, AuditVerdict};
+use crate::domain::clerks::audit::{AuditContent, AuditVerdict};
 use crate::domain::clerks::audit_walk::ChainWalk;
 use crate::store::StoreError;
 use crate::store::audit::{AuditLog, AuditRow, NewAuditEvent};
+use crate::store::sql::audit::{TAIL, tail_row};
+use crate::store::sql::pg;
 
 impl PgTx<'_> {
     /// Feeds the rows `sql` returns (seq, at, actor_id, actor, action,
@@ -99,27 +101,10 @@ impl AuditLog for PgTx<'_> {
 
     fn audit_tail(&self, limit: usize) -> Result<Vec<AuditRow>, StoreError> {
         self.link_staged()?;
-        self.rows(
-            "SELECT seq, at, actor, action, target, detail, hash FROM audit_log \
-             ORDER BY seq DESC LIMIT $1",
-            &[&i64::try_from(limit).unwrap_or(i64::MAX)],
-        )?
-        .iter()
-        .map(|r| {
-            let c = self.cols(r, "audit_log", 0)?;
-            let code: String = c.get(3)?;
-            Ok(AuditRow {
-                seq: c.id(),
-                at: c.time(1, "at")?,
-                actor: c.get(2)?,
-                action: AuditAction::from_code(&code),
-                action_code: code,
-                target: c.get(4)?,
-                detail: c.get(5)?,
-                hash: c.get(6)?,
-            })
-        })
-        .collect()
+        self.rows(&pg(TAIL), &[&i64::try_from(limit).unwrap_or(i64::MAX)])?
+            .iter()
+            .map(|r| tail_row(self.row(r)))
+            .collect()
     }
 
     fn audit_head(&self) -> Result<Option<(i64, String)>, StoreError> {

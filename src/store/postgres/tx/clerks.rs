@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::PgTx;
 use crate::domain::clerks::lockout::LockoutState;
 use crate::store::StoreError;
-use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, SignedIn};
+use crate::store::clerks::{ClerkRecord, Clerks, NewClerk, NewPassword, SignedIn};
 use crate::store::sql::clerks::{
     ACTIVE_ADMINS, BEGIN_SESSION, COLUMNS, END_SESSION, INSERT, SESSION_OF, SET_DISABLED,
     SET_LOCKOUT, SET_PASSWORD, record, session,
@@ -79,13 +79,12 @@ impl Clerks for PgTx<'_> {
     fn set_password(
         &self,
         id: i64,
-        hash: &str,
-        must_change: bool,
+        p: NewPassword<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.exec(
             &pg(SET_PASSWORD),
-            &[&id, &hash, &i64::from(must_change), &time::format(now)],
+            &[&id, &p.hash, &i64::from(p.must_change), &time::format(now)],
         )
         .map(drop)
     }

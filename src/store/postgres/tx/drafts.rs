@@ -4,14 +4,13 @@ use chrono::{DateTime, Utc};
 
 use super::PgTx;
 use crate::store::StoreError;
-use crate::store::drafts::Drafts;
+use crate::store::drafts::{DraftKey, Drafts};
 use crate::store::time;
 
 impl Drafts for PgTx<'_> {
     fn save_draft(
         &self,
-        clerk_id: i64,
-        key: &str,
+        at: DraftKey<'_>,
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -19,15 +18,15 @@ impl Drafts for PgTx<'_> {
             "INSERT INTO drafts (clerk_id, key, body, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (clerk_id, key) DO UPDATE SET body = excluded.body, \
              updated_at = excluded.updated_at",
-            &[&clerk_id, &key, &body, &time::format(now)],
+            &[&at.clerk_id, &at.key, &body, &time::format(now)],
         )
         .map(drop)
     }
 
-    fn draft(&self, clerk_id: i64, key: &str) -> Result<Option<String>, StoreError> {
+    fn draft(&self, at: DraftKey<'_>) -> Result<Option<String>, StoreError> {
         self.opt_scalar(
             "SELECT body FROM drafts WHERE clerk_id = $1 AND key = $2",
-            &[&clerk_id, &key],
+            &[&at.clerk_id, &at.key],
         )
     }
 }

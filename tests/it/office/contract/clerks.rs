@@ -67,7 +67,16 @@ fn clerks_lockout_and_passwords() {
 
         // A reset clears the lockout.
         other
-            .write(|tx| tx.set_password(zhao, "$argon2id$new", true, t0() + minutes(1)))
+            .write(|tx| {
+                tx.set_password(
+                    zhao,
+                    counterdesk::store::NewPassword {
+                        hash: "$argon2id$new",
+                        must_change: true,
+                    },
+                    t0() + minutes(1),
+                )
+            })
             .unwrap();
         let rec = db.store.read(|tx| tx.clerk_by_id(zhao)).unwrap().unwrap();
         assert_eq!(rec.password_hash, "$argon2id$new");
@@ -92,22 +101,73 @@ fn drafts_are_per_clerk_and_settings_are_shared() {
         let a = clerk(&mut db.store, "wangli", Role::Counter);
         let b = clerk(&mut db.store, "lina", Role::Counter);
         let s = &mut db.store;
-        assert_eq!(s.read(|tx| tx.draft(a, "registration")).unwrap(), None);
-        s.write(|tx| tx.save_draft(a, "registration", "{\"name\":\"王\"}", t0()))
-            .unwrap();
-        s.write(|tx| tx.save_draft(a, "registration", "{\"name\":\"王丽\"}", t0()))
-            .unwrap();
-        s.write(|tx| tx.save_draft(b, "registration", "{}", t0()))
-            .unwrap();
         assert_eq!(
-            s.read(|tx| tx.draft(a, "registration")).unwrap().as_deref(),
+            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+                clerk_id: a,
+                key: "registration"
+            }))
+            .unwrap(),
+            None
+        );
+        s.write(|tx| {
+            tx.save_draft(
+                counterdesk::store::DraftKey {
+                    clerk_id: a,
+                    key: "registration",
+                },
+                "{\"name\":\"王\"}",
+                t0(),
+            )
+        })
+        .unwrap();
+        s.write(|tx| {
+            tx.save_draft(
+                counterdesk::store::DraftKey {
+                    clerk_id: a,
+                    key: "registration",
+                },
+                "{\"name\":\"王丽\"}",
+                t0(),
+            )
+        })
+        .unwrap();
+        s.write(|tx| {
+            tx.save_draft(
+                counterdesk::store::DraftKey {
+                    clerk_id: b,
+                    key: "registration",
+                },
+                "{}",
+                t0(),
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+                clerk_id: a,
+                key: "registration"
+            }))
+            .unwrap()
+            .as_deref(),
             Some("{\"name\":\"王丽\"}")
         );
         assert_eq!(
-            s.read(|tx| tx.draft(b, "registration")).unwrap().as_deref(),
+            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+                clerk_id: b,
+                key: "registration"
+            }))
+            .unwrap()
+            .as_deref(),
             Some("{}")
         );
-        assert_eq!(s.read(|tx| tx.draft(b, "other")).unwrap(), None);
+        assert_eq!(
+            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
+                clerk_id: b,
+                key: "other"
+            }))
+            .unwrap(),
+            None
+        );
 
         assert_eq!(s.read(|tx| tx.settings()).unwrap(), Settings::default());
         let changed = Settings {
