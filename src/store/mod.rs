@@ -88,46 +88,35 @@ pub use time::format as format_time;
 
 use crate::domain::clerks::anchor::Anchor;
 
-/// Everything one transaction offers, whatever the backend.
-pub trait Txn:
-    clerks::Clerks
-    + registrations::Registrations
-    + registrations::Scans
-    + queue::Applications
-    + queue::Claims
-    + queue::Photos
-    + decisions::Decisions
-    + outbox::Outbox
-    + audit::AuditLog
-    + audit::Anchors
-    + exchange::Exchange
-    + exchange::ExportRuns
-    + exchange::Backups
-    + drafts::Drafts
-    + settings::StoredSettings
-    + dashboard::Dashboard
-{
+/// Declares [`Txn`] as every family trait of the seam, listed once, and
+/// implements it for whatever has them all.
+macro_rules! transaction_families {
+    ($($family:path),+ $(,)?) => {
+        /// Everything one transaction offers, whatever the backend.
+        pub trait Txn: $($family +)+ {}
+
+        impl<T: $($family +)+> Txn for T {}
+    };
 }
 
-impl<T> Txn for T where
-    T: clerks::Clerks
-        + registrations::Registrations
-        + registrations::Scans
-        + queue::Applications
-        + queue::Claims
-        + queue::Photos
-        + decisions::Decisions
-        + outbox::Outbox
-        + audit::AuditLog
-        + audit::Anchors
-        + exchange::Exchange
-        + exchange::ExportRuns
-        + exchange::Backups
-        + drafts::Drafts
-        + settings::StoredSettings
-        + dashboard::Dashboard
-{
-}
+transaction_families!(
+    clerks::Clerks,
+    registrations::Registrations,
+    registrations::Scans,
+    queue::Applications,
+    queue::Claims,
+    queue::Photos,
+    decisions::Decisions,
+    outbox::Outbox,
+    audit::AuditLog,
+    audit::Anchors,
+    exchange::Exchange,
+    exchange::ExportRuns,
+    exchange::Backups,
+    drafts::Drafts,
+    settings::StoredSettings,
+    dashboard::Dashboard,
+);
 
 /// A view of the database inside one transaction (or one read).
 pub type Tx<'a> = dyn Txn + 'a;

@@ -5,6 +5,7 @@
 //! truly differs per backend stays in the backend.
 
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod clerks;
 pub mod decisions;

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use super::{PgTx, big};
 use crate::store::StoreError;
 use crate::store::registrations::{AttachmentRecord, NewAttachment, Scans};
+use crate::store::sql::attachments::{BLOB, INSERT, OF_REGISTRATION, PUT_BLOB, record};
+use crate::store::sql::pg;
 use crate::store::time;
 
 impl Scans for PgTx<'_> {
@@ -18,15 +20,14 @@ impl Scans for PgTx<'_> {
         // Two counters storing the same scan at once: the second waits for
         // the first one's commit and then does nothing.
         let n = self.exec(
-            "INSERT INTO scan_blobs (sha256, size, data, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (sha256) DO NOTHING",
+            &pg(PUT_BLOB),
             &[&sha256, &big(data.len() as u64), &data, &time::format(now)],
         )?;
         Ok(n == 1)
     }
 
     fn scan_blob(&self, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.opt_scalar("SELECT data FROM scan_blobs WHERE sha256 = $1", &[&sha256])
+        self.opt_scalar(&pg(BLOB), &[&sha256])
     }
 
     fn insert_attachment(
@@ -36,9 +37,7 @@ impl Scans for PgTx<'_> {
     ) -> Result<i64, StoreError> {
         let dim = |v: Option<u32>| v.map(i64::from);
         self.scalar(
-            "INSERT INTO attachments (registration_id, slot, sha256, file_name, mime, size, \
-                 width, height, pages, thumbnail, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            &format!("{} RETURNING id", pg(INSERT)),
             &[
                 &a.registration_id,
                 &a.slot,
@@ -56,27 +55,9 @@ impl Scans for PgTx<'_> {
     }
 
     fn attachments_of(&self, registration_id: i64) -> Result<Vec<AttachmentRecord>, StoreError> {
-        self.rows(
-            "SELECT id, slot, sha256, file_name, mime, size, width, height, pages, thumbnail \
-             FROM attachments WHERE registration_id = $1 ORDER BY id",
-            &[&registration_id],
-        )?
-        .iter()
-        .map(|r| {
-            let c = self.cols(r, "attachments", 0)?;
-            Ok(AttachmentRecord {
-                id: c.id(),
-                slot: c.get(1)?,
-                sha256: c.get(2)?,
-                file_name: c.get(3)?,
-                mime: c.get(4)?,
-                size: c.u64(5, "size")?,
-                width: c.opt_u32(6, "width")?,
-                height: c.opt_u32(7, "height")?,
-                pages: c.opt_u32(8, "pages")?,
-                thumbnail: c.get(9)?,
-            })
-        })
-        .collect()
+        self.rows(&pg(OF_REGISTRATION), &[&registration_id])?
+            .iter()
+            .map(|r| record(self.row(r)))
+            .collect()
     }
 }
