@@ -8,6 +8,7 @@ pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod clerks;
+pub mod dashboard;
 pub mod decisions;
 pub mod registrations;
 pub mod row;
