@@ -4,14 +4,11 @@
 use crate::app::runtime::call::Call;
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-
 use crate::app::clerks::access::require_role;
 use crate::app::runtime::error::AppError;
-use crate::domain::clerks::audit::AuditAction;
 use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
-use crate::store::{AuditVerdict, StoreError, Tx};
+use crate::store::{AuditRow, AuditVerdict, StoreError, Tx};
 
 /// An audit target in words: the clerk by name, 申请 SL…, 面签记录 MQ-…,
 /// 系统设置; as stored otherwise (a record since deleted, text no version writes).
@@ -31,19 +28,9 @@ fn target_words(
     Ok(words.unwrap_or_else(|| stored.to_owned()))
 }
 
-/// One audit row for the screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: Option<AuditAction>,
-    pub action_code: String,
-    /// The target in words: "王丽（wangli，窗口）", or as stored.
-    pub target: String,
-    pub detail: String,
-    pub hash: String,
-}
+/// One audit row for the screen: the stored row with its actor and target
+/// in words ("赵敏 (zhaomin)", "王丽（wangli，窗口）"), or as stored.
+pub type AuditEntry = AuditRow;
 
 #[derive(Debug, Clone)]
 pub enum Req {
@@ -87,15 +74,11 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
                 let mut rows = Vec::new();
                 for r in tx.audit_tail(limit)? {
                     let target = target_words(tx, &names, &r.target)?;
+                    let actor = actors.get(r.actor.as_str()).cloned();
                     rows.push(AuditEntry {
                         target,
-                        seq: r.seq,
-                        at: r.at,
-                        actor: actors.get(r.actor.as_str()).cloned().unwrap_or(r.actor),
-                        action: r.action,
-                        action_code: r.action_code,
-                        detail: r.detail,
-                        hash: r.hash,
+                        actor: actor.unwrap_or(r.actor),
+                        ..r
                     });
                 }
                 Ok(rows)
