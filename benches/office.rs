@@ -22,6 +22,7 @@ use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::lockout::LockoutState;
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, LEASE, Outcome};
+use counterdesk::store::Lease;
 use counterdesk::store::postgres::{Prompt, Target};
 use counterdesk::store::{NewApplication, NewAuditEvent, NewClerk, NewDecision, Store};
 
@@ -175,7 +176,7 @@ fn claims(url: &str, store: &mut Store, reviewers: &[i64], as_app: bool, round: 
         let t = Instant::now();
         let claim = s
             .write(|tx| {
-                let c = tx.claim_next(who, now, now + LEASE, None)?;
+                let c = tx.claim_next(who, Lease::new(now, now + LEASE), None)?;
                 if as_app && let Some(c) = c {
                     tx.append_audit(&event(who, format!("领取 {}", c.id)), now)?;
                 }

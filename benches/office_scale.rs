@@ -28,6 +28,7 @@ use counterdesk::app::runtime::call::Call;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, LEASE, Outcome, Scope};
+use counterdesk::store::Lease;
 use counterdesk::store::postgres::{Prompt, Target};
 use counterdesk::store::{NewApplication, NewClerk, NewDecision, PageQuery, QueueClock, Store};
 
@@ -120,7 +121,7 @@ fn fill(store: &mut Store, n: u64, who: i64, now: DateTime<Utc>) {
     for _ in 0..DECIDED {
         store
             .write(|tx| {
-                let Some(c) = tx.claim_next(who, now, now + LEASE, None)? else {
+                let Some(c) = tx.claim_next(who, Lease::new(now, now + LEASE), None)? else {
                     return Ok(());
                 };
                 tx.decide(

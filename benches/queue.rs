@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use counterdesk::app::demo::queue as demo_queue;
 use counterdesk::domain::review::{PageCursor, Scope};
+use counterdesk::store::Lease;
 use counterdesk::store::{PageQuery, QueueClock, SearchKey, Store};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -112,7 +113,9 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("claim_next", n), &n, |b, _| {
             let until = now() + chrono::Duration::minutes(15);
-            b.iter(|| black_box(store.rehearse(|tx| tx.claim_next(clerk, now(), until, None))))
+            b.iter(|| {
+                black_box(store.rehearse(|tx| tx.claim_next(clerk, Lease::new(now(), until), None)))
+            })
         });
         group.bench_with_input(BenchmarkId::new("open_store", n), &n, |b, _| {
             b.iter(|| black_box(Store::open(&path).map(drop)))

@@ -75,8 +75,8 @@ pub use files::{create_private_dir, create_private_file, sync_dir};
 pub use outbox::{Channel, NewMessage, OutboxRow};
 pub use postgres::{PgStore, PgTx};
 pub use queue::{
-    ApplicationRecord, Blob, Claim, ClaimInfo, MAX_BLOB_BYTES, MAX_PAGE, NewApplication, PageQuery,
-    QueueClock, QueueRow, SearchKey, sha256_hex,
+    ApplicationRecord, Blob, Claim, ClaimInfo, Lease, MAX_BLOB_BYTES, MAX_PAGE, NewApplication,
+    PageQuery, QueueClock, QueueRow, SearchKey, sha256_hex,
 };
 pub use registrations::{
     AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery, RegistrationRecord,

@@ -168,6 +168,20 @@ pub struct Claim {
     pub until: DateTime<Utc>,
 }
 
+/// A lease asked for: judged at `now` (a lease that ran out by then counts
+/// as free), held until `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub now: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+}
+
+impl Lease {
+    pub fn new(now: DateTime<Utc>, until: DateTime<Utc>) -> Self {
+        Lease { now, until }
+    }
+}
+
 /// An application's claim as the rules need it, plus who holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimInfo {
@@ -254,25 +268,17 @@ pub trait Claims {
     fn claim_next(
         &self,
         clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
+        lease: Lease,
         kind: Option<AppKind>,
     ) -> StoreResult<Option<Claim>>;
 
     /// Claims one application if it is pending and free (or its lease ran
     /// out). `None` when someone else holds it or it is decided.
-    fn claim(
-        &self,
-        id: i64,
-        clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> StoreResult<Option<Claim>>;
+    fn claim(&self, id: i64, clerk: i64, lease: Lease) -> StoreResult<Option<Claim>>;
 
-    /// Extends the holder's lease. `false` when the ticket is no longer the
-    /// current claim (taken over, released or decided).
-    fn renew_claim(&self, id: i64, clerk: i64, seq: i64, until: DateTime<Utc>)
-    -> StoreResult<bool>;
+    /// Extends the lease of `holder` (clerk, claim ticket). `false` when the
+    /// ticket is no longer the current claim (taken over, released or decided).
+    fn renew_claim(&self, id: i64, holder: (i64, i64), until: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Gives a claim back: the holder's own (with `holder` and `seq`), or any
     /// claim when both are `None` (a supervisor's release, audited by the caller).

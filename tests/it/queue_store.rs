@@ -2,6 +2,7 @@
 //! all-or-nothing decisions, four-eyes, stale claims, the read-only connection.
 
 use counterdesk::app::runtime::call::Call;
+use counterdesk::store::Lease;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -383,8 +384,9 @@ fn two_connections_never_claim_the_same_application() {
                     let now = t0();
                     // A writer that waits past the busy timeout is told to
                     // retry (数据库被占用): that is not a double claim.
-                    match s.write(|tx| tx.claim_next(clerk, now, now + Duration::minutes(15), None))
-                    {
+                    match s.write(|tx| {
+                        tx.claim_next(clerk, Lease::new(now, now + Duration::minutes(15)), None)
+                    }) {
                         Ok(Some(c)) => got.push(c.id),
                         Ok(None) => break got,
                         Err(StoreError::Busy { .. }) => continue,

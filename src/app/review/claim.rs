@@ -1,6 +1,7 @@
 //! Claiming, opening, renewing and releasing: the lease side of the queue.
 
 use crate::domain::clerks::audit_target::AuditTarget;
+use crate::store::Lease;
 use chrono::{DateTime, Utc};
 
 use crate::app::clerks::access::audit;
@@ -33,7 +34,7 @@ pub(crate) fn claim_next(
     // an office server fewer than a second transaction (docs/office.md).
     store.write_lease(|tx| -> Result<_, AppError> {
         require_role(tx, actor, Role::can_decide, NOT_REVIEWER)?;
-        let Some(c) = tx.claim_next(actor.id, now, now + LEASE, kind)? else {
+        let Some(c) = tx.claim_next(actor.id, Lease::new(now, now + LEASE), kind)? else {
             return Ok(None);
         };
         audit(
@@ -88,7 +89,7 @@ pub fn open(
         if state == AppState::InReview && info.state.holder == Some(actor.id) {
             // Reopening one's own claim keeps its ticket and extends it.
             let until = now + LEASE;
-            tx.renew_claim(id, actor.id, info.state.claim_seq, until)?;
+            tx.renew_claim(id, (actor.id, info.state.claim_seq), until)?;
             return Ok(Access::Ticket(Ticket {
                 id,
                 seq: info.state.claim_seq,
@@ -98,7 +99,7 @@ pub fn open(
         if let Err(e) = apply(&info.state, Transition::Claim, actor.id, None, now) {
             return Err(refused(e, id, &info));
         }
-        match tx.claim(id, actor.id, now, now + LEASE)? {
+        match tx.claim(id, actor.id, Lease::new(now, now + LEASE))? {
             Some(c) => {
                 audit(
                     tx,
@@ -146,7 +147,7 @@ pub(crate) fn renew(
             return Err(refused(e, ticket.id, &info));
         }
         let until = now + LEASE;
-        if !tx.renew_claim(ticket.id, actor.id, ticket.seq, until)? {
+        if !tx.renew_claim(ticket.id, (actor.id, ticket.seq), until)? {
             return Err(AppError::Stale {
                 application: ticket.id,
             });

@@ -6,6 +6,7 @@
 
 use crate::app::runtime::error::AppError;
 use crate::domain::clerks::audit_target::AuditTarget;
+use crate::store::Lease;
 use chrono::{DateTime, Utc};
 
 use crate::app::review::record::DecisionWrite;
@@ -153,7 +154,7 @@ pub fn close_from_record(
                 held_by_sentence(info.holder_name.as_deref(), &until)
             )));
         }
-        _ => match tx.claim(app_id, actor.id, now, now + LEASE)? {
+        _ => match tx.claim(app_id, actor.id, Lease::new(now, now + LEASE))? {
             Some(c) => c.seq,
             None => {
                 return Err(AppError::rejected(

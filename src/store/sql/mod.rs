@@ -7,6 +7,7 @@
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod claims;
 pub mod clerks;
 pub mod dashboard;
 pub mod decisions;

@@ -4,10 +4,10 @@
 //! the old holder's ticket stale.
 
 use super::SqliteTx;
-use super::decode::Cols;
 use super::error::StoreResult;
-use crate::domain::review::{AppKind, ClaimState, Status};
-use crate::store::queue::{Claim, ClaimInfo, Claims};
+use crate::domain::review::AppKind;
+use crate::store::queue::{Claim, ClaimInfo, Claims, Lease};
+use crate::store::sql::claims::{CLAIM, INFO, RENEW, info};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -42,10 +42,10 @@ impl Claims for SqliteTx<'_> {
     fn claim_next(
         &self,
         clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
+        lease: Lease,
         kind: Option<AppKind>,
     ) -> StoreResult<Option<Claim>> {
+        let Lease { now, until } = lease;
         self.q(|c| {
             c.prepare_cached(CLAIM_NEXT_SQL)?
                 .query_row(
@@ -67,41 +67,28 @@ impl Claims for SqliteTx<'_> {
         })
     }
 
-    fn claim(
-        &self,
-        id: i64,
-        clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> StoreResult<Option<Claim>> {
+    fn claim(&self, id: i64, clerk: i64, lease: Lease) -> StoreResult<Option<Claim>> {
+        let Lease { now, until } = lease;
+        let p = params![id, clerk, time::format(until), time::format(now)];
         self.q(|c| {
-            c.prepare_cached(
-                "UPDATE applications SET claimed_by = ?2, lease_until = ?3, claim_seq = claim_seq + 1 \
-                 WHERE id = ?1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?4) \
-                 RETURNING claim_seq",
-            )?
-            .query_row(
-                params![id, clerk, time::format(until), time::format(now)],
-                |r| Ok(Claim { id, seq: r.get(0)?, until }),
-            )
-            .optional()
+            c.prepare_cached(CLAIM)?
+                .query_row(p, |r| {
+                    Ok(Claim {
+                        id,
+                        seq: r.get(0)?,
+                        until,
+                    })
+                })
+                .optional()
         })
     }
 
-    fn renew_claim(
-        &self,
-        id: i64,
-        clerk: i64,
-        seq: i64,
-        until: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    fn renew_claim(&self, id: i64, holder: (i64, i64), until: DateTime<Utc>) -> StoreResult<bool> {
+        let (clerk, seq) = holder;
         self.q(|c| {
-            c.prepare_cached(
-                "UPDATE applications SET lease_until = ?4 \
-                 WHERE id = ?1 AND claimed_by = ?2 AND claim_seq = ?3 AND status = 'pending'",
-            )?
-            .execute(params![id, clerk, seq, time::format(until)])
-            .map(|n| n == 1)
+            c.prepare_cached(RENEW)?
+                .execute(params![id, clerk, seq, time::format(until)])
+                .map(|n| n == 1)
         })
     }
 
@@ -128,24 +115,9 @@ impl Claims for SqliteTx<'_> {
 
     fn claim_info(&self, id: i64) -> StoreResult<Option<ClaimInfo>> {
         self.q(|c| {
-            c.prepare_cached(
-                "SELECT a.status, a.claimed_by, a.lease_until, a.claim_seq, c.display_name, a.created_by \
-                 FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by WHERE a.id = ?1",
-            )?
-            .query_row([id], |r| {
-                let c = Cols::with_id(r, "applications", id);
-                Ok(ClaimInfo {
-                    state: ClaimState {
-                        status: c.code(0, "status", Status::from_code)?,
-                        holder: r.get(1)?,
-                        lease_until: c.opt_time(2, "lease_until")?,
-                        claim_seq: r.get(3)?,
-                    },
-                    holder_name: r.get(4)?,
-                    created_by: r.get(5)?,
-                })
-            })
-            .optional()
+            c.prepare_cached(INFO)?
+                .query_row([id], |r| info(r, id))
+                .optional()
         })
     }
 }

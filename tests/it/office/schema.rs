@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use counterdesk::store::Lease;
 use counterdesk::store::Store;
 use counterdesk::store::postgres::{
     self as pg_store, LATEST_VERSION, Migrated, office_init, schema_version,
@@ -461,7 +462,9 @@ fn claims_and_renewals_notify_nobody_but_decisions_releases_and_new_applications
     let claim = |store: &mut Store| {
         store
             .write(|tx| {
-                let c = tx.claim_next(clerk, now, now + LEASE, None)?.unwrap();
+                let c = tx
+                    .claim_next(clerk, Lease::new(now, now + LEASE), None)?
+                    .unwrap();
                 tx.append_audit(&audit(AuditAction::ReviewClaimed, c.id), now)?;
                 Ok(c)
             })
@@ -471,7 +474,7 @@ fn claims_and_renewals_notify_nobody_but_decisions_releases_and_new_applications
     assert_eq!(quiet(&mut listener), None, "a claim with its audit row");
     assert!(
         store
-            .write(|tx| tx.renew_claim(c.id, clerk, c.seq, now + LEASE + LEASE))
+            .write(|tx| tx.renew_claim(c.id, (clerk, c.seq), now + LEASE + LEASE))
             .unwrap()
     );
     assert_eq!(quiet(&mut listener), None, "a renewal");

@@ -9,9 +9,11 @@
 use chrono::{DateTime, Utc};
 
 use super::PgTx;
-use crate::domain::review::{AppKind, ClaimState, Status};
+use crate::domain::review::AppKind;
 use crate::store::StoreError;
-use crate::store::queue::{Claim, ClaimInfo, Claims};
+use crate::store::queue::{Claim, ClaimInfo, Claims, Lease};
+use crate::store::sql::claims::{CLAIM, INFO, RENEW, info};
+use crate::store::sql::pg;
 use crate::store::time;
 
 /// The first free row, or the first expired lease, whichever is due sooner.
@@ -56,10 +58,10 @@ impl Claims for PgTx<'_> {
     fn claim_next(
         &self,
         clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
+        lease: Lease,
         kind: Option<AppKind>,
     ) -> Result<Option<Claim>, StoreError> {
+        let Lease { now, until } = lease;
         let row = self.opt(
             CLAIM_NEXT_SQL,
             &[
@@ -79,20 +81,12 @@ impl Claims for PgTx<'_> {
         .transpose()
     }
 
-    fn claim(
-        &self,
-        id: i64,
-        clerk: i64,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<Option<Claim>, StoreError> {
+    fn claim(&self, id: i64, clerk: i64, lease: Lease) -> Result<Option<Claim>, StoreError> {
         // A second claimer waits for the first one's commit, then finds the
         // lease running and takes nothing.
+        let Lease { now, until } = lease;
         let row = self.opt(
-            "UPDATE applications SET claimed_by = $2, lease_until = $3, \
-             claim_seq = claim_seq + 1 \
-             WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $4) \
-             RETURNING claim_seq",
+            &pg(CLAIM),
             &[&id, &clerk, &time::format(until), &time::format(now)],
         )?;
         row.map(|r| {
@@ -108,15 +102,11 @@ impl Claims for PgTx<'_> {
     fn renew_claim(
         &self,
         id: i64,
-        clerk: i64,
-        seq: i64,
+        holder: (i64, i64),
         until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let n = self.exec(
-            "UPDATE applications SET lease_until = $4 \
-             WHERE id = $1 AND claimed_by = $2 AND claim_seq = $3 AND status = 'pending'",
-            &[&id, &clerk, &seq, &time::format(until)],
-        )?;
+        let (clerk, seq) = holder;
+        let n = self.exec(&pg(RENEW), &[&id, &clerk, &seq, &time::format(until)])?;
         Ok(n == 1)
     }
 
@@ -139,25 +129,8 @@ impl Claims for PgTx<'_> {
     }
 
     fn claim_info(&self, id: i64) -> Result<Option<ClaimInfo>, StoreError> {
-        let Some(r) = self.opt(
-            "SELECT a.status, a.claimed_by, a.lease_until, a.claim_seq, c.display_name, \
-             a.created_by FROM applications a LEFT JOIN clerks c ON c.id = a.claimed_by \
-             WHERE a.id = $1",
-            &[&id],
-        )?
-        else {
-            return Ok(None);
-        };
-        let c = super::Cols::with_id(self.row(&r), "applications", id);
-        Ok(Some(ClaimInfo {
-            state: ClaimState {
-                status: c.code(0, "status", Status::from_code)?,
-                holder: c.get(1)?,
-                lease_until: c.opt_time(2, "lease_until")?,
-                claim_seq: c.get(3)?,
-            },
-            holder_name: c.get(4)?,
-            created_by: c.get(5)?,
-        }))
+        self.opt(&pg(INFO), &[&id])?
+            .map(|r| info(self.row(&r), id))
+            .transpose()
     }
 }

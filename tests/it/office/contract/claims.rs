@@ -6,6 +6,7 @@ use std::sync::Barrier;
 
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::{AppKind, Status};
+use counterdesk::store::Lease;
 
 use super::{application, clerk, fill, minutes, on_both, retry, t0};
 
@@ -22,7 +23,7 @@ fn claim_next_takes_the_earliest_free_one_skipping_own_entries() {
         let until = now + minutes(15);
         let s = &mut db.store;
         let first = s
-            .write(|tx| tx.claim_next(me, now, until, None))
+            .write(|tx| tx.claim_next(me, Lease::new(now, until), None))
             .unwrap()
             .unwrap();
         assert_eq!(first.id, ids[0]);
@@ -37,23 +38,30 @@ fn claim_next_takes_the_earliest_free_one_skipping_own_entries() {
         assert_eq!(own_info.created_by, Some(me));
         // By kind: fill makes every fourth a photo change.
         let photo = s
-            .write(|tx| tx.claim_next(me, now, until, Some(AppKind::PhotoChange)))
+            .write(|tx| tx.claim_next(me, Lease::new(now, until), Some(AppKind::PhotoChange)))
             .unwrap()
             .unwrap();
         assert_eq!(photo.id, ids[3]);
         assert_eq!(
-            s.write(|tx| tx.claim_next(me, now, until, Some(AppKind::CompanyRegistration)))
-                .unwrap(),
+            s.write(|tx| tx.claim_next(
+                me,
+                Lease::new(now, until),
+                Some(AppKind::CompanyRegistration)
+            ))
+            .unwrap(),
             None
         );
         let next = s
-            .write(|tx| tx.claim_next(me, now, until, None))
+            .write(|tx| tx.claim_next(me, Lease::new(now, until), None))
             .unwrap()
             .unwrap();
         assert_eq!(next.id, ids[1]);
         // Take the rest; nothing is left but my own entry.
         let mut taken = BTreeSet::from([first.id, photo.id, next.id]);
-        while let Some(c) = s.write(|tx| tx.claim_next(me, now, until, None)).unwrap() {
+        while let Some(c) = s
+            .write(|tx| tx.claim_next(me, Lease::new(now, until), None))
+            .unwrap()
+        {
             assert!(taken.insert(c.id), "claimed twice: {}", c.id);
         }
         assert_eq!(taken, ids.iter().copied().collect());
@@ -70,43 +78,43 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
         let s = &mut db.store;
         let now = t0();
         let c = s
-            .write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(ids[0], zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         // Held: nobody else can claim it, by id or as the next one.
         assert_eq!(
-            s.write(|tx| tx.claim(ids[0], qian, now, now + minutes(15)))
+            s.write(|tx| tx.claim(ids[0], qian, Lease::new(now, now + minutes(15))))
                 .unwrap(),
             None
         );
         let other = s
-            .write(|tx| tx.claim_next(qian, now, now + minutes(15), None))
+            .write(|tx| tx.claim_next(qian, Lease::new(now, now + minutes(15)), None))
             .unwrap()
             .unwrap();
         assert_eq!(other.id, ids[1]);
         assert!(s.write(|tx| tx.release_claim(other.id, None)).unwrap());
         assert!(
-            s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, now + minutes(30)))
+            s.write(|tx| tx.renew_claim(ids[0], (zhao, c.seq), now + minutes(30)))
                 .unwrap()
         );
         assert!(
-            !s.write(|tx| tx.renew_claim(ids[0], qian, c.seq, now + minutes(30)))
+            !s.write(|tx| tx.renew_claim(ids[0], (qian, c.seq), now + minutes(30)))
                 .unwrap()
         );
         assert!(
-            !s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq + 1, now + minutes(30)))
+            !s.write(|tx| tx.renew_claim(ids[0], (zhao, c.seq + 1), now + minutes(30)))
                 .unwrap()
         );
         // Expired (judged on the `now` passed in): another reviewer takes it
         // over with a new ticket, and the old one is stale everywhere.
         let later = now + minutes(31);
         let over = s
-            .write(|tx| tx.claim(ids[0], qian, later, later + minutes(15)))
+            .write(|tx| tx.claim(ids[0], qian, Lease::new(later, later + minutes(15))))
             .unwrap()
             .unwrap();
         assert_eq!(over.seq, c.seq + 1);
         assert!(
-            !s.write(|tx| tx.renew_claim(ids[0], zhao, c.seq, later + minutes(60)))
+            !s.write(|tx| tx.renew_claim(ids[0], (zhao, c.seq), later + minutes(60)))
                 .unwrap()
         );
         assert!(
@@ -127,21 +135,21 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
 
         // An expired lease is also what claim_next hands out.
         let a = s
-            .write(|tx| tx.claim(ids[1], zhao, now, now + minutes(1)))
+            .write(|tx| tx.claim(ids[1], zhao, Lease::new(now, now + minutes(1))))
             .unwrap()
             .unwrap();
         let b = s
-            .write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(ids[2], zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         assert_eq!(
-            s.write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+            s.write(|tx| tx.claim(ids[0], zhao, Lease::new(now, now + minutes(15))))
                 .unwrap()
                 .map(|c| c.id),
             Some(ids[0])
         );
         let again = s
-            .write(|tx| tx.claim_next(qian, now + minutes(2), now + minutes(17), None))
+            .write(|tx| tx.claim_next(qian, Lease::new(now + minutes(2), now + minutes(17)), None))
             .unwrap()
             .unwrap();
         assert_eq!((again.id, again.seq), (ids[1], a.seq + 1));
@@ -154,7 +162,7 @@ fn leases_renew_release_expire_and_old_tickets_go_stale() {
         back.sort();
         assert_eq!(back, [ids[0], ids[2]]);
         assert!(
-            !s.write(|tx| tx.renew_claim(ids[2], zhao, b.seq, now + minutes(20)))
+            !s.write(|tx| tx.renew_claim(ids[2], (zhao, b.seq), now + minutes(20)))
                 .unwrap()
         );
         assert!(
@@ -189,7 +197,9 @@ fn twenty_reviewers_at_once_never_get_the_same_application() {
                         start.wait();
                         let mut mine = Vec::new();
                         while let Some(c) = retry(|| {
-                            store.write(|tx| tx.claim_next(who, now, now + minutes(15), None))
+                            store.write(|tx| {
+                                tx.claim_next(who, Lease::new(now, now + minutes(15)), None)
+                            })
                         }) {
                             mine.push((c.id, who));
                         }
@@ -232,7 +242,7 @@ fn claim_race_child() {
     let clerk: i64 = clerk.parse().unwrap();
     let now = t0();
     while let Some(c) =
-        retry(|| store.write(|tx| tx.claim_next(clerk, now, now + minutes(15), None)))
+        retry(|| store.write(|tx| tx.claim_next(clerk, Lease::new(now, now + minutes(15)), None)))
     {
         println!("CLAIMED {}", c.id);
     }

@@ -6,6 +6,7 @@ use std::sync::Barrier;
 
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::review::{Outcome, Reason, Status};
+use counterdesk::store::Lease;
 use counterdesk::store::{Channel, NewDecision, NewMessage, QueueClock, Store};
 
 use super::{Kind, clerk, fill, minutes, on_both, retry, t0};
@@ -71,7 +72,7 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
         let s = &mut db.store;
         let now = t0();
         let c = s
-            .write(|tx| tx.claim(ids[0], zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(ids[0], zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         let reasons = [Reason::PhotoBlur, Reason::PhotoGlare];
@@ -103,11 +104,11 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
         // A lease taken over after expiry: the first holder's decision is
         // refused and leaves no trace.
         let old = s
-            .write(|tx| tx.claim(ids[1], zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(ids[1], zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         let later = now + minutes(16);
-        s.write(|tx| tx.claim(ids[1], qian, later, later + minutes(15)))
+        s.write(|tx| tx.claim(ids[1], qian, Lease::new(later, later + minutes(15))))
             .unwrap()
             .unwrap();
         let before = written(s, ids[1]);
@@ -124,7 +125,7 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
 
         // The outbox: unsent ones oldest first, with a limit.
         let c = s
-            .write(|tx| tx.claim(ids[2], zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(ids[2], zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         s.write(|tx| {
@@ -169,7 +170,7 @@ fn two_windows_deciding_the_same_ticket_at_once_write_one_decision() {
         let now = t0();
         let c = db
             .store
-            .write(|tx| tx.claim(app, zhao, now, now + minutes(15)))
+            .write(|tx| tx.claim(app, zhao, Lease::new(now, now + minutes(15))))
             .unwrap()
             .unwrap();
         let opener = db.opener();
@@ -215,9 +216,10 @@ fn the_dashboard_sums_every_counters_decisions() {
                     let mut store = opener.open();
                     for (k, id) in ids.iter().skip(i).step_by(3).enumerate() {
                         let at = if k == 0 { yesterday } else { now };
-                        let c =
-                            retry(|| store.write(|tx| tx.claim(*id, who, at, at + minutes(15))))
-                                .unwrap();
+                        let c = retry(|| {
+                            store.write(|tx| tx.claim(*id, who, Lease::new(at, at + minutes(15))))
+                        })
+                        .unwrap();
                         let (outcome, reasons): (_, &[Reason]) = if k % 2 == 0 {
                             (Outcome::Reject, &[Reason::PhotoBlur, Reason::InfoMismatch])
                         } else {
@@ -279,7 +281,7 @@ fn a_decisions_client_key_is_kept_unique_and_found_again() {
         let now = t0();
         let mut keyed = |id: i64, key: &str| {
             let c = s
-                .write(|tx| tx.claim(id, zhao, now, now + minutes(15)))
+                .write(|tx| tx.claim(id, zhao, Lease::new(now, now + minutes(15))))
                 .unwrap()
                 .unwrap();
             let d = NewDecision {

@@ -9,6 +9,7 @@ use counterdesk::domain::clerks::audit_target::AuditTarget;
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::review::{AppKind, Outcome};
+use counterdesk::store::Lease;
 use counterdesk::store::{
     Channel, ExportRecord, ImportRecord, NewAuditEvent, NewDecision, NewExport, NewMessage,
     NewRegistration, QueueClock, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
@@ -184,7 +185,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         let mut decisions = Vec::new();
         for id in &ids[..2] {
             let c = s
-                .write(|tx| tx.claim(*id, zhao, now, now + minutes(15)))
+                .write(|tx| tx.claim(*id, zhao, Lease::new(now, now + minutes(15))))
                 .unwrap()
                 .unwrap();
             let d = NewDecision {

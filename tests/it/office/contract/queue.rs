@@ -7,6 +7,7 @@ use counterdesk::domain::documents::licence::LONG_TERM;
 use counterdesk::domain::review::eligibility::IssuedELicence;
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, Outcome, PageCursor, PhotoSource, Scope, Status};
+use counterdesk::store::Lease;
 use counterdesk::store::{
     MAX_BLOB_BYTES, NewApplication, NewDecision, PageQuery, QueueClock, SearchKey, Store,
     StoreError,
@@ -216,7 +217,7 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
         .into_iter()
         .enumerate()
         {
-            s.write(|tx| tx.claim(ids[10 + i], who, now - minutes(20), until))
+            s.write(|tx| tx.claim(ids[10 + i], who, Lease::new(now - minutes(20), until)))
                 .unwrap()
                 .unwrap();
         }
@@ -227,7 +228,7 @@ fn pages_walk_every_scope_in_due_order_and_agree_with_the_counts() {
         {
             let id = ids[30 + i];
             let c = s
-                .write(|tx| tx.claim(id, me, now, now + minutes(15)))
+                .write(|tx| tx.claim(id, me, Lease::new(now, now + minutes(15))))
                 .unwrap()
                 .unwrap();
             let d = NewDecision {
@@ -409,7 +410,7 @@ fn every_queue_statement_has_a_plan_that_uses_an_index() {
             db.store
                 .write(|tx| {
                     for id in &ids[..2500] {
-                        tx.claim(*id, me, t0(), t0() + minutes(15))?;
+                        tx.claim(*id, me, Lease::new(t0(), t0() + minutes(15)))?;
                     }
                     Ok(())
                 })
