@@ -42,7 +42,7 @@ use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, PersonDraft, RegistrationKind, RegistrationNo,
     RegistrationStatus, ScanSlot, checks,
 };
-use crate::store::{RegistrationQuery, Store, StoreError, Tx};
+use crate::store::{AnchorSource, NewAnchor, RegistrationQuery, Store, StoreError, Tx};
 use record::{NOT_ALLOWED, NOT_SUPERVISOR, existing, load_view, registration_ref};
 use submit::{Valid, submit};
 
@@ -450,11 +450,7 @@ pub fn issue_receipt(
             seq,
             hash: hash.clone(),
         };
-        let anchor = crate::store::NewAnchor {
-            anchor: &anchor,
-            source: crate::store::AnchorSource::Receipt,
-            detail: &rec.reg_no,
-        };
+        let anchor = NewAnchor::new(&anchor, AnchorSource::Receipt, &rec.reg_no);
         tx.record_anchor(&anchor, now)?;
         Ok(receipt::ReceiptData::from_record(&rec, now, seq, hash))
     })?;

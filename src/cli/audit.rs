@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use super::db::Db;
 use crate::app::runtime::paths::DbChoice;
 use crate::domain::clerks::anchor::Anchor;
-use crate::store::AuditVerdict;
+use crate::store::{AnchorSource, AuditVerdict, NewAnchor};
 
 /// Files larger than this are not searched for anchors (a receipt or a
 /// manifest is a few kB; a photo batch is not an anchor).
@@ -93,11 +93,8 @@ pub fn anchor(
             // Recorded, so the window's reminder knows an anchor left the PC.
             let recorded = target.open().and_then(|mut s| {
                 Ok(s.write(|tx| {
-                    let anchor = crate::store::NewAnchor {
-                        anchor: &anchor,
-                        source: crate::store::AnchorSource::File,
-                        detail: &f.display().to_string(),
-                    };
+                    let detail = f.display().to_string();
+                    let anchor = NewAnchor::new(&anchor, AnchorSource::File, &detail);
                     tx.record_anchor(&anchor, super::queue::now())
                 })?)
             });

@@ -42,6 +42,16 @@ pub struct NewAnchor<'a> {
     pub detail: &'a str,
 }
 
+impl<'a> NewAnchor<'a> {
+    pub fn new(anchor: &'a Anchor, source: AnchorSource, detail: &'a str) -> Self {
+        NewAnchor {
+            anchor,
+            source,
+            detail,
+        }
+    }
+}
+
 /// Where an anchor went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnchorSource {

@@ -40,10 +40,9 @@ use crate::domain::exchange::manifest::{
     FOLDER_PREFIX, FORMAT, FileEntry, MANIFEST_FILE, Manifest, SIGNATURE_FILE, STREAMS, hex,
     is_partial_name, partial_name,
 };
-use crate::store::HallLock;
 use crate::store::{
-    AnchorSource, ExportRecord, ExportRun, NewAnchor, NewExport, STREAM_AUDIT, STREAM_DECISIONS,
-    STREAM_NOTICES, STREAM_REGISTRATIONS, Store, StoreError, create_private_dir,
+    AnchorSource, ExportRecord, ExportRun, HallLock, NewAnchor, NewExport, STREAM_AUDIT,
+    STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS, Store, StoreError, create_private_dir,
     create_private_file, sync_dir,
 };
 
@@ -518,12 +517,7 @@ impl Ctx<'_> {
                 .as_deref()
                 .and_then(|t| crate::domain::clerks::anchor::Anchor::find_all(t.as_bytes()).pop())
             {
-                let anchor = NewAnchor {
-                    anchor: &a,
-                    source: AnchorSource::Export,
-                    detail: name,
-                };
-                tx.record_anchor(&anchor, self.now)?;
+                tx.record_anchor(&NewAnchor::new(&a, AnchorSource::Export, name), self.now)?;
             }
             audit(
                 tx,
