@@ -17,3 +17,9 @@ pub struct DraftKey<'a> {
     pub clerk_id: i64,
     pub key: &'a str,
 }
+
+impl<'a> DraftKey<'a> {
+    pub fn new(clerk_id: i64, key: &'a str) -> Self {
+        DraftKey { clerk_id, key }
+    }
+}

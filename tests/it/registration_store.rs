@@ -3,6 +3,7 @@
 //! four-eyes countersigning, audited reveals and the receipt PDF.
 
 use counterdesk::app::runtime::call::Call;
+use counterdesk::store::DraftKey;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -598,34 +599,17 @@ fn registration_drafts_stay_with_their_clerk() {
     let wang = clerk(&mut s, "wangli");
     let zhao = clerk(&mut s, "zhaomin");
     let body = serde_json::to_string(&person("110101199003070011", "张三")).unwrap();
-    s.write(|tx| {
-        tx.save_draft(
-            counterdesk::store::DraftKey {
-                clerk_id: wang.id,
-                key: "registration.person",
-            },
-            &body,
-            now(),
-        )
-    })
-    .unwrap();
+    s.write(|tx| tx.save_draft(DraftKey::new(wang.id, "registration.person"), &body, now()))
+        .unwrap();
     assert_eq!(
-        s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-            clerk_id: zhao.id,
-            key: "registration.person"
-        }))
-        .unwrap(),
+        s.read(|tx| tx.draft(DraftKey::new(zhao.id, "registration.person")))
+            .unwrap(),
         None
     );
     let back: PersonDraft = serde_json::from_str(
-        &s.read(|tx| {
-            tx.draft(counterdesk::store::DraftKey {
-                clerk_id: wang.id,
-                key: "registration.person",
-            })
-        })
-        .unwrap()
-        .unwrap(),
+        &s.read(|tx| tx.draft(DraftKey::new(wang.id, "registration.person")))
+            .unwrap()
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(back.name, "张三");

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use counterdesk::domain::clerks::audit::AuditAction;
+use counterdesk::store::DraftKey;
 use counterdesk::store::{AuditVerdict, LATEST_VERSION, NewAuditEvent, Store, StoreError};
 use rusqlite::Connection;
 
@@ -324,43 +325,19 @@ fn drafts_are_kept_per_clerk() {
             ))
         })
         .unwrap();
-    s.write(|tx| {
-        tx.save_draft(
-            counterdesk::store::DraftKey {
-                clerk_id: a,
-                key: "workspace",
-            },
-            "{\"a\":1}",
-            now(),
-        )
-    })
-    .unwrap();
-    s.write(|tx| {
-        tx.save_draft(
-            counterdesk::store::DraftKey {
-                clerk_id: a,
-                key: "workspace",
-            },
-            "{\"a\":2}",
-            now(),
-        )
-    })
-    .unwrap();
+    s.write(|tx| tx.save_draft(DraftKey::new(a, "workspace"), "{\"a\":1}", now()))
+        .unwrap();
+    s.write(|tx| tx.save_draft(DraftKey::new(a, "workspace"), "{\"a\":2}", now()))
+        .unwrap();
     assert_eq!(
-        s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-            clerk_id: a,
-            key: "workspace"
-        }))
-        .unwrap()
-        .as_deref(),
+        s.read(|tx| tx.draft(DraftKey::new(a, "workspace")))
+            .unwrap()
+            .as_deref(),
         Some("{\"a\":2}")
     );
     assert_eq!(
-        s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-            clerk_id: b,
-            key: "workspace"
-        }))
-        .unwrap(),
+        s.read(|tx| tx.draft(DraftKey::new(b, "workspace")))
+            .unwrap(),
         None
     );
 }

@@ -36,20 +36,12 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     Ok(match req {
         Req::Save { key, body } => {
             let key = stored(&key);
-            let at = DraftKey {
-                clerk_id: actor.id,
-                key: &key,
-            };
-            store.write(|tx| tx.save_draft(at, &body, now))?;
+            store.write(|tx| tx.save_draft(DraftKey::new(actor.id, &key), &body, now))?;
             Resp::Saved
         }
         Req::Load { key } => {
             let stored_key = stored(&key);
-            let at = DraftKey {
-                clerk_id: actor.id,
-                key: &stored_key,
-            };
-            let body = store.read(|tx| tx.draft(at))?;
+            let body = store.read(|tx| tx.draft(DraftKey::new(actor.id, &stored_key)))?;
             Resp::Loaded { key, body }
         }
     })

@@ -3,6 +3,7 @@
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::clerks::lockout::LockoutState;
 use counterdesk::domain::clerks::settings::Settings;
+use counterdesk::store::DraftKey;
 use counterdesk::store::{Location, NewClerk, StoreError};
 
 use super::{Kind, clerk, minutes, on_both, t0};
@@ -102,70 +103,36 @@ fn drafts_are_per_clerk_and_settings_are_shared() {
         let b = clerk(&mut db.store, "lina", Role::Counter);
         let s = &mut db.store;
         assert_eq!(
-            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-                clerk_id: a,
-                key: "registration"
-            }))
-            .unwrap(),
+            s.read(|tx| tx.draft(DraftKey::new(a, "registration")))
+                .unwrap(),
             None
         );
+        s.write(|tx| tx.save_draft(DraftKey::new(a, "registration"), "{\"name\":\"王\"}", t0()))
+            .unwrap();
         s.write(|tx| {
             tx.save_draft(
-                counterdesk::store::DraftKey {
-                    clerk_id: a,
-                    key: "registration",
-                },
-                "{\"name\":\"王\"}",
-                t0(),
-            )
-        })
-        .unwrap();
-        s.write(|tx| {
-            tx.save_draft(
-                counterdesk::store::DraftKey {
-                    clerk_id: a,
-                    key: "registration",
-                },
+                DraftKey::new(a, "registration"),
                 "{\"name\":\"王丽\"}",
                 t0(),
             )
         })
         .unwrap();
-        s.write(|tx| {
-            tx.save_draft(
-                counterdesk::store::DraftKey {
-                    clerk_id: b,
-                    key: "registration",
-                },
-                "{}",
-                t0(),
-            )
-        })
-        .unwrap();
+        s.write(|tx| tx.save_draft(DraftKey::new(b, "registration"), "{}", t0()))
+            .unwrap();
         assert_eq!(
-            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-                clerk_id: a,
-                key: "registration"
-            }))
-            .unwrap()
-            .as_deref(),
+            s.read(|tx| tx.draft(DraftKey::new(a, "registration")))
+                .unwrap()
+                .as_deref(),
             Some("{\"name\":\"王丽\"}")
         );
         assert_eq!(
-            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-                clerk_id: b,
-                key: "registration"
-            }))
-            .unwrap()
-            .as_deref(),
+            s.read(|tx| tx.draft(DraftKey::new(b, "registration")))
+                .unwrap()
+                .as_deref(),
             Some("{}")
         );
         assert_eq!(
-            s.read(|tx| tx.draft(counterdesk::store::DraftKey {
-                clerk_id: b,
-                key: "other"
-            }))
-            .unwrap(),
+            s.read(|tx| tx.draft(DraftKey::new(b, "other"))).unwrap(),
             None
         );
 
