@@ -140,7 +140,9 @@ pub fn analyse_with(
         Some(primary) => {
             let (lines, zone) = early.unzip();
             geometry = match (&primary.mesh, &lines) {
-                (Some(mesh), Some(lines)) => head::measure(&person, mesh, primary.pose, lines),
+                (Some(mesh), Some(lines)) => {
+                    head::measure(&grey, &person, mesh, primary.pose, lines)
+                }
                 _ => {
                     let f = primary.rect;
                     let marks = landmarks::crop(&grey, f).and_then(|c| landmarks::locate(&c, f));

@@ -136,9 +136,82 @@ impl FaceLines {
     }
 }
 
+/// Hair the mask lost beside the head: white or blond strands on a white
+/// backdrop can read as backdrop to the segmenter. From the mask's edge on
+/// row `y`, go on outwards (`step` −1 or +1) while the photo is textured:
+/// strands change from pixel to pixel, a backdrop (even a gradient, a
+/// vignette or a soft shadow) does not. Textured means the local change,
+/// averaged over a few pixels, is well above the backdrop's own at the
+/// photo's edge on that row. Only a sustained run counts (JPEG ringing beside
+/// a dark edge is 1–3 px), and never more than `hair_ext_max` face widths.
+fn textured_edge(grey: &GrayImage, y: u32, edge: f32, step: i64, face_w: f32) -> f32 {
+    let t = &THRESHOLDS;
+    let (w, h) = (i64::from(grey.width()), i64::from(grey.height()));
+    let y = i64::from(y);
+    if y < 1 || y + 1 >= h || w < 8 {
+        return edge;
+    }
+    let g = |x: i64, y: i64| i32::from(grey.get_pixel(x as u32, y as u32).0[0]);
+    // local change at a pixel: across it horizontally, on three rows, and vertically
+    let change = |x: i64| -> i32 {
+        if x < 1 || x + 1 >= w {
+            return 0;
+        }
+        let across = (-1..=1)
+            .map(|dy| (g(x + 1, y + dy) - g(x - 1, y + dy)).abs())
+            .max()
+            .unwrap_or(0);
+        across + (g(x, y + 1) - g(x, y - 1)).abs()
+    };
+    let half = t.hair_texture_window;
+    let textured_at = |x: i64| -> f32 {
+        let n = 2 * half + 1;
+        (x - half..=x + half).map(change).sum::<i32>() as f32 / n as f32
+    };
+    // the backdrop's own change, at the edge of the photo on this side
+    let far = if step < 0 { 2 + half } else { w - 3 - half };
+    let floor = textured_at(far);
+    let min = (t.hair_texture_ratio * floor).max(t.hair_texture_min);
+    let max = (t.hair_ext_max * face_w).round() as i64;
+    let start = if step < 0 {
+        edge.floor() as i64 - 1
+    } else {
+        edge.ceil() as i64
+    };
+    // `last`: the outermost pixel of the textured run whose own change is
+    // strong (the window's mean runs on for `half` px past the last strand)
+    let (mut x, mut last, mut quiet) = (start, None, 0);
+    while (x - start).abs() <= max && x > half + 1 && x + half + 2 < w {
+        if textured_at(x) >= min {
+            if change(x) as f32 >= min {
+                last = Some(x);
+            }
+            quiet = 0;
+        } else {
+            quiet += 1;
+            if quiet > half {
+                break;
+            }
+        }
+        x += step;
+    }
+    // one lone edge (the mask a pixel inside dark hair) makes a window-wide
+    // run at most: strands must go on longer than that
+    let min_run = (t.hair_ext_min * face_w).max((2 * half + 2) as f32);
+    match last {
+        Some(l) if ((l - start).abs() + 1) as f32 >= min_run => {
+            // the outer side of the last textured pixel
+            if step < 0 { l as f32 } else { l as f32 + 1.0 }
+        }
+        _ => edge,
+    }
+}
+
 /// Geometry in analysed pixels: `lines` from [`FaceLines::new`], crown and
-/// width from the person mask.
+/// width from the person mask (widened where light hair beside the head is
+/// textured on the photo but missing from the mask).
 pub fn measure(
+    grey: &GrayImage,
     person: &PersonMask,
     mesh: &FaceMesh,
     pose: Option<Pose>,
@@ -162,7 +235,13 @@ pub fn measure(
     let runs: Vec<(f32, f32)> = (-half_band..=half_band)
         .filter_map(|d| {
             let y = ear.round() as i64 + d;
-            (y >= 0 && y < i64::from(h)).then(|| person.run_through(cx, y as u32))
+            (y >= 0 && y < i64::from(h)).then(|| {
+                let (l, r) = person.run_through(cx, y as u32);
+                (
+                    textured_edge(grey, y as u32, l, -1, face_w),
+                    textured_edge(grey, y as u32, r, 1, face_w),
+                )
+            })
         })
         .collect();
     let lines = HeadLines {
@@ -196,6 +275,41 @@ mod tests {
         assert!((b.w - 250.0).abs() < 1e-3 && (b.h - 250.0).abs() < 1e-3);
         assert!((b.x - 75.0).abs() < 1e-3);
         assert!((b.y - (300.0 - 0.35 * 250.0)).abs() < 1e-3);
+    }
+
+    /// White backdrop from column 0 to 59, a mask edge at 60; beyond it
+    /// (leftwards) `paint` draws what the mask missed.
+    fn row_image(paint: impl Fn(u32, u32) -> u8) -> GrayImage {
+        GrayImage::from_fn(200, 40, |x, y| image::Luma([paint(x, y)]))
+    }
+
+    #[test]
+    fn textured_light_hair_beyond_the_mask_widens_the_row() {
+        // strands: bright with grey lines every 3 px, from column 30 to the edge
+        let hair = row_image(|x, y| match x {
+            30..=59 if (x + y) % 3 == 0 => 200,
+            30..=59 => 245,
+            _ => 252,
+        });
+        let l = textured_edge(&hair, 20, 60.0, -1, 200.0);
+        assert!((28.0..=32.0).contains(&l), "{l}");
+    }
+
+    #[test]
+    fn a_smooth_backdrop_or_ringing_leaves_the_mask_edge() {
+        // a gradient backdrop (vignette, soft shadow)
+        let gradient = row_image(|x, _| (200 + x / 4) as u8);
+        assert_eq!(textured_edge(&gradient, 20, 60.0, -1, 200.0), 60.0);
+        // two pixels of JPEG ringing beside a dark edge
+        let ringing = row_image(|x, y| match x {
+            58 if y % 2 == 0 => 230,
+            59 => 240,
+            _ => 252,
+        });
+        assert_eq!(textured_edge(&ringing, 20, 60.0, -1, 200.0), 60.0);
+        // a noisy backdrop: its own change sets the bar
+        let noisy = row_image(|x, y| if (x * 7 + y * 3) % 5 == 0 { 240 } else { 252 });
+        assert_eq!(textured_edge(&noisy, 20, 60.0, -1, 200.0), 60.0);
     }
 
     #[test]

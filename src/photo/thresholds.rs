@@ -154,6 +154,16 @@ pub struct Thresholds {
     pub head_length_tolerance_mm: f32,
     /// A head rolled more than this (eye line vs horizontal) warns.
     pub max_tilt_deg: f32,
+    /// Light hair the mask lost beside the head (head.rs `textured_edge`):
+    /// the local change averaged over ± `hair_texture_window` px must reach
+    /// `hair_texture_ratio` × the backdrop's at the photo's edge and at
+    /// least `hair_texture_min` grey levels; a run shorter than `hair_ext_min`
+    /// face widths is ignored (ringing), none goes beyond `hair_ext_max`.
+    pub hair_texture_window: i64,
+    pub hair_texture_ratio: f32,
+    pub hair_texture_min: f32,
+    pub hair_ext_min: f32,
+    pub hair_ext_max: f32,
     /// Head width is the median over rows within ± this share of head length
     /// around the ear row (damps the chin-estimate jitter on hair bulges).
     pub ear_band_share: f32,
@@ -293,6 +303,11 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     pose_deg: (8.0, 15.0),
     head_length_tolerance_mm: 0.4,
     max_tilt_deg: 7.0,
+    hair_texture_window: 2,
+    hair_texture_ratio: 3.0,
+    hair_texture_min: 12.0,
+    hair_ext_min: 0.04,
+    hair_ext_max: 0.35,
     ear_band_share: 0.015,
     max_centre_offset_mm: 1.5,
     crown_min_run_px: 3,

@@ -396,10 +396,9 @@ fn yawed_faces_get_a_pose_finding() {
 }
 
 /// Light blond and white hair on white stays head: crown and width within
-/// 1 mm of the labels (Collins). Koch's recoloured hair, hanging beside her
-/// face below the ears, is lost by the mask there: her crown is right but her
-/// width reads 1.7–1.9 mm narrow — a known miss (docs/photo.md), printed here
-/// and checked only for the crown.
+/// 1 mm of the labels. Collins's bob is in the mask; Koch's recoloured hair,
+/// hanging beside her face below the ears, is lost by the mask there and
+/// found again by its texture on the photo (head.rs `textured_edge`).
 #[test]
 fn light_hair_on_white_stays_head() {
     let k = px_per_mm();
@@ -414,12 +413,10 @@ fn light_hair_on_white_stays_head() {
         let width_err = g.head_width_mm.unwrap() - num(&v, "head_width_mm");
         println!("{name}: crown {crown_err:+.2} mm, width {width_err:+.2} mm");
         assert!(crown_err.abs() <= 1.0, "{name}: crown {crown_err}");
-        if v["kind"] == "compliant" {
-            assert!(width_err.abs() <= 1.0, "{name}: width {width_err}");
-            n += 1;
-        }
+        assert!(width_err.abs() <= 1.0, "{name}: width {width_err}");
+        n += 1;
     }
-    assert_eq!(n, 2);
+    assert_eq!(n, 4);
 }
 
 /// Glare is looked for on spectacles only: reflections painted on Hopper's

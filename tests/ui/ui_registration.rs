@@ -608,7 +608,8 @@ fn the_focus_returns_to_the_scan_button_after_the_dialog() {
     ui.click("个人面签");
     let back = ui.harness.get_by_label("添加（背面）…");
     back.focus();
-    ui.harness.run();
+    // settle, not run: a worker reply may still wake the window on a busy machine
+    ui.settle();
     ui.harness.key_press(Key::Space);
     ui.settle();
     assert_eq!(person(&ui).core.scans.ready().len(), 1, "the scan was read");
