@@ -40,6 +40,8 @@
 //! `now` the caller passes; in office mode the caller passes the server's
 //! clock ([`Store::server_time`]).
 
+#[macro_use]
+mod ddl;
 pub mod audit;
 pub mod clerks;
 pub mod dashboard;
@@ -48,6 +50,8 @@ pub mod drafts;
 mod error;
 pub mod exchange;
 mod files;
+#[cfg(test)]
+mod migration_pins;
 pub mod outbox;
 pub mod postgres;
 pub mod queue;
