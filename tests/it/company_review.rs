@@ -299,7 +299,7 @@ fn rejecting_returns_the_registration_and_the_company_may_register_again() {
         .read(|tx| tx.decision_for(item.id))
         .unwrap()
         .unwrap();
-    assert!(d2.notice.contains("委托书未加盖公章"));
+    assert!(d2.data.notice.contains("委托书未加盖公章"));
     // Returned: no countersigning on the record either.
     let qian = d.qian.clone();
     let err = countersign(&mut d, &qian, reg).unwrap_err();
@@ -373,7 +373,7 @@ fn countersigning_on_the_record_closes_the_queue_item() {
         AppState::Approved
     );
     let dec = d.store.read(|tx| tx.decision_for(app_id)).unwrap().unwrap();
-    assert_eq!(dec.decided_by, zhao.id);
+    assert_eq!(dec.data.clerk, zhao.id);
     assert!(
         actions(&mut d)
             .iter()
@@ -423,7 +423,7 @@ fn two_supervisors_race_one_wins_the_other_is_told_who() {
         .read(|tx| tx.decision_for(item.id))
         .unwrap()
         .unwrap();
-    assert_eq!(dec.decided_by, zhao.id);
+    assert_eq!(dec.data.clerk, zhao.id);
 }
 
 #[test]

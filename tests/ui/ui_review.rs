@@ -184,8 +184,8 @@ fn status_of(path: &std::path::Path, no: &str) -> (Status, Option<Vec<Reason>>, 
                     let d = tx.decision_for(id)?;
                     return Ok((
                         a.status,
-                        d.as_ref().map(|d| d.reasons.clone()),
-                        d.map(|d| d.notice).unwrap_or_default(),
+                        d.as_ref().map(|d| d.data.reasons.clone()),
+                        d.map(|d| d.data.notice).unwrap_or_default(),
                     ));
                 }
             }
@@ -1073,7 +1073,7 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
         .unwrap();
     drop(store);
     assert_eq!(
-        decision.photo_override.as_deref(),
+        decision.data.photo_override.as_deref(),
         Some("系统误判，已人工核对")
     );
     assert!(
