@@ -83,8 +83,8 @@ pub use queue::{
     PageQuery, QueueClock, QueueRow, SearchKey, sha256_hex,
 };
 pub use registrations::{
-    AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery, RegistrationRecord,
-    RegistrationSummary,
+    Applicant, AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery,
+    RegistrationRecord, RegistrationSummary,
 };
 pub use sqlite::migrations::LATEST_VERSION;
 pub use sqlite::{backup_to, full_check};

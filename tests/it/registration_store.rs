@@ -22,7 +22,7 @@ use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{
     CompanyDraft, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationStatus, ScanSlot,
 };
-use counterdesk::store::{AuditVerdict, NewAttachment, NewRegistration, Store};
+use counterdesk::store::{Applicant, AuditVerdict, NewAttachment, NewRegistration, Store};
 use rusqlite::Connection;
 
 /// 2026-11-20 09:30 in Beijing.
@@ -395,16 +395,18 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
                 &NewRegistration {
                     reg_no: "MQ-20261120-0001".into(),
                     kind: RegistrationKind::Person,
-                    doc_type: "resident_id".into(),
-                    doc_number: "110101199003070011".into(),
-                    org_code: None,
-                    name: "张三".into(),
-                    mobile: "13800138000".into(),
-                    reason: None,
-                    reason_text: None,
-                    agent_name: None,
-                    agent_doc_type: None,
-                    agent_doc_number: None,
+                    applicant: Applicant {
+                        doc_type: "resident_id".into(),
+                        doc_number: "110101199003070011".into(),
+                        org_code: None,
+                        name: "张三".into(),
+                        mobile: "13800138000".into(),
+                        reason: None,
+                        reason_text: None,
+                        agent_name: None,
+                        agent_doc_type: None,
+                        agent_doc_number: None,
+                    },
                     breakdown: None,
                     sighted: vec![],
                     office: "x".into(),

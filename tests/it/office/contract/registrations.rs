@@ -6,7 +6,9 @@ use std::sync::Barrier;
 
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::registration::{RegistrationKind, RegistrationStatus};
-use counterdesk::store::{NewAttachment, NewRegistration, RegistrationQuery, sha256_hex};
+use counterdesk::store::{
+    Applicant, NewAttachment, NewRegistration, RegistrationQuery, sha256_hex,
+};
 
 use super::{clerk, minutes, on_both, retry, t0};
 
@@ -15,20 +17,22 @@ fn registration(no: u32, kind: RegistrationKind, name: &str, clerk_id: i64) -> N
     NewRegistration {
         reg_no: format!("MQ20261123{no:04}"),
         kind,
-        doc_type: if company { "USCC" } else { "A" }.into(),
-        doc_number: if company {
-            format!("91110000MA0{no:05}X")
-        } else {
-            format!("1101011990010{no:04}X")
+        applicant: Applicant {
+            doc_type: if company { "USCC" } else { "A" }.into(),
+            doc_number: if company {
+                format!("91110000MA0{no:05}X")
+            } else {
+                format!("1101011990010{no:04}X")
+            },
+            org_code: company.then(|| format!("MA0{no:05}X")),
+            name: name.into(),
+            mobile: "13812345678".into(),
+            reason: None,
+            reason_text: None,
+            agent_name: company.then(|| "王丽".into()),
+            agent_doc_type: company.then(|| "A".into()),
+            agent_doc_number: company.then(|| "110101199001011237".into()),
         },
-        org_code: company.then(|| format!("MA0{no:05}X")),
-        name: name.into(),
-        mobile: "13812345678".into(),
-        reason: None,
-        reason_text: None,
-        agent_name: company.then(|| "王丽".into()),
-        agent_doc_type: company.then(|| "A".into()),
-        agent_doc_number: company.then(|| "110101199001011237".into()),
         breakdown: company.then(|| "{}".into()),
         sighted: vec!["id_card".into(), "licence".into()],
         office: "某市车管所".into(),
@@ -140,7 +144,7 @@ fn registrations_search_countersign_and_return() {
 
         // Duplicates: by document number, or the company's code inside another code.
         assert_eq!(
-            s.read(|tx| tx.registration_holding(&rec.doc_number, None))
+            s.read(|tx| tx.registration_holding(&rec.applicant.doc_number, None))
                 .unwrap(),
             Some((person, rec.reg_no.clone()))
         );
@@ -174,7 +178,10 @@ fn registrations_search_countersign_and_return() {
             [other]
         );
         assert_eq!(
-            ids(RegistrationQuery::Number(rec.doc_number.clone()), s),
+            ids(
+                RegistrationQuery::Number(rec.applicant.doc_number.clone()),
+                s
+            ),
             [person]
         );
         // A prefix in byte order: 王 finds 王丽华, not 李娜.
@@ -188,7 +195,7 @@ fn registrations_search_countersign_and_return() {
         s.write(|tx| tx.set_registration_mobile(person, "13900000000", t0() + minutes(5)))
             .unwrap();
         let rec = s.read(|tx| tx.registration(person)).unwrap().unwrap();
-        assert_eq!(rec.mobile, "13900000000");
+        assert_eq!(rec.applicant.mobile, "13900000000");
         assert_eq!(rec.updated_at, t0() + minutes(5));
 
         // Four eyes: the registering clerk cannot countersign; a person's
@@ -236,8 +243,11 @@ fn registrations_search_countersign_and_return() {
         let returned = s.read(|tx| tx.registration(again)).unwrap().unwrap();
         assert_eq!(returned.status, RegistrationStatus::Returned);
         assert_eq!(
-            s.read(|tx| tx.registration_holding(&returned.doc_number, returned.org_code.as_deref()))
-                .unwrap(),
+            s.read(|tx| tx.registration_holding(
+                &returned.applicant.doc_number,
+                returned.applicant.org_code.as_deref()
+            ))
+            .unwrap(),
             None
         );
     });
