@@ -112,3 +112,26 @@ macro_rules! notify_every_change {
         notify_on!($trigger, "INSERT OR UPDATE OR DELETE OR TRUNCATE", $table)
     };
 }
+
+/// A table whose rows are final (SQLite): triggers that abort every UPDATE
+/// and DELETE with `refusal`.
+macro_rules! final_rows_sqlite {
+    ($table:literal, $refusal:literal) => {
+        concat!(
+            "    CREATE TRIGGER ",
+            $table,
+            "_no_update BEFORE UPDATE ON ",
+            $table,
+            "\n        BEGIN SELECT RAISE(ABORT, '",
+            $refusal,
+            "'); END;\n",
+            "    CREATE TRIGGER ",
+            $table,
+            "_no_delete BEFORE DELETE ON ",
+            $table,
+            "\n        BEGIN SELECT RAISE(ABORT, '",
+            $refusal,
+            "'); END;\n",
+        )
+    };
+}

@@ -10,7 +10,8 @@ use super::error::{StoreError, StoreResult};
 /// Migration N is `MIGRATIONS[N - 1]`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: clerks, settings, audit chain, per-clerk drafts.
-    r#"
+    concat!(
+        r#"
     CREATE TABLE clerks (
         id                   INTEGER PRIMARY KEY,
         username             TEXT NOT NULL UNIQUE,
@@ -46,11 +47,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         seq  INTEGER NOT NULL,
         hash TEXT NOT NULL
     );
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-    CREATE TABLE drafts (
+"#,
+        final_rows_sqlite!("audit_log", "audit_log is append-only"),
+        r#"    CREATE TABLE drafts (
         clerk_id   INTEGER NOT NULL REFERENCES clerks(id),
         key        TEXT NOT NULL,
         body       TEXT NOT NULL,
@@ -58,6 +57,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (clerk_id, key)
     );
     "#,
+    ),
     // 2: the chain head is protected like the log: it can only move forward
     // to the hash of the row it names, and never be deleted. (Whoever can drop
     // triggers can still rewrite the file; `verify-audit --anchor` catches that.)
@@ -131,7 +131,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // expired claim needs no write to return to the queue. queue_counts is kept
     // by triggers, per (kind, status, due day), so the per-filter counts read a
     // few hundred rows instead of the table. Decisions are final (no UPDATE/DELETE).
-    r#"
+    concat!(
+        r#"
     CREATE TABLE blobs (
         id         INTEGER PRIMARY KEY,
         sha256     TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
@@ -225,11 +226,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         decided_at     TEXT NOT NULL,
         claim_seq      INTEGER NOT NULL
     );
-    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
-    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
-
+"#,
+        final_rows_sqlite!("decisions", "decisions are final"),
+        r#"
     CREATE TABLE outbox (
         id             INTEGER PRIMARY KEY,
         application_id INTEGER NOT NULL REFERENCES applications(id),
@@ -243,6 +242,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_application ON outbox (application_id);
     CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
     "#,
+    ),
     // 5: 单位注册复核 — a company registration enters the review queue as an
     // application in the same transaction (applications.registration_id), and a
     // supervisor may return it: registrations gains the status 'returned', and
