@@ -22,7 +22,7 @@ use counterdesk::app::review::ReviewItem;
 use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
-use counterdesk::domain::registration::{CompanyDraft, IdDocType, RegistrationStatus};
+use counterdesk::domain::registration::{CompanyDraft, RegistrationStatus};
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, AppState, Outcome, Reason};
 use counterdesk::store::{NewClerk, Store};
@@ -83,15 +83,8 @@ fn db() -> Db {
 
 fn company(code: &str) -> CompanyDraft {
     CompanyDraft {
-        company_name: "北京某某物流有限公司".into(),
         code: code.into(),
-        agent_name: "李四".into(),
-        agent_doc_type: Some(IdDocType::ResidentId),
-        agent_doc_number: "110101200002290018".into(),
-        agent_mobile: "13900139000".into(),
-        sighted_licence: true,
-        sighted_authorization: true,
-        sighted_agent_id: true,
+        ..CompanyDraft::sample("北京某某物流有限公司")
     }
 }
 

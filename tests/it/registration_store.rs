@@ -71,17 +71,7 @@ fn person(doc_number: &str, name: &str) -> PersonDraft {
 }
 
 fn company() -> CompanyDraft {
-    CompanyDraft {
-        company_name: "北京某某科技有限公司".into(),
-        code: "91110000600037341L".into(),
-        agent_name: "李四".into(),
-        agent_doc_type: Some(IdDocType::ResidentId),
-        agent_doc_number: "110101200002290018".into(),
-        agent_mobile: "13900139000".into(),
-        sighted_licence: true,
-        sighted_authorization: true,
-        sighted_agent_id: true,
-    }
+    CompanyDraft::sample("北京某某科技有限公司")
 }
 
 fn submit_person(

@@ -678,7 +678,7 @@ fn company_registration_with(
     use counterdesk::app::registration::Resp as RegResp;
     use counterdesk::app::registration::attachments::ScanInput;
     use counterdesk::app::registration::attachments::prepare;
-    use counterdesk::domain::registration::{CompanyDraft, IdDocType};
+    use counterdesk::domain::registration::CompanyDraft;
     let mut store = Store::open(path).unwrap();
     let wang = SessionClerk::from(
         &store
@@ -700,17 +700,7 @@ fn company_registration_with(
     let RegResp::Submitted(s) = registration::handle(
         Call::new(&mut store, t0() - Duration::hours(20), &wang),
         RegReq::SubmitCompany {
-            form: CompanyDraft {
-                company_name: "北京顺达物流有限公司".into(),
-                code: "91110000600037341L".into(),
-                agent_name: "李四".into(),
-                agent_doc_type: Some(IdDocType::ResidentId),
-                agent_doc_number: "110101200002290018".into(),
-                agent_mobile: "13900139000".into(),
-                sighted_licence: true,
-                sighted_authorization: true,
-                sighted_agent_id: true,
-            },
+            form: CompanyDraft::sample("北京顺达物流有限公司"),
             scans,
             idempotency_key: "ui-company".into(),
         },

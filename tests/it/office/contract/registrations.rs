@@ -12,7 +12,13 @@ use counterdesk::store::{
 
 use super::{clerk, minutes, on_both, retry, t0};
 
-fn registration(no: u32, kind: RegistrationKind, name: &str, clerk_id: i64) -> NewRegistration {
+/// A registration of `kind` numbered `no` (its document number and key too).
+pub(super) fn registration(
+    no: u32,
+    kind: RegistrationKind,
+    name: &str,
+    clerk_id: i64,
+) -> NewRegistration {
     let company = kind == RegistrationKind::Company;
     NewRegistration {
         reg_no: format!("MQ20261123{no:04}"),
