@@ -86,24 +86,10 @@ pub enum RegistrationQuery {
     PendingCountersign,
 }
 
-#[derive(Debug, Clone)]
-pub struct NewAttachment<'a> {
-    pub registration_id: i64,
-    pub slot: &'a str,
-    pub sha256: &'a str,
-    pub file_name: &'a str,
-    pub mime: &'a str,
-    pub size: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub pages: Option<u32>,
-    pub thumbnail: Option<&'a [u8]>,
-}
-
-/// An attachment without its (large) content.
+/// A scan attached to a registration, as handed in and as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentRecord {
-    pub id: i64,
+pub struct NewAttachment {
+    pub registration_id: i64,
     pub slot: String,
     pub sha256: String,
     pub file_name: String,
@@ -113,6 +99,13 @@ pub struct AttachmentRecord {
     pub height: Option<u32>,
     pub pages: Option<u32>,
     pub thumbnail: Option<Vec<u8>>,
+}
+
+/// A stored attachment, without its (large) content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub data: NewAttachment,
 }
 
 /// `registrations` + `registration_counters`: one row per 面签注册, numbered
@@ -179,7 +172,7 @@ pub trait Scans {
 
     fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
 
-    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64>;
+    fn insert_attachment(&self, a: &NewAttachment, now: DateTime<Utc>) -> StoreResult<i64>;
 
     fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>>;
 }

@@ -410,10 +410,10 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
             tx.insert_attachment(
                 &NewAttachment {
                     registration_id: id,
-                    slot: "id_front",
-                    sha256: &sha,
-                    file_name: "f.png",
-                    mime: "image/png",
+                    slot: "id_front".into(),
+                    sha256: sha.clone(),
+                    file_name: "f.png".into(),
+                    mime: "image/png".into(),
                     size: 4,
                     width: None,
                     height: None,

@@ -164,15 +164,15 @@ pub(super) fn submit(
             tx.insert_attachment(
                 &NewAttachment {
                     registration_id: id,
-                    slot: slot.code(),
-                    sha256: scan.sha256(),
-                    file_name: scan.file_name(),
-                    mime: scan.mime(),
+                    slot: slot.code().to_owned(),
+                    sha256: scan.sha256().to_owned(),
+                    file_name: scan.file_name().to_owned(),
+                    mime: scan.mime().to_owned(),
                     size: scan.size(),
                     width,
                     height,
                     pages: scan.pages(),
-                    thumbnail: scan.thumbnail_png(),
+                    thumbnail: scan.thumbnail_png().map(<[u8]>::to_vec),
                 },
                 now,
             )?;

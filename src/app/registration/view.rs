@@ -157,6 +157,7 @@ pub fn row(s: &RegistrationSummary) -> RegistrationRow {
 }
 
 fn attachment(a: AttachmentRecord) -> AttachmentView {
+    let a = a.data;
     let slot = ScanSlot::from_code(&a.slot);
     AttachmentView {
         slot,
