@@ -95,7 +95,7 @@ fn bench(c: &mut Criterion) {
         });
     };
     search("reg_no", sample.reg_no.clone());
-    search("doc_number", sample.doc_number.clone());
+    search("doc_number", sample.applicant.doc_number.clone());
     search("name_prefix_1char", "王".to_owned());
     search("name_prefix_2char", "李娜".to_owned());
     group.finish();

@@ -127,7 +127,7 @@ pub fn company_with_scans(store: &mut Store, now: DateTime<Utc>) -> Result<(), A
     use crate::app::registration::Req;
     use crate::app::registration::attachments::ScanInput;
     use crate::app::registration::attachments::prepare;
-    use crate::domain::registration::{CompanyDraft, IdDocType, ScanSlot};
+    use crate::domain::registration::{CompanyDraft, ScanSlot};
     let Some(counter) = store.read(|tx| tx.clerk_by_username(DEMO_CLERKS[1].0))? else {
         return Ok(());
     };
@@ -143,17 +143,7 @@ pub fn company_with_scans(store: &mut Store, now: DateTime<Utc>) -> Result<(), A
     registration::handle(
         Call::new(store, now, &actor),
         Req::SubmitCompany {
-            form: CompanyDraft {
-                company_name: "北京顺达物流有限公司".into(),
-                code: "91110000600037341L".into(),
-                agent_name: "李四".into(),
-                agent_doc_type: Some(IdDocType::ResidentId),
-                agent_doc_number: "110101200002290018".into(),
-                agent_mobile: "13900139000".into(),
-                sighted_licence: true,
-                sighted_authorization: true,
-                sighted_agent_id: true,
-            },
+            form: CompanyDraft::sample("北京顺达物流有限公司"),
             scans: vec![
                 (ScanSlot::BusinessLicence, licence),
                 (ScanSlot::Authorization, attorney),

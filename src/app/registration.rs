@@ -43,7 +43,7 @@ use crate::domain::registration::{
     RegistrationStatus, ScanSlot, checks,
 };
 use crate::store::{AnchorSource, NewAnchor, RegistrationQuery, Store, StoreError, Tx};
-use record::{NOT_ALLOWED, NOT_SUPERVISOR, existing, load_view, registration_ref};
+use record::{NOT_ALLOWED, REGISTRARS, SUPERVISORS, change, existing, load_view, registration_ref};
 use submit::{Valid, submit};
 
 /// Rows per search page.
@@ -150,15 +150,15 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
     let Call {
         store, now, actor, ..
     } = call;
+    // The day a form is checked against (ages, expiry dates).
+    let today = clock::to_local(now).date_naive();
     match req {
         Req::SubmitPerson {
             form,
             scans,
             idempotency_key,
         } => {
-            let valid = form
-                .validate(clock::to_local(now).date_naive())
-                .map(Valid::Person);
+            let valid = form.validate(today).map(Valid::Person);
             submit_checked(store, now, actor, &idempotency_key, valid, &scans)
         }
         Req::SubmitCompany {
@@ -166,9 +166,7 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
             scans,
             idempotency_key,
         } => {
-            let valid = form
-                .validate(clock::to_local(now).date_naive())
-                .map(|c| Valid::Company(Box::new(c)));
+            let valid = form.validate(today).map(|c| Valid::Company(Box::new(c)));
             submit_checked(store, now, actor, &idempotency_key, valid, &scans)
         }
         Req::Search {
@@ -309,9 +307,7 @@ fn reveal(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RevealedNumbers, AppError> {
-    store.write_checked(|tx| -> Result<_, AppError> {
-        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        let rec = existing(tx, id)?;
+    change(store, actor, id, REGISTRARS, |tx, rec| {
         audit(
             tx,
             Some(actor),
@@ -322,8 +318,8 @@ fn reveal(
         )?;
         Ok(RevealedNumbers {
             id,
-            doc_number: rec.doc_number,
-            agent_doc_number: rec.agent_doc_number,
+            doc_number: rec.applicant.doc_number,
+            agent_doc_number: rec.applicant.agent_doc_number,
         })
     })
 }
@@ -344,10 +340,8 @@ fn update_mobile(
             return Ok(Resp::Invalid(errors));
         }
     };
-    store.write_checked(|tx| -> Result<_, AppError> {
-        require_role(tx, actor, Role::can_register, NOT_ALLOWED)?;
-        let rec = existing(tx, id)?;
-        if rec.mobile == mobile {
+    change(store, actor, id, REGISTRARS, |tx, rec| {
+        if rec.applicant.mobile == mobile {
             return Err(AppError::rejected(
                 "新手机号码与登记的号码相同，无需修改。".to_owned(),
             ));
@@ -361,7 +355,7 @@ fn update_mobile(
             format!(
                 "{}：{} → {}",
                 rec.reg_no,
-                mask_mobile(&rec.mobile),
+                mask_mobile(&rec.applicant.mobile),
                 mask_mobile(&mobile)
             ),
             now,
@@ -378,9 +372,7 @@ fn countersign(
     actor: &SessionClerk,
     id: i64,
 ) -> Result<RegistrationView, AppError> {
-    store.write_checked(|tx| -> Result<_, AppError> {
-        require_role(tx, actor, Role::can_decide, NOT_SUPERVISOR)?;
-        let rec = existing(tx, id)?;
+    change(store, actor, id, SUPERVISORS, |tx, rec| {
         let refuse = |m: String| Err(AppError::rejected(m));
         match (rec.kind, rec.status) {
             (RegistrationKind::Person, _) => {

@@ -24,20 +24,14 @@ pub struct NewDecision {
     pub op_key: Option<String>,
 }
 
+/// A stored decision: what was handed in (`data.clerk` decided it), with
+/// the decider's name and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRecord {
     pub id: i64,
-    pub application_id: i64,
-    pub outcome: Outcome,
-    pub reasons: Vec<Reason>,
-    pub free_text: String,
-    pub notice: String,
-    pub photo_report: String,
-    pub photo_override: Option<String>,
-    pub decided_by: i64,
+    pub data: NewDecision,
     pub decided_by_name: Option<String>,
     pub decided_at: DateTime<Utc>,
-    pub op_key: Option<String>,
 }
 
 /// `decisions`: final and append-only. [`Decisions::decide`] writes the

@@ -3,6 +3,7 @@
 use std::ops::ControlFlow;
 
 use super::error::StoreResult;
+use super::registrations::Applicant;
 use crate::domain::clerks::anchor::Anchor;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -41,16 +42,9 @@ pub struct RegistrationExport {
     pub reg_no: String,
     pub kind: String,
     pub status: String,
-    pub doc_type: String,
-    pub doc_number: String,
-    pub org_code: Option<String>,
-    pub name: String,
-    pub mobile: String,
-    pub reason: Option<String>,
-    pub reason_text: Option<String>,
-    pub agent_name: Option<String>,
-    pub agent_doc_type: Option<String>,
-    pub agent_doc_number: Option<String>,
+    /// Its fields stand in the row itself, between `status` and `sighted`.
+    #[serde(flatten)]
+    pub applicant: Applicant,
     pub sighted: Vec<String>,
     pub office: String,
     pub clerk: String,
@@ -262,4 +256,57 @@ pub trait Backups {
 
     /// When the last backup was made, if ever.
     fn last_backup_at(&self) -> StoreResult<Option<DateTime<Utc>>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line an export writes for a registration, to the byte: the
+    /// applicant's fields stand flat between `status` and `sighted`, as
+    /// they did before they had a struct of their own (signed manifests
+    /// hash these lines).
+    #[test]
+    fn a_registration_row_keeps_its_json() {
+        let row = RegistrationExport {
+            change: 7,
+            reg_no: "MQ-20261123-0001".into(),
+            kind: "company".into(),
+            status: "countersigned".into(),
+            applicant: Applicant {
+                doc_type: "credit_code".into(),
+                doc_number: "91110000600037341L".into(),
+                org_code: Some("600037341".into()),
+                name: "北京顺达物流有限公司".into(),
+                mobile: "13900139000".into(),
+                reason: None,
+                reason_text: None,
+                agent_name: Some("李四".into()),
+                agent_doc_type: Some("resident_id".into()),
+                agent_doc_number: Some("110101200002290018".into()),
+            },
+            sighted: vec!["licence".into(), "authorization".into()],
+            office: "某市车管所".into(),
+            clerk: "wangli".into(),
+            created_at: "2026-11-23T01:02:03.000000Z".into(),
+            updated_at: "2026-11-23T02:03:04.000000Z".into(),
+            countersigned_by: Some("zhao".into()),
+            countersigned_at: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&row).unwrap(),
+            concat!(
+                r#"{"change":7,"reg_no":"MQ-20261123-0001","kind":"company","#,
+                r#""status":"countersigned","doc_type":"credit_code","#,
+                r#""doc_number":"91110000600037341L","org_code":"600037341","#,
+                r#""name":"北京顺达物流有限公司","mobile":"13900139000","reason":null,"#,
+                r#""reason_text":null,"agent_name":"李四","agent_doc_type":"resident_id","#,
+                r#""agent_doc_number":"110101200002290018","#,
+                r#""sighted":["licence","authorization"],"office":"某市车管所","#,
+                r#""clerk":"wangli","created_at":"2026-11-23T01:02:03.000000Z","#,
+                r#""updated_at":"2026-11-23T02:03:04.000000Z","countersigned_by":"zhao","#,
+                r#""countersigned_at":null}"#
+            )
+        );
+    }
 }

@@ -40,6 +40,8 @@
 //! `now` the caller passes; in office mode the caller passes the server's
 //! clock ([`Store::server_time`]).
 
+#[macro_use]
+mod ddl;
 pub mod audit;
 pub mod clerks;
 pub mod dashboard;
@@ -48,6 +50,8 @@ pub mod drafts;
 mod error;
 pub mod exchange;
 mod files;
+#[cfg(test)]
+mod migration_pins;
 pub mod outbox;
 pub mod postgres;
 pub mod queue;
@@ -79,8 +83,8 @@ pub use queue::{
     PageQuery, QueueClock, QueueRow, SearchKey, sha256_hex,
 };
 pub use registrations::{
-    AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery, RegistrationRecord,
-    RegistrationSummary,
+    Applicant, AttachmentRecord, NewAttachment, NewRegistration, RegistrationQuery,
+    RegistrationRecord, RegistrationSummary,
 };
 pub use sqlite::migrations::LATEST_VERSION;
 pub use sqlite::{backup_to, full_check};

@@ -4,14 +4,18 @@
 use super::error::StoreResult;
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
-/// A registration as the app hands it in (already validated).
-#[derive(Debug, Clone)]
-pub struct NewRegistration {
-    pub reg_no: String,
-    pub kind: RegistrationKind,
+/// Who a registration is for, as checked at the counter: the person's (or
+/// company's) document, name and mobile, why a person came, and a
+/// company's agent. Codes are the stored ones (`IdDocType::code`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Applicant {
+    /// person: document type code; company: `credit_code` or `org_code`
     pub doc_type: String,
+    /// The duplicate key: a person's document number or a company's code.
     pub doc_number: String,
+    /// A company's 9-character organisation code (also inside its credit code).
     pub org_code: Option<String>,
     pub name: String,
     pub mobile: String,
@@ -20,6 +24,14 @@ pub struct NewRegistration {
     pub agent_name: Option<String>,
     pub agent_doc_type: Option<String>,
     pub agent_doc_number: Option<String>,
+}
+
+/// A registration as the app hands it in (already validated).
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub reg_no: String,
+    pub kind: RegistrationKind,
+    pub applicant: Applicant,
     /// JSON of the credit-code breakdown (companies).
     pub breakdown: Option<String>,
     pub sighted: Vec<String>,
@@ -35,16 +47,7 @@ pub struct RegistrationRecord {
     pub reg_no: String,
     pub kind: RegistrationKind,
     pub status: RegistrationStatus,
-    pub doc_type: String,
-    pub doc_number: String,
-    pub org_code: Option<String>,
-    pub name: String,
-    pub mobile: String,
-    pub reason: Option<String>,
-    pub reason_text: Option<String>,
-    pub agent_name: Option<String>,
-    pub agent_doc_type: Option<String>,
-    pub agent_doc_number: Option<String>,
+    pub applicant: Applicant,
     pub breakdown: Option<String>,
     pub sighted: Vec<String>,
     pub office: String,
@@ -83,24 +86,10 @@ pub enum RegistrationQuery {
     PendingCountersign,
 }
 
-#[derive(Debug, Clone)]
-pub struct NewAttachment<'a> {
-    pub registration_id: i64,
-    pub slot: &'a str,
-    pub sha256: &'a str,
-    pub file_name: &'a str,
-    pub mime: &'a str,
-    pub size: u64,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub pages: Option<u32>,
-    pub thumbnail: Option<&'a [u8]>,
-}
-
-/// An attachment without its (large) content.
+/// A scan attached to a registration, as handed in and as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentRecord {
-    pub id: i64,
+pub struct NewAttachment {
+    pub registration_id: i64,
     pub slot: String,
     pub sha256: String,
     pub file_name: String,
@@ -110,6 +99,13 @@ pub struct AttachmentRecord {
     pub height: Option<u32>,
     pub pages: Option<u32>,
     pub thumbnail: Option<Vec<u8>>,
+}
+
+/// A stored attachment, without its (large) content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub data: NewAttachment,
 }
 
 /// `registrations` + `registration_counters`: one row per 面签注册, numbered
@@ -176,7 +172,7 @@ pub trait Scans {
 
     fn scan_blob(&self, sha256: &str) -> StoreResult<Option<Vec<u8>>>;
 
-    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64>;
+    fn insert_attachment(&self, a: &NewAttachment, now: DateTime<Utc>) -> StoreResult<i64>;
 
     fn attachments_of(&self, registration_id: i64) -> StoreResult<Vec<AttachmentRecord>>;
 }

@@ -22,7 +22,7 @@ use counterdesk::app::review::ReviewItem;
 use counterdesk::app::runtime::error::AppError;
 use counterdesk::domain::clerks::audit::AuditAction;
 use counterdesk::domain::clerks::clerk::Role;
-use counterdesk::domain::registration::{CompanyDraft, IdDocType, RegistrationStatus};
+use counterdesk::domain::registration::{CompanyDraft, RegistrationStatus};
 use counterdesk::domain::review::queue::due_for;
 use counterdesk::domain::review::{AppKind, AppState, Outcome, Reason};
 use counterdesk::store::{NewClerk, Store};
@@ -83,15 +83,8 @@ fn db() -> Db {
 
 fn company(code: &str) -> CompanyDraft {
     CompanyDraft {
-        company_name: "北京某某物流有限公司".into(),
         code: code.into(),
-        agent_name: "李四".into(),
-        agent_doc_type: Some(IdDocType::ResidentId),
-        agent_doc_number: "110101200002290018".into(),
-        agent_mobile: "13900139000".into(),
-        sighted_licence: true,
-        sighted_authorization: true,
-        sighted_agent_id: true,
+        ..CompanyDraft::sample("北京某某物流有限公司")
     }
 }
 
@@ -299,7 +292,7 @@ fn rejecting_returns_the_registration_and_the_company_may_register_again() {
         .read(|tx| tx.decision_for(item.id))
         .unwrap()
         .unwrap();
-    assert!(d2.notice.contains("委托书未加盖公章"));
+    assert!(d2.data.notice.contains("委托书未加盖公章"));
     // Returned: no countersigning on the record either.
     let qian = d.qian.clone();
     let err = countersign(&mut d, &qian, reg).unwrap_err();
@@ -373,7 +366,7 @@ fn countersigning_on_the_record_closes_the_queue_item() {
         AppState::Approved
     );
     let dec = d.store.read(|tx| tx.decision_for(app_id)).unwrap().unwrap();
-    assert_eq!(dec.decided_by, zhao.id);
+    assert_eq!(dec.data.clerk, zhao.id);
     assert!(
         actions(&mut d)
             .iter()
@@ -423,7 +416,7 @@ fn two_supervisors_race_one_wins_the_other_is_told_who() {
         .read(|tx| tx.decision_for(item.id))
         .unwrap()
         .unwrap();
-    assert_eq!(dec.decided_by, zhao.id);
+    assert_eq!(dec.data.clerk, zhao.id);
 }
 
 #[test]

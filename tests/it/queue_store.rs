@@ -540,12 +540,12 @@ fn a_decision_is_one_transaction_and_survives_reopening() {
         .unwrap();
     assert_eq!(rec.claimed_by, None);
     assert_eq!(
-        decision.reasons,
+        decision.data.reasons,
         vec![Reason::PhotoBackground, Reason::PhotoGlare]
     );
-    assert!(decision.notice.contains("一次性告知书"));
-    assert!(decision.notice.contains("其他：衣领遮挡下颌"));
-    assert!(decision.photo_report.contains("自动检测全部合格"));
+    assert!(decision.data.notice.contains("一次性告知书"));
+    assert!(decision.data.notice.contains("其他：衣领遮挡下颌"));
+    assert!(decision.data.photo_report.contains("自动检测全部合格"));
     assert_eq!(decision.decided_by_name.as_deref(), Some("赵敏"));
     assert_eq!(outbox.len(), 2);
     assert!(
@@ -916,7 +916,7 @@ fn approving_a_failed_photo_needs_an_override_with_a_reason() {
         .read(|tx| Ok((tx.decision_for(id)?.unwrap(), tx.audit_tail(1)?)))
         .unwrap();
     assert_eq!(
-        decision.photo_override.as_deref(),
+        decision.data.photo_override.as_deref(),
         Some("系统误判，已人工核对")
     );
     assert_eq!(tail[0].action, Some(AuditAction::ReviewApproved));

@@ -22,7 +22,7 @@ use counterdesk::domain::registration::RegistrationKind;
 use counterdesk::domain::registration::{
     CompanyDraft, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationStatus, ScanSlot,
 };
-use counterdesk::store::{AuditVerdict, NewAttachment, NewRegistration, Store};
+use counterdesk::store::{Applicant, AuditVerdict, NewAttachment, NewRegistration, Store};
 use rusqlite::Connection;
 
 /// 2026-11-20 09:30 in Beijing.
@@ -71,17 +71,7 @@ fn person(doc_number: &str, name: &str) -> PersonDraft {
 }
 
 fn company() -> CompanyDraft {
-    CompanyDraft {
-        company_name: "北京某某科技有限公司".into(),
-        code: "91110000600037341L".into(),
-        agent_name: "李四".into(),
-        agent_doc_type: Some(IdDocType::ResidentId),
-        agent_doc_number: "110101200002290018".into(),
-        agent_mobile: "13900139000".into(),
-        sighted_licence: true,
-        sighted_authorization: true,
-        sighted_agent_id: true,
-    }
+    CompanyDraft::sample("北京某某科技有限公司")
 }
 
 fn submit_person(
@@ -395,16 +385,18 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
                 &NewRegistration {
                     reg_no: "MQ-20261120-0001".into(),
                     kind: RegistrationKind::Person,
-                    doc_type: "resident_id".into(),
-                    doc_number: "110101199003070011".into(),
-                    org_code: None,
-                    name: "张三".into(),
-                    mobile: "13800138000".into(),
-                    reason: None,
-                    reason_text: None,
-                    agent_name: None,
-                    agent_doc_type: None,
-                    agent_doc_number: None,
+                    applicant: Applicant {
+                        doc_type: "resident_id".into(),
+                        doc_number: "110101199003070011".into(),
+                        org_code: None,
+                        name: "张三".into(),
+                        mobile: "13800138000".into(),
+                        reason: None,
+                        reason_text: None,
+                        agent_name: None,
+                        agent_doc_type: None,
+                        agent_doc_number: None,
+                    },
                     breakdown: None,
                     sighted: vec![],
                     office: "x".into(),
@@ -418,10 +410,10 @@ fn the_store_rolls_back_a_registration_with_its_attachments() {
             tx.insert_attachment(
                 &NewAttachment {
                     registration_id: id,
-                    slot: "id_front",
-                    sha256: &sha,
-                    file_name: "f.png",
-                    mime: "image/png",
+                    slot: "id_front".into(),
+                    sha256: sha.clone(),
+                    file_name: "f.png".into(),
+                    mime: "image/png".into(),
                     size: 4,
                     width: None,
                     height: None,

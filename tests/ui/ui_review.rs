@@ -184,8 +184,8 @@ fn status_of(path: &std::path::Path, no: &str) -> (Status, Option<Vec<Reason>>, 
                     let d = tx.decision_for(id)?;
                     return Ok((
                         a.status,
-                        d.as_ref().map(|d| d.reasons.clone()),
-                        d.map(|d| d.notice).unwrap_or_default(),
+                        d.as_ref().map(|d| d.data.reasons.clone()),
+                        d.map(|d| d.data.notice).unwrap_or_default(),
                     ));
                 }
             }
@@ -678,7 +678,7 @@ fn company_registration_with(
     use counterdesk::app::registration::Resp as RegResp;
     use counterdesk::app::registration::attachments::ScanInput;
     use counterdesk::app::registration::attachments::prepare;
-    use counterdesk::domain::registration::{CompanyDraft, IdDocType};
+    use counterdesk::domain::registration::CompanyDraft;
     let mut store = Store::open(path).unwrap();
     let wang = SessionClerk::from(
         &store
@@ -700,17 +700,7 @@ fn company_registration_with(
     let RegResp::Submitted(s) = registration::handle(
         Call::new(&mut store, t0() - Duration::hours(20), &wang),
         RegReq::SubmitCompany {
-            form: CompanyDraft {
-                company_name: "北京顺达物流有限公司".into(),
-                code: "91110000600037341L".into(),
-                agent_name: "李四".into(),
-                agent_doc_type: Some(IdDocType::ResidentId),
-                agent_doc_number: "110101200002290018".into(),
-                agent_mobile: "13900139000".into(),
-                sighted_licence: true,
-                sighted_authorization: true,
-                sighted_agent_id: true,
-            },
+            form: CompanyDraft::sample("北京顺达物流有限公司"),
             scans,
             idempotency_key: "ui-company".into(),
         },
@@ -1073,7 +1063,7 @@ fn f8_on_a_failed_photo_asks_for_a_reason_and_audits_it() {
         .unwrap();
     drop(store);
     assert_eq!(
-        decision.photo_override.as_deref(),
+        decision.data.photo_override.as_deref(),
         Some("系统误判，已人工核对")
     );
     assert!(

@@ -16,7 +16,7 @@ use crate::domain::documents::checksum::{credit_check, mod11_2, org_check};
 use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, ReasonKind, RegistrationKind, RegistrationNo};
-use crate::store::{NewRegistration, Store};
+use crate::store::{Applicant, NewRegistration, Store};
 
 const REGIONS: [&str; 8] = [
     "110101", "310104", "440305", "330106", "510104", "420102", "320102", "610113",
@@ -106,21 +106,23 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
         NewRegistration {
             reg_no,
             kind: RegistrationKind::Company,
-            doc_type: "credit_code".to_owned(),
-            org_code: org_code_of(&code).map(str::to_owned),
-            doc_number: code,
-            name: format!(
-                "{}{}{}有限公司",
-                ["北京", "上海", "深圳", "杭州"][i % 4],
-                COMPANY_WORDS[(i / 4) % COMPANY_WORDS.len()],
-                ["科技", "物流", "运输", "贸易"][(i / 32) % 4]
-            ),
-            mobile,
-            reason: None,
-            reason_text: None,
-            agent_name: Some(agent_name),
-            agent_doc_type: Some(IdDocType::ResidentId.code().to_owned()),
-            agent_doc_number: Some(agent_doc),
+            applicant: Applicant {
+                doc_type: "credit_code".to_owned(),
+                org_code: org_code_of(&code).map(str::to_owned),
+                doc_number: code,
+                name: format!(
+                    "{}{}{}有限公司",
+                    ["北京", "上海", "深圳", "杭州"][i % 4],
+                    COMPANY_WORDS[(i / 4) % COMPANY_WORDS.len()],
+                    ["科技", "物流", "运输", "贸易"][(i / 32) % 4]
+                ),
+                mobile,
+                reason: None,
+                reason_text: None,
+                agent_name: Some(agent_name),
+                agent_doc_type: Some(IdDocType::ResidentId.code().to_owned()),
+                agent_doc_number: Some(agent_doc),
+            },
             breakdown: None,
             sighted: Original::required_codes(RegistrationKind::Company),
             office: office.to_owned(),
@@ -132,16 +134,18 @@ fn record(i: usize, office: &str, clerk_id: i64, reg_no: String) -> NewRegistrat
         NewRegistration {
             reg_no,
             kind: RegistrationKind::Person,
-            doc_type: doc_type.code().to_owned(),
-            doc_number,
-            org_code: None,
-            name,
-            mobile,
-            reason: Some(ReasonKind::ALL[i % 3].code().to_owned()),
-            reason_text: None,
-            agent_name: None,
-            agent_doc_type: None,
-            agent_doc_number: None,
+            applicant: Applicant {
+                doc_type: doc_type.code().to_owned(),
+                doc_number,
+                org_code: None,
+                name,
+                mobile,
+                reason: Some(ReasonKind::ALL[i % 3].code().to_owned()),
+                reason_text: None,
+                agent_name: None,
+                agent_doc_type: None,
+                agent_doc_number: None,
+            },
             breakdown: None,
             sighted: Original::required_codes(RegistrationKind::Person),
             office: office.to_owned(),
@@ -176,7 +180,10 @@ pub fn add(store: &mut Store, now: DateTime<Utc>, n: usize) -> Result<usize, App
                 let day = clock::to_local(at).date_naive();
                 let probe = record(i, &office, actor.id, String::new());
                 if tx
-                    .registration_holding(&probe.doc_number, probe.org_code.as_deref())?
+                    .registration_holding(
+                        &probe.applicant.doc_number,
+                        probe.applicant.org_code.as_deref(),
+                    )?
                     .is_some()
                 {
                     continue;

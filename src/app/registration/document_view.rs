@@ -128,7 +128,11 @@ pub fn scan_bytes(
             |r: Role| r.can_register() || r.can_decide(),
             "只有窗口和审核人员可以查看扫描件",
         )?;
-        if !tx.attachments_of(id)?.iter().any(|a| a.sha256 == sha256) {
+        if !tx
+            .attachments_of(id)?
+            .iter()
+            .any(|a| a.data.sha256 == sha256)
+        {
             return Err(AppError::rejected("该扫描件不属于这条面签记录".to_owned()));
         }
         tx.scan_blob(sha256)?

@@ -78,8 +78,9 @@ impl ReceiptData {
         audit_seq: i64,
         audit_hash: String,
     ) -> Self {
-        let agent = r.agent_name.as_ref().map(|name| {
+        let agent = r.applicant.agent_name.as_ref().map(|name| {
             let label = r
+                .applicant
                 .agent_doc_type
                 .as_deref()
                 .and_then(IdDocType::from_code)
@@ -88,12 +89,12 @@ impl ReceiptData {
             (
                 name.clone(),
                 label.to_owned(),
-                mask_document(r.agent_doc_number.as_deref().unwrap_or("")),
+                mask_document(r.applicant.agent_doc_number.as_deref().unwrap_or("")),
             )
         });
         let document = match r.kind {
-            RegistrationKind::Person => doc_label(r.kind, &r.doc_type),
-            RegistrationKind::Company => company_code_label(&r.doc_type).to_owned(),
+            RegistrationKind::Person => doc_label(r.kind, &r.applicant.doc_type),
+            RegistrationKind::Company => company_code_label(&r.applicant.doc_type).to_owned(),
         };
         ReceiptData {
             office: r.office.clone(),
@@ -103,14 +104,15 @@ impl ReceiptData {
             number: r.reg_no.clone(),
             kind: r.kind,
             status: r.status,
-            name: r.name.clone(),
-            document: (document, doc_number_shown(r.kind, &r.doc_number)),
+            name: r.applicant.name.clone(),
+            document: (document, doc_number_shown(r.kind, &r.applicant.doc_number)),
             agent,
-            masked_mobile: mask_mobile(&r.mobile),
+            masked_mobile: mask_mobile(&r.applicant.mobile),
             reason: r
+                .applicant
                 .reason
                 .as_deref()
-                .and_then(|c| Reason::from_parts(c, r.reason_text.as_deref()))
+                .and_then(|c| Reason::from_parts(c, r.applicant.reason_text.as_deref()))
                 .map(|r| r.display()),
             originals: Original::labels_of(&r.sighted),
             audit_seq,

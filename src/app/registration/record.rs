@@ -8,7 +8,7 @@ use crate::app::registration::view::view;
 use crate::app::runtime::error::AppError;
 use crate::app::runtime::error::RecordRef;
 use crate::domain::clerks::clerk::Role;
-use crate::store::{RegistrationRecord, Tx};
+use crate::store::{RegistrationRecord, Store, Tx};
 
 pub(super) const NOT_ALLOWED: &str = "只有窗口或审核人员可以办理和查看面签注册。";
 pub(super) const NOT_SUPERVISOR: &str = "只有审核人员可以复核单位面签。";
@@ -26,6 +26,41 @@ pub(super) fn registration_ref(id: i64, number: String) -> RecordRef {
 pub(super) fn existing(tx: &Tx<'_>, id: i64) -> Result<RegistrationRecord, AppError> {
     tx.registration(id)?
         .ok_or_else(|| AppError::rejected(NOT_FOUND.to_owned()))
+}
+
+/// Which roles may change a registration, and the sentence for the rest.
+#[derive(Clone, Copy)]
+pub(super) struct Gate {
+    allowed: fn(Role) -> bool,
+    refusal: &'static str,
+}
+
+/// Counter clerks and supervisors: registering, revealing, editing.
+pub(super) const REGISTRARS: Gate = Gate {
+    allowed: Role::can_register,
+    refusal: NOT_ALLOWED,
+};
+
+/// Supervisors: countersigning a company's registration.
+pub(super) const SUPERVISORS: Gate = Gate {
+    allowed: Role::can_decide,
+    refusal: NOT_SUPERVISOR,
+};
+
+/// A change to registration `id` by a clerk `gate` lets through: one write
+/// transaction, in which `f` gets the stored record.
+pub(super) fn change<T>(
+    store: &mut Store,
+    actor: &SessionClerk,
+    id: i64,
+    gate: Gate,
+    f: impl FnOnce(&Tx<'_>, RegistrationRecord) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    store.write_checked(|tx| {
+        require_role(tx, actor, gate.allowed, gate.refusal)?;
+        let rec = existing(tx, id)?;
+        f(tx, rec)
+    })
 }
 
 pub(super) fn load_view(

@@ -27,7 +27,7 @@ use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
     RegistrationKind, RegistrationNo, RegistrationStatus, ScanSlot, ValidCompany, ValidPerson,
 };
-use crate::store::{NewAttachment, NewRegistration, Store};
+use crate::store::{Applicant, NewAttachment, NewRegistration, Store};
 
 /// Longest idempotency key a form may send.
 const MAX_KEY_LEN: usize = 128;
@@ -46,11 +46,10 @@ impl Valid {
         }
     }
 
-    fn record(&self, reg_no: String, office: String, clerk_id: i64, key: &str) -> NewRegistration {
+    /// Who the form is for, in the stored codes.
+    fn applicant(&self) -> Applicant {
         match self {
-            Valid::Person(p) => NewRegistration {
-                reg_no,
-                kind: RegistrationKind::Person,
+            Valid::Person(p) => Applicant {
                 doc_type: p.doc_type.code().to_owned(),
                 doc_number: p.doc_number.clone(),
                 org_code: None,
@@ -61,15 +60,8 @@ impl Valid {
                 agent_name: None,
                 agent_doc_type: None,
                 agent_doc_number: None,
-                breakdown: None,
-                sighted: Original::required_codes(RegistrationKind::Person),
-                office,
-                clerk_id,
-                idempotency_key: key.to_owned(),
             },
-            Valid::Company(c) => NewRegistration {
-                reg_no,
-                kind: RegistrationKind::Company,
+            Valid::Company(c) => Applicant {
                 doc_type: c.code_kind.as_str().to_owned(),
                 doc_number: c.code.clone(),
                 org_code: org_code_of(&c.code).map(str::to_owned),
@@ -80,12 +72,24 @@ impl Valid {
                 agent_name: Some(c.agent_name.clone()),
                 agent_doc_type: Some(c.agent_doc_type.code().to_owned()),
                 agent_doc_number: Some(c.agent_doc_number.clone()),
-                breakdown: serde_json::to_string(&c.breakdown).ok(),
-                sighted: Original::required_codes(RegistrationKind::Company),
-                office,
-                clerk_id,
-                idempotency_key: key.to_owned(),
             },
+        }
+    }
+
+    fn record(&self, reg_no: String, office: String, clerk_id: i64, key: &str) -> NewRegistration {
+        let kind = self.kind();
+        NewRegistration {
+            reg_no,
+            kind,
+            applicant: self.applicant(),
+            breakdown: match self {
+                Valid::Person(_) => None,
+                Valid::Company(c) => serde_json::to_string(&c.breakdown).ok(),
+            },
+            sighted: Original::required_codes(kind),
+            office,
+            clerk_id,
+            idempotency_key: key.to_owned(),
         }
     }
 }
@@ -137,35 +141,22 @@ pub(super) fn submit(
         }
         let new = valid.record(String::new(), String::new(), actor.id, key);
         if let Some((id, number)) =
-            tx.registration_holding(&new.doc_number, new.org_code.as_deref())?
+            tx.registration_holding(&new.applicant.doc_number, new.applicant.org_code.as_deref())?
         {
             return Ok(Outcome::Duplicate(registration_ref(id, number)));
         }
         let seq = tx.next_registration_seq(&RegistrationNo::day_key(day))?;
         let reg_no = RegistrationNo::new(day, seq).map_err(AppError::rejected)?;
         let office = tx.settings()?.office_name;
-        let id = tx.insert_registration(
-            &NewRegistration {
-                reg_no: reg_no.to_string(),
-                office,
-                ..new
-            },
-            now,
-        )?;
-        if let Valid::Company(c) = valid {
+        let new = NewRegistration {
+            reg_no: reg_no.to_string(),
+            office,
+            ..new
+        };
+        let id = tx.insert_registration(&new, now)?;
+        if let Valid::Company(_) = valid {
             // 单位注册复核: queued for a supervisor in this same transaction.
-            crate::app::review::company::enqueue(
-                tx,
-                &crate::app::review::company::CompanyIntake {
-                    registration_id: id,
-                    reg_no: &reg_no.to_string(),
-                    name: &c.name,
-                    code: &c.code,
-                    mobile: &c.agent_mobile,
-                    clerk_id: actor.id,
-                },
-                now,
-            )?;
+            crate::app::review::company::enqueue(tx, id, &new, now)?;
         }
         for (slot, scan) in scans {
             tx.put_scan_blob(scan.sha256(), scan.bytes(), now)?;
@@ -173,15 +164,15 @@ pub(super) fn submit(
             tx.insert_attachment(
                 &NewAttachment {
                     registration_id: id,
-                    slot: slot.code(),
-                    sha256: scan.sha256(),
-                    file_name: scan.file_name(),
-                    mime: scan.mime(),
+                    slot: slot.code().to_owned(),
+                    sha256: scan.sha256().to_owned(),
+                    file_name: scan.file_name().to_owned(),
+                    mime: scan.mime().to_owned(),
                     size: scan.size(),
                     width,
                     height,
                     pages: scan.pages(),
-                    thumbnail: scan.thumbnail_png(),
+                    thumbnail: scan.thumbnail_png().map(<[u8]>::to_vec),
                 },
                 now,
             )?;

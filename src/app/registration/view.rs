@@ -157,6 +157,7 @@ pub fn row(s: &RegistrationSummary) -> RegistrationRow {
 }
 
 fn attachment(a: AttachmentRecord) -> AttachmentView {
+    let a = a.data;
     let slot = ScanSlot::from_code(&a.slot);
     AttachmentView {
         slot,
@@ -184,25 +185,29 @@ pub fn view(
             .as_deref()
             .and_then(|b| serde_json::from_str(b).ok())
             .unwrap_or_default(),
-        agent_name: r.agent_name.clone().unwrap_or_default(),
+        agent_name: r.applicant.agent_name.clone().unwrap_or_default(),
         agent_doc_label: r
+            .applicant
             .agent_doc_type
             .as_deref()
             .and_then(IdDocType::from_code)
             .map(|t| t.label().to_owned())
             .unwrap_or_default(),
-        masked_agent_doc_number: mask_document(r.agent_doc_number.as_deref().unwrap_or("")),
+        masked_agent_doc_number: mask_document(
+            r.applicant.agent_doc_number.as_deref().unwrap_or(""),
+        ),
     });
     let reason = r
+        .applicant
         .reason
         .as_deref()
-        .and_then(|c| Reason::from_parts(c, r.reason_text.as_deref()))
+        .and_then(|c| Reason::from_parts(c, r.applicant.reason_text.as_deref()))
         .map(|r| r.display());
     RegistrationView {
         id: r.id,
-        doc_label: doc_label(r.kind, &r.doc_type),
-        doc_number_shown: doc_number_shown(r.kind, &r.doc_number),
-        masked_mobile: mask_mobile(&r.mobile),
+        doc_label: doc_label(r.kind, &r.applicant.doc_type),
+        doc_number_shown: doc_number_shown(r.kind, &r.applicant.doc_number),
+        masked_mobile: mask_mobile(&r.applicant.mobile),
         reason,
         company,
         originals: Original::labels_of(&r.sighted),
@@ -214,7 +219,7 @@ pub fn view(
         number: r.reg_no,
         kind: r.kind,
         status: r.status,
-        name: r.name,
+        name: r.applicant.name,
         office: r.office,
         clerk_name: r.clerk_name,
         created_at: r.created_at,

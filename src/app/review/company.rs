@@ -19,21 +19,7 @@ use crate::domain::clerks::audit::AuditAction;
 use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};
-use crate::store::{NewApplication, StoreError, Tx};
-
-/// What the queue needs of a newly submitted company registration.
-pub struct CompanyIntake<'a> {
-    pub registration_id: i64,
-    /// `MQ-20261123-0001`
-    pub reg_no: &'a str,
-    pub name: &'a str,
-    /// The credit code (or organisation code).
-    pub code: &'a str,
-    /// The agent's mobile: the result goes there.
-    pub mobile: &'a str,
-    /// The registering clerk (four-eyes: never their own countersignature).
-    pub clerk_id: i64,
-}
+use crate::store::{NewApplication, NewRegistration, StoreError, Tx};
 
 /// `DW` + the registration number's digits: `MQ-20261123-0001` → `DW202611230001`.
 pub fn app_no_for(reg_no: &str) -> String {
@@ -42,23 +28,31 @@ pub fn app_no_for(reg_no: &str) -> String {
 }
 
 /// Queues the 单位注册复核 item, due one working day later (CST holiday
-/// calendar). Call inside the registration's write transaction.
-pub fn enqueue(tx: &Tx<'_>, c: &CompanyIntake<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+/// calendar), for the registration just inserted as `registration_id`: its
+/// code and name, the agent's mobile (the result goes there) and the
+/// registering clerk (four-eyes: never their own countersignature). Call
+/// inside the registration's write transaction.
+pub fn enqueue(
+    tx: &Tx<'_>,
+    registration_id: i64,
+    r: &NewRegistration,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
     let due = due_for(now);
     let id = tx.insert_application(&NewApplication {
-        doc_no: c.code.to_owned(),
-        name: c.name.to_owned(),
-        mobile: c.mobile.to_owned(),
+        doc_no: r.applicant.doc_number.clone(),
+        name: r.applicant.name.clone(),
+        mobile: r.applicant.mobile.clone(),
         ..NewApplication::bare(
-            app_no_for(c.reg_no),
+            app_no_for(&r.reg_no),
             AppKind::CompanyRegistration,
             now,
             due.at,
             due.day,
-            Some(c.clerk_id),
+            Some(r.clerk_id),
         )
     })?;
-    tx.link_registration(id, c.registration_id)?;
+    tx.link_registration(id, registration_id)?;
     Ok(id)
 }
 

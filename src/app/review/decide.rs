@@ -60,7 +60,7 @@ pub(crate) fn decide(
         // A retry after a lost connection: the first attempt's COMMIT
         // landed, so answer as it would have.
         if let Some(done) = tx.decision_for(ticket.id)?
-            && done.op_key.as_deref() == Some(op.as_str())
+            && done.data.op_key.as_deref() == Some(op.as_str())
             && let Some(rec) = tx.application(ticket.id)?
         {
             return Ok(rec.data.app_no);

@@ -213,11 +213,11 @@ pub fn review_item(
         None => None,
     };
     let decision = tx.decision_for(id)?.map(|d| DecisionView {
-        outcome: d.outcome,
-        reasons: d.reasons,
-        free_text: d.free_text,
-        notice: d.notice,
-        photo_override: d.photo_override,
+        outcome: d.data.outcome,
+        reasons: d.data.reasons,
+        free_text: d.data.free_text,
+        notice: d.data.notice,
+        photo_override: d.data.photo_override,
         decided_by: d.decided_by_name.unwrap_or_default(),
         decided_at: d.decided_at,
     });

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::doc_type::IdDocType;
+use super::field::{FieldErrors, FieldId};
 use crate::domain::documents::result::{CheckResult, DocKind};
 use crate::domain::documents::router::{check_code, check_identity, check_phone};
 
@@ -70,6 +71,40 @@ pub fn document(
     }
 }
 
+/// Where a form shows a document's type and number, and its sentence when
+/// no type is chosen.
+pub struct DocFields {
+    pub doc_type: FieldId,
+    pub number: FieldId,
+    pub missing_type: &'static str,
+}
+
+/// A document number with its chosen type, checked into the form's
+/// `errors` and `warnings`: a missing type is reported once, at the type.
+pub fn typed_document(
+    doc_type: Option<IdDocType>,
+    raw: &str,
+    today: NaiveDate,
+    at: &DocFields,
+    errors: &mut FieldErrors,
+    warnings: &mut Vec<(FieldId, String)>,
+) -> Option<Checked> {
+    if doc_type.is_none() {
+        errors.add(at.doc_type, at.missing_type);
+    }
+    let doc = document(doc_type, raw, today)
+        .map_err(|e| {
+            if doc_type.is_some() || !e.contains("证件类型") {
+                errors.add(at.number, e);
+            }
+        })
+        .ok();
+    if let Some(d) = &doc {
+        warnings.extend(d.warnings.iter().map(|w| (at.number, w.clone())));
+    }
+    doc
+}
+
 /// A mobile number (a landline cannot receive the 12123 verification SMS).
 pub fn mobile(raw: &str, today: NaiveDate) -> Result<Checked, String> {
     if raw.trim().is_empty() {
@@ -100,10 +135,7 @@ pub fn company_code(raw: &str, today: NaiveDate) -> Result<Checked, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-    }
+    use crate::domain::registration::test_today as today;
 
     #[test]
     fn type_must_match_the_number() {

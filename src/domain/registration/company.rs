@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::checks;
+use super::checks::{self, DocFields};
 use super::doc_type::IdDocType;
 use super::field::{FieldErrors, FieldId};
 use super::name::{company_name, person_name};
@@ -49,6 +49,22 @@ pub struct ValidCompany {
 }
 
 impl CompanyDraft {
+    /// A synthetic company that validates, every original sighted: the demo
+    /// registers it and the tests start from it.
+    pub fn sample(company_name: &str) -> Self {
+        CompanyDraft {
+            company_name: company_name.to_owned(),
+            code: "91110000600037341L".into(),
+            agent_name: "李四".into(),
+            agent_doc_type: Some(IdDocType::ResidentId),
+            agent_doc_number: "110101200002290018".into(),
+            agent_mobile: "13900139000".into(),
+            sighted_licence: true,
+            sighted_authorization: true,
+            sighted_agent_id: true,
+        }
+    }
+
     pub fn validate(&self, today: NaiveDate) -> Result<ValidCompany, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut warnings = Vec::new();
@@ -67,23 +83,18 @@ impl CompanyDraft {
         let agent_name = person_name(&self.agent_name, allow_latin)
             .map_err(|e| errors.add(FieldId::AgentName, e))
             .ok();
-        if self.agent_doc_type.is_none() {
-            errors.add(FieldId::AgentDocType, "请选择代理人证件类型。");
-        }
-        let agent_doc = checks::document(self.agent_doc_type, &self.agent_doc_number, today)
-            .map_err(|e| {
-                if self.agent_doc_type.is_some() || !e.contains("证件类型") {
-                    errors.add(FieldId::AgentDocNumber, e);
-                }
-            })
-            .ok();
-        if let Some(d) = &agent_doc {
-            warnings.extend(
-                d.warnings
-                    .iter()
-                    .map(|w| (FieldId::AgentDocNumber, w.clone())),
-            );
-        }
+        let agent_doc = checks::typed_document(
+            self.agent_doc_type,
+            &self.agent_doc_number,
+            today,
+            &DocFields {
+                doc_type: FieldId::AgentDocType,
+                number: FieldId::AgentDocNumber,
+                missing_type: "请选择代理人证件类型。",
+            },
+            &mut errors,
+            &mut warnings,
+        );
         let agent_mobile = checks::mobile(&self.agent_mobile, today)
             .map_err(|e| errors.add(FieldId::AgentMobile, e))
             .ok();
@@ -141,23 +152,10 @@ impl CompanyDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-    }
+    use crate::domain::registration::test_today as today;
 
     fn good() -> CompanyDraft {
-        CompanyDraft {
-            company_name: "北京某某科技有限公司".into(),
-            code: "91110000600037341L".into(),
-            agent_name: "李四".into(),
-            agent_doc_type: Some(IdDocType::ResidentId),
-            agent_doc_number: "110101200002290018".into(),
-            agent_mobile: "13900139000".into(),
-            sighted_licence: true,
-            sighted_authorization: true,
-            sighted_agent_id: true,
-        }
+        CompanyDraft::sample("北京某某科技有限公司")
     }
 
     #[test]

@@ -21,3 +21,9 @@ pub use person::{PersonDraft, ValidPerson};
 pub use reason::{Reason, ReasonKind};
 pub use scan::ScanSlot;
 pub use status::{RegistrationKind, RegistrationStatus};
+
+/// The day the registration rules are tested on.
+#[cfg(test)]
+pub(crate) fn test_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::checks;
+use super::checks::{self, DocFields};
 use super::doc_type::IdDocType;
 use super::field::{FieldErrors, FieldId};
 use super::name::person_name;
@@ -40,19 +40,18 @@ impl PersonDraft {
     pub fn validate(&self, today: NaiveDate) -> Result<ValidPerson, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut warnings = Vec::new();
-        if self.doc_type.is_none() {
-            errors.add(FieldId::DocType, "请选择证件类型。");
-        }
-        let doc = checks::document(self.doc_type, &self.doc_number, today)
-            .map_err(|e| {
-                if self.doc_type.is_some() || !e.contains("证件类型") {
-                    errors.add(FieldId::DocNumber, e);
-                }
-            })
-            .ok();
-        if let Some(d) = &doc {
-            warnings.extend(d.warnings.iter().map(|w| (FieldId::DocNumber, w.clone())));
-        }
+        let doc = checks::typed_document(
+            self.doc_type,
+            &self.doc_number,
+            today,
+            &DocFields {
+                doc_type: FieldId::DocType,
+                number: FieldId::DocNumber,
+                missing_type: "请选择证件类型。",
+            },
+            &mut errors,
+            &mut warnings,
+        );
         let allow_latin = self.doc_type.is_some_and(IdDocType::allows_latin_name);
         let name = person_name(&self.name, allow_latin)
             .map_err(|e| errors.add(FieldId::Name, e))
@@ -99,10 +98,7 @@ impl PersonDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-    }
+    use crate::domain::registration::test_today as today;
 
     pub fn good() -> PersonDraft {
         PersonDraft {

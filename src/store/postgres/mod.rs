@@ -10,7 +10,7 @@ mod audit;
 mod connect;
 mod error;
 mod migrate_in;
-mod migrations;
+pub(crate) mod migrations;
 mod notify;
 mod office_init;
 mod passfile;

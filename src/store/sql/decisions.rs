@@ -3,11 +3,12 @@
 
 use super::row::{Cols, RowGet};
 use crate::domain::review::{Outcome, Reason};
-use crate::store::decisions::DecisionRecord;
+use crate::store::decisions::{DecisionRecord, NewDecision};
 use crate::store::outbox::OutboxRow;
 
 pub const COLUMNS: &str = "d.id, d.application_id, d.outcome, d.reasons, d.free_text, d.notice, \
-    d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override, d.op_key";
+    d.photo_report, d.decided_by, c.display_name, d.decided_at, d.photo_override, d.op_key, \
+    d.claim_seq";
 
 pub const FROM: &str = "FROM decisions d LEFT JOIN clerks c ON c.id = d.decided_by";
 
@@ -27,17 +28,20 @@ pub fn record<R: RowGet>(r: R) -> Result<DecisionRecord, R::Error> {
     let c = Cols::new(r, "decisions", 0)?;
     Ok(DecisionRecord {
         id: c.id(),
-        application_id: c.get(1)?,
-        outcome: c.code(2, "outcome", Outcome::from_code)?,
-        reasons: c.code(3, "reasons", parse_reasons)?,
-        free_text: c.get(4)?,
-        notice: c.get(5)?,
-        photo_report: c.get(6)?,
-        decided_by: c.get(7)?,
+        data: NewDecision {
+            application_id: c.get(1)?,
+            clerk: c.get(7)?,
+            claim_seq: c.get(12)?,
+            outcome: c.code(2, "outcome", Outcome::from_code)?,
+            reasons: c.code(3, "reasons", parse_reasons)?,
+            free_text: c.get(4)?,
+            notice: c.get(5)?,
+            photo_report: c.get(6)?,
+            photo_override: c.get(10)?,
+            op_key: c.get(11)?,
+        },
         decided_by_name: c.get(8)?,
         decided_at: c.time(9, "decided_at")?,
-        photo_override: c.get(10)?,
-        op_key: c.get(11)?,
     })
 }
 

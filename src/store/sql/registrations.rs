@@ -3,7 +3,8 @@
 
 use super::row::{Cols, RowGet};
 use crate::domain::registration::{RegistrationKind, RegistrationStatus};
-use crate::store::registrations::{RegistrationRecord, RegistrationSummary};
+use crate::store::exchange::RegistrationExport;
+use crate::store::registrations::{Applicant, RegistrationRecord, RegistrationSummary};
 
 pub const COLUMNS: &str = "r.id, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
     r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
@@ -63,16 +64,7 @@ pub fn record<R: RowGet>(r: R) -> Result<RegistrationRecord, R::Error> {
         reg_no: c.get(1)?,
         kind: c.code(2, "kind", RegistrationKind::from_code)?,
         status: c.code(3, "status", RegistrationStatus::from_code)?,
-        doc_type: c.get(4)?,
-        doc_number: c.get(5)?,
-        org_code: c.get(6)?,
-        name: c.get(7)?,
-        mobile: c.get(8)?,
-        reason: c.get(9)?,
-        reason_text: c.get(10)?,
-        agent_name: c.get(11)?,
-        agent_doc_type: c.get(12)?,
-        agent_doc_number: c.get(13)?,
+        applicant: applicant(&c, 4)?,
         breakdown: c.get(14)?,
         sighted: c.list(15)?,
         office: c.get(16)?,
@@ -83,6 +75,56 @@ pub fn record<R: RowGet>(r: R) -> Result<RegistrationRecord, R::Error> {
         countersigned_by: c.get(21)?,
         countersigner_name: c.get(22)?,
         countersigned_at: c.opt_time(23, "countersigned_at")?,
+    })
+}
+
+/// The [`Applicant`] columns from `at` on, in its order (`r.doc_type` …
+/// `r.agent_doc_number`), as [`COLUMNS`] and [`EXPORT`] read them.
+fn applicant<R: RowGet>(c: &Cols<R>, at: usize) -> Result<Applicant, R::Error> {
+    Ok(Applicant {
+        doc_type: c.get(at)?,
+        doc_number: c.get(at + 1)?,
+        org_code: c.get(at + 2)?,
+        name: c.get(at + 3)?,
+        mobile: c.get(at + 4)?,
+        reason: c.get(at + 5)?,
+        reason_text: c.get(at + 6)?,
+        agent_name: c.get(at + 7)?,
+        agent_doc_type: c.get(at + 8)?,
+        agent_doc_number: c.get(at + 9)?,
+    })
+}
+
+/// The registrations export run `?1` carries: each changed registration
+/// once, at its newest state, keyed by its newest change.
+pub const EXPORT: &str = "SELECT ch.last, r.reg_no, r.kind, r.status, r.doc_type, \
+    r.doc_number, r.org_code, r.name, r.mobile, r.reason, r.reason_text, r.agent_name, \
+    r.agent_doc_type, r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), \
+    r.created_at, r.updated_at, s.username, r.countersigned_at \
+    FROM (SELECT ch.registration_id, MAX(ch.seq) AS last FROM export_pending p \
+          JOIN registration_changes ch ON ch.seq = p.row_id \
+          WHERE p.stream = 'registrations' AND p.export_run = ?1 \
+          GROUP BY ch.registration_id) ch \
+    JOIN registrations r ON r.id = ch.registration_id \
+    LEFT JOIN clerks c ON c.id = r.clerk_id \
+    LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last";
+
+/// One row of [`EXPORT`]: codes and times as stored, clerks by username.
+pub fn export_row<R: RowGet>(r: R) -> Result<RegistrationExport, R::Error> {
+    let c = Cols::new(r, "registration_changes", 0)?;
+    Ok(RegistrationExport {
+        change: c.id(),
+        reg_no: c.get(1)?,
+        kind: c.get(2)?,
+        status: c.get(3)?,
+        applicant: applicant(&c, 4)?,
+        sighted: c.list(14)?,
+        office: c.get(15)?,
+        clerk: c.get(16)?,
+        created_at: c.get(17)?,
+        updated_at: c.get(18)?,
+        countersigned_by: c.get(19)?,
+        countersigned_at: c.get(20)?,
     })
 }
 

@@ -24,7 +24,7 @@ impl Scans for SqliteTx<'_> {
         self.q(|c| c.query_row(BLOB, [sha256], |r| r.get(0)).optional())
     }
 
-    fn insert_attachment(&self, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    fn insert_attachment(&self, a: &NewAttachment, now: DateTime<Utc>) -> StoreResult<i64> {
         self.q(|c| {
             c.execute(
                 INSERT,

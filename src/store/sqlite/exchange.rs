@@ -9,6 +9,7 @@ use crate::store::exchange::{
     AuditExport, BulkInsert, DecisionExport, Exchange, ImportRecord, NoticeExport,
     RegistrationExport,
 };
+use crate::store::sql::registrations::{EXPORT, export_row};
 use crate::store::time;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -160,50 +161,10 @@ impl Exchange for SqliteTx<'_> {
         run: i64,
         f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
     ) -> StoreResult<()> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT ch.last, r.reg_no, r.kind, r.status, r.doc_type, r.doc_number, r.org_code, \
-                 r.name, r.mobile, r.reason, r.reason_text, r.agent_name, r.agent_doc_type, \
-                 r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), r.created_at, \
-                 r.updated_at, s.username, r.countersigned_at \
-                 FROM (SELECT ch.registration_id, MAX(ch.seq) AS last FROM export_pending p \
-                       JOIN registration_changes ch ON ch.seq = p.row_id \
-                       WHERE p.stream = 'registrations' AND p.export_run = ?1 \
-                       GROUP BY ch.registration_id) ch \
-                 JOIN registrations r ON r.id = ch.registration_id \
-                 LEFT JOIN clerks c ON c.id = r.clerk_id \
-                 LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last",
-            )
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(EXPORT).map_err(|e| self.err(e))?;
         let mut rows = stmt.query([run]).map_err(|e| self.err(e))?;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let row = self.q(|_| {
-                Ok(RegistrationExport {
-                    change: r.get(0)?,
-                    reg_no: r.get(1)?,
-                    kind: r.get(2)?,
-                    status: r.get(3)?,
-                    doc_type: r.get(4)?,
-                    doc_number: r.get(5)?,
-                    org_code: r.get(6)?,
-                    name: r.get(7)?,
-                    mobile: r.get(8)?,
-                    reason: r.get(9)?,
-                    reason_text: r.get(10)?,
-                    agent_name: r.get(11)?,
-                    agent_doc_type: r.get(12)?,
-                    agent_doc_number: r.get(13)?,
-                    sighted: list(r.get(14)?),
-                    office: r.get(15)?,
-                    clerk: r.get(16)?,
-                    created_at: r.get(17)?,
-                    updated_at: r.get(18)?,
-                    countersigned_by: r.get(19)?,
-                    countersigned_at: r.get(20)?,
-                })
-            })?;
-            if f(row).is_break() {
+            if f(self.q(|_| export_row(r))?).is_break() {
                 break;
             }
         }

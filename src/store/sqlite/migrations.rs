@@ -8,9 +8,10 @@ use rusqlite::Connection;
 use super::error::{StoreError, StoreResult};
 
 /// Migration N is `MIGRATIONS[N - 1]`.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: clerks, settings, audit chain, per-clerk drafts.
-    r#"
+    concat!(
+        r#"
     CREATE TABLE clerks (
         id                   INTEGER PRIMARY KEY,
         username             TEXT NOT NULL UNIQUE,
@@ -46,11 +47,9 @@ const MIGRATIONS: &[&str] = &[
         seq  INTEGER NOT NULL,
         hash TEXT NOT NULL
     );
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-    CREATE TABLE drafts (
+"#,
+        final_rows_sqlite!("audit_log", "audit_log is append-only"),
+        r#"    CREATE TABLE drafts (
         clerk_id   INTEGER NOT NULL REFERENCES clerks(id),
         key        TEXT NOT NULL,
         body       TEXT NOT NULL,
@@ -58,6 +57,7 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (clerk_id, key)
     );
     "#,
+    ),
     // 2: the chain head is protected like the log: it can only move forward
     // to the hash of the row it names, and never be deleted. (Whoever can drop
     // triggers can still rewrite the file; `verify-audit --anchor` catches that.)
@@ -74,7 +74,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: 面签注册 — registrations with their scans (content-addressed blobs)
     // and the per-day number counter. One database is one office.
-    r#"
+    concat!(
+        r#"
     CREATE TABLE registrations (
         id               INTEGER PRIMARY KEY,
         reg_no           TEXT NOT NULL UNIQUE,
@@ -86,25 +87,12 @@ const MIGRATIONS: &[&str] = &[
         -- the duplicate key: a person's document number or a company's code
         doc_number       TEXT NOT NULL UNIQUE,
         -- a company's 9-character organisation code (also inside its credit code)
-        org_code         TEXT,
-        name             TEXT NOT NULL,
-        mobile           TEXT NOT NULL,
-        reason           TEXT,
-        reason_text      TEXT,
-        agent_name       TEXT,
-        agent_doc_type   TEXT,
-        agent_doc_number TEXT,
-        breakdown        TEXT,
-        -- comma-separated codes of the originals the clerk sighted
-        sighted          TEXT NOT NULL,
-        office           TEXT NOT NULL,
-        clerk_id         INTEGER NOT NULL REFERENCES clerks(id),
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL,
-        countersigned_by INTEGER REFERENCES clerks(id),
-        countersigned_at TEXT,
-        idempotency_key  TEXT NOT NULL UNIQUE,
-        -- four-eyes, enforced by the file as well as the app
+"#,
+        registration_applicant_columns!(),
+        r#"        -- comma-separated codes of the originals the clerk sighted
+"#,
+        registration_record_columns!(),
+        r#"        -- four-eyes, enforced by the file as well as the app
         CHECK (countersigned_by IS NULL OR countersigned_by <> clerk_id),
         CHECK ((status = 'countersigned') = (countersigned_by IS NOT NULL))
     );
@@ -137,12 +125,14 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (registration_id, slot)
     );
     "#,
+    ),
     // 4: the review queue. Photos are content-addressed blobs; an application's
     // 审核中 state is a lease (claimed_by + lease_until + claim_seq), so an
     // expired claim needs no write to return to the queue. queue_counts is kept
     // by triggers, per (kind, status, due day), so the per-filter counts read a
     // few hundred rows instead of the table. Decisions are final (no UPDATE/DELETE).
-    r#"
+    concat!(
+        r#"
     CREATE TABLE blobs (
         id         INTEGER PRIMARY KEY,
         sha256     TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
@@ -236,11 +226,9 @@ const MIGRATIONS: &[&str] = &[
         decided_at     TEXT NOT NULL,
         claim_seq      INTEGER NOT NULL
     );
-    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
-    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are final'); END;
-
+"#,
+        final_rows_sqlite!("decisions", "decisions are final"),
+        r#"
     CREATE TABLE outbox (
         id             INTEGER PRIMARY KEY,
         application_id INTEGER NOT NULL REFERENCES applications(id),
@@ -254,6 +242,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_application ON outbox (application_id);
     CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
     "#,
+    ),
     // 5: 单位注册复核 — a company registration enters the review queue as an
     // application in the same transaction (applications.registration_id), and a
     // supervisor may return it: registrations gains the status 'returned', and
@@ -261,7 +250,8 @@ const MIGRATIONS: &[&str] = &[
     // SQLite cannot change a CHECK in place, so the table is rebuilt (the
     // documented 12-step way: migrate() runs scripts with foreign keys off and
     // runs foreign_key_check before committing).
-    r#"
+    concat!(
+        r#"
     CREATE TABLE registrations_new (
         id               INTEGER PRIMARY KEY,
         reg_no           TEXT NOT NULL UNIQUE,
@@ -272,24 +262,10 @@ const MIGRATIONS: &[&str] = &[
         -- unique among live registrations (index below): a returned company
         -- may register again once its agent has fixed the deficiencies
         doc_number       TEXT NOT NULL,
-        org_code         TEXT,
-        name             TEXT NOT NULL,
-        mobile           TEXT NOT NULL,
-        reason           TEXT,
-        reason_text      TEXT,
-        agent_name       TEXT,
-        agent_doc_type   TEXT,
-        agent_doc_number TEXT,
-        breakdown        TEXT,
-        sighted          TEXT NOT NULL,
-        office           TEXT NOT NULL,
-        clerk_id         INTEGER NOT NULL REFERENCES clerks(id),
-        created_at       TEXT NOT NULL,
-        updated_at       TEXT NOT NULL,
-        countersigned_by INTEGER REFERENCES clerks(id),
-        countersigned_at TEXT,
-        idempotency_key  TEXT NOT NULL UNIQUE,
-        CHECK (countersigned_by IS NULL OR countersigned_by <> clerk_id),
+"#,
+        registration_applicant_columns!(),
+        registration_record_columns!(),
+        r#"        CHECK (countersigned_by IS NULL OR countersigned_by <> clerk_id),
         CHECK ((status = 'countersigned') = (countersigned_by IS NOT NULL))
     );
     INSERT INTO registrations_new SELECT * FROM registrations;
@@ -306,6 +282,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX applications_registration ON applications (registration_id)
         WHERE registration_id IS NOT NULL;
     "#,
+    ),
     // 6: data exchange and 工作台. Exports move a high-water mark per stream
     // (decisions, audit and outbox rows are append-only, so ids only grow);
     // registrations change after they were exported (countersigned, new
@@ -393,7 +370,8 @@ const MIGRATIONS: &[&str] = &[
     // An export claims the queued rows under its id and target folder before
     // writing anything, and deletes them once its folder is in place, so a
     // crash at any step is finished or redone with the same id and rows.
-    r#"
+    concat!(
+        r#"
     ALTER TABLE exports ADD COLUMN export_id TEXT;
     ALTER TABLE exports ADD COLUMN out_dir TEXT;
     ALTER TABLE exports ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
@@ -407,19 +385,12 @@ const MIGRATIONS: &[&str] = &[
         export_run INTEGER REFERENCES exports(id),
         PRIMARY KEY (stream, row_id)
     ) WITHOUT ROWID;
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'decisions', id FROM decisions
-        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'decisions'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'registrations', seq FROM registration_changes
-        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'registrations'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'audit', seq FROM audit_log
-        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'audit'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'notices', id FROM outbox
-        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'notices'), 0);
-    CREATE TRIGGER decisions_export AFTER INSERT ON decisions BEGIN
+"#,
+        queue_unexported!("decisions", "id", "decisions"),
+        queue_unexported!("registrations", "seq", "registration_changes"),
+        queue_unexported!("audit", "seq", "audit_log"),
+        queue_unexported!("notices", "id", "outbox"),
+        r#"    CREATE TRIGGER decisions_export AFTER INSERT ON decisions BEGIN
         INSERT INTO export_pending (stream, row_id) VALUES ('decisions', NEW.id);
     END;
     CREATE TRIGGER registration_changes_export AFTER INSERT ON registration_changes BEGIN
@@ -449,6 +420,7 @@ const MIGRATIONS: &[&str] = &[
         auto   INTEGER NOT NULL
     );
     "#,
+    ),
     // 9: a partial folder an interrupted export may have left where the
     // export that redid it could not reach (a USB stick unplugged). The redo
     // writes elsewhere, so the run's own record no longer names it: kept

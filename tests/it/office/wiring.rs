@@ -87,7 +87,7 @@ fn a_decision_retried_under_its_key_after_an_unknown_commit_lands_once() {
             .read(|tx| tx.decision_for(ticket.id))
             .unwrap()
             .unwrap();
-        assert_eq!(rec.op_key.as_deref(), Some(key.as_str()));
+        assert_eq!(rec.data.op_key.as_deref(), Some(key.as_str()));
         assert_eq!(
             decisions_audited(&mut db.store),
             1,

@@ -24,7 +24,8 @@ pub const COMPANY_REVIEW: &str = r#"
 /// 6: data exchange and 工作台: export high-water marks, the export and
 /// import logs, the registration change log, per-day dashboard aggregates
 /// kept by a trigger in the decision's own transaction.
-pub const EXCHANGE_AND_DASHBOARD: &str = r#"
+pub const EXCHANGE_AND_DASHBOARD: &str = concat!(
+    r#"
     CREATE TABLE export_marks (
         stream  text PRIMARY KEY,
         last_id bigint NOT NULL
@@ -108,11 +109,11 @@ pub const EXCHANGE_AND_DASHBOARD: &str = r#"
         FOR EACH ROW EXECUTE FUNCTION decisions_count();
     CREATE INDEX decisions_by_clerk ON decisions (decided_by, decided_at);
 
-    CREATE TRIGGER exports_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON exports
-        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
-    CREATE TRIGGER imports_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON imports
-        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
-    "#;
+"#,
+    notify_every_change!("exports_notify", "exports"),
+    notify_every_change!("imports_notify", "imports"),
+    "    ",
+);
 
 /// 7: an approval despite a failed automated photo check keeps the
 /// reviewer's reason with the decision (NULL: no override was needed).
@@ -123,7 +124,8 @@ pub const PHOTO_OVERRIDE: &str = r#"
 /// 8: exactly-once exports, anchors taken, backups made (as in SQLite).
 /// The queue rows are inserted by SECURITY DEFINER triggers, so a row
 /// that commits out of order on a busy server is still queued by id.
-pub const EXPORT_RUNS: &str = r#"
+pub const EXPORT_RUNS: &str = concat!(
+    r#"
     ALTER TABLE exports ADD COLUMN export_id text;
     ALTER TABLE exports ADD COLUMN out_dir text;
     ALTER TABLE exports ADD COLUMN state text NOT NULL DEFAULT 'done'
@@ -137,19 +139,12 @@ pub const EXPORT_RUNS: &str = r#"
         export_run bigint REFERENCES exports(id),
         PRIMARY KEY (stream, row_id)
     );
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'decisions', id FROM decisions
-        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'decisions'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'registrations', seq FROM registration_changes
-        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'registrations'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'audit', seq FROM audit_log
-        WHERE seq > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'audit'), 0);
-    INSERT INTO export_pending (stream, row_id)
-        SELECT 'notices', id FROM outbox
-        WHERE id > COALESCE((SELECT last_id FROM export_marks WHERE stream = 'notices'), 0);
-    -- One function for every stream; the key column is named by the
+"#,
+    queue_unexported!("decisions", "id", "decisions"),
+    queue_unexported!("registrations", "seq", "registration_changes"),
+    queue_unexported!("audit", "seq", "audit_log"),
+    queue_unexported!("notices", "id", "outbox"),
+    r#"    -- One function for every stream; the key column is named by the
     -- trigger (PL/pgSQL would plan `NEW.id` even in an untaken branch).
     CREATE FUNCTION export_queue() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = counterdesk, pg_temp AS $$
@@ -183,7 +178,8 @@ pub const EXPORT_RUNS: &str = r#"
         bytes  bigint NOT NULL,
         auto   bigint NOT NULL
     );
-    "#;
+    "#,
+);
 
 /// 9: partial folders of interrupted exports that the redo could not
 /// reach (as in SQLite).
@@ -311,7 +307,8 @@ pub const OP_KEYS: &str = r#"
 /// `audit_append()` and every insert record it without a new parameter.
 /// Rows from before have NULL. Not part of the audit hash: the chain's
 /// format is unchanged, and the column is as append-only as its row.
-pub const WORKSTATION: &str = r#"
+pub const WORKSTATION: &str = concat!(
+    r#"
     ALTER TABLE audit_log ADD COLUMN workstation text
         DEFAULT nullif(current_setting('counterdesk.workstation', true), '');
     ALTER TABLE registrations ADD COLUMN workstation text
@@ -326,9 +323,10 @@ pub const WORKSTATION: &str = r#"
         workstation text NOT NULL,
         since       text NOT NULL
     );
-    CREATE TRIGGER sessions_notify AFTER INSERT OR UPDATE OR DELETE ON sessions
-        FOR EACH STATEMENT EXECUTE FUNCTION notify_changed();
-    "#;
+"#,
+    notify_on!("sessions_notify", "INSERT OR UPDATE OR DELETE", "sessions"),
+    "    ",
+);
 
 /// 13: workstations moved into the office (`counterdesk migrate`). Each
 /// migration is one append-only record (the source's identity, its audit

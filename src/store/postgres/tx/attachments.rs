@@ -30,11 +30,7 @@ impl Scans for PgTx<'_> {
         self.opt_scalar(&pg(BLOB), &[&sha256])
     }
 
-    fn insert_attachment(
-        &self,
-        a: &NewAttachment<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    fn insert_attachment(&self, a: &NewAttachment, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let dim = |v: Option<u32>| v.map(i64::from);
         self.scalar(
             &format!("{} RETURNING id", pg(INSERT)),

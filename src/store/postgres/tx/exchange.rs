@@ -22,6 +22,8 @@ use crate::store::exchange::{
     AuditExport, BulkInsert, DecisionExport, Exchange, ImportRecord, NoticeExport,
     RegistrationExport,
 };
+use crate::store::sql::pg;
+use crate::store::sql::registrations::{EXPORT, export_row};
 use crate::store::time;
 
 /// The token's text on this backend (SQLite carries a trigger's SQL).
@@ -34,18 +36,6 @@ const DECISIONS_SQL: &str = "SELECT d.id, a.app_no, a.kind, d.outcome, d.reasons
      JOIN applications a ON a.id = d.application_id \
      LEFT JOIN clerks c ON c.id = d.decided_by \
      WHERE p.stream = 'decisions' AND p.export_run = $1 ORDER BY p.row_id";
-
-const REGISTRATIONS_SQL: &str = "SELECT ch.last, r.reg_no, r.kind, r.status, r.doc_type, \
-     r.doc_number, r.org_code, r.name, r.mobile, r.reason, r.reason_text, r.agent_name, \
-     r.agent_doc_type, r.agent_doc_number, r.sighted, r.office, COALESCE(c.username, ''), \
-     r.created_at, r.updated_at, s.username, r.countersigned_at \
-     FROM (SELECT ch.registration_id, MAX(ch.seq) AS last FROM export_pending p \
-           JOIN registration_changes ch ON ch.seq = p.row_id \
-           WHERE p.stream = 'registrations' AND p.export_run = $1 \
-           GROUP BY ch.registration_id) ch \
-     JOIN registrations r ON r.id = ch.registration_id \
-     LEFT JOIN clerks c ON c.id = r.clerk_id \
-     LEFT JOIN clerks s ON s.id = r.countersigned_by ORDER BY ch.last";
 
 const AUDIT_SQL: &str = "SELECT l.seq, l.at, l.actor_id, l.actor, l.action, l.target, \
      l.detail, l.prev_hash, l.hash FROM export_pending p JOIN audit_log l ON l.seq = p.row_id \
@@ -167,37 +157,7 @@ impl Exchange for PgTx<'_> {
         run: i64,
         f: &mut dyn FnMut(RegistrationExport) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        self.export(
-            REGISTRATIONS_SQL,
-            run,
-            |t, r| {
-                let sighted: String = t.get(r, 14)?;
-                Ok(RegistrationExport {
-                    change: t.get(r, 0)?,
-                    reg_no: t.get(r, 1)?,
-                    kind: t.get(r, 2)?,
-                    status: t.get(r, 3)?,
-                    doc_type: t.get(r, 4)?,
-                    doc_number: t.get(r, 5)?,
-                    org_code: t.get(r, 6)?,
-                    name: t.get(r, 7)?,
-                    mobile: t.get(r, 8)?,
-                    reason: t.get(r, 9)?,
-                    reason_text: t.get(r, 10)?,
-                    agent_name: t.get(r, 11)?,
-                    agent_doc_type: t.get(r, 12)?,
-                    agent_doc_number: t.get(r, 13)?,
-                    sighted: split_list(&sighted),
-                    office: t.get(r, 15)?,
-                    clerk: t.get(r, 16)?,
-                    created_at: t.get(r, 17)?,
-                    updated_at: t.get(r, 18)?,
-                    countersigned_by: t.get(r, 19)?,
-                    countersigned_at: t.get(r, 20)?,
-                })
-            },
-            f,
-        )
+        self.export(&pg(EXPORT), run, |t, r| export_row(t.row(r)), f)
     }
 
     fn export_audit(

@@ -83,10 +83,8 @@ fn a_decision_closes_the_claim_and_queues_its_messages_and_a_stale_one_writes_no
             .expect("a current ticket decides");
         let rec = s.read(|tx| tx.decision_for(ids[0])).unwrap().unwrap();
         assert_eq!(rec.id, id);
-        assert_eq!(rec.outcome, Outcome::Reject);
-        assert_eq!(rec.reasons, reasons);
-        assert_eq!(rec.free_text, "请重新拍摄");
-        assert_eq!(rec.decided_by, zhao);
+        // Stored as handed in: outcome, reasons, texts, decider, ticket.
+        assert_eq!(rec.data, d);
         assert_eq!(rec.decided_by_name.as_deref(), Some("zhaomin（测试）"));
         assert_eq!(rec.decided_at, now + minutes(3));
         let info = s.read(|tx| tx.claim_info(ids[0])).unwrap().unwrap();
@@ -299,7 +297,7 @@ fn a_decisions_client_key_is_kept_unique_and_found_again() {
         assert_eq!(s.read(|tx| tx.decision_for(ids[1])).unwrap(), None);
         let rec = s.read(|tx| tx.decision_for(ids[0])).unwrap().unwrap();
         assert_eq!(
-            rec.op_key.as_deref(),
+            rec.data.op_key.as_deref(),
             Some("0123456789abcdef0123456789abcdef")
         );
     });

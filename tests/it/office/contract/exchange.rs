@@ -12,8 +12,7 @@ use counterdesk::domain::review::{AppKind, Outcome};
 use counterdesk::store::Lease;
 use counterdesk::store::{
     Channel, ExportRecord, ImportRecord, NewAuditEvent, NewDecision, NewExport, NewMessage,
-    NewRegistration, QueueClock, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES,
-    STREAM_REGISTRATIONS, Store,
+    QueueClock, STREAM_AUDIT, STREAM_DECISIONS, STREAM_NOTICES, STREAM_REGISTRATIONS, Store,
 };
 
 use super::{Kind, application, clerk, fill, minutes, on_both, t0};
@@ -155,7 +154,7 @@ fn carried(s: &mut Store, run: i64) -> Carried {
         })?;
         let mut r = Vec::new();
         tx.export_registrations(run, &mut |x| {
-            r.push((x.change, x.mobile));
+            r.push((x.change, x.applicant.mobile));
             ControlFlow::Continue(())
         })?;
         let mut a = Vec::new();
@@ -211,25 +210,7 @@ fn an_export_run_claims_what_was_committed_and_streams_it_in_batches() {
         let reg = s
             .write(|tx| {
                 tx.insert_registration(
-                    &NewRegistration {
-                        reg_no: "MQ202611230001".into(),
-                        kind: RegistrationKind::Person,
-                        doc_type: "A".into(),
-                        doc_number: "110101199001011237".into(),
-                        org_code: None,
-                        name: "王丽".into(),
-                        mobile: "13812345678".into(),
-                        reason: None,
-                        reason_text: None,
-                        agent_name: None,
-                        agent_doc_type: None,
-                        agent_doc_number: None,
-                        breakdown: None,
-                        sighted: vec!["id_card".into()],
-                        office: "某市车管所".into(),
-                        clerk_id: zhao,
-                        idempotency_key: "k1".into(),
-                    },
+                    &super::registrations::registration(1, RegistrationKind::Person, "王丽", zhao),
                     now,
                 )
             })

@@ -104,25 +104,12 @@ fn an_application_reads_back_as_written() {
             .store
             .write(|tx| {
                 tx.insert_registration(
-                    &counterdesk::store::NewRegistration {
-                        reg_no: "MQ202611230001".into(),
-                        kind: counterdesk::domain::registration::RegistrationKind::Company,
-                        doc_type: "USCC".into(),
-                        doc_number: "91110000MA00000001".into(),
-                        org_code: Some("MA0000000".into()),
-                        name: "北京某某公司".into(),
-                        mobile: "13812345678".into(),
-                        reason: None,
-                        reason_text: None,
-                        agent_name: None,
-                        agent_doc_type: None,
-                        agent_doc_number: None,
-                        breakdown: None,
-                        sighted: Vec::new(),
-                        office: "某市车管所".into(),
-                        clerk_id: me,
-                        idempotency_key: "k".into(),
-                    },
+                    &super::registrations::registration(
+                        1,
+                        counterdesk::domain::registration::RegistrationKind::Company,
+                        "北京某某公司",
+                        me,
+                    ),
                     t0(),
                 )
             })

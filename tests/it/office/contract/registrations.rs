@@ -6,29 +6,39 @@ use std::sync::Barrier;
 
 use counterdesk::domain::clerks::clerk::Role;
 use counterdesk::domain::registration::{RegistrationKind, RegistrationStatus};
-use counterdesk::store::{NewAttachment, NewRegistration, RegistrationQuery, sha256_hex};
+use counterdesk::store::{
+    Applicant, NewAttachment, NewRegistration, RegistrationQuery, sha256_hex,
+};
 
 use super::{clerk, minutes, on_both, retry, t0};
 
-fn registration(no: u32, kind: RegistrationKind, name: &str, clerk_id: i64) -> NewRegistration {
+/// A registration of `kind` numbered `no` (its document number and key too).
+pub(super) fn registration(
+    no: u32,
+    kind: RegistrationKind,
+    name: &str,
+    clerk_id: i64,
+) -> NewRegistration {
     let company = kind == RegistrationKind::Company;
     NewRegistration {
         reg_no: format!("MQ20261123{no:04}"),
         kind,
-        doc_type: if company { "USCC" } else { "A" }.into(),
-        doc_number: if company {
-            format!("91110000MA0{no:05}X")
-        } else {
-            format!("1101011990010{no:04}X")
+        applicant: Applicant {
+            doc_type: if company { "USCC" } else { "A" }.into(),
+            doc_number: if company {
+                format!("91110000MA0{no:05}X")
+            } else {
+                format!("1101011990010{no:04}X")
+            },
+            org_code: company.then(|| format!("MA0{no:05}X")),
+            name: name.into(),
+            mobile: "13812345678".into(),
+            reason: None,
+            reason_text: None,
+            agent_name: company.then(|| "王丽".into()),
+            agent_doc_type: company.then(|| "A".into()),
+            agent_doc_number: company.then(|| "110101199001011237".into()),
         },
-        org_code: company.then(|| format!("MA0{no:05}X")),
-        name: name.into(),
-        mobile: "13812345678".into(),
-        reason: None,
-        reason_text: None,
-        agent_name: company.then(|| "王丽".into()),
-        agent_doc_type: company.then(|| "A".into()),
-        agent_doc_number: company.then(|| "110101199001011237".into()),
         breakdown: company.then(|| "{}".into()),
         sighted: vec!["id_card".into(), "licence".into()],
         office: "某市车管所".into(),
@@ -140,7 +150,7 @@ fn registrations_search_countersign_and_return() {
 
         // Duplicates: by document number, or the company's code inside another code.
         assert_eq!(
-            s.read(|tx| tx.registration_holding(&rec.doc_number, None))
+            s.read(|tx| tx.registration_holding(&rec.applicant.doc_number, None))
                 .unwrap(),
             Some((person, rec.reg_no.clone()))
         );
@@ -174,7 +184,10 @@ fn registrations_search_countersign_and_return() {
             [other]
         );
         assert_eq!(
-            ids(RegistrationQuery::Number(rec.doc_number.clone()), s),
+            ids(
+                RegistrationQuery::Number(rec.applicant.doc_number.clone()),
+                s
+            ),
             [person]
         );
         // A prefix in byte order: 王 finds 王丽华, not 李娜.
@@ -188,7 +201,7 @@ fn registrations_search_countersign_and_return() {
         s.write(|tx| tx.set_registration_mobile(person, "13900000000", t0() + minutes(5)))
             .unwrap();
         let rec = s.read(|tx| tx.registration(person)).unwrap().unwrap();
-        assert_eq!(rec.mobile, "13900000000");
+        assert_eq!(rec.applicant.mobile, "13900000000");
         assert_eq!(rec.updated_at, t0() + minutes(5));
 
         // Four eyes: the registering clerk cannot countersign; a person's
@@ -236,8 +249,11 @@ fn registrations_search_countersign_and_return() {
         let returned = s.read(|tx| tx.registration(again)).unwrap().unwrap();
         assert_eq!(returned.status, RegistrationStatus::Returned);
         assert_eq!(
-            s.read(|tx| tx.registration_holding(&returned.doc_number, returned.org_code.as_deref()))
-                .unwrap(),
+            s.read(|tx| tx.registration_holding(
+                &returned.applicant.doc_number,
+                returned.applicant.org_code.as_deref()
+            ))
+            .unwrap(),
             None
         );
     });
@@ -262,37 +278,24 @@ fn scans_are_stored_once_and_attached() {
         assert!(!s.write(|tx| tx.put_scan_blob(&sha, &scan, t0())).unwrap());
         assert_eq!(s.read(|tx| tx.scan_blob(&sha)).unwrap(), Some(scan.clone()));
         assert_eq!(s.read(|tx| tx.scan_blob(&"0".repeat(64))).unwrap(), None);
-        let thumb = vec![0xff, 0xd8, 0xff, 0x00];
-        let id = s
-            .write(|tx| {
-                tx.insert_attachment(
-                    &NewAttachment {
-                        registration_id: reg,
-                        slot: "id_front",
-                        sha256: &sha,
-                        file_name: "身份证正面.pdf",
-                        mime: "application/pdf",
-                        size: scan.len() as u64,
-                        width: Some(1240),
-                        height: Some(1754),
-                        pages: Some(1),
-                        thumbnail: Some(&thumb),
-                    },
-                    t0(),
-                )
-            })
-            .unwrap();
+        let new = NewAttachment {
+            registration_id: reg,
+            slot: "id_front".into(),
+            sha256: sha.clone(),
+            file_name: "身份证正面.pdf".into(),
+            mime: "application/pdf".into(),
+            size: scan.len() as u64,
+            width: Some(1240),
+            height: Some(1754),
+            pages: Some(1),
+            thumbnail: Some(vec![0xff, 0xd8, 0xff, 0x00]),
+        };
+        let id = s.write(|tx| tx.insert_attachment(&new, t0())).unwrap();
         let got = s.read(|tx| tx.attachments_of(reg)).unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].id, id);
-        assert_eq!(got[0].slot, "id_front");
-        assert_eq!(got[0].file_name, "身份证正面.pdf");
-        assert_eq!(got[0].size, scan.len() as u64);
-        assert_eq!(
-            (got[0].width, got[0].height, got[0].pages),
-            (Some(1240), Some(1754), Some(1))
-        );
-        assert_eq!(got[0].thumbnail.as_deref(), Some(thumb.as_slice()));
+        // Stored as handed in: slot, names, size, dimensions, thumbnail.
+        assert_eq!(got[0].data, new);
         assert!(s.read(|tx| tx.attachments_of(reg + 1)).unwrap().is_empty());
     });
 }
