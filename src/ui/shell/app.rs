@@ -122,14 +122,9 @@ enum StartupProbe {
 impl CounterDeskApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         crate::ui::setup_context(&cc.egui_ctx);
-        let ctx = cc.egui_ctx.clone();
         let db = config.target.location();
-        let target = config.target.clone();
-        let worker = worker::spawn(
-            config.target,
-            config.clock.clone(),
-            Arc::new(move || ctx.request_repaint()),
-        );
+        let worker = Self::spawn_worker(&config.target, &config.clock, &cc.egui_ctx);
+        let target = config.target;
         Self {
             phase: Phase::Opening,
             settings: Settings::default(),
@@ -166,6 +161,20 @@ impl CounterDeskApp {
             frame_timer: crate::ui::shell::frame_timer::FrameTimer::from_env(),
             auto_backup: crate::ui::clerks::backup::AutoBackup::default(),
         }
+    }
+
+    /// The worker that opens `target`; its replies wake the window.
+    pub(crate) fn spawn_worker(
+        target: &DbTarget,
+        clock: &Arc<dyn Clock>,
+        ctx: &egui::Context,
+    ) -> WorkerHandle {
+        let ctx = ctx.clone();
+        worker::spawn(
+            target.clone(),
+            clock.clone(),
+            Arc::new(move || ctx.request_repaint()),
+        )
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -64,7 +64,9 @@ impl CounterDeskApp {
             Command::Navigate(screen) => {
                 let now = self.clock.now();
                 if let Phase::Offline(tools) = &mut self.phase {
-                    tools.navigate(screen, &self.settings, &self.db, now);
+                    let mut out = Outbox::default();
+                    tools.navigate(screen, &self.settings, &self.db, now, &mut out);
+                    self.send_now(out);
                 } else {
                     self.navigate(screen);
                 }
@@ -138,12 +140,15 @@ impl CounterDeskApp {
             today: clock::to_local(self.clock.now()).date_naive(),
         };
         let mut tools = OfflineTools::new(&env, message.clone());
+        let mut out = Outbox::default();
         tools.navigate(
             crate::ui::shell::offline::TOOLS[0],
             &self.settings,
             &self.db,
             self.clock.now(),
+            &mut out,
         );
+        self.queued.extend(out.commands);
         tracing::info!("working offline: document and photo checks only");
         self.enter(Phase::Offline(Box::new(tools)));
     }
@@ -151,20 +156,14 @@ impl CounterDeskApp {
     /// From the offline tools: a new worker opens the database again. The
     /// tools wait, as the clerk left them, in case it fails again.
     fn reconnect(&mut self, ctx: &egui::Context) {
-        let Phase::Offline(_) = &self.phase else {
+        if !matches!(self.phase, Phase::Offline(_)) {
             return;
-        };
-        let Phase::Offline(tools) = std::mem::replace(&mut self.phase, Phase::Opening) else {
-            return;
-        };
-        self.parked_offline = Some(tools);
+        }
+        if let Phase::Offline(tools) = std::mem::replace(&mut self.phase, Phase::Opening) {
+            self.parked_offline = Some(tools);
+        }
         self.routes.clear();
-        let repaint = ctx.clone();
-        self.worker = crate::app::runtime::worker::spawn(
-            self.target.clone(),
-            self.clock.clone(),
-            std::sync::Arc::new(move || repaint.request_repaint()),
-        );
+        self.worker = CounterDeskApp::spawn_worker(&self.target, &self.clock, ctx);
         self.generation += 1;
     }
 

@@ -73,12 +73,12 @@ impl OfflineTools {
         settings: &Settings,
         db: &Location,
         now: DateTime<Utc>,
+        out: &mut Outbox,
     ) {
         let nobody = self.nobody.clone();
         if let Some(screen) = self.screen_mut(id) {
             let cx = ScreenCx::new(&nobody, settings, db, now, false);
-            let mut out = Outbox::default();
-            screen.on_open(&cx, &mut out);
+            out.scoped(Sender::Screen(id), |out| screen.on_open(&cx, out));
             self.screen = id;
         }
     }
