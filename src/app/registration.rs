@@ -36,8 +36,9 @@ use crate::domain::clerks::audit_target::AuditTarget;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::documents::credit_code::org_code_of;
 use crate::domain::documents::normalize::normalize;
-use crate::domain::registration::mask::mask_mobile;
+use crate::domain::mask::mask_mobile;
 use crate::domain::registration::name::search_key;
+use crate::domain::registration::status::OWN_COUNTERSIGN;
 use crate::domain::registration::{
     CompanyDraft, FieldErrors, FieldId, PersonDraft, RegistrationKind, RegistrationNo,
     RegistrationStatus, ScanSlot, checks,
@@ -392,7 +393,7 @@ fn countersign(
             _ => {}
         }
         if rec.clerk_id == actor.id {
-            return refuse("不能复核自己办理的单位面签：须由另一名审核人员复核。".to_owned());
+            return refuse(OWN_COUNTERSIGN.to_owned());
         }
         // Closes its 单位注册复核 queue item too (refused while another
         // supervisor has it open there).

@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::app::demo::queue as demo_queue;
 use crate::app::review::classify_search;
 use crate::app::runtime::clock::fmt_minute;
-use crate::domain::review::mask::mask_document;
+use crate::domain::mask::mask_document;
 use crate::domain::review::{AppState, QueueCounts, Scope};
 use crate::store::{PageQuery, QueueClock, Store};
 

@@ -8,6 +8,7 @@ pub mod digest;
 pub mod documents;
 /// Data exchange: the import batch format, the export manifest, their limits.
 pub mod exchange;
+pub mod mask;
 pub mod registration;
 /// The review queue: application kinds and states, reasons, notices, pre-checks.
 pub mod review;

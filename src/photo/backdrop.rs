@@ -255,11 +255,7 @@ pub fn checks(
     let uniform = Check {
         id: "background_uniform",
         name: "背景均匀",
-        verdict: if uneven {
-            PhotoVerdict::Warn
-        } else {
-            PhotoVerdict::Pass
-        },
+        verdict: PhotoVerdict::pass_if(!uneven, PhotoVerdict::Warn),
         value: format!("亮度标准差 {sd:.1}，平均梯度 {grad:.1}，明暗差 {spread:.0}"),
         limit: format!(
             "标准差 ≤ {:.0}，梯度 ≤ {:.0}，明暗差 ≤ {:.0}",

@@ -109,23 +109,18 @@ pub fn glare_check(rgb: &RgbImage, frame: &FaceFrame, mask: &BackgroundMask) -> 
     let blob = largest_glare_blob(rgb, left, mask).max(largest_glare_blob(rgb, right, mask));
     let share = blob as f32 / (face.w * face.h).max(1.0);
     let ok = share < t.glare_min_blob_share;
-    Check {
-        id: "glare",
-        name: "眼镜反光",
-        verdict: if ok {
-            PhotoVerdict::Pass
-        } else {
-            PhotoVerdict::Warn
-        },
-        value: format!("最大反光斑 {blob} px（面部 {:.2}%）", share * 100.0),
-        limit: format!("< {:.2}%", t.glare_min_blob_share * 100.0),
-        message: if ok {
-            "眼部无明显反光".into()
-        } else {
-            "眼部有大块反光（眼镜反光），请人工确认".into()
-        },
-        region: Some(zones::union(left, right)),
-    }
+    Check::judged(
+        "glare",
+        "眼镜反光",
+        ok,
+        PhotoVerdict::Warn,
+        ["眼部无明显反光", "眼部有大块反光（眼镜反光），请人工确认"],
+    )
+    .measured(
+        format!("最大反光斑 {blob} px（面部 {:.2}%）", share * 100.0),
+        format!("< {:.2}%", t.glare_min_blob_share * 100.0),
+    )
+    .at(zones::union(left, right))
 }
 
 /// `skin_texture`: too little fine texture on the cheeks suggests a beauty
@@ -143,38 +138,33 @@ pub fn skin_texture_check(grey: &GrayImage, frame: &FaceFrame) -> Check {
         .filter_map(|r| band_robust_sd(grey, r, s1, s2))
         .collect();
     let limit = format!("≥ {:.2}", t.min_skin_texture);
-    let region = Some(zones::union(left, right));
+    let region = zones::union(left, right);
     if sds.is_empty() {
         // the cheeks lie off the picture: say so rather than call the skin smooth
-        return Check {
-            id: "skin_texture",
-            name: "过度美颜",
-            verdict: PhotoVerdict::Warn,
-            value: "无法测量".into(),
-            limit,
-            message: "面颊不在照片内，无法判断是否美颜，请人工确认".into(),
-            region,
-        };
+        return Check::judged(
+            "skin_texture",
+            "过度美颜",
+            false,
+            PhotoVerdict::Warn,
+            ["", "面颊不在照片内，无法判断是否美颜，请人工确认"],
+        )
+        .measured("无法测量".into(), limit)
+        .at(region);
     }
     let texture = sds.iter().sum::<f32>() / sds.len() as f32;
     let ok = texture >= t.min_skin_texture;
-    Check {
-        id: "skin_texture",
-        name: "过度美颜",
-        verdict: if ok {
-            PhotoVerdict::Pass
-        } else {
-            PhotoVerdict::Warn
-        },
-        value: format!("面颊细节 {texture:.2}"),
-        limit,
-        message: if ok {
-            "皮肤纹理自然".into()
-        } else {
-            "面部皮肤过于平滑，疑似美颜或磨皮，请人工确认".into()
-        },
-        region,
-    }
+    Check::judged(
+        "skin_texture",
+        "过度美颜",
+        ok,
+        PhotoVerdict::Warn,
+        [
+            "皮肤纹理自然",
+            "面部皮肤过于平滑，疑似美颜或磨皮，请人工确认",
+        ],
+    )
+    .measured(format!("面颊细节 {texture:.2}"), limit)
+    .at(region)
 }
 
 /// Whole-image region helper for checks that look everywhere.

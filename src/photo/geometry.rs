@@ -184,28 +184,23 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
     let offset = ((left + right) / 2.0 - width as f32 / 2.0) / k;
     let tilt = g.tilt_deg.map(|d| {
         let ok = d.abs() <= t.max_tilt_deg;
-        Check {
-            id: "tilt",
-            name: "头部端正",
-            verdict: if ok {
-                PhotoVerdict::Pass
-            } else {
-                PhotoVerdict::Warn
-            },
-            value: format!("双眼连线倾斜 {d:+.0}°"),
-            limit: format!("±{:.0}°", t.max_tilt_deg),
-            message: if ok {
-                "头部端正".into()
-            } else {
-                "头部歪斜（双眼不在同一水平线），请人工确认".into()
-            },
-            region: Some(Rect::new(
-                face.x,
-                g.eye_line.map_or(face.y, |e| e.1) - face.h * 0.1,
-                face.w,
-                face.h * 0.2,
-            )),
-        }
+        Check::judged(
+            "tilt",
+            "头部端正",
+            ok,
+            PhotoVerdict::Warn,
+            ["头部端正", "头部歪斜（双眼不在同一水平线），请人工确认"],
+        )
+        .measured(
+            format!("双眼连线倾斜 {d:+.0}°"),
+            format!("±{:.0}°", t.max_tilt_deg),
+        )
+        .at(Rect::new(
+            face.x,
+            g.eye_line.map_or(face.y, |e| e.1) - face.h * 0.1,
+            face.w,
+            face.h * 0.2,
+        ))
     });
     let centred = offset.abs() <= t.max_centre_offset_mm;
     let length_px = chin - crown;
@@ -246,11 +241,7 @@ pub fn geometry_checks(g: &Geometry, width: u32, scale: f32) -> Vec<Check> {
         Check {
             id: "centred",
             name: "人像居中",
-            verdict: if centred {
-                PhotoVerdict::Pass
-            } else {
-                PhotoVerdict::Warn
-            },
+            verdict: PhotoVerdict::pass_if(centred, PhotoVerdict::Warn),
             value: format!("偏离中线 {offset:+.1} mm"),
             limit: format!("±{:.1} mm", t.max_centre_offset_mm),
             message: if centred {

@@ -100,23 +100,20 @@ pub fn software_check(software: Option<&str>) -> Check {
     let editor = lower
         .as_deref()
         .and_then(|s| THRESHOLDS.editors.iter().find(|e| s.contains(*e)));
-    Check {
-        id: "exif_software",
-        name: "修图软件痕迹",
-        verdict: if editor.is_some() {
-            PhotoVerdict::Warn
-        } else {
-            PhotoVerdict::Pass
-        },
-        value: software.map_or_else(|| "无".to_owned(), str::to_owned),
-        limit: "不含修图软件".into(),
-        message: if editor.is_some() {
-            "照片经修图软件处理过，请人工确认未修饰五官".into()
-        } else {
-            "未发现修图软件记录".into()
-        },
-        region: None,
-    }
+    Check::judged(
+        "exif_software",
+        "修图软件痕迹",
+        editor.is_none(),
+        PhotoVerdict::Warn,
+        [
+            "未发现修图软件记录",
+            "照片经修图软件处理过，请人工确认未修饰五官",
+        ],
+    )
+    .measured(
+        software.map_or_else(|| "无".to_owned(), str::to_owned),
+        "不含修图软件".into(),
+    )
 }
 
 /// `taken_date`: EXIF DateTimeOriginal within `max_age_months` of `today`.

@@ -31,6 +31,11 @@ impl PhotoVerdict {
             PhotoVerdict::Fail => "不合格",
         }
     }
+
+    /// `Pass` when the check holds, else the verdict its failure earns.
+    pub fn pass_if(ok: bool, otherwise: PhotoVerdict) -> PhotoVerdict {
+        if ok { PhotoVerdict::Pass } else { otherwise }
+    }
 }
 
 /// Axis-aligned rectangle in image pixels.
@@ -89,6 +94,45 @@ pub struct Check {
     /// Where the check looked, for highlighting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<Rect>,
+}
+
+impl Check {
+    /// A yes/no check: `Pass` with the first message when `ok`, else
+    /// `otherwise` with the second. What was measured and where follow.
+    pub fn judged(
+        id: &'static str,
+        name: &'static str,
+        ok: bool,
+        otherwise: PhotoVerdict,
+        [passed, failed]: [&str; 2],
+    ) -> Check {
+        Check {
+            id,
+            name,
+            verdict: PhotoVerdict::pass_if(ok, otherwise),
+            value: String::new(),
+            limit: String::new(),
+            message: if ok { passed } else { failed }.to_owned(),
+            region: None,
+        }
+    }
+
+    /// The measured value and the limit it was held to, for the table.
+    pub fn measured(self, value: String, limit: String) -> Check {
+        Check {
+            value,
+            limit,
+            ..self
+        }
+    }
+
+    /// Where the check looked, for the overlay.
+    pub fn at(self, region: Rect) -> Check {
+        Check {
+            region: Some(region),
+            ..self
+        }
+    }
 }
 
 /// Head geometry in pixels and millimetres.

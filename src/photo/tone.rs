@@ -29,23 +29,18 @@ pub fn colour_check(rgb: &RgbImage, region: Rect) -> Check {
     let n = u64::from(x1 - x0) * u64::from(y1 - y0);
     let share = coloured as f32 / n.max(1) as f32;
     let ok = share >= t.colour_min_share;
-    Check {
-        id: "colour",
-        name: "彩色照片",
-        verdict: if ok {
-            PhotoVerdict::Pass
-        } else {
-            PhotoVerdict::Fail
-        },
-        value: format!("彩色像素 {:.1}%", share * 100.0),
-        limit: format!("≥ {:.0}%", t.colour_min_share * 100.0),
-        message: if ok {
-            "彩色照片".into()
-        } else {
-            "黑白（灰度）照片，须提交彩色照片".into()
-        },
-        region: Some(region),
-    }
+    Check::judged(
+        "colour",
+        "彩色照片",
+        ok,
+        PhotoVerdict::Fail,
+        ["彩色照片", "黑白（灰度）照片，须提交彩色照片"],
+    )
+    .measured(
+        format!("彩色像素 {:.1}%", share * 100.0),
+        format!("≥ {:.0}%", t.colour_min_share * 100.0),
+    )
+    .at(region)
 }
 
 fn mean_lab(rgb: &RgbImage, r: Rect) -> (f32, f32, f32) {
@@ -73,26 +68,21 @@ pub fn skin_colour_check(rgb: &RgbImage, face: Rect) -> Check {
     let (_, a2, b2) = mean_lab(rgb, zones::right_cheek(face));
     let (a, b) = ((a1 + a2) / 2.0, (b1 + b2) / 2.0);
     let ok = a >= t.skin_a.0 && a <= t.skin_a.1 && b >= t.skin_b.0 && b <= t.skin_b.1;
-    Check {
-        id: "skin_colour",
-        name: "肤色自然",
-        verdict: if ok {
-            PhotoVerdict::Pass
-        } else {
-            PhotoVerdict::Warn
-        },
-        value: format!("a* {a:.1}，b* {b:.1}"),
-        limit: format!(
+    Check::judged(
+        "skin_colour",
+        "肤色自然",
+        ok,
+        PhotoVerdict::Warn,
+        ["肤色自然", "肤色偏色（色温或白平衡异常），请人工确认"],
+    )
+    .measured(
+        format!("a* {a:.1}，b* {b:.1}"),
+        format!(
             "a* {:.0}–{:.0}，b* {:.0}–{:.0}",
             t.skin_a.0, t.skin_a.1, t.skin_b.0, t.skin_b.1
         ),
-        message: if ok {
-            "肤色自然".into()
-        } else {
-            "肤色偏色（色温或白平衡异常），请人工确认".into()
-        },
-        region: Some(zones::cheeks(face)),
-    }
+    )
+    .at(zones::cheeks(face))
 }
 
 /// `exposure`: mean luma and the share of clipped pixels on the face oval
@@ -172,21 +162,16 @@ pub fn lighting_check(grey: &GrayImage, face: Rect, mask: &BackgroundMask) -> Ch
     let r = histogram(grey, zones::right_cheek(face), face, mask);
     let overlap: f32 = l.iter().zip(&r).map(|(a, b)| a.min(*b)).sum();
     let ok = overlap >= t.min_lighting_overlap;
-    Check {
-        id: "lighting",
-        name: "光线均匀（无阴阳脸）",
-        verdict: if ok {
-            PhotoVerdict::Pass
-        } else {
-            PhotoVerdict::Warn
-        },
-        value: format!("左右脸直方图重合 {:.0}%", overlap * 100.0),
-        limit: format!("≥ {:.0}%", t.min_lighting_overlap * 100.0),
-        message: if ok {
-            "左右脸光线均匀".into()
-        } else {
-            "左右脸明暗不均（阴阳脸），请人工确认".into()
-        },
-        region: Some(zones::cheeks(face)),
-    }
+    Check::judged(
+        "lighting",
+        "光线均匀（无阴阳脸）",
+        ok,
+        PhotoVerdict::Warn,
+        ["左右脸光线均匀", "左右脸明暗不均（阴阳脸），请人工确认"],
+    )
+    .measured(
+        format!("左右脸直方图重合 {:.0}%", overlap * 100.0),
+        format!("≥ {:.0}%", t.min_lighting_overlap * 100.0),
+    )
+    .at(zones::cheeks(face))
 }

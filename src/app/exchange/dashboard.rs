@@ -43,16 +43,11 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call {
-        store: reader,
-        now,
-        actor,
-        ..
-    } = call;
+    let (now, actor) = (call.now, call.actor);
     match req {
         Req::Load => {
             let clock = QueueClock::at(now, actor.id);
-            let (mut data, settings, last_backup, last_anchor) = reader.read(|tx| {
+            let (mut data, settings, last_backup, last_anchor) = call.store.read(|tx| {
                 Ok((
                     tx.dashboard(&clock, limits::CHART_DAYS, limits::OVERDUE_LIST)?,
                     tx.settings()?,

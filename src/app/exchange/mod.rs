@@ -10,6 +10,7 @@ pub mod export;
 pub mod import;
 pub mod keys;
 mod photos;
+mod stream_file;
 pub mod verify;
 
 use crate::app::runtime::call::Call;
@@ -134,12 +135,7 @@ pub enum Resp {
 }
 
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call {
-        store,
-        now,
-        actor,
-        op,
-    } = call;
+    let (store, now, actor) = (call.store, call.now, call.actor);
     match req {
         Req::PublicKey => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
@@ -153,7 +149,7 @@ pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
         Req::Import { path, progress } => {
             store.read_checked(|tx| require_role(tx, actor, Role::can_exchange, NOT_ALLOWED))?;
             let opts = ImportOptions {
-                op_key: Some(op.to_string()),
+                op_key: Some(call.op.to_string()),
                 ..ImportOptions::default()
             };
             match import::import_file(store, now, Some(actor), &path, &progress, &opts) {

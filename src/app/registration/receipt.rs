@@ -25,7 +25,7 @@ use crate::app::registration::view::doc_label;
 use crate::app::registration::view::doc_number_shown;
 use crate::app::runtime::clock;
 use crate::app::runtime::error::AppError;
-use crate::domain::registration::mask::{mask_document, mask_mobile};
+use crate::domain::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{IdDocType, Reason, RegistrationKind, RegistrationStatus};
 use crate::store::RegistrationRecord;

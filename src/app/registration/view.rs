@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::app::registration::attachments::fmt_size;
 use crate::app::runtime::clock;
 use crate::domain::documents::result::DocKind;
-use crate::domain::registration::mask::{mask_document, mask_mobile};
+use crate::domain::mask::{mask_document, mask_mobile};
 use crate::domain::registration::scan::Original;
 use crate::domain::registration::{
     CreditBreakdown, IdDocType, Reason, RegistrationKind, RegistrationStatus, ScanSlot,

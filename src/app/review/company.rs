@@ -16,6 +16,7 @@ use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::review::record::write_decision;
 use crate::app::runtime::clock::fmt_hm;
 use crate::domain::clerks::audit::AuditAction;
+use crate::domain::registration::status::OWN_COUNTERSIGN;
 use crate::domain::review::application::held_by_sentence;
 use crate::domain::review::queue::due_for;
 use crate::domain::review::{AppKind, AppState, LEASE, Outcome, Reason};
@@ -76,9 +77,7 @@ pub(crate) fn settle_registration(
         return Err(AppError::rejected("未找到该单位面签记录".to_owned()));
     };
     if reg.clerk_id == actor.id {
-        return Err(AppError::rejected(
-            "不能复核自己办理的单位面签：须由另一名审核人员复核".to_owned(),
-        ));
+        return Err(AppError::rejected(OWN_COUNTERSIGN));
     }
     let done = match outcome {
         Outcome::Approve => tx.countersign_registration(reg_id, actor.id, now)?,

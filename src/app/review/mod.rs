@@ -136,37 +136,31 @@ pub(crate) const NOT_FOUND: &str = "未找到该申请，可能已被删除或�
 
 /// Runs any review request on the writer store.
 pub fn handle(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call {
-        store,
-        now,
-        actor,
-        op,
-    } = call;
+    let (now, actor) = (call.now, call.actor);
     match req {
-        Req::Page { .. } | Req::Counts | Req::Status { .. } => {
-            handle_read(Call::new(store, now, actor), req)
+        Req::Page { .. } | Req::Counts | Req::Status { .. } => handle_read(call, req),
+        Req::ClaimNext { kind } => {
+            claim::claim_next(call.store, now, actor, kind).map(Resp::Claimed)
         }
-        Req::ClaimNext { kind } => claim::claim_next(store, now, actor, kind).map(Resp::Claimed),
-        Req::Open { id } => claim::open(store, now, actor, id).map(|i| Resp::Opened(Box::new(i))),
-        Req::Renew { ticket } => claim::renew(store, now, actor, ticket).map(Resp::Renewed),
-        Req::Release { id, ticket } => claim::release(store, now, actor, id, ticket),
+        Req::Open { id } => {
+            claim::open(call.store, now, actor, id).map(|i| Resp::Opened(Box::new(i)))
+        }
+        Req::Renew { ticket } => claim::renew(call.store, now, actor, ticket).map(Resp::Renewed),
+        Req::Release { id, ticket } => claim::release(call.store, now, actor, id, ticket),
         Req::Decide {
             ticket,
             verdict,
             then_next,
-        } => decide::decide(store, now, actor, &op, ticket, &verdict, then_next),
+        } => decide::decide(
+            call.store, now, actor, &call.op, ticket, &verdict, then_next,
+        ),
     }
 }
 
 /// Runs a read-only request ([`Req::is_read_only`]) on any reader, e.g. a
 /// `Store::open_reader` connection. Other requests are refused.
 pub fn handle_read(call: Call<'_>, req: Req) -> Result<Resp, AppError> {
-    let Call {
-        store: reader,
-        now,
-        actor,
-        ..
-    } = call;
+    let (reader, now, actor) = (call.store, call.now, call.actor);
     if !may_view(actor.role) {
         return Err(AppError::rejected("管理员不查看审核队列中的申请人信息"));
     }

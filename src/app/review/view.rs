@@ -7,8 +7,8 @@ use crate::app::registration::view as registration_view;
 use crate::app::registration::view::RegistrationView;
 use crate::app::review::Ticket;
 use crate::domain::documents::licence::{describe, parse_classes, status_name};
+use crate::domain::mask::mask_document;
 use crate::domain::review::eligibility::{Facts, PreChecks, pre_checks};
-use crate::domain::review::mask::mask_document;
 use crate::domain::review::{AppKind, AppState, Outcome, PageCursor, PhotoSource, Reason, Status};
 use crate::store::{ApplicationRecord, QueueClock, QueueRow, StoreError, Tx};
 

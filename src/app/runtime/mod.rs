@@ -10,5 +10,6 @@ pub mod jobs;
 pub mod logging;
 pub mod os_account;
 pub mod paths;
+pub mod record_clock;
 pub mod store_watch;
 pub mod worker;

@@ -29,6 +29,7 @@ use crate::app::registration;
 use crate::app::review;
 use crate::app::runtime::clock::Clock;
 use crate::app::runtime::error::AppError;
+use crate::app::runtime::record_clock::RecordClock;
 use crate::app::runtime::store_watch::{LinkFlag, SkewFlag};
 use crate::domain::clerks::settings::Settings;
 use crate::store::postgres::Connector;
@@ -394,63 +395,8 @@ fn open_failed(location: Location, e: &AppError) -> Event {
     }
 }
 
-/// The clock requests run on: the workstation's, or in office mode the
-/// server's (leases, deadlines and audit times are judged on the clock of
-/// record), kept as an offset measured at connect and once a minute.
-struct RecordClock {
-    local: Arc<dyn Clock>,
-    offset: chrono::TimeDelta,
-    synced: Option<Instant>,
-    /// Where the measured offset is shown (the writer's clock only).
-    shown: Option<SkewFlag>,
-}
-
-/// A workstation clock further off the server's than this is shown as a
-/// warning (business times follow the server's clock either way).
-pub const MAX_SKEW_SECONDS: i64 = 60;
-/// How often the offset to the server's clock is measured again.
-const RESYNC: Duration = Duration::from_secs(60);
 /// The longest pause between attempts to reach a lost office server.
 const MAX_RETRY_PAUSE: Duration = Duration::from_secs(5);
-
-impl RecordClock {
-    fn new(local: Arc<dyn Clock>, shown: Option<SkewFlag>) -> Self {
-        RecordClock {
-            local,
-            offset: chrono::TimeDelta::zero(),
-            synced: None,
-            shown,
-        }
-    }
-
-    fn now(&mut self, store: &mut Store) -> DateTime<Utc> {
-        if self.synced.is_none_or(|t| t.elapsed() >= RESYNC) {
-            self.sync(store);
-        }
-        self.local.now() + self.offset
-    }
-
-    fn sync(&mut self, store: &mut Store) {
-        match store.server_time() {
-            Ok(Some(server)) => {
-                self.offset = server - self.local.now();
-                self.synced = Some(Instant::now());
-                if let Some(flag) = &self.shown
-                    && flag.set(self.offset.num_seconds())
-                    && self.offset.num_seconds().abs() > MAX_SKEW_SECONDS
-                {
-                    tracing::warn!(
-                        seconds = self.offset.num_seconds(),
-                        "workstation clock is off the office server's"
-                    );
-                }
-            }
-            Ok(None) => self.synced = Some(Instant::now()),
-            // Keeps the last offset; the request itself will meet the fault.
-            Err(e) => tracing::debug!(title = e.title(), "server clock not read"),
-        }
-    }
-}
 
 /// Waits out a lost office connection: raises the link flag (the window's
 /// calm line), then reconnects with growing pauses. False when the window
@@ -497,7 +443,7 @@ fn serve(
 ) {
     let office = matches!(store.location(), Location::Office(_));
     while let Ok(env) = requests.recv() {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let kind = env.req.name();
         let mut req = Some(env.req);
         let result = loop {

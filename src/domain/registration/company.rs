@@ -98,6 +98,9 @@ impl CompanyDraft {
         let agent_mobile = checks::mobile(&self.agent_mobile, today)
             .map_err(|e| errors.add(FieldId::AgentMobile, e))
             .ok();
+        if let Some(m) = &agent_mobile {
+            warnings.extend(m.warnings.iter().map(|w| (FieldId::AgentMobile, w.clone())));
+        }
         if !self.sighted_licence {
             errors.add(
                 FieldId::SightedLicence,
@@ -171,6 +174,23 @@ mod tests {
         .validate(today())
         .unwrap();
         assert_eq!(v.code, "600037341");
+    }
+
+    #[test]
+    fn the_agent_mobile_warns_like_a_person_mobile() {
+        let v = CompanyDraft {
+            agent_mobile: "14800000000".into(),
+            ..good()
+        }
+        .validate(today())
+        .unwrap();
+        assert!(
+            v.warnings
+                .iter()
+                .any(|(f, w)| *f == FieldId::AgentMobile && w.contains("148")),
+            "{:?}",
+            v.warnings
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@ pub mod checks;
 pub mod company;
 pub mod doc_type;
 pub mod field;
-pub mod mask;
 pub mod name;
 pub mod number;
 pub mod person;

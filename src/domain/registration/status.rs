@@ -33,6 +33,10 @@ impl RegistrationKind {
     }
 }
 
+/// Four-eyes on a company registration: whoever registered it neither
+/// countersigns nor returns it, from the registration list or the queue.
+pub const OWN_COUNTERSIGN: &str = "不能复核自己办理的单位面签：须由另一名审核人员复核";
+
 /// A person's registration is complete when saved; a company's counts only
 /// after a supervisor countersigns it (four-eyes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,10 +1,9 @@
 //! The review queue's rules: application kinds and states, standard reasons,
-//! the one-time notice, computed pre-checks and number masking. Pure: "now"
+//! the one-time notice, and the computed pre-checks. Pure: "now"
 //! and "today" are parameters.
 
 pub mod application;
 pub mod eligibility;
-pub mod mask;
 pub mod notice;
 pub mod photo_override;
 pub mod queue;

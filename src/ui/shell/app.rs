@@ -315,7 +315,7 @@ impl eframe::App for CounterDeskApp {
             crate::ui::shell::db_error::link_lost_bar(ui);
         }
         let skew = self.worker.clock_skew_seconds();
-        if skew.abs() > crate::app::runtime::worker::MAX_SKEW_SECONDS {
+        if skew.abs() > crate::app::runtime::record_clock::MAX_SKEW_SECONDS {
             crate::ui::shell::db_error::clock_skew_bar(ui, skew);
         }
         match &mut self.phase {

@@ -9,7 +9,7 @@ use ::postgres::Transaction;
 
 use super::source::Source;
 use super::{MigrateInError, Renames};
-use crate::domain::registration::mask::mask_document;
+use crate::domain::mask::mask_document;
 
 /// One kind of number or name both sides use.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Masking for screens, lists and receipts: enough to recognise a record,
+//! Masking for every screen, list, receipt and printout (registrations and
+//! the review queue alike): enough to recognise a record,
 //! not enough to reuse the number. Revealing the full number is audited.
 
 /// `110101199003070011` → `110101********0011`: first 6 and last 4 kept.
@@ -44,5 +45,9 @@ mod tests {
         assert_eq!(mask_document("1234"), "****");
         assert_eq!(mask_document(""), "");
         assert_eq!(mask_mobile("13800138000"), "138****8000");
+        // The queue's lists and printouts use the same rule.
+        assert_eq!(mask_document("110101900307001"), "110101*****7001");
+        assert_eq!(mask_document("H12345678"), "H12****78");
+        assert_eq!(mask_document("12"), "**");
     }
 }
