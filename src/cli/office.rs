@@ -79,7 +79,7 @@ pub fn migrate(db: Option<DbChoice>, out: &mut dyn Write) -> anyhow::Result<u8> 
     if !path.is_file() {
         bail!("数据库文件 {} 不存在，未做任何修改。", path.display());
     }
-    let before = crate::store::sqlite::schema_version(&path)?;
+    let before = crate::store::file_schema_version(&path)?;
     drop(crate::store::Store::open(&path)?);
     if before == LATEST_VERSION {
         writeln!(

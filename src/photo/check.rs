@@ -253,12 +253,15 @@ fn person_mask(
     grey: &GrayImage,
     pending: Option<Receiver<Result<PersonMask, ModelError>>>,
 ) -> (PersonMask, Option<String>) {
-    let failed = match (&models.segmenter, pending.map(|r| r.recv())) {
-        (Err(e), _) => e.to_string(),
-        (Ok(_), Some(Ok(Ok(m)))) => return (m, None),
-        (Ok(_), Some(Ok(Err(e)))) => e.to_string(),
+    let answer = pending.map(|r| match r.recv() {
+        Ok(result) => result.map_err(|e| e.to_string()),
         // it panicked on the helper: run here, it would panic again
-        (Ok(_), Some(Err(_))) => "segmentation panicked".to_owned(),
+        Err(_) => Err("segmentation panicked".to_owned()),
+    });
+    let failed = match (&models.segmenter, answer) {
+        (Err(e), _) => e.to_string(),
+        (Ok(_), Some(Ok(m))) => return (m, None),
+        (Ok(_), Some(Err(e))) => e,
         (Ok(net), None) => match segment::segment(net, rgb) {
             Ok(m) => return (m, None),
             Err(e) => e.to_string(),

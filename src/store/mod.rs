@@ -87,7 +87,7 @@ pub use registrations::{
     RegistrationRecord, RegistrationSummary,
 };
 pub use sqlite::migrations::LATEST_VERSION;
-pub use sqlite::{backup_to, full_check};
+pub use sqlite::{backup_to, full_check, schema_version as file_schema_version};
 pub use time::format as format_time;
 
 use crate::domain::clerks::anchor::Anchor;

@@ -32,6 +32,7 @@ pub(crate) mod open;
 mod outbox;
 mod registrations;
 mod settings;
+pub(crate) mod source_file;
 mod values;
 mod watch;
 
@@ -99,8 +100,8 @@ impl SqliteReadOnly {
         }
     }
 
-    /// The read-only connection itself, for `migrate`'s table copy.
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The read-only connection itself, for the migration source.
+    fn conn(&self) -> &Connection {
         &self.conn
     }
 
@@ -202,7 +203,9 @@ impl SqliteStore {
 /// A file's schema version (`PRAGMA user_version`), read without changing
 /// anything (`counterdesk migrate` reports from which version it migrated).
 pub fn schema_version(path: &Path) -> Result<i64, StoreError> {
-    open::open_read_only(path)?
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| error::from_sqlite(path, e))
+    user_version(&open::open_read_only(path)?).map_err(|e| error::from_sqlite(path, e))
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
 }

@@ -82,7 +82,7 @@ const UNIQUE: &[Unique] = &[
 
 /// The source's clerk names as they will be on the server.
 pub fn renamed_clerks(src: &Source, renames: &Renames) -> Result<Vec<String>, MigrateInError> {
-    let names = src.strings("SELECT username FROM clerks ORDER BY id")?;
+    let names = src.db.strings("SELECT username FROM clerks ORDER BY id")?;
     let have: HashSet<&str> = names.iter().map(String::as_str).collect();
     for (from, _) in renames {
         if !have.contains(from.as_str()) {
@@ -141,7 +141,7 @@ pub fn collisions(
         });
     }
     for u in UNIQUE {
-        let vals = src.strings(u.source)?;
+        let vals = src.db.strings(u.source)?;
         if vals.is_empty() {
             continue;
         }
@@ -169,7 +169,10 @@ pub fn merge_settings(
     tx: &mut Transaction<'_>,
 ) -> Result<Vec<String>, MigrateInError> {
     let mut notes = Vec::new();
-    for (key, value) in src.pairs("SELECT key, value FROM settings ORDER BY key")? {
+    for (key, value) in src
+        .db
+        .pairs("SELECT key, value FROM settings ORDER BY key")?
+    {
         let server: Option<String> = tx
             .query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
             .map_err(MigrateInError::server)?

@@ -261,7 +261,7 @@ fn run(
     }
     // Content-addressed blobs the server already holds are shared.
     let mut skip_scans = HashSet::new();
-    let scans = src.strings("SELECT sha256 FROM scan_blobs")?;
+    let scans = src.db.strings("SELECT sha256 FROM scan_blobs")?;
     for r in pg!(tx.query(
         "SELECT sha256 FROM scan_blobs WHERE sha256 = ANY($1)",
         &[&scans]
@@ -269,7 +269,7 @@ fn run(
         skip_scans.insert(r.get::<_, String>(0));
     }
     let mut skip_blobs = HashSet::new();
-    let blobs = src.pairs("SELECT sha256, CAST(id AS TEXT) FROM blobs")?;
+    let blobs = src.db.pairs("SELECT sha256, CAST(id AS TEXT) FROM blobs")?;
     let shas: Vec<&str> = blobs.iter().map(|(s, _)| s.as_str()).collect();
     for r in pg!(tx.query(
         "SELECT sha256, id FROM blobs WHERE sha256 = ANY($1)",
@@ -295,10 +295,8 @@ fn run(
             "blobs" => &skip_blobs,
             _ => &HashSet::new(),
         };
-        let n = tables::copy_table(src.conn(), tx, spec, &remap, skip).map_err(|e| match e {
-            CopyError::Source(e) => {
-                MigrateInError::Source(crate::store::sqlite::error::from_sqlite(src.db.path(), e))
-            }
+        let n = tables::copy_table(&src.db, tx, spec, &remap, skip).map_err(|e| match e {
+            CopyError::Source(e) => MigrateInError::Source(e),
             CopyError::Server(e) => MigrateInError::Office(OfficeError::db(&place, e)),
         })?;
         progress(spec.name, n);
@@ -324,7 +322,10 @@ fn run(
     ));
 
     // The next MQ number of a day must pass the migrated ones.
-    for (day, last) in src.pairs("SELECT day, CAST(last AS TEXT) FROM registration_counters")? {
+    for (day, last) in src
+        .db
+        .pairs("SELECT day, CAST(last AS TEXT) FROM registration_counters")?
+    {
         let last: i64 = last.parse().unwrap_or(0);
         pg!(tx.execute(
             "INSERT INTO registration_counters (day, last) VALUES ($1, $2) \
@@ -334,7 +335,10 @@ fn run(
     }
     let mut notes = collide::merge_settings(src, tx)?;
     notes.extend(requeue_exports(tx, src, &remap, place)?);
-    for path in src.strings("SELECT path FROM export_leftovers WHERE removed_at IS NULL")? {
+    for path in src
+        .db
+        .strings("SELECT path FROM export_leftovers WHERE removed_at IS NULL")?
+    {
         notes.push(format!(
             "导出遗留文件夹 {path} 仍在该工作台上，未迁入：请在该工作台上手工删除"
         ));
@@ -423,6 +427,7 @@ fn requeue_exports(
     .map_err(db)?;
     let moved = |sql: &str, k: Key| -> Result<Vec<i64>, MigrateInError> {
         Ok(src
+            .db
             .ints(sql)?
             .into_iter()
             .map(|id| id + remap.offset(k))
@@ -457,7 +462,9 @@ fn requeue_exports(
         &[&registrations],
     )
     .map_err(db)?;
-    let audit = src.ints("SELECT count(*) FROM export_pending WHERE stream = 'audit'")?;
+    let audit = src
+        .db
+        .ints("SELECT count(*) FROM export_pending WHERE stream = 'audit'")?;
     let audit = audit.first().copied().unwrap_or(0);
     Ok(if audit > 0 {
         vec![format!(
@@ -475,8 +482,9 @@ fn copy_chapter(
     migration_id: i64,
     place: &str,
 ) -> Result<u64, MigrateInError> {
+    use crate::store::sqlite::source_file::CellType;
     use ::postgres::binary_copy::BinaryCopyInWriter;
-    use ::postgres::types::Type;
+    use ::postgres::types::{ToSql, Type};
     let db = |e| MigrateInError::Office(OfficeError::db(&place, e));
     let sink = tx
         .copy_in(
@@ -498,57 +506,28 @@ fn copy_chapter(
     ];
     let mut w = BinaryCopyInWriter::new(sink, &types);
     let mut n = 0u64;
-    let mut failed = None;
-    src.q(|c| {
-        let mut s = c.prepare(
-            "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
-             FROM audit_log ORDER BY seq",
-        )?;
-        let mut rows = s.query([])?;
-        while let Some(r) = rows.next()? {
-            let (seq, at, actor_id, actor, action, target, detail, prev, hash): (
-                i64,
-                String,
-                Option<i64>,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-            ) = (
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            );
-            if let Err(e) = w.write(&[
-                &migration_id,
-                &seq,
-                &at,
-                &actor_id,
-                &actor,
-                &action,
-                &target,
-                &detail,
-                &prev,
-                &hash,
-            ]) {
-                failed = Some(e);
-                break;
-            }
+    src.db.rows(
+        "SELECT seq, at, actor_id, actor, action, target, detail, prev_hash, hash \
+         FROM audit_log ORDER BY seq",
+        &[
+            CellType::Int,
+            CellType::Text,
+            CellType::Int,
+            CellType::Text,
+            CellType::Text,
+            CellType::Text,
+            CellType::Text,
+            CellType::Text,
+            CellType::Text,
+        ],
+        |cells| {
+            let mut row: Vec<&(dyn ToSql + Sync)> = vec![&migration_id];
+            row.extend(cells.iter().map(tables::param));
+            w.write(&row).map_err(db)?;
             n += 1;
-        }
-        Ok(())
-    })?;
-    if let Some(e) = failed {
-        return Err(db(e));
-    }
+            Ok::<(), MigrateInError>(())
+        },
+    )?;
     w.finish().map_err(db)?;
     Ok(n)
 }

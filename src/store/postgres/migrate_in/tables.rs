@@ -10,15 +10,9 @@ use std::collections::{HashMap, HashSet};
 use ::postgres::Transaction;
 use ::postgres::binary_copy::BinaryCopyInWriter;
 use ::postgres::types::{ToSql, Type};
-use rusqlite::Connection;
 
-/// A column's type on both backends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    Int,
-    Text,
-    Bytes,
-}
+use crate::store::StoreError;
+use crate::store::sqlite::source_file::{Cell, CellType as Ty, SourceFile};
 
 /// The tables whose ids move (each by its own offset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -399,12 +393,12 @@ impl Remap {
 /// Why a copy stopped: on the file or on the server.
 #[derive(Debug)]
 pub enum CopyError {
-    Source(rusqlite::Error),
+    Source(StoreError),
     Server(::postgres::Error),
 }
 
-impl From<rusqlite::Error> for CopyError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<StoreError> for CopyError {
+    fn from(e: StoreError) -> Self {
         CopyError::Source(e)
     }
 }
@@ -423,65 +417,56 @@ fn pg_type(ty: Ty) -> Type {
     }
 }
 
-enum Val {
-    Int(Option<i64>),
-    Text(Option<String>),
-    Bytes(Option<Vec<u8>>),
-}
-
-impl Val {
-    fn sql(&self) -> &(dyn ToSql + Sync) {
-        match self {
-            Val::Int(v) => v,
-            Val::Text(v) => v,
-            Val::Bytes(v) => v,
-        }
+/// A value read from the file, as a parameter of the binary COPY.
+pub fn param(cell: &Cell) -> &(dyn ToSql + Sync) {
+    match cell {
+        Cell::Int(v) => v,
+        Cell::Text(v) => v,
+        Cell::Bytes(v) => v,
     }
 }
 
 /// Copies one table; returns the rows written. `skip` holds the values of
 /// the dedupe column the server already has.
 pub fn copy_table(
-    src: &Connection,
+    src: &SourceFile,
     tx: &mut Transaction<'_>,
     spec: &Table,
     remap: &Remap,
     skip: &HashSet<String>,
 ) -> Result<u64, CopyError> {
     let names: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
-    let list = names.join(", ");
     let dedupe = spec
         .dedupe
         .and_then(|d| spec.cols.iter().position(|c| c.name == d));
-    let mut stmt = src.prepare(&format!(
-        "SELECT {list} FROM {} WHERE {} ORDER BY rowid",
-        spec.name, spec.filter
+    let types: Vec<Ty> = spec.cols.iter().map(|c| c.ty).collect();
+    let pg_types: Vec<Type> = types.iter().map(|t| pg_type(*t)).collect();
+    let sink = tx.copy_in(&format!(
+        "COPY {} ({}) FROM STDIN BINARY",
+        spec.name,
+        names.join(", ")
     ))?;
-    let types: Vec<Type> = spec.cols.iter().map(|c| pg_type(c.ty)).collect();
-    let sink = tx.copy_in(&format!("COPY {} ({list}) FROM STDIN BINARY", spec.name))?;
-    let mut w = BinaryCopyInWriter::new(sink, &types);
-    let mut rows = stmt.query([])?;
+    let mut w = BinaryCopyInWriter::new(sink, &pg_types);
     let mut n = 0u64;
-    let mut vals: Vec<Val> = Vec::with_capacity(spec.cols.len());
-    while let Some(r) = rows.next()? {
-        vals.clear();
-        for (k, col) in spec.cols.iter().enumerate() {
-            vals.push(match col.ty {
-                Ty::Int => Val::Int(remap.int(col.map, r.get(k)?)),
-                Ty::Text => Val::Text(remap.text(col.map, r.get(k)?)),
-                Ty::Bytes => Val::Bytes(r.get(k)?),
-            });
+    src.table_rows(spec.name, &names, spec.filter, &types, |cells| {
+        for (cell, col) in cells.iter_mut().zip(spec.cols) {
+            match cell {
+                Cell::Int(v) => *v = remap.int(col.map, *v),
+                Cell::Text(v) => *v = remap.text(col.map, v.take()),
+                Cell::Bytes(_) => {}
+            }
         }
         if let Some(d) = dedupe
-            && let Val::Text(Some(sha)) = &vals[d]
+            && let Cell::Text(Some(sha)) = &cells[d]
             && skip.contains(sha)
         {
-            continue;
+            return Ok(());
         }
-        let params: Vec<&(dyn ToSql + Sync)> = vals.iter().map(Val::sql).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = cells.iter().map(param).collect();
         w.write(&params)?;
         n += 1;
-    }
+        Ok::<(), CopyError>(())
+    })?;
     w.finish()?;
     Ok(n)
 }
@@ -497,19 +482,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.sqlite3");
         drop(crate::store::Store::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
+        let src = SourceFile::open(&path).unwrap();
         for spec in TABLES {
-            let mut stmt = conn
-                .prepare(&format!(
-                    "SELECT name FROM pragma_table_info('{}')",
-                    spec.name
-                ))
-                .unwrap();
-            let mut have: Vec<String> = stmt
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
+            let mut have = src.column_names(spec.name).unwrap();
             let mut want: Vec<String> = spec.cols.iter().map(|c| c.name.to_owned()).collect();
             have.sort();
             want.sort();
