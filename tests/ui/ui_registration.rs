@@ -131,6 +131,48 @@ fn person_form_shows_each_problem_beside_its_field() {
     ui.harness.snapshot("registration_person_errors");
 }
 
+/// A data-only or satellite mobile is valid but may never get the 12123
+/// SMS: the clerk is told under the field, and it still registers.
+#[test]
+fn a_mobile_that_may_miss_the_sms_is_warned_under_its_field() {
+    let path = seeded_db("reg_mobile_warning");
+    let mut ui = launch(DbTarget::File(path.clone()));
+    ui.sign_in("wangli", "counter2026");
+    ui.click("个人面签");
+    fill_person(&mut ui, "110101199003070011", "张三", "14800000000");
+    assert!(
+        ui.harness
+            .query_by_label_contains("注意：148 号段为物联网/上网卡专用号段")
+            .is_some()
+    );
+    ui.harness.snapshot("registration_person_mobile_warning");
+    ctrl(&mut ui, Key::Enter);
+    assert_eq!(
+        person(&ui).core.record.view.as_ref().map(|v| v.status.label()),
+        Some("已注册"),
+        "a warning does not block"
+    );
+
+    ui.click("单位面签");
+    ui.type_into("代理人手机号码", "17400000000");
+    assert!(
+        ui.harness
+            .query_by_label_contains("注意：174 号段为卫星通信号码")
+            .is_some()
+    );
+    // Typed over: select it all first.
+    ui.harness.get_by_label("代理人手机号码").focus();
+    ui.settle();
+    ctrl(&mut ui, Key::A);
+    ui.harness.get_by_label("代理人手机号码").type_text("13900139000");
+    ui.settle();
+    assert_eq!(company(&ui).body.form.agent_mobile, "13900139000");
+    assert!(
+        ui.harness.query_by_label_contains("注意：").is_none(),
+        "an ordinary number clears it"
+    );
+}
+
 #[test]
 fn person_is_registered_once_with_a_scan_and_a_receipt() {
     let path = seeded_db("reg_person_ok");

@@ -120,6 +120,13 @@ pub fn mobile(raw: &str, today: NaiveDate) -> Result<Checked, String> {
     Ok(accepted(r))
 }
 
+/// What a mobile number earns beside its field while it is typed: a data-only
+/// or satellite number may never receive the SMS. None until it is a valid
+/// mobile (the field's error says what is wrong then).
+pub fn mobile_warnings(raw: &str, today: NaiveDate) -> Vec<String> {
+    mobile(raw, today).map(|c| c.warnings).unwrap_or_default()
+}
+
 /// A unified social credit code or a legacy organisation code.
 pub fn company_code(raw: &str, today: NaiveDate) -> Result<Checked, String> {
     if raw.trim().is_empty() {
@@ -161,6 +168,19 @@ mod tests {
         assert!(e.ends_with('。'));
         assert!(document(Some(IdDocType::ResidentId), "110101900307001", today()).is_err());
         assert!(document(Some(IdDocType::ResidentId), "  ", today()).is_err());
+    }
+
+    #[test]
+    fn a_data_only_mobile_warns_and_a_plain_one_does_not() {
+        let w = mobile_warnings("148 0000 0000", today());
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("148") && w[0].ends_with('。'), "{w:?}");
+        assert!(mobile_warnings("17400000000", today())[0].contains("卫星"));
+        assert!(mobile_warnings("13800138000", today()).is_empty());
+        assert!(
+            mobile_warnings("1480000", today()).is_empty(),
+            "incomplete: the error speaks"
+        );
     }
 
     #[test]

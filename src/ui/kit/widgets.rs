@@ -151,6 +151,15 @@ pub fn field_error(ui: &mut egui::Ui, text: &str) {
     ui.label(RichText::new(text).color(theme::ERROR).small());
 }
 
+/// A warning under a field: it may be kept, but the clerk should ask.
+pub fn field_warning(ui: &mut egui::Ui, text: &str) {
+    ui.label(
+        RichText::new(format!("注意：{text}"))
+            .color(theme::WARN)
+            .small(),
+    );
+}
+
 /// Error / success / info message line.
 pub fn message(ui: &mut egui::Ui, msg: &Message) {
     let (color, prefix) = match msg.kind {

@@ -11,7 +11,7 @@ use crate::app::registration::Req;
 use crate::app::registration::attachments::PreparedScan;
 use crate::domain::documents::result::DocKind;
 use crate::domain::registration::{
-    CompanyDraft, FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot,
+    CompanyDraft, FieldErrors, FieldId, IdDocType, RegistrationKind, ScanSlot, checks,
 };
 use crate::ui::documents::id_check::IdCheckPanel;
 use crate::ui::kit::widgets;
@@ -77,6 +77,13 @@ impl FormBody for CompanyForm {
 
     fn errors(&self, today: NaiveDate) -> FieldErrors {
         self.form.validate(today).err().unwrap_or_default()
+    }
+
+    fn warnings(&self, today: NaiveDate) -> Vec<(FieldId, String)> {
+        checks::mobile_warnings(&self.form.agent_mobile, today)
+            .into_iter()
+            .map(|w| (FieldId::AgentMobile, w))
+            .collect()
     }
 
     fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req {

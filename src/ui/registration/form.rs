@@ -69,6 +69,8 @@ pub struct FormCore {
     /// holding it (`Some(None)`: none).
     pub holding_asked: Option<String>,
     pub holding: Option<Option<RecordRef>>,
+    /// Warnings under fields this frame (the form's own `warnings`).
+    pub warnings: Vec<(FieldId, String)>,
 }
 
 impl FormCore {
@@ -87,6 +89,7 @@ impl FormCore {
             focus: None,
             holding_asked: None,
             holding: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -417,6 +420,10 @@ pub fn text_field(
             );
             if let Some(e) = core.error_for(field, local) {
                 widgets::field_error(ui, e);
+            } else {
+                for (_, w) in core.warnings.iter().filter(|(f, _)| *f == field) {
+                    widgets::field_warning(ui, w);
+                }
             }
             r
         })

@@ -10,7 +10,7 @@ use crate::app::registration::Req;
 use crate::app::registration::attachments::PreparedScan;
 use crate::domain::documents::result::DocKind;
 use crate::domain::registration::{
-    FieldErrors, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationKind, ScanSlot,
+    FieldErrors, FieldId, IdDocType, PersonDraft, ReasonKind, RegistrationKind, ScanSlot, checks,
 };
 use crate::ui::documents::id_check::IdCheckPanel;
 use crate::ui::kit::widgets;
@@ -70,6 +70,13 @@ impl FormBody for PersonForm {
 
     fn errors(&self, today: NaiveDate) -> FieldErrors {
         self.form.validate(today).err().unwrap_or_default()
+    }
+
+    fn warnings(&self, today: NaiveDate) -> Vec<(FieldId, String)> {
+        checks::mobile_warnings(&self.form.mobile, today)
+            .into_iter()
+            .map(|w| (FieldId::Mobile, w))
+            .collect()
     }
 
     fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req {

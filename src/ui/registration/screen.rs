@@ -13,7 +13,7 @@ use crate::app::registration::Req;
 use crate::app::registration::attachments::PreparedScan;
 use crate::app::runtime::error::AppError;
 use crate::app::runtime::worker::Response;
-use crate::domain::registration::{FieldErrors, RegistrationKind, ScanSlot};
+use crate::domain::registration::{FieldErrors, FieldId, RegistrationKind, ScanSlot};
 use crate::ui::kit::theme;
 use crate::ui::kit::widgets;
 use crate::ui::registration::form::FormCore;
@@ -51,6 +51,8 @@ pub trait FormBody: 'static {
     /// Copies the panels into the form; a recognised number picks its document type.
     fn sync(&mut self);
     fn errors(&self, today: NaiveDate) -> FieldErrors;
+    /// Warnings under the text fields (the number's are in its own panel).
+    fn warnings(&self, today: NaiveDate) -> Vec<(FieldId, String)>;
     fn request(&self, scans: Vec<(ScanSlot, PreparedScan)>, key: String) -> Req;
     /// The number, normalised, once it is complete and valid (asked about
     /// at once: a registered number is said before submitting).
@@ -122,6 +124,7 @@ impl<B: FormBody> RegistrationScreen<B> {
 
     fn form_ui(&mut self, ui: &mut egui::Ui, out: &mut Outbox) {
         let local = self.body.errors(self.today);
+        self.core.warnings = self.body.warnings(self.today);
         let enabled = self.core.editing();
         let mut submit = false;
         self.core.ask_holding(self.body.complete_number(), out);
