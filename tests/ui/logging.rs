@@ -64,11 +64,11 @@ fn child_run() {
     // The failed name stays in the field: select it all and type over it.
     let user = ui.harness.get_by_label("用户名");
     user.focus();
-    ui.harness.run();
+    ui.settle();
     ui.harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     ui.harness.get_by_label("用户名").type_text("wangli");
-    ui.harness.run();
+    ui.settle();
     ui.type_into("密码", "counter2026");
     ui.press_enter();
     assert!(ui.app().session().is_some());

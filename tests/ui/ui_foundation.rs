@@ -291,7 +291,7 @@ fn keyboard_only_login_with_tab_and_enter() {
     assert!(ui.harness.get_by_label("用户名").is_focused());
     ui.harness.get_by_label("用户名").type_text("wangli");
     ui.harness.key_press(eframe::egui::Key::Tab);
-    ui.harness.run();
+    ui.settle();
     assert!(ui.harness.get_by_label("密码").is_focused());
     ui.harness.get_by_label("密码").type_text("counter2026");
     ui.press_enter();

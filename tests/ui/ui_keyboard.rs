@@ -70,7 +70,7 @@ fn enter_in_document_check_keeps_focus_and_the_next_scan_replaces_the_number() {
     ui.harness
         .get_by_label("证件号码")
         .type_text("440524188001010014");
-    ui.harness.run();
+    ui.settle();
     assert_eq!(doc_text(&ui), "440524188001010014");
 }
 
@@ -90,17 +90,17 @@ fn login_focus_enter_and_tab_order() {
     let mut ui = launch(DbTarget::File(seeded_db("kb_login")));
     assert_eq!(focused(&ui, &["用户名", "密码"]), Some("用户名"));
     ui.harness.get_by_label("用户名").type_text("wangli");
-    ui.harness.run();
+    ui.settle();
     // Enter in the name moves on to the password.
     ui.harness.key_press(Key::Enter);
-    ui.harness.run();
+    ui.settle();
     assert_eq!(focused(&ui, &["用户名", "密码"]), Some("密码"));
     ui.harness.get_by_label("密码").type_text("wrong2026");
     ui.press_enter();
     // After a refusal the cursor is in the password field, ready to retry.
     assert_eq!(focused(&ui, &["用户名", "密码"]), Some("密码"));
     ui.harness.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
-    ui.harness.run();
+    ui.settle();
     assert_eq!(focused(&ui, &["用户名", "密码"]), Some("用户名"));
 }
 
@@ -111,7 +111,7 @@ fn setup_form_opens_on_its_first_field_and_tabs_down_the_form() {
     assert_eq!(focused(&ui, &order), Some("单位名称"));
     for next in &order[1..] {
         ui.harness.key_press(Key::Tab);
-        ui.harness.run();
+        ui.settle();
         assert_eq!(focused(&ui, &order), Some(*next));
     }
 }
@@ -141,7 +141,7 @@ fn forced_password_change_opens_on_the_old_password() {
     let order = ["原密码", "新密码", "确认新密码"];
     assert_eq!(focused(&ui, &order), Some("原密码"));
     ui.harness.key_press(Key::Tab);
-    ui.harness.run();
+    ui.settle();
     assert_eq!(focused(&ui, &order), Some("新密码"));
 }
 
@@ -157,12 +157,12 @@ fn new_account_enter_submits_and_tab_never_reaches_logout() {
     ui.type_into("初始密码", "start2026");
     // Tab from the last field cycles inside the page, never to 退出登录.
     ui.harness.key_press(Key::Tab);
-    ui.harness.run();
+    ui.settle();
     for bar in ["退出登录", "锁屏 (Ctrl+L)", "修改密码"] {
         assert!(!ui.harness.get_by_label(bar).is_focused(), "{bar}");
     }
     ui.harness.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
-    ui.harness.run();
+    ui.settle();
     assert!(ui.harness.get_by_label("初始密码").is_focused());
     ui.press_enter();
     ui.harness.get_by_label_contains("已创建账号 liuyang");
@@ -303,7 +303,7 @@ fn a_double_click_opens_one_file_dialog() {
     ui.harness.step();
     ui.harness.get_by_label("打开照片…").click();
     ui.harness.step();
-    ui.harness.run();
+    ui.settle();
     assert_eq!(opened.load(Ordering::SeqCst), 1);
 }
 

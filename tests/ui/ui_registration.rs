@@ -148,7 +148,12 @@ fn a_mobile_that_may_miss_the_sms_is_warned_under_its_field() {
     ui.harness.snapshot("registration_person_mobile_warning");
     ctrl(&mut ui, Key::Enter);
     assert_eq!(
-        person(&ui).core.record.view.as_ref().map(|v| v.status.label()),
+        person(&ui)
+            .core
+            .record
+            .view
+            .as_ref()
+            .map(|v| v.status.label()),
         Some("已注册"),
         "a warning does not block"
     );
@@ -164,7 +169,9 @@ fn a_mobile_that_may_miss_the_sms_is_warned_under_its_field() {
     ui.harness.get_by_label("代理人手机号码").focus();
     ui.settle();
     ctrl(&mut ui, Key::A);
-    ui.harness.get_by_label("代理人手机号码").type_text("13900139000");
+    ui.harness
+        .get_by_label("代理人手机号码")
+        .type_text("13900139000");
     ui.settle();
     assert_eq!(company(&ui).body.form.agent_mobile, "13900139000");
     assert!(
@@ -563,7 +570,7 @@ fn enter_on_a_focused_tick_box_submits_and_leaves_it_as_it_was() {
         .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
         .unwrap()
         .focus();
-    ui.harness.run();
+    ui.settle();
     ui.press_enter();
     let p = person(&ui);
     assert!(p.body.form.identity_confirmed, "Enter did not untick it");
@@ -584,7 +591,7 @@ fn enter_on_an_unticked_box_tries_to_submit_and_space_ticks_it() {
         .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
         .unwrap()
         .focus();
-    ui.harness.run();
+    ui.settle();
     ui.press_enter();
     let p = person(&ui);
     assert!(!p.body.form.identity_confirmed, "Enter never ticks");
@@ -596,7 +603,7 @@ fn enter_on_an_unticked_box_tries_to_submit_and_space_ticks_it() {
         .query_by_role_and_label(A11y::CheckBox, "已核验身份证明原件，人证一致")
         .unwrap()
         .focus();
-    ui.harness.run();
+    ui.settle();
     ui.harness.key_press(Key::Space);
     ui.settle();
     assert!(person(&ui).body.form.identity_confirmed, "Space ticks");
