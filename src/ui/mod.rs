@@ -68,6 +68,7 @@ pub fn run_window(
         picker: shell::app::native_picker(),
         live_clock: true,
         startup_notice,
+        probe_every: crate::app::runtime::server_probe::PROBE_EVERY,
     };
     eframe::run_native(
         "counterdesk",

@@ -96,6 +96,8 @@ pub fn launch_full(
         picker,
         live_clock: false,
         startup_notice: None,
+        // The offline tools notice a server that is back within a test.
+        probe_every: std::time::Duration::from_millis(100),
     };
     let harness = Harness::builder()
         .with_size(size)

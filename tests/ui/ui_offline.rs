@@ -111,3 +111,58 @@ fn f5_opens_the_database_once_it_is_back() {
         "a new database asks for its first administrator"
     );
 }
+
+/// The office server is back while the clerk works offline: the tools say
+/// so without a key pressed (a background probe), and F5 goes on to sign-in.
+#[test]
+fn the_tools_say_when_the_office_server_answers_again() {
+    use counterdesk::store::postgres::{Connector, Prompt, Target};
+    use counterdesk::ui::shell::offline::SERVER_BACK;
+    let Some(db) = crate::pg::test_db("offline_probe") else {
+        return;
+    };
+    let gate = |allow: bool| {
+        db.cluster
+            .admin("postgres")
+            .batch_execute(&format!(
+                "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {allow}",
+                db.name
+            ))
+            .unwrap();
+    };
+    gate(false);
+    let target = Target::parse(&db.app_url()).unwrap();
+    let connector = std::sync::Arc::new(Connector::new(target, Prompt::Never).unwrap());
+    let mut ui = launch(DbTarget::Office(connector));
+    wait_opened(&mut ui);
+    assert!(matches!(ui.app().phase, Phase::DbError { .. }));
+    ui.press_enter();
+    assert!(tools(&ui).probe.is_some(), "an office server is tried");
+    // Still refused: a few probes later nothing has changed.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    ui.settle();
+    assert!(ui.harness.query_by_label_contains(SERVER_BACK).is_none());
+
+    gate(true);
+    let mut seen = false;
+    for _ in 0..500 {
+        ui.harness.step();
+        if ui.harness.query_by_label_contains(SERVER_BACK).is_some() {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(seen, "the tools never said the server was back");
+    assert!(
+        matches!(ui.app().phase, Phase::Offline(_)),
+        "no switch unasked"
+    );
+    // No snapshot: the status line names the test cluster's random port.
+    ui.harness.key_press(Key::F5);
+    wait_opened(&mut ui);
+    assert!(
+        !matches!(ui.app().phase, Phase::Offline(_) | Phase::DbError { .. }),
+        "F5 opened the server"
+    );
+}

@@ -11,5 +11,6 @@ pub mod logging;
 pub mod os_account;
 pub mod paths;
 pub mod record_clock;
+pub mod server_probe;
 pub mod store_watch;
 pub mod worker;

@@ -49,6 +49,9 @@ pub struct AppConfig {
     pub live_clock: bool,
     /// Shown on the first login form (e.g. after a crash).
     pub startup_notice: Option<String>,
+    /// How often the offline tools try a lost office server again
+    /// (`server_probe::PROBE_EVERY`; tests shorten it).
+    pub probe_every: std::time::Duration,
 }
 
 pub enum Phase {
@@ -84,6 +87,9 @@ pub struct CounterDeskApp {
     /// The offline tools while a reconnect is tried: back to them, as the
     /// clerk left them, if it fails.
     pub(crate) parked_offline: Option<Box<crate::ui::shell::offline::OfflineTools>>,
+    pub(crate) probe_every: std::time::Duration,
+    /// Wakes the window from background threads.
+    pub(crate) ctx: egui::Context,
     pub(crate) picker: PickerFactory,
     live_clock: bool,
     /// Requests sent and not yet answered, and who sent each.
@@ -133,6 +139,8 @@ impl CounterDeskApp {
             worker,
             target,
             parked_offline: None,
+            probe_every: config.probe_every,
+            ctx: cc.egui_ctx.clone(),
             // Every dialog gives the keyboard focus back when it closes.
             picker: {
                 let base = config.picker;

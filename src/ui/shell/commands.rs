@@ -1,6 +1,8 @@
 //! Applying what screens and forms asked for, after the frame is drawn:
 //! sending requests, navigating, locking, signing in and out.
 
+use std::sync::Arc;
+
 use eframe::egui;
 
 use crate::ui::shell::app::CounterDeskApp;
@@ -12,6 +14,7 @@ use crate::app::clerks::session::LockReason;
 use crate::app::clerks::session::LoginPurpose;
 use crate::app::clerks::session_clerk::SessionClerk;
 use crate::app::runtime::clock;
+use crate::app::runtime::server_probe::ServerProbe;
 use crate::app::runtime::worker::Request;
 use crate::ui::gate::lock;
 use crate::ui::gate::login;
@@ -140,6 +143,7 @@ impl CounterDeskApp {
             today: clock::to_local(self.clock.now()).date_naive(),
         };
         let mut tools = OfflineTools::new(&env, message.clone());
+        tools.probe = self.start_probe();
         let mut out = Outbox::default();
         tools.navigate(
             crate::ui::shell::offline::TOOLS[0],
@@ -153,13 +157,25 @@ impl CounterDeskApp {
         self.enter(Phase::Offline(Box::new(tools)));
     }
 
+    /// Tries a lost office server in the background for the offline tools.
+    pub(crate) fn start_probe(&self) -> Option<ServerProbe> {
+        let ctx = self.ctx.clone();
+        ServerProbe::start(
+            &self.target,
+            self.probe_every,
+            Arc::new(move || ctx.request_repaint()),
+        )
+    }
+
     /// From the offline tools: a new worker opens the database again. The
     /// tools wait, as the clerk left them, in case it fails again.
     fn reconnect(&mut self, ctx: &egui::Context) {
         if !matches!(self.phase, Phase::Offline(_)) {
             return;
         }
-        if let Phase::Offline(tools) = std::mem::replace(&mut self.phase, Phase::Opening) {
+        if let Phase::Offline(mut tools) = std::mem::replace(&mut self.phase, Phase::Opening) {
+            // The new worker tries now; a new probe starts if it fails.
+            tools.probe = None;
             self.parked_offline = Some(tools);
         }
         self.routes.clear();

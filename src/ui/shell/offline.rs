@@ -1,12 +1,14 @@
 //! Working without the database. When it cannot be opened (the office
 //! server is down, the cable is out), 证件核验 and 照片检测 still work: they
 //! read and write nothing in the store. No clerk is signed in here and
-//! nothing is recorded; F5 tries the database again.
+//! nothing is recorded; F5 tries the database again, and an office server is
+//! also tried in the background, which says when F5 will work.
 
 use chrono::{DateTime, Utc};
 use eframe::egui::{self, RichText};
 
 use crate::app::clerks::session_clerk::SessionClerk;
+use crate::app::runtime::server_probe::ServerProbe;
 use crate::domain::clerks::clerk::Role;
 use crate::domain::clerks::settings::Settings;
 use crate::store::Location;
@@ -15,6 +17,9 @@ use crate::ui::kit::widgets::{self, Message};
 use crate::ui::shell::outbox::{Command, Outbox, Sender};
 use crate::ui::shell::screen::{Screen, ScreenCx, ScreenEnv};
 use crate::ui::shell::screen_id::ScreenId;
+
+/// Said on the offline bar once the background probe reaches the server.
+pub const SERVER_BACK: &str = "办公室服务器已恢复";
 
 /// The screens that need no database, in their Alt+N order.
 pub const TOOLS: [ScreenId; 2] = [ScreenId::DocumentCheck, ScreenId::PhotoCheck];
@@ -25,6 +30,8 @@ pub struct OfflineTools {
     /// Why the database could not be opened (shown on the top line).
     pub reason: String,
     pub toast: Option<(Message, DateTime<Utc>)>,
+    /// Tries the office server in the background (none for a file).
+    pub probe: Option<ServerProbe>,
     /// The screens' context wants a clerk; these two screens read nothing
     /// from it, and nobody is signed in.
     nobody: SessionClerk,
@@ -40,6 +47,7 @@ impl OfflineTools {
                 .collect(),
             reason,
             toast: None,
+            probe: None,
             nobody: SessionClerk {
                 id: 0,
                 username: String::new(),
@@ -165,16 +173,24 @@ pub fn show(
                     }
                 });
             });
-            ui.add(
-                egui::Label::new(
-                    RichText::new(format!(
-                        "证件核验和照片检测可以照常使用；面签登记、审核和数据交换需要数据库，恢复后按 F5 重新连接并登录。原因：{}",
-                        tools.reason
-                    ))
-                    .color(theme::MUTED),
-                )
-                .wrap(),
-            );
+            if tools.probe.as_ref().is_some_and(ServerProbe::is_back) {
+                ui.label(
+                    RichText::new(format!("{SERVER_BACK}：按 F5 连接并登录"))
+                        .color(theme::OK)
+                        .strong(),
+                );
+            } else {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!(
+                            "证件核验和照片检测可以照常使用；面签登记、审核和数据交换需要数据库，恢复后按 F5 重新连接并登录。原因：{}",
+                            tools.reason
+                        ))
+                        .color(theme::MUTED),
+                    )
+                    .wrap(),
+                );
+            }
         });
     crate::ui::shell::frame::status_line(ui, "未登录（离线核验）", None, db, now, false);
     let entries: Vec<_> = TOOLS.iter().map(|id| (*id, id.title())).collect();

@@ -57,6 +57,7 @@ impl CounterDeskApp {
                 // A reconnect from the offline tools failed: back to them.
                 Some(mut tools) => {
                     tools.reason = message;
+                    tools.probe = self.start_probe();
                     tools.toast = Some((
                         Message::error("仍无法打开数据库，请稍后再按 F5 重试"),
                         self.clock.now(),
