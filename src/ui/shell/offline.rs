@@ -152,11 +152,16 @@ pub fn show(
                 .inner_margin(egui::Margin::symmetric(12, 8)),
         )
         .show(ui, |ui| {
+            let back = tools.probe.as_ref().is_some_and(ServerProbe::is_back);
             ui.horizontal(|ui| {
                 ui.label(
-                    RichText::new("离线核验：数据库无法打开，未登录")
-                        .color(theme::WARN)
-                        .strong(),
+                    RichText::new(if back {
+                        "离线核验：未登录"
+                    } else {
+                        "离线核验：数据库无法打开，未登录"
+                    })
+                    .color(theme::WARN)
+                    .strong(),
                 );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui
@@ -173,7 +178,7 @@ pub fn show(
                     }
                 });
             });
-            if tools.probe.as_ref().is_some_and(ServerProbe::is_back) {
+            if back {
                 ui.label(
                     RichText::new(format!("{SERVER_BACK}：按 F5 连接并登录"))
                         .color(theme::OK)
