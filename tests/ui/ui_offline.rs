@@ -20,7 +20,8 @@ fn tools(ui: &Ui) -> &OfflineTools {
 
 /// Waits for the worker that F5 started: the phase leaves 正在打开数据库….
 fn wait_opened(ui: &mut Ui) {
-    for _ in 0..500 {
+    // Up to 30 s: a loaded CI machine may be slow to connect.
+    for _ in 0..3000 {
         ui.harness.step();
         if !matches!(ui.app().phase, Phase::Opening) {
             return;
@@ -145,7 +146,7 @@ fn the_tools_say_when_the_office_server_answers_again() {
 
     gate(true);
     let mut seen = false;
-    for _ in 0..500 {
+    for _ in 0..3000 {
         ui.harness.step();
         if ui.harness.query_by_label_contains(SERVER_BACK).is_some() {
             seen = true;
