@@ -110,6 +110,19 @@ pub fn launch_full(
 }
 
 impl Ui {
+    /// Steps the window until `done` holds (news from a background thread),
+    /// for up to 30 s; panics naming `what` after that.
+    pub fn wait_until(&mut self, what: &str, done: impl Fn(&Self) -> bool) {
+        for _ in 0..3000 {
+            self.harness.step();
+            if done(self) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("waited 30 s for {what}");
+    }
+
     /// Steps until the worker has answered everything, then until egui is idle.
     pub fn settle(&mut self) {
         // Requests (a picked file, a click) may only start work a frame or two later.

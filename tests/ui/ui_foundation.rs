@@ -395,26 +395,12 @@ fn office_mode_names_the_server_and_rides_out_a_dropped_connection() {
         )
         .unwrap();
     let line = counterdesk::ui::shell::db_error::LINK_LOST;
-    let mut seen = false;
-    for _ in 0..400 {
-        ui.harness.step();
-        if ui.harness.query_by_label_contains(line).is_some() {
-            seen = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(seen, "the calm line was never shown");
-    let mut gone = false;
-    for _ in 0..1000 {
-        ui.harness.step();
-        if ui.harness.query_by_label_contains(line).is_none() {
-            gone = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(gone, "the calm line stayed after the server came back");
+    ui.wait_until("the calm line", |ui| {
+        ui.harness.query_by_label_contains(line).is_some()
+    });
+    ui.wait_until("the calm line to go once the server is back", |ui| {
+        ui.harness.query_by_label_contains(line).is_none()
+    });
     // Work goes on over the new connections: signing out and in again
     // needs the writer.
     // The requests the outage held are answered before the clerk signs out

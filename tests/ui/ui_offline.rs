@@ -145,16 +145,9 @@ fn the_tools_say_when_the_office_server_answers_again() {
     assert!(ui.harness.query_by_label_contains(SERVER_BACK).is_none());
 
     gate(true);
-    let mut seen = false;
-    for _ in 0..3000 {
-        ui.harness.step();
-        if ui.harness.query_by_label_contains(SERVER_BACK).is_some() {
-            seen = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(seen, "the tools never said the server was back");
+    ui.wait_until("the tools to say the server is back", |ui| {
+        ui.harness.query_by_label_contains(SERVER_BACK).is_some()
+    });
     assert!(
         matches!(ui.app().phase, Phase::Offline(_)),
         "no switch unasked"
